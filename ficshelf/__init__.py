@@ -1,0 +1,1 @@
+"""Ficshelf: a fanworks archive any fandom community can run itself."""

@@ -1,0 +1,20 @@
+"""The ``ficshelf`` console script: Django's command line with the project's settings.
+
+``manage.py`` and ``python -m ficshelf`` call the same ``main()``. Friendly top-level
+commands (``serve``, ``import``) are ordinary management commands, so
+``ficshelf help`` lists them with Django's own.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ficshelf.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ficshelf", *(argv if argv is not None else sys.argv[1:])])
+
+
+if __name__ == "__main__":
+    main()

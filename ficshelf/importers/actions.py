@@ -1,0 +1,234 @@
+"""Turning an ``ImportedWork`` into rows: one transaction per work.
+
+Re-importing a work from the same source URL updates that work in place (its chapters,
+tags and credits are replaced by the file's), so a newer download of a work in progress
+never makes a duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ficshelf.accounts.models import Pseud, User
+from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
+from ficshelf.core.wordcount import count_words_in_html
+from ficshelf.importers.base import ImportedWork, ImportFailed
+from ficshelf.tags.models import ARCHIVE_WARNINGS, CATEGORIES, RATINGS, Tag, TagType
+from ficshelf.works.models import (
+    Chapter,
+    Collection,
+    Creatorship,
+    Gift,
+    Language,
+    Series,
+    SeriesWork,
+    Work,
+)
+
+# What AO3's own importer uses when a file does not say (otwarchive's ArchiveConfig).
+DEFAULT_RATING = "Not Rated"
+DEFAULT_WARNING = "Creator Chose Not To Use Archive Warnings"
+
+
+@dataclass
+class ImportResult:
+    work: Work
+    created: bool
+    notices: list[str] = field(default_factory=list)
+
+
+def pseud_for_import(name: str) -> Pseud:
+    """The pseud ``--as NAME`` means: a user's default pseud, or an external creator."""
+    user = User.objects.filter(username=name).first()
+    if user is not None:
+        pseud = user.pseuds.filter(is_default=True).first() or user.pseuds.first()
+        if pseud is None:
+            pseud = Pseud.objects.create(user=user, name=user.username, is_default=True)
+        return pseud
+    return external_pseud(name)
+
+
+def external_pseud(name: str) -> Pseud:
+    pseud, _ = Pseud.objects.get_or_create(name=name, user=None)
+    return pseud
+
+
+@transaction.atomic
+def save_imported_work(imported: ImportedWork, *, fallback_pseud: Pseud | None) -> ImportResult:
+    """Create or update the work described by ``imported``; all of it or nothing."""
+    if not imported.chapters or not any(c.text_html.strip() for c in imported.chapters):
+        raise ImportFailed("the file has no work text")
+    if not imported.title.strip():
+        raise ImportFailed("the file has no title")
+    pseuds = [external_pseud(name) for name in _unique(imported.creators)]
+    if not pseuds:
+        if fallback_pseud is None:
+            raise ImportFailed("the file names no creator: say whose it is with --as NAME")
+        pseuds = [fallback_pseud]
+
+    notices = list(imported.notices)
+    existing = (
+        Work.objects.select_for_update().filter(source_url=imported.source_url).first()
+        if imported.source_url
+        else None
+    )
+    work = existing or Work()
+    _fill_work_fields(work, imported)
+    work.save()
+    if existing is not None:
+        work.chapters.all().delete()
+        work.creatorships.all().delete()
+        work.series_works.all().delete()
+        work.gifts.all().delete()
+        work.collections.clear()
+
+    chapters = _build_chapters(work, imported)
+    Chapter.objects.bulk_create(chapters)
+    work.word_count = sum(c.word_count for c in chapters)
+    work.is_complete = work.expected_chapter_count == len(chapters)
+    work.save(update_fields=["word_count", "is_complete"])
+
+    Creatorship.objects.bulk_create(
+        Creatorship(work=work, pseud=pseud, position=i) for i, pseud in enumerate(pseuds)
+    )
+    work.tags.set(_tags_for(imported, notices))
+    _attach_series(work, imported)
+    _attach_collections_and_gifts(work, imported)
+    return ImportResult(work=work, created=existing is None, notices=notices)
+
+
+def _fill_work_fields(work: Work, imported: ImportedWork) -> None:
+    today = timezone.localdate()
+    work.title = imported.title.strip()[:255]
+    work.summary = sanitize_html(imported.summary_html)
+    work.notes = sanitize_html(imported.notes_html)
+    work.end_notes = sanitize_html(imported.end_notes_html)
+    work.sanitizer_version = SANITIZER_VERSION
+    work.language = _language(imported.language)
+    work.expected_chapter_count = imported.expected_chapter_count
+    work.published_on = imported.published_on or today
+    work.updated_on = _latest(
+        work.published_on, imported.updated_on, imported.completed_on
+    )
+    work.completed_on = imported.completed_on
+    work.is_posted = True
+    work.source_url = imported.source_url
+    work.imported_from = imported.source_format
+
+
+def _build_chapters(work: Work, imported: ImportedWork) -> list[Chapter]:
+    chapters = []
+    for position, source in enumerate(imported.chapters, start=1):
+        text = sanitize_html(source.text_html)
+        chapters.append(
+            Chapter(
+                work=work,
+                position=position,
+                title=source.title.strip()[:255],
+                summary=sanitize_html(source.summary_html),
+                notes=sanitize_html(source.notes_html),
+                end_notes=sanitize_html(source.end_notes_html),
+                text=text,
+                sanitizer_version=SANITIZER_VERSION,
+                word_count=count_words_in_html(text),
+                is_posted=True,
+                published_on=work.published_on,
+            )
+        )
+    return chapters
+
+
+def _tags_for(imported: ImportedWork, notices: list[str]) -> list[Tag]:
+    rating = imported.rating if imported.rating in RATINGS else DEFAULT_RATING
+    if imported.rating and imported.rating not in RATINGS:
+        notices.append(f"unknown rating {imported.rating!r}: rated {DEFAULT_RATING}")
+    warnings = _known(imported.warnings, ARCHIVE_WARNINGS, "archive warning", notices)
+    categories = _known(imported.categories, CATEGORIES, "category", notices)
+    names_by_type: list[tuple[str, list[str]]] = [
+        (TagType.RATING, [rating]),
+        (TagType.WARNING, warnings or [DEFAULT_WARNING]),
+        (TagType.CATEGORY, categories),
+        (TagType.FANDOM, imported.fandoms),
+        (TagType.RELATIONSHIP, imported.relationships),
+        (TagType.CHARACTER, imported.characters),
+        (TagType.FREEFORM, imported.freeforms),
+    ]
+    tags: dict[str, Tag] = {}
+    for tag_type, names in names_by_type:
+        for name in _unique(names):
+            clipped = name[: Tag._meta.get_field("name").max_length]  # type: ignore[misc]
+            if clipped not in tags:
+                tags[clipped], _ = Tag.objects.get_or_create(
+                    name=clipped, defaults={"type": tag_type}
+                )
+    return list(tags.values())
+
+
+def _known(names: list[str], allowed: list[str], label: str, notices: list[str]) -> list[str]:
+    unknown = [n for n in names if n not in allowed]
+    for name in unknown:
+        notices.append(f"unknown {label} {name!r} left out")
+    return [n for n in names if n in allowed]
+
+
+def _language(name: str) -> Language | None:
+    name = name.strip()
+    if not name:
+        return None
+    found = Language.objects.filter(name=name).first() or Language.objects.filter(
+        short=name
+    ).first()
+    if found:
+        return found
+    short = slugify(name)[:20] or f"lang-{Language.objects.count() + 1}"
+    language, _ = Language.objects.get_or_create(short=short, defaults={"name": name[:100]})
+    return language
+
+
+def _attach_series(work: Work, imported: ImportedWork) -> None:
+    for part in imported.series:
+        title = part.title.strip()[:255]
+        if not title:
+            continue
+        if part.source_url:
+            series, _ = Series.objects.get_or_create(
+                source_url=part.source_url, defaults={"title": title}
+            )
+        else:
+            series = Series.objects.filter(title=title, source_url="").first() or (
+                Series.objects.create(title=title)
+            )
+        SeriesWork.objects.get_or_create(
+            series=series, work=work, defaults={"position": part.position or 1}
+        )
+
+
+def _attach_collections_and_gifts(work: Work, imported: ImportedWork) -> None:
+    for title in _unique(imported.collections):
+        name = slugify(title)[:255] or "collection"
+        collection, _ = Collection.objects.get_or_create(
+            name=name, defaults={"title": title[:255]}
+        )
+        collection.works.add(work)
+    Gift.objects.bulk_create(
+        Gift(work=work, recipient_name=name[:255]) for name in _unique(imported.gift_recipients)
+    )
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for name in names:
+        name = name.strip()
+        if name:
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def _latest(*dates: datetime.date | None) -> datetime.date | None:
+    present = [d for d in dates if d is not None]
+    return max(present) if present else None

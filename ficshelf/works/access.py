@@ -1,0 +1,51 @@
+"""Fetching one work or chapter for a visitor who may not be allowed to see it.
+
+Missing and hidden answer the same 404, so a guest cannot learn that a restricted or
+draft work exists.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest
+
+from ficshelf.works.models import Chapter, Creatorship, Work
+
+
+def get_work_for_viewer(request: HttpRequest, work_id: int) -> Work:
+    works = (
+        Work.objects.visible_to(request.user)
+        .select_related("language")
+        .prefetch_related(
+            "tags",
+            Prefetch(
+                "creatorships",
+                queryset=Creatorship.objects.filter(is_approved=True).select_related(
+                    "pseud__user"
+                ),
+            ),
+            "series_works__series",
+            "collections",
+            "gifts",
+            "chapters",
+        )
+    )
+    try:
+        return works.get(pk=work_id)
+    except Work.DoesNotExist:
+        raise Http404("No such work.") from None
+
+
+def get_chapter_for_viewer(request: HttpRequest, work: Work, chapter_id: int) -> Chapter:
+    """A chapter of a work the viewer may see; unposted chapters only for its creators."""
+    for chapter in work.chapters.all():
+        if chapter.pk == chapter_id and (chapter.is_posted or is_creator(request, work)):
+            return chapter
+    raise Http404("No such chapter.")
+
+
+def is_creator(request: HttpRequest, work: Work) -> bool:
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return any(c.pseud.user_id == user.pk for c in work.creatorships.all())

@@ -1,0 +1,220 @@
+"""Works, chapters, series, languages, creatorships, collections and gifts.
+
+The shape follows AO3's (see DESIGN.md, "The work, as AO3 shapes it"). HTML fields hold
+sanitized HTML and each row records the sanitizer version that cleaned it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from ficshelf.accounts.models import Pseud
+from ficshelf.tags.models import ADULT_RATINGS, Tag, TagType
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ficshelf.accounts.models import User
+
+
+class Language(models.Model):
+    short = models.CharField(max_length=20, unique=True)  # "en", "zh"
+    name = models.CharField(max_length=100, unique=True)  # as AO3 shows it: "中文-普通话 國語"
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommentPermission(models.TextChoices):
+    EVERYONE = "everyone", "Registered users and guests can comment"
+    REGISTERED = "registered", "Only registered users can comment"
+    NOBODY = "nobody", "No one can comment"
+
+
+class WorkQuerySet(models.QuerySet["Work"]):
+    def posted(self) -> WorkQuerySet:
+        return self.filter(is_posted=True)
+
+    def visible_to(self, user: User | AnonymousUser | None) -> WorkQuerySet:
+        """The one visibility rule (DESIGN.md): every surface that shows works uses it.
+
+        Drafts: creators only. Restricted: signed-in users. Hidden by an admin: creators
+        and admins.
+        """
+        if user is None or not user.is_authenticated:
+            return self.filter(is_posted=True, is_restricted=False, is_hidden_by_admin=False)
+        if user.is_staff:
+            return self.filter(Q(is_posted=True) | Q(creatorships__pseud__user=user)).distinct()
+        own = Q(creatorships__pseud__user=user)
+        return self.filter(own | Q(is_posted=True, is_hidden_by_admin=False)).distinct()
+
+
+class Work(models.Model):
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    end_notes = models.TextField(blank=True)
+    sanitizer_version = models.PositiveSmallIntegerField(default=0)
+
+    language = models.ForeignKey(Language, null=True, blank=True, on_delete=models.PROTECT)
+    tags = models.ManyToManyField(Tag, related_name="works", blank=True)
+
+    expected_chapter_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty means unknown, shown as “?”."
+    )
+    is_complete = models.BooleanField(default=False)
+    word_count = models.PositiveIntegerField(default=0)
+
+    published_on = models.DateField(null=True, blank=True)
+    updated_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+
+    is_posted = models.BooleanField(default=False)
+    is_restricted = models.BooleanField(default=False)
+    is_hidden_by_admin = models.BooleanField(default=False)
+    comment_permission = models.CharField(
+        max_length=20, choices=CommentPermission.choices, default=CommentPermission.EVERYONE
+    )
+
+    # Where an imported work came from; re-importing the same source updates the work.
+    source_url = models.URLField(max_length=500, blank=True)
+    imported_from = models.CharField(max_length=40, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_url"], condition=~Q(source_url=""), name="work_unique_source_url"
+            )
+        ]
+        indexes = [models.Index(fields=["is_posted", "-updated_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:detail", args=[self.pk])
+
+    def tags_of_type(self, tag_type: str) -> list[Tag]:
+        # Reads the prefetched tags when the caller prefetched them (work page, index).
+        return sorted((t for t in self.tags.all() if t.type == tag_type), key=lambda t: t.name)
+
+    @property
+    def rating(self) -> Tag | None:
+        ratings = self.tags_of_type(TagType.RATING)
+        return ratings[0] if ratings else None
+
+    @property
+    def needs_adult_notice(self) -> bool:
+        rating = self.rating
+        return rating is None or rating.name in ADULT_RATINGS
+
+    @property
+    def chapter_count_display(self) -> str:
+        """AO3's "posted/expected" form: "3/3", "2/?"."""
+        posted = sum(1 for c in self.chapters.all() if c.is_posted)
+        expected = "?" if self.expected_chapter_count is None else self.expected_chapter_count
+        return f"{posted}/{expected}"
+
+
+class Chapter(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=255, blank=True)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    end_notes = models.TextField(blank=True)
+    text = models.TextField()
+    sanitizer_version = models.PositiveSmallIntegerField(default=0)
+    word_count = models.PositiveIntegerField(default=0)
+    is_posted = models.BooleanField(default=True)
+    published_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "position"], name="chapter_unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    @property
+    def heading(self) -> str:
+        """AO3's chapter heading: "Chapter 2: Title", or "Chapter 2" when untitled."""
+        return f"Chapter {self.position}: {self.title}" if self.title else f"Chapter {self.position}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:chapter", args=[self.work_id, self.pk])
+
+
+class Creatorship(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="creatorships")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="creatorships")
+    position = models.PositiveSmallIntegerField(default=0)
+    # A co-creator invited by another creator is credited only after accepting.
+    is_approved = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "pseud"], name="creatorship_unique")
+        ]
+
+
+class Series(models.Model):
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    is_complete = models.BooleanField(default=False)
+    source_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SeriesWork(models.Model):
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="series_works")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="series_works")
+    position = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "work"], name="series_work_unique")
+        ]
+
+
+class Collection(models.Model):
+    name = models.SlugField(max_length=255, unique=True)
+    title = models.CharField(max_length=255)
+    works = models.ManyToManyField(Work, related_name="collections", blank=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Gift(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="gifts")
+    recipient_name = models.CharField(max_length=255)
+    recipient = models.ForeignKey(Pseud, null=True, blank=True, on_delete=models.SET_NULL)
+
+    def __str__(self) -> str:
+        return self.recipient_name

@@ -1,0 +1,157 @@
+"""Saving an ImportedWork: every part kept, re-imports update, failures leave nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from ficshelf.accounts.models import Pseud
+from ficshelf.importers.actions import external_pseud, pseud_for_import, save_imported_work
+from ficshelf.importers.base import ImportedChapter, ImportedSeriesPart, ImportedWork, ImportFailed
+from ficshelf.works.models import Chapter, Work
+from tests.factories import PseudFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SOURCE = "https://archiveofourown.org/works/123"
+
+
+def make_imported(chapters: int = 2, **overrides: object) -> ImportedWork:
+    values: dict[str, object] = {
+        "title": "The Lighthouse Keeper",
+        "creators": ["tidewriter"],
+        "rating": "Teen And Up Audiences",
+        "warnings": ["No Archive Warnings Apply"],
+        "categories": ["Gen"],
+        "fandoms": ["Original Work"],
+        "characters": ["The Keeper"],
+        "freeforms": ["Found Family", "Storms"],
+        "language": "English",
+        "series": [ImportedSeriesPart("Coastal Tales", 2, "https://archiveofourown.org/series/9")],
+        "summary_html": "<p>A keeper and a storm.</p>",
+        "notes_html": "<p>Written for a friend.</p><script>x()</script>",
+        "end_notes_html": "<p>Thanks for reading.</p>",
+        "expected_chapter_count": chapters,
+        "published_on": datetime.date(2023, 1, 2),
+        "updated_on": datetime.date(2023, 2, 3),
+        "source_url": SOURCE,
+        "source_format": "ao3-html",
+        "chapters": [
+            ImportedChapter(title=f"Night {n}", text_html=f"<p>The lamp turned {n} times.</p>")
+            for n in range(1, chapters + 1)
+        ],
+    }
+    values.update(overrides)
+    return ImportedWork(**values)  # type: ignore[arg-type]
+
+
+def test_every_part_of_the_work_is_saved() -> None:
+    work = save_imported_work(make_imported(), fallback_pseud=None).work
+    assert work.title == "The Lighthouse Keeper"
+    assert [c.title for c in work.chapters.all()] == ["Night 1", "Night 2"]
+    assert work.rating is not None and work.rating.name == "Teen And Up Audiences"
+    assert {t.name for t in work.tags.all()} >= {"Gen", "Original Work", "Storms", "The Keeper"}
+    assert work.language is not None and work.language.short == "en"
+    assert work.series_works.get().series.title == "Coastal Tales"
+    assert work.series_works.get().position == 2
+    assert work.end_notes == "<p>Thanks for reading.</p>"
+    assert work.updated_on == datetime.date(2023, 2, 3)
+    assert work.is_posted and work.is_complete
+
+
+def test_html_is_sanitized_when_saved() -> None:
+    work = save_imported_work(make_imported(), fallback_pseud=None).work
+    assert work.notes == "<p>Written for a friend.</p>"
+    assert work.sanitizer_version > 0
+
+
+def test_word_count_is_the_sum_of_the_chapters() -> None:
+    work = save_imported_work(make_imported(), fallback_pseud=None).work
+    assert work.word_count == 10
+    assert sum(c.word_count for c in work.chapters.all()) == 10
+
+
+def test_byline_creators_become_external_pseuds() -> None:
+    work = save_imported_work(make_imported(), fallback_pseud=None).work
+    pseud = work.creatorships.get().pseud
+    assert pseud.name == "tidewriter" and pseud.is_external
+
+
+def test_byline_wins_over_the_fallback_creator() -> None:
+    fallback = PseudFactory()
+    work = save_imported_work(make_imported(), fallback_pseud=fallback).work
+    assert work.creatorships.get().pseud.name == "tidewriter"
+
+
+def test_work_without_creator_needs_a_fallback() -> None:
+    with pytest.raises(ImportFailed, match="--as"):
+        save_imported_work(make_imported(creators=[]), fallback_pseud=None)
+    assert not Work.objects.exists()
+
+
+def test_work_without_creator_is_credited_to_the_fallback() -> None:
+    fallback = external_pseud("archivist")
+    work = save_imported_work(make_imported(creators=[]), fallback_pseud=fallback).work
+    assert work.creatorships.get().pseud == fallback
+
+
+def test_as_names_an_existing_users_default_pseud() -> None:
+    user = UserFactory(username="mira")
+    assert pseud_for_import("mira").user == user
+    assert pseud_for_import("nobody-here").is_external
+
+
+def test_reimport_from_the_same_source_updates_instead_of_duplicating() -> None:
+    first = save_imported_work(make_imported(chapters=2), fallback_pseud=None)
+    again = save_imported_work(make_imported(chapters=3), fallback_pseud=None)
+    assert first.created and not again.created
+    assert again.work.pk == first.work.pk
+    assert Work.objects.count() == 1
+    assert again.work.chapters.count() == 3
+    assert Chapter.objects.count() == 3
+
+
+def test_work_with_no_text_is_refused_and_nothing_is_saved() -> None:
+    imported = make_imported(chapters=1)
+    imported.chapters[0].text_html = "  "
+    with pytest.raises(ImportFailed, match="no work text"):
+        save_imported_work(imported, fallback_pseud=None)
+    assert not Work.objects.exists()
+    assert not Pseud.objects.exists()
+
+
+def test_missing_rating_and_warning_get_ao3s_defaults() -> None:
+    imported = make_imported(rating="", warnings=[])
+    work = save_imported_work(imported, fallback_pseud=None).work
+    names = {t.name for t in work.tags.all()}
+    assert {"Not Rated", "Creator Chose Not To Use Archive Warnings"} <= names
+
+
+def test_unknown_rating_is_reported_not_invented() -> None:
+    result = save_imported_work(make_imported(rating="Spicy"), fallback_pseud=None)
+    assert result.work.rating is not None and result.work.rating.name == "Not Rated"
+    assert any("Spicy" in n for n in result.notices)
+
+
+def test_unknown_expected_chapter_count_means_work_in_progress() -> None:
+    work = save_imported_work(make_imported(expected_chapter_count=None), fallback_pseud=None).work
+    assert not work.is_complete
+    assert work.chapter_count_display == "2/?"
+
+
+def test_unknown_language_is_added_by_name() -> None:
+    work = save_imported_work(make_imported(language="Toki Pona"), fallback_pseud=None).work
+    assert work.language is not None and work.language.name == "Toki Pona"
+
+
+def test_failure_midway_leaves_nothing_half_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("ficshelf.importers.actions._attach_series", broken)
+    with pytest.raises(RuntimeError):
+        save_imported_work(make_imported(), fallback_pseud=None)
+    assert not Work.objects.exists()
+    assert not Chapter.objects.exists()
+    assert not Pseud.objects.exists()

@@ -1,0 +1,57 @@
+"""The one visibility rule (DESIGN.md), on the queryset and on the work page."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+
+from ficshelf.works.models import Work
+from tests.factories import PseudFactory, UserFactory, WorkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_guest_sees_posted_public_work() -> None:
+    work = WorkFactory()
+    assert list(Work.objects.visible_to(AnonymousUser())) == [work]
+
+
+def test_guest_does_not_see_restricted_work() -> None:
+    WorkFactory(restricted=True)
+    assert not Work.objects.visible_to(AnonymousUser()).exists()
+
+
+def test_signed_in_reader_sees_restricted_work() -> None:
+    work = WorkFactory(restricted=True)
+    assert list(Work.objects.visible_to(UserFactory())) == [work]
+
+
+def test_draft_is_visible_only_to_its_creator() -> None:
+    pseud = PseudFactory()
+    work = WorkFactory(draft=True, creator=pseud)
+    assert not Work.objects.visible_to(UserFactory()).exists()
+    assert list(Work.objects.visible_to(pseud.user)) == [work]
+
+
+def test_hidden_work_is_visible_to_creator_and_admin_only() -> None:
+    pseud = PseudFactory()
+    work = WorkFactory(hidden=True, creator=pseud)
+    admin = UserFactory(is_staff=True)
+    assert not Work.objects.visible_to(UserFactory()).exists()
+    assert list(Work.objects.visible_to(pseud.user)) == [work]
+    assert list(Work.objects.visible_to(admin)) == [work]
+
+
+def test_admin_does_not_see_other_peoples_drafts() -> None:
+    WorkFactory(draft=True)
+    assert not Work.objects.visible_to(UserFactory(is_staff=True)).exists()
+
+
+def test_guest_gets_404_for_restricted_work(client: Client) -> None:
+    work = WorkFactory(restricted=True)
+    assert client.get(work.get_absolute_url()).status_code == 404
+
+
+def test_guest_gets_404_for_missing_work(client: Client) -> None:
+    assert client.get("/works/999999/").status_code == 404
