@@ -92,7 +92,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "ficshelf.sqlite3",
+            "NAME": str(DATA_DIR / "ficshelf.sqlite3"),
             "OPTIONS": {
                 # WAL lets the worker write while web processes read; IMMEDIATE avoids
                 # "database is locked" when a read transaction later tries to write.
@@ -135,9 +135,7 @@ WHITENOISE_USE_FINDERS = True
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "FICSHELF_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": os.environ.get("FICSHELF_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 

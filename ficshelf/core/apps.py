@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "ficshelf.core"
     label = "core"
+
+    def ready(self) -> None:
+        # Registers the self-hosting checks with Django's check framework.
+        from ficshelf import checks  # noqa: F401

@@ -18,7 +18,14 @@ from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
 from ficshelf.core.wordcount import count_words_in_html
 from ficshelf.importers.base import ImportedWork, ImportFailed
-from ficshelf.tags.models import ARCHIVE_WARNINGS, CATEGORIES, RATINGS, Tag, TagType
+from ficshelf.tags.models import (
+    ARCHIVE_WARNINGS,
+    CATEGORIES,
+    RATINGS,
+    TAG_NAME_MAX_LENGTH,
+    Tag,
+    TagType,
+)
 from ficshelf.works.models import (
     Chapter,
     Collection,
@@ -112,9 +119,7 @@ def _fill_work_fields(work: Work, imported: ImportedWork) -> None:
     work.language = _language(imported.language)
     work.expected_chapter_count = imported.expected_chapter_count
     work.published_on = imported.published_on or today
-    work.updated_on = _latest(
-        work.published_on, imported.updated_on, imported.completed_on
-    )
+    work.updated_on = _latest(work.published_on, imported.updated_on, imported.completed_on)
     work.completed_on = imported.completed_on
     work.is_posted = True
     work.source_url = imported.source_url
@@ -161,7 +166,7 @@ def _tags_for(imported: ImportedWork, notices: list[str]) -> list[Tag]:
     tags: dict[str, Tag] = {}
     for tag_type, names in names_by_type:
         for name in _unique(names):
-            clipped = name[: Tag._meta.get_field("name").max_length]  # type: ignore[misc]
+            clipped = name[:TAG_NAME_MAX_LENGTH]
             if clipped not in tags:
                 tags[clipped], _ = Tag.objects.get_or_create(
                     name=clipped, defaults={"type": tag_type}
@@ -180,9 +185,9 @@ def _language(name: str) -> Language | None:
     name = name.strip()
     if not name:
         return None
-    found = Language.objects.filter(name=name).first() or Language.objects.filter(
-        short=name
-    ).first()
+    found = (
+        Language.objects.filter(name=name).first() or Language.objects.filter(short=name).first()
+    )
     if found:
         return found
     short = slugify(name)[:20] or f"lang-{Language.objects.count() + 1}"
@@ -211,9 +216,7 @@ def _attach_series(work: Work, imported: ImportedWork) -> None:
 def _attach_collections_and_gifts(work: Work, imported: ImportedWork) -> None:
     for title in _unique(imported.collections):
         name = slugify(title)[:255] or "collection"
-        collection, _ = Collection.objects.get_or_create(
-            name=name, defaults={"title": title[:255]}
-        )
+        collection, _ = Collection.objects.get_or_create(name=name, defaults={"title": title[:255]})
         collection.works.add(work)
     Gift.objects.bulk_create(
         Gift(work=work, recipient_name=name[:255]) for name in _unique(imported.gift_recipients)

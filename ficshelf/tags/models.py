@@ -57,15 +57,18 @@ FIXED_TAGS = {
 }
 
 
+# AO3 caps tag names at 150 characters; imports may keep run-together tags as one, so
+# there is room for those rather than losing them.
+TAG_NAME_MAX_LENGTH = 300
+
+
 class TagQuerySet(models.QuerySet["Tag"]):
     def of_type(self, tag_type: str) -> TagQuerySet:
         return self.filter(type=tag_type)
 
 
 class Tag(models.Model):
-    # AO3 caps tag names at 150 characters; imports may keep run-together tags as one,
-    # so there is room for those rather than losing them.
-    name = models.CharField(max_length=300, unique=True)
+    name = models.CharField(max_length=TAG_NAME_MAX_LENGTH, unique=True)
     type = models.CharField(max_length=20, choices=TagType.choices, db_index=True)
     is_canonical = models.BooleanField(default=False)
     merger = models.ForeignKey(

@@ -152,13 +152,15 @@ class Chapter(models.Model):
     def __str__(self) -> str:
         return self.heading
 
+    def get_absolute_url(self) -> str:
+        return reverse("works:chapter", args=[self.work_id, self.pk])
+
     @property
     def heading(self) -> str:
         """AO3's chapter heading: "Chapter 2: Title", or "Chapter 2" when untitled."""
-        return f"Chapter {self.position}: {self.title}" if self.title else f"Chapter {self.position}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("works:chapter", args=[self.work_id, self.pk])
+        if self.title:
+            return f"Chapter {self.position}: {self.title}"
+        return f"Chapter {self.position}"
 
 
 class Creatorship(models.Model):
@@ -170,9 +172,10 @@ class Creatorship(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["work", "pseud"], name="creatorship_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["work", "pseud"], name="creatorship_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.pseud} on {self.work_id}"
 
 
 class Series(models.Model):
@@ -200,6 +203,9 @@ class SeriesWork(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["series", "work"], name="series_work_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"Part {self.position} of {self.series}"
 
 
 class Collection(models.Model):
