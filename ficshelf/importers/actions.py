@@ -66,8 +66,14 @@ def external_pseud(name: str) -> Pseud:
 
 
 @transaction.atomic
-def save_imported_work(imported: ImportedWork, *, fallback_pseud: Pseud | None) -> ImportResult:
-    """Create or update the work described by ``imported``; all of it or nothing."""
+def save_imported_work(
+    imported: ImportedWork, *, fallback_pseud: Pseud | None, default_rating: str = DEFAULT_RATING
+) -> ImportResult:
+    """Create or update the work described by ``imported``; all of it or nothing.
+
+    ``fallback_pseud`` is credited when the file names no creator; ``default_rating`` is
+    used when it states no rating (the operator may know better than "Not Rated").
+    """
     if not imported.chapters or not any(c.text_html.strip() for c in imported.chapters):
         raise ImportFailed("the file has no work text")
     if not imported.title.strip():
@@ -103,7 +109,7 @@ def save_imported_work(imported: ImportedWork, *, fallback_pseud: Pseud | None) 
     Creatorship.objects.bulk_create(
         Creatorship(work=work, pseud=pseud, position=i) for i, pseud in enumerate(pseuds)
     )
-    work.tags.set(_tags_for(imported, notices))
+    work.tags.set(_tags_for(imported, notices, default_rating))
     _attach_series(work, imported)
     _attach_collections_and_gifts(work, imported)
     return ImportResult(work=work, created=existing is None, notices=notices)
@@ -148,10 +154,12 @@ def _build_chapters(work: Work, imported: ImportedWork) -> list[Chapter]:
     return chapters
 
 
-def _tags_for(imported: ImportedWork, notices: list[str]) -> list[Tag]:
-    rating = imported.rating if imported.rating in RATINGS else DEFAULT_RATING
+def _tags_for(imported: ImportedWork, notices: list[str], default_rating: str) -> list[Tag]:
+    rating = imported.rating if imported.rating in RATINGS else default_rating
     if imported.rating and imported.rating not in RATINGS:
-        notices.append(f"unknown rating {imported.rating!r}: rated {DEFAULT_RATING}")
+        notices.append(f"unknown rating {imported.rating!r}: rated {default_rating}")
+    elif not imported.rating:
+        notices.append(f"the file states no rating: rated {default_rating}")
     warnings = _known(imported.warnings, ARCHIVE_WARNINGS, "archive warning", notices)
     categories = _known(imported.categories, CATEGORIES, "category", notices)
     names_by_type: list[tuple[str, list[str]]] = [

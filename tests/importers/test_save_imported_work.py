@@ -155,3 +155,12 @@ def test_failure_midway_leaves_nothing_half_written(monkeypatch: pytest.MonkeyPa
     assert not Work.objects.exists()
     assert not Chapter.objects.exists()
     assert not Pseud.objects.exists()
+
+
+def test_operator_rating_applies_only_when_the_file_states_none() -> None:
+    unrated = save_imported_work(
+        make_imported(rating="", source_url=""), fallback_pseud=None, default_rating="Explicit"
+    )
+    rated = save_imported_work(make_imported(), fallback_pseud=None, default_rating="Explicit")
+    assert unrated.work.rating is not None and unrated.work.rating.name == "Explicit"
+    assert rated.work.rating is not None and rated.work.rating.name == "Teen And Up Audiences"

@@ -11,9 +11,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from ficshelf.importers.actions import pseud_for_import, save_imported_work
+from ficshelf.accounts.models import Pseud
+from ficshelf.importers.actions import DEFAULT_RATING, pseud_for_import, save_imported_work
 from ficshelf.importers.base import ImportFailed
 from ficshelf.importers.detect import read_work_file
+from ficshelf.tags.models import RATINGS
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,12 @@ class Command(BaseCommand):
             metavar="NAME",
             help="Creator for files whose byline names none: a username, or a new name.",
         )
+        parser.add_argument(
+            "--rating",
+            choices=RATINGS,
+            default=DEFAULT_RATING,
+            help=f"Rating for files that state none (default: {DEFAULT_RATING}).",
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,27 +52,28 @@ class Command(BaseCommand):
         for path in missing:
             counts["failed"] += 1
             self.stdout.write(f"FAILED   {path}: no such file or folder")
-        bar = tqdm(
-            files, unit="file", disable=options["no_progress"] or None, dynamic_ncols=True
-        )
+        bar = tqdm(files, unit="file", disable=options["no_progress"] or None, dynamic_ncols=True)
         for path in bar:
-            outcome, line = self._import_one(path, fallback)
+            outcome, line = self._import_one(path, fallback, options["rating"])
             counts[outcome] += 1
             tqdm.write(line, file=self.stdout)
         self.stdout.write(
-            f"{counts['imported']} imported, {counts['updated']} updated, "
-            f"{counts['failed']} failed"
+            f"{counts['imported']} imported, {counts['updated']} updated, {counts['failed']} failed"
         )
         if counts["failed"]:
             raise CommandError(f"{counts['failed']} file(s) could not be imported", returncode=1)
 
-    def _import_one(self, path: Path, fallback: Any) -> tuple[str, str]:
+    def _import_one(
+        self, path: Path, fallback: Pseud | None, default_rating: str
+    ) -> tuple[str, str]:
         try:
             imported = read_work_file(path, max_bytes=settings.FICSHELF_IMPORT_MAX_BYTES)
-            result = save_imported_work(imported, fallback_pseud=fallback)
+            result = save_imported_work(
+                imported, fallback_pseud=fallback, default_rating=default_rating
+            )
         except ImportFailed as error:
             return "failed", f"FAILED   {path}: {error}"
-        except Exception as error:  # noqa: BLE001 - one bad file must not stop the others
+        except Exception as error:
             logger.exception("import of %s failed unexpectedly", path)
             return "failed", f"FAILED   {path}: could not be read ({type(error).__name__}: {error})"
         outcome = "imported" if result.created else "updated"
