@@ -37,6 +37,12 @@ from ficshelf.works.models import (
     Work,
 )
 
+# Names AO3 used before renaming these warnings; older downloads and pages carry them.
+WARNING_ALIASES = {
+    "Underage": "Underage Sex",
+    "Choose Not To Use Archive Warnings": "Creator Chose Not To Use Archive Warnings",
+}
+
 # What AO3's own importer uses when a file does not say (otwarchive's ArchiveConfig).
 DEFAULT_RATING = "Not Rated"
 DEFAULT_WARNING = "Creator Chose Not To Use Archive Warnings"
@@ -91,19 +97,24 @@ def save_imported_work(
         else None
     )
     work = existing or Work()
-    _fill_work_fields(work, imported)
+    _fill_work_fields(work, imported, keep_blank_fields=existing is not None)
     work.save()
+    chapters = _build_chapters(work, imported)
     if existing is not None:
-        work.chapters.all().delete()
+        replaced = work.chapters.all()
+        if imported.is_partial:
+            # A saved chapter view: replace the chapters it holds, keep the rest.
+            replaced = replaced.filter(position__in=[c.position for c in chapters])
+        replaced.delete()
         work.creatorships.all().delete()
         work.series_works.all().delete()
         work.gifts.all().delete()
         work.collections.clear()
 
-    chapters = _build_chapters(work, imported)
     Chapter.objects.bulk_create(chapters)
-    work.word_count = sum(c.word_count for c in chapters)
-    work.is_complete = work.expected_chapter_count == len(chapters)
+    all_chapters = list(work.chapters.all())
+    work.word_count = sum(c.word_count for c in all_chapters)
+    work.is_complete = work.expected_chapter_count == len(all_chapters)
     work.save(update_fields=["word_count", "is_complete"])
 
     Creatorship.objects.bulk_create(
@@ -115,12 +126,18 @@ def save_imported_work(
     return ImportResult(work=work, created=existing is None, notices=notices)
 
 
-def _fill_work_fields(work: Work, imported: ImportedWork) -> None:
+def _fill_work_fields(work: Work, imported: ImportedWork, *, keep_blank_fields: bool) -> None:
     today = timezone.localdate()
     work.title = imported.title.strip()[:255]
-    work.summary = sanitize_html(imported.summary_html)
-    work.notes = sanitize_html(imported.notes_html)
-    work.end_notes = sanitize_html(imported.end_notes_html)
+    # A partial file (one chapter's page) may lack the work's notes; keep what we have.
+    keep = keep_blank_fields and imported.is_partial
+    for field_name, html in [
+        ("summary", imported.summary_html),
+        ("notes", imported.notes_html),
+        ("end_notes", imported.end_notes_html),
+    ]:
+        if html.strip() or not keep:
+            setattr(work, field_name, sanitize_html(html))
     work.sanitizer_version = SANITIZER_VERSION
     work.language = _language(imported.language)
     work.expected_chapter_count = imported.expected_chapter_count
@@ -133,25 +150,24 @@ def _fill_work_fields(work: Work, imported: ImportedWork) -> None:
 
 
 def _build_chapters(work: Work, imported: ImportedWork) -> list[Chapter]:
-    chapters = []
-    for position, source in enumerate(imported.chapters, start=1):
+    chapters: dict[int, Chapter] = {}
+    for index, source in enumerate(imported.chapters, start=1):
+        position = source.position or index
         text = sanitize_html(source.text_html)
-        chapters.append(
-            Chapter(
-                work=work,
-                position=position,
-                title=source.title.strip()[:255],
-                summary=sanitize_html(source.summary_html),
-                notes=sanitize_html(source.notes_html),
-                end_notes=sanitize_html(source.end_notes_html),
-                text=text,
-                sanitizer_version=SANITIZER_VERSION,
-                word_count=count_words_in_html(text),
-                is_posted=True,
-                published_on=work.published_on,
-            )
+        chapters[position] = Chapter(
+            work=work,
+            position=position,
+            title=source.title.strip()[:255],
+            summary=sanitize_html(source.summary_html),
+            notes=sanitize_html(source.notes_html),
+            end_notes=sanitize_html(source.end_notes_html),
+            text=text,
+            sanitizer_version=SANITIZER_VERSION,
+            word_count=count_words_in_html(text),
+            is_posted=True,
+            published_on=work.published_on,
         )
-    return chapters
+    return list(chapters.values())
 
 
 def _tags_for(imported: ImportedWork, notices: list[str], default_rating: str) -> list[Tag]:
@@ -160,7 +176,8 @@ def _tags_for(imported: ImportedWork, notices: list[str], default_rating: str) -
         notices.append(f"unknown rating {imported.rating!r}: rated {default_rating}")
     elif not imported.rating:
         notices.append(f"the file states no rating: rated {default_rating}")
-    warnings = _known(imported.warnings, ARCHIVE_WARNINGS, "archive warning", notices)
+    renamed = [WARNING_ALIASES.get(name, name) for name in imported.warnings]
+    warnings = _known(renamed, ARCHIVE_WARNINGS, "archive warning", notices)
     categories = _known(imported.categories, CATEGORIES, "category", notices)
     names_by_type: list[tuple[str, list[str]]] = [
         (TagType.RATING, [rating]),

@@ -31,6 +31,9 @@ class ImportedChapter:
     notes_html: str = ""
     end_notes_html: str = ""
     text_html: str = ""
+    # The chapter's number in the whole work when the file says so (a saved chapter view
+    # of chapter 13 holds only that one); None means "its place in the file".
+    position: int | None = None
 
 
 @dataclass
@@ -68,6 +71,9 @@ class ImportedWork:
     # no query) so re-imports of the same work match.
     source_url: str = ""
     source_format: str = ""  # "ao3-text", "ao3-html", "ao3-workpage", "epub", ...
+    # The file holds only some chapters of the work (a saved chapter view): a re-import
+    # then replaces those chapters and keeps the others.
+    is_partial: bool = False
     # Things a person should know about this import ("tags pasted without separators
     # were kept as one tag: ..."). Printed by the import command.
     notices: list[str] = field(default_factory=list)

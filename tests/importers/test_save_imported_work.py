@@ -164,3 +164,31 @@ def test_operator_rating_applies_only_when_the_file_states_none() -> None:
     rated = save_imported_work(make_imported(), fallback_pseud=None, default_rating="Explicit")
     assert unrated.work.rating is not None and unrated.work.rating.name == "Explicit"
     assert rated.work.rating is not None and rated.work.rating.name == "Teen And Up Audiences"
+
+
+def test_old_warning_names_are_mapped_to_ao3s_current_ones() -> None:
+    work = save_imported_work(make_imported(warnings=["Underage"]), fallback_pseud=None).work
+    assert "Underage Sex" in {t.name for t in work.tags.all()}
+
+
+def chapter_view(position: int, of: int) -> ImportedWork:
+    imported = make_imported(chapters=1, expected_chapter_count=of, is_partial=True)
+    imported.chapters[0].position = position
+    imported.chapters[0].title = f"Saved night {position}"
+    imported.end_notes_html = ""
+    return imported
+
+
+def test_saved_chapter_view_is_stored_at_its_own_position() -> None:
+    work = save_imported_work(chapter_view(2, of=3), fallback_pseud=None).work
+    assert [c.position for c in work.chapters.all()] == [2]
+    assert work.chapter_count_display == "1/3"
+
+
+def test_saved_chapter_view_replaces_only_its_chapter_of_a_known_work() -> None:
+    save_imported_work(make_imported(chapters=3), fallback_pseud=None)
+    work = save_imported_work(chapter_view(2, of=3), fallback_pseud=None).work
+    titles = [c.title for c in work.chapters.all()]
+    assert titles == ["Night 1", "Saved night 2", "Night 3"]
+    assert work.end_notes == "<p>Thanks for reading.</p>"
+    assert work.is_complete

@@ -56,7 +56,7 @@ class Command(BaseCommand):
         for path in bar:
             outcome, line = self._import_one(path, fallback, options["rating"])
             counts[outcome] += 1
-            tqdm.write(line, file=self.stdout)
+            tqdm.write(line, file=self.stdout, end="")  # the wrapper adds the newline
         self.stdout.write(
             f"{counts['imported']} imported, {counts['updated']} updated, {counts['failed']} failed"
         )
