@@ -229,7 +229,7 @@ def byline_creators(byline: HtmlElement | None) -> list[str]:
         return []
     links = [link for link in byline.iter("a") if "author" in (link.get("rel") or "").split()]
     if links:
-        return _unique(pseud_name(link.text_content()) for link in links)
+        return unique_in_order(pseud_name(link.text_content()) for link in links)
     text = re.sub(r"^\s*by\s+", "", element_text(byline), flags=re.IGNORECASE)
     return [text] if text else []
 
@@ -303,10 +303,10 @@ def tag_names(dd: HtmlElement) -> list[str]:
     names = [name for name in links if name]
     if not names:
         names = [part.strip() for part in element_text(dd).split(",")]
-    return _unique(name for name in names if name)
+    return unique_in_order(name for name in names if name)
 
 
-def _unique(names: Iterable[str]) -> list[str]:
+def unique_in_order(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
