@@ -22,7 +22,9 @@ _CHARACTER_COUNTED = (
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han ideographs, ext. A, compatibility
     "\U00020000-\U0003134f"  # Han extensions B..G
 )
-_WORD = re.compile(rf"[{_CHARACTER_COUNTED}]|(?:(?![{_CHARACTER_COUNTED}])\w)+")
+# "[^\W...]" is "a word character that is not character-counted", as one class: the same
+# set as a lookahead per character, several times faster.
+_WORD = re.compile(rf"[{_CHARACTER_COUNTED}]|[^\W{_CHARACTER_COUNTED}]+")
 _JOINERS = re.compile(r"['’‘-]")
 
 
@@ -35,4 +37,6 @@ def count_words_in_html(html: str) -> int:
     if not html or not html.strip():
         return 0
     root = lxml.html.fragment_fromstring(html, create_parent="div")
-    return sum(count_words_in_text(str(node)) for node in root.itertext())
+    # AO3 counts each text node on its own; joining the nodes with a line break gives the
+    # same count (no word, dash or joiner spans a line break) in one regex pass.
+    return count_words_in_text("\n".join(root.itertext()))

@@ -188,15 +188,17 @@ def _tags_for(imported: ImportedWork, notices: list[str], default_rating: str) -
         (TagType.CHARACTER, imported.characters),
         (TagType.FREEFORM, imported.freeforms),
     ]
-    tags: dict[str, Tag] = {}
+    wanted: dict[str, str] = {}  # name -> type, first type wins as on AO3 (names are unique)
     for tag_type, names in names_by_type:
         for name in _unique(names):
-            clipped = name[:TAG_NAME_MAX_LENGTH]
-            if clipped not in tags:
-                tags[clipped], _ = Tag.objects.get_or_create(
-                    name=clipped, defaults={"type": tag_type}
-                )
-    return list(tags.values())
+            wanted.setdefault(name[:TAG_NAME_MAX_LENGTH], tag_type)
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
+    missing = [Tag(name=n, type=t) for n, t in wanted.items() if n not in existing]
+    if missing:
+        # ignore_conflicts: a concurrent import may create the same tag; re-read after.
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
+    return list(existing.values())
 
 
 def _known(names: list[str], allowed: list[str], label: str, notices: list[str]) -> list[str]:
