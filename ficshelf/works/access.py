@@ -20,9 +20,7 @@ def get_work_for_viewer(request: HttpRequest, work_id: int) -> Work:
             "tags",
             Prefetch(
                 "creatorships",
-                queryset=Creatorship.objects.filter(is_approved=True).select_related(
-                    "pseud__user"
-                ),
+                queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
             ),
             "series_works__series",
             "collections",
@@ -36,10 +34,15 @@ def get_work_for_viewer(request: HttpRequest, work_id: int) -> Work:
         raise Http404("No such work.") from None
 
 
+def get_chapters_for_viewer(request: HttpRequest, work: Work) -> list[Chapter]:
+    """The chapters of a visible work the viewer may read: unposted ones for creators only."""
+    can_see_unposted = is_creator(request, work)
+    return [c for c in work.chapters.all() if c.is_posted or can_see_unposted]
+
+
 def get_chapter_for_viewer(request: HttpRequest, work: Work, chapter_id: int) -> Chapter:
-    """A chapter of a work the viewer may see; unposted chapters only for its creators."""
-    for chapter in work.chapters.all():
-        if chapter.pk == chapter_id and (chapter.is_posted or is_creator(request, work)):
+    for chapter in get_chapters_for_viewer(request, work):
+        if chapter.pk == chapter_id:
             return chapter
     raise Http404("No such chapter.")
 

@@ -1,0 +1,190 @@
+"""Reader-facing pages of works: the index, the work page and its chapters, the adult notice.
+
+Every work is fetched through ``ficshelf.works.access`` (the one visibility rule); these
+views only decide which chapters a page shows and which template renders them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from ficshelf.works.access import (
+    get_chapter_for_viewer,
+    get_chapters_for_viewer,
+    get_work_for_viewer,
+)
+from ficshelf.works.models import Chapter, Creatorship, Work
+
+WORKS_PER_PAGE = 20
+
+# AO3 asks once per visit, not once per work: "Proceed" on one adult work lets the guest
+# open the others until the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE).
+ADULT_NOTICE_SESSION_KEY = "adult_notice_accepted"
+
+
+@require_GET
+def work_index(request: HttpRequest) -> HttpResponse:
+    works = (
+        Work.objects.visible_to(request.user)
+        .posted()
+        .order_by("-updated_on", "-pk")
+        .defer("notes", "end_notes")  # blurbs never show them
+        .select_related("language")
+        .prefetch_related(
+            "tags",
+            Prefetch(
+                "creatorships",
+                queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
+            ),
+            # Only what the "posted/expected" count needs: chapter texts can be megabytes.
+            Prefetch("chapters", queryset=Chapter.objects.only("id", "work_id", "is_posted")),
+            "series_works__series",
+        )
+    )
+    page = Paginator(works, WORKS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "works": page.object_list,
+        "page_numbers": page.paginator.get_elided_page_range(page.number),
+    }
+    return render(request, "works/index.html", context)
+
+
+@require_GET
+def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
+    """The work: its first chapter, or every chapter with ``?view_full_work=true`` (AO3's URL)."""
+    work = get_work_for_viewer(request, work_id)
+    if _must_see_adult_notice(request, work):
+        return _adult_notice(request, work)
+    chapters = get_chapters_for_viewer(request, work)
+    if request.GET.get("view_full_work") == "true" or len(chapters) <= 1:
+        reading = Reading.entire_work(chapters)
+    else:
+        reading = Reading.one_chapter(chapters, chapters[0])
+    return _render_reading(request, work, reading)
+
+
+@require_GET
+def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    work = get_work_for_viewer(request, work_id)
+    chapter = get_chapter_for_viewer(request, work, chapter_id)
+    if _must_see_adult_notice(request, work):
+        return _adult_notice(request, work)
+    chapters = get_chapters_for_viewer(request, work)
+    if len(chapters) <= 1:
+        return _render_reading(request, work, Reading.entire_work(chapters))
+    return _render_reading(request, work, Reading.one_chapter(chapters, chapter))
+
+
+@require_GET
+def chapter_select(request: HttpRequest, work_id: int) -> HttpResponse:
+    """Target of the chapter index's select-and-Go form, so it works without JavaScript."""
+    work = get_work_for_viewer(request, work_id)
+    try:
+        chapter_id = int(request.GET.get("selected_id", ""))
+    except ValueError:
+        return redirect("works:navigate", work_id=work.pk)
+    return redirect(get_chapter_for_viewer(request, work, chapter_id))
+
+
+@require_GET
+def chapter_index(request: HttpRequest, work_id: int) -> HttpResponse:
+    """AO3's "Chapter Index" page: every chapter with its date, as links."""
+    work = get_work_for_viewer(request, work_id)
+    chapters = get_chapters_for_viewer(request, work)
+    return render(request, "works/navigate.html", {"work": work, "chapters": chapters})
+
+
+@require_POST
+def proceed_past_adult_notice(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = get_work_for_viewer(request, work_id)
+    request.session[ADULT_NOTICE_SESSION_KEY] = True
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(next_url)
+    return redirect(work)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Which of a work's chapters one page shows, and where its chapter links lead."""
+
+    chapters: list[Chapter]  # every chapter this reader may open, in order
+    shown: list[Chapter]
+    current: Chapter | None  # None in the entire-work view
+
+    @classmethod
+    def entire_work(cls, chapters: list[Chapter]) -> Reading:
+        return cls(chapters=chapters, shown=chapters, current=None)
+
+    @classmethod
+    def one_chapter(cls, chapters: list[Chapter], chapter: Chapter) -> Reading:
+        return cls(chapters=chapters, shown=[chapter], current=chapter)
+
+    @property
+    def is_chaptered(self) -> bool:
+        return len(self.chapters) > 1
+
+    @property
+    def previous_chapter(self) -> Chapter | None:
+        index = self._current_index()
+        return self.chapters[index - 1] if index is not None and index > 0 else None
+
+    @property
+    def next_chapter(self) -> Chapter | None:
+        index = self._current_index()
+        if index is None or index + 1 >= len(self.chapters):
+            return None
+        return self.chapters[index + 1]
+
+    @property
+    def shows_work_preface(self) -> bool:
+        # AO3 shows the work's summary and notes before the first chapter only.
+        return self.current is None or self.previous_chapter is None
+
+    @property
+    def shows_work_end_notes(self) -> bool:
+        # ...and the work's end notes after the last chapter only.
+        return self.current is None or self.next_chapter is None
+
+    def _current_index(self) -> int | None:
+        if self.current is None:
+            return None
+        return next(i for i, c in enumerate(self.chapters) if c.pk == self.current.pk)
+
+
+def _render_reading(request: HttpRequest, work: Work, reading: Reading) -> HttpResponse:
+    end_notes_url = "#work_endnotes"
+    if not reading.shows_work_end_notes:
+        end_notes_url = reading.chapters[-1].get_absolute_url() + "#work_endnotes"
+    context: dict[str, Any] = {
+        "work": work,
+        "reading": reading,
+        "chapter": reading.current,
+        "end_notes_url": end_notes_url,
+        "entire_work_url": reverse("works:detail", args=[work.pk]) + "?view_full_work=true",
+    }
+    return render(request, "works/detail.html", context)
+
+
+def _must_see_adult_notice(request: HttpRequest, work: Work) -> bool:
+    # Signed-in readers skip it for now; a later issue makes it a preference.
+    if request.user.is_authenticated or not work.needs_adult_notice:
+        return False
+    return not request.session.get(ADULT_NOTICE_SESSION_KEY, False)
+
+
+def _adult_notice(request: HttpRequest, work: Work) -> HttpResponse:
+    context = {"work": work, "next_url": request.get_full_path()}
+    return render(request, "works/adult_notice.html", context)
