@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -32,6 +33,26 @@ def wait_for(url: str, timeout: float) -> int:
     raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
+def child_commands(pid: int) -> list[str]:
+    """Command lines of a process's children, from /proc (Linux)."""
+    commands = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in children.read_text().split():
+            cmdline = Path(f"/proc/{child}/cmdline")
+            if cmdline.exists():
+                commands.append(cmdline.read_text().replace("\0", " "))
+    return commands
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def test_serve_migrates_and_answers_on_sqlite_with_a_worker(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -46,9 +67,9 @@ def test_serve_migrates_and_answers_on_sqlite_with_a_worker(tmp_path: Path) -> N
     try:
         assert wait_for(f"http://127.0.0.1:{port}/admin/login/", timeout=60) == 200
         assert (tmp_path / "ficshelf.sqlite3").exists()
+        assert wait_until(lambda: any("db_worker" in c for c in child_commands(process.pid)))
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
     assert f"running at http://127.0.0.1:{port}/" in output
-    assert "Starting worker" in output

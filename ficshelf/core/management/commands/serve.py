@@ -81,4 +81,5 @@ class Command(BaseCommand):
 
 
 def _spawn(command: list[str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(command)
+    # Unbuffered, so the children's log lines reach the operator (or a log file) at once.
+    return subprocess.Popen(command, env={**os.environ, "PYTHONUNBUFFERED": "1"})
