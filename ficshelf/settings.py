@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ficshelf.tags",
     "ficshelf.works",
     "ficshelf.importers",
+    "ficshelf.social",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ficshelf.core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "ficshelf.urls"
@@ -108,9 +110,19 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# Argon2 first: new passwords use it; older hashes still verify and are upgraded on login.
 PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "works:index"
+LOGOUT_REDIRECT_URL = "works:index"
+
+# Who may create an account: "open", "invite" (an invitation code), or "queue" (people ask
+# and an admin approves them, like AO3's invitation queue). Admins can change it later in
+# the admin site; this is the starting value.
+FICSHELF_SIGNUP_MODE = os.environ.get("FICSHELF_SIGNUP_MODE", "open")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -146,6 +158,31 @@ SESSION_COOKIE_SECURE = env_bool("FICSHELF_HTTPS")
 CSRF_COOKIE_SECURE = env_bool("FICSHELF_HTTPS")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# A file cache in the data folder: shared by every web process and the worker, so rate
+# limits hold across processes without another service.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+    }
+}
+
+# Email: written as files into the data folder unless SMTP is configured, so a small
+# install never loses a password-reset mail and needs no mail server to try things.
+EMAIL_HOST = os.environ.get("FICSHELF_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("FICSHELF_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("FICSHELF_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("FICSHELF_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("FICSHELF_EMAIL_TLS", default=True)
+else:
+    EMAIL_BACKEND = os.environ.get(
+        "FICSHELF_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+    )
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+DEFAULT_FROM_EMAIL = os.environ.get("FICSHELF_EMAIL_FROM", "ficshelf@localhost")
 
 # Imports: files larger than this are refused before they are read.
 FICSHELF_IMPORT_MAX_BYTES = int(os.environ.get("FICSHELF_IMPORT_MAX_BYTES", 50 * 1024 * 1024))

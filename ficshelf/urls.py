@@ -3,5 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("ficshelf.accounts.urls")),
+    path("", include("ficshelf.social.urls")),
     path("", include("ficshelf.works.urls")),
 ]

@@ -7,3 +7,14 @@ import pytest
 def _tasks_run_immediately(settings: pytest.FixtureRequest) -> None:
     # Tests run background tasks in-process, at once (DESIGN.md).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords_and_fresh_cache(settings: pytest.FixtureRequest) -> None:
+    # Argon2 is slow on purpose; tests need speed, not resistance to cracking.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test starts with empty rate-limit counters.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
