@@ -54,3 +54,41 @@ class Pseud(models.Model):
         if self.user is None or self.user.username == self.name:
             return self.name
         return f"{self.name} ({self.user.username})"
+
+
+class Block(models.Model):
+    """``blocker`` has blocked ``blocked``: no comments, kudos, gifts or invitations from them."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocked_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")), name="no_self_block"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker} blocks {self.blocked}"
+
+
+class Mute(models.Model):
+    """``muter`` has muted ``muted``: their works and comments vanish from what muter sees."""
+
+    muter = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mutes_made")
+    muted = models.ForeignKey(User, on_delete=models.CASCADE, related_name="muted_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["muter", "muted"], name="mute_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(muter=models.F("muted")), name="no_self_mute"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.muter} mutes {self.muted}"

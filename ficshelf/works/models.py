@@ -46,14 +46,21 @@ class WorkQuerySet(models.QuerySet["Work"]):
         """The one visibility rule (DESIGN.md): every surface that shows works uses it.
 
         Drafts: creators only. Restricted: signed-in users. Hidden by an admin: creators
-        and admins.
+        and admins. Muted: a reader who muted a creator no longer sees their works (their
+        own works are never hidden from them).
         """
         if user is None or not user.is_authenticated:
             return self.filter(is_posted=True, is_restricted=False, is_hidden_by_admin=False)
-        if user.is_staff:
-            return self.filter(Q(is_posted=True) | Q(creatorships__pseud__user=user)).distinct()
         own = Q(creatorships__pseud__user=user)
-        return self.filter(own | Q(is_posted=True, is_hidden_by_admin=False)).distinct()
+        if user.is_staff:
+            visible = self.filter(own | Q(is_posted=True))
+        else:
+            visible = self.filter(own | Q(is_posted=True, is_hidden_by_admin=False))
+        muted_works = Creatorship.objects.filter(pseud__user__muted_by__muter=user).values(
+            "work_id"
+        )
+        # A subquery rather than a join keeps one row per work without DISTINCT.
+        return self.filter(pk__in=visible.values("pk")).exclude(pk__in=muted_works)
 
 
 class Work(models.Model):

@@ -6,7 +6,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
-from ficshelf.works.models import Work
+from ficshelf.accounts.models import Mute
+from ficshelf.works.models import Creatorship, Work
 from tests.factories import PseudFactory, UserFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +56,26 @@ def test_guest_gets_404_for_restricted_work(client: Client) -> None:
 
 def test_guest_gets_404_for_missing_work(client: Client) -> None:
     assert client.get("/works/999999/").status_code == 404
+
+
+def test_reader_no_longer_sees_works_of_a_creator_they_muted() -> None:
+    reader = UserFactory()
+    muted_creator = PseudFactory()
+    WorkFactory(creator=muted_creator)
+    other = WorkFactory()
+    Mute.objects.create(muter=reader, muted=muted_creator.user)
+    assert list(Work.objects.visible_to(reader)) == [other]
+
+
+def test_muting_hides_nothing_from_other_readers() -> None:
+    muted_creator = PseudFactory()
+    work = WorkFactory(creator=muted_creator)
+    Mute.objects.create(muter=UserFactory(), muted=muted_creator.user)
+    assert list(Work.objects.visible_to(UserFactory())) == [work]
+
+
+def test_visible_works_are_listed_once_even_with_several_creators() -> None:
+    work = WorkFactory()
+    Creatorship.objects.create(work=work, pseud=PseudFactory())
+    reader = UserFactory()
+    assert Work.objects.visible_to(reader).count() == 1
