@@ -5,25 +5,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300, unique=True)),
-                ('type', models.CharField(choices=[('rating', 'Rating'), ('warning', 'Archive Warning'), ('category', 'Category'), ('fandom', 'Fandom'), ('relationship', 'Relationship'), ('character', 'Character'), ('freeform', 'Additional Tags')], db_index=True, max_length=20)),
-                ('is_canonical', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('merger', models.ForeignKey(blank=True, help_text='The canonical tag this one is a synonym of.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='synonyms', to='tags.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, unique=True)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("rating", "Rating"),
+                            ("warning", "Archive Warning"),
+                            ("category", "Category"),
+                            ("fandom", "Fandom"),
+                            ("relationship", "Relationship"),
+                            ("character", "Character"),
+                            ("freeform", "Additional Tags"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                ("is_canonical", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "merger",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The canonical tag this one is a synonym of.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="synonyms",
+                        to="tags.tag",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]

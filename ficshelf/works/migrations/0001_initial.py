@@ -5,151 +5,277 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('tags', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("tags", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Language',
+            name="Language",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('short', models.CharField(max_length=20, unique=True)),
-                ('name', models.CharField(max_length=100, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("short", models.CharField(max_length=20, unique=True)),
+                ("name", models.CharField(max_length=100, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Series',
+            name="Series",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255)),
-                ('summary', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True)),
-                ('is_complete', models.BooleanField(default=False)),
-                ('source_url', models.URLField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255)),
+                ("summary", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True)),
+                ("is_complete", models.BooleanField(default=False)),
+                ("source_url", models.URLField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name_plural': 'series',
+                "verbose_name_plural": "series",
             },
         ),
         migrations.CreateModel(
-            name='Work',
+            name="Work",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255)),
-                ('summary', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True)),
-                ('end_notes', models.TextField(blank=True)),
-                ('sanitizer_version', models.PositiveSmallIntegerField(default=0)),
-                ('expected_chapter_count', models.PositiveIntegerField(blank=True, help_text='Empty means unknown, shown as “?”.', null=True)),
-                ('is_complete', models.BooleanField(default=False)),
-                ('word_count', models.PositiveIntegerField(default=0)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('updated_on', models.DateField(blank=True, null=True)),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('is_posted', models.BooleanField(default=False)),
-                ('is_restricted', models.BooleanField(default=False)),
-                ('is_hidden_by_admin', models.BooleanField(default=False)),
-                ('comment_permission', models.CharField(choices=[('everyone', 'Registered users and guests can comment'), ('registered', 'Only registered users can comment'), ('nobody', 'No one can comment')], default='everyone', max_length=20)),
-                ('source_url', models.URLField(blank=True, max_length=500)),
-                ('imported_from', models.CharField(blank=True, max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('language', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='works.language')),
-                ('tags', models.ManyToManyField(blank=True, related_name='works', to='tags.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255)),
+                ("summary", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True)),
+                ("end_notes", models.TextField(blank=True)),
+                ("sanitizer_version", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "expected_chapter_count",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Empty means unknown, shown as “?”.", null=True
+                    ),
+                ),
+                ("is_complete", models.BooleanField(default=False)),
+                ("word_count", models.PositiveIntegerField(default=0)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("updated_on", models.DateField(blank=True, null=True)),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("is_posted", models.BooleanField(default=False)),
+                ("is_restricted", models.BooleanField(default=False)),
+                ("is_hidden_by_admin", models.BooleanField(default=False)),
+                (
+                    "comment_permission",
+                    models.CharField(
+                        choices=[
+                            ("everyone", "Registered users and guests can comment"),
+                            ("registered", "Only registered users can comment"),
+                            ("nobody", "No one can comment"),
+                        ],
+                        default="everyone",
+                        max_length=20,
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=500)),
+                ("imported_from", models.CharField(blank=True, max_length=40)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "language",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="works.language",
+                    ),
+                ),
+                ("tags", models.ManyToManyField(blank=True, related_name="works", to="tags.tag")),
             ],
         ),
         migrations.CreateModel(
-            name='SeriesWork',
+            name="SeriesWork",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=1)),
-                ('series', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='series_works', to='works.series')),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='series_works', to='works.work')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=1)),
+                (
+                    "series",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="series_works",
+                        to="works.series",
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="series_works",
+                        to="works.work",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Gift',
+            name="Gift",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient_name', models.CharField(max_length=255)),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='accounts.pseud')),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gifts', to='works.work')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recipient_name", models.CharField(max_length=255)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="accounts.pseud",
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="gifts",
+                        to="works.work",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Creatorship',
+            name="Creatorship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('is_approved', models.BooleanField(default=True)),
-                ('pseud', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='creatorships', to='accounts.pseud')),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='creatorships', to='works.work')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("is_approved", models.BooleanField(default=True)),
+                (
+                    "pseud",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="creatorships",
+                        to="accounts.pseud",
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="creatorships",
+                        to="works.work",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Collection',
+            name="Collection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(max_length=255, unique=True)),
-                ('title', models.CharField(max_length=255)),
-                ('works', models.ManyToManyField(blank=True, related_name='collections', to='works.work')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.SlugField(max_length=255, unique=True)),
+                ("title", models.CharField(max_length=255)),
+                (
+                    "works",
+                    models.ManyToManyField(blank=True, related_name="collections", to="works.work"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Chapter',
+            name="Chapter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('title', models.CharField(blank=True, max_length=255)),
-                ('summary', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True)),
-                ('end_notes', models.TextField(blank=True)),
-                ('text', models.TextField()),
-                ('sanitizer_version', models.PositiveSmallIntegerField(default=0)),
-                ('word_count', models.PositiveIntegerField(default=0)),
-                ('is_posted', models.BooleanField(default=True)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chapters', to='works.work')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("title", models.CharField(blank=True, max_length=255)),
+                ("summary", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True)),
+                ("end_notes", models.TextField(blank=True)),
+                ("text", models.TextField()),
+                ("sanitizer_version", models.PositiveSmallIntegerField(default=0)),
+                ("word_count", models.PositiveIntegerField(default=0)),
+                ("is_posted", models.BooleanField(default=True)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chapters",
+                        to="works.work",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['is_posted', '-updated_on'], name='works_work_is_post_016ded_idx'),
+            model_name="work",
+            index=models.Index(
+                fields=["is_posted", "-updated_on"], name="works_work_is_post_016ded_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='work',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_url', ''), _negated=True), fields=('source_url',), name='work_unique_source_url'),
+            model_name="work",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source_url", ""), _negated=True),
+                fields=("source_url",),
+                name="work_unique_source_url",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serieswork',
-            constraint=models.UniqueConstraint(fields=('series', 'work'), name='series_work_unique'),
+            model_name="serieswork",
+            constraint=models.UniqueConstraint(
+                fields=("series", "work"), name="series_work_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creatorship',
-            constraint=models.UniqueConstraint(fields=('work', 'pseud'), name='creatorship_unique'),
+            model_name="creatorship",
+            constraint=models.UniqueConstraint(fields=("work", "pseud"), name="creatorship_unique"),
         ),
         migrations.AddConstraint(
-            model_name='chapter',
-            constraint=models.UniqueConstraint(fields=('work', 'position'), name='chapter_unique_position'),
+            model_name="chapter",
+            constraint=models.UniqueConstraint(
+                fields=("work", "position"), name="chapter_unique_position"
+            ),
         ),
     ]
