@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ficshelf.works",
     "ficshelf.importers",
     "ficshelf.social",
+    "ficshelf.moderation",
 ]
 
 MIDDLEWARE = [

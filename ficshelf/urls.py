@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("ficshelf.accounts.urls")),
     path("", include("ficshelf.social.urls")),
+    path("", include("ficshelf.moderation.urls")),
     path("", include("ficshelf.works.urls")),
 ]

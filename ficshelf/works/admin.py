@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from ficshelf.works.models import Chapter, Creatorship, Language, Series, Work
 
@@ -23,6 +25,21 @@ class WorkAdmin(admin.ModelAdmin[Work]):
     search_fields = ["title"]
     raw_id_fields = ["tags", "language"]
     inlines = [CreatorshipInline, ChapterInline]
+    actions = ["hide", "unhide"]
+
+    @admin.action(description="Hide from readers (creators and admins still see them)")
+    def hide(self, request: HttpRequest, queryset: QuerySet[Work]) -> None:
+        from ficshelf.moderation.actions import hide_works
+
+        count = hide_works(queryset, hidden=True, actor=request.user)  # type: ignore[arg-type]
+        self.message_user(request, f"{count} work(s) hidden.", messages.SUCCESS)
+
+    @admin.action(description="Unhide")
+    def unhide(self, request: HttpRequest, queryset: QuerySet[Work]) -> None:
+        from ficshelf.moderation.actions import hide_works
+
+        count = hide_works(queryset, hidden=False, actor=request.user)  # type: ignore[arg-type]
+        self.message_user(request, f"{count} work(s) unhidden.", messages.SUCCESS)
 
 
 admin.site.register(Series)

@@ -1,0 +1,62 @@
+"""Reports of works (and later comments) that land in the admins' queue.
+
+AO3 sends these to its Policy & Abuse team; here the community's admins work the queue in
+the admin site, where they can also hide the reported work.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from ficshelf.works.models import Work
+
+
+class ReportReason(models.TextChoices):
+    WRONG_RATING_OR_WARNINGS = "ratings", "Wrong rating or missing warnings"
+    SPAM = "spam", "Spam or commercial promotion"
+    HARASSMENT = "harassment", "Harassment or threats"
+    PLAGIARISM = "plagiarism", "Plagiarism or copyright"
+    OTHER = "other", "Something else"
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def open(self) -> ReportQuerySet:
+        return self.filter(status=ReportStatus.OPEN)
+
+
+class Report(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # Guests may report too; an address lets admins answer them.
+    reporter_email = models.EmailField(blank=True)
+    reason = models.CharField(max_length=20, choices=ReportReason.choices)
+    details = models.TextField()
+    status = models.CharField(
+        max_length=20, choices=ReportStatus.choices, default=ReportStatus.OPEN, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.work}"
