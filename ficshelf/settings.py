@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ficshelf.importers",
     "ficshelf.social",
     "ficshelf.moderation",
+    "ficshelf.downloads",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ficshelf.core.context_processors.site",
+                "ficshelf.accounts.context_processors.reader_preferences",
             ],
         },
     },

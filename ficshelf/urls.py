@@ -4,7 +4,9 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("ficshelf.accounts.urls")),
+    path("users/", include("ficshelf.accounts.user_urls")),
     path("", include("ficshelf.social.urls")),
     path("", include("ficshelf.moderation.urls")),
+    path("", include("ficshelf.downloads.urls")),
     path("", include("ficshelf.works.urls")),
 ]

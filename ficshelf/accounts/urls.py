@@ -1,10 +1,47 @@
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, reverse_lazy
+
+from ficshelf.accounts import views
 
 app_name = "accounts"
 
-# Sign-in and sign-out first; the rest of the account pages arrive with issue 3.
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", views.signup, name="signup"),
+    path("invitations/request/", views.request_invitation, name="request_invitation"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            extra_context={"login_url": reverse_lazy("accounts:login")}
+        ),
+        name="password_reset_complete",
+    ),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("settings/", views.account_settings, name="settings"),
+    path("email/", views.change_email, name="change_email"),
+    path("delete/", views.delete_account, name="delete"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("pseuds/", views.pseud_list, name="pseuds"),
+    path("pseuds/<int:pseud_id>/edit/", views.pseud_edit, name="pseud_edit"),
+    path("pseuds/<int:pseud_id>/default/", views.pseud_make_default, name="pseud_default"),
+    path("pseuds/<int:pseud_id>/delete/", views.pseud_delete, name="pseud_delete"),
+    path("blocks/", views.blocks, name="blocks"),
+    path("mutes/", views.mutes, name="mutes"),
 ]

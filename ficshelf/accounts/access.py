@@ -1,0 +1,64 @@
+"""Questions other apps ask about accounts: who blocked whom, a reader's preferences.
+
+The social app calls ``is_blocked(by=creator, other=reader)`` before taking a comment,
+kudos, gift or invitation from ``other``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import Http404, HttpRequest
+
+from ficshelf.accounts.models import Block, Mute, Preference, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    Someone = User | AnonymousUser | None
+
+_REQUEST_CACHE = "_ficshelf_reader_preferences"
+
+
+def is_blocked(*, by: Someone, other: Someone) -> bool:
+    """Has ``by`` blocked ``other``? Guests neither block nor are blocked."""
+    if by is None or other is None or not by.is_authenticated or not other.is_authenticated:
+        return False
+    return Block.objects.filter(blocker_id=by.pk, blocked_id=other.pk).exists()
+
+
+def has_muted(*, by: Someone, other: Someone) -> bool:
+    if by is None or other is None or not by.is_authenticated or not other.is_authenticated:
+        return False
+    return Mute.objects.filter(muter_id=by.pk, muted_id=other.pk).exists()
+
+
+def get_user_for_profile(username: str) -> User:
+    """A member's profile: 404 for unknown names and for suspended or internal accounts."""
+    try:
+        return User.objects.get(username=username, is_active=True)
+    except User.DoesNotExist:
+        raise Http404("No such user.") from None
+
+
+def preferences_for(request: HttpRequest) -> Preference | None:
+    """The signed-in reader's saved preferences, fetched once per request; None otherwise.
+
+    None means today's defaults: guests, and members who never saved the form.
+    """
+    if hasattr(request, _REQUEST_CACHE):
+        cached: Preference | None = getattr(request, _REQUEST_CACHE)
+        return cached
+    preference = None
+    if request.user.is_authenticated:
+        preference = Preference.objects.filter(user_id=request.user.pk).first()
+    setattr(request, _REQUEST_CACHE, preference)
+    return preference
+
+
+def reader_context(request: HttpRequest) -> dict[str, object]:
+    preference = preferences_for(request)
+    return {
+        "reader_preferences": preference,
+        "reader_body_class": preference.body_class if preference else "",
+    }

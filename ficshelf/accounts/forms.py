@@ -1,0 +1,179 @@
+"""Forms for the account pages. Every error here is shown beside its field, never raised."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
+
+from ficshelf.accounts.actions import ORPHAN_USERNAME, find_unused_invitation
+from ficshelf.accounts.models import Invitation, Preference, Pseud, User
+
+
+class SignupForm(forms.Form):
+    username = forms.CharField(
+        max_length=40,
+        min_length=3,
+        validators=[UnicodeUsernameValidator()],
+        help_text="3 to 40 characters: letters, numbers and @ . + - _",
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Confirm password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    age_and_terms = forms.BooleanField(
+        label="I am at least 13 years old and I accept the Terms of Service.",
+        error_messages={
+            "required": "You must be at least 13 and accept the Terms of Service to sign up."
+        },
+    )
+
+    def __init__(self, *args: Any, needs_invitation: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invitation: Invitation | None = None
+        if needs_invitation:
+            self.fields["invitation_code"] = forms.CharField(label="Invitation code", max_length=40)
+            self.order_fields(["invitation_code"])
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        if (
+            username.lower() == ORPHAN_USERNAME
+            or User.objects.filter(username__iexact=username).exists()
+        ):
+            raise forms.ValidationError("That username is taken. Please choose another.")
+        return username
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this email address already exists.")
+        return email
+
+    def clean_invitation_code(self) -> str:
+        code: str = self.cleaned_data["invitation_code"]
+        self.invitation = find_unused_invitation(code)
+        if self.invitation is None:
+            raise forms.ValidationError("This invitation code is not valid or has been used.")
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password1 = cleaned.get("password1")
+        password2 = cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords do not match.")
+        elif password1:
+            candidate = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class InviteRequestForm(forms.Form):
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "inactive": "This account is suspended. Contact the archive's admins.",
+    }
+
+
+class ChangeEmailForm(forms.Form):
+    email = forms.EmailField(
+        label="New email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
+            raise forms.ValidationError("Another account uses this email address.")
+        return email
+
+
+class DeleteAccountForm(forms.Form):
+    works = forms.ChoiceField(
+        label="What should happen to your works?",
+        choices=[
+            ("orphan", "Orphan them: keep them on the archive, credited to orphan_account"),
+            ("delete", "Delete them (works you co-created stay, without your name)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label="I understand that this cannot be undone.",
+        error_messages={"required": "Tick this box to confirm."},
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password
+
+
+class PseudForm(forms.ModelForm[Pseud]):
+    class Meta:
+        model = Pseud
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("A pseud needs a name.")
+        return name
+
+
+class PreferenceForm(forms.ModelForm[Preference]):
+    class Meta:
+        model = Preference
+        fields = [
+            "hide_adult_notice",
+            "hide_warnings",
+            "hide_freeform_tags",
+            "view_full_work",
+            "font_size",
+            "theme",
+        ]
+        widgets = {"theme": forms.RadioSelect}

@@ -1,0 +1,431 @@
+"""Account pages: sign-up, log in, settings, pseuds, preferences, profiles, blocks, mutes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ficshelf.accounts import actions
+from ficshelf.accounts.access import get_user_for_profile, has_muted, is_blocked, reader_context
+from ficshelf.accounts.forms import (
+    ChangeEmailForm,
+    DeleteAccountForm,
+    InviteRequestForm,
+    LoginForm,
+    PreferenceForm,
+    PseudForm,
+    SignupForm,
+)
+from ficshelf.accounts.models import ArchiveSettings, Preference, Pseud, SignupMode, User
+from ficshelf.core.ratelimit import allow, client_address
+
+# Attempts per window before the archive answers 429 (AO3 locks after repeated failures).
+LOGIN_LIMIT_PER_ADDRESS = 20
+LOGIN_LIMIT_PER_USERNAME = 10
+LOGIN_WINDOW_SECONDS = 300
+SIGNUP_LIMIT_PER_ADDRESS = 10
+RESET_LIMIT_PER_ADDRESS = 5
+WINDOW_SECONDS = 3600
+
+TOO_MANY = "Too many attempts. Please wait a few minutes and try again."
+
+
+# ---- Sign-up ----
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("works:index")
+    mode = ArchiveSettings.current().signup_mode
+    code = request.GET.get("invitation", "")
+    if mode == SignupMode.QUEUE and request.method == "GET" and "invitation" not in request.GET:
+        return redirect("accounts:request_invitation")
+    needs_invitation = mode != SignupMode.OPEN
+    if request.method == "POST":
+        form = SignupForm(request.POST, needs_invitation=needs_invitation)
+        if not allow(
+            "signup",
+            client_address(request),
+            limit=SIGNUP_LIMIT_PER_ADDRESS,
+            per_seconds=WINDOW_SECONDS,
+        ):
+            form.is_valid()
+            form.add_error(None, TOO_MANY)
+            return _render(request, "accounts/signup.html", _signup_context(form, mode), status=429)
+        if form.is_valid():
+            try:
+                user = actions.create_account(
+                    username=form.cleaned_data["username"],
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password1"],
+                    invitation=form.invitation,
+                )
+            except actions.AccountActionError as error:
+                form.add_error(None, str(error))
+            except IntegrityError:
+                # Someone took the name between the check and the insert.
+                form.add_error("username", "That username is taken. Please choose another.")
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"Welcome to the archive, {user.username}!")
+                return redirect("accounts:settings")
+    else:
+        initial = {"invitation_code": code} if code else {}
+        form = SignupForm(initial=initial, needs_invitation=needs_invitation)
+    return _render(request, "accounts/signup.html", _signup_context(form, mode))
+
+
+def _signup_context(form: SignupForm, mode: str) -> dict[str, Any]:
+    return {"form": form, "mode": mode, "queue": mode == SignupMode.QUEUE}
+
+
+@require_http_methods(["GET", "POST"])
+def request_invitation(request: HttpRequest) -> HttpResponse:
+    mode = ArchiveSettings.current().signup_mode
+    if mode != SignupMode.QUEUE:
+        return redirect("accounts:signup")
+    form = InviteRequestForm(request.POST or None)
+    if request.method == "POST":
+        if not allow(
+            "invite-request", client_address(request), limit=5, per_seconds=WINDOW_SECONDS
+        ):
+            form.is_valid()
+            form.add_error(None, TOO_MANY)
+            return _render(request, "accounts/request_invitation.html", {"form": form}, status=429)
+        if form.is_valid():
+            actions.request_invitation(email=form.cleaned_data["email"])
+            return _render(
+                request,
+                "accounts/request_invitation.html",
+                {"form": None, "email": form.cleaned_data["email"]},
+            )
+    return _render(request, "accounts/request_invitation.html", {"form": form})
+
+
+# ---- Log in, password reset ----
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = str(request.POST.get("username", "")).strip().lower()
+        by_address = allow(
+            "login-address",
+            client_address(request),
+            limit=LOGIN_LIMIT_PER_ADDRESS,
+            per_seconds=LOGIN_WINDOW_SECONDS,
+        )
+        by_username = allow(
+            "login-username",
+            username,
+            limit=LOGIN_LIMIT_PER_USERNAME,
+            per_seconds=LOGIN_WINDOW_SECONDS,
+        )
+        if not (by_address and by_username):
+            form = self.get_form_class()(request, data=None)
+            form.initial = {"username": request.POST.get("username", "")}
+            context = self.get_context_data(form=form, rate_limited=True, too_many=TOO_MANY)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self.extra_email_context = {"site_name": settings.SITE_NAME}
+        return super().form_valid(form)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not allow(
+            "password-reset",
+            client_address(request),
+            limit=RESET_LIMIT_PER_ADDRESS,
+            per_seconds=WINDOW_SECONDS,
+        ):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, TOO_MANY)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+# ---- Account settings ----
+
+
+@login_required
+@require_http_methods(["GET"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    return _render(request, "accounts/settings.html", {})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_email(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    form = ChangeEmailForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.change_email(user, email=form.cleaned_data["email"], actor=user)
+        messages.success(request, "Your email address has been changed.")
+        return redirect("accounts:settings")
+    return _render(request, "accounts/change_email.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    form = DeleteAccountForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.delete_account(
+            user, orphan_works=form.cleaned_data["works"] == "orphan", actor=user
+        )
+        # The user is gone; logging out flushes the session so nothing of it lingers.
+        logout(request)
+        return _render(request, "accounts/deleted.html", {})
+    work_count = _work_count(user)
+    return _render(request, "accounts/delete.html", {"form": form, "work_count": work_count})
+
+
+def _work_count(user: User) -> int:
+    from ficshelf.works.models import Work
+
+    return Work.objects.filter(creatorships__pseud__user=user).distinct().count()
+
+
+# ---- Preferences ----
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    instance = Preference.objects.filter(user=user).first() or Preference(user=user)
+    form = PreferenceForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        actions.save_preferences(user, actor=user, **form.cleaned_data)
+        messages.success(request, "Your preferences were saved.")
+        return redirect("accounts:preferences")
+    return _render(request, "accounts/preferences.html", {"form": form})
+
+
+# ---- Pseuds ----
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pseud_list(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    form = PseudForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pseud = actions.create_pseud(
+                user,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                actor=user,
+            )
+        except actions.AccountActionError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"Pseud “{pseud.name}” created.")
+            return redirect("accounts:pseuds")
+    actions.ensure_default_pseud(user)
+    pseuds = Pseud.objects.filter(user=user).order_by("-is_default", "name")
+    return _render(request, "accounts/pseuds.html", {"form": form, "pseuds": pseuds})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pseud_edit(request: HttpRequest, pseud_id: int) -> HttpResponse:
+    user = _me(request)
+    pseud = get_object_or_404(Pseud, pk=pseud_id, user=user)
+    form = PseudForm(request.POST or None, instance=pseud)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # The form already wrote its values onto the instance; the action checks them.
+            actions.rename_pseud(
+                pseud,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                actor=user,
+            )
+        except actions.AccountActionError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, "Pseud saved.")
+            return redirect("accounts:pseuds")
+    return _render(request, "accounts/pseud_edit.html", {"form": form, "pseud": pseud})
+
+
+@login_required
+@require_POST
+def pseud_make_default(request: HttpRequest, pseud_id: int) -> HttpResponse:
+    user = _me(request)
+    pseud = get_object_or_404(Pseud, pk=pseud_id, user=user)
+    actions.set_default_pseud(pseud, actor=user)
+    messages.success(request, f"“{pseud.name}” is now your default pseud.")
+    return redirect("accounts:pseuds")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pseud_delete(request: HttpRequest, pseud_id: int) -> HttpResponse:
+    user = _me(request)
+    pseud = get_object_or_404(Pseud, pk=pseud_id, user=user)
+    if pseud.is_default:
+        messages.error(
+            request, "You cannot delete your default pseud. Make another pseud the default first."
+        )
+        return redirect("accounts:pseuds")
+    if request.method == "POST":
+        default = actions.delete_pseud(pseud, actor=user)
+        messages.success(
+            request, f"Pseud “{pseud.name}” deleted; its works are now credited to {default.name}."
+        )
+        return redirect("accounts:pseuds")
+    work_count = pseud.creatorships.count()
+    return _render(
+        request, "accounts/pseud_delete.html", {"pseud": pseud, "work_count": work_count}
+    )
+
+
+# ---- Profiles, blocks and mutes ----
+
+
+@require_http_methods(["GET"])
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    from ficshelf.works.models import Chapter, Creatorship, Work
+
+    member = get_user_for_profile(username)
+    works = (
+        Work.objects.visible_to(request.user)
+        .posted()
+        .filter(creatorships__pseud__user=member, creatorships__is_approved=True)
+        .distinct()
+        .order_by("-updated_on", "-pk")
+        .defer("notes", "end_notes")
+        .select_related("language")
+        .prefetch_related(
+            "tags",
+            Prefetch(
+                "creatorships",
+                queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
+            ),
+            Prefetch("chapters", queryset=Chapter.objects.only("id", "work_id", "is_posted")),
+            "series_works__series",
+        )
+    )
+    viewer = request.user
+    is_me = viewer.is_authenticated and viewer.pk == member.pk
+    context = {
+        "member": member,
+        "pseuds": member.pseuds.order_by("-is_default", "name"),
+        "works": works[:50],
+        "work_total": works.count(),
+        "is_me": is_me,
+        "i_blocked": not is_me and is_blocked(by=viewer, other=member),
+        "i_muted": not is_me and has_muted(by=viewer, other=member),
+    }
+    return _render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def block(request: HttpRequest, username: str) -> HttpResponse:
+    return _relation_page(request, username, kind="block")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unblock(request: HttpRequest, username: str) -> HttpResponse:
+    return _relation_page(request, username, kind="unblock")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mute(request: HttpRequest, username: str) -> HttpResponse:
+    return _relation_page(request, username, kind="mute")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unmute(request: HttpRequest, username: str) -> HttpResponse:
+    return _relation_page(request, username, kind="unmute")
+
+
+_RELATION_ACTIONS = {
+    "block": (actions.block_user, "You have blocked {name}.", "accounts:blocks"),
+    "unblock": (actions.unblock_user, "You have unblocked {name}.", "accounts:blocks"),
+    "mute": (actions.mute_user, "You have muted {name}.", "accounts:mutes"),
+    "unmute": (actions.unmute_user, "You have unmuted {name}.", "accounts:mutes"),
+}
+
+
+def _relation_page(request: HttpRequest, username: str, *, kind: str) -> HttpResponse:
+    """A confirmation page (GET) and the change itself (POST), AO3's block/mute flow."""
+    me = _me(request)
+    member = get_user_for_profile(username)
+    if member.pk == me.pk:
+        messages.error(request, f"You cannot {kind.removeprefix('un')} yourself.")
+        return redirect("users:profile", username=username)
+    action, done, next_page = _RELATION_ACTIONS[kind]
+    if request.method == "POST":
+        action(member, actor=me)
+        messages.success(request, done.format(name=member.username))
+        return redirect(next_page)
+    return _render(request, "accounts/confirm_relation.html", {"member": member, "kind": kind})
+
+
+@login_required
+@require_http_methods(["GET"])
+def blocks(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    rows = me.blocks_made.select_related("blocked").order_by("blocked__username")
+    return _render(request, "accounts/blocks.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET"])
+def mutes(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    rows = me.mutes_made.select_related("muted").order_by("muted__username")
+    return _render(request, "accounts/mutes.html", {"rows": rows})
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int | None = None
+) -> HttpResponse:
+    # The reader's theme even where the context processor is not (yet) configured.
+    return render(request, template, {**reader_context(request), **context}, status=status)
+
+
+def _me(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # login_required guarantees it
+    return user
