@@ -22,10 +22,10 @@ from ficshelf.tags.models import (
     ARCHIVE_WARNINGS,
     CATEGORIES,
     RATINGS,
-    TAG_NAME_MAX_LENGTH,
     Tag,
     TagType,
 )
+from ficshelf.works.actions import language_named, tags_named, unique_names
 from ficshelf.works.models import (
     Chapter,
     Collection,
@@ -188,17 +188,7 @@ def _tags_for(imported: ImportedWork, notices: list[str], default_rating: str) -
         (TagType.CHARACTER, imported.characters),
         (TagType.FREEFORM, imported.freeforms),
     ]
-    wanted: dict[str, str] = {}  # name -> type, first type wins as on AO3 (names are unique)
-    for tag_type, names in names_by_type:
-        for name in _unique(names):
-            wanted.setdefault(name[:TAG_NAME_MAX_LENGTH], tag_type)
-    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
-    missing = [Tag(name=n, type=t) for n, t in wanted.items() if n not in existing]
-    if missing:
-        # ignore_conflicts: a concurrent import may create the same tag; re-read after.
-        Tag.objects.bulk_create(missing, ignore_conflicts=True)
-        existing = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
-    return list(existing.values())
+    return tags_named(names_by_type)
 
 
 def _known(names: list[str], allowed: list[str], label: str, notices: list[str]) -> list[str]:
@@ -209,17 +199,7 @@ def _known(names: list[str], allowed: list[str], label: str, notices: list[str])
 
 
 def _language(name: str) -> Language | None:
-    name = name.strip()
-    if not name:
-        return None
-    found = (
-        Language.objects.filter(name=name).first() or Language.objects.filter(short=name).first()
-    )
-    if found:
-        return found
-    short = slugify(name)[:20] or f"lang-{Language.objects.count() + 1}"
-    language, _ = Language.objects.get_or_create(short=short, defaults={"name": name[:100]})
-    return language
+    return language_named(name)
 
 
 def _attach_series(work: Work, imported: ImportedWork) -> None:
@@ -251,12 +231,7 @@ def _attach_collections_and_gifts(work: Work, imported: ImportedWork) -> None:
 
 
 def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for name in names:
-        name = name.strip()
-        if name:
-            seen.setdefault(name, None)
-    return list(seen)
+    return unique_names(names)
 
 
 def _latest(*dates: datetime.date | None) -> datetime.date | None:

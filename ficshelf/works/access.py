@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 
+from ficshelf.core.sanitizer import refresh_if_stale
 from ficshelf.works.models import Chapter, Creatorship, Work
 
 
@@ -29,9 +30,13 @@ def get_work_for_viewer(request: HttpRequest, work_id: int) -> Work:
         )
     )
     try:
-        return works.get(pk=work_id)
+        work = works.get(pk=work_id)
     except Work.DoesNotExist:
         raise Http404("No such work.") from None
+    refresh_if_stale(work, ["summary", "notes", "end_notes"])
+    for chapter in work.chapters.all():
+        refresh_if_stale(chapter, ["summary", "notes", "end_notes", "text"])
+    return work
 
 
 def get_chapters_for_viewer(request: HttpRequest, work: Work) -> list[Chapter]:
@@ -52,3 +57,37 @@ def is_creator(request: HttpRequest, work: Work) -> bool:
     if not user.is_authenticated:
         return False
     return any(c.pseud.user_id == user.pk for c in work.creatorships.all())
+
+
+def get_work_for_creator(request: HttpRequest, work_id: int) -> Work:
+    """A work the signed-in user is an approved creator of; 404 for anyone else alike."""
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404("No such work.")
+    works = Work.objects.filter(
+        pk=work_id, creatorships__pseud__user=user, creatorships__is_approved=True
+    ).distinct()
+    try:
+        return works.get()
+    except Work.DoesNotExist:
+        raise Http404("No such work.") from None
+
+
+def get_chapter_for_creator(request: HttpRequest, work_id: int, chapter_id: int) -> Chapter:
+    work = get_work_for_creator(request, work_id)
+    try:
+        chapter = work.chapters.get(pk=chapter_id)
+    except Chapter.DoesNotExist:
+        raise Http404("No such chapter.") from None
+    chapter.work = work
+    return chapter
+
+
+def get_invitation_for_invitee(request: HttpRequest, creatorship_id: int) -> Creatorship:
+    """A co-creator invitation (an unapproved creatorship) sent to the signed-in user."""
+    try:
+        return Creatorship.objects.select_related("work", "pseud").get(
+            pk=creatorship_id, pseud__user=request.user.pk, is_approved=False
+        )
+    except Creatorship.DoesNotExist:
+        raise Http404("No such invitation.") from None

@@ -6,6 +6,7 @@ sanitized HTML and each row records the sanitizer version that cleaned it.
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from ficshelf.accounts.models import User
+
+
+# How long an unposted draft is kept before ``purge_old_drafts`` deletes it (AO3: a month).
+DRAFT_LIFETIME = datetime.timedelta(days=30)
 
 
 class Language(models.Model):
@@ -89,6 +94,9 @@ class Work(models.Model):
     comment_permission = models.CharField(
         max_length=20, choices=CommentPermission.choices, default=CommentPermission.EVERYONE
     )
+    # AO3's "Enable comment moderation": new comments wait for a creator's approval.
+    # Named as the social app reads it.
+    moderated_comments = models.BooleanField(default=False)
 
     # Where an imported work came from; re-importing the same source updates the work.
     source_url = models.URLField(max_length=500, blank=True)
@@ -126,6 +134,13 @@ class Work(models.Model):
     def needs_adult_notice(self) -> bool:
         rating = self.rating
         return rating is None or rating.name in ADULT_RATINGS
+
+    @property
+    def draft_deleted_on(self) -> datetime.date | None:
+        """The day an unposted draft is purged (AO3 keeps drafts for a month)."""
+        if self.is_posted or self.created_at is None:
+            return None
+        return (self.created_at + DRAFT_LIFETIME).date()
 
     @property
     def chapter_count_display(self) -> str:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from ficshelf.works import views
+from ficshelf.tags import views as tag_views
+from ficshelf.works import posting_views, views
 
 app_name = "works"
 
@@ -12,4 +13,39 @@ urlpatterns = [
     path("works/<int:work_id>/chapters/", views.chapter_select, name="chapter_select"),
     path("works/<int:work_id>/chapters/<int:chapter_id>/", views.chapter_detail, name="chapter"),
     path("works/<int:work_id>/adult/", views.proceed_past_adult_notice, name="proceed"),
+    # Posting and editing (issue 3).
+    path("works/new/", posting_views.new_work, name="new"),
+    path("works/<int:work_id>/edit/", posting_views.edit_work, name="edit"),
+    path("works/<int:work_id>/post/", posting_views.post_work, name="post"),
+    path("works/<int:work_id>/delete/", posting_views.delete_work, name="delete"),
+    path("works/<int:work_id>/orphan/", posting_views.orphan_work, name="orphan"),
+    path("works/<int:work_id>/chapters/new/", posting_views.add_chapter, name="add_chapter"),
+    path(
+        "works/<int:work_id>/chapters/manage/",
+        posting_views.manage_chapters,
+        name="manage_chapters",
+    ),
+    path(
+        "works/<int:work_id>/chapters/<int:chapter_id>/edit/",
+        posting_views.edit_chapter,
+        name="edit_chapter",
+    ),
+    path(
+        "works/<int:work_id>/chapters/<int:chapter_id>/post/",
+        posting_views.post_chapter,
+        name="post_chapter",
+    ),
+    path(
+        "works/<int:work_id>/chapters/<int:chapter_id>/delete/",
+        posting_views.delete_chapter,
+        name="delete_chapter",
+    ),
+    path("dashboard/", posting_views.dashboard, name="dashboard"),
+    path(
+        "invitations/<int:creatorship_id>/",
+        posting_views.answer_invitation,
+        name="answer_invitation",
+    ),
+    # Tag suggestions for the posting form.
+    path("tags/autocomplete/", tag_views.autocomplete, name="tag_autocomplete"),
 ]

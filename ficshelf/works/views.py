@@ -17,10 +17,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from ficshelf.accounts.access import preferences_for, reader_context
+from ficshelf.social.actions import record_hit, record_reading
 from ficshelf.works.access import (
     get_chapter_for_viewer,
     get_chapters_for_viewer,
     get_work_for_viewer,
+    is_creator,
 )
 from ficshelf.works.models import Chapter, Creatorship, Work
 
@@ -52,6 +55,7 @@ def work_index(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(works, WORKS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
+        **reader_context(request),
         "page": page,
         "works": page.object_list,
         "page_numbers": page.paginator.get_elided_page_range(page.number),
@@ -61,12 +65,21 @@ def work_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
-    """The work: its first chapter, or every chapter with ``?view_full_work=true`` (AO3's URL)."""
+    """The work: its first chapter, or every chapter with ``?view_full_work=true`` (AO3's URL).
+
+    A reader whose preferences say "show the whole work" gets every chapter unless the
+    address asks for ``?view_full_work=false``.
+    """
     work = get_work_for_viewer(request, work_id)
     if _must_see_adult_notice(request, work):
         return _adult_notice(request, work)
     chapters = get_chapters_for_viewer(request, work)
-    if request.GET.get("view_full_work") == "true" or len(chapters) <= 1:
+    preference = preferences_for(request)
+    asked = request.GET.get("view_full_work")
+    wants_full_work = asked == "true" or (
+        asked != "false" and preference is not None and preference.view_full_work
+    )
+    if wants_full_work or len(chapters) <= 1:
         reading = Reading.entire_work(chapters)
     else:
         reading = Reading.one_chapter(chapters, chapters[0])
@@ -165,10 +178,14 @@ class Reading:
 
 
 def _render_reading(request: HttpRequest, work: Work, reading: Reading) -> HttpResponse:
+    # Counted only once the text itself is shown (not for the adult-content notice).
+    record_hit(request, work)
+    record_reading(request, work, reading.current)
     end_notes_url = "#work_endnotes"
     if not reading.shows_work_end_notes:
         end_notes_url = reading.chapters[-1].get_absolute_url() + "#work_endnotes"
     context: dict[str, Any] = {
+        **reader_context(request),
         "work": work,
         "reading": reading,
         "chapter": reading.current,
@@ -179,12 +196,17 @@ def _render_reading(request: HttpRequest, work: Work, reading: Reading) -> HttpR
 
 
 def _must_see_adult_notice(request: HttpRequest, work: Work) -> bool:
-    # Signed-in readers skip it for now; a later issue makes it a preference.
-    if request.user.is_authenticated or not work.needs_adult_notice:
+    # A work's own creators are never asked (they preview their drafts, too).
+    if not work.needs_adult_notice or is_creator(request, work):
         return False
+    if request.user.is_authenticated:
+        # Members skip the notice only when they chose to in their preferences.
+        preference = preferences_for(request)
+        if preference is not None and preference.hide_adult_notice:
+            return False
     return not request.session.get(ADULT_NOTICE_SESSION_KEY, False)
 
 
 def _adult_notice(request: HttpRequest, work: Work) -> HttpResponse:
-    context = {"work": work, "next_url": request.get_full_path()}
+    context = {**reader_context(request), "work": work, "next_url": request.get_full_path()}
     return render(request, "works/adult_notice.html", context)

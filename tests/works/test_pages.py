@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
+from ficshelf.accounts.models import Preference
 from ficshelf.tags.models import TagType
 from ficshelf.works.models import Chapter, Collection, Gift, Series, SeriesWork, Work
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
@@ -58,7 +59,9 @@ def test_tag_block_shows_labels_in_ao3_order() -> None:
     add_tags(work, TagType.CHARACTER, "A")
     add_tags(work, TagType.FREEFORM, "Fluff")
     client = Client()
-    client.force_login(UserFactory())
+    reader = UserFactory()
+    Preference.objects.create(user=reader, hide_adult_notice=True)
+    client.force_login(reader)
 
     html = page_text(client, work.get_absolute_url())
 
@@ -454,9 +457,21 @@ def test_proceed_is_refused_without_csrf_token() -> None:
     assert response.status_code == 403
 
 
-def test_signed_in_reader_skips_adult_notice(client: Client) -> None:
+def test_signed_in_reader_sees_adult_notice_by_default_as_on_ao3(client: Client) -> None:
     work = WorkFactory(rating="Explicit")
     client.force_login(UserFactory())
+
+    html = page_text(client, work.get_absolute_url())
+
+    assert "This work could have adult content." in html
+    assert "Once there was a story" not in html
+
+
+def test_signed_in_reader_who_chose_to_skip_the_notice_reads_at_once(client: Client) -> None:
+    reader = UserFactory()
+    Preference.objects.create(user=reader, hide_adult_notice=True)
+    work = WorkFactory(rating="Explicit")
+    client.force_login(reader)
 
     html = page_text(client, work.get_absolute_url())
 
@@ -612,3 +627,23 @@ def test_index_queries_do_not_grow_with_the_number_of_works(
     # session + user, count, works, then one query per prefetched relation.
     with django_assert_max_num_queries(10):
         client.get(reverse("works:index"))
+
+
+def test_reading_a_work_counts_a_hit_and_records_history(client: Client) -> None:
+    from ficshelf.social.models import Hit, Reading
+
+    reader = UserFactory()
+    work = WorkFactory()
+    client.force_login(reader)
+    client.get(work.get_absolute_url())
+    client.get(work.get_absolute_url())
+    assert Hit.objects.filter(work=work).count() == 1
+    assert Reading.objects.get(user=reader, work=work)
+
+
+def test_adult_notice_counts_no_hit(client: Client) -> None:
+    from ficshelf.social.models import Hit
+
+    work = WorkFactory(rating="Explicit")
+    client.get(work.get_absolute_url())
+    assert not Hit.objects.exists()

@@ -1,0 +1,484 @@
+"""Writing works: posting, editing, chapters, co-creators, orphaning, purging old drafts.
+
+Every public function here is one transaction. HTML arrives as the writer gave it and is
+sanitized here, so no caller can store unclean text. Stats that follow from the chapters
+(word count, updated and completed dates, "posted/expected") are set only by
+``refresh_work_stats``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ficshelf.accounts.actions import orphan_pseud
+from ficshelf.accounts.models import Pseud, User
+from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
+from ficshelf.core.wordcount import count_words_in_html
+from ficshelf.social.actions import (
+    notify_subscribers_of_new_chapter,
+    notify_subscribers_of_new_work,
+)
+from ficshelf.tags.models import TAG_NAME_MAX_LENGTH, Tag, TagType
+from ficshelf.works.models import (
+    DRAFT_LIFETIME,
+    Chapter,
+    CommentPermission,
+    Creatorship,
+    Gift,
+    Language,
+    Series,
+    SeriesWork,
+    Work,
+)
+
+
+class PostingError(Exception):
+    """A request the archive refuses (deleting a work's only chapter, ...); say why."""
+
+
+@dataclass
+class ChapterData:
+    title: str = ""
+    summary: str = ""
+    notes: str = ""
+    end_notes: str = ""
+    text: str = ""
+
+
+@dataclass
+class WorkData:
+    title: str
+    rating: str
+    warnings: list[str]
+    chapter: ChapterData
+    categories: list[str] = field(default_factory=list)
+    fandoms: list[str] = field(default_factory=list)
+    relationships: list[str] = field(default_factory=list)
+    characters: list[str] = field(default_factory=list)
+    freeforms: list[str] = field(default_factory=list)
+    language: Language | None = None
+    summary: str = ""
+    notes: str = ""
+    end_notes: str = ""
+    series: Series | None = None
+    new_series_title: str = ""
+    series_position: int | None = None
+    co_creators: list[Pseud] = field(default_factory=list)
+    gift_recipients: list[str] = field(default_factory=list)
+    is_restricted: bool = False
+    comment_permission: str = CommentPermission.EVERYONE
+    moderated_comments: bool = False
+    expected_chapter_count: int | None = None
+    is_complete: bool = False
+    published_on: datetime.date | None = None  # a backdate; None means "when posted"
+    pseud: Pseud | None = None  # which of the actor's pseuds a new work is credited to
+
+
+# Tags and languages, shared with the importers.
+
+
+def tags_named(names_by_type: Iterable[tuple[str, Iterable[str]]]) -> list[Tag]:
+    """The tags with these names, made (with the given type) where missing.
+
+    Names are unique across types, as on AO3: an existing tag keeps its type, and a name
+    given under two types takes the first.
+    """
+    wanted: dict[str, str] = {}
+    for tag_type, names in names_by_type:
+        for name in unique_names(names):
+            wanted.setdefault(name[:TAG_NAME_MAX_LENGTH], tag_type)
+    if not wanted:
+        return []
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
+    missing = [Tag(name=n, type=t) for n, t in wanted.items() if n not in existing]
+    if missing:
+        # ignore_conflicts: a concurrent writer may create the same tag; re-read after.
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
+    return list(existing.values())
+
+
+def language_named(name: str) -> Language | None:
+    name = name.strip()
+    if not name:
+        return None
+    found = (
+        Language.objects.filter(name=name).first() or Language.objects.filter(short=name).first()
+    )
+    if found:
+        return found
+    short = slugify(name)[:20] or f"lang-{Language.objects.count() + 1}"
+    language, _ = Language.objects.get_or_create(short=short, defaults={"name": name[:100]})
+    return language
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for name in names:
+        name = name.strip()
+        if name:
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+# Works.
+
+
+def default_pseud(user: User) -> Pseud:
+    pseud = user.pseuds.filter(is_default=True).first() or user.pseuds.first()
+    if pseud is None:
+        pseud = Pseud.objects.create(user=user, name=user.username, is_default=True)
+    return pseud
+
+
+@transaction.atomic
+def create_work(
+    data: WorkData, *, actor: User, post: bool, today: datetime.date | None = None
+) -> Work:
+    """A new work credited to the actor (their default pseud unless they chose another):
+    posted, or a draft to preview."""
+    today = today or timezone.localdate()
+    work = Work(is_posted=False)
+    _fill_work(work, data)
+    work.save()
+    pseud = data.pseud if data.pseud and data.pseud.user_id == actor.pk else None
+    Creatorship.objects.create(work=work, pseud=pseud or default_pseud(actor), position=0)
+    _fill_chapter(Chapter(work=work, position=1, is_posted=True), data.chapter).save()
+    _attach_relations(work, data, actor=actor)
+    if post:
+        _post(work, today=today)
+    refresh_work_stats(work, is_complete=data.is_complete, today=today)
+    return work
+
+
+@transaction.atomic
+def update_work(
+    work: Work, data: WorkData, *, actor: User, post: bool, today: datetime.date | None = None
+) -> Work:
+    """Save the edit form: the work's fields and its first chapter; ``post`` posts a draft."""
+    today = today or timezone.localdate()
+    work = Work.objects.select_for_update().get(pk=work.pk)
+    keep_published_on = work.published_on
+    _fill_work(work, data)
+    if data.published_on is None:
+        work.published_on = keep_published_on
+    work.save()
+    first = work.chapters.order_by("position").first()
+    if first is None:
+        first = Chapter(work=work, position=1, is_posted=True)
+    _fill_chapter(first, data.chapter)
+    if data.published_on is not None and first.is_posted and work.is_posted:
+        first.published_on = data.published_on
+    first.save()
+    _attach_relations(work, data, actor=actor)
+    if post and not work.is_posted:
+        _post(work, today=today)
+    refresh_work_stats(work, is_complete=data.is_complete, today=today)
+    return work
+
+
+@transaction.atomic
+def post_work(work: Work, *, actor: User, today: datetime.date | None = None) -> Work:
+    work = Work.objects.select_for_update().get(pk=work.pk)
+    if not work.is_posted:
+        _post(work, today=today or timezone.localdate())
+        refresh_work_stats(work, today=today)
+    return work
+
+
+@transaction.atomic
+def delete_work(work: Work, *, actor: User | None) -> None:
+    """``actor`` None is the archive itself (the draft purge)."""
+    # Series with no other works go too, as on AO3.
+    series_ids = list(work.series_works.values_list("series_id", flat=True))
+    work.delete()
+    Series.objects.filter(pk__in=series_ids, series_works__isnull=True).delete()
+
+
+@transaction.atomic
+def orphan_work(work: Work, *, actor: User) -> None:
+    """Take the actor's name off the work; the shared orphan_account pseud is credited instead."""
+    orphan = orphan_pseud()
+    mine = work.creatorships.filter(pseud__user=actor)
+    position = min((c.position for c in mine), default=0)
+    mine.delete()
+    Creatorship.objects.get_or_create(
+        work=work, pseud=orphan, defaults={"position": position, "is_approved": True}
+    )
+
+
+def _fill_work(work: Work, data: WorkData) -> None:
+    work.title = data.title.strip()[:255]
+    work.summary = sanitize_html(data.summary)
+    work.notes = sanitize_html(data.notes)
+    work.end_notes = sanitize_html(data.end_notes)
+    work.sanitizer_version = SANITIZER_VERSION
+    work.language = data.language
+    work.is_restricted = data.is_restricted
+    work.comment_permission = data.comment_permission
+    work.moderated_comments = data.moderated_comments
+    work.expected_chapter_count = data.expected_chapter_count
+    work.published_on = data.published_on
+
+
+def _fill_chapter(chapter: Chapter, data: ChapterData) -> Chapter:
+    chapter.title = data.title.strip()[:255]
+    chapter.summary = sanitize_html(data.summary)
+    chapter.notes = sanitize_html(data.notes)
+    chapter.end_notes = sanitize_html(data.end_notes)
+    chapter.text = sanitize_html(data.text)
+    chapter.sanitizer_version = SANITIZER_VERSION
+    chapter.word_count = count_words_in_html(chapter.text)
+    return chapter
+
+
+def _post(work: Work, *, today: datetime.date) -> None:
+    work.is_posted = True
+    work.published_on = work.published_on or today
+    work.save(update_fields=["is_posted", "published_on"])
+    work.chapters.filter(is_posted=True, published_on__isnull=True).update(
+        published_on=work.published_on
+    )
+    first = work.chapters.order_by("position").first()
+    if first is not None and first.published_on != work.published_on:
+        # A backdated work's first chapter carries the same date.
+        first.published_on = work.published_on
+        first.save(update_fields=["published_on"])
+    notify_subscribers_of_new_work(work)
+
+
+def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
+    work.tags.set(
+        tags_named(
+            [
+                (TagType.RATING, [data.rating]),
+                (TagType.WARNING, data.warnings),
+                (TagType.CATEGORY, data.categories),
+                (TagType.FANDOM, data.fandoms),
+                (TagType.RELATIONSHIP, data.relationships),
+                (TagType.CHARACTER, data.characters),
+                (TagType.FREEFORM, data.freeforms),
+            ]
+        )
+    )
+    _set_series(work, data, actor=actor)
+    _invite_co_creators(work, data.co_creators, actor=actor)
+    work.gifts.all().delete()
+    # A name several users share goes to the pseud that is someone's default.
+    named = Pseud.objects.filter(name__in=data.gift_recipients, user__isnull=False)
+    recipients = {p.name: p for p in named.order_by("is_default", "-pk")}
+    Gift.objects.bulk_create(
+        Gift(work=work, recipient_name=name[:255], recipient=recipients.get(name))
+        for name in unique_names(data.gift_recipients)
+    )
+
+
+def _set_series(work: Work, data: WorkData, *, actor: User) -> None:
+    series = data.series
+    if series is None and data.new_series_title.strip():
+        series = Series.objects.create(title=data.new_series_title.strip()[:255])
+    if series is None:
+        work.series_works.all().delete()
+        return
+    work.series_works.exclude(series=series).delete()
+    existing = SeriesWork.objects.filter(series=series, work=work).first()
+    if existing is not None:
+        if data.series_position and data.series_position != existing.position:
+            existing.position = data.series_position
+            existing.save(update_fields=["position"])
+        return
+    position = data.series_position
+    if not position:
+        last = series.series_works.aggregate(last=Max("position"))["last"]
+        position = (last or 0) + 1
+    SeriesWork.objects.create(series=series, work=work, position=position)
+
+
+def series_of(user: User) -> list[Series]:
+    """The series a user may add works to: those holding a work they are credited on."""
+    return list(
+        Series.objects.filter(
+            series_works__work__creatorships__pseud__user=user,
+            series_works__work__creatorships__is_approved=True,
+        )
+        .distinct()
+        .order_by("title")
+    )
+
+
+# Co-creators.
+
+
+def _invite_co_creators(work: Work, pseuds: Sequence[Pseud], *, actor: User) -> None:
+    present = set(work.creatorships.values_list("pseud_id", flat=True))
+    last = work.creatorships.aggregate(last=Max("position"))["last"] or 0
+    for pseud in pseuds:
+        if pseud.pk in present or pseud.user_id == actor.pk:
+            continue
+        last += 1
+        # Not credited until the invited writer accepts on their dashboard.
+        Creatorship.objects.create(work=work, pseud=pseud, position=last, is_approved=False)
+        present.add(pseud.pk)
+
+
+@transaction.atomic
+def accept_creatorship(creatorship: Creatorship, *, actor: User) -> None:
+    if creatorship.pseud.user_id != actor.pk:
+        raise PostingError("This invitation is not yours.")
+    creatorship.is_approved = True
+    creatorship.save(update_fields=["is_approved"])
+
+
+@transaction.atomic
+def decline_creatorship(creatorship: Creatorship, *, actor: User) -> None:
+    if creatorship.pseud.user_id != actor.pk:
+        raise PostingError("This invitation is not yours.")
+    creatorship.delete()
+
+
+# Chapters.
+
+
+@transaction.atomic
+def add_chapter(
+    work: Work,
+    data: ChapterData,
+    *,
+    actor: User,
+    post: bool,
+    today: datetime.date | None = None,
+) -> Chapter:
+    today = today or timezone.localdate()
+    work = Work.objects.select_for_update().get(pk=work.pk)
+    last = work.chapters.aggregate(last=Max("position"))["last"] or 0
+    chapter = _fill_chapter(Chapter(work=work, position=last + 1, is_posted=post), data)
+    if post and work.is_posted:
+        chapter.published_on = today
+    chapter.save()
+    refresh_work_stats(work, today=today)
+    if post:
+        notify_subscribers_of_new_chapter(chapter)
+    return chapter
+
+
+@transaction.atomic
+def update_chapter(
+    chapter: Chapter,
+    data: ChapterData,
+    *,
+    actor: User,
+    post: bool = False,
+    today: datetime.date | None = None,
+) -> Chapter:
+    """Save an edited chapter; ``post`` also posts it when it is a draft."""
+    today = today or timezone.localdate()
+    _fill_chapter(chapter, data)
+    newly_posted = post and not chapter.is_posted
+    if newly_posted:
+        chapter.is_posted = True
+        if chapter.work.is_posted:
+            chapter.published_on = today
+    chapter.save()
+    refresh_work_stats(chapter.work, today=today)
+    if newly_posted:
+        notify_subscribers_of_new_chapter(chapter)
+    return chapter
+
+
+@transaction.atomic
+def post_chapter(chapter: Chapter, *, actor: User, today: datetime.date | None = None) -> Chapter:
+    today = today or timezone.localdate()
+    if not chapter.is_posted:
+        chapter.is_posted = True
+        if chapter.work.is_posted:
+            chapter.published_on = today
+        chapter.save(update_fields=["is_posted", "published_on"])
+        refresh_work_stats(chapter.work, today=today)
+        notify_subscribers_of_new_chapter(chapter)
+    return chapter
+
+
+@transaction.atomic
+def delete_chapter(chapter: Chapter, *, actor: User) -> None:
+    work = Work.objects.select_for_update().get(pk=chapter.work_id)
+    if work.chapters.count() <= 1:
+        raise PostingError("A work needs at least one chapter: delete the work instead.")
+    chapter.delete()
+    _renumber(work, [c.pk for c in work.chapters.order_by("position")])
+    refresh_work_stats(work)
+
+
+@transaction.atomic
+def reorder_chapters(work: Work, chapter_ids: Sequence[int], *, actor: User) -> None:
+    """Put the work's chapters in the order of ``chapter_ids`` (every chapter, once)."""
+    work = Work.objects.select_for_update().get(pk=work.pk)
+    if sorted(chapter_ids) != sorted(work.chapters.values_list("pk", flat=True)):
+        raise PostingError("List every chapter of the work exactly once.")
+    _renumber(work, chapter_ids)
+
+
+def _renumber(work: Work, chapter_ids: Sequence[int]) -> None:
+    chapters = {c.pk: c for c in work.chapters.all()}
+    # Two passes: positions are unique per work, so first move every chapter out of the way.
+    offset = len(chapters) + max((c.position for c in chapters.values()), default=0)
+    for chapter in chapters.values():
+        chapter.position += offset
+    Chapter.objects.bulk_update(chapters.values(), ["position"])
+    for position, pk in enumerate(chapter_ids, start=1):
+        chapters[pk].position = position
+    Chapter.objects.bulk_update(chapters.values(), ["position"])
+
+
+def refresh_work_stats(
+    work: Work, *, is_complete: bool | None = None, today: datetime.date | None = None
+) -> Work:
+    """Word count, chapter count, updated and completed dates, from the posted chapters.
+
+    ``is_complete=True`` (the writer ticked "complete") fixes the expected chapter count at
+    the chapters there are; otherwise the work is complete when all expected chapters are
+    posted, as on AO3, and posting past the expected count raises it.
+    """
+    chapters = list(work.chapters.all())
+    posted = [c for c in chapters if c.is_posted]
+    work.word_count = sum(c.word_count for c in posted)
+    if is_complete or (
+        work.expected_chapter_count is not None and work.expected_chapter_count < len(posted)
+    ):
+        work.expected_chapter_count = len(posted)
+    dates = [c.published_on for c in posted if c.published_on is not None]
+    if work.published_on is not None:
+        dates.append(work.published_on)
+    work.updated_on = max(dates) if work.is_posted and dates else None
+    work.is_complete = work.expected_chapter_count == len(posted) and bool(posted)
+    work.completed_on = work.updated_on if work.is_complete else None
+    work.save(
+        update_fields=[
+            "word_count",
+            "expected_chapter_count",
+            "updated_on",
+            "is_complete",
+            "completed_on",
+        ]
+    )
+    return work
+
+
+# Drafts.
+
+
+def purge_old_drafts(*, now: datetime.datetime | None = None) -> int:
+    """Delete drafts older than ``DRAFT_LIFETIME``; return how many went."""
+    cutoff = (now or timezone.now()) - DRAFT_LIFETIME
+    count = 0
+    for work in Work.objects.filter(is_posted=False, created_at__lt=cutoff):
+        with transaction.atomic():
+            delete_work(work, actor=None)
+        count += 1
+    return count

@@ -1,0 +1,516 @@
+"""Forms for posting and editing works and chapters.
+
+Forms only read and check what the writer typed; they hand a ``WorkData`` or
+``ChapterData`` to ``ficshelf.works.actions``, which sanitizes and saves it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import escape
+
+from ficshelf.accounts.models import Block, Pseud, User
+from ficshelf.importers.base import ImportFailed
+from ficshelf.importers.docx import MAX_DOCX_BYTES, docx_to_html
+from ficshelf.tags.models import ARCHIVE_WARNINGS, CATEGORIES, RATINGS, TagType
+from ficshelf.works.actions import ChapterData, WorkData, series_of, unique_names
+from ficshelf.works.models import Chapter, CommentPermission, Language, Series, Work
+
+# AO3's limits (otwarchive's ArchiveConfig), in characters.
+TITLE_MAX = 255
+SUMMARY_MAX = 1250
+NOTES_MAX = 5000
+TEXT_MAX = 500_000
+
+
+class TextFormat:
+    HTML = "html"
+    PLAIN = "plain"
+    CHOICES = [
+        (HTML, "HTML (paragraphs in <p> tags; links, emphasis and so on as HTML)"),
+        (PLAIN, "Plain text (a blank line starts a new paragraph)"),
+    ]
+
+
+_BLANK_LINES = re.compile(r"\n[ \t]*\n+")
+
+
+def plain_text_to_html(text: str) -> str:
+    """Paragraphs from blank lines, line breaks from single newlines, everything escaped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    paragraphs = [p.strip() for p in _BLANK_LINES.split(text) if p.strip()]
+    return "\n".join(
+        "<p>" + "<br />".join(escape(line.strip()) for line in p.split("\n")) + "</p>"
+        for p in paragraphs
+    )
+
+
+def split_names(value: str) -> list[str]:
+    return unique_names(value.split(","))
+
+
+def _tag_input(tag_type: str, label: str, *, required: bool = False, help_text: str = "") -> Any:
+    return forms.CharField(
+        label=label,
+        required=required,
+        error_messages={"required": f"Add at least one {label.lower().rstrip('s')} tag."},
+        max_length=5000,
+        help_text=help_text or "Separate tags with commas.",
+        widget=forms.TextInput(
+            attrs={
+                "data-autocomplete": tag_type,
+                "autocomplete": "off",
+                "list": f"tag-suggestions-{tag_type}",
+            }
+        ),
+    )
+
+
+def _html_area(label: str, max_length: int, rows: int = 4) -> Any:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text="Plain text or HTML (bold, italics, links, paragraphs).",
+    )
+
+
+class ChapterTextMixin(forms.Form):
+    """The text of a chapter: typed as HTML or plain text, or uploaded as a .docx."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    text = forms.CharField(
+        label="Text",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 18}),
+    )
+    text_format = forms.ChoiceField(
+        label="Text format",
+        choices=TextFormat.CHOICES,
+        initial=TextFormat.HTML,
+        widget=forms.RadioSelect,
+    )
+    text_file = forms.FileField(
+        label="Or upload a Word document (.docx)",
+        required=False,
+        help_text="Replaces the text above.",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".docx,application/vnd.openxmlformats-officedocument"
+                ".wordprocessingml.document"
+            }
+        ),
+    )
+
+    def clean_text_file(self) -> str:
+        upload: UploadedFile | None = self.cleaned_data.get("text_file")
+        if not upload:
+            return ""
+        if not (upload.name or "").lower().endswith(".docx"):
+            raise forms.ValidationError("Upload a Word document whose name ends in .docx.")
+        if upload.size is not None and upload.size > MAX_DOCX_BYTES:
+            raise forms.ValidationError("That document is too large (20 MB at most).")
+        try:
+            return docx_to_html(upload)
+        except ImportFailed as error:
+            raise forms.ValidationError(f"Could not read the document: {error}.") from None
+
+    def chapter_text_html(self) -> str:
+        uploaded: str = self.cleaned_data.get("text_file") or ""
+        if uploaded:
+            return uploaded
+        text: str = self.cleaned_data.get("text", "")
+        if self.cleaned_data.get("text_format") == TextFormat.PLAIN:
+            return plain_text_to_html(text)
+        return text
+
+    def _require_text(self) -> None:
+        if "text_file" in self.errors or "text" in self.errors:
+            return
+        if not self.cleaned_data.get("text_file") and not self.cleaned_data.get("text", "").strip():
+            self.add_error("text", "Your work needs some text: type it here or upload a .docx.")
+
+
+class WorkForm(ChapterTextMixin):
+    title = forms.CharField(
+        label="Work title",
+        max_length=TITLE_MAX,
+        error_messages={"required": "Give the work a title."},
+    )
+    rating = forms.ChoiceField(
+        label="Rating",
+        choices=[("", "Choose a rating"), *((r, r) for r in RATINGS)],
+        error_messages={"required": "Choose a rating (“Not Rated” if you'd rather not)."},
+    )
+    warnings = forms.MultipleChoiceField(
+        label="Archive warnings",
+        choices=[(w, w) for w in ARCHIVE_WARNINGS],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one archive warning."},
+    )
+    categories = forms.MultipleChoiceField(
+        label="Categories",
+        required=False,
+        choices=[(c, c) for c in CATEGORIES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fandoms = _tag_input(TagType.FANDOM, "Fandoms", required=True)
+    relationships = _tag_input(TagType.RELATIONSHIP, "Relationships")
+    characters = _tag_input(TagType.CHARACTER, "Characters")
+    freeforms = _tag_input(TagType.FREEFORM, "Additional tags")
+    language = forms.ModelChoiceField(
+        label="Language",
+        queryset=Language.objects.all(),
+        empty_label="Choose a language",
+        error_messages={"required": "Choose the language the work is written in."},
+    )
+    pseud = forms.ModelChoiceField(
+        label="Post as", queryset=Pseud.objects.none(), required=False, empty_label=None
+    )
+    summary = _html_area("Summary", SUMMARY_MAX)
+    notes = _html_area("Notes (at the beginning)", NOTES_MAX)
+    end_notes = _html_area("End notes", NOTES_MAX)
+
+    series = forms.ModelChoiceField(
+        label="Add to one of your series",
+        queryset=Series.objects.none(),
+        required=False,
+        empty_label="(none)",
+    )
+    new_series_title = forms.CharField(
+        label="Or start a new series titled", required=False, max_length=255
+    )
+    series_position = forms.IntegerField(
+        label="Part number in the series",
+        required=False,
+        min_value=1,
+        help_text="Leave empty to add it after the last part.",
+    )
+    co_creators = forms.CharField(
+        label="Invite co-creators",
+        required=False,
+        max_length=2000,
+        help_text="Their pseuds or user names, separated by commas. They are credited "
+        "once they accept.",
+    )
+    gift_recipients = forms.CharField(
+        label="Gift this work to",
+        required=False,
+        max_length=2000,
+        help_text="Names, separated by commas.",
+    )
+    is_restricted = forms.BooleanField(
+        label="Only show this work to registered users", required=False
+    )
+    comment_permission = forms.ChoiceField(
+        label="Who can comment",
+        choices=CommentPermission.choices,
+        initial=CommentPermission.EVERYONE,
+        widget=forms.RadioSelect,
+    )
+    moderated_comments = forms.BooleanField(
+        label="Moderate comments (approve each one before it shows)", required=False
+    )
+    expected_chapter_count = forms.IntegerField(
+        label="Expected number of chapters",
+        required=False,
+        min_value=1,
+        max_value=9999,
+        help_text="Leave empty if you don't know yet (shown as “?”).",
+    )
+    is_complete = forms.BooleanField(
+        label="This work is complete",
+        required=False,
+        help_text="Sets the expected number to the chapters posted.",
+    )
+    published_on = forms.DateField(
+        label="Publication date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Set a date in the past to backdate the work; empty means today.",
+    )
+    chapter_title = forms.CharField(
+        label="First chapter's title", required=False, max_length=TITLE_MAX
+    )
+    chapter_summary = _html_area("First chapter's summary", SUMMARY_MAX, rows=3)
+    chapter_notes = _html_area("First chapter's notes", NOTES_MAX, rows=3)
+    chapter_end_notes = _html_area("First chapter's end notes", NOTES_MAX, rows=3)
+
+    field_order = [
+        "rating",
+        "warnings",
+        "categories",
+        "fandoms",
+        "relationships",
+        "characters",
+        "freeforms",
+        "title",
+        "pseud",
+        "summary",
+        "notes",
+        "end_notes",
+        "language",
+        "series",
+        "new_series_title",
+        "series_position",
+        "co_creators",
+        "gift_recipients",
+        "is_restricted",
+        "comment_permission",
+        "moderated_comments",
+        "expected_chapter_count",
+        "is_complete",
+        "published_on",
+        "chapter_title",
+        "chapter_summary",
+        "chapter_notes",
+        "chapter_end_notes",
+        "text_format",
+        "text",
+        "text_file",
+    ]
+
+    def __init__(self, *args: Any, user: User, work: Work | None = None, **kwargs: Any) -> None:
+        if work is not None and "initial" not in kwargs:
+            kwargs["initial"] = initial_for(work)
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.work = work
+        self.fields["series"].queryset = Series.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[s.pk for s in series_of(user)]
+            + ([sw.series_id for sw in work.series_works.all()] if work else [])
+        ).order_by("title")
+        if work is None:
+            self.fields["language"].initial = Language.objects.filter(short="en").first()
+        pseuds = Pseud.objects.filter(user=user).order_by("-is_default", "name")
+        if work is None and len(pseuds) > 1:
+            self.fields["pseud"].queryset = pseuds  # type: ignore[attr-defined]
+        else:
+            # One pseud, or an existing work: nothing to choose here.
+            del self.fields["pseud"]
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Give the work a title.")
+        return title
+
+    def clean_fandoms(self) -> list[str]:
+        names = split_names(self.cleaned_data["fandoms"])
+        if not names:
+            raise forms.ValidationError("Tag the work with at least one fandom.")
+        return names
+
+    def clean_relationships(self) -> list[str]:
+        return split_names(self.cleaned_data["relationships"])
+
+    def clean_characters(self) -> list[str]:
+        return split_names(self.cleaned_data["characters"])
+
+    def clean_freeforms(self) -> list[str]:
+        return split_names(self.cleaned_data["freeforms"])
+
+    def clean_gift_recipients(self) -> list[str]:
+        names = split_names(self.cleaned_data["gift_recipients"])
+        refusing = self._blocking_names(Pseud.objects.filter(name__in=names))
+        if refusing:
+            # As on AO3: someone who blocked you cannot be given your works.
+            raise forms.ValidationError("You can't give a gift to " + ", ".join(refusing) + ".")
+        return names
+
+    def _blocking_names(self, pseuds: Iterable[Pseud]) -> list[str]:
+        blockers = set(Block.objects.filter(blocked=self.user).values_list("blocker_id", flat=True))
+        return sorted({p.name for p in pseuds if p.user_id in blockers})
+
+    def clean_co_creators(self) -> list[Pseud]:
+        pseuds: list[Pseud] = []
+        unknown: list[str] = []
+        for name in split_names(self.cleaned_data["co_creators"]):
+            pseud = (
+                Pseud.objects.filter(Q(name=name) | Q(user__username=name, is_default=True))
+                .filter(user__isnull=False)
+                .exclude(user=self.user)
+                .order_by("-is_default", "pk")
+                .first()
+            )
+            if pseud is None:
+                unknown.append(name)
+            else:
+                pseuds.append(pseud)
+        if unknown:
+            raise forms.ValidationError(
+                "No other writer here is called " + ", ".join(unknown) + "."
+            )
+        refusing = self._blocking_names(pseuds)
+        if refusing:
+            raise forms.ValidationError("You can't invite " + ", ".join(refusing) + ".")
+        return pseuds
+
+    def clean_published_on(self) -> datetime.date | None:
+        day: datetime.date | None = self.cleaned_data.get("published_on")
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError("The publication date can't be in the future.")
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self._require_text()
+        if cleaned.get("series") and cleaned.get("new_series_title", "").strip():
+            self.add_error("new_series_title", "Choose one of your series or a new one, not both.")
+        return cleaned
+
+    def to_data(self) -> WorkData:
+        c = self.cleaned_data
+        return WorkData(
+            title=c["title"],
+            pseud=c.get("pseud"),
+            rating=c["rating"],
+            warnings=c["warnings"],
+            categories=c["categories"],
+            fandoms=c["fandoms"],
+            relationships=c["relationships"],
+            characters=c["characters"],
+            freeforms=c["freeforms"],
+            language=c["language"],
+            summary=c["summary"],
+            notes=c["notes"],
+            end_notes=c["end_notes"],
+            series=c["series"],
+            new_series_title=c["new_series_title"],
+            series_position=c["series_position"],
+            co_creators=c["co_creators"],
+            gift_recipients=c["gift_recipients"],
+            is_restricted=c["is_restricted"],
+            comment_permission=c["comment_permission"],
+            moderated_comments=c["moderated_comments"],
+            expected_chapter_count=c["expected_chapter_count"],
+            is_complete=c["is_complete"],
+            published_on=c["published_on"],
+            chapter=ChapterData(
+                title=c["chapter_title"],
+                summary=c["chapter_summary"],
+                notes=c["chapter_notes"],
+                end_notes=c["chapter_end_notes"],
+                text=self.chapter_text_html(),
+            ),
+        )
+
+
+def initial_for(work: Work) -> dict[str, Any]:
+    """The edit form filled from a saved work (its first chapter included)."""
+    tags = list(work.tags.all())
+
+    def names(tag_type: str) -> list[str]:
+        return sorted(t.name for t in tags if t.type == tag_type)
+
+    first = work.chapters.order_by("position").first()
+    series_work = work.series_works.first()
+    return {
+        "title": work.title,
+        "rating": next(iter(names(TagType.RATING)), ""),
+        "warnings": names(TagType.WARNING),
+        "categories": names(TagType.CATEGORY),
+        "fandoms": ", ".join(names(TagType.FANDOM)),
+        "relationships": ", ".join(names(TagType.RELATIONSHIP)),
+        "characters": ", ".join(names(TagType.CHARACTER)),
+        "freeforms": ", ".join(names(TagType.FREEFORM)),
+        "language": work.language_id,
+        "summary": work.summary,
+        "notes": work.notes,
+        "end_notes": work.end_notes,
+        "series": series_work.series_id if series_work else None,
+        "series_position": series_work.position if series_work else None,
+        "gift_recipients": ", ".join(g.recipient_name for g in work.gifts.all()),
+        "is_restricted": work.is_restricted,
+        "comment_permission": work.comment_permission,
+        "moderated_comments": work.moderated_comments,
+        "expected_chapter_count": work.expected_chapter_count,
+        "is_complete": work.is_complete,
+        "published_on": work.published_on,
+        "chapter_title": first.title if first else "",
+        "chapter_summary": first.summary if first else "",
+        "chapter_notes": first.notes if first else "",
+        "chapter_end_notes": first.end_notes if first else "",
+        "text": first.text if first else "",
+        "text_format": TextFormat.HTML,
+    }
+
+
+class ChapterForm(ChapterTextMixin):
+    title = forms.CharField(label="Chapter title", required=False, max_length=TITLE_MAX)
+    summary = _html_area("Chapter summary", SUMMARY_MAX, rows=3)
+    notes = _html_area("Chapter notes (at the beginning)", NOTES_MAX, rows=3)
+    end_notes = _html_area("Chapter end notes", NOTES_MAX, rows=3)
+
+    field_order = ["title", "summary", "notes", "end_notes", "text_format", "text", "text_file"]
+
+    def __init__(self, *args: Any, chapter: Chapter | None = None, **kwargs: Any) -> None:
+        if chapter is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "title": chapter.title,
+                "summary": chapter.summary,
+                "notes": chapter.notes,
+                "end_notes": chapter.end_notes,
+                "text": chapter.text,
+                "text_format": TextFormat.HTML,
+            }
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self._require_text()
+        return cleaned
+
+    def to_data(self) -> ChapterData:
+        c = self.cleaned_data
+        return ChapterData(
+            title=c["title"],
+            summary=c["summary"],
+            notes=c["notes"],
+            end_notes=c["end_notes"],
+            text=self.chapter_text_html(),
+        )
+
+
+class ReorderChaptersForm(forms.Form):
+    """One position number per chapter: reordering without JavaScript."""
+
+    def __init__(self, *args: Any, chapters: list[Chapter], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chapters = chapters
+        for chapter in chapters:
+            self.fields[f"position_{chapter.pk}"] = forms.IntegerField(
+                label=chapter.heading,
+                min_value=1,
+                max_value=len(chapters),
+                initial=chapter.position,
+                widget=forms.NumberInput(attrs={"class": "position-input"}),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        positions = [cleaned.get(f"position_{c.pk}") for c in self.chapters]
+        if None not in positions and sorted(positions) != list(  # type: ignore[type-var]
+            range(1, len(self.chapters) + 1)
+        ):
+            raise forms.ValidationError(
+                f"Give each chapter a different number from 1 to {len(self.chapters)}."
+            )
+        return cleaned
+
+    def ordered_chapter_ids(self) -> list[int]:
+        by_position = {self.cleaned_data[f"position_{c.pk}"]: c.pk for c in self.chapters}
+        return [by_position[p] for p in sorted(by_position)]

@@ -1,0 +1,266 @@
+"""Writers' pages: posting and editing works and chapters, and the dashboard.
+
+Works are fetched through ``access.get_work_for_creator`` (404 for anyone who is not an
+approved creator); every change goes through ``ficshelf.works.actions``. A draft's
+preview is the work page itself, which shows a draft's creators Post and Edit buttons.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ficshelf.accounts.models import User
+from ficshelf.works import actions
+from ficshelf.works.access import (
+    get_chapter_for_creator,
+    get_invitation_for_invitee,
+    get_work_for_creator,
+)
+from ficshelf.works.forms import ChapterForm, ReorderChaptersForm, WorkForm
+from ficshelf.works.models import Chapter, Creatorship, Work
+
+# The submit buttons of the work form: <button name="action" value="...">.
+PREVIEW, SAVE_DRAFT, POST = "preview", "draft", "post"
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # login_required let only signed-in users through
+    return user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_work(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if request.method == "POST":
+        form = WorkForm(request.POST, request.FILES, user=user)
+        if form.is_valid():
+            action = request.POST.get("action", PREVIEW)
+            work = actions.create_work(form.to_data(), actor=user, post=action == POST)
+            return _after_saving(request, work, action)
+    else:
+        form = WorkForm(user=user)
+    return render(request, "works/posting/work_form.html", {"form": form, "work": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_work(request: HttpRequest, work_id: int) -> HttpResponse:
+    user = _user(request)
+    work = get_work_for_creator(request, work_id)
+    if request.method == "POST":
+        form = WorkForm(request.POST, request.FILES, user=user, work=work)
+        if form.is_valid():
+            action = request.POST.get("action", POST)
+            was_posted = work.is_posted
+            work = actions.update_work(work, form.to_data(), actor=user, post=action == POST)
+            if was_posted:
+                messages.success(request, "Work updated.")
+                return redirect(work)
+            return _after_saving(request, work, action)
+    else:
+        form = WorkForm(user=user, work=work)
+    context = {"form": form, "work": work, "pending": _pending_co_creators(work)}
+    return render(request, "works/posting/work_form.html", context)
+
+
+def _after_saving(request: HttpRequest, work: Work, action: str) -> HttpResponse:
+    if work.is_posted:
+        messages.success(request, "Your work was posted.")
+    elif action == SAVE_DRAFT:
+        messages.success(
+            request,
+            f"Draft saved. Unposted drafts are deleted on {work.draft_deleted_on:%d %B %Y}.",
+        )
+        return redirect("works:dashboard")
+    return redirect(work)
+
+
+def _pending_co_creators(work: Work) -> list[Creatorship]:
+    return list(work.creatorships.filter(is_approved=False).select_related("pseud__user"))
+
+
+@login_required
+@require_POST
+def post_work(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = get_work_for_creator(request, work_id)
+    work = actions.post_work(work, actor=_user(request))
+    messages.success(request, "Your work was posted.")
+    return redirect(work)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_work(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = get_work_for_creator(request, work_id)
+    if request.method == "POST":
+        title = work.title
+        actions.delete_work(work, actor=_user(request))
+        messages.success(request, f"“{title}” was deleted.")
+        return redirect("works:dashboard")
+    return render(request, "works/posting/confirm.html", _confirmation(work, "delete"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def orphan_work(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = get_work_for_creator(request, work_id)
+    if request.method == "POST":
+        actions.orphan_work(work, actor=_user(request))
+        messages.success(request, f"“{work.title}” is orphaned: your name is off it.")
+        return redirect("works:dashboard")
+    return render(request, "works/posting/confirm.html", _confirmation(work, "orphan"))
+
+
+def _confirmation(work: Work, what: str) -> dict[str, object]:
+    return {"work": work, "what": what, "action_url": reverse(f"works:{what}", args=[work.pk])}
+
+
+# Chapters.
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_chapter(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = get_work_for_creator(request, work_id)
+    if request.method == "POST":
+        form = ChapterForm(request.POST, request.FILES)
+        if form.is_valid():
+            post = request.POST.get("action") != SAVE_DRAFT
+            chapter = actions.add_chapter(work, form.to_data(), actor=_user(request), post=post)
+            messages.success(request, "Chapter posted." if post else "Chapter saved as a draft.")
+            return redirect(chapter)
+    else:
+        form = ChapterForm()
+    next_position = work.chapters.count() + 1
+    context = {"form": form, "work": work, "chapter": None, "next_position": next_position}
+    return render(request, "works/posting/chapter_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    chapter = get_chapter_for_creator(request, work_id, chapter_id)
+    if request.method == "POST":
+        form = ChapterForm(request.POST, request.FILES, chapter=chapter)
+        if form.is_valid():
+            post = request.POST.get("action") == POST
+            actions.update_chapter(chapter, form.to_data(), actor=_user(request), post=post)
+            messages.success(request, "Chapter saved.")
+            return redirect(chapter)
+    else:
+        form = ChapterForm(chapter=chapter)
+    context = {"form": form, "work": chapter.work, "chapter": chapter}
+    return render(request, "works/posting/chapter_form.html", context)
+
+
+@login_required
+@require_POST
+def post_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    chapter = get_chapter_for_creator(request, work_id, chapter_id)
+    actions.post_chapter(chapter, actor=_user(request))
+    messages.success(request, "Chapter posted.")
+    return redirect("works:manage_chapters", work_id=work_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    chapter = get_chapter_for_creator(request, work_id, chapter_id)
+    if request.method == "POST":
+        try:
+            actions.delete_chapter(chapter, actor=_user(request))
+        except actions.PostingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Chapter deleted.")
+        return redirect("works:manage_chapters", work_id=work_id)
+    context = {
+        "work": chapter.work,
+        "chapter": chapter,
+        "what": "delete_chapter",
+        "is_only_chapter": chapter.work.chapters.count() <= 1,
+        "action_url": reverse("works:delete_chapter", args=[work_id, chapter.pk]),
+    }
+    return render(request, "works/posting/confirm.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_chapters(request: HttpRequest, work_id: int) -> HttpResponse:
+    """AO3's "Manage Chapters": the chapter list with a position number each, to reorder."""
+    work = get_work_for_creator(request, work_id)
+    chapters = list(work.chapters.order_by("position"))
+    if request.method == "POST":
+        form = ReorderChaptersForm(request.POST, chapters=chapters)
+        if form.is_valid():
+            actions.reorder_chapters(work, form.ordered_chapter_ids(), actor=_user(request))
+            messages.success(request, "Chapters reordered.")
+            return redirect("works:manage_chapters", work_id=work.pk)
+    else:
+        form = ReorderChaptersForm(chapters=chapters)
+    rows = [(chapter, form[f"position_{chapter.pk}"]) for chapter in chapters]
+    return render(
+        request, "works/posting/manage_chapters.html", {"work": work, "form": form, "rows": rows}
+    )
+
+
+# The dashboard and co-creator invitations.
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    mine = (
+        Work.objects.filter(creatorships__pseud__user=user, creatorships__is_approved=True)
+        .distinct()
+        .select_related("language")
+        .prefetch_related(
+            Prefetch("chapters", queryset=Chapter.objects.only("id", "work_id", "is_posted")),
+            "series_works__series",
+        )
+        .order_by("-updated_on", "-created_at")
+    )
+    works = [w for w in mine if w.is_posted]
+    drafts = sorted((w for w in mine if not w.is_posted), key=lambda w: w.created_at)
+    invitations = (
+        Creatorship.objects.filter(pseud__user=user, is_approved=False)
+        .select_related("work", "pseud")
+        .prefetch_related(
+            Prefetch(
+                "work__creatorships",
+                queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud"),
+                to_attr="credited",
+            )
+        )
+    )
+    context = {
+        "works": works,
+        "drafts": drafts,
+        "series": actions.series_of(user),
+        "invitations": invitations,
+    }
+    return render(request, "works/posting/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def answer_invitation(request: HttpRequest, creatorship_id: int) -> HttpResponse:
+    invitation = get_invitation_for_invitee(request, creatorship_id)
+    answer = request.POST.get("answer")
+    if answer == "accept":
+        actions.accept_creatorship(invitation, actor=_user(request))
+        messages.success(request, f"You are now a creator of “{invitation.work.title}”.")
+    elif answer == "decline":
+        actions.decline_creatorship(invitation, actor=_user(request))
+        messages.success(request, f"You declined to co-create “{invitation.work.title}”.")
+    else:
+        messages.error(request, "Choose Accept or Decline.")
+    return redirect("works:dashboard")

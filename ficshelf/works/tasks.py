@@ -1,0 +1,12 @@
+"""Background work for works: thin wrappers run by django-tasks' worker."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from ficshelf.works import actions
+
+
+@task()
+def purge_old_drafts() -> int:
+    return actions.purge_old_drafts()

@@ -1,0 +1,29 @@
+"""The creators' bar above a work (Post, Edit, Add chapter, ...), for the work page.
+
+``works/detail.html`` includes ``works/posting/_creator_actions.html`` with its own
+context; this tag decides whether the viewer is a creator, so the reading views know
+nothing about posting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from ficshelf.works.access import is_creator
+
+register = template.Library()
+
+
+@register.inclusion_tag("works/posting/_creator_bar.html", takes_context=True)
+def creator_actions(context: template.Context) -> dict[str, Any]:
+    request = context.get("request")
+    work = context.get("work")
+    shown = request is not None and work is not None and is_creator(request, work)
+    return {
+        "shown": shown,
+        "work": work,
+        "chapter": context.get("chapter"),
+        "csrf_token": context.get("csrf_token"),
+    }
