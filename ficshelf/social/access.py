@@ -1,0 +1,132 @@
+"""Who may do what with the social parts of a work, and fetching objects for a viewer.
+
+Everything starts from the visibility rule: a comment, bookmark or list item of a work
+the viewer may not see answers 404, exactly like the work itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from ficshelf.accounts.access import is_blocked
+from ficshelf.accounts.models import Mute, User
+from ficshelf.social.models import Bookmark, Comment, ReadingList
+from ficshelf.works.models import CommentPermission, Series, Work
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    Viewer = User | AnonymousUser | None
+
+
+def has_blocked(blocker: User, blocked: Viewer) -> bool:
+    """Has ``blocker`` blocked ``blocked``? (The accounts app owns the answer.)"""
+    return is_blocked(by=blocker, other=blocked)
+
+
+def creator_user_ids(work: Work) -> set[int]:
+    """The users credited on a work (reads prefetched creatorships when present)."""
+    return {
+        c.pseud.user_id
+        for c in work.creatorships.all()
+        if c.is_approved and c.pseud.user_id is not None
+    }
+
+
+def is_work_creator(user: Viewer, work: Work) -> bool:
+    return user is not None and user.is_authenticated and user.pk in creator_user_ids(work)
+
+
+def creator_users(work: Work) -> list[User]:
+    return [
+        c.pseud.user for c in work.creatorships.all() if c.is_approved and c.pseud.user is not None
+    ]
+
+
+def is_blocked_by_a_creator(work: Work, user: Viewer) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return any(has_blocked(creator, user) for creator in creator_users(work))
+
+
+def muted_user_ids(viewer: Viewer) -> QuerySet[Mute, int]:
+    if viewer is None or not viewer.is_authenticated:
+        return Mute.objects.none().values_list("muted_id", flat=True)
+    return Mute.objects.filter(muter_id=viewer.pk).values_list("muted_id", flat=True)
+
+
+def is_visible_to(work_id: int, user: Viewer) -> bool:
+    return Work.objects.visible_to(user).filter(pk=work_id).exists()
+
+
+def comment_refusal(work: Work, user: Viewer, parent: Comment | None = None) -> str | None:
+    """Why ``user`` may not comment on ``work`` (a message for them), or None if they may."""
+    signed_in = user is not None and user.is_authenticated
+    if work.comment_permission == CommentPermission.NOBODY:
+        return "Sorry, this work doesn't allow comments."
+    if work.comment_permission == CommentPermission.REGISTERED and not signed_in:
+        return "Sorry, this work doesn't allow non-Archive users to comment."
+    if is_blocked_by_a_creator(work, user):
+        return "Sorry, you have been blocked by one or more of this work's creators."
+    if parent is not None and parent.user is not None and has_blocked(parent.user, user):
+        return "Sorry, you have been blocked by that user."
+    return None
+
+
+def get_comment_for_viewer(request: HttpRequest, comment_id: int) -> Comment:
+    """A comment the viewer can see: on a visible work, approved or theirs or their work's."""
+    comment = get_object_or_404(
+        Comment.objects.on_works_visible_to(request.user).select_related("work", "chapter", "user"),
+        pk=comment_id,
+    )
+    work = comment.work
+    creators = creator_user_ids(work)
+    if not Comment.objects.shown_to(request.user, creators).filter(pk=comment.pk).exists():
+        raise Http404("No such comment.")
+    return comment
+
+
+def may_edit_comment(user: Viewer, comment: Comment) -> bool:
+    return (
+        user is not None
+        and user.is_authenticated
+        and comment.user_id == user.pk
+        and not comment.is_deleted
+    )
+
+
+def may_delete_comment(user: Viewer, comment: Comment, creators: set[int] | None = None) -> bool:
+    """Its author or one of the work's creators (``creators`` saves looking them up)."""
+    if user is None or not user.is_authenticated or comment.is_deleted:
+        return False
+    if comment.user_id == user.pk:
+        return True
+    return user.pk in (creators if creators is not None else creator_user_ids(comment.work))
+
+
+def get_series_for_viewer(request: HttpRequest, series_id: int) -> Series:
+    """A series is visible while at least one of its works is visible to the viewer."""
+    visible_works = Work.objects.visible_to(request.user).values("pk")
+    series = Series.objects.filter(pk=series_id, series_works__work__in=visible_works).first()
+    if series is None:
+        raise Http404("No such series.")
+    return series
+
+
+def get_own_bookmark(request: HttpRequest, bookmark_id: int) -> Bookmark:
+    return get_object_or_404(Bookmark, pk=bookmark_id, user_id=request.user.pk)
+
+
+def get_reading_list_for_viewer(request: HttpRequest, list_id: int) -> ReadingList:
+    reading_list = get_object_or_404(ReadingList.objects.select_related("owner"), pk=list_id)
+    if not reading_list.is_public and reading_list.owner_id != request.user.pk:
+        raise Http404("No such list.")
+    return reading_list
+
+
+def get_own_reading_list(request: HttpRequest, list_id: int) -> ReadingList:
+    return get_object_or_404(ReadingList, pk=list_id, owner_id=request.user.pk)

@@ -1,0 +1,484 @@
+"""What readers do to works, and the notices that follow.
+
+Each action checks the visibility rule and the blocks itself, so a view can never forget
+them; mail leaves only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from ficshelf.accounts.models import User
+from ficshelf.core.ratelimit import client_address
+from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
+from ficshelf.social.access import (
+    comment_refusal,
+    creator_user_ids,
+    has_blocked,
+    is_blocked_by_a_creator,
+    is_visible_to,
+    is_work_creator,
+)
+from ficshelf.social.models import (
+    Bookmark,
+    Comment,
+    Hit,
+    InboxItem,
+    InboxKind,
+    Kudos,
+    Reading,
+    ReadingList,
+    ReadingListItem,
+    Subscription,
+)
+from ficshelf.works.models import Chapter, Series, Work
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    Actor = User | AnonymousUser | None
+
+
+class ActionRefused(Exception):
+    """The reader may not do this; ``str(error)`` is a message to show them."""
+
+
+def guest_key(request: HttpRequest) -> str:
+    # A keyed hash: the database never holds a reader's address.
+    return salted_hmac("ficshelf.social.guest", client_address(request)).hexdigest()
+
+
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
+
+
+def _require_visible(work: Work, actor: Actor) -> None:
+    if not is_visible_to(work.pk, actor):
+        raise ActionRefused("Sorry, we couldn't find that work.")
+
+
+# ---- Kudos and hits ----
+
+
+@transaction.atomic
+def leave_kudos(work: Work, *, actor: Actor, guest: str = "") -> Kudos:
+    """Kudos from a signed-in ``actor``, or from a guest identified by ``guest`` (guest_key)."""
+    _require_visible(work, actor)
+    if is_work_creator(actor, work):
+        raise ActionRefused("You can't leave kudos on your own work.")
+    if is_blocked_by_a_creator(work, actor):
+        raise ActionRefused("Sorry, you have been blocked by one or more of this work's creators.")
+    user = _user(actor)
+    if user is None and not guest:
+        raise ActionRefused("Sorry, we couldn't tell who you are.")
+    already = (
+        Kudos.objects.filter(work=work, user=user)
+        if user is not None
+        else Kudos.objects.filter(work=work, user__isnull=True, guest_key=guest)
+    )
+    if already.exists():
+        raise ActionRefused("You have already left kudos here. :)")
+    try:
+        with transaction.atomic():
+            kudos = Kudos.objects.create(
+                work=work, user=user, guest_key="" if user is not None else guest
+            )
+    except IntegrityError:  # a double click racing itself
+        raise ActionRefused("You have already left kudos here. :)") from None
+    giver = user.get_username() if user is not None else "A guest"
+    for creator_id in creator_user_ids(work):
+        InboxItem.objects.create(
+            recipient_id=creator_id,
+            kind=InboxKind.KUDOS,
+            text=f"{giver} left kudos on {work.title}",
+            link=work.get_absolute_url(),
+            awaits_digest=True,
+        )
+    return kudos
+
+
+def record_hit(request: HttpRequest, work: Work) -> bool:
+    """Count one hit per visitor per work per day; creators' own visits don't count.
+
+    Call it when the work page is shown to a viewer who may see it. True when counted.
+    """
+    user = request.user
+    if is_work_creator(user, work):
+        return False
+    visitor = f"user:{user.pk}" if user.is_authenticated else f"guest:{guest_key(request)}"
+    day = timezone.localdate()
+    try:
+        with transaction.atomic():
+            _, created = Hit.objects.get_or_create(work=work, visitor_key=visitor, day=day)
+    except IntegrityError:  # two tabs of the same visitor at once
+        return False
+    return created
+
+
+# ---- Comments ----
+
+
+def _comment_link(comment: Comment) -> str:
+    return reverse("works:chapter", args=[comment.work_id, comment.chapter_id]) + (
+        f"#comment_{comment.pk}"
+    )
+
+
+@transaction.atomic
+def post_comment(
+    chapter: Chapter,
+    *,
+    actor: Actor,
+    text: str,
+    parent: Comment | None = None,
+    guest_name: str = "",
+    guest_email: str = "",
+) -> Comment:
+    work = chapter.work
+    _require_visible(work, actor)
+    refusal = comment_refusal(work, actor, parent)
+    if refusal:
+        raise ActionRefused(refusal)
+    if parent is not None and (parent.work_id != work.pk or parent.is_deleted):
+        raise ActionRefused("Sorry, you can't reply to that comment.")
+    user = _user(actor)
+    if user is None and not (guest_name.strip() and guest_email.strip()):
+        raise ActionRefused("Please enter your name and email address.")
+    clean = sanitize_html(text)
+    if not clean:
+        raise ActionRefused("Brevity is the soul of wit, but we need your comment to have text.")
+    creators = creator_user_ids(work)
+    by_creator = user is not None and user.pk in creators
+    comment = Comment.objects.create(
+        work=work,
+        chapter=chapter,
+        parent=parent,
+        user=user,
+        guest_name="" if user is not None else guest_name.strip(),
+        guest_email="" if user is not None else guest_email.strip(),
+        text=clean,
+        sanitizer_version=SANITIZER_VERSION,
+        is_approved=by_creator or not work.moderated_comments,
+    )
+    _notify_of_comment(comment, creators)
+    return comment
+
+
+def _notify_of_comment(comment: Comment, creators: set[int]) -> None:
+    work = comment.work
+    author = comment.author_name
+    awaiting = "" if comment.is_approved else " (awaiting your approval)"
+    notices: dict[int, tuple[str, str]] = {}
+    for creator_id in creators:
+        notices[creator_id] = (
+            InboxKind.COMMENT,
+            f"{author} left a comment on {work.title}{awaiting}",
+        )
+    parent = comment.parent
+    if parent is not None and parent.user_id is not None and comment.is_approved:
+        notices[parent.user_id] = (
+            InboxKind.REPLY,
+            f"{author} replied to your comment on {work.title}",
+        )
+    notices.pop(comment.user_id or 0, None)
+    # People who muted the commenter do not hear from them; nobody hears of a work they
+    # can no longer see.
+    if comment.user_id is not None:
+        muters = set(
+            User.objects.filter(mutes_made__muted_id=comment.user_id).values_list("pk", flat=True)
+        )
+        notices = {r: n for r, n in notices.items() if r not in muters}
+    link = _comment_link(comment)
+    items = []
+    for recipient in User.objects.filter(pk__in=notices):
+        if not is_visible_to(work.pk, recipient):
+            continue
+        kind, text = notices[recipient.pk]
+        items.append(
+            InboxItem.objects.create(recipient=recipient, kind=kind, text=text[:500], link=link)
+        )
+    ids = [i.pk for i in items]
+    # A guest who left an email address hears of replies by mail (AO3 does the same).
+    mail_guest = (
+        parent is not None
+        and parent.user_id is None
+        and bool(parent.guest_email)
+        and comment.is_approved
+    )
+
+    def enqueue() -> None:
+        from ficshelf.social.tasks import email_guest_of_reply, email_inbox_item
+
+        for item_id in ids:
+            email_inbox_item.enqueue(item_id)
+        if mail_guest:
+            email_guest_of_reply.enqueue(comment.pk)
+
+    transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def edit_comment(comment: Comment, *, actor: Actor, text: str) -> Comment:
+    user = _user(actor)
+    if user is None or comment.user_id != user.pk or comment.is_deleted:
+        raise ActionRefused("Sorry, you can't edit that comment.")
+    clean = sanitize_html(text)
+    if not clean:
+        raise ActionRefused("Brevity is the soul of wit, but we need your comment to have text.")
+    comment.text = clean
+    comment.sanitizer_version = SANITIZER_VERSION
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["text", "sanitizer_version", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def delete_comment(comment: Comment, *, actor: Actor) -> None:
+    """Its author or the work's creators delete it; with replies it stays as a placeholder."""
+    user = _user(actor)
+    if user is None or comment.is_deleted:
+        raise ActionRefused("Sorry, you can't delete that comment.")
+    if comment.user_id != user.pk and user.pk not in creator_user_ids(comment.work):
+        raise ActionRefused("Sorry, you can't delete that comment.")
+    if comment.replies.exists():
+        comment.is_deleted = True
+        comment.text = ""
+        comment.guest_email = ""
+        comment.save(update_fields=["is_deleted", "text", "guest_email"])
+        return
+    parent = comment.parent
+    comment.delete()
+    # A "(Previous comment deleted.)" placeholder whose last reply went goes too.
+    while parent is not None and parent.is_deleted and not parent.replies.exists():
+        grandparent = parent.parent
+        parent.delete()
+        parent = grandparent
+
+
+@transaction.atomic
+def approve_comment(comment: Comment, *, actor: Actor) -> Comment:
+    if not is_work_creator(actor, comment.work):
+        raise ActionRefused("Sorry, only the work's creators can approve comments.")
+    comment.is_approved = True
+    comment.save(update_fields=["is_approved"])
+    return comment
+
+
+# ---- Bookmarks ----
+
+
+@transaction.atomic
+def save_bookmark(
+    *,
+    actor: User,
+    work: Work | None = None,
+    series: Series | None = None,
+    notes: str = "",
+    tags: str = "",
+    is_private: bool = False,
+    is_rec: bool = False,
+) -> Bookmark:
+    """Create or update the actor's bookmark of a work or a series the caller fetched for them."""
+    if (work is None) == (series is None):
+        raise ValueError("bookmark exactly one of a work or a series")
+    if work is not None:
+        _require_visible(work, actor)
+    tag_text = ", ".join(dict.fromkeys(t.strip() for t in tags.split(",") if t.strip()))
+    bookmark, _ = Bookmark.objects.update_or_create(
+        user=actor,
+        work=work,
+        series=series,
+        defaults={
+            "notes": sanitize_html(notes),
+            "tags": tag_text[:1000],
+            "is_private": is_private,
+            "is_rec": is_rec and not is_private,
+        },
+    )
+    return bookmark
+
+
+@transaction.atomic
+def delete_bookmark(bookmark: Bookmark, *, actor: User) -> None:
+    if bookmark.user_id != actor.pk:
+        raise ActionRefused("Sorry, that isn't your bookmark.")
+    bookmark.delete()
+
+
+# ---- Subscriptions and the inbox ----
+
+
+@transaction.atomic
+def subscribe(
+    *,
+    actor: User,
+    work: Work | None = None,
+    series: Series | None = None,
+    creator: User | None = None,
+) -> Subscription:
+    if sum(x is not None for x in (work, series, creator)) != 1:
+        raise ValueError("subscribe to exactly one of a work, a series or a creator")
+    if work is not None:
+        _require_visible(work, actor)
+    if creator is not None and creator.pk == actor.pk:
+        raise ActionRefused("You can't subscribe to yourself.")
+    if creator is not None and has_blocked(creator, actor):
+        raise ActionRefused("Sorry, you have been blocked by that user.")
+    subscription, _ = Subscription.objects.get_or_create(
+        user=actor, work=work, series=series, creator=creator
+    )
+    return subscription
+
+
+@transaction.atomic
+def unsubscribe(subscription: Subscription, *, actor: User) -> None:
+    if subscription.user_id != actor.pk:
+        raise ActionRefused("Sorry, that isn't your subscription.")
+    subscription.delete()
+
+
+def _subscribers_of(work: Work) -> set[int]:
+    series_ids = work.series_works.values_list("series_id", flat=True)
+    creators = creator_user_ids(work)
+    ids = set(
+        Subscription.objects.filter(
+            Q(work=work) | Q(series_id__in=series_ids) | Q(creator_id__in=creators)
+        ).values_list("user_id", flat=True)
+    )
+    return ids - creators
+
+
+def _notify_subscribers(work: Work, text: str, link: str) -> int:
+    count = 0
+    for subscriber in User.objects.filter(pk__in=_subscribers_of(work), is_active=True):
+        # The visibility rule per subscriber: restricted, hidden, draft and muted works stay
+        # unknown to those who may not see them.
+        if not is_visible_to(work.pk, subscriber):
+            continue
+        InboxItem.objects.create(
+            recipient=subscriber,
+            kind=InboxKind.SUBSCRIPTION,
+            text=text[:500],
+            link=link,
+            awaits_digest=True,
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def notify_subscribers_of_new_chapter(chapter: Chapter) -> int:
+    """Tell subscribers of the work, its series and its creators about a newly posted chapter.
+
+    Inbox items now (only for subscribers who may see the work), mail in the next digest.
+    Returns how many subscribers were told.
+    """
+    work = Work.objects.get(pk=chapter.work_id)
+    if not chapter.is_posted or not work.is_posted:
+        return 0
+    text = f"{work.title} has a new chapter: {chapter.heading}"
+    return _notify_subscribers(work, text, chapter.get_absolute_url())
+
+
+@transaction.atomic
+def notify_subscribers_of_new_work(work: Work) -> int:
+    """Tell subscribers of the work's creators and series about a newly posted work."""
+    if not work.is_posted:
+        return 0
+    return _notify_subscribers(work, f"New work: {work.title}", work.get_absolute_url())
+
+
+@transaction.atomic
+def mark_inbox_items_read(*, actor: User, item_ids: list[int] | None = None) -> int:
+    """Mark the given items (all when None) of the actor's inbox as read."""
+    items = InboxItem.objects.filter(recipient=actor, is_read=False)
+    if item_ids is not None:
+        items = items.filter(pk__in=item_ids)
+    return items.update(is_read=True)
+
+
+# ---- History, Marked for Later, reading lists ----
+
+
+def record_reading(request: HttpRequest, work: Work, chapter: Chapter | None) -> None:
+    """Remember that a signed-in reader opened ``work`` (at ``chapter``, None = whole work)."""
+    user = request.user
+    if not user.is_authenticated or is_work_creator(user, work):
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Reading.objects.filter(user_id=user.pk, work=work).update(
+            chapter=chapter, last_viewed_at=now, view_count=F("view_count") + 1
+        )
+        if not updated:
+            try:
+                with transaction.atomic():
+                    Reading.objects.create(
+                        user_id=user.pk,
+                        work=work,
+                        chapter=chapter,
+                        last_viewed_at=now,
+                        view_count=1,
+                    )
+            except IntegrityError:
+                pass
+
+
+@transaction.atomic
+def set_marked_for_later(work: Work, *, actor: User, is_marked: bool) -> Reading:
+    _require_visible(work, actor)
+    reading, created = Reading.objects.get_or_create(
+        user=actor,
+        work=work,
+        defaults={"last_viewed_at": timezone.now(), "is_marked_for_later": is_marked},
+    )
+    if not created and reading.is_marked_for_later != is_marked:
+        reading.is_marked_for_later = is_marked
+        reading.save(update_fields=["is_marked_for_later"])
+    return reading
+
+
+@transaction.atomic
+def delete_reading(reading: Reading, *, actor: User) -> None:
+    if reading.user_id != actor.pk:
+        raise ActionRefused("Sorry, that isn't your history.")
+    reading.delete()
+
+
+@transaction.atomic
+def create_reading_list(*, actor: User, name: str, is_public: bool = False) -> ReadingList:
+    name = name.strip()
+    if not name:
+        raise ActionRefused("Please give the list a name.")
+    if ReadingList.objects.filter(owner=actor, name=name).exists():
+        raise ActionRefused(f"You already have a list called “{name}”.")
+    return ReadingList.objects.create(owner=actor, name=name[:100], is_public=is_public)
+
+
+@transaction.atomic
+def add_to_reading_list(reading_list: ReadingList, work: Work, *, actor: User) -> None:
+    if reading_list.owner_id != actor.pk:
+        raise ActionRefused("Sorry, that isn't your list.")
+    _require_visible(work, actor)
+    ReadingListItem.objects.get_or_create(reading_list=reading_list, work=work)
+
+
+@transaction.atomic
+def remove_from_reading_list(reading_list: ReadingList, work_id: int, *, actor: User) -> None:
+    if reading_list.owner_id != actor.pk:
+        raise ActionRefused("Sorry, that isn't your list.")
+    ReadingListItem.objects.filter(reading_list=reading_list, work_id=work_id).delete()
+
+
+@transaction.atomic
+def delete_reading_list(reading_list: ReadingList, *, actor: User) -> None:
+    if reading_list.owner_id != actor.pk:
+        raise ActionRefused("Sorry, that isn't your list.")
+    reading_list.delete()

@@ -1,0 +1,289 @@
+"""What readers leave on works: kudos, hits, comments, bookmarks, subscriptions, history,
+reading lists, and the inbox that tells people about them.
+
+Nothing here decides who may see a work: every query that shows or acts on a work starts
+from ``Work.objects.visible_to`` (DESIGN.md, "Visibility: one rule, everywhere").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+
+from ficshelf.accounts.models import User
+from ficshelf.works.models import Chapter, Series, Work
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+class Kudos(models.Model):
+    """One per signed-in user or one per guest address (stored as a keyed hash) per work."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="kudos")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="kudos_left"
+    )
+    guest_key = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "kudos"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work", "user"], condition=Q(user__isnull=False), name="kudos_one_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["work", "guest_key"],
+                condition=Q(user__isnull=True),
+                name="kudos_one_per_guest",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(guest_key=""), name="kudos_has_giver"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"kudos on {self.work_id}"
+
+
+class Hit(models.Model):
+    """One per visitor (user id or hashed address) per work per day, as AO3 counts them."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="hits")
+    visitor_key = models.CharField(max_length=80)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["work", "visitor_key", "day"], name="hit_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"hit on {self.work_id} {self.day}"
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def on_works_visible_to(self, user: User | AnonymousUser | None) -> CommentQuerySet:
+        return self.filter(work__in=Work.objects.visible_to(user).values("pk"))
+
+    def shown_to(self, user: User | AnonymousUser | None, creator_ids: set[int]) -> CommentQuerySet:
+        """Comments a viewer of a visible work sees: approved ones, plus their own, plus every
+        unreviewed one for the work's creators; never those by users the viewer muted."""
+        if user is None or not user.is_authenticated:
+            return self.filter(is_approved=True)
+        shown = self
+        if user.pk not in creator_ids:
+            shown = shown.filter(Q(is_approved=True) | Q(user=user))
+        return shown.exclude(user__muted_by__muter=user)
+
+
+class Comment(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="comments")
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    guest_name = models.CharField(max_length=100, blank=True)
+    guest_email = models.EmailField(blank=True)
+    text = models.TextField()
+    sanitizer_version = models.PositiveSmallIntegerField(default=0)
+    # False while a work with moderated comments waits for a creator to approve it.
+    is_approved = models.BooleanField(default=True)
+    # A deleted comment that has replies stays as "(Previous comment deleted.)".
+    is_deleted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["chapter", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on {self.work_id}"
+
+    @property
+    def author_name(self) -> str:
+        if self.user is not None:
+            return self.user.username
+        return self.guest_name or "Anonymous"
+
+    @property
+    def is_by_guest(self) -> bool:
+        return self.user_id is None
+
+
+class Bookmark(models.Model):
+    """A bookmark of a work or of a series (exactly one), with the bookmarker's notes."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="bookmarks")
+    work = models.ForeignKey(
+        Work, null=True, blank=True, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    notes = models.TextField(blank=True)
+    tags = models.CharField(max_length=1000, blank=True, help_text="Comma-separated.")
+    is_private = models.BooleanField(default=False)
+    is_rec = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(work__isnull=False, series__isnull=True)
+                | Q(work__isnull=True, series__isnull=False),
+                name="bookmark_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "work"], condition=Q(work__isnull=False), name="bookmark_work_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "series"],
+                condition=Q(series__isnull=False),
+                name="bookmark_series_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"bookmark {self.pk} by {self.user_id}"
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in self.tags.split(",") if t.strip()]
+
+
+class Subscription(models.Model):
+    """A user follows a work, a series or a creator (exactly one)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="subscriptions")
+    work = models.ForeignKey(
+        Work, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    creator = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="subscribers"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(work__isnull=False, series__isnull=True, creator__isnull=True)
+                | Q(work__isnull=True, series__isnull=False, creator__isnull=True)
+                | Q(work__isnull=True, series__isnull=True, creator__isnull=False),
+                name="subscription_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "work"], condition=Q(work__isnull=False), name="subscribe_work_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "series"],
+                condition=Q(series__isnull=False),
+                name="subscribe_series_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "creator"],
+                condition=Q(creator__isnull=False),
+                name="subscribe_creator_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"subscription {self.pk} by {self.user_id}"
+
+
+class InboxKind(models.TextChoices):
+    COMMENT = "comment", "Comment"
+    REPLY = "reply", "Reply"
+    KUDOS = "kudos", "Kudos"
+    SUBSCRIPTION = "subscription", "Subscription"
+
+
+class InboxItem(models.Model):
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox_items")
+    kind = models.CharField(max_length=20, choices=InboxKind.choices)
+    text = models.CharField(max_length=500)
+    link = models.CharField(max_length=500, blank=True)
+    is_read = models.BooleanField(default=False)
+    # Kudos and subscription notices are mailed in one digest per recipient, not one by one.
+    awaits_digest = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "is_read"]),
+            models.Index(fields=["awaits_digest", "recipient"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Reading(models.Model):
+    """AO3's reading history row: the last chapter a user opened, when, how often; and
+    "Marked for Later"."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="readings")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="readings")
+    chapter = models.ForeignKey(Chapter, null=True, blank=True, on_delete=models.SET_NULL)
+    last_viewed_at = models.DateTimeField()
+    view_count = models.PositiveIntegerField(default=0)
+    is_marked_for_later = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-last_viewed_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "work"], name="reading_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.work_id}"
+
+
+class ReadingList(models.Model):
+    """A named list beside "Marked for Later" (beyond AO3), public or private."""
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reading_lists")
+    name = models.CharField(max_length=100)
+    is_public = models.BooleanField(default=False)
+    works: models.ManyToManyField[Work, ReadingListItem] = models.ManyToManyField(
+        Work, through="ReadingListItem", related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="reading_list_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReadingListItem(models.Model):
+    reading_list = models.ForeignKey(ReadingList, on_delete=models.CASCADE, related_name="items")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-added_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["reading_list", "work"], name="reading_list_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_id} in {self.reading_list_id}"

@@ -1,0 +1,85 @@
+"""Mail about inbox items: one mail per comment or reply, one digest for the rest.
+
+Kudos and subscription notices are many and small, so (as AO3 does for kudos) they are
+collected and mailed as one digest per recipient by ``send_notification_digests``, run
+periodically by the operator (the ``send_notification_digests`` command) or the worker.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+from ficshelf.social.models import InboxItem
+
+
+def email_inbox_item(item_id: int) -> bool:
+    item = InboxItem.objects.select_related("recipient").filter(pk=item_id).first()
+    if item is None or not item.recipient.email:
+        return False
+    site = getattr(settings, "SITE_NAME", "Ficshelf")
+    body = f"{item.text}\n\n{item.link}\n\nYou can read all your notifications in your inbox.\n"
+    send_mail(
+        subject=f"[{site}] {item.text}"[:200],
+        message=body,
+        from_email=None,
+        recipient_list=[item.recipient.email],
+    )
+    return True
+
+
+def email_guest_of_reply(comment_id: int) -> bool:
+    """Tell a guest commenter, at the address they left, that someone replied."""
+    from ficshelf.social.models import Comment
+
+    reply = Comment.objects.select_related("parent", "work").filter(pk=comment_id).first()
+    if reply is None or reply.parent is None or not reply.parent.guest_email:
+        return False
+    site = getattr(settings, "SITE_NAME", "Ficshelf")
+    send_mail(
+        subject=f"[{site}] {reply.author_name} replied to your comment on {reply.work.title}"[:200],
+        message=(
+            f"{reply.author_name} replied to your comment on {reply.work.title}.\n\n"
+            f"/works/{reply.work_id}/chapters/{reply.chapter_id}/#comment_{reply.pk}\n"
+        ),
+        from_email=None,
+        recipient_list=[reply.parent.guest_email],
+    )
+    return True
+
+
+def send_notification_digests() -> int:
+    """Mail each recipient one digest of their waiting notices; return how many mails went."""
+    site = getattr(settings, "SITE_NAME", "Ficshelf")
+    recipient_ids = (
+        InboxItem.objects.filter(awaits_digest=True)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+        .order_by("recipient_id")
+    )
+    sent = 0
+    for recipient_id in list(recipient_ids):
+        with transaction.atomic():
+            items = list(
+                InboxItem.objects.select_for_update()
+                .filter(recipient_id=recipient_id, awaits_digest=True)
+                .select_related("recipient")
+                .order_by("created_at", "pk")
+            )
+            if not items:
+                continue
+            recipient = items[0].recipient
+            InboxItem.objects.filter(pk__in=[i.pk for i in items]).update(awaits_digest=False)
+            if not recipient.email:
+                continue
+            lines = [f"- {i.text}\n  {i.link}" if i.link else f"- {i.text}" for i in items]
+            noun = "notification" if len(items) == 1 else "notifications"
+            send_mail(
+                subject=f"[{site}] {len(items)} new {noun}",
+                message=f"Hi {recipient.username},\n\n" + "\n".join(lines) + "\n",
+                from_email=None,
+                recipient_list=[recipient.email],
+            )
+            sent += 1
+    return sent

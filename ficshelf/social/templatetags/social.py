@@ -1,0 +1,214 @@
+"""The social parts of the work page, fetched for the viewer by inclusion tags.
+
+``works/detail.html`` includes ``social/_work_actions.html`` and ``social/_work_footer.html``
+with its own context (work, reading, chapter, request, user); these tags add what those
+parts need, so the work view knows nothing about kudos or comments. The work in the
+context was fetched through the visibility rule, so the viewer may see it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import template
+from django.http import HttpRequest
+
+from ficshelf.accounts.models import User
+from ficshelf.social.access import (
+    comment_refusal,
+    creator_user_ids,
+    may_delete_comment,
+    may_edit_comment,
+    muted_user_ids,
+)
+from ficshelf.social.forms import CommentForm, GuestCommentForm
+from ficshelf.social.models import (
+    Bookmark,
+    Comment,
+    Hit,
+    InboxItem,
+    Kudos,
+    Reading,
+    ReadingList,
+    Subscription,
+)
+from ficshelf.works.models import Chapter, Work
+
+register = template.Library()
+
+
+@dataclass
+class CommentNode:
+    comment: Comment
+    replies: list[CommentNode] = field(default_factory=list)
+    may_edit: bool = False
+    may_delete: bool = False
+    may_approve: bool = False
+
+
+def kudos_sentence(names: list[str], guest_count: int) -> str:
+    """AO3's line: "X, Y and 3 guests left kudos on this work!" ("" when nobody did)."""
+    parts = list(names)
+    if guest_count:
+        parts.append(f"{guest_count} guest{'s' if guest_count != 1 else ''}")
+    if not parts:
+        return ""
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{joined} left kudos on this work!"
+
+
+def comment_threads(
+    comments: list[Comment], request: HttpRequest, creators: set[int]
+) -> tuple[list[CommentNode], int]:
+    """Threads from a flat list; replies whose parent is not shown (muted) are not shown."""
+    user = request.user
+    is_creator = user.is_authenticated and user.pk in creators
+    nodes = {
+        c.pk: CommentNode(
+            comment=c,
+            may_edit=may_edit_comment(user, c),
+            may_delete=may_delete_comment(user, c, creators),
+            may_approve=not c.is_approved and is_creator,
+        )
+        for c in comments
+    }
+    roots: list[CommentNode] = []
+    for comment in comments:
+        node = nodes[comment.pk]
+        if comment.parent_id is None:
+            roots.append(node)
+        elif comment.parent_id in nodes:
+            nodes[comment.parent_id].replies.append(node)
+
+    shown = 0
+
+    def count(node: CommentNode) -> None:
+        nonlocal shown
+        shown += 0 if node.comment.is_deleted else 1
+        for reply in node.replies:
+            count(reply)
+
+    for root in roots:
+        count(root)
+    return roots, shown
+
+
+def _commented_chapters(context: template.Context) -> tuple[list[Chapter], Chapter | None]:
+    """Chapters whose comments the page shows, and the chapter a new comment goes to."""
+    reading = context.get("reading")
+    chapter = context.get("chapter")
+    if chapter is not None:
+        return [chapter], chapter
+    chapters = list(reading.shown) if reading is not None else []
+    return chapters, (chapters[-1] if chapters else None)
+
+
+@register.inclusion_tag("social/work/actions.html", takes_context=True)
+def work_social_actions(context: template.Context) -> dict[str, Any]:
+    request: HttpRequest = context["request"]
+    work: Work = context["work"]
+    user = request.user
+    data: dict[str, Any] = {
+        "work": work,
+        "user": user,
+        "request": request,
+        "messages": context.get("messages"),
+        "next": request.get_full_path(),
+        "kudos_count": Kudos.objects.filter(work=work).count(),
+        "hit_count": Hit.objects.filter(work=work).count(),
+        "bookmark_count": Bookmark.objects.filter(work=work, is_private=False).count(),
+        "is_creator": user.is_authenticated and user.pk in creator_user_ids(work),
+        "comment_count": comment_count_for(work, user),
+    }
+    if user.is_authenticated:
+        data["bookmark"] = Bookmark.objects.filter(work=work, user_id=user.pk).first()
+        data["is_subscribed"] = Subscription.objects.filter(work=work, user_id=user.pk).exists()
+        data["is_marked_for_later"] = Reading.objects.filter(
+            work=work, user_id=user.pk, is_marked_for_later=True
+        ).exists()
+        data["reading_lists"] = list(ReadingList.objects.filter(owner_id=user.pk))
+    return data
+
+
+@register.inclusion_tag("social/work/footer.html", takes_context=True)
+def work_social_footer(context: template.Context) -> dict[str, Any]:
+    request: HttpRequest = context["request"]
+    work: Work = context["work"]
+    user = request.user
+    muted = muted_user_ids(user)
+
+    kudos = Kudos.objects.filter(work=work)
+    names = list(
+        kudos.filter(user__isnull=False)
+        .exclude(user_id__in=muted)
+        .order_by("-created_at", "-pk")
+        .values_list("user__username", flat=True)
+    )
+    guest_count = kudos.filter(user__isnull=True).count()
+
+    chapters, comment_chapter = _commented_chapters(context)
+    creators = creator_user_ids(work)
+    comments = list(
+        Comment.objects.filter(chapter__in=chapters)
+        .shown_to(user, creators)
+        .select_related("user", "chapter")
+    )
+    threads, comment_count = comment_threads(comments, request, creators)
+
+    refusal = comment_refusal(work, user)
+    form: CommentForm | None = None
+    if refusal is None and comment_chapter is not None:
+        form = CommentForm() if user.is_authenticated else GuestCommentForm()
+    return {
+        "work": work,
+        "user": user,
+        "request": request,
+        "next": request.get_full_path(),
+        "kudos_sentence": kudos_sentence(names, guest_count),
+        "threads": threads,
+        "comment_count": comment_count,
+        "comment_chapter": comment_chapter,
+        "comments_span_chapters": len(chapters) > 1,
+        "comment_form": form,
+        "comment_refusal": refusal,
+        "moderated": work.moderated_comments,
+    }
+
+
+@register.simple_tag
+def comment_count_for(work: Work, user: Any) -> int:
+    """Comments on a work the viewer sees (muted commenters left out), for listings."""
+    return (
+        Comment.objects.filter(work=work, is_deleted=False)
+        .shown_to(user, creator_user_ids(work))
+        .count()
+    )
+
+
+@register.inclusion_tag("social/_subscribe_creator.html", takes_context=True)
+def subscribe_to_creator_button(context: template.Context, creator: Any) -> dict[str, Any]:
+    """For a member's profile page.
+
+    ``{% load social %}{% subscribe_to_creator_button profile_user %}``
+    """
+    request: HttpRequest = context["request"]
+    user = request.user
+    shown = isinstance(user, User) and user.pk != creator.pk
+    return {
+        "creator": creator,
+        "shown": shown,
+        "csrf_token": context.get("csrf_token"),
+        "next": request.get_full_path(),
+        "is_subscribed": isinstance(user, User)
+        and Subscription.objects.filter(user=user, creator_id=creator.pk).exists(),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def unread_inbox_count(context: template.Context) -> int:
+    """For the site header: ``{% load social %}{% unread_inbox_count as unread %}``."""
+    request: HttpRequest | None = context.get("request")
+    if request is None or not isinstance(request.user, User):
+        return 0
+    return InboxItem.objects.filter(recipient=request.user, is_read=False).count()

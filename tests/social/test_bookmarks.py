@@ -1,0 +1,143 @@
+"""Bookmarks of works and series: notes, tags, private or public, rec; counts and pages."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+
+from ficshelf.accounts.models import User
+from ficshelf.social.models import Bookmark
+from ficshelf.works.models import Series, SeriesWork
+from tests.factories import UserFactory, WorkFactory
+from tests.social.factories import BookmarkFactory, mute
+
+pytestmark = pytest.mark.django_db
+
+
+def page_text(response: HttpResponse) -> str:
+    return unescape(response.content.decode())
+
+
+def signed_in(user: User | None = None) -> Client:
+    client = Client()
+    client.force_login(user or UserFactory())
+    return client
+
+
+def test_reader_bookmarks_a_work_with_notes_tags_and_rec() -> None:
+    work, reader = WorkFactory(), UserFactory()
+    signed_in(reader).post(
+        reverse("social:bookmark_work", args=[work.pk]),
+        {
+            "notes": "<p>So good</p><script>x</script>",
+            "tags": "angst, fluff, angst",
+            "is_rec": "on",
+        },
+    )
+    bookmark = Bookmark.objects.get(user=reader, work=work)
+    assert bookmark.notes == "<p>So good</p>"
+    assert bookmark.tag_list == ["angst", "fluff"]
+    assert bookmark.is_rec
+    assert not bookmark.is_private
+
+
+def test_bookmarking_again_updates_the_same_bookmark() -> None:
+    work, reader = WorkFactory(), UserFactory()
+    client = signed_in(reader)
+    url = reverse("social:bookmark_work", args=[work.pk])
+    client.post(url, {"notes": "first"})
+    client.post(url, {"notes": "second", "is_private": "on"})
+    bookmark = Bookmark.objects.get()
+    assert bookmark.notes == "second"
+    assert bookmark.is_private
+
+
+def test_private_bookmark_is_never_a_rec() -> None:
+    work, reader = WorkFactory(), UserFactory()
+    signed_in(reader).post(
+        reverse("social:bookmark_work", args=[work.pk]), {"is_private": "on", "is_rec": "on"}
+    )
+    assert not Bookmark.objects.get().is_rec
+
+
+def test_guest_is_sent_to_log_in_to_bookmark() -> None:
+    work = WorkFactory()
+    response = Client().post(reverse("social:bookmark_work", args=[work.pk]))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_bookmarking_a_work_the_reader_cannot_see_is_404() -> None:
+    work = WorkFactory(draft=True)
+    response = signed_in().post(reverse("social:bookmark_work", args=[work.pk]))
+    assert response.status_code == 404
+
+
+def test_reader_bookmarks_a_series() -> None:
+    series = Series.objects.create(title="The Saga")
+    SeriesWork.objects.create(series=series, work=WorkFactory())
+    reader = UserFactory()
+    signed_in(reader).post(reverse("social:bookmark_series", args=[series.pk]), {"notes": "all"})
+    assert Bookmark.objects.get(user=reader).series == series
+
+
+def test_series_with_only_hidden_works_cannot_be_bookmarked() -> None:
+    series = Series.objects.create(title="Secret")
+    SeriesWork.objects.create(series=series, work=WorkFactory(draft=True))
+    response = signed_in().post(reverse("social:bookmark_series", args=[series.pk]))
+    assert response.status_code == 404
+
+
+def test_my_bookmarks_lists_private_bookmarks_to_their_owner() -> None:
+    reader = UserFactory()
+    BookmarkFactory(user=reader, work=WorkFactory(title="Kept Quiet"), private=True)
+    html = page_text(signed_in(reader).get(reverse("social:my_bookmarks")))
+    assert "Kept Quiet" in html
+    assert "Private" in html
+
+
+def test_my_bookmarks_leaves_out_works_no_longer_visible() -> None:
+    reader = UserFactory()
+    BookmarkFactory(user=reader, work=WorkFactory(title="Now Hidden", hidden=True))
+    html = page_text(signed_in(reader).get(reverse("social:my_bookmarks")))
+    assert "Now Hidden" not in html
+
+
+def test_work_page_counts_public_bookmarks_only() -> None:
+    work = WorkFactory()
+    BookmarkFactory.create_batch(2, work=work)
+    BookmarkFactory(work=work, private=True)
+    html = page_text(Client().get(work.get_absolute_url()))
+    assert '<dd class="bookmarks-count"><a href="/works/' in html
+    assert 'bookmarks/">2</a>' in html
+
+
+def test_work_bookmarks_page_hides_private_and_muted_bookmarks() -> None:
+    work = WorkFactory()
+    viewer, troll = UserFactory(), UserFactory(username="troll")
+    BookmarkFactory(work=work, user=UserFactory(username="shown"), notes="<p>public</p>")
+    BookmarkFactory(work=work, user=UserFactory(username="secret"), private=True)
+    BookmarkFactory(work=work, user=troll)
+    mute(viewer, troll)
+    html = page_text(signed_in(viewer).get(reverse("social:work_bookmarks", args=[work.pk])))
+    assert "shown" in html
+    assert "secret" not in html
+    assert "troll" not in html
+
+
+def test_owner_deletes_a_bookmark() -> None:
+    reader = UserFactory()
+    bookmark = BookmarkFactory(user=reader)
+    signed_in(reader).post(reverse("social:delete_bookmark", args=[bookmark.pk]))
+    assert not Bookmark.objects.exists()
+
+
+def test_someone_else_cannot_delete_a_bookmark() -> None:
+    bookmark = BookmarkFactory()
+    response = signed_in().post(reverse("social:delete_bookmark", args=[bookmark.pk]))
+    assert response.status_code == 404
+    assert Bookmark.objects.exists()

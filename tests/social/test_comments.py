@@ -1,0 +1,328 @@
+"""Comments on chapters: threads, edits, deletion, guests, moderation, limits, blocks, mutes."""
+
+from __future__ import annotations
+
+from html import unescape
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+
+from ficshelf.social.models import Comment, InboxItem, InboxKind
+from ficshelf.social.views import COMMENT_LIMIT_PER_ACCOUNT
+from ficshelf.works.models import CommentPermission, Work
+from tests.factories import UserFactory, WorkFactory
+from tests.social.factories import CommentFactory, block, creator_of, mute
+
+pytestmark = pytest.mark.django_db
+
+
+def page_text(response: HttpResponse) -> str:
+    return unescape(response.content.decode())
+
+
+def comment_url(work: Work) -> str:
+    chapter = work.chapters.first()
+    assert chapter is not None
+    return reverse("social:post_comment", args=[work.pk, chapter.pk])
+
+
+def signed_in(user: object = None) -> Client:
+    client = Client()
+    client.force_login(user or UserFactory())  # type: ignore[arg-type]
+    return client
+
+
+def test_reader_comments_on_a_chapter() -> None:
+    work = WorkFactory()
+    response = signed_in().post(comment_url(work), {"text": "<p>Lovely!</p>"})
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#comment_{comment.pk}")
+    assert comment.chapter == work.chapters.first()
+
+
+def test_comment_text_is_sanitized() -> None:
+    work = WorkFactory()
+    signed_in().post(comment_url(work), {"text": "<p>Hi<script>alert(1)</script></p>"})
+    assert Comment.objects.get().text == "<p>Hi</p>"
+
+
+def test_comment_shows_on_the_work_page() -> None:
+    work = WorkFactory()
+    CommentFactory(work=work, text="<p>What a twist.</p>", user=UserFactory(username="ann"))
+    html = page_text(Client().get(work.get_absolute_url()))
+    assert "What a twist." in html
+    assert "Comments (1)" in html
+
+
+def test_reply_is_threaded_under_its_parent() -> None:
+    work = WorkFactory()
+    parent = CommentFactory(work=work)
+    signed_in().post(comment_url(work), {"text": "Agreed", "parent_id": parent.pk})
+    reply = Comment.objects.get(parent=parent)
+    html = page_text(Client().get(work.get_absolute_url()))
+    assert html.index(f'id="comment_{parent.pk}"') < html.index(f'id="comment_{reply.pk}"')
+    assert '<ol class="thread">' in html
+
+
+def test_empty_comment_is_refused_with_a_message() -> None:
+    work = WorkFactory()
+    response = signed_in().post(comment_url(work), {"text": "  "})
+    assert response.status_code == 400
+    assert "we need your comment to have text" in page_text(response)
+    assert not Comment.objects.exists()
+
+
+def test_guest_comments_with_name_and_email() -> None:
+    work = WorkFactory()
+    Client().post(comment_url(work), {"text": "Hi", "guest_name": "Pat", "guest_email": "p@x.org"})
+    comment = Comment.objects.get()
+    assert comment.user is None
+    assert comment.author_name == "Pat"
+
+
+def test_guest_comment_needs_an_email() -> None:
+    work = WorkFactory()
+    response = Client().post(comment_url(work), {"text": "Hi", "guest_name": "Pat"})
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_guest_cannot_comment_when_only_registered_users_may() -> None:
+    work = WorkFactory(comment_permission=CommentPermission.REGISTERED)
+    response = Client().post(
+        comment_url(work), {"text": "Hi", "guest_name": "Pat", "guest_email": "p@x.org"}
+    )
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_nobody_can_comment_when_comments_are_off() -> None:
+    work = WorkFactory(comment_permission=CommentPermission.NOBODY)
+    response = signed_in().post(comment_url(work), {"text": "Hi"})
+    assert response.status_code == 403
+    assert "doesn't allow comments" in page_text(response)
+
+
+def test_work_page_has_no_comment_form_when_comments_are_off() -> None:
+    work = WorkFactory(comment_permission=CommentPermission.NOBODY)
+    html = page_text(signed_in().get(work.get_absolute_url()))
+    assert 'id="add_comment"' not in html
+    assert "Sorry, this work doesn't allow comments." in html
+
+
+def test_guest_gets_404_commenting_on_restricted_work() -> None:
+    work = WorkFactory(restricted=True)
+    response = Client().post(
+        comment_url(work), {"text": "Hi", "guest_name": "Pat", "guest_email": "p@x.org"}
+    )
+    assert response.status_code == 404
+
+
+def test_user_blocked_by_the_creator_cannot_comment() -> None:
+    work = WorkFactory()
+    reader = UserFactory()
+    block(creator_of(work), reader)
+    response = signed_in(reader).post(comment_url(work), {"text": "Hi"})
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_author_edits_comment_and_page_shows_last_edited() -> None:
+    work = WorkFactory()
+    author = UserFactory()
+    comment = CommentFactory(work=work, user=author)
+    signed_in(author).post(reverse("social:edit_comment", args=[comment.pk]), {"text": "New"})
+    comment.refresh_from_db()
+    assert comment.text == "New"
+    assert "Last edited" in page_text(Client().get(work.get_absolute_url()))
+
+
+def test_someone_else_cannot_edit_a_comment() -> None:
+    comment = CommentFactory()
+    response = signed_in().post(reverse("social:edit_comment", args=[comment.pk]), {"text": "X"})
+    assert response.status_code == 403
+    comment.refresh_from_db()
+    assert comment.text == "<p>I loved this.</p>"
+
+
+def test_author_deletes_a_comment_without_replies() -> None:
+    author = UserFactory()
+    comment = CommentFactory(user=author)
+    signed_in(author).post(reverse("social:delete_comment", args=[comment.pk]))
+    assert not Comment.objects.exists()
+
+
+def test_deleted_comment_with_replies_shows_previous_comment_deleted() -> None:
+    work = WorkFactory()
+    parent = CommentFactory(work=work, text="<p>Original words</p>")
+    CommentFactory(work=work, parent=parent, text="<p>A reply</p>")
+    signed_in(creator_of(work)).post(reverse("social:delete_comment", args=[parent.pk]))
+    html = page_text(Client().get(work.get_absolute_url()))
+    assert "(Previous comment deleted.)" in html
+    assert "Original words" not in html
+    assert "A reply" in html
+
+
+def test_a_reader_cannot_delete_someone_elses_comment() -> None:
+    comment = CommentFactory()
+    response = signed_in().post(reverse("social:delete_comment", args=[comment.pk]))
+    assert response.status_code == 403
+    assert Comment.objects.exists()
+
+
+def test_comments_from_muted_users_are_hidden_and_not_counted() -> None:
+    work = WorkFactory()
+    viewer, troll = UserFactory(), UserFactory(username="troll")
+    muted_comment = CommentFactory(work=work, user=troll, text="<p>Muted words</p>")
+    CommentFactory(work=work, parent=muted_comment, text="<p>Reply to muted</p>")
+    CommentFactory(work=work, text="<p>Kind words</p>")
+    mute(viewer, troll)
+    html = page_text(signed_in(viewer).get(work.get_absolute_url()))
+    assert "Muted words" not in html
+    assert "Reply to muted" not in html
+    assert "Comments (1)" in html
+
+
+def test_comments_are_rate_limited_per_account() -> None:
+    work = WorkFactory()
+    client = signed_in()
+    for _ in range(COMMENT_LIMIT_PER_ACCOUNT):
+        assert client.post(comment_url(work), {"text": "Hi"}).status_code == 302
+    response = client.post(comment_url(work), {"text": "One too many"})
+    assert response.status_code == 429
+    assert "too many comments" in page_text(response)
+
+
+def test_creator_gets_inbox_item_and_email_for_a_comment(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    work = WorkFactory()
+    creator = creator_of(work)
+    client = signed_in(UserFactory(username="fan"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(comment_url(work), {"text": "Hi"})
+    item = InboxItem.objects.get(recipient=creator)
+    assert item.kind == InboxKind.COMMENT
+    assert item.text == f"fan left a comment on {work.title}"
+    assert [m.to for m in mail.outbox] == [[creator.email]]
+
+
+def test_reply_notifies_the_parent_commenter() -> None:
+    work = WorkFactory()
+    first = UserFactory()
+    parent = CommentFactory(work=work, user=first)
+    signed_in().post(comment_url(work), {"text": "Agreed", "parent_id": parent.pk})
+    assert InboxItem.objects.filter(recipient=first, kind=InboxKind.REPLY).exists()
+
+
+def test_moderated_work_holds_comments_until_the_creator_approves() -> None:
+    work = WorkFactory(moderated_comments=True)
+    signed_in().post(comment_url(work), {"text": "Hidden for now"})
+    comment = Comment.objects.get()
+    assert not comment.is_approved
+    assert "Hidden for now" not in page_text(Client().get(work.get_absolute_url()))
+    signed_in(creator_of(work)).post(reverse("social:approve_comment", args=[comment.pk]))
+    assert "Hidden for now" in page_text(Client().get(work.get_absolute_url()))
+
+
+def test_unreviewed_comment_is_hidden_from_other_readers() -> None:
+    work = WorkFactory()
+    CommentFactory(work=work, unreviewed=True, text="<p>Waiting</p>")
+    assert "Waiting" not in page_text(Client().get(work.get_absolute_url()))
+
+
+def test_unreviewed_comment_is_shown_to_the_creator_with_approve() -> None:
+    work = WorkFactory()
+    comment = CommentFactory(work=work, unreviewed=True, text="<p>Waiting</p>")
+    html = page_text(signed_in(creator_of(work)).get(work.get_absolute_url()))
+    assert "Waiting" in html
+    assert reverse("social:approve_comment", args=[comment.pk]) in html
+
+
+def test_creator_approves_an_unreviewed_comment() -> None:
+    work = WorkFactory()
+    comment = CommentFactory(work=work, unreviewed=True)
+    signed_in(creator_of(work)).post(reverse("social:approve_comment", args=[comment.pk]))
+    comment.refresh_from_db()
+    assert comment.is_approved
+
+
+def test_reply_page_of_a_comment_on_a_restricted_work_is_404_for_guests() -> None:
+    comment = CommentFactory(work=WorkFactory(restricted=True))
+    assert Client().get(reverse("social:reply", args=[comment.pk])).status_code == 404
+
+
+def test_deleting_the_last_reply_removes_a_deleted_placeholder() -> None:
+    work = WorkFactory()
+    parent = CommentFactory(work=work, is_deleted=True, text="")
+    replier = UserFactory()
+    reply = CommentFactory(work=work, parent=parent, user=replier)
+    signed_in(replier).post(reverse("social:delete_comment", args=[reply.pk]))
+    assert not Comment.objects.exists()
+
+
+def test_reply_to_a_guest_comment_mails_the_guest(django_capture_on_commit_callbacks: Any) -> None:
+    work = WorkFactory()
+    parent = CommentFactory(work=work, guest=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in().post(comment_url(work), {"text": "Thanks!", "parent_id": parent.pk})
+    assert any(m.to == ["v@example.org"] for m in mail.outbox)
+
+
+def test_creator_is_not_told_of_comments_from_someone_they_muted() -> None:
+    work = WorkFactory()
+    troll = UserFactory()
+    mute(creator_of(work), troll)
+    signed_in(troll).post(comment_url(work), {"text": "Hi"})
+    assert Comment.objects.exists()
+    assert not InboxItem.objects.exists()
+
+
+def test_entire_work_view_shows_comments_of_every_chapter() -> None:
+    work = WorkFactory(chapters=2)
+    first, second = work.chapters.order_by("position")
+    CommentFactory(work=work, chapter=first, text="<p>On the first</p>")
+    CommentFactory(work=work, chapter=second, text="<p>On the second</p>")
+    html = page_text(Client().get(work.get_absolute_url() + "?view_full_work=true"))
+    assert "On the first" in html
+    assert "On the second" in html
+    assert "Post Comment on Chapter 2" in html
+
+
+def test_chapter_page_shows_only_that_chapters_comments() -> None:
+    work = WorkFactory(chapters=2)
+    first, second = work.chapters.order_by("position")
+    CommentFactory(work=work, chapter=first, text="<p>On the first</p>")
+    CommentFactory(work=work, chapter=second, text="<p>On the second</p>")
+    html = page_text(Client().get(second.get_absolute_url()))
+    assert "On the second" in html
+    assert "On the first" not in html
+
+
+def test_user_blocked_by_a_commenter_cannot_reply_to_them() -> None:
+    work = WorkFactory()
+    commenter, reader = UserFactory(), UserFactory()
+    parent = CommentFactory(work=work, user=commenter)
+    block(commenter, reader)
+    response = signed_in(reader).post(comment_url(work), {"text": "Hey", "parent_id": parent.pk})
+    assert response.status_code == 403
+    assert Comment.objects.count() == 1
+
+
+def test_work_page_queries_do_not_grow_with_the_number_of_comments(
+    django_assert_max_num_queries: Any,
+) -> None:
+    work = WorkFactory()
+    creator = creator_of(work)
+    client = signed_in(creator)
+    CommentFactory(work=work)
+    with django_assert_max_num_queries(100) as few:
+        client.get(work.get_absolute_url())
+    CommentFactory.create_batch(10, work=work)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(work.get_absolute_url())

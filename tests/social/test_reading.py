@@ -1,0 +1,153 @@
+"""Hits, reading history, Marked for Later and reading lists."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from ficshelf.accounts.models import User
+from ficshelf.social.actions import record_hit, record_reading
+from ficshelf.social.models import Hit, Reading, ReadingList, ReadingListItem
+from tests.factories import UserFactory, WorkFactory
+from tests.social.factories import ReadingFactory, ReadingListFactory, creator_of
+
+pytestmark = pytest.mark.django_db
+
+
+def page_text(response: HttpResponse) -> str:
+    return unescape(response.content.decode())
+
+
+def signed_in(user: User | None = None) -> Client:
+    client = Client()
+    client.force_login(user or UserFactory())
+    return client
+
+
+def request_by(user: User | None = None, address: str = "10.0.0.1") -> HttpRequest:
+    request = RequestFactory().get("/", REMOTE_ADDR=address)
+    request.user = user or AnonymousUser()
+    return request
+
+
+def test_hit_counts_once_per_visitor_per_day() -> None:
+    work, reader = WorkFactory(), UserFactory()
+    assert record_hit(request_by(reader), work)
+    assert not record_hit(request_by(reader), work)
+    assert Hit.objects.filter(work=work).count() == 1
+
+
+def test_guests_hits_are_counted_by_address() -> None:
+    work = WorkFactory()
+    record_hit(request_by(address="10.0.0.1"), work)
+    record_hit(request_by(address="10.0.0.1"), work)
+    record_hit(request_by(address="10.0.0.2"), work)
+    assert Hit.objects.filter(work=work).count() == 2
+    assert not Hit.objects.filter(visitor_key__contains="10.0.0").exists()
+
+
+def test_creators_own_visits_are_not_hits() -> None:
+    work = WorkFactory()
+    assert not record_hit(request_by(creator_of(work)), work)
+
+
+def test_reading_is_recorded_with_the_chapter() -> None:
+    work, reader = WorkFactory(chapters=2), UserFactory()
+    second = work.chapters.get(position=2)
+    record_reading(request_by(reader), work, None)
+    record_reading(request_by(reader), work, second)
+    reading = Reading.objects.get(user=reader, work=work)
+    assert reading.chapter == second
+    assert reading.view_count == 2
+
+
+def test_guests_reading_is_not_recorded() -> None:
+    record_reading(request_by(), WorkFactory(), None)
+    assert not Reading.objects.exists()
+
+
+def test_history_page_shows_the_works_read() -> None:
+    reader = UserFactory()
+    ReadingFactory(user=reader, work=WorkFactory(title="Read Before"))
+    html = page_text(signed_in(reader).get(reverse("social:history")))
+    assert "Read Before" in html
+
+
+def test_history_leaves_out_works_no_longer_visible() -> None:
+    reader = UserFactory()
+    ReadingFactory(user=reader, work=WorkFactory(title="Gone Now", draft=True))
+    html = page_text(signed_in(reader).get(reverse("social:history")))
+    assert "Gone Now" not in html
+
+
+def test_reader_marks_a_work_for_later() -> None:
+    work, reader = WorkFactory(title="Later Please"), UserFactory()
+    client = signed_in(reader)
+    client.post(reverse("social:mark_for_later", args=[work.pk]))
+    assert Reading.objects.get(user=reader, work=work).is_marked_for_later
+    assert "Later Please" in page_text(client.get(reverse("social:marked_for_later")))
+
+
+def test_reader_unmarks_a_work_for_later() -> None:
+    reader = UserFactory()
+    reading = ReadingFactory(user=reader, is_marked_for_later=True)
+    signed_in(reader).post(
+        reverse("social:mark_for_later", args=[reading.work_id]), {"marked": "0"}
+    )
+    reading.refresh_from_db()
+    assert not reading.is_marked_for_later
+
+
+def test_reader_adds_a_work_to_a_new_list() -> None:
+    work, reader = WorkFactory(), UserFactory()
+    signed_in(reader).post(reverse("social:add_to_list", args=[work.pk]), {"new_list_name": "Cozy"})
+    reading_list = ReadingList.objects.get(owner=reader, name="Cozy")
+    assert ReadingListItem.objects.filter(reading_list=reading_list, work=work).exists()
+
+
+def test_reader_cannot_add_to_someone_elses_list() -> None:
+    work = WorkFactory()
+    other_list = ReadingListFactory()
+    response = signed_in().post(
+        reverse("social:add_to_list", args=[work.pk]), {"list_id": other_list.pk}
+    )
+    assert response.status_code == 404
+    assert not ReadingListItem.objects.exists()
+
+
+def test_private_list_is_404_for_others() -> None:
+    reading_list = ReadingListFactory(is_public=False)
+    response = signed_in().get(reverse("social:list_detail", args=[reading_list.pk]))
+    assert response.status_code == 404
+
+
+def test_public_list_shows_only_works_the_viewer_may_see() -> None:
+    reading_list = ReadingListFactory(is_public=True)
+    ReadingListItem.objects.create(reading_list=reading_list, work=WorkFactory(title="Open One"))
+    ReadingListItem.objects.create(
+        reading_list=reading_list, work=WorkFactory(title="Members Only", restricted=True)
+    )
+    html = page_text(Client().get(reverse("social:list_detail", args=[reading_list.pk])))
+    assert "Open One" in html
+    assert "Members Only" not in html
+
+
+def test_owner_removes_a_work_from_a_list() -> None:
+    reading_list = ReadingListFactory()
+    work = WorkFactory()
+    ReadingListItem.objects.create(reading_list=reading_list, work=work)
+    signed_in(reading_list.owner).post(
+        reverse("social:remove_from_list", args=[reading_list.pk, work.pk])
+    )
+    assert not ReadingListItem.objects.exists()
+
+
+def test_reader_creates_a_list_on_the_lists_page() -> None:
+    reader = UserFactory()
+    signed_in(reader).post(reverse("social:my_lists"), {"name": "Summer", "is_public": "on"})
+    assert ReadingList.objects.get(owner=reader).is_public

@@ -1,0 +1,226 @@
+"""Subscriptions, the inbox, and the digest mail."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.http import HttpResponse
+from django.template import Context, Template
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from ficshelf.accounts.models import User
+from ficshelf.social.actions import (
+    notify_subscribers_of_new_chapter,
+    notify_subscribers_of_new_work,
+)
+from ficshelf.social.models import InboxItem, InboxKind, Subscription
+from ficshelf.works.models import Chapter, Series, SeriesWork, Work
+from tests.factories import ChapterFactory, UserFactory, WorkFactory
+from tests.social.factories import (
+    InboxItemFactory,
+    SubscriptionFactory,
+    block,
+    creator_of,
+    mute,
+    work_by,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def page_text(response: HttpResponse) -> str:
+    return unescape(response.content.decode())
+
+
+def signed_in(user: User | None = None) -> Client:
+    client = Client()
+    client.force_login(user or UserFactory())
+    return client
+
+
+def new_chapter(work: Work) -> Chapter:
+    return ChapterFactory(work=work, position=work.chapters.count() + 1, title="Onward")
+
+
+def test_reader_subscribes_to_a_work() -> None:
+    work, reader = WorkFactory(), UserFactory()
+    signed_in(reader).post(reverse("social:subscribe_work", args=[work.pk]))
+    assert Subscription.objects.filter(user=reader, work=work).exists()
+
+
+def test_reader_unsubscribes_from_a_work() -> None:
+    reader = UserFactory()
+    subscription = SubscriptionFactory(user=reader)
+    signed_in(reader).post(
+        reverse("social:subscribe_work", args=[subscription.work_id]), {"subscribe": "0"}
+    )
+    assert not Subscription.objects.exists()
+
+
+def test_subscribing_to_a_restricted_work_as_guest_sends_to_login() -> None:
+    work = WorkFactory(restricted=True)
+    response = Client().post(reverse("social:subscribe_work", args=[work.pk]))
+    assert response.status_code == 302
+    assert not Subscription.objects.exists()
+
+
+def test_reader_subscribes_to_a_creator() -> None:
+    reader, writer = UserFactory(), UserFactory(username="writer")
+    signed_in(reader).post(reverse("social:subscribe_creator", args=["writer"]))
+    assert Subscription.objects.filter(user=reader, creator=writer).exists()
+
+
+def test_new_chapter_notifies_work_subscribers_in_their_inbox() -> None:
+    work = WorkFactory()
+    subscription = SubscriptionFactory(work=work)
+    assert notify_subscribers_of_new_chapter(new_chapter(work)) == 1
+    item = InboxItem.objects.get(recipient=subscription.user)
+    assert item.kind == InboxKind.SUBSCRIPTION
+    assert item.text == f"{work.title} has a new chapter: Chapter 2: Onward"
+    assert item.awaits_digest
+
+
+def test_new_chapter_notifies_series_and_creator_subscribers_once_each() -> None:
+    work = WorkFactory()
+    series = Series.objects.create(title="Saga")
+    SeriesWork.objects.create(series=series, work=work)
+    reader = UserFactory()
+    Subscription.objects.create(user=reader, series=series)
+    Subscription.objects.create(user=reader, work=work)
+    fan = UserFactory()
+    Subscription.objects.create(user=fan, creator=creator_of(work))
+    notify_subscribers_of_new_chapter(new_chapter(work))
+    assert InboxItem.objects.filter(recipient=reader).count() == 1
+    assert InboxItem.objects.filter(recipient=fan).count() == 1
+
+
+def test_new_chapter_is_not_announced_to_a_subscriber_who_cannot_see_the_work() -> None:
+    work = WorkFactory()
+    reader = UserFactory()
+    SubscriptionFactory(user=reader, work=work)
+    work.is_hidden_by_admin = True
+    work.save()
+    assert notify_subscribers_of_new_chapter(new_chapter(work)) == 0
+    assert not InboxItem.objects.exists()
+
+
+def test_new_chapter_is_not_announced_to_a_subscriber_who_muted_the_creator() -> None:
+    work = WorkFactory()
+    reader = UserFactory()
+    Subscription.objects.create(user=reader, creator=creator_of(work))
+    mute(reader, creator_of(work))
+    assert notify_subscribers_of_new_chapter(new_chapter(work)) == 0
+
+
+def test_unposted_chapter_is_not_announced() -> None:
+    work = WorkFactory()
+    SubscriptionFactory(work=work)
+    chapter = new_chapter(work)
+    chapter.is_posted = False
+    chapter.save()
+    assert notify_subscribers_of_new_chapter(chapter) == 0
+
+
+def test_inbox_lists_the_readers_notifications_only() -> None:
+    reader = UserFactory()
+    InboxItemFactory(recipient=reader, text="For you")
+    InboxItemFactory(text="For someone else")
+    html = page_text(signed_in(reader).get(reverse("social:inbox")))
+    assert "For you" in html
+    assert "For someone else" not in html
+
+
+def test_reader_marks_selected_inbox_items_read() -> None:
+    reader = UserFactory()
+    first, second = InboxItemFactory.create_batch(2, recipient=reader)
+    signed_in(reader).post(reverse("social:mark_inbox_read"), {"item": [first.pk]})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.is_read
+    assert not second.is_read
+
+
+def test_reader_marks_all_inbox_items_read() -> None:
+    reader = UserFactory()
+    InboxItemFactory.create_batch(3, recipient=reader)
+    other = InboxItemFactory()
+    signed_in(reader).post(reverse("social:mark_inbox_read"), {"all": "1"})
+    assert not InboxItem.objects.filter(recipient=reader, is_read=False).exists()
+    other.refresh_from_db()
+    assert not other.is_read
+
+
+def test_guest_is_sent_to_log_in_for_the_inbox() -> None:
+    response = Client().get(reverse("social:inbox"))
+    assert response.status_code == 302
+
+
+def test_digest_sends_one_mail_per_recipient_with_every_notice() -> None:
+    ann, bo = UserFactory(), UserFactory()
+    InboxItemFactory(recipient=ann, text="One", awaits_digest=True)
+    InboxItemFactory(recipient=ann, text="Two", awaits_digest=True)
+    InboxItemFactory(recipient=bo, text="Three", awaits_digest=True)
+    call_command("send_notification_digests", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([ann.email, bo.email])
+    ann_mail = next(m for m in mail.outbox if m.to == [ann.email])
+    assert "One" in ann_mail.body
+    assert "Two" in ann_mail.body
+    assert "2 new notifications" in ann_mail.subject
+
+
+def test_digest_does_not_send_the_same_notice_twice() -> None:
+    InboxItemFactory(awaits_digest=True)
+    call_command("send_notification_digests", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("send_notification_digests", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(mail.outbox) == 1
+
+
+def test_kudos_sends_no_mail_until_the_digest() -> None:
+    work = WorkFactory()
+    signed_in().post(reverse("social:kudos", args=[work.pk]))
+    assert mail.outbox == []
+    call_command("send_notification_digests", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert [m.to for m in mail.outbox] == [[creator_of(work).email]]
+
+
+def test_new_work_notifies_subscribers_of_its_creator() -> None:
+    writer = UserFactory()
+    fan = UserFactory()
+    Subscription.objects.create(user=fan, creator=writer)
+    work = work_by(writer, title="Brand New")
+    assert notify_subscribers_of_new_work(work) == 1
+    assert InboxItem.objects.get(recipient=fan).text == "New work: Brand New"
+
+
+def test_profile_subscribe_button_renders_for_other_members() -> None:
+    writer, reader = UserFactory(username="writer"), UserFactory()
+    request = RequestFactory().get("/users/writer/")
+    request.user = reader
+    html = Template("{% load social %}{% subscribe_to_creator_button writer %}").render(
+        Context({"request": request, "writer": writer})
+    )
+    assert reverse("social:subscribe_creator", args=["writer"]) in html
+    assert ">Subscribe</button>" in html
+
+
+def test_reader_cannot_subscribe_to_a_creator_who_blocked_them() -> None:
+    reader, writer = UserFactory(), UserFactory(username="writer")
+    block(writer, reader)
+    signed_in(reader).post(reverse("social:subscribe_creator", args=["writer"]))
+    assert not Subscription.objects.exists()
+
+
+def test_unread_inbox_count_tag_counts_the_readers_unread_items() -> None:
+    reader = UserFactory()
+    InboxItemFactory.create_batch(2, recipient=reader)
+    InboxItemFactory(recipient=reader, is_read=True)
+    request = RequestFactory().get("/")
+    request.user = reader
+    html = Template("{% load social %}{% unread_inbox_count %}").render(
+        Context({"request": request})
+    )
+    assert html == "2"
