@@ -1,0 +1,88 @@
+"""Generated downloads, kept in the data folder per work version.
+
+A file is built once per version of a work and format and served from
+``DATA_DIR/downloads/<work id>/<version key>/``. The key changes whenever anything a
+download shows changes: the work row (``modified_at``), any posted chapter (its
+``modified_at``, position or removal), tags, creators, series, collections and language
+(their names: renaming a tag changes no work row), the archive's name and address, and
+``EXPORT_VERSION``. Older versions of the work are removed when a new one is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+
+from ficshelf.downloads.document import WorkDocument
+from ficshelf.downloads.formats import DownloadFormat
+from ficshelf.works.models import Chapter, Work
+
+# Raise when an exporter's output changes, so cached files are made again.
+EXPORT_VERSION = 1
+
+
+def downloads_dir() -> Path:
+    return Path(settings.DATA_DIR) / "downloads"
+
+
+def version_key(work: Work, chapters: list[Chapter], *, work_url: str, site_name: str) -> str:
+    facts = {
+        "export": EXPORT_VERSION,
+        "url": work_url,
+        "site": site_name,
+        "work": work.modified_at.isoformat(),
+        "chapters": [[c.pk, c.position, c.modified_at.isoformat()] for c in chapters],
+        "tags": sorted([t.pk, t.name, t.type] for t in work.tags.all()),
+        "creators": [
+            [c.pseud_id, c.pseud.byline] for c in work.creatorships.all() if c.is_approved
+        ],
+        "series": [[sw.series_id, sw.position, sw.series.title] for sw in work.series_works.all()],
+        "collections": sorted(c.title for c in work.collections.all()),
+        "language": [work.language.short, work.language.name] if work.language else [],
+    }
+    encoded = json.dumps(facts, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()[:20]
+
+
+def open_download(
+    work_id: int, key: str, download_format: DownloadFormat, build: Callable[[], WorkDocument]
+) -> BinaryIO:
+    """The file for this version, opened for reading; made first when it is not there yet.
+
+    Files are opened before older versions are pruned, and an open file stays readable
+    after another request removed its folder, so a download never breaks half-way.
+    """
+    folder = downloads_dir() / str(work_id) / key
+    path = folder / f"work.{download_format.extension}"
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        pass
+    assert download_format.export is not None
+    data = download_format.export(build())
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Write beside the target and rename: a concurrent request never reads half a file.
+        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".part") as handle:
+            handle.write(data)
+        Path(handle.name).replace(path)
+        opened = path.open("rb")
+    except FileNotFoundError:
+        # A request for a newer version pruned this (now stale) one meanwhile.
+        return io.BytesIO(data)
+    _remove_other_versions(folder)
+    return opened
+
+
+def _remove_other_versions(current: Path) -> None:
+    for sibling in current.parent.iterdir():
+        if sibling != current and sibling.is_dir():
+            shutil.rmtree(sibling, ignore_errors=True)
