@@ -10,6 +10,8 @@ change, and text stored under an older version is cleaned again when read.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import nh3
 
 SANITIZER_VERSION = 1
@@ -64,3 +66,24 @@ def sanitize_html(html: str) -> str:
         attribute_filter=_only_web_images,
         strip_comments=True,
     ).strip()
+
+
+class HasSanitizedHtml(Protocol):
+    sanitizer_version: int
+
+    def save(self, *, update_fields: list[str]) -> None: ...
+
+
+def refresh_if_stale(instance: HasSanitizedHtml, html_fields: list[str]) -> bool:
+    """Clean ``html_fields`` again when they were stored under older rules; True if so.
+
+    Tightening the allowlist must reach text already stored, without a migration that
+    rewrites every work: stale rows are cleaned and saved the first time they are read.
+    """
+    if instance.sanitizer_version >= SANITIZER_VERSION:
+        return False
+    for name in html_fields:
+        setattr(instance, name, sanitize_html(getattr(instance, name)))
+    instance.sanitizer_version = SANITIZER_VERSION
+    instance.save(update_fields=[*html_fields, "sanitizer_version"])
+    return True

@@ -47,3 +47,24 @@ def test_only_web_images_are_kept() -> None:
 )
 def test_writers_structure_is_kept(html: str) -> None:
     assert sanitize_html(html) == html
+
+
+@pytest.mark.django_db
+def test_text_stored_under_older_rules_is_cleaned_when_read() -> None:
+    from ficshelf.core.sanitizer import SANITIZER_VERSION, refresh_if_stale
+    from tests.factories import WorkFactory
+
+    work = WorkFactory(summary="<p>ok</p><script>old()</script>", sanitizer_version=0)
+    assert refresh_if_stale(work, ["summary", "notes", "end_notes"])
+    work.refresh_from_db()
+    assert work.summary == "<p>ok</p>"
+    assert work.sanitizer_version == SANITIZER_VERSION
+
+
+@pytest.mark.django_db
+def test_current_text_is_left_alone() -> None:
+    from ficshelf.core.sanitizer import SANITIZER_VERSION, refresh_if_stale
+    from tests.factories import WorkFactory
+
+    work = WorkFactory(summary="<p>ok</p>", sanitizer_version=SANITIZER_VERSION)
+    assert not refresh_if_stale(work, ["summary"])

@@ -1,8 +1,9 @@
 """``ficshelf serve``: the whole archive on one machine, in one command.
 
 Applies migrations, then runs the background worker (django-tasks' database worker) and
-the web server (gunicorn) as child processes, and stops both when either stops or the
-operator presses Ctrl-C. ``--dev`` uses Django's auto-reloading development server.
+the web server (gunicorn) as child processes, enqueues periodic work for the worker
+(``ficshelf.core.periodic``), and stops both children when either stops or the operator
+presses Ctrl-C. ``--dev`` uses Django's auto-reloading development server.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from ficshelf.core.periodic import PeriodicSchedule, enqueue
 
 
 class Command(BaseCommand):
@@ -33,6 +36,11 @@ class Command(BaseCommand):
             help="Web server processes (default 2).",
         )
         parser.add_argument("--no-worker", action="store_true", help="Do not run the worker.")
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="Do not enqueue periodic work (digest mails, draft purge); run it from cron.",
+        )
         parser.add_argument("--dev", action="store_true", help="Django's development server.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -43,7 +51,8 @@ class Command(BaseCommand):
             children.append(_spawn([sys.executable, "-m", "ficshelf", "db_worker"]))
         children.append(_spawn(self._web_command(address, options)))
         self.stdout.write(f"Ficshelf is running at http://{address}/  (Ctrl-C stops it)")
-        self._supervise(children)
+        schedule = None if options["no_schedule"] or options["no_worker"] else PeriodicSchedule()
+        self._supervise(children, schedule)
 
     def _web_command(self, address: str, options: dict[str, Any]) -> list[str]:
         if options["dev"]:
@@ -54,7 +63,9 @@ class Command(BaseCommand):
             "--access-logfile", "-", "--graceful-timeout", "5",
         ]  # fmt: skip
 
-    def _supervise(self, children: list[subprocess.Popen[bytes]]) -> None:
+    def _supervise(
+        self, children: list[subprocess.Popen[bytes]], schedule: PeriodicSchedule | None
+    ) -> None:
         stopping = False
 
         def stop(signum: int, frame: object) -> None:
@@ -65,6 +76,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         try:
             while not stopping and all(child.poll() is None for child in children):
+                for path in schedule.due() if schedule else []:
+                    enqueue(path)
                 time.sleep(0.5)
         finally:
             for child in children:

@@ -1,0 +1,48 @@
+"""Work that must happen on a schedule, enqueued by ``ficshelf serve`` for the worker.
+
+django-tasks has no scheduler of its own; a small install should need no cron either. The
+supervisor in ``serve`` asks ``PeriodicSchedule.due()`` twice a second and enqueues what is
+due; the worker runs it. Bigger installs may instead run the same management commands from
+cron and start ``serve --no-schedule``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.module_loading import import_string
+
+# (task's dotted path, seconds between runs)
+PERIODIC_TASKS: list[tuple[str, float]] = [
+    ("ficshelf.social.tasks.send_notification_digests", 60 * 60),
+    ("ficshelf.works.tasks.purge_old_drafts", 24 * 60 * 60),
+]
+# The first run comes soon after start, so a restart never postpones a day's work a day.
+FIRST_RUN_AFTER = 60.0
+
+
+@dataclass
+class PeriodicSchedule:
+    tasks: list[tuple[str, float]] = field(default_factory=lambda: list(PERIODIC_TASKS))
+    clock: Callable[[], float] = time.monotonic
+    _next_run: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        start = self.clock() + FIRST_RUN_AFTER
+        self._next_run = {path: start for path, _ in self.tasks}
+
+    def due(self) -> list[str]:
+        """Paths of the tasks due now; each is then scheduled one interval later."""
+        now = self.clock()
+        due = []
+        for path, interval in self.tasks:
+            if now >= self._next_run[path]:
+                due.append(path)
+                self._next_run[path] = now + interval
+        return due
+
+
+def enqueue(path: str) -> None:
+    import_string(path).enqueue()
