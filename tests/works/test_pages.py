@@ -647,3 +647,11 @@ def test_adult_notice_counts_no_hit(client: Client) -> None:
     work = WorkFactory(rating="Explicit")
     client.get(work.get_absolute_url())
     assert not Hit.objects.exists()
+
+
+def test_tag_list_items_hold_no_stray_space_before_the_css_commas(client: Client) -> None:
+    # site.css adds ", " after each item; a space inside an item would show as "Ann , Bo".
+    work = WorkFactory()
+    add_tags(work, TagType.CHARACTER, "Ann", "Bo")
+    html = page_text(client, work.get_absolute_url())
+    assert '<li><span class="tag">Ann</span></li><li><span class="tag">Bo</span></li>' in html
