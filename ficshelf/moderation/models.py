@@ -1,4 +1,4 @@
-"""Reports of works (and later comments) that land in the admins' queue.
+"""Reports of works and comments that land in the admins' queue.
 
 AO3 sends these to its Policy & Abuse team; here the community's admins work the queue in
 the admin site, where they can also hide the reported work.
@@ -33,6 +33,11 @@ class ReportQuerySet(models.QuerySet["Report"]):
 
 class Report(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="reports")
+    # Set when the report is about one comment on the work rather than the work itself.
+    # SET_NULL: deleting the comment must not delete the record that it was reported.
+    comment = models.ForeignKey(
+        "social.Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -59,4 +64,5 @@ class Report(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()}: {self.work}"
+        about = f"comment {self.comment_id} on {self.work}" if self.comment_id else self.work
+        return f"{self.get_reason_display()}: {about}"

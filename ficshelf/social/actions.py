@@ -241,11 +241,17 @@ def edit_comment(comment: Comment, *, actor: Actor, text: str) -> Comment:
 
 @transaction.atomic
 def delete_comment(comment: Comment, *, actor: Actor) -> None:
-    """Its author or the work's creators delete it; with replies it stays as a placeholder."""
+    """Its author, the work's creators or an admin delete it; with replies it stays as a
+    placeholder."""
     user = _user(actor)
     if user is None or comment.is_deleted:
         raise ActionRefused("Sorry, you can't delete that comment.")
-    if comment.user_id != user.pk and user.pk not in creator_user_ids(comment.work):
+    is_moderator = user.is_staff
+    if (
+        comment.user_id != user.pk
+        and not is_moderator
+        and user.pk not in creator_user_ids(comment.work)
+    ):
         raise ActionRefused("Sorry, you can't delete that comment.")
     if comment.replies.exists():
         comment.is_deleted = True

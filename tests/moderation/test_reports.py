@@ -86,3 +86,39 @@ def test_admin_site_is_closed_to_readers(client: Client) -> None:
     client.force_login(UserFactory())
     response = client.get("/admin/moderation/report/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_reader_reports_a_comment(client: Client) -> None:
+    from tests.social.factories import CommentFactory
+
+    comment = CommentFactory()
+    response = client.post(
+        f"/comments/{comment.pk}/report/", {"reason": "harassment", "details": "Threats."}
+    )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.comment == comment and report.work == comment.work
+
+
+def test_comment_on_a_restricted_work_cannot_be_reported_by_a_guest(client: Client) -> None:
+    from tests.social.factories import CommentFactory
+
+    comment = CommentFactory(work=WorkFactory(restricted=True))
+    assert client.get(f"/comments/{comment.pk}/report/").status_code == 404
+
+
+def test_admin_deletes_a_reported_comment_and_the_report_stays(admin_client: Client) -> None:
+    from ficshelf.social.models import Comment
+    from tests.social.factories import CommentFactory
+
+    comment = CommentFactory()
+    report = Report.objects.create(
+        work=comment.work, comment=comment, reason="spam", details="Advert"
+    )
+    admin_client.post(
+        "/admin/moderation/report/",
+        {"action": "delete_reported_comments", "_selected_action": [report.pk]},
+    )
+    assert not Comment.objects.filter(pk=comment.pk, is_deleted=False).exists()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RESOLVED
