@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from ficshelf.accounts.access import is_blocked
 from ficshelf.accounts.models import Mute, User
 from ficshelf.social.models import Bookmark, Comment, ReadingList
-from ficshelf.works.models import CommentPermission, Series, Work
+from ficshelf.works.models import CommentPermission, Work
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -106,15 +106,6 @@ def may_delete_comment(user: Viewer, comment: Comment, creators: set[int] | None
     if comment.user_id == user.pk:
         return True
     return user.pk in (creators if creators is not None else creator_user_ids(comment.work))
-
-
-def get_series_for_viewer(request: HttpRequest, series_id: int) -> Series:
-    """A series is visible while at least one of its works is visible to the viewer."""
-    visible_works = Work.objects.visible_to(request.user).values("pk")
-    series = Series.objects.filter(pk=series_id, series_works__work__in=visible_works).first()
-    if series is None:
-        raise Http404("No such series.")
-    return series
 
 
 def get_own_bookmark(request: HttpRequest, bookmark_id: int) -> Bookmark:

@@ -24,7 +24,6 @@ from ficshelf.social.access import (
     get_own_bookmark,
     get_own_reading_list,
     get_reading_list_for_viewer,
-    get_series_for_viewer,
     muted_user_ids,
 )
 from ficshelf.social.actions import ActionRefused
@@ -38,7 +37,7 @@ from ficshelf.social.models import (
     ReadingListItem,
     Subscription,
 )
-from ficshelf.works.access import get_chapter_for_viewer, get_work_for_viewer
+from ficshelf.works.access import get_chapter_for_viewer, get_series_for_viewer, get_work_for_viewer
 from ficshelf.works.models import Chapter, Creatorship, Series, Work
 
 PER_PAGE = 20

@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 
 from ficshelf.core.sanitizer import refresh_if_stale
-from ficshelf.works.models import Chapter, Creatorship, Work
+from ficshelf.works.models import Chapter, Creatorship, Series, Work
 
 
 def get_work_for_viewer(request: HttpRequest, work_id: int) -> Work:
@@ -91,3 +91,12 @@ def get_invitation_for_invitee(request: HttpRequest, creatorship_id: int) -> Cre
         )
     except Creatorship.DoesNotExist:
         raise Http404("No such invitation.") from None
+
+
+def get_series_for_viewer(request: HttpRequest, series_id: int) -> Series:
+    """A series is visible while at least one of its works is visible to the viewer."""
+    visible_works = Work.objects.visible_to(request.user).values("pk")
+    series = Series.objects.filter(pk=series_id, series_works__work__in=visible_works).first()
+    if series is None:
+        raise Http404("No such series.")
+    return series

@@ -13,6 +13,7 @@ urlpatterns = [
     path("works/<int:work_id>/chapters/", views.chapter_select, name="chapter_select"),
     path("works/<int:work_id>/chapters/<int:chapter_id>/", views.chapter_detail, name="chapter"),
     path("works/<int:work_id>/adult/", views.proceed_past_adult_notice, name="proceed"),
+    path("series/<int:series_id>/", views.series_detail, name="series"),
     # Posting and editing (issue 3).
     path("works/new/", posting_views.new_work, name="new"),
     path("works/<int:work_id>/edit/", posting_views.edit_work, name="edit"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Min, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,10 +18,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from ficshelf.accounts.access import preferences_for, reader_context
+from ficshelf.importers.ao3_markup import unique_in_order
 from ficshelf.social.actions import record_hit, record_reading
 from ficshelf.works.access import (
     get_chapter_for_viewer,
     get_chapters_for_viewer,
+    get_series_for_viewer,
     get_work_for_viewer,
     is_creator,
 )
@@ -34,12 +36,11 @@ WORKS_PER_PAGE = 20
 ADULT_NOTICE_SESSION_KEY = "adult_notice_accepted"
 
 
-@require_GET
-def work_index(request: HttpRequest) -> HttpResponse:
-    works = (
+def blurb_works(request: HttpRequest) -> QuerySet[Work]:
+    """Posted works the viewer may see, loaded for blurbs in a fixed number of queries."""
+    return (
         Work.objects.visible_to(request.user)
         .posted()
-        .order_by("-updated_on", "-pk")
         .defer("notes", "end_notes")  # blurbs never show them
         .select_related("language")
         .prefetch_related(
@@ -53,6 +54,11 @@ def work_index(request: HttpRequest) -> HttpResponse:
             "series_works__series",
         )
     )
+
+
+@require_GET
+def work_index(request: HttpRequest) -> HttpResponse:
+    works = blurb_works(request).order_by("-updated_on", "-pk")
     page = Paginator(works, WORKS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         **reader_context(request),
@@ -61,6 +67,28 @@ def work_index(request: HttpRequest) -> HttpResponse:
         "page_numbers": page.paginator.get_elided_page_range(page.number),
     }
     return render(request, "works/index.html", context)
+
+
+@require_GET
+def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
+    """A series: its visible works in part order, with AO3's series stats."""
+    series = get_series_for_viewer(request, series_id)
+    works = list(
+        blurb_works(request)
+        .filter(series_works__series=series)
+        .annotate(part=Min("series_works__position", filter=Q(series_works__series=series)))
+        .order_by("part", "pk")
+    )
+    creators = unique_in_order(c.pseud.byline for w in works for c in w.creatorships.all())
+    context = {
+        **reader_context(request),
+        "series": series,
+        "works": works,
+        "creators": creators,
+        "word_count": sum(w.word_count for w in works),
+        "updated_on": max((w.updated_on for w in works if w.updated_on), default=None),
+    }
+    return render(request, "works/series.html", context)
 
 
 @require_GET

@@ -77,3 +77,13 @@ def test_the_check_itself_catches_a_serious_violation(page: Page) -> None:
     # Guards against a check that cannot fail: an unlabeled form field is "critical".
     page.set_content('<html lang="en"><title>t</title><main><input type="text"></main></html>')
     assert {v["id"] for v in blocking_violations(page)} >= {"label"}
+
+
+def test_series_page_is_accessible(live_server: LiveServer, page: Page) -> None:
+    from ficshelf.works.models import Series, SeriesWork
+
+    series = Series.objects.create(title="Harbour Stories")
+    for part in (1, 2):
+        SeriesWork.objects.create(series=series, work=WorkFactory(), position=part)
+    page.goto(f"{live_server.url}/series/{series.pk}/")
+    assert_accessible(page)

@@ -91,7 +91,8 @@ def test_tag_block_shows_series_part_and_chapter_count(client: Client) -> None:
 
     html = page_text(client, work.get_absolute_url())
 
-    assert re.search(r"Part 2 of\s*<span class=\"series-title\">Coastal Tales</span>", html)
+    series_link = r"<a class=\"series-title\" href=\"/series/\d+/\">Coastal Tales</a>"
+    assert re.search(r"Part 2 of\s*" + series_link, html)
     assert '<dd class="chapters">2/?</dd>' in html
 
 

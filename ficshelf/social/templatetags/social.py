@@ -33,7 +33,7 @@ from ficshelf.social.models import (
     ReadingList,
     Subscription,
 )
-from ficshelf.works.models import Chapter, Work
+from ficshelf.works.models import Chapter, Series, Work
 
 register = template.Library()
 
@@ -212,3 +212,19 @@ def unread_inbox_count(context: template.Context) -> int:
     if request is None or not isinstance(request.user, User):
         return 0
     return InboxItem.objects.filter(recipient=request.user, is_read=False).count()
+
+
+@register.inclusion_tag("social/_series_actions.html", takes_context=True)
+def series_social_actions(context: template.Context, series: Series) -> dict[str, Any]:
+    """Subscribe and Bookmark for a series page: ``{% series_social_actions series %}``."""
+    request: HttpRequest = context["request"]
+    user = request.user if isinstance(request.user, User) else None
+    return {
+        "series": series,
+        "is_member": user is not None,
+        "csrf_token": context.get("csrf_token"),
+        "next": request.get_full_path(),
+        "is_subscribed": user is not None
+        and Subscription.objects.filter(user=user, series=series).exists(),
+        "bookmark": Bookmark.objects.filter(user=user, series=series).first() if user else None,
+    }
