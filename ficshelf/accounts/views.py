@@ -10,7 +10,6 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -320,7 +319,7 @@ def pseud_delete(request: HttpRequest, pseud_id: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def profile(request: HttpRequest, username: str) -> HttpResponse:
-    from ficshelf.works.models import Chapter, Creatorship, Work
+    from ficshelf.works.models import Work
 
     member = get_user_for_profile(username)
     works = (
@@ -329,17 +328,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         .filter(creatorships__pseud__user=member, creatorships__is_approved=True)
         .distinct()
         .order_by("-updated_on", "-pk")
-        .defer("notes", "end_notes")
-        .select_related("language")
-        .prefetch_related(
-            "tags",
-            Prefetch(
-                "creatorships",
-                queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
-            ),
-            Prefetch("chapters", queryset=Chapter.objects.only("id", "work_id", "is_posted")),
-            "series_works__series",
-        )
+        .for_blurbs()
     )
     viewer = request.user
     is_me = viewer.is_authenticated and viewer.pk == member.pk

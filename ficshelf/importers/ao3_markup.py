@@ -16,6 +16,7 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
+from ficshelf.core.sequences import unique_in_order
 from ficshelf.importers.base import ImportedSeriesPart, ImportedWork, ImportFailed
 
 AO3_ROOT = "https://archiveofourown.org"
@@ -304,10 +305,6 @@ def tag_names(dd: HtmlElement) -> list[str]:
     if not names:
         names = [part.strip() for part in element_text(dd).split(",")]
     return unique_in_order(name for name in names if name)
-
-
-def unique_in_order(names: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(names))
 
 
 # --- series ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from ficshelf.accounts.access import is_blocked
 from ficshelf.accounts.models import Mute, User
 from ficshelf.social.models import Bookmark, Comment, ReadingList
+from ficshelf.works.access import get_chapter_for_viewer
 from ficshelf.works.models import CommentPermission, Work
 
 if TYPE_CHECKING:
@@ -87,6 +88,8 @@ def get_comment_for_viewer(request: HttpRequest, comment_id: int) -> Comment:
     creators = creator_user_ids(work)
     if not Comment.objects.shown_to(request.user, creators).filter(pk=comment.pk).exists():
         raise Http404("No such comment.")
+    # The chapter too must be readable: comments on unposted chapters are the creators'.
+    get_chapter_for_viewer(request, work, comment.chapter_id)
     return comment
 
 

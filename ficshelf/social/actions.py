@@ -93,9 +93,14 @@ def leave_kudos(work: Work, *, actor: Actor, guest: str = "") -> Kudos:
     except IntegrityError:  # a double click racing itself
         raise ActionRefused("You have already left kudos here. :)") from None
     giver = user.get_username() if user is not None else "A guest"
-    for creator_id in creator_user_ids(work):
+    recipients = creator_user_ids(work)
+    if user is not None:
+        # A creator who muted the giver does not hear from them, as with comments.
+        recipients -= set(User.objects.filter(mutes_made__muted=user).values_list("pk", flat=True))
+    for creator_id in recipients:
         InboxItem.objects.create(
             recipient_id=creator_id,
+            work=work,
             kind=InboxKind.KUDOS,
             text=f"{giver} left kudos on {work.title}",
             link=work.get_absolute_url(),
@@ -202,7 +207,9 @@ def _notify_of_comment(comment: Comment, creators: set[int]) -> None:
             continue
         kind, text = notices[recipient.pk]
         items.append(
-            InboxItem.objects.create(recipient=recipient, kind=kind, text=text[:500], link=link)
+            InboxItem.objects.create(
+                recipient=recipient, work=work, kind=kind, text=text[:500], link=link
+            )
         )
     ids = [i.pk for i in items]
     # A guest who left an email address hears of replies by mail (AO3 does the same).
@@ -211,6 +218,7 @@ def _notify_of_comment(comment: Comment, creators: set[int]) -> None:
         and parent.user_id is None
         and bool(parent.guest_email)
         and comment.is_approved
+        and is_visible_to(work.pk, None)  # a guest may only hear of what guests can see
     )
 
     def enqueue() -> None:
@@ -370,6 +378,7 @@ def _notify_subscribers(work: Work, text: str, link: str) -> int:
             continue
         InboxItem.objects.create(
             recipient=subscriber,
+            work=work,
             kind=InboxKind.SUBSCRIPTION,
             text=text[:500],
             link=link,
@@ -460,12 +469,14 @@ def delete_reading(reading: Reading, *, actor: User) -> None:
 
 @transaction.atomic
 def create_reading_list(*, actor: User, name: str, is_public: bool = False) -> ReadingList:
-    name = name.strip()
+    # Clipped before the duplicate check, so two long names that clip alike are caught here
+    # and not by the database's unique constraint.
+    name = name.strip()[: ReadingList._meta.get_field("name").max_length]
     if not name:
         raise ActionRefused("Please give the list a name.")
     if ReadingList.objects.filter(owner=actor, name=name).exists():
         raise ActionRefused(f"You already have a list called “{name}”.")
-    return ReadingList.objects.create(owner=actor, name=name[:100], is_public=is_public)
+    return ReadingList.objects.create(owner=actor, name=name, is_public=is_public)
 
 
 @transaction.atomic

@@ -213,8 +213,21 @@ class InboxKind(models.TextChoices):
     SUBSCRIPTION = "subscription", "Subscription"
 
 
+class InboxItemQuerySet(models.QuerySet["InboxItem"]):
+    def about_works_visible_to(self, user: User) -> InboxItemQuerySet:
+        """Items whose work the recipient may still see (a work can be hidden, restricted
+        or muted after the item was made); items about no work are kept."""
+        visible = Work.objects.visible_to(user).values("pk")
+        return self.filter(Q(work__isnull=True) | Q(work__in=visible))
+
+
 class InboxItem(models.Model):
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox_items")
+    # The work the item is about, so that visibility is checked again when it is shown or
+    # mailed, not only when it was made.
+    work = models.ForeignKey(
+        Work, null=True, blank=True, on_delete=models.CASCADE, related_name="inbox_items"
+    )
     kind = models.CharField(max_length=20, choices=InboxKind.choices)
     text = models.CharField(max_length=500)
     link = models.CharField(max_length=500, blank=True)
@@ -222,6 +235,8 @@ class InboxItem(models.Model):
     # Kudos and subscription notices are mailed in one digest per recipient, not one by one.
     awaits_digest = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InboxItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

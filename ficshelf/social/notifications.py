@@ -18,6 +18,8 @@ def email_inbox_item(item_id: int) -> bool:
     item = InboxItem.objects.select_related("recipient").filter(pk=item_id).first()
     if item is None or not item.recipient.email:
         return False
+    if not InboxItem.objects.about_works_visible_to(item.recipient).filter(pk=item.pk).exists():
+        return False
     site = getattr(settings, "SITE_NAME", "Ficshelf")
     body = f"{item.text}\n\n{item.link}\n\nYou can read all your notifications in your inbox.\n"
     send_mail(
@@ -35,6 +37,10 @@ def email_guest_of_reply(comment_id: int) -> bool:
 
     reply = Comment.objects.select_related("parent", "work").filter(pk=comment_id).first()
     if reply is None or reply.parent is None or not reply.parent.guest_email:
+        return False
+    from ficshelf.works.models import Work
+
+    if not Work.objects.visible_to(None).filter(pk=reply.work_id).exists():
         return False
     site = getattr(settings, "SITE_NAME", "Ficshelf")
     send_mail(
@@ -71,7 +77,14 @@ def send_notification_digests() -> int:
                 continue
             recipient = items[0].recipient
             InboxItem.objects.filter(pk__in=[i.pk for i in items]).update(awaits_digest=False)
-            if not recipient.email:
+            # Visibility again at mailing time: the work may have gone since the item was made.
+            still_visible = set(
+                InboxItem.objects.about_works_visible_to(recipient)
+                .filter(pk__in=[i.pk for i in items])
+                .values_list("pk", flat=True)
+            )
+            items = [i for i in items if i.pk in still_visible]
+            if not recipient.email or not items:
                 continue
             lines = [f"- {i.text}\n  {i.link}" if i.link else f"- {i.text}" for i in items]
             noun = "notification" if len(items) == 1 else "notifications"

@@ -47,6 +47,28 @@ class WorkQuerySet(models.QuerySet["Work"]):
     def posted(self) -> WorkQuerySet:
         return self.filter(is_posted=True)
 
+    def for_blurbs(self) -> WorkQuerySet:
+        """What ``works/_blurb.html`` reads, prefetched: listings cost a fixed number of
+        queries however many works they show."""
+        return (
+            self.defer("notes", "end_notes")  # blurbs never show them
+            .select_related("language")
+            .prefetch_related(
+                "tags",
+                models.Prefetch(
+                    "creatorships",
+                    queryset=Creatorship.objects.filter(is_approved=True).select_related(
+                        "pseud__user"
+                    ),
+                ),
+                # Only what the "posted/expected" count needs: texts can be megabytes.
+                models.Prefetch(
+                    "chapters", queryset=Chapter.objects.only("id", "work_id", "is_posted")
+                ),
+                "series_works__series",
+            )
+        )
+
     def visible_to(self, user: User | AnonymousUser | None) -> WorkQuerySet:
         """The one visibility rule (DESIGN.md): every surface that shows works uses it.
 
@@ -56,7 +78,12 @@ class WorkQuerySet(models.QuerySet["Work"]):
         """
         if user is None or not user.is_authenticated:
             return self.filter(is_posted=True, is_restricted=False, is_hidden_by_admin=False)
-        own = Q(creatorships__pseud__user=user)
+        # Only accepted credit counts: an invited co-creator who has not said yes is a
+        # reader like any other (no drafts, no hidden works).
+        own_work_ids = Creatorship.objects.filter(pseud__user=user, is_approved=True).values(
+            "work_id"
+        )
+        own = Q(pk__in=own_work_ids)
         if user.is_staff:
             visible = self.filter(own | Q(is_posted=True))
         else:
@@ -64,8 +91,9 @@ class WorkQuerySet(models.QuerySet["Work"]):
         muted_works = Creatorship.objects.filter(pseud__user__muted_by__muter=user).values(
             "work_id"
         )
-        # A subquery rather than a join keeps one row per work without DISTINCT.
-        return self.filter(pk__in=visible.values("pk")).exclude(pk__in=muted_works)
+        # Subqueries rather than joins keep one row per work without DISTINCT; a work of
+        # one's own stays visible even when a co-creator on it is muted.
+        return visible.exclude(Q(pk__in=muted_works) & ~own)
 
 
 class Work(models.Model):

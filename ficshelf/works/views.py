@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import Min, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from ficshelf.accounts.access import preferences_for, reader_context
-from ficshelf.importers.ao3_markup import unique_in_order
+from ficshelf.core.sequences import unique_in_order
 from ficshelf.social.actions import record_hit, record_reading
 from ficshelf.works.access import (
     get_chapter_for_viewer,
@@ -27,7 +27,7 @@ from ficshelf.works.access import (
     get_work_for_viewer,
     is_creator,
 )
-from ficshelf.works.models import Chapter, Creatorship, Work
+from ficshelf.works.models import Chapter, Work
 
 WORKS_PER_PAGE = 20
 
@@ -36,29 +36,10 @@ WORKS_PER_PAGE = 20
 ADULT_NOTICE_SESSION_KEY = "adult_notice_accepted"
 
 
-def blurb_works(request: HttpRequest) -> QuerySet[Work]:
-    """Posted works the viewer may see, loaded for blurbs in a fixed number of queries."""
-    return (
-        Work.objects.visible_to(request.user)
-        .posted()
-        .defer("notes", "end_notes")  # blurbs never show them
-        .select_related("language")
-        .prefetch_related(
-            "tags",
-            Prefetch(
-                "creatorships",
-                queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
-            ),
-            # Only what the "posted/expected" count needs: chapter texts can be megabytes.
-            Prefetch("chapters", queryset=Chapter.objects.only("id", "work_id", "is_posted")),
-            "series_works__series",
-        )
-    )
-
-
 @require_GET
 def work_index(request: HttpRequest) -> HttpResponse:
-    works = blurb_works(request).order_by("-updated_on", "-pk")
+    works = Work.objects.visible_to(request.user).posted().for_blurbs()
+    works = works.order_by("-updated_on", "-pk")
     page = Paginator(works, WORKS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         **reader_context(request),
@@ -74,7 +55,9 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
     """A series: its visible works in part order, with AO3's series stats."""
     series = get_series_for_viewer(request, series_id)
     works = list(
-        blurb_works(request)
+        Work.objects.visible_to(request.user)
+        .posted()
+        .for_blurbs()
         .filter(series_works__series=series)
         .annotate(part=Min("series_works__position", filter=Q(series_works__series=series)))
         .order_by("part", "pk")

@@ -79,3 +79,25 @@ def test_visible_works_are_listed_once_even_with_several_creators() -> None:
     Creatorship.objects.create(work=work, pseud=PseudFactory())
     reader = UserFactory()
     assert Work.objects.visible_to(reader).count() == 1
+
+
+def test_invited_co_creator_who_has_not_accepted_does_not_see_a_draft() -> None:
+    invitee = PseudFactory()
+    work = WorkFactory(draft=True)
+    Creatorship.objects.create(work=work, pseud=invitee, is_approved=False)
+    assert not Work.objects.visible_to(invitee.user).exists()
+
+
+def test_invited_co_creator_who_accepted_sees_the_draft() -> None:
+    invitee = PseudFactory()
+    work = WorkFactory(draft=True)
+    Creatorship.objects.create(work=work, pseud=invitee, is_approved=True)
+    assert list(Work.objects.visible_to(invitee.user)) == [work]
+
+
+def test_muting_a_co_creator_never_hides_your_own_work() -> None:
+    me, partner = PseudFactory(), PseudFactory()
+    work = WorkFactory(creator=me)
+    Creatorship.objects.create(work=work, pseud=partner, position=1)
+    Mute.objects.create(muter=me.user, muted=partner.user)
+    assert list(Work.objects.visible_to(me.user)) == [work]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ficshelf.importers.ao3_markup import pseud_name, unique_in_order
+from ficshelf.core.sequences import unique_in_order
+from ficshelf.importers.ao3_markup import pseud_name
 from ficshelf.importers.ao3_text.paragraphs import paragraphs_html
 from ficshelf.importers.base import ImportedWork
 

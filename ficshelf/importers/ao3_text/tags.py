@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ficshelf.importers.ao3_markup import Stats, unique_in_order
+from ficshelf.core.sequences import unique_in_order
+from ficshelf.importers.ao3_markup import Stats
 from ficshelf.importers.ao3_text.tag_block import TagBlock
 from ficshelf.importers.base import ImportedSeriesPart, ImportedWork
 

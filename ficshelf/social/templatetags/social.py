@@ -211,7 +211,8 @@ def unread_inbox_count(context: template.Context) -> int:
     request: HttpRequest | None = context.get("request")
     if request is None or not isinstance(request.user, User):
         return 0
-    return InboxItem.objects.filter(recipient=request.user, is_read=False).count()
+    items = InboxItem.objects.filter(recipient=request.user, is_read=False)
+    return items.about_works_visible_to(request.user).count()
 
 
 @register.inclusion_tag("social/_series_actions.html", takes_context=True)
