@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ficshelf.accounts.actions import ensure_default_pseud
 from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
 from ficshelf.core.wordcount import count_words_in_html
@@ -59,10 +60,7 @@ def pseud_for_import(name: str) -> Pseud:
     """The pseud ``--as NAME`` means: a user's default pseud, or an external creator."""
     user = User.objects.filter(username=name).first()
     if user is not None:
-        pseud = user.pseuds.filter(is_default=True).first() or user.pseuds.first()
-        if pseud is None:
-            pseud = Pseud.objects.create(user=user, name=user.username, is_default=True)
-        return pseud
+        return ensure_default_pseud(user)
     return external_pseud(name)
 
 

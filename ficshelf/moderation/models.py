@@ -26,11 +26,6 @@ class ReportStatus(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed"
 
 
-class ReportQuerySet(models.QuerySet["Report"]):
-    def open(self) -> ReportQuerySet:
-        return self.filter(status=ReportStatus.OPEN)
-
-
 class Report(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="reports")
     # Set when the report is about one comment on the work rather than the work itself.
@@ -57,8 +52,6 @@ class Report(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-
-    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

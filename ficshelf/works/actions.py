@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ficshelf.accounts.actions import orphan_pseud
+from ficshelf.accounts.actions import ensure_default_pseud, orphan_pseud
 from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
 from ficshelf.core.wordcount import count_words_in_html
@@ -131,13 +131,6 @@ def unique_names(names: Iterable[str]) -> list[str]:
 # Works.
 
 
-def default_pseud(user: User) -> Pseud:
-    pseud = user.pseuds.filter(is_default=True).first() or user.pseuds.first()
-    if pseud is None:
-        pseud = Pseud.objects.create(user=user, name=user.username, is_default=True)
-    return pseud
-
-
 @transaction.atomic
 def create_work(
     data: WorkData, *, actor: User, post: bool, today: datetime.date | None = None
@@ -149,7 +142,7 @@ def create_work(
     _fill_work(work, data)
     work.save()
     pseud = data.pseud if data.pseud and data.pseud.user_id == actor.pk else None
-    Creatorship.objects.create(work=work, pseud=pseud or default_pseud(actor), position=0)
+    Creatorship.objects.create(work=work, pseud=pseud or ensure_default_pseud(actor), position=0)
     _fill_chapter(Chapter(work=work, position=1, is_posted=True), data.chapter).save()
     _attach_relations(work, data, actor=actor)
     if post:
