@@ -12,6 +12,10 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from ficshelf.accounts.actions import ORPHAN_USERNAME, find_unused_invitation
 from ficshelf.accounts.models import Invitation, Preference, Pseud, User
 
+# The model's EmailField column is 254 wide (RFC 5321's limit); a longer address must be a
+# form error, not a database error on PostgreSQL.
+EMAIL_MAX_LENGTH = 254
+
 
 class SignupForm(forms.Form):
     username = forms.CharField(
@@ -21,7 +25,9 @@ class SignupForm(forms.Form):
         help_text="3 to 40 characters: letters, numbers and @ . + - _",
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        max_length=EMAIL_MAX_LENGTH, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password1 = forms.CharField(
         label="Password",
         strip=False,
@@ -85,7 +91,9 @@ class SignupForm(forms.Form):
 
 
 class InviteRequestForm(forms.Form):
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        max_length=EMAIL_MAX_LENGTH, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
 
 class LoginForm(AuthenticationForm):
@@ -97,7 +105,9 @@ class LoginForm(AuthenticationForm):
 
 class ChangeEmailForm(forms.Form):
     email = forms.EmailField(
-        label="New email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="New email",
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
         label="Your password",

@@ -138,7 +138,7 @@ def _fill_work_fields(work: Work, imported: ImportedWork, *, keep_blank_fields: 
             setattr(work, field_name, sanitize_html(html))
     work.sanitizer_version = SANITIZER_VERSION
     work.language = _language(imported.language)
-    work.expected_chapter_count = imported.expected_chapter_count
+    work.expected_chapter_count = _plausible(imported.expected_chapter_count)
     work.published_on = imported.published_on or today
     work.updated_on = _latest(work.published_on, imported.updated_on, imported.completed_on)
     work.completed_on = imported.completed_on
@@ -150,7 +150,7 @@ def _fill_work_fields(work: Work, imported: ImportedWork, *, keep_blank_fields: 
 def _build_chapters(work: Work, imported: ImportedWork) -> list[Chapter]:
     chapters: dict[int, Chapter] = {}
     for index, source in enumerate(imported.chapters, start=1):
-        position = source.position or index
+        position = _plausible(source.position) or index
         text = sanitize_html(source.text_html)
         chapters[position] = Chapter(
             work=work,
@@ -214,7 +214,7 @@ def _attach_series(work: Work, imported: ImportedWork) -> None:
                 Series.objects.create(title=title)
             )
         SeriesWork.objects.get_or_create(
-            series=series, work=work, defaults={"position": part.position or 1}
+            series=series, work=work, defaults={"position": _plausible(part.position) or 1}
         )
 
 
@@ -226,6 +226,16 @@ def _attach_collections_and_gifts(work: Work, imported: ImportedWork) -> None:
     Gift.objects.bulk_create(
         Gift(work=work, recipient_name=name[:255]) for name in _unique(imported.gift_recipients)
     )
+
+
+# Chapter counts, chapter numbers and series parts beyond this come from a damaged or
+# hostile file; they would overflow the database's integer columns (AO3 caps works at
+# far fewer chapters), so they are treated as unknown.
+MAX_PLAUSIBLE_NUMBER = 9999
+
+
+def _plausible(number: int | None) -> int | None:
+    return number if number is not None and 1 <= number <= MAX_PLAUSIBLE_NUMBER else None
 
 
 def _unique(names: list[str]) -> list[str]:

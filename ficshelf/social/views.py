@@ -3,19 +3,21 @@ the viewer may not see), calls one action, and redirects back or renders a small
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ficshelf.accounts.models import User
+from ficshelf.core.parsing import parse_id
 from ficshelf.core.ratelimit import allow, client_address
 from ficshelf.social import actions
 from ficshelf.social.access import (
@@ -38,7 +40,7 @@ from ficshelf.social.models import (
     Subscription,
 )
 from ficshelf.works.access import get_chapter_for_viewer, get_series_for_viewer, get_work_for_viewer
-from ficshelf.works.models import Chapter, Creatorship, Series, Work
+from ficshelf.works.models import Series, SeriesWork, Work
 
 PER_PAGE = 20
 # Per account and per address: enough for a lively discussion, too few for a spam run.
@@ -57,24 +59,6 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     ):
         return HttpResponseRedirect(next_url)
     return HttpResponseRedirect(default)
-
-
-def _blurb_works(user: Any) -> QuerySet[Work]:
-    """Visible works with what ``works/_blurb.html`` reads, prefetched."""
-    return (
-        Work.objects.visible_to(user)
-        .defer("notes", "end_notes")
-        .select_related("language")
-        .prefetch_related(
-            "tags",
-            Prefetch(
-                "creatorships",
-                queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
-            ),
-            Prefetch("chapters", queryset=Chapter.objects.only("id", "work_id", "is_posted")),
-            "series_works__series",
-        )
-    )
 
 
 def _me(request: HttpRequest) -> User:
@@ -136,8 +120,12 @@ def post_comment(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
     work = get_work_for_viewer(request, work_id)
     chapter = get_chapter_for_viewer(request, work, chapter_id)
     parent = None
-    if request.POST.get("parent_id", "").isdigit():
-        parent = get_comment_for_viewer(request, int(request.POST["parent_id"]))
+    if raw_parent_id := request.POST.get("parent_id", ""):
+        # A reply to a comment that cannot exist must not become a top-level comment.
+        parent_id = parse_id(raw_parent_id)
+        if parent_id is None:
+            raise Http404("No such comment.")
+        parent = get_comment_for_viewer(request, parent_id)
     action = reverse("social:post_comment", args=[work.pk, chapter.pk])
     heading = f"Reply to {parent.author_name}" if parent else f"Comment on {work.title}"
     form = _empty_comment_form(request, request.POST)
@@ -354,16 +342,25 @@ def _attach_targets(bookmarks: Any, user: Any) -> None:
     bookmarks = list(bookmarks)
     work_ids = {b.work_id for b in bookmarks if b.work_id}
     series_ids = {b.series_id for b in bookmarks if b.series_id}
-    works = {w.pk: w for w in _blurb_works(user).filter(pk__in=work_ids)}
+    works = {w.pk: w for w in Work.objects.visible_to(user).for_blurbs().filter(pk__in=work_ids)}
     series = {s.pk: s for s in Series.objects.filter(pk__in=series_ids)}
-    visible = Work.objects.visible_to(user).values("pk")
+    # One query for the visible parts of every bookmarked series, not one per bookmark.
+    parts = (
+        SeriesWork.objects.filter(
+            series_id__in=series_ids, work__in=Work.objects.visible_to(user).values("pk")
+        )
+        .select_related("work")
+        .only("series_id", "position", "work__id", "work__title")
+        .order_by("series_id", "position", "pk")
+    )
+    works_of_series: dict[int, list[Work]] = defaultdict(list)
+    for part in parts:
+        works_of_series[part.series_id].append(part.work)
     for bookmark in bookmarks:
         bookmark.shown_work = works.get(bookmark.work_id) if bookmark.work_id else None
         bookmark.shown_series = series.get(bookmark.series_id) if bookmark.series_id else None
         if bookmark.shown_series is not None:
-            bookmark.shown_series_works = list(
-                Work.objects.filter(pk__in=visible, series_works__series=bookmark.shown_series)
-            )
+            bookmark.shown_series_works = works_of_series.get(bookmark.series_id, [])
 
 
 # ---- Subscriptions and the inbox ----
@@ -423,15 +420,15 @@ def my_subscriptions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    items = InboxItem.objects.filter(recipient=_me(request))
-    if request.GET.get("filter") == "unread":
-        items = items.filter(is_read=False)
-    page = _page(request, items)
-    unread = InboxItem.objects.filter(recipient=_me(request), is_read=False).count()
+    me = _me(request)
+    # Items about works the reader can no longer see (hidden, restricted, muted) drop out.
+    items = InboxItem.objects.filter(recipient=me).about_works_visible_to(me)
+    unread = items.filter(is_read=False)
+    page = _page(request, unread if request.GET.get("filter") == "unread" else items)
     context = {
         "page": page,
         "items": page.object_list,
-        "unread_count": unread,
+        "unread_count": unread.count(),
         "only_unread": request.GET.get("filter") == "unread",
     }
     return render(request, "social/inbox.html", context)
@@ -442,7 +439,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def mark_inbox_read(request: HttpRequest) -> HttpResponse:
     ids = None
     if "all" not in request.POST:
-        ids = [int(i) for i in request.POST.getlist("item") if i.isdigit()]
+        ids = [i for i in map(parse_id, request.POST.getlist("item")) if i is not None]
     actions.mark_inbox_items_read(actor=_me(request), item_ids=ids)
     return redirect("social:inbox")
 
@@ -469,7 +466,12 @@ def _readings_page(request: HttpRequest, *, later: bool) -> HttpResponse:
     if later:
         readings = readings.filter(is_marked_for_later=True)
     page = _page(request, readings)
-    works = {w.pk: w for w in _blurb_works(request.user).filter(pk__in=[r.work_id for r in page])}
+    works = {
+        w.pk: w
+        for w in Work.objects.visible_to(request.user)
+        .for_blurbs()
+        .filter(pk__in=[r.work_id for r in page])
+    }
     rows = [(r, works[r.work_id]) for r in page if r.work_id in works]
     heading = "Marked for Later" if later else "History"
     context = {"page": page, "rows": rows, "heading": heading, "later": later}
@@ -528,7 +530,12 @@ def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
         reading_list=reading_list, work__in=Work.objects.visible_to(request.user).values("pk")
     )
     page = _page(request, items)
-    works = {w.pk: w for w in _blurb_works(request.user).filter(pk__in=[i.work_id for i in page])}
+    works = {
+        w.pk: w
+        for w in Work.objects.visible_to(request.user)
+        .for_blurbs()
+        .filter(pk__in=[i.work_id for i in page])
+    }
     context = {
         "reading_list": reading_list,
         "page": page,
@@ -545,11 +552,11 @@ def add_to_list(request: HttpRequest, work_id: int) -> HttpResponse:
     user = _me(request)
     try:
         new_name = request.POST.get("new_list_name", "").strip()
-        list_id = request.POST.get("list_id", "")
+        list_id = parse_id(request.POST.get("list_id"))
         if new_name:
             reading_list = actions.create_reading_list(actor=user, name=new_name)
-        elif list_id.isdigit():
-            reading_list = get_own_reading_list(request, int(list_id))
+        elif list_id is not None:
+            reading_list = get_own_reading_list(request, list_id)
         else:
             raise ActionRefused("Please choose a list or name a new one.")
         actions.add_to_reading_list(reading_list, work, actor=user)

@@ -197,6 +197,7 @@ class WorkForm(ChapterTextMixin):
         label="Part number in the series",
         required=False,
         min_value=1,
+        max_value=9999,
         help_text="Leave empty to add it after the last part.",
     )
     co_creators = forms.CharField(

@@ -192,3 +192,13 @@ def test_saved_chapter_view_replaces_only_its_chapter_of_a_known_work() -> None:
     assert titles == ["Night 1", "Saved night 2", "Night 3"]
     assert work.end_notes == "<p>Thanks for reading.</p>"
     assert work.is_complete
+
+
+def test_absurd_chapter_numbers_from_a_damaged_file_are_treated_as_unknown() -> None:
+    imported = make_imported(chapters=1, expected_chapter_count=10**20)
+    imported.chapters[0].position = 10**19
+    imported.series[0].position = 10**18
+    work = save_imported_work(imported, fallback_pseud=None).work
+    assert work.expected_chapter_count is None
+    assert [c.position for c in work.chapters.all()] == [1]
+    assert work.series_works.get().position == 1

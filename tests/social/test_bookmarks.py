@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from html import unescape
+from typing import Any
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -13,13 +12,10 @@ from ficshelf.accounts.models import User
 from ficshelf.social.models import Bookmark
 from ficshelf.works.models import Series, SeriesWork
 from tests.factories import UserFactory, WorkFactory
+from tests.helpers import page_text
 from tests.social.factories import BookmarkFactory, mute
 
 pytestmark = pytest.mark.django_db
-
-
-def page_text(response: HttpResponse) -> str:
-    return unescape(response.content.decode())
 
 
 def signed_in(user: User | None = None) -> Client:
@@ -102,9 +98,44 @@ def test_my_bookmarks_lists_private_bookmarks_to_their_owner() -> None:
 
 def test_my_bookmarks_leaves_out_works_no_longer_visible() -> None:
     reader = UserFactory()
+    BookmarkFactory(user=reader, work=WorkFactory(title="Still Here"))
     BookmarkFactory(user=reader, work=WorkFactory(title="Now Hidden", hidden=True))
     html = page_text(signed_in(reader).get(reverse("social:my_bookmarks")))
+    assert "Still Here" in html
     assert "Now Hidden" not in html
+
+
+def bookmark_series_of(reader: User, *titles: str, hidden: str = "") -> Series:
+    series = Series.objects.create(title=f"Saga of {titles[0]}")
+    for position, title in enumerate(titles, start=1):
+        work = WorkFactory(title=title, hidden=title == hidden)
+        SeriesWork.objects.create(series=series, work=work, position=position)
+    BookmarkFactory(user=reader, work=None, series=series)
+    return series
+
+
+def test_my_bookmarks_shows_a_series_with_its_visible_works_in_order() -> None:
+    reader = UserFactory()
+    bookmark_series_of(reader, "Part One", "Part Secret", "Part Three", hidden="Part Secret")
+    html = page_text(signed_in(reader).get(reverse("social:my_bookmarks")))
+    assert "Series: Saga of Part One" in html
+    assert html.index("Part One") < html.index("Part Three")
+    assert "Part Secret" not in html
+
+
+def test_my_bookmarks_queries_do_not_grow_with_series_bookmarks(
+    django_assert_max_num_queries: Any,
+) -> None:
+    reader = UserFactory()
+    client = signed_in(reader)
+    bookmark_series_of(reader, "First A", "First B")
+    with django_assert_max_num_queries(100) as few:
+        page_text(client.get(reverse("social:my_bookmarks")))
+    for n in range(5):
+        bookmark_series_of(reader, f"More {n} A", f"More {n} B")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = page_text(client.get(reverse("social:my_bookmarks")))
+    assert "More 4 B" in html
 
 
 def test_work_page_counts_public_bookmarks_only() -> None:

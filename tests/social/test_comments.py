@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from html import unescape
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -15,13 +13,10 @@ from ficshelf.social.models import Comment, InboxItem, InboxKind
 from ficshelf.social.views import COMMENT_LIMIT_PER_ACCOUNT
 from ficshelf.works.models import CommentPermission, Work
 from tests.factories import UserFactory, WorkFactory
+from tests.helpers import email_of_length, page_text
 from tests.social.factories import CommentFactory, block, creator_of, mute
 
 pytestmark = pytest.mark.django_db
-
-
-def page_text(response: HttpResponse) -> str:
-    return unescape(response.content.decode())
 
 
 def comment_url(work: Work) -> str:
@@ -72,8 +67,7 @@ def test_reply_is_threaded_under_its_parent() -> None:
 def test_empty_comment_is_refused_with_a_message() -> None:
     work = WorkFactory()
     response = signed_in().post(comment_url(work), {"text": "  "})
-    assert response.status_code == 400
-    assert "we need your comment to have text" in page_text(response)
+    assert "we need your comment to have text" in page_text(response, status=400)
     assert not Comment.objects.exists()
 
 
@@ -104,8 +98,7 @@ def test_guest_cannot_comment_when_only_registered_users_may() -> None:
 def test_nobody_can_comment_when_comments_are_off() -> None:
     work = WorkFactory(comment_permission=CommentPermission.NOBODY)
     response = signed_in().post(comment_url(work), {"text": "Hi"})
-    assert response.status_code == 403
-    assert "doesn't allow comments" in page_text(response)
+    assert "doesn't allow comments" in page_text(response, status=403)
 
 
 def test_work_page_has_no_comment_form_when_comments_are_off() -> None:
@@ -194,8 +187,7 @@ def test_comments_are_rate_limited_per_account() -> None:
     for _ in range(COMMENT_LIMIT_PER_ACCOUNT):
         assert client.post(comment_url(work), {"text": "Hi"}).status_code == 302
     response = client.post(comment_url(work), {"text": "One too many"})
-    assert response.status_code == 429
-    assert "too many comments" in page_text(response)
+    assert "too many comments" in page_text(response, status=429)
 
 
 def test_creator_gets_inbox_item_and_email_for_a_comment(
@@ -232,8 +224,11 @@ def test_moderated_work_holds_comments_until_the_creator_approves() -> None:
 
 def test_unreviewed_comment_is_hidden_from_other_readers() -> None:
     work = WorkFactory()
+    CommentFactory(work=work, text="<p>Already approved</p>")
     CommentFactory(work=work, unreviewed=True, text="<p>Waiting</p>")
-    assert "Waiting" not in page_text(Client().get(work.get_absolute_url()))
+    html = page_text(Client().get(work.get_absolute_url()))
+    assert "Already approved" in html
+    assert "Waiting" not in html
 
 
 def test_unreviewed_comment_is_shown_to_the_creator_with_approve() -> None:
@@ -326,3 +321,26 @@ def test_work_page_queries_do_not_grow_with_the_number_of_comments(
     CommentFactory.create_batch(10, work=work)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(work.get_absolute_url())
+
+
+@pytest.mark.parametrize("parent_id", ["²", "9" * 25, "0", "abc"])
+def test_reply_to_an_impossible_parent_id_is_404_and_posts_nothing(parent_id: str) -> None:
+    work = WorkFactory()
+    response = signed_in().post(comment_url(work), {"text": "Hi", "parent_id": parent_id})
+    assert response.status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_empty_parent_id_posts_a_top_level_comment() -> None:
+    work = WorkFactory()
+    signed_in().post(comment_url(work), {"text": "Hi", "parent_id": ""})
+    assert Comment.objects.get().parent is None
+
+
+def test_guest_email_longer_than_the_column_is_a_form_error() -> None:
+    work = WorkFactory()
+    response = Client().post(
+        comment_url(work), {"text": "Hi", "guest_name": "Pat", "guest_email": email_of_length(300)}
+    )
+    assert "at most 254 characters" in page_text(response, status=400)
+    assert not Comment.objects.exists()

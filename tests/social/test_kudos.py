@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from html import unescape
-
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
 from ficshelf.social.models import InboxItem, Kudos
 from tests.factories import UserFactory, WorkFactory
+from tests.helpers import page_text
 from tests.social.factories import KudosFactory, block, creator_of, mute
 
 pytestmark = pytest.mark.django_db
-
-
-def page_text(response: HttpResponse) -> str:
-    return unescape(response.content.decode())
 
 
 def kudos_url(work_id: int) -> str:
@@ -124,4 +118,5 @@ def test_kudos_button_is_not_shown_to_the_creator() -> None:
     client = Client()
     client.force_login(creator_of(work))
     html = page_text(client.get(work.get_absolute_url()))
+    assert reverse("social:bookmark_work", args=[work.pk]) in html
     assert kudos_url(work.pk) not in html

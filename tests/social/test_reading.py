@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from html import unescape
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -14,13 +12,10 @@ from ficshelf.accounts.models import User
 from ficshelf.social.actions import record_hit, record_reading
 from ficshelf.social.models import Hit, Reading, ReadingList, ReadingListItem
 from tests.factories import UserFactory, WorkFactory
+from tests.helpers import page_text
 from tests.social.factories import ReadingFactory, ReadingListFactory, creator_of
 
 pytestmark = pytest.mark.django_db
-
-
-def page_text(response: HttpResponse) -> str:
-    return unescape(response.content.decode())
 
 
 def signed_in(user: User | None = None) -> Client:
@@ -80,8 +75,10 @@ def test_history_page_shows_the_works_read() -> None:
 
 def test_history_leaves_out_works_no_longer_visible() -> None:
     reader = UserFactory()
+    ReadingFactory(user=reader, work=WorkFactory(title="Still Readable"))
     ReadingFactory(user=reader, work=WorkFactory(title="Gone Now", draft=True))
     html = page_text(signed_in(reader).get(reverse("social:history")))
+    assert "Still Readable" in html
     assert "Gone Now" not in html
 
 
@@ -151,3 +148,62 @@ def test_reader_creates_a_list_on_the_lists_page() -> None:
     reader = UserFactory()
     signed_in(reader).post(reverse("social:my_lists"), {"name": "Summer", "is_public": "on"})
     assert ReadingList.objects.get(owner=reader).is_public
+
+
+@pytest.mark.parametrize("list_id", ["²", "9" * 25, "0"])
+def test_adding_to_a_list_id_that_cannot_exist_adds_nothing(list_id: str) -> None:
+    reader = UserFactory()
+    ReadingListFactory(owner=reader)
+    work = WorkFactory()
+    response = signed_in(reader).post(
+        reverse("social:add_to_list", args=[work.pk]), {"list_id": list_id}
+    )
+    assert response.status_code == 302
+    assert not ReadingListItem.objects.exists()
+
+
+def test_reader_adds_a_work_to_an_existing_list() -> None:
+    reader = UserFactory()
+    reading_list = ReadingListFactory(owner=reader)
+    work = WorkFactory()
+    signed_in(reader).post(
+        reverse("social:add_to_list", args=[work.pk]), {"list_id": str(reading_list.pk)}
+    )
+    assert ReadingListItem.objects.filter(reading_list=reading_list, work=work).exists()
+
+
+def test_owner_deletes_a_reading_list() -> None:
+    reading_list = ReadingListFactory()
+    ReadingListItem.objects.create(reading_list=reading_list, work=WorkFactory())
+    response = signed_in(reading_list.owner).post(
+        reverse("social:delete_list", args=[reading_list.pk])
+    )
+    assert response["Location"] == reverse("social:my_lists")
+    assert not ReadingList.objects.exists()
+    assert not ReadingListItem.objects.exists()
+
+
+def test_someone_else_cannot_delete_a_reading_list() -> None:
+    reading_list = ReadingListFactory()
+    response = signed_in().post(reverse("social:delete_list", args=[reading_list.pk]))
+    assert response.status_code == 404
+    assert ReadingList.objects.exists()
+
+
+def test_reader_deletes_a_work_from_their_history() -> None:
+    reader = UserFactory()
+    gone = ReadingFactory(user=reader, work=WorkFactory(title="Forget This"))
+    ReadingFactory(user=reader, work=WorkFactory(title="Keep This"))
+    client = signed_in(reader)
+    response = client.post(reverse("social:delete_reading", args=[gone.pk]))
+    assert response["Location"] == reverse("social:history")
+    html = page_text(client.get(reverse("social:history")))
+    assert "Keep This" in html
+    assert "Forget This" not in html
+
+
+def test_someone_else_cannot_delete_a_reading_from_history() -> None:
+    reading = ReadingFactory()
+    response = signed_in().post(reverse("social:delete_reading", args=[reading.pk]))
+    assert response.status_code == 404
+    assert Reading.objects.exists()

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from html import unescape
-
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.http import HttpResponse
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -20,6 +17,7 @@ from ficshelf.social.actions import (
 from ficshelf.social.models import InboxItem, InboxKind, Subscription
 from ficshelf.works.models import Chapter, Series, SeriesWork, Work
 from tests.factories import ChapterFactory, UserFactory, WorkFactory
+from tests.helpers import page_text
 from tests.social.factories import (
     InboxItemFactory,
     SubscriptionFactory,
@@ -30,10 +28,6 @@ from tests.social.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def page_text(response: HttpResponse) -> str:
-    return unescape(response.content.decode())
 
 
 def signed_in(user: User | None = None) -> Client:
@@ -224,3 +218,36 @@ def test_unread_inbox_count_tag_counts_the_readers_unread_items() -> None:
         Context({"request": request})
     )
     assert html == "2"
+
+
+def test_inbox_ids_that_cannot_exist_are_ignored_when_marking_read() -> None:
+    reader = UserFactory()
+    item = InboxItemFactory(recipient=reader)
+    response = signed_in(reader).post(
+        reverse("social:mark_inbox_read"), {"item": ["²", "9" * 25, "0", "x", str(item.pk)]}
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.is_read
+
+
+def test_my_subscriptions_lists_works_series_and_creators() -> None:
+    reader = UserFactory()
+    SubscriptionFactory(user=reader, work=WorkFactory(title="Followed Work"))
+    Subscription.objects.create(user=reader, series=Series.objects.create(title="Followed Saga"))
+    Subscription.objects.create(user=reader, creator=UserFactory(username="followedwriter"))
+    SubscriptionFactory(work=WorkFactory(title="Someone Else's Pick"))
+    html = page_text(signed_in(reader).get(reverse("social:my_subscriptions")))
+    assert "Followed Work" in html
+    assert "Followed Saga" in html
+    assert "followedwriter" in html
+    assert "Someone Else's Pick" not in html
+
+
+def test_my_subscriptions_leaves_out_works_no_longer_visible() -> None:
+    reader = UserFactory()
+    SubscriptionFactory(user=reader, work=WorkFactory(title="Still Public"))
+    SubscriptionFactory(user=reader, work=WorkFactory(title="Taken Down", hidden=True))
+    html = page_text(signed_in(reader).get(reverse("social:my_subscriptions")))
+    assert "Still Public" in html
+    assert "Taken Down" not in html

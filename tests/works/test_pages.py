@@ -556,10 +556,14 @@ def test_index_shows_restricted_works_to_signed_in_readers(client: Client) -> No
 
 def test_index_leaves_out_creators_own_drafts(client: Client) -> None:
     pseud = PseudFactory()
+    WorkFactory(title="My Posted Work", creator=pseud)
     WorkFactory(title="My Draft", draft=True, creator=pseud)
     client.force_login(pseud.user)
 
-    assert "My Draft" not in page_text(client, reverse("works:index"))
+    html = page_text(client, reverse("works:index"))
+
+    assert "My Posted Work" in html
+    assert "My Draft" not in html
 
 
 def test_index_lists_newest_update_first(client: Client) -> None:

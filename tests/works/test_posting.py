@@ -16,6 +16,7 @@ from ficshelf.works import actions
 from ficshelf.works.actions import ChapterData
 from ficshelf.works.models import Chapter, CommentPermission, Series, Work
 from tests.factories import PseudFactory, TagFactory, WorkFactory
+from tests.helpers import page_text
 from tests.works.factories_posting import (
     docx_bytes,
     posted_work,
@@ -250,6 +251,17 @@ def test_new_series_and_privacy_choices_are_saved(client: Client, author: User) 
     assert [g.recipient_name for g in work.gifts.all()] == ["A Friend"]
 
 
+def test_series_part_number_too_large_is_a_form_error(client: Client, author: User) -> None:
+    response = post_new(client, new_series_title="Saga", series_position=str(10**20))
+    assert "series_position" in response.context["form"].errors
+    assert not Work.objects.exists()
+
+
+def test_series_part_number_up_to_9999_is_saved(client: Client, author: User) -> None:
+    post_new(client, new_series_title="Saga", series_position="9999")
+    assert Work.objects.get().series_works.get().position == 9999
+
+
 def test_choosing_an_existing_and_a_new_series_is_a_form_error(
     client: Client, author: User
 ) -> None:
@@ -428,8 +440,11 @@ def test_dashboard_lists_works_drafts_with_deletion_dates_and_series(
 
 
 def test_dashboard_leaves_out_other_writers_works(client: Client, author: User) -> None:
+    posted_work(author, title="My Own Work")
     WorkFactory(title="Somebody Else's")
-    assert "Somebody Else" not in client.get(reverse("works:dashboard")).content.decode()
+    html = page_text(client.get(reverse("works:dashboard")))
+    assert "My Own Work" in html
+    assert "Somebody Else" not in html
 
 
 def test_tag_autocomplete_suggests_tags_of_the_type(client: Client, author: User) -> None:

@@ -8,6 +8,7 @@ import re
 import lxml.html
 from lxml.html import HtmlElement
 
+from ficshelf.core.parsing import parse_id
 from ficshelf.importers.ao3_markup import (
     chapter_title,
     clean_text,
@@ -89,7 +90,7 @@ def _apply_fichub_value(work: ImportedWork, label: str, value: str) -> None:
         setattr(work, f"{label}_on", parse_date(value))
     elif label == "chapters" and "/" in value:
         expected = value.split("/", 1)[1].strip().replace(",", "")
-        work.expected_chapter_count = int(expected) if expected.isdigit() else None
+        work.expected_chapter_count = parse_id(expected)
 
 
 def _html_after_label(line: HtmlElement) -> str:

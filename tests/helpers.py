@@ -1,0 +1,26 @@
+"""Small helpers shared by page tests."""
+
+from __future__ import annotations
+
+from html import unescape
+
+from django.http import HttpResponse
+
+
+def page_text(response: HttpResponse, status: int = 200) -> str:
+    """The page's text, after checking it is the page asked for and not an error page.
+
+    Without the status check, "X is not on the page" also passes on a 404.
+    """
+    assert response.status_code == status, f"expected status {status}, got {response.status_code}"
+    return unescape(response.content.decode())
+
+
+def email_of_length(length: int) -> str:
+    """A well-formed address of exactly ``length`` characters (local part of at most 64)."""
+    domain = "example.org"
+    while length - len(domain) - 1 > 64:
+        domain = f"{'d' * 60}.{domain}"
+    address = f"{'r' * (length - len(domain) - 1)}@{domain}"
+    assert len(address) == length
+    return address
