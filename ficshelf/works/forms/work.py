@@ -1,147 +1,29 @@
-"""Forms for posting and editing works and chapters.
-
-Forms only read and check what the writer typed; they hand a ``WorkData`` or
-``ChapterData`` to ``ficshelf.works.actions``, which sanitizes and saves it.
-"""
+"""The work form: posting a new work (with its first chapter) and editing one."""
 
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import escape
 
 from ficshelf.accounts.models import Block, Pseud, User
-from ficshelf.importers.base import ImportFailed
-from ficshelf.importers.docx import MAX_DOCX_BYTES, docx_to_html
 from ficshelf.tags.models import ARCHIVE_WARNINGS, CATEGORIES, RATINGS, TagType
-from ficshelf.works.actions import ChapterData, WorkData, series_of, unique_names
-from ficshelf.works.models import Chapter, CommentPermission, Language, Series, Work
-
-# AO3's limits (otwarchive's ArchiveConfig), in characters.
-TITLE_MAX = 255
-SUMMARY_MAX = 1250
-NOTES_MAX = 5000
-TEXT_MAX = 500_000
-
-
-class TextFormat:
-    HTML = "html"
-    PLAIN = "plain"
-    CHOICES = [
-        (HTML, "HTML (paragraphs in <p> tags; links, emphasis and so on as HTML)"),
-        (PLAIN, "Plain text (a blank line starts a new paragraph)"),
-    ]
-
-
-_BLANK_LINES = re.compile(r"\n[ \t]*\n+")
-
-
-def plain_text_to_html(text: str) -> str:
-    """Paragraphs from blank lines, line breaks from single newlines, everything escaped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    paragraphs = [p.strip() for p in _BLANK_LINES.split(text) if p.strip()]
-    return "\n".join(
-        "<p>" + "<br />".join(escape(line.strip()) for line in p.split("\n")) + "</p>"
-        for p in paragraphs
-    )
-
-
-def split_names(value: str) -> list[str]:
-    return unique_names(value.split(","))
-
-
-def _tag_input(tag_type: str, label: str, *, required: bool = False, help_text: str = "") -> Any:
-    return forms.CharField(
-        label=label,
-        required=required,
-        error_messages={"required": f"Add at least one {label.lower().rstrip('s')} tag."},
-        max_length=5000,
-        help_text=help_text or "Separate tags with commas.",
-        widget=forms.TextInput(
-            attrs={
-                "data-autocomplete": tag_type,
-                "autocomplete": "off",
-                "list": f"tag-suggestions-{tag_type}",
-            }
-        ),
-    )
-
-
-def _html_area(label: str, max_length: int, rows: int = 4) -> Any:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        help_text="Plain text or HTML (bold, italics, links, paragraphs).",
-    )
-
-
-class ChapterTextMixin(forms.Form):
-    """The text of a chapter: typed as HTML or plain text, or uploaded as a .docx."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    text = forms.CharField(
-        label="Text",
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 18}),
-    )
-    text_format = forms.ChoiceField(
-        label="Text format",
-        choices=TextFormat.CHOICES,
-        initial=TextFormat.HTML,
-        widget=forms.RadioSelect,
-    )
-    text_file = forms.FileField(
-        label="Or upload a Word document (.docx)",
-        required=False,
-        help_text="Replaces the text above.",
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".docx,application/vnd.openxmlformats-officedocument"
-                ".wordprocessingml.document"
-            }
-        ),
-    )
-
-    def clean_text_file(self) -> str:
-        upload: UploadedFile | None = self.cleaned_data.get("text_file")
-        if not upload:
-            return ""
-        if not (upload.name or "").lower().endswith(".docx"):
-            raise forms.ValidationError("Upload a Word document whose name ends in .docx.")
-        if upload.size is not None and upload.size > MAX_DOCX_BYTES:
-            raise forms.ValidationError("That document is too large (20 MB at most).")
-        try:
-            return docx_to_html(upload)
-        except ImportFailed as error:
-            raise forms.ValidationError(f"Could not read the document: {error}.") from None
-
-    def chapter_text_html(self) -> str:
-        uploaded: str = self.cleaned_data.get("text_file") or ""
-        if uploaded:
-            return uploaded
-        text: str = self.cleaned_data.get("text", "")
-        if self.cleaned_data.get("text_format") == TextFormat.PLAIN:
-            return plain_text_to_html(text)
-        return text
-
-    def _require_text(self) -> None:
-        if "text_file" in self.errors or "text" in self.errors:
-            return
-        if not self.cleaned_data.get("text_file") and not self.cleaned_data.get("text", "").strip():
-            self.add_error("text", "Your work needs some text: type it here or upload a .docx.")
+from ficshelf.works.actions import ChapterData, WorkData, series_of
+from ficshelf.works.forms.chapter import ChapterTextMixin
+from ficshelf.works.forms.fields import (
+    NOTES_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    TextFormat,
+    _html_area,
+    _tag_input,
+    split_names,
+)
+from ficshelf.works.models import CommentPermission, Language, Series, Work
 
 
 class WorkForm(ChapterTextMixin):
@@ -448,70 +330,3 @@ def initial_for(work: Work) -> dict[str, Any]:
         "text": first.text if first else "",
         "text_format": TextFormat.HTML,
     }
-
-
-class ChapterForm(ChapterTextMixin):
-    title = forms.CharField(label="Chapter title", required=False, max_length=TITLE_MAX)
-    summary = _html_area("Chapter summary", SUMMARY_MAX, rows=3)
-    notes = _html_area("Chapter notes (at the beginning)", NOTES_MAX, rows=3)
-    end_notes = _html_area("Chapter end notes", NOTES_MAX, rows=3)
-
-    field_order = ["title", "summary", "notes", "end_notes", "text_format", "text", "text_file"]
-
-    def __init__(self, *args: Any, chapter: Chapter | None = None, **kwargs: Any) -> None:
-        if chapter is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
-                "title": chapter.title,
-                "summary": chapter.summary,
-                "notes": chapter.notes,
-                "end_notes": chapter.end_notes,
-                "text": chapter.text,
-                "text_format": TextFormat.HTML,
-            }
-        super().__init__(*args, **kwargs)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        self._require_text()
-        return cleaned
-
-    def to_data(self) -> ChapterData:
-        c = self.cleaned_data
-        return ChapterData(
-            title=c["title"],
-            summary=c["summary"],
-            notes=c["notes"],
-            end_notes=c["end_notes"],
-            text=self.chapter_text_html(),
-        )
-
-
-class ReorderChaptersForm(forms.Form):
-    """One position number per chapter: reordering without JavaScript."""
-
-    def __init__(self, *args: Any, chapters: list[Chapter], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.chapters = chapters
-        for chapter in chapters:
-            self.fields[f"position_{chapter.pk}"] = forms.IntegerField(
-                label=chapter.heading,
-                min_value=1,
-                max_value=len(chapters),
-                initial=chapter.position,
-                widget=forms.NumberInput(attrs={"class": "position-input"}),
-            )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        positions = [cleaned.get(f"position_{c.pk}") for c in self.chapters]
-        if None not in positions and sorted(positions) != list(  # type: ignore[type-var]
-            range(1, len(self.chapters) + 1)
-        ):
-            raise forms.ValidationError(
-                f"Give each chapter a different number from 1 to {len(self.chapters)}."
-            )
-        return cleaned
-
-    def ordered_chapter_ids(self) -> list[int]:
-        by_position = {self.cleaned_data[f"position_{c.pk}"]: c.pk for c in self.chapters}
-        return [by_position[p] for p in sorted(by_position)]

@@ -1,0 +1,137 @@
+"""Bookmarks of works and series: saving, deleting and listing them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ficshelf.social import actions
+from ficshelf.social.access import get_own_bookmark, muted_user_ids
+from ficshelf.social.forms import BookmarkForm
+from ficshelf.social.models import Bookmark
+from ficshelf.social.views._common import _back, _me, _page
+from ficshelf.works.access import get_series_for_viewer, get_work_for_viewer
+from ficshelf.works.models import Series, SeriesWork, Work
+
+# ---- Bookmarks ----
+
+
+def _bookmark_form_page(
+    request: HttpRequest,
+    *,
+    target: Work | Series,
+    existing: Bookmark | None,
+    action: str,
+) -> HttpResponse:
+    if request.method == "POST":
+        form = BookmarkForm(request.POST)
+        if form.is_valid():
+            target_kwargs: dict[str, Any] = (
+                {"work": target} if isinstance(target, Work) else {"series": target}
+            )
+            actions.save_bookmark(actor=_me(request), **target_kwargs, **form.cleaned_data)
+            messages.success(request, "Bookmark was successfully saved.")
+            return redirect("social:my_bookmarks")
+    elif existing is not None:
+        form = BookmarkForm(
+            initial={
+                "notes": existing.notes,
+                "tags": existing.tags,
+                "is_private": existing.is_private,
+                "is_rec": existing.is_rec,
+            }
+        )
+    else:
+        form = BookmarkForm()
+    context = {"form": form, "target": target, "existing": existing, "action": action}
+    return render(request, "social/bookmark_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bookmark_work(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = get_work_for_viewer(request, work_id)
+    existing = Bookmark.objects.filter(work=work, user=_me(request)).first()
+    action = reverse("social:bookmark_work", args=[work.pk])
+    return _bookmark_form_page(request, target=work, existing=existing, action=action)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bookmark_series(request: HttpRequest, series_id: int) -> HttpResponse:
+    series = get_series_for_viewer(request, series_id)
+    existing = Bookmark.objects.filter(series=series, user=_me(request)).first()
+    action = reverse("social:bookmark_series", args=[series.pk])
+    return _bookmark_form_page(request, target=series, existing=existing, action=action)
+
+
+@login_required
+@require_POST
+def delete_bookmark(request: HttpRequest, bookmark_id: int) -> HttpResponse:
+    bookmark = get_own_bookmark(request, bookmark_id)
+    actions.delete_bookmark(bookmark, actor=_me(request))
+    messages.success(request, "Bookmark was successfully deleted.")
+    return _back(request, reverse("social:my_bookmarks"))
+
+
+@login_required
+@require_GET
+def my_bookmarks(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    visible = Work.objects.visible_to(user).values("pk")
+    visible_series = Series.objects.filter(series_works__work__in=visible).values("pk")
+    bookmarks = Bookmark.objects.filter(user=user).filter(
+        Q(work__in=visible) | Q(series__in=visible_series)
+    )
+    page = _page(request, bookmarks)
+    _attach_targets(page.object_list, user)
+    context = {"page": page, "bookmarks": page.object_list, "heading": "My Bookmarks"}
+    return render(request, "social/bookmarks.html", context)
+
+
+@require_GET
+def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
+    """The public bookmarks of a work, without those of users the viewer muted."""
+    work = get_work_for_viewer(request, work_id)
+    bookmarks = (
+        Bookmark.objects.filter(work=work, is_private=False)
+        .exclude(user_id__in=muted_user_ids(request.user))
+        .select_related("user")
+    )
+    page = _page(request, bookmarks)
+    context = {"page": page, "bookmarks": page.object_list, "work": work}
+    return render(request, "social/work_bookmarks.html", context)
+
+
+def _attach_targets(bookmarks: Any, user: Any) -> None:
+    """Give each bookmark its blurb-ready work (or its series' visible works)."""
+    bookmarks = list(bookmarks)
+    work_ids = {b.work_id for b in bookmarks if b.work_id}
+    series_ids = {b.series_id for b in bookmarks if b.series_id}
+    works = {w.pk: w for w in Work.objects.visible_to(user).for_blurbs().filter(pk__in=work_ids)}
+    series = {s.pk: s for s in Series.objects.filter(pk__in=series_ids)}
+    # One query for the visible parts of every bookmarked series, not one per bookmark.
+    parts = (
+        SeriesWork.objects.filter(
+            series_id__in=series_ids, work__in=Work.objects.visible_to(user).values("pk")
+        )
+        .select_related("work")
+        .only("series_id", "position", "work__id", "work__title")
+        .order_by("series_id", "position", "pk")
+    )
+    works_of_series: dict[int, list[Work]] = defaultdict(list)
+    for part in parts:
+        works_of_series[part.series_id].append(part.work)
+    for bookmark in bookmarks:
+        bookmark.shown_work = works.get(bookmark.work_id) if bookmark.work_id else None
+        bookmark.shown_series = series.get(bookmark.series_id) if bookmark.series_id else None
+        if bookmark.shown_series is not None:
+            bookmark.shown_series_works = works_of_series.get(bookmark.series_id, [])

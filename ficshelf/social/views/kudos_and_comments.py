@@ -1,0 +1,208 @@
+"""Kudos and comments: leaving kudos, posting, replying to, editing, deleting and approving
+comments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ficshelf.core.parsing import parse_id
+from ficshelf.core.ratelimit import allow, client_address
+from ficshelf.social import actions
+from ficshelf.social.access import comment_refusal, get_comment_for_viewer
+from ficshelf.social.actions import ActionRefused
+from ficshelf.social.forms import CommentForm, GuestCommentForm
+from ficshelf.social.models import Comment
+from ficshelf.social.views._common import _back
+from ficshelf.works.access import get_chapter_for_viewer, get_work_for_viewer
+from ficshelf.works.models import Work
+
+# Per account and per address: enough for a lively discussion, too few for a spam run.
+COMMENT_LIMIT_PER_ACCOUNT = 10
+COMMENT_LIMIT_PER_ADDRESS = 20
+COMMENT_LIMIT_WINDOW_SECONDS = 300
+RATE_LIMITED_MESSAGE = (
+    "You've posted too many comments in a short time. Please wait a few minutes and try again."
+)
+
+
+# ---- Kudos ----
+
+
+@require_POST
+def leave_kudos(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = get_work_for_viewer(request, work_id)
+    try:
+        actions.leave_kudos(work, actor=request.user, guest=actions.guest_key(request))
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Thank you for leaving kudos!")
+    return _back(request, work.get_absolute_url())
+
+
+# ---- Comments ----
+
+
+def _comment_form_page(
+    request: HttpRequest,
+    form: CommentForm,
+    *,
+    action: str,
+    heading: str,
+    work: Work,
+    parent: Comment | None = None,
+    refusal: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "action": action,
+        "heading": heading,
+        "work": work,
+        "parent": parent,
+        "refusal": refusal,
+    }
+    return render(request, "social/comment_form.html", context, status=status)
+
+
+def _empty_comment_form(request: HttpRequest, data: Any = None) -> CommentForm:
+    return CommentForm(data) if request.user.is_authenticated else GuestCommentForm(data)
+
+
+@require_POST
+def post_comment(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    work = get_work_for_viewer(request, work_id)
+    chapter = get_chapter_for_viewer(request, work, chapter_id)
+    parent = None
+    if raw_parent_id := request.POST.get("parent_id", ""):
+        # A reply to a comment that cannot exist must not become a top-level comment.
+        parent_id = parse_id(raw_parent_id)
+        if parent_id is None:
+            raise Http404("No such comment.")
+        parent = get_comment_for_viewer(request, parent_id)
+    action = reverse("social:post_comment", args=[work.pk, chapter.pk])
+    heading = f"Reply to {parent.author_name}" if parent else f"Comment on {work.title}"
+    form = _empty_comment_form(request, request.POST)
+    page: dict[str, Any] = {"action": action, "heading": heading, "work": work, "parent": parent}
+
+    refusal = comment_refusal(work, request.user, parent)
+    if refusal:
+        return _comment_form_page(request, form, refusal=refusal, status=403, **page)
+    if not form.is_valid():
+        return _comment_form_page(request, form, status=400, **page)
+    if not _comment_allowed_now(request):
+        return _comment_form_page(request, form, refusal=RATE_LIMITED_MESSAGE, status=429, **page)
+    try:
+        comment = actions.post_comment(
+            chapter,
+            actor=request.user,
+            text=form.cleaned_data["text"],
+            parent=parent,
+            guest_name=form.cleaned_data.get("guest_name", ""),
+            guest_email=form.cleaned_data.get("guest_email", ""),
+        )
+    except ActionRefused as error:
+        return _comment_form_page(request, form, refusal=str(error), status=403, **page)
+    if comment.is_approved:
+        messages.success(request, "Comment created!")
+    else:
+        messages.success(request, "Your comment was received; it will appear once approved.")
+    return redirect(chapter.get_absolute_url() + f"#comment_{comment.pk}")
+
+
+def _comment_allowed_now(request: HttpRequest) -> bool:
+    window = COMMENT_LIMIT_WINDOW_SECONDS
+    by_address = allow(
+        "comment-address",
+        client_address(request),
+        limit=COMMENT_LIMIT_PER_ADDRESS,
+        per_seconds=window,
+    )
+    if not request.user.is_authenticated:
+        return by_address
+    by_account = allow(
+        "comment-account", str(request.user.pk), limit=COMMENT_LIMIT_PER_ACCOUNT, per_seconds=window
+    )
+    return by_address and by_account
+
+
+@require_GET
+def reply_form(request: HttpRequest, comment_id: int) -> HttpResponse:
+    parent = get_comment_for_viewer(request, comment_id)
+    work = get_work_for_viewer(request, parent.work_id)
+    refusal = comment_refusal(work, request.user, parent) or ""
+    if parent.is_deleted or not parent.is_approved:
+        refusal = "Sorry, you can't reply to that comment."
+    return _comment_form_page(
+        request,
+        _empty_comment_form(request),
+        action=reverse("social:post_comment", args=[work.pk, parent.chapter_id]),
+        heading=f"Reply to {parent.author_name}",
+        work=work,
+        parent=parent,
+        refusal=refusal,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = get_comment_for_viewer(request, comment_id)
+    work = get_work_for_viewer(request, comment.work_id)
+    page: dict[str, Any] = {
+        "action": reverse("social:edit_comment", args=[comment.pk]),
+        "heading": "Edit your comment",
+        "work": work,
+    }
+    if request.method == "GET":
+        form = CommentForm(initial={"text": comment.text})
+        if comment.user_id != request.user.pk or comment.is_deleted:
+            return _comment_form_page(
+                request, form, refusal="Sorry, you can't edit that comment.", status=403, **page
+            )
+        return _comment_form_page(request, form, **page)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _comment_form_page(request, form, status=400, **page)
+    try:
+        actions.edit_comment(comment, actor=request.user, text=form.cleaned_data["text"])
+    except ActionRefused as error:
+        return _comment_form_page(request, form, refusal=str(error), status=403, **page)
+    messages.success(request, "Comment was successfully updated.")
+    return redirect(
+        reverse("works:chapter", args=[comment.work_id, comment.chapter_id])
+        + f"#comment_{comment.pk}"
+    )
+
+
+@login_required
+@require_POST
+def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = get_comment_for_viewer(request, comment_id)
+    default = reverse("works:chapter", args=[comment.work_id, comment.chapter_id]) + "#comments"
+    try:
+        actions.delete_comment(comment, actor=request.user)
+    except ActionRefused as error:
+        messages.error(request, str(error))
+        return HttpResponse(str(error), status=403)
+    messages.success(request, "Comment deleted.")
+    return _back(request, default)
+
+
+@login_required
+@require_POST
+def approve_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = get_comment_for_viewer(request, comment_id)
+    try:
+        actions.approve_comment(comment, actor=request.user)
+    except ActionRefused as error:
+        return HttpResponse(str(error), status=403)
+    messages.success(request, "Comment approved.")
+    return _back(request, reverse("works:chapter", args=[comment.work_id, comment.chapter_id]))

@@ -1,0 +1,101 @@
+"""Subscriptions to works, series and creators, and the inbox they fill."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from ficshelf.accounts.models import User
+from ficshelf.core.parsing import parse_id
+from ficshelf.social import actions
+from ficshelf.social.actions import ActionRefused
+from ficshelf.social.models import InboxItem, Subscription
+from ficshelf.social.views._common import _back, _me, _page
+from ficshelf.works.access import get_series_for_viewer, get_work_for_viewer
+from ficshelf.works.models import Work
+
+# ---- Subscriptions and the inbox ----
+
+
+def _toggle_subscription(request: HttpRequest, **target: Any) -> None:
+    user = _me(request)
+    if request.POST.get("subscribe", "1") == "0":
+        Subscription.objects.filter(user=user, **target).delete()
+        messages.success(request, "You have unsubscribed.")
+        return
+    try:
+        actions.subscribe(actor=user, **target)
+    except ActionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "You are now subscribed. New chapters will show in your inbox.")
+
+
+@login_required
+@require_POST
+def subscribe_work(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = get_work_for_viewer(request, work_id)
+    _toggle_subscription(request, work=work)
+    return _back(request, work.get_absolute_url())
+
+
+@login_required
+@require_POST
+def subscribe_series(request: HttpRequest, series_id: int) -> HttpResponse:
+    series = get_series_for_viewer(request, series_id)
+    _toggle_subscription(request, series=series)
+    return _back(request, reverse("social:my_subscriptions"))
+
+
+@login_required
+@require_POST
+def subscribe_creator(request: HttpRequest, username: str) -> HttpResponse:
+    creator = get_object_or_404(User, username=username, is_active=True)
+    _toggle_subscription(request, creator=creator)
+    return _back(request, reverse("social:my_subscriptions"))
+
+
+@login_required
+@require_GET
+def my_subscriptions(request: HttpRequest) -> HttpResponse:
+    visible = Work.objects.visible_to(request.user).values("pk")
+    subscriptions = (
+        Subscription.objects.filter(user=_me(request))
+        .exclude(work__isnull=False, work__in=Work.objects.exclude(pk__in=visible).values("pk"))
+        .select_related("work", "series", "creator")
+        .order_by("-created_at")
+    )
+    return render(request, "social/subscriptions.html", {"subscriptions": subscriptions})
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    # Items about works the reader can no longer see (hidden, restricted, muted) drop out.
+    items = InboxItem.objects.filter(recipient=me).about_works_visible_to(me)
+    unread = items.filter(is_read=False)
+    page = _page(request, unread if request.GET.get("filter") == "unread" else items)
+    context = {
+        "page": page,
+        "items": page.object_list,
+        "unread_count": unread.count(),
+        "only_unread": request.GET.get("filter") == "unread",
+    }
+    return render(request, "social/inbox.html", context)
+
+
+@login_required
+@require_POST
+def mark_inbox_read(request: HttpRequest) -> HttpResponse:
+    ids = None
+    if "all" not in request.POST:
+        ids = [i for i in map(parse_id, request.POST.getlist("item")) if i is not None]
+    actions.mark_inbox_items_read(actor=_me(request), item_ids=ids)
+    return redirect("social:inbox")

@@ -1,0 +1,118 @@
+"""The chapter form, and the chapter text (typed or a .docx upload) it shares with the work form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from ficshelf.importers.base import ImportFailed
+from ficshelf.importers.docx import MAX_DOCX_BYTES, docx_to_html
+from ficshelf.works.actions import ChapterData
+from ficshelf.works.forms.fields import (
+    NOTES_MAX,
+    SUMMARY_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    TextFormat,
+    _html_area,
+    plain_text_to_html,
+)
+from ficshelf.works.models import Chapter
+
+
+class ChapterTextMixin(forms.Form):
+    """The text of a chapter: typed as HTML or plain text, or uploaded as a .docx."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    text = forms.CharField(
+        label="Text",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 18}),
+    )
+    text_format = forms.ChoiceField(
+        label="Text format",
+        choices=TextFormat.CHOICES,
+        initial=TextFormat.HTML,
+        widget=forms.RadioSelect,
+    )
+    text_file = forms.FileField(
+        label="Or upload a Word document (.docx)",
+        required=False,
+        help_text="Replaces the text above.",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".docx,application/vnd.openxmlformats-officedocument"
+                ".wordprocessingml.document"
+            }
+        ),
+    )
+
+    def clean_text_file(self) -> str:
+        upload: UploadedFile | None = self.cleaned_data.get("text_file")
+        if not upload:
+            return ""
+        if not (upload.name or "").lower().endswith(".docx"):
+            raise forms.ValidationError("Upload a Word document whose name ends in .docx.")
+        if upload.size is not None and upload.size > MAX_DOCX_BYTES:
+            raise forms.ValidationError("That document is too large (20 MB at most).")
+        try:
+            return docx_to_html(upload)
+        except ImportFailed as error:
+            raise forms.ValidationError(f"Could not read the document: {error}.") from None
+
+    def chapter_text_html(self) -> str:
+        uploaded: str = self.cleaned_data.get("text_file") or ""
+        if uploaded:
+            return uploaded
+        text: str = self.cleaned_data.get("text", "")
+        if self.cleaned_data.get("text_format") == TextFormat.PLAIN:
+            return plain_text_to_html(text)
+        return text
+
+    def _require_text(self) -> None:
+        if "text_file" in self.errors or "text" in self.errors:
+            return
+        if not self.cleaned_data.get("text_file") and not self.cleaned_data.get("text", "").strip():
+            self.add_error("text", "Your work needs some text: type it here or upload a .docx.")
+
+
+class ChapterForm(ChapterTextMixin):
+    title = forms.CharField(label="Chapter title", required=False, max_length=TITLE_MAX)
+    summary = _html_area("Chapter summary", SUMMARY_MAX, rows=3)
+    notes = _html_area("Chapter notes (at the beginning)", NOTES_MAX, rows=3)
+    end_notes = _html_area("Chapter end notes", NOTES_MAX, rows=3)
+
+    field_order = ["title", "summary", "notes", "end_notes", "text_format", "text", "text_file"]
+
+    def __init__(self, *args: Any, chapter: Chapter | None = None, **kwargs: Any) -> None:
+        if chapter is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "title": chapter.title,
+                "summary": chapter.summary,
+                "notes": chapter.notes,
+                "end_notes": chapter.end_notes,
+                "text": chapter.text,
+                "text_format": TextFormat.HTML,
+            }
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self._require_text()
+        return cleaned
+
+    def to_data(self) -> ChapterData:
+        c = self.cleaned_data
+        return ChapterData(
+            title=c["title"],
+            summary=c["summary"],
+            notes=c["notes"],
+            end_notes=c["end_notes"],
+            text=self.chapter_text_html(),
+        )
