@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("ficshelf.social.urls")),
     path("", include("ficshelf.moderation.urls")),
     path("", include("ficshelf.downloads.urls")),
+    path("", include("ficshelf.downloads.feeds.urls")),
     path("", include("ficshelf.works.urls")),
 ]
