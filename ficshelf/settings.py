@@ -157,8 +157,16 @@ TASKS = {
 
 # The adult-content notice: "Proceed" is remembered for the visit (the browser session).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_SECURE = env_bool("FICSHELF_HTTPS")
-CSRF_COOKIE_SECURE = env_bool("FICSHELF_HTTPS")
+# FICSHELF_HTTPS=1 when the archive is served over HTTPS, usually behind a reverse proxy
+# that terminates TLS and says so in X-Forwarded-Proto.
+SERVED_OVER_HTTPS = env_bool("FICSHELF_HTTPS")
+SESSION_COOKIE_SECURE = SERVED_OVER_HTTPS
+CSRF_COOKIE_SECURE = SERVED_OVER_HTTPS
+if SERVED_OVER_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # An hour to start with: long HSTS times are hard to undo if HTTPS breaks.
+    SECURE_HSTS_SECONDS = int(os.environ.get("FICSHELF_HSTS_SECONDS", "3600"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
