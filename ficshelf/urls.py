@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("ficshelf.moderation.urls")),
     path("", include("ficshelf.downloads.urls")),
     path("", include("ficshelf.downloads.feeds.urls")),
+    path("", include("ficshelf.downloads.bulk.urls")),
     path("", include("ficshelf.works.urls")),
 ]

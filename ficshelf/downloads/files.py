@@ -15,6 +15,7 @@ import io
 import json
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -27,6 +28,8 @@ from ficshelf.works.models import Chapter, Work
 
 # Raise when an exporter's output changes, so cached files are made again.
 EXPORT_VERSION = 1
+# After this long a queued file that never appeared is queued again (a lost task).
+PREPARATION_TIMEOUT_SECONDS = 15 * 60
 
 
 def downloads_dir() -> Path:
@@ -52,22 +55,26 @@ def version_key(work: Work, chapters: list[Chapter], *, work_url: str, site_name
     return hashlib.sha256(encoded).hexdigest()[:20]
 
 
-def open_download(
-    work_id: int, key: str, download_format: DownloadFormat, build: Callable[[], WorkDocument]
-) -> BinaryIO:
-    """The file for this version, opened for reading; made first when it is not there yet.
+def version_folder(work_id: int, key: str) -> Path:
+    return downloads_dir() / str(work_id) / key
+
+
+def open_stored(work_id: int, key: str, filename: str) -> BinaryIO | None:
+    """The stored file for this version, opened for reading, or None when not made yet."""
+    try:
+        return (version_folder(work_id, key) / filename).open("rb")
+    except FileNotFoundError:
+        return None
+
+
+def store(work_id: int, key: str, filename: str, data: bytes) -> BinaryIO:
+    """Keep ``data`` as this version's file and drop the work's older versions.
 
     Files are opened before older versions are pruned, and an open file stays readable
     after another request removed its folder, so a download never breaks half-way.
     """
-    folder = downloads_dir() / str(work_id) / key
-    path = folder / f"work.{download_format.extension}"
-    try:
-        return path.open("rb")
-    except FileNotFoundError:
-        pass
-    assert download_format.export is not None
-    data = download_format.export(build())
+    folder = version_folder(work_id, key)
+    path = folder / filename
     try:
         folder.mkdir(parents=True, exist_ok=True)
         # Write beside the target and rename: a concurrent request never reads half a file.
@@ -80,6 +87,52 @@ def open_download(
         return io.BytesIO(data)
     _remove_other_versions(folder)
     return opened
+
+
+def open_download(
+    work_id: int,
+    key: str,
+    download_format: DownloadFormat,
+    build: Callable[[], WorkDocument],
+    variant: str = "",
+) -> BinaryIO:
+    """The file for this version, opened for reading; made first when it is not there yet."""
+    variant = variant or download_format.variants[0]
+    filename = download_format.filename(variant)
+    stored = open_stored(work_id, key, filename)
+    if stored is not None:
+        return stored
+    return store(work_id, key, filename, download_format.export(build(), variant))
+
+
+def claim_preparation(work_id: int, key: str, filename: str) -> bool:
+    """True for the one caller that should enqueue the making of this file.
+
+    A marker file beside the future file says "queued"; creating it is atomic, so two
+    requests never enqueue the same version twice. A marker older than
+    ``PREPARATION_TIMEOUT_SECONDS`` is taken to be from a lost or failed task and is
+    claimed again, so a crashed worker does not leave a download waiting forever.
+    """
+    folder = version_folder(work_id, key)
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / f"{filename}.queued"
+    try:
+        marker.touch(exist_ok=False)
+        return True
+    except FileExistsError:
+        pass
+    try:
+        age = time.time() - marker.stat().st_mtime
+    except FileNotFoundError:  # the task just finished
+        return False
+    if age < PREPARATION_TIMEOUT_SECONDS:
+        return False
+    marker.touch()
+    return True
+
+
+def release_preparation(work_id: int, key: str, filename: str) -> None:
+    (version_folder(work_id, key) / f"{filename}.queued").unlink(missing_ok=True)
 
 
 def _remove_other_versions(current: Path) -> None:

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import re
 import shutil
 import subprocess
 import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +18,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
 
+from ficshelf.downloads.document import build_work_document
+from ficshelf.downloads.exporters.pdf import pdf_html
 from ficshelf.works.models import Collection, Series, SeriesWork, Work
 from tests.factories import ChapterFactory, PseudFactory, TagFactory, WorkFactory
 from tests.fixtures_path import fixture
@@ -21,6 +27,7 @@ from tests.fixtures_path import fixture
 SEED = "seed/000_54b7f5ba612c50cc.txt"
 EPUBCHECK = "/usr/bin/epubcheck"
 EXTENSIONS = ["html", "epub", "txt"]
+KINDLE = ["azw3", "mobi"]
 
 # What AO3's allowlist (and so our sanitizer) lets writers keep but EPUB 3 refuses: HTML 4
 # elements and attributes, a remote image, links into the archive's own pages.
@@ -47,14 +54,14 @@ def _downloads_app(settings: Any, tmp_path: Path) -> None:
     settings.DATA_DIR = tmp_path / "data"
 
 
-@pytest.fixture(scope="module")
-def seed_downloads(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, bytes]:
-    """The seed downloaded once in every format, for the tests that only read the files.
+@contextlib.contextmanager
+def imported_seed(
+    django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Work]:
+    """The seed imported inside a transaction that is rolled back afterwards.
 
-    Importing the seed takes seconds; this imports it once per module inside a transaction
-    that is rolled back, so the database stays as every other test expects it.
+    Importing the seed takes seconds, so the module-scoped fixtures below do it once per
+    module; the rollback leaves the database as every other test expects it.
     """
     apps = list(settings.INSTALLED_APPS)
     overrides = override_settings(
@@ -66,10 +73,67 @@ def seed_downloads(
     with django_db_blocker.unblock(), overrides, transaction.atomic():
         call_command("import", str(fixture(SEED)), "--as", "seedwriter", "--rating", "Explicit",
                      "--no-progress", stdout=io.StringIO())  # fmt: skip
-        work = Work.objects.get()
-        files = {extension: download(Client(), work, extension) for extension in EXTENSIONS}
+        yield Work.objects.get()
         transaction.set_rollback(True)
-    return files
+
+
+@pytest.fixture(scope="module")
+def seed_downloads(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, bytes]:
+    """The seed downloaded once in every format made in the request."""
+    with imported_seed(django_db_blocker, tmp_path_factory) as work:
+        return {extension: download(Client(), work, extension) for extension in EXTENSIONS}
+
+
+@pytest.fixture(scope="module")
+def seed_pdfs(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, bytes]:
+    """The seed as an A5 PDF, a Letter PDF, and the HTML that WeasyPrint laid out."""
+    with imported_seed(django_db_blocker, tmp_path_factory) as work:
+        client = Client()
+        doc = build_work_document(
+            work,
+            list(work.chapters.all()),
+            work_url=f"http://testserver/works/{work.pk}/",
+            site_url="http://testserver/",
+            site_name=settings.SITE_NAME,
+        )
+        return {
+            "a5": download_prepared(client, work, "pdf"),
+            "letter": download_prepared(client, work, "pdf", "?paper=letter"),
+            "html": pdf_html(doc).encode(),
+        }
+
+
+@pytest.fixture(scope="module")
+def seed_kindle_files(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, bytes]:
+    """The seed as AZW3 and MOBI, made by calibre (skipped where it is not installed)."""
+    require_calibre()
+    with imported_seed(django_db_blocker, tmp_path_factory) as work:
+        client = Client()
+        return {extension: download_prepared(client, work, extension) for extension in KINDLE}
+
+
+def require_calibre() -> None:
+    if shutil.which("ebook-convert"):
+        return
+    if os.environ.get("FICSHELF_REQUIRE_FIXTURES") == "1":
+        pytest.fail("calibre's ebook-convert is not installed")
+    pytest.skip("calibre's ebook-convert is not installed")
+
+
+def download_prepared(client: Client, work: Work, extension: str, query: str = "") -> bytes:
+    """A file the worker makes: the first request queues it (tests run tasks at once)."""
+    url = f"/downloads/{work.pk}/x.{extension}{query}"
+    first = client.get(url)
+    assert first.status_code == 202, first.status_code
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content)  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -157,3 +221,32 @@ def run_epubcheck(path: Path) -> subprocess.CompletedProcess[str]:
         timeout=600,
         check=False,
     )
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The PDF's text by poppler's pdftotext, pages separated by form feeds."""
+    program = shutil.which("pdftotext")
+    if program is None:
+        if os.environ.get("FICSHELF_REQUIRE_FIXTURES") == "1":
+            pytest.fail("pdftotext (poppler-utils) is not installed")
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    result = subprocess.run(
+        [program, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, timeout=120,
+        check=True,
+    )  # fmt: skip
+    return result.stdout.decode()
+
+
+def pdf_objects(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams inflated: WeasyPrint packs its objects (page
+    dictionaries, fonts) into compressed object streams, where no regex sees them."""
+    inflated = [pdf]
+    for stream in re.finditer(rb"stream\r?\n", pdf):
+        # A decompressor stops at the end of its zlib stream, whatever bytes follow.
+        with contextlib.suppress(zlib.error):
+            inflated.append(zlib.decompressobj().decompress(pdf[stream.end() :]))
+    return b"\n".join(inflated)
+
+
+def page_count(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf_objects(pdf)))

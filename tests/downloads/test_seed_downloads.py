@@ -12,6 +12,9 @@ from tests.downloads.conftest import epub_text
 SCENE_BREAK_LINE = re.compile(r"^[.…]+$", re.MULTILINE)
 GLOSSARY_TERMS = ["(SOF)", "(OCS)", "(HALO jump)", "(TBI)", "(PTSD)", "(RBE)", "(PJ)", "(CNO)"]
 
+# The seed fixtures need the test database even when no test in the module asks for it.
+pytestmark = pytest.mark.django_db
+
 
 def readable_text(files: dict[str, bytes], extension: str) -> str:
     if extension == "epub":

@@ -7,6 +7,7 @@ from django.test import Client
 
 from ficshelf.accounts.models import User
 from ficshelf.works.models import Work
+from tests.downloads.conftest import download_prepared, pdf_text
 from tests.factories import ChapterFactory, PseudFactory, UserFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,20 +90,46 @@ def test_missing_work_is_404(client: Client) -> None:
     assert client.get("/downloads/999999/Nothing.epub").status_code == 404
 
 
-@pytest.mark.parametrize("extension", ["azw3", "mobi", "pdf"])
-def test_formats_not_available_yet_are_404(client: Client, extension: str) -> None:
-    assert get(client, WorkFactory(), extension) == 404
+@pytest.mark.parametrize("extension", ["pdf", "azw3", "mobi"])
+def test_guest_gets_404_for_restricted_work_in_worker_made_formats(
+    client: Client, extension: str
+) -> None:
+    assert get(client, WorkFactory(restricted=True), extension) == 404
 
 
-def test_unknown_extension_is_404(client: Client) -> None:
-    assert get(client, WorkFactory(), "exe") == 404
+@pytest.mark.parametrize("extension", ["pdf", "azw3", "mobi"])
+def test_guest_gets_404_for_draft_in_worker_made_formats(client: Client, extension: str) -> None:
+    assert get(client, WorkFactory(draft=True), extension) == 404
 
 
-def test_adult_works_download_without_the_adult_notice(client: Client) -> None:
-    # AO3 lets downloads through; the notice is for the work page.
-    assert get(client, WorkFactory(rating="Explicit")) == 200
+@pytest.mark.parametrize("extension", ["pdf", "azw3", "mobi"])
+def test_creator_gets_404_for_own_hidden_work_in_worker_made_formats(
+    creator_client: Client, creator: User, extension: str
+) -> None:
+    work = WorkFactory(hidden=True, creator=PseudFactory(user=creator))
+    assert get(creator_client, work, extension) == 404
 
 
-def test_download_refuses_post(client: Client) -> None:
-    response = client.post(f"/downloads/{WorkFactory().pk}/x.epub")
-    assert response.status_code == 405
+def test_signed_in_reader_gets_restricted_pdf_marked_private(client: Client) -> None:
+    client.force_login(UserFactory())
+    work = WorkFactory(restricted=True)
+    assert client.get(f"/downloads/{work.pk}/x.pdf").status_code == 202
+    response = client.get(f"/downloads/{work.pk}/x.pdf")
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+
+
+def test_guest_gets_404_for_restricted_pdf_made_for_a_reader(client: Client) -> None:
+    reader = Client()
+    reader.force_login(UserFactory())
+    work = WorkFactory(restricted=True)
+    reader.get(f"/downloads/{work.pk}/x.pdf")
+    assert reader.get(f"/downloads/{work.pk}/x.pdf").status_code == 200
+    assert get(client, work, "pdf") == 404
+
+
+def test_creator_pdf_leaves_out_unposted_chapters(creator_client: Client, creator: User) -> None:
+    work = WorkFactory(creator=PseudFactory(user=creator))
+    ChapterFactory(work=work, position=2, is_posted=False, text="<p>Secret draft chapter.</p>")
+    text = pdf_text(download_prepared(creator_client, work, "pdf"))
+    assert "Secret draft chapter." not in text

@@ -32,7 +32,7 @@ class _Page:
 
 
 def export_epub(doc: WorkDocument) -> bytes:
-    doc = _as_xhtml(doc)
+    doc = as_xhtml(doc)
     lang = doc.language_code
     identifier = book_identifier(doc.work_url)
     pages = [
@@ -88,7 +88,7 @@ def _page(context: dict[str, object], title: str, template: str) -> str:
     )
 
 
-def _as_xhtml(doc: WorkDocument) -> WorkDocument:
+def as_xhtml(doc: WorkDocument) -> WorkDocument:
     return dataclasses.replace(
         doc,
         summary_html=to_xhtml(doc.summary_html),

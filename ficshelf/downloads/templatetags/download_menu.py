@@ -15,18 +15,26 @@ register = template.Library()
 @dataclass(frozen=True)
 class DownloadLink:
     label: str
-    url: str  # "" when the format is not available yet
+    url: str  # "" when the format is not available here
+    unavailable_reason: str = ""
+    # A file the worker makes is first answered by a "being prepared" page, which a
+    # link with the download attribute would save as the file: those open normally.
+    is_direct: bool = True
 
 
 @register.simple_tag
 def download_links(work: Work) -> list[DownloadLink]:
     slug = url_slug(work.title)
-    return [
-        DownloadLink(
-            download_format.label,
-            reverse("downloads:work", args=[work.pk, slug, download_format.extension])
-            if download_format.is_available
-            else "",
-        )
-        for download_format in FORMATS
-    ]
+    links = []
+    for download_format in FORMATS:
+        if download_format.is_available:
+            url = reverse("downloads:work", args=[work.pk, slug, download_format.extension])
+            links.append(
+                DownloadLink(
+                    download_format.label, url, is_direct=not download_format.is_made_by_worker
+                )
+            )
+        else:
+            reason = download_format.unavailable_reason or "not available"
+            links.append(DownloadLink(download_format.label, "", reason))
+    return links

@@ -1,0 +1,259 @@
+"""Packing many works into one zip, in the worker.
+
+The view decides which works go in (the visibility rule, or the creator's own works for a
+backup) and names each file; the worker takes every file from the per-work cache
+(``files.open_download``, so a file made for a zip serves the single download too),
+writes the zip beside its final name and renames it, and keeps its progress in the cache
+for the "Packing…" page.
+
+A zip is keyed by everything it holds: the works' version keys, their file names and the
+formats. Any change to any work gives a new key, hence a new zip; old zips are removed
+after ``KEEP_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import time
+import uuid
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+
+from django.core.cache import cache
+from django.db.models import Prefetch
+
+from ficshelf.downloads.document import WorkDocument, build_work_document
+from ficshelf.downloads.files import PREPARATION_TIMEOUT_SECONDS, downloads_dir, open_download
+from ficshelf.downloads.files import version_key as work_version_key
+from ficshelf.downloads.formats import FORMATS_BY_EXTENSION
+from ficshelf.downloads.names import _safe, _shorten, download_filename
+from ficshelf.works.models import Chapter, Creatorship, Work
+
+# A zip is kept this long after it was made; a bulk download is a one-off.
+KEEP_SECONDS = 24 * 60 * 60
+PROGRESS_SECONDS = 60 * 60
+# EPUBs are zips already; compressing them again only costs time.
+_STORED_EXTENSIONS = {"epub"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One work in a zip: its id, the version the requester saw, and its file name stem."""
+
+    work_id: int
+    version: str
+    stem: str  # "01 - Title - creator"; the format's extension is added per file
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+
+def works_with_download_facts(works: Iterable[Work] | None = None) -> list[Work]:
+    """Prefetch what a version key and a download document read, for many works at once."""
+    queryset = Work.objects.select_related("language").prefetch_related(
+        "tags",
+        Prefetch(
+            "creatorships",
+            queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
+        ),
+        "series_works__series",
+        "collections",
+        "gifts",
+        Prefetch("chapters", queryset=Chapter.objects.order_by("position", "pk")),
+    )
+    if works is None:
+        return list(queryset)
+    ids = [w.pk for w in works]
+    by_id = {w.pk: w for w in queryset.filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def chapters_for(work: Work, *, include_unposted: bool) -> list[Chapter]:
+    return [c for c in work.chapters.all() if c.is_posted or include_unposted]
+
+
+def work_url(site_url: str, work: Work) -> str:
+    return urljoin(site_url, work.get_absolute_url())
+
+
+def entry_for(
+    work: Work, *, prefix: str, include_unposted: bool, site_url: str, site_name: str
+) -> Entry | None:
+    """The work's entry, or None when it has no chapter to download."""
+    chapters = chapters_for(work, include_unposted=include_unposted)
+    if not chapters:
+        return None
+    version = work_version_key(
+        work, chapters, work_url=work_url(site_url, work), site_name=site_name
+    )
+    stem = download_filename(work, "x").removesuffix(".x")
+    return Entry(work.pk, version, f"{prefix}{stem}")
+
+
+def zip_key(kind: str, entries: list[Entry], extensions: list[str], site_url: str) -> str:
+    facts = [kind, site_url, extensions, [[e.work_id, e.version, e.stem] for e in entries]]
+    return hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def bulk_dir() -> Path:
+    return downloads_dir() / "bulk"
+
+
+def zip_path(key: str) -> Path:
+    return bulk_dir() / f"{key}.zip"
+
+
+def _progress_key(key: str) -> str:
+    return f"downloads-bulk-progress:{key}"
+
+
+def get_progress(key: str, total: int) -> Progress:
+    stored = cache.get(_progress_key(key))
+    return Progress(int(stored), total) if stored is not None else Progress(0, total)
+
+
+def claim_packing(key: str) -> bool:
+    """True for the one request that should queue this zip; again after a lost task's
+    ``PREPARATION_TIMEOUT_SECONDS``, so a crashed worker does not leave it waiting forever."""
+    return bool(cache.add(f"downloads-bulk-queued:{key}", 1, timeout=PREPARATION_TIMEOUT_SECONDS))
+
+
+def release_packing(key: str) -> None:
+    cache.delete(f"downloads-bulk-queued:{key}")
+
+
+def safe_stem(text: str) -> str:
+    """``text`` as a file name stem by the rules of single downloads (``names``)."""
+    return _shorten(_safe(text))
+
+
+def pack_zip(
+    key: str,
+    *,
+    heading: str,
+    entries: list[Entry],
+    extensions: list[str],
+    include_unposted: bool,
+    site_url: str,
+    site_name: str,
+) -> int:
+    """Write the zip for ``key``; the number of works in it.
+
+    The view checked who asked and which works; the worker only skips works that left
+    the archive meanwhile (deleted, or for shared zips no longer posted or now hidden).
+    """
+    path = zip_path(key)
+    if path.exists():
+        return len(entries)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    works = {w.pk: w for w in works_with_download_facts(_works(entries, include_unposted))}
+    cache.set(_progress_key(key), 0, timeout=PROGRESS_SECONDS)
+    packed: list[tuple[Entry, Work]] = []
+    # Written beside the target and renamed: a request never serves half a zip.
+    part = path.with_name(f"{key}.{uuid.uuid4().hex}.part")
+    try:
+        with zipfile.ZipFile(part, "w") as archive:
+            for done, entry in enumerate(entries, start=1):
+                work = works.get(entry.work_id)
+                if work is not None and _add_work(
+                    archive, entry, work, extensions, include_unposted, site_url, site_name
+                ):
+                    packed.append((entry, work))
+                cache.set(_progress_key(key), done, timeout=PROGRESS_SECONDS)
+            archive.writestr(
+                "README.txt",
+                readme(heading, packed, extensions, site_url=site_url, site_name=site_name),
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
+        part.replace(path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    remove_old_zips()
+    return len(packed)
+
+
+def _works(entries: list[Entry], include_unposted: bool) -> list[Work]:
+    works = Work.objects.filter(pk__in=[e.work_id for e in entries])
+    if not include_unposted:
+        works = works.filter(is_posted=True, is_hidden_by_admin=False)
+    return list(works.only("pk"))
+
+
+def _add_work(
+    archive: zipfile.ZipFile,
+    entry: Entry,
+    work: Work,
+    extensions: list[str],
+    include_unposted: bool,
+    site_url: str,
+    site_name: str,
+) -> bool:
+    chapters = chapters_for(work, include_unposted=include_unposted)
+    if not chapters:
+        return False
+    url = work_url(site_url, work)
+    # The current version: the work may have changed since the request, and the cache
+    # must never hold a file under a key that does not describe it.
+    version = work_version_key(work, chapters, work_url=url, site_name=site_name)
+
+    def build() -> WorkDocument:
+        return build_work_document(
+            work, chapters, work_url=url, site_url=site_url, site_name=site_name
+        )
+
+    for extension in extensions:
+        download_format = FORMATS_BY_EXTENSION[extension]
+        with open_download(work.pk, version, download_format, build) as file:
+            data = file.read()
+        compress = zipfile.ZIP_STORED if extension in _STORED_EXTENSIONS else zipfile.ZIP_DEFLATED
+        archive.writestr(f"{entry.stem}.{extension}", data, compress_type=compress)
+    return True
+
+
+def readme(
+    heading: str,
+    packed: list[tuple[Entry, Work]],
+    extensions: list[str],
+    *,
+    site_url: str,
+    site_name: str,
+) -> str:
+    today = datetime.date.today().isoformat()
+    lines = [heading, f"Downloaded from {site_name} ({site_url}) on {today}.", ""]
+    lines.append(f"{len(packed)} work{'s' if len(packed) != 1 else ''}:")
+    for entry, work in packed:
+        creators = ", ".join(c.pseud.byline for c in work.creatorships.all() if c.is_approved)
+        states = [
+            label
+            for label, applies in [
+                ("draft", not work.is_posted),
+                ("hidden by an admin", work.is_hidden_by_admin),
+            ]
+            if applies
+        ]
+        lines.append("")
+        lines.append(f"{work.title} by {creators or 'Anonymous'}")
+        if states:
+            lines.append(f"  ({', '.join(states)})")
+        lines.append(f"  {work_url(site_url, work)}")
+        lines.append("  " + ", ".join(f"{entry.stem}.{extension}" for extension in extensions))
+    return "\n".join(lines) + "\n"
+
+
+def remove_old_zips() -> None:
+    cutoff = time.time() - KEEP_SECONDS
+    for path in bulk_dir().glob("*.zip"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except FileNotFoundError:  # another worker removed it first
+            pass

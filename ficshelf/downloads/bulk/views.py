@@ -1,0 +1,202 @@
+"""A series, a reading list or a creator's own works as one zip.
+
+Packing many works takes a while, so the worker does it: the first request queues the
+zip and answers 202 with a page that reloads itself and says how far the packing got;
+once the zip is there it is served. Series and lists hold only works the requester may
+see that are posted and not hidden (what a single download allows); the backup holds
+every work the signed-in user is an approved creator of, drafts and hidden works too,
+with every chapter, as EPUB and HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db.models import Min, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from ficshelf.core.ratelimit import allow, client_address
+from ficshelf.downloads.bulk import actions, tasks
+from ficshelf.downloads.bulk.actions import Entry
+from ficshelf.downloads.names import content_disposition
+from ficshelf.social.access import get_reading_list_for_viewer
+from ficshelf.social.models import ReadingListItem
+from ficshelf.works.access import get_series_for_viewer
+from ficshelf.works.models import Work, WorkQuerySet
+
+# How often the "Packing…" page reloads itself, in seconds.
+REFRESH_SECONDS = 3
+# New zips one user (or address, for guests) may queue per window: packing is the
+# worker's slowest job, and page reloads of a zip already queued do not count.
+RATE_LIMIT = 10
+RATE_LIMIT_SECONDS = 60 * 60
+
+
+@require_safe
+def series_zip(request: HttpRequest, series_id: int) -> HttpResponseBase:
+    series = get_series_for_viewer(request, series_id)
+    works = (
+        _downloadable(request)
+        .filter(series_works__series=series)
+        .annotate(part=Min("series_works__position", filter=Q(series_works__series=series)))
+        .order_by("part", "pk")
+    )
+    ordered = actions.works_with_download_facts(works)
+    parts: dict[int, int] = dict(works.values_list("pk", "part"))
+    width = max(2, len(str(max(parts.values(), default=0))))
+    entries = _entries(request, ordered, prefix=lambda w: f"{parts[w.pk]:0{width}d} - ")
+    return _serve(
+        request,
+        kind=f"series:{series.pk}",
+        heading=f"Series: {series.title}",
+        filename=f"{series.title} (series).zip",
+        entries=entries,
+        extensions=["epub"],
+    )
+
+
+@require_safe
+def reading_list_zip(request: HttpRequest, list_id: int) -> HttpResponseBase:
+    reading_list = get_reading_list_for_viewer(request, list_id)
+    allowed = _downloadable(request).values("pk")
+    items = ReadingListItem.objects.filter(reading_list=reading_list, work__in=allowed)
+    ordered = actions.works_with_download_facts(Work(pk=i.work_id) for i in items)
+    return _serve(
+        request,
+        kind=f"list:{reading_list.pk}",
+        heading=f"Reading list: {reading_list.name} ({reading_list.owner.username})",
+        filename=f"{reading_list.name} (reading list).zip",
+        entries=_entries(request, ordered),
+        extensions=["epub"],
+    )
+
+
+@require_safe
+@login_required
+def backup_zip(request: HttpRequest) -> HttpResponseBase:
+    user = request.user
+    mine = (
+        Work.objects.filter(creatorships__pseud__user=user.pk, creatorships__is_approved=True)
+        .distinct()
+        .order_by("title", "pk")
+    )
+    ordered = actions.works_with_download_facts(mine)
+    return _serve(
+        request,
+        kind=f"backup:{user.pk}",
+        heading=f"Works of {user.get_username()}: a backup, drafts and hidden works included",
+        filename=f"{user.get_username()} works backup.zip",
+        entries=_entries(request, ordered, include_unposted=True),
+        extensions=["epub", "html"],
+        include_unposted=True,
+    )
+
+
+def _downloadable(request: HttpRequest) -> WorkQuerySet:
+    # Stricter than the visibility rule, like a single download: a creator's drafts and
+    # an admin's view of hidden works stay out of shared zips.
+    return Work.objects.visible_to(request.user).filter(is_posted=True, is_hidden_by_admin=False)
+
+
+def _entries(
+    request: HttpRequest,
+    works: list[Work],
+    *,
+    prefix: Callable[[Work], str] | None = None,
+    include_unposted: bool = False,
+) -> list[Entry]:
+    site_url = request.build_absolute_uri("/")
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for work in works:
+        entry = actions.entry_for(
+            work,
+            prefix=prefix(work) if prefix else "",
+            include_unposted=include_unposted,
+            site_url=site_url,
+            site_name=settings.SITE_NAME,
+        )
+        if entry is None:
+            continue
+        stem, number = entry.stem, 2
+        # Two works of the same title and creator must not overwrite each other.
+        while stem.casefold() in seen:
+            stem, number = f"{entry.stem} ({number})", number + 1
+        seen.add(stem.casefold())
+        entries.append(Entry(entry.work_id, entry.version, stem))
+    return entries
+
+
+def _serve(
+    request: HttpRequest,
+    *,
+    kind: str,
+    heading: str,
+    filename: str,
+    entries: list[Entry],
+    extensions: list[str],
+    include_unposted: bool = False,
+) -> HttpResponseBase:
+    if not entries:
+        raise Http404("Nothing to download.")
+    site_url = request.build_absolute_uri("/")
+    key = actions.zip_key(kind, entries, extensions, site_url)
+    try:
+        file = actions.zip_path(key).open("rb")
+    except FileNotFoundError:
+        return _queue(request, key, heading, entries, extensions, include_unposted, site_url)
+    response = FileResponse(file, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition(_safe_zip_name(filename))
+    # Zips are per requester (restricted works, private lists, drafts): no shared caches.
+    patch_cache_control(response, private=True)
+    return response
+
+
+def _queue(
+    request: HttpRequest,
+    key: str,
+    heading: str,
+    entries: list[Entry],
+    extensions: list[str],
+    include_unposted: bool,
+    site_url: str,
+) -> HttpResponse:
+    progress = actions.get_progress(key, len(entries))
+    if actions.claim_packing(key):
+        if not allow("bulk-download", _requester(request), limit=RATE_LIMIT,
+                     per_seconds=RATE_LIMIT_SECONDS):  # fmt: skip
+            actions.release_packing(key)
+            response = render(request, "downloads/bulk/too_many.html", status=429)
+            response["Retry-After"] = str(RATE_LIMIT_SECONDS)
+            patch_cache_control(response, no_store=True)
+            return response
+        tasks.pack_zip.enqueue(
+            key,
+            heading,
+            [[e.work_id, e.version, e.stem] for e in entries],
+            extensions,
+            include_unposted,
+            site_url,
+            settings.SITE_NAME,
+        )
+    context = {"progress": progress, "heading": heading, "refresh_seconds": REFRESH_SECONDS}
+    response = render(request, "downloads/bulk/packing.html", context, status=202)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def _requester(request: HttpRequest) -> str:
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    return f"address:{client_address(request)}"
+
+
+def _safe_zip_name(name: str) -> str:
+    stem = actions.safe_stem(name.removesuffix(".zip"))
+    return f"{stem or 'works'}.zip"
