@@ -18,3 +18,11 @@ def _fast_passwords_and_fresh_cache(settings: pytest.FixtureRequest) -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _data_folder_of_its_own(
+    settings: pytest.FixtureRequest, tmp_path: pytest.TempPathFactory
+) -> None:
+    # Files a test makes (download caches, bulk zips) go to a folder of its own.
+    settings.DATA_DIR = tmp_path / "data"  # type: ignore[operator]
