@@ -1,0 +1,50 @@
+"""Browser flows for the work page's tools: the Download menu and reporting a problem."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from ficshelf.moderation.models import Report
+from tests.factories import WorkFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_reader_downloads_an_epub_from_the_menu(
+    live_server: LiveServer, page: Page, tmp_path: Path
+) -> None:
+    work = WorkFactory(title="Harbour Lights", chapters=2)
+    page.goto(live_server.url + work.get_absolute_url())
+    page.get_by_text("Download", exact=True).click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="EPUB").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".epub")
+    assert "Harbour Lights" in download.suggested_filename
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    with zipfile.ZipFile(saved) as epub:
+        assert epub.namelist()[0] == "mimetype"
+
+
+def test_reader_reports_a_work_and_is_thanked(live_server: LiveServer, page: Page) -> None:
+    work = WorkFactory(title="Mislabelled")
+    page.goto(live_server.url + work.get_absolute_url())
+    page.get_by_role("link", name="Report a problem").click()
+    page.get_by_label("Wrong rating or missing warnings").check()
+    page.get_by_label("Tell the admins what they need to know").fill(
+        "Graphic violence, no warning."
+    )
+    page.get_by_label("Your email").fill("reader@example.org")
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_text("Thank you. Your report went to the archive's admins.")).to_be_visible()
+    report = Report.objects.get()
+    assert report.work == work and report.reason == "ratings"
