@@ -8,14 +8,11 @@ EPUB importer reads too.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import pathlib
 import shutil
-import signal
-import subprocess
 import tempfile
 
+from ficshelf.core import calibre
 from ficshelf.importers import epub
 from ficshelf.importers.base import ImportedWork, ImportFailed, ToolMissing
 
@@ -37,7 +34,7 @@ def can_parse(path: pathlib.Path, head: bytes) -> bool:
 
 
 def parse(path: pathlib.Path) -> ImportedWork:
-    converter = shutil.which("ebook-convert")
+    converter = calibre.ebook_convert()
     if converter is None:
         raise ToolMissing(TOOL_MISSING_MESSAGE)
     kindle_format = _kindle_format(path)
@@ -85,46 +82,27 @@ def _mobi_header_version(path: pathlib.Path) -> int | None:
 def _convert(
     converter: str, source: pathlib.Path, target: pathlib.Path, work_folder: pathlib.Path
 ) -> None:
-    environment = {
-        **os.environ,
-        # calibre writes settings and scratch files; keep them out of the server's home.
-        "CALIBRE_CONFIG_DIRECTORY": str(work_folder / "calibre-config"),
-        "CALIBRE_TEMP_DIR": str(work_folder),
-    }
     try:
-        process = subprocess.Popen(
-            [converter, str(source), str(target)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            errors="replace",
-            env=environment,
-            start_new_session=True,  # its own process group, so a timeout can stop its helpers
+        result = calibre.convert(
+            converter,
+            source,
+            target,
+            work_folder=work_folder,
+            timeout_seconds=CONVERT_TIMEOUT_SECONDS,
         )
     except OSError as error:
         raise ImportFailed(f"calibre's ebook-convert could not be started: {error}") from None
-    try:
-        stdout, stderr = process.communicate(timeout=CONVERT_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        _stop(process)
+    if result.timed_out:
         raise ImportFailed(
             f"calibre's ebook-convert did not finish converting this file within "
             f"{CONVERT_TIMEOUT_SECONDS} seconds; the file may be damaged"
-        ) from None
-    if process.returncode != 0 or not target.is_file():
-        raise ImportFailed(_conversion_error(stderr, stdout))
+        )
+    if not result.succeeded:
+        raise ImportFailed(_conversion_error(result.last_message))
 
 
-def _stop(process: subprocess.Popen[str]) -> None:
-    with contextlib.suppress(ProcessLookupError):  # it may have ended in the meantime
-        os.killpg(process.pid, signal.SIGKILL)
-    process.communicate()
-
-
-def _conversion_error(stderr: str, stdout: str) -> str:
-    lines = [line.strip() for line in (stderr or stdout).splitlines() if line.strip()]
-    last_line = lines[-1] if lines else "no error message"
+def _conversion_error(last_message: str) -> str:
+    last_line = last_message or "no error message"
     if "DRMError" in last_line:
         return (
             "this Kindle file is locked with DRM, so it cannot be read; "

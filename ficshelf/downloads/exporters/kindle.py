@@ -7,14 +7,10 @@ files in the conversion's temporary folder, never in the server user's home.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import signal
-import subprocess
 import tempfile
 from pathlib import Path
 
+from ficshelf.core import calibre
 from ficshelf.downloads.document import WorkDocument
 from ficshelf.downloads.exporters.epub import export_epub
 
@@ -31,7 +27,7 @@ class ConversionFailed(Exception):
 
 
 def converter() -> str | None:
-    return shutil.which("ebook-convert")
+    return calibre.ebook_convert()
 
 
 def is_available() -> bool:
@@ -60,31 +56,15 @@ def convert_epub(epub: bytes, extension: str) -> bytes:
 
 
 def _run(program: str, source: Path, target: Path, work_folder: Path) -> None:
-    environment = {
-        **os.environ,
-        "CALIBRE_CONFIG_DIRECTORY": str(work_folder / "calibre-config"),
-        "CALIBRE_TEMP_DIR": str(work_folder),
-    }
-    process = subprocess.Popen(
-        [program, str(source), str(target), "--extra-css", EXTRA_CSS],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        errors="replace",
-        env=environment,
-        cwd=work_folder,
-        start_new_session=True,  # its own process group, so a timeout stops its helpers too
+    result = calibre.convert(
+        program,
+        source,
+        target,
+        work_folder=work_folder,
+        timeout_seconds=CONVERT_TIMEOUT_SECONDS,
+        extra_arguments=("--extra-css", EXTRA_CSS),
     )
-    try:
-        stdout, stderr = process.communicate(timeout=CONVERT_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise ConversionFailed(
-            f"ebook-convert took longer than {CONVERT_TIMEOUT_SECONDS} seconds"
-        ) from None
-    if process.returncode != 0 or not target.is_file():
-        lines = [line for line in (stderr or stdout).splitlines() if line.strip()]
-        raise ConversionFailed(f"ebook-convert failed: {lines[-1] if lines else 'no message'}")
+    if result.timed_out:
+        raise ConversionFailed(f"ebook-convert took longer than {CONVERT_TIMEOUT_SECONDS} seconds")
+    if not result.succeeded:
+        raise ConversionFailed(f"ebook-convert failed: {result.last_message or 'no message'}")
