@@ -6,7 +6,6 @@ draft work exists.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 
 from ficshelf.core.sanitizer import refresh_if_stale
@@ -14,21 +13,7 @@ from ficshelf.works.models import Chapter, Creatorship, Series, Work
 
 
 def get_work_for_viewer(request: HttpRequest, work_id: int) -> Work:
-    works = (
-        Work.objects.visible_to(request.user)
-        .select_related("language")
-        .prefetch_related(
-            "tags",
-            Prefetch(
-                "creatorships",
-                queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
-            ),
-            "series_works__series",
-            "collections",
-            "gifts",
-            "chapters",
-        )
-    )
+    works = Work.objects.visible_to(request.user).with_everything_shown()
     try:
         work = works.get(pk=work_id)
     except Work.DoesNotExist:

@@ -69,6 +69,21 @@ class WorkQuerySet(models.QuerySet["Work"]):
             )
         )
 
+    def with_everything_shown(self) -> WorkQuerySet:
+        """All a work page or a download shows (tags, credits, series, collections, gifts,
+        chapters), prefetched in a fixed number of queries."""
+        return self.select_related("language").prefetch_related(
+            "tags",
+            models.Prefetch(
+                "creatorships",
+                queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
+            ),
+            "series_works__series",
+            "collections",
+            "gifts",
+            "chapters",
+        )
+
     def visible_to(self, user: User | AnonymousUser | None) -> WorkQuerySet:
         """The one visibility rule (DESIGN.md): every surface that shows works uses it.
 

@@ -25,14 +25,13 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from django.core.cache import cache
-from django.db.models import Prefetch
 
 from ficshelf.downloads.document import WorkDocument, build_work_document
 from ficshelf.downloads.files import PREPARATION_TIMEOUT_SECONDS, downloads_dir, open_download
 from ficshelf.downloads.files import version_key as work_version_key
 from ficshelf.downloads.formats import FORMATS_BY_EXTENSION
 from ficshelf.downloads.names import _safe, _shorten, download_filename
-from ficshelf.works.models import Chapter, Creatorship, Work
+from ficshelf.works.models import Chapter, Work
 
 # A zip is kept this long after it was made; a bulk download is a one-off.
 KEEP_SECONDS = 24 * 60 * 60
@@ -58,17 +57,7 @@ class Progress:
 
 def works_with_download_facts(works: Iterable[Work] | None = None) -> list[Work]:
     """Prefetch what a version key and a download document read, for many works at once."""
-    queryset = Work.objects.select_related("language").prefetch_related(
-        "tags",
-        Prefetch(
-            "creatorships",
-            queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
-        ),
-        "series_works__series",
-        "collections",
-        "gifts",
-        Prefetch("chapters", queryset=Chapter.objects.order_by("position", "pk")),
-    )
+    queryset = Work.objects.with_everything_shown()
     if works is None:
         return list(queryset)
     ids = [w.pk for w in works]
