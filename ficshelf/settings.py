@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ficshelf.social",
     "ficshelf.moderation",
     "ficshelf.downloads",
+    "ficshelf.search",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,12 @@ else:
     )
     EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("FICSHELF_EMAIL_FROM", "ficshelf@localhost")
+
+# Search: the embedded tantivy index in the data folder by default; installs with several
+# app servers use the PostgreSQL backend (see docs/self-hosting.md).
+FICSHELF_SEARCH_BACKEND = os.environ.get(
+    "FICSHELF_SEARCH_BACKEND", "ficshelf.search.backends.embedded.TantivyBackend"
+)
 
 # Imports: files larger than this are refused before they are read.
 FICSHELF_IMPORT_MAX_BYTES = int(os.environ.get("FICSHELF_IMPORT_MAX_BYTES", 50 * 1024 * 1024))

@@ -10,5 +10,7 @@ urlpatterns = [
     path("", include("ficshelf.downloads.urls")),
     path("", include("ficshelf.downloads.feeds.urls")),
     path("", include("ficshelf.downloads.bulk.urls")),
+    path("", include("ficshelf.tags.urls")),
+    path("", include("ficshelf.search.urls")),
     path("", include("ficshelf.works.urls")),
 ]

@@ -2,8 +2,14 @@
 
 Ratings, archive warnings and categories are a fixed set created by a data migration with
 AO3's exact names; fandoms, relationships, characters and additional tags ("freeforms")
-are made by writers. A tag name is unique across types, as on AO3. Wrangling (canonical
-tags, synonyms via ``merger``) is modelled now so later work only fills it in.
+are made by writers. A tag name is unique across types, as on AO3.
+
+Wrangling (AO3's word for tidying tags) is modelled here: a canonical tag is the one filters
+offer; a synonym points at its canonical through ``merger``; meta tags group sub tags
+(``MetaTagging``, followed transitively); characters, relationships and additional tags
+have parent fandoms (``ParentTagging``). ``FilterTagging`` rows are what filtering reads:
+for each work, every tag a filter on it should find it by (its own canonical tags, the
+canonicals of its synonyms, and all their meta tags), computed by ``tags.filtering``.
 """
 
 from __future__ import annotations
@@ -85,6 +91,62 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("wrangle_tag", "Can wrangle tags (canonical, synonyms, meta, parents)")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def canonical(self) -> Tag:
+        """The tag filters use for this one: its merger when it is a synonym, else itself."""
+        return self.merger if self.merger_id and self.merger is not None else self
+
+
+class MetaTagging(models.Model):
+    """``meta_tag`` is broader than ``sub_tag`` (AO3: "Alternate Universe" is a meta tag of
+    "Alternate Universe - Coffee Shops"). Filtering by a meta tag finds works tagged with any
+    of its sub tags, transitively."""
+
+    meta_tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="sub_taggings")
+    sub_tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="meta_taggings")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meta_tag", "sub_tag"], name="meta_tagging_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meta_tag} > {self.sub_tag}"
+
+
+class ParentTagging(models.Model):
+    """A fandom (parent) of a character, relationship or additional tag; also a character
+    as parent of a relationship, as AO3 wranglers set them."""
+
+    parent = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="child_taggings")
+    child = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="parent_taggings")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "child"], name="parent_tagging_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent} > {self.child}"
+
+
+class FilterTagging(models.Model):
+    """One row per (work, tag a filter finds it by): AO3's filter taggings, precomputed so a
+    filter is one indexed lookup however deep the tag tree is."""
+
+    work = models.ForeignKey("works.Work", on_delete=models.CASCADE, related_name="filter_taggings")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="filter_taggings")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "work"], name="filter_tagging_unique")
+        ]
+        indexes = [models.Index(fields=["work"], name="filter_tagging_work")]
+
+    def __str__(self) -> str:
+        return f"{self.tag_id} on {self.work_id}"

@@ -126,6 +126,12 @@ class Work(models.Model):
     )
     is_complete = models.BooleanField(default=False)
     word_count = models.PositiveIntegerField(default=0)
+    # Counters kept by the social actions, so listings can sort and filter by them without
+    # counting rows (AO3 keeps the same in its stat counters).
+    kudos_count = models.PositiveIntegerField(default=0)
+    hits_count = models.PositiveIntegerField(default=0)
+    comments_count = models.PositiveIntegerField(default=0)
+    bookmarks_count = models.PositiveIntegerField(default=0)
 
     published_on = models.DateField(null=True, blank=True)
     updated_on = models.DateField(null=True, blank=True)

@@ -1,0 +1,45 @@
+"""The index queue: which works need their search documents rebuilt."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from ficshelf.search.backends import get_backend
+from ficshelf.search.documents import build_documents
+from ficshelf.search.models import IndexQueueEntry
+
+DRAIN_BATCH = 500
+
+
+def enqueue_works(work_ids: Iterable[int]) -> None:
+    """Queue works for reindexing, in the caller's transaction."""
+    entries = [IndexQueueEntry(work_id=work_id) for work_id in set(work_ids) if work_id]
+    if entries:
+        IndexQueueEntry.objects.bulk_create(entries, ignore_conflicts=True)
+
+
+def drain_index_queue(batch_size: int = DRAIN_BATCH) -> int:
+    """Reindex queued works, a batch at a time, until the queue is empty; returns how many.
+
+    A failed batch goes back on the queue, so nothing is lost when the backend is down.
+    """
+    done = 0
+    backend = get_backend()
+    while True:
+        with transaction.atomic():
+            entries = list(IndexQueueEntry.objects.order_by("pk")[:batch_size])
+            if not entries:
+                return done
+            # Deleting before reading the works means a change committed after this point
+            # queues the work again and the next drain picks it up.
+            IndexQueueEntry.objects.filter(pk__in=[e.pk for e in entries]).delete()
+        work_ids = [e.work_id for e in entries]
+        try:
+            documents, removed = build_documents(work_ids)
+            backend.update(documents, removed)
+        except BaseException:
+            enqueue_works(work_ids)  # try again on the next drain
+            raise
+        done += len(work_ids)

@@ -1,0 +1,124 @@
+"""Keep the index queue and the works' counters in step with every change.
+
+Signals rather than calls in each action: works change through posting, importing, admin
+pages, wrangling and cascades, and every path must queue a reindex in its own transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, F, IntegerField, Model, OuterRef, Subquery
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.functions import Coalesce
+from django.dispatch import receiver
+
+from ficshelf.accounts.models import Pseud
+from ficshelf.search.queue import enqueue_works
+from ficshelf.social.models import Bookmark, Comment, Hit, Kudos
+from ficshelf.works.models import Chapter, Creatorship, SeriesWork, Work
+
+
+@receiver(post_save, sender=Work)
+@receiver(post_delete, sender=Work)
+def _work_changed(sender: type[Model], instance: Work, **kwargs: Any) -> None:
+    enqueue_works([instance.pk])
+
+
+@receiver(post_save, sender=Chapter)
+@receiver(post_delete, sender=Chapter)
+@receiver(post_save, sender=Creatorship)
+@receiver(post_delete, sender=Creatorship)
+@receiver(post_save, sender=SeriesWork)
+@receiver(post_delete, sender=SeriesWork)
+def _part_of_work_changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    enqueue_works([instance.work_id])
+
+
+@receiver(m2m_changed, sender=Work.tags.through)
+def _work_tags_changed(
+    sender: type[Model],
+    instance: Any,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    **kwargs: Any,
+) -> None:
+    if not action.startswith("post_"):
+        return
+    from ficshelf.tags.filtering import refresh_filter_taggings
+
+    if reverse:  # tag.works.add(...): the instance is a tag
+        work_ids = list(pk_set or []) or list(instance.works.values_list("pk", flat=True))
+    else:
+        work_ids = [instance.pk]
+    refresh_filter_taggings(work_ids)
+    enqueue_works(work_ids)
+
+
+@receiver(m2m_changed, sender=Work.collections.through)
+def _work_collections_changed(
+    sender: type[Model],
+    instance: Any,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    **kwargs: Any,
+) -> None:
+    if action.startswith("post_"):
+        enqueue_works(list(pk_set or []) if reverse else [instance.pk])
+
+
+@receiver(post_save, sender=Pseud)
+def _pseud_changed(sender: type[Model], instance: Pseud, created: bool, **kwargs: Any) -> None:
+    if not created:  # a renamed pseud changes the creator names its works are found by
+        enqueue_works(instance.creatorships.values_list("work_id", flat=True))
+
+
+# Counters. Kudos and hits only ever appear or disappear: one increment or decrement in the
+# row's transaction (a popular work's hits are too many to count on each visit). Comments and
+# bookmarks change state (approved, deleted, private), so they are recounted: a work has few.
+_INCREMENTED: dict[type[Model], str] = {Kudos: "kudos_count", Hit: "hits_count"}
+
+
+def _increment(instance: Kudos | Hit, delta: int) -> None:
+    counter = _INCREMENTED[type(instance)]
+    Work.objects.filter(pk=instance.work_id).update(**{counter: F(counter) + delta})
+    enqueue_works([instance.work_id])
+
+
+@receiver(post_save, sender=Kudos)
+@receiver(post_save, sender=Hit)
+def _kudos_or_hit_saved(sender: type[Model], instance: Any, created: bool, **kwargs: Any) -> None:
+    if created:
+        _increment(instance, +1)
+
+
+@receiver(post_delete, sender=Kudos)
+@receiver(post_delete, sender=Hit)
+def _kudos_or_hit_deleted(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    _increment(instance, -1)
+
+
+@receiver(post_save, sender=Comment)
+@receiver(post_delete, sender=Comment)
+@receiver(post_save, sender=Bookmark)
+@receiver(post_delete, sender=Bookmark)
+def _comment_or_bookmark_changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    if instance.work_id is not None:  # a series bookmark counts on no work
+        recount_comments_and_bookmarks([instance.work_id])
+        enqueue_works([instance.work_id])
+
+
+def recount_comments_and_bookmarks(work_ids: list[int]) -> None:
+    """As AO3 shows them: approved, undeleted comments; public bookmarks."""
+    comments = Comment.objects.filter(work=OuterRef("pk"), is_approved=True, is_deleted=False)
+    bookmarks = Bookmark.objects.filter(work=OuterRef("pk"), is_private=False)
+    Work.objects.filter(pk__in=work_ids).update(
+        comments_count=_count(comments), bookmarks_count=_count(bookmarks)
+    )
+
+
+def _count(rows: Any) -> Coalesce:
+    counted = rows.order_by().values("work").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

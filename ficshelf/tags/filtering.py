@@ -1,0 +1,82 @@
+"""Filter taggings: which tags a filter finds a work by (AO3's ``filter_taggings``).
+
+A work tagged with a synonym is found by its canonical; any tag is found by all its meta
+tags, transitively. A tag nobody has wrangled yet (no merger) filters as itself, so a small
+archive without wranglers still has working filters; once a wrangler merges it, its works
+move to the canonical.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ficshelf.tags.models import FilterTagging, MetaTagging, Tag
+
+
+def filter_tag_ids_by_tag(tag_ids: Iterable[int]) -> dict[int, set[int]]:
+    """tag id -> the ids a filter finds works carrying that tag by."""
+    tag_ids = set(tag_ids)
+    canonical_of = {
+        tag_id: merger_id or tag_id
+        for tag_id, merger_id in Tag.objects.filter(pk__in=tag_ids).values_list("pk", "merger_id")
+    }
+    metas = _meta_closure(set(canonical_of.values()))
+    return {tag_id: metas[canonical] for tag_id, canonical in canonical_of.items()}
+
+
+def _meta_closure(tag_ids: set[int]) -> dict[int, set[int]]:
+    """tag id -> itself and all its meta tags, walking up one level per query."""
+    closure = {tag_id: {tag_id} for tag_id in tag_ids}
+    frontier = {tag_id: {tag_id} for tag_id in tag_ids}  # start tag -> tags to walk up from
+    while frontier:
+        walking = set().union(*frontier.values())
+        metas_of: dict[int, set[int]] = defaultdict(set)
+        for meta_id, sub_id in MetaTagging.objects.filter(sub_tag_id__in=walking).values_list(
+            "meta_tag_id", "sub_tag_id"
+        ):
+            metas_of[sub_id].add(meta_id)
+        next_frontier = {}
+        for start, tags in frontier.items():
+            found = set().union(*(metas_of.get(t, set()) for t in tags)) - closure[start]
+            if found:  # stops at cycles too: nothing new is found twice
+                closure[start] |= found
+                next_frontier[start] = found
+        frontier = next_frontier
+    return closure
+
+
+def refresh_filter_taggings(work_ids: Iterable[int]) -> None:
+    """Recompute the filter taggings of these works from their tags, in the caller's
+    transaction."""
+    from ficshelf.works.models import Work
+
+    work_ids = list(set(work_ids))
+    if not work_ids:
+        return
+    tags_of_work: dict[int, set[int]] = defaultdict(set)
+    for work_id, tag_id in Work.tags.through.objects.filter(work_id__in=work_ids).values_list(
+        "work_id", "tag_id"
+    ):
+        tags_of_work[work_id].add(tag_id)
+    filters_of_tag = filter_tag_ids_by_tag(set().union(*tags_of_work.values()))
+    FilterTagging.objects.filter(work_id__in=work_ids).delete()
+    FilterTagging.objects.bulk_create(
+        [
+            FilterTagging(work_id=work_id, tag_id=filter_id)
+            for work_id, tag_ids in tags_of_work.items()
+            for filter_id in set().union(*(filters_of_tag[t] for t in tag_ids))
+        ],
+        batch_size=2000,
+    )
+
+
+def works_tagged_under(tag_ids: Iterable[int]) -> list[int]:
+    """Works whose filter taggings may change when these tags are wrangled: works carrying
+    the tags themselves or filtered by them (their synonyms' and sub tags' works)."""
+    from ficshelf.works.models import Work
+
+    tag_ids = list(set(tag_ids))
+    direct = Work.tags.through.objects.filter(tag_id__in=tag_ids).values_list("work_id", flat=True)
+    filtered = FilterTagging.objects.filter(tag_id__in=tag_ids).values_list("work_id", flat=True)
+    return sorted(set(direct) | set(filtered))
