@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, F, IntegerField, Model, OuterRef, Subquery
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.models.functions import Coalesce
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from ficshelf.accounts.models import Pseud
