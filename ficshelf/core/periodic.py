@@ -18,6 +18,9 @@ from django.utils.module_loading import import_string
 PERIODIC_TASKS: list[tuple[str, float]] = [
     ("ficshelf.social.tasks.send_notification_digests", 60 * 60),
     ("ficshelf.works.tasks.purge_old_drafts", 24 * 60 * 60),
+    # Changes ask for a drain themselves (search.queue.schedule_drain); this is the backstop
+    # for a change committed while a drain was running, and for the queue left at a restart.
+    ("ficshelf.search.tasks.drain_index_queue", 30),
 ]
 # The first run comes soon after start, so a restart never postpones a day's work a day.
 FIRST_RUN_AFTER = 60.0
@@ -30,8 +33,10 @@ class PeriodicSchedule:
     _next_run: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        start = self.clock() + FIRST_RUN_AFTER
-        self._next_run = {path: start for path, _ in self.tasks}
+        now = self.clock()
+        self._next_run = {
+            path: now + min(FIRST_RUN_AFTER, interval) for path, interval in self.tasks
+        }
 
     def due(self) -> list[str]:
         """Paths of the tasks due now; each is then scheduled one interval later."""

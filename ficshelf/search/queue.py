@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import transaction
 
 from ficshelf.search.backends import get_backend
@@ -11,6 +12,9 @@ from ficshelf.search.documents import build_documents
 from ficshelf.search.models import IndexQueueEntry
 
 DRAIN_BATCH = 500
+# At most one drain task is enqueued per this many seconds however busy the archive is; the
+# periodic drain in ``serve`` (core.periodic) catches anything queued just after one ran.
+DRAIN_DEBOUNCE_SECONDS = 2
 
 
 def enqueue_works(work_ids: Iterable[int]) -> None:
@@ -18,6 +22,16 @@ def enqueue_works(work_ids: Iterable[int]) -> None:
     entries = [IndexQueueEntry(work_id=work_id) for work_id in set(work_ids) if work_id]
     if entries:
         IndexQueueEntry.objects.bulk_create(entries, ignore_conflicts=True)
+        transaction.on_commit(schedule_drain)
+
+
+def schedule_drain() -> None:
+    """Ask the worker to drain the queue soon (after the change is committed, so the worker
+    reads it)."""
+    if cache.add("search:drain-scheduled", True, timeout=DRAIN_DEBOUNCE_SECONDS):
+        from ficshelf.search.tasks import drain_index_queue as drain_task
+
+        drain_task.enqueue()
 
 
 def drain_index_queue(batch_size: int = DRAIN_BATCH) -> int:

@@ -1,0 +1,55 @@
+"""``ficshelf reindex``: rebuild the search index from the database, with a progress bar.
+
+The new index is built beside the old one and takes its place only when complete, so
+searches keep working meanwhile. Changes made during the rebuild stay in the index queue
+and are applied by the next drain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from tqdm import tqdm
+
+from ficshelf.search.backends import get_backend
+from ficshelf.search.backends.base import SearchUnavailable
+from ficshelf.search.documents import WorkDocument, build_documents, indexable_works
+from ficshelf.search.models import IndexQueueEntry
+from ficshelf.works.models import Work
+
+BATCH = 200
+
+
+class Command(BaseCommand):
+    help = "Rebuild the search index from the database (searches keep working meanwhile)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--quiet", action="store_true", help="No progress bar.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started_at = timezone.now()
+        total = Work.objects.filter(is_posted=True, is_hidden_by_admin=False).count()
+        with tqdm(
+            total=total, unit="work", disable=options["quiet"], desc="Indexing", file=self.stderr
+        ) as bar:
+            try:
+                get_backend().rebuild(_all_documents(), on_progress=bar.update)
+            except SearchUnavailable as problem:
+                raise CommandError(f"The index could not be rebuilt: {problem}") from problem
+        # Entries queued before the rebuild started are in the new index; later ones stay.
+        IndexQueueEntry.objects.filter(queued_at__lt=started_at).delete()
+        self.stdout.write(f"Indexed {total:,} works.")
+
+
+def _all_documents() -> Iterator[WorkDocument]:
+    batch: list[int] = []
+    for work_id in indexable_works():
+        batch.append(work_id)
+        if len(batch) == BATCH:
+            yield from build_documents(batch)[0]
+            batch = []
+    if batch:
+        yield from build_documents(batch)[0]

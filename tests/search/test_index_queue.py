@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from ficshelf.search.backends import get_backend
+from ficshelf.search.models import IndexQueueEntry
+from ficshelf.search.queue import drain_index_queue
+from tests.factories import ChapterFactory, TagFactory, WorkFactory
+from tests.search.fakes import RECORDING, RecordingBackend
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def backend(settings: pytest.FixtureRequest) -> RecordingBackend:
+    settings.FICSHELF_SEARCH_BACKEND = RECORDING
+    found = get_backend()
+    assert isinstance(found, RecordingBackend)
+    return found
+
+
+def queued() -> set[int]:
+    return set(IndexQueueEntry.objects.values_list("work_id", flat=True))
+
+
+def test_posting_a_work_queues_it_for_indexing() -> None:
+    work = WorkFactory()
+    assert work.pk in queued()
+
+
+def test_draining_indexes_queued_works_and_empties_the_queue(backend: RecordingBackend) -> None:
+    work = WorkFactory(title="Dragons")
+    assert drain_index_queue() >= 1
+    assert backend.documents[work.pk].title == "Dragons"
+    assert queued() == set()
+
+
+def test_a_work_changed_twice_is_queued_once() -> None:
+    work = WorkFactory()
+    IndexQueueEntry.objects.all().delete()
+    work.title = "One"
+    work.save()
+    work.title = "Two"
+    work.save()
+    assert IndexQueueEntry.objects.filter(work_id=work.pk).count() == 1
+
+
+def test_editing_a_chapter_queues_its_work() -> None:
+    work = WorkFactory()
+    IndexQueueEntry.objects.all().delete()
+    ChapterFactory(work=work, position=2)
+    assert queued() == {work.pk}
+
+
+def test_tagging_a_work_queues_it_and_records_its_filter_tags() -> None:
+    work = WorkFactory()
+    IndexQueueEntry.objects.all().delete()
+    tag = TagFactory(name="Found Family")
+    work.tags.add(tag)
+    assert queued() == {work.pk}
+    assert work.filter_taggings.filter(tag=tag).exists()
+
+
+def test_a_deleted_work_leaves_the_index(backend: RecordingBackend) -> None:
+    work = WorkFactory()
+    drain_index_queue()
+    work_id = work.pk
+    work.delete()
+    drain_index_queue()
+    assert work_id not in backend.documents
+
+
+def test_a_work_hidden_by_an_admin_leaves_the_index(backend: RecordingBackend) -> None:
+    work = WorkFactory()
+    drain_index_queue()
+    work.is_hidden_by_admin = True
+    work.save()
+    drain_index_queue()
+    assert work.pk not in backend.documents
+
+
+def test_drafts_are_never_indexed(backend: RecordingBackend) -> None:
+    work = WorkFactory(draft=True)
+    drain_index_queue()
+    assert work.pk not in backend.documents
+
+
+def test_a_failed_drain_puts_the_works_back_on_the_queue(backend: RecordingBackend) -> None:
+    work = WorkFactory()
+    backend.fail_next_update = True
+    with pytest.raises(Exception, match="locked"):
+        drain_index_queue()
+    assert work.pk in queued()
+    drain_index_queue()
+    assert work.pk in backend.documents
+
+
+def test_reindex_rebuilds_from_the_database_and_clears_the_queue(
+    backend: RecordingBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    posted = WorkFactory()
+    WorkFactory(draft=True)
+    backend.documents.clear()
+    drain_index_queue()
+    backend.documents[999_999] = backend.documents[posted.pk]  # a stale entry
+    call_command("reindex", "--quiet")
+    assert set(backend.documents) == {posted.pk}
+    assert queued() == set()
+    assert "Indexed 1 works." in capsys.readouterr().out
