@@ -26,6 +26,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def default_listing_path(env: dict[str, str]) -> str:
         env={**env, "DJANGO_SETTINGS_MODULE": "ficshelf.settings"},
         capture_output=True, text=True, check=True,
     ).stdout.strip().splitlines()[-1]  # fmt: skip
-    excluded = "&".join(f"exclude_warning={urllib.request.quote(w)}" for w in WARNINGS_EXCLUDED)
+    excluded = "&".join(f"exclude_warning={urllib.parse.quote(w)}" for w in WARNINGS_EXCLUDED)
     return f"/tags/{out}/works/?sort=kudos&{excluded}"
 
 
