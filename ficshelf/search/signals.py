@@ -44,12 +44,14 @@ def _work_tags_changed(
     pk_set: set[int] | None,
     **kwargs: Any,
 ) -> None:
-    if not action.startswith("post_"):
-        return
     from ficshelf.tags.filtering import refresh_filter_taggings
 
+    if reverse and action == "pre_clear":  # tag.works.clear(): after it, nobody knows whom
+        instance._works_before_clear = list(instance.works.values_list("pk", flat=True))
+    if not action.startswith("post_"):
+        return
     if reverse:  # tag.works.add(...): the instance is a tag
-        work_ids = list(pk_set or []) or list(instance.works.values_list("pk", flat=True))
+        work_ids = list(pk_set or getattr(instance, "_works_before_clear", []))
     else:
         work_ids = [instance.pk]
     refresh_filter_taggings(work_ids)

@@ -108,3 +108,13 @@ def test_reindex_rebuilds_from_the_database_and_clears_the_queue(
     assert set(backend.documents) == {posted.pk}
     assert queued() == set()
     assert "Indexed 1 works." in capsys.readouterr().out
+
+
+def test_clearing_a_tag_from_all_its_works_queues_them() -> None:
+    tag = TagFactory(name="Angst")
+    first, second = WorkFactory(), WorkFactory()
+    tag.works.add(first, second)
+    IndexQueueEntry.objects.all().delete()
+    tag.works.clear()
+    assert queued() == {first.pk, second.pk}
+    assert not first.filter_taggings.filter(tag=tag).exists()
