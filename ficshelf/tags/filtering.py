@@ -13,19 +13,34 @@ from collections.abc import Iterable
 
 from ficshelf.tags.models import FilterTagging, MetaTagging, Tag
 
+# Works are refreshed this many at a time: SQLite caps the variables in one statement.
+REFRESH_BATCH = 500
+
 
 def filter_tag_ids_by_tag(tag_ids: Iterable[int]) -> dict[int, set[int]]:
     """tag id -> the ids a filter finds works carrying that tag by."""
     tag_ids = set(tag_ids)
-    canonical_of = {
-        tag_id: merger_id or tag_id
-        for tag_id, merger_id in Tag.objects.filter(pk__in=tag_ids).values_list("pk", "merger_id")
-    }
-    metas = _meta_closure(set(canonical_of.values()))
+    merger_of: dict[int, int | None] = dict(
+        Tag.objects.filter(pk__in=tag_ids).values_list("pk", "merger_id")
+    )
+    present = list(merger_of)
+    # Wrangling never makes a synonym of a synonym, but rows written around it (the admin,
+    # old data) might: follow such chains to their end, stopping at a loop.
+    while missing := {m for m in merger_of.values() if m is not None and m not in merger_of}:
+        merger_of.update(dict.fromkeys(missing))
+        merger_of.update(Tag.objects.filter(pk__in=missing).values_list("pk", "merger_id"))
+    canonical_of = {}
+    for tag_id in present:
+        canonical, seen = tag_id, {tag_id}
+        while (merger_id := merger_of[canonical]) is not None and merger_id not in seen:
+            canonical = merger_id
+            seen.add(merger_id)
+        canonical_of[tag_id] = canonical
+    metas = meta_closure(set(canonical_of.values()))
     return {tag_id: metas[canonical] for tag_id, canonical in canonical_of.items()}
 
 
-def _meta_closure(tag_ids: set[int]) -> dict[int, set[int]]:
+def meta_closure(tag_ids: set[int]) -> dict[int, set[int]]:
     """tag id -> itself and all its meta tags, walking up one level per query."""
     closure = {tag_id: {tag_id} for tag_id in tag_ids}
     frontier = {tag_id: {tag_id} for tag_id in tag_ids}  # start tag -> tags to walk up from
@@ -49,11 +64,14 @@ def _meta_closure(tag_ids: set[int]) -> dict[int, set[int]]:
 def refresh_filter_taggings(work_ids: Iterable[int]) -> None:
     """Recompute the filter taggings of these works from their tags, in the caller's
     transaction."""
+    work_ids = sorted(set(work_ids))
+    for start in range(0, len(work_ids), REFRESH_BATCH):
+        _refresh_batch(work_ids[start : start + REFRESH_BATCH])
+
+
+def _refresh_batch(work_ids: list[int]) -> None:
     from ficshelf.works.models import Work
 
-    work_ids = list(set(work_ids))
-    if not work_ids:
-        return
     tags_of_work: dict[int, set[int]] = defaultdict(set)
     for work_id, tag_id in Work.tags.through.objects.filter(work_id__in=work_ids).values_list(
         "work_id", "tag_id"

@@ -14,7 +14,15 @@ canonicals of its synonyms, and all their meta tags), computed by ``tags.filteri
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ficshelf.accounts.models import User
 
 
 class TagType(models.TextChoices):
@@ -68,9 +76,36 @@ FIXED_TAGS = {
 TAG_NAME_MAX_LENGTH = 300
 
 
+# Tag types a writer makes and wranglers tidy; the fixed ones are canonical from the start.
+WRANGLEABLE_TYPES = {TagType.FANDOM, TagType.RELATIONSHIP, TagType.CHARACTER, TagType.FREEFORM}
+# Which types of tag may be the parent of which (AO3: fandoms parent characters,
+# relationships and additional tags; characters parent relationships).
+PARENT_TYPES_OF_CHILD = {
+    TagType.CHARACTER: {TagType.FANDOM},
+    TagType.RELATIONSHIP: {TagType.FANDOM, TagType.CHARACTER},
+    TagType.FREEFORM: {TagType.FANDOM},
+}
+
+
+def can_wrangle(user: User | AnonymousUser | None) -> bool:
+    return bool(user is not None and user.is_active and user.has_perm("tags.wrangle_tag"))
+
+
 class TagQuerySet(models.QuerySet["Tag"]):
     def of_type(self, tag_type: str) -> TagQuerySet:
         return self.filter(type=tag_type)
+
+    def visible_to(self, user: User | AnonymousUser | None) -> TagQuerySet:
+        """Tags a reader could already meet: canonical ones, and ones on a work they may
+        see, so a draft's tags stay private. Wranglers see every tag."""
+        if can_wrangle(user):
+            return self
+        from ficshelf.works.models import Work
+
+        on_visible_works = Work.tags.through.objects.filter(
+            work__in=Work.objects.visible_to(user)
+        ).values("tag_id")
+        return self.filter(Q(is_canonical=True) | Q(pk__in=on_visible_works))
 
 
 class Tag(models.Model):
@@ -95,6 +130,16 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        from ficshelf.tags.templatetags.tag_urls import tag_url
+
+        return tag_url(self)
+
+    @property
+    def is_fixed(self) -> bool:
+        """Ratings, warnings and categories: canonical for good, never wrangled."""
+        return self.type not in WRANGLEABLE_TYPES
 
     @property
     def canonical(self) -> Tag:

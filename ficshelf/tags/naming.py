@@ -15,16 +15,40 @@ _ESCAPES = [("*", "*x*"), ("/", "*s*"), ("&", "*a*"), (".", "*d*"), ("?", "*q*")
 def tag_to_url_part(name: str) -> str:
     """Escaped for a URL path segment. A literal ``*`` is escaped too (a Ficshelf addition:
     AO3 leaves it, which makes "*s*" in a name ambiguous)."""
-    escaped = name
+    return quote(star_escape(name), safe="*")
+
+
+def tag_from_url_part(part: str) -> str:
+    """The name from a raw (still percent-encoded) path segment. A URL pattern's kwarg is
+    already percent-decoded by Django: use ``star_unescape`` (or the ``tagname`` path
+    converter) there, or a name containing "%41" would be decoded twice."""
+    return star_unescape(unquote(part))
+
+
+def star_escape(name: str) -> str:
+    """Only AO3's star codes, no percent-encoding: what a Django path converter returns,
+    since ``reverse()`` percent-encodes the result itself."""
     for raw, code in _ESCAPES:
-        escaped = escaped.replace(raw, code)
-    return quote(escaped, safe="*")
+        name = name.replace(raw, code)
+    return name
 
 
 _CODES = {code[1]: raw for raw, code in _ESCAPES}
 _CODE = re.compile(r"\*([xsadqh])\*")
 
 
-def tag_from_url_part(part: str) -> str:
+def star_unescape(part: str) -> str:
     # One pass left to right, so an escaped "*" never joins the letters after it.
-    return _CODE.sub(lambda m: _CODES[m.group(1)], unquote(part))
+    return _CODE.sub(lambda m: _CODES[m.group(1)], part)
+
+
+class TagNameConverter:
+    """``<tagname:tag>`` in a URL pattern: the view gets the tag's name."""
+
+    regex = r"[^/]+"
+
+    def to_python(self, value: str) -> str:
+        return star_unescape(value)
+
+    def to_url(self, value: str) -> str:
+        return star_escape(value)

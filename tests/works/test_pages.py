@@ -397,8 +397,10 @@ def test_adult_notice_shows_rating_warnings_proceed_and_go_back(client: Client) 
 
     html = page_text(client, work.get_absolute_url())
 
-    assert '<span class="tag">Explicit</span>' in html
-    assert '<span class="tag">Major Character Death</span>' in html
+    assert '<a class="tag" href="/tags/Explicit/">Explicit</a>' in html
+    assert (
+        '<a class="tag" href="/tags/Major%20Character%20Death/">Major Character Death</a>' in html
+    )
     assert f'action="{reverse("works:proceed", args=[work.pk])}"' in html
     assert "csrfmiddlewaretoken" in html
     assert f'href="{reverse("works:index")}">Go back</a>' in html
@@ -659,4 +661,7 @@ def test_tag_list_items_hold_no_stray_space_before_the_css_commas(client: Client
     work = WorkFactory()
     add_tags(work, TagType.CHARACTER, "Ann", "Bo")
     html = page_text(client, work.get_absolute_url())
-    assert '<li><span class="tag">Ann</span></li><li><span class="tag">Bo</span></li>' in html
+    assert (
+        '<li><a class="tag" href="/tags/Ann/">Ann</a></li>'
+        '<li><a class="tag" href="/tags/Bo/">Bo</a></li>'
+    ) in html

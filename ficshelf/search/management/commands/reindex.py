@@ -36,7 +36,7 @@ class Command(BaseCommand):
             total=total, unit="work", disable=options["quiet"], desc="Indexing", file=self.stderr
         ) as bar:
             try:
-                get_backend().rebuild(_all_documents(), on_progress=bar.update)
+                get_backend().rebuild(_all_documents(), on_progress=lambda n: bar.update(n))
             except SearchUnavailable as problem:
                 raise CommandError(f"The index could not be rebuilt: {problem}") from problem
         # Entries queued before the rebuild started are in the new index; later ones stay.

@@ -1,0 +1,23 @@
+"""Fetching a tag for a visitor: a tag nobody could have met yet (only on drafts or hidden
+works) answers 404, as a missing one does."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from ficshelf.tags.models import Tag, can_wrangle
+
+
+def get_tag_for_viewer(request: HttpRequest, name: str) -> Tag:
+    try:
+        return Tag.objects.visible_to(request.user).select_related("merger").get(name=name)
+    except Tag.DoesNotExist:
+        raise Http404("No such tag.") from None
+
+
+def get_tag_for_wrangler(request: HttpRequest, name: str) -> Tag:
+    """403 for anyone who is not a wrangler (before saying whether the tag exists)."""
+    if not can_wrangle(request.user):
+        raise PermissionDenied("Only tag wranglers can do that.")
+    return get_tag_for_viewer(request, name)

@@ -1,0 +1,24 @@
+"""``{{ tag|tag_url }}``: the link to a tag's page, built without a URL lookup because
+listings show hundreds of tags per page."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import get_script_prefix
+
+from ficshelf.tags.models import Tag
+from ficshelf.tags.naming import tag_to_url_part
+
+register = template.Library()
+
+
+@register.filter
+def tag_url(tag: Tag | str) -> str:
+    name = tag.name if isinstance(tag, Tag) else str(tag)
+    return f"{get_script_prefix()}tags/{tag_to_url_part(name)}/"
+
+
+@register.filter
+def tag_works_url(tag: Tag | str) -> str:
+    """The tag's works listing (the search app's page)."""
+    return f"{tag_url(tag)}works/"
