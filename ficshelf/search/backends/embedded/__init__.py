@@ -1,0 +1,269 @@
+"""The embedded search backend: a tantivy index in the data folder (DESIGN.md, "Search").
+
+The worker is the only writer; web processes read. Each search checks, with two ``stat``
+calls, whether a rebuild switched folders or a commit changed the index, and reloads only
+then, so readers see the worker's changes on their next request.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+
+from ficshelf.search.backends.base import SearchResult, SearchUnavailable
+from ficshelf.search.backends.embedded.facet_cache import FacetCache, Facets, facet_key
+from ficshelf.search.backends.embedded.facets import count_facets
+from ficshelf.search.backends.embedded.schema import (
+    ENGLISH,
+    SCHEMA_VERSION,
+    build_schema,
+    english_analyzer,
+    to_tantivy,
+)
+from ficshelf.search.backends.embedded.storage import (
+    IndexBusy,
+    Pointer,
+    file_stamp,
+    new_folder,
+    read_pointer,
+    remove_other_folders,
+    write_pointer,
+    writer_lock,
+)
+from ficshelf.search.backends.embedded.translate import sort_field, to_tantivy_query
+from ficshelf.search.documents import WorkDocument
+from ficshelf.search.query import WorkQuery
+
+__all__ = ["IndexBusy", "TantivyBackend"]
+
+# Memory for the worker's small batches, and for a rebuild's millions of documents.
+UPDATE_HEAP_BYTES = 64_000_000
+REBUILD_HEAP_BYTES = 256_000_000
+PROGRESS_EVERY = 1000
+DEEP_PAGE_OFFSET = 100_000
+META_FILE = "meta.json"  # rewritten (by rename) on every tantivy commit
+OLD_SCHEMA_MESSAGE = (
+    "The search index was built by another version of Ficshelf; run `ficshelf reindex`."
+)
+
+
+def _count_of(answer: tantivy.SearchResult) -> int:
+    # Searches here always ask for the count; the type stubs leave the attribute out.
+    return int(getattr(answer, "count", None) or 0)
+
+
+@dataclass
+class _OpenIndex:
+    pointer: Pointer
+    index: tantivy.Index
+    meta_stamp: tuple[int, int] | None
+
+
+class TantivyBackend:
+    def __init__(self, location: str) -> None:
+        self.location = Path(location)
+        self.schema = build_schema()
+        self.analyzer = english_analyzer()
+        self._open: _OpenIndex | None = None
+        self._reopen_lock = threading.Lock()
+        self._facet_cache = FacetCache()
+
+    # Reading
+
+    def search(self, query: WorkQuery) -> SearchResult:
+        pointer = read_pointer(self.location)
+        if pointer is None:
+            return SearchResult(work_ids=[], total=0)
+        try:
+            index = self._current_index(pointer)
+            return self._search(index.searcher(), query, index_identity=pointer.folder)
+        except ValueError as problem:  # tantivy reports I/O and corruption as ValueError
+            raise SearchUnavailable(f"The search index could not be read: {problem}") from problem
+
+    def _search(
+        self, searcher: tantivy.Searcher, query: WorkQuery, *, index_identity: Hashable
+    ) -> SearchResult:
+        tantivy_query = to_tantivy_query(query, self.schema, self.analyzer)
+        by_field = sort_field(query)
+        order = tantivy.Order.Desc if query.descending or by_field is None else tantivy.Order.Asc
+        if query.offset > DEEP_PAGE_OFFSET:
+            # tantivy keeps offset + per_page hits in memory: count first, so a made-up
+            # page number far past the end costs a count instead of gigabytes.
+            total = self._count(searcher, tantivy_query)
+            if query.offset >= total:
+                return SearchResult(
+                    work_ids=[],
+                    total=total,
+                    facets=self._facets(searcher, tantivy_query, query, total, index_identity),
+                )
+        page = searcher.search(
+            tantivy_query,
+            limit=max(query.per_page, 1),
+            count=True,
+            order_by_field=by_field,
+            offset=query.offset,
+            order=order,
+        )
+        addresses = [address for _, address in page.hits][: max(query.per_page, 0)]
+        work_ids = [
+            int(v) for v in searcher.fast_field_values("work_id", addresses) if v is not None
+        ]
+        total = _count_of(page)
+        return SearchResult(
+            work_ids=work_ids,
+            total=total,
+            facets=self._facets(searcher, tantivy_query, query, total, index_identity),
+        )
+
+    @staticmethod
+    def _count(searcher: tantivy.Searcher, tantivy_query: tantivy.Query) -> int:
+        return _count_of(searcher.search(tantivy_query, limit=1, count=True))
+
+    def _facets(
+        self,
+        searcher: tantivy.Searcher,
+        tantivy_query: tantivy.Query,
+        query: WorkQuery,
+        total: int,
+        index_identity: Hashable,
+    ) -> Facets:
+        if query.facet_limit <= 0:
+            return {}
+        if total == 0:
+            return {tag_type: [] for tag_type in query.facet_types}
+        key = facet_key(query, index_identity)
+        facets = self._facet_cache.get(key)
+        if facets is None:
+            facets = count_facets(searcher, tantivy_query, query.facet_types, query.facet_limit)
+            self._facet_cache.put(key, facets, total)
+        return facets
+
+    def _current_index(self, pointer: Pointer) -> tantivy.Index:
+        if pointer.schema_version != SCHEMA_VERSION:
+            raise SearchUnavailable(OLD_SCHEMA_MESSAGE)
+        with self._reopen_lock:
+            opened = self._open
+            if opened is None or opened.pointer.stamp != pointer.stamp:
+                opened = self._open = _OpenIndex(pointer, self._open_folder(pointer.folder), None)
+            meta_stamp = file_stamp(pointer.folder / META_FILE)
+            if meta_stamp != opened.meta_stamp:
+                opened.index.reload()
+                opened.meta_stamp = meta_stamp
+            return opened.index
+
+    def _open_folder(self, folder: Path) -> tantivy.Index:
+        try:
+            index = tantivy.Index.open(str(folder))
+        except ValueError as problem:
+            raise SearchUnavailable(f"The search index in {folder} cannot be opened.") from problem
+        index.register_tokenizer(ENGLISH, self.analyzer)
+        # Reloads happen on our own check above, not on tantivy's timer, so a search right
+        # after a commit sees it.
+        index.config_reader(reload_policy="manual")
+        return index
+
+    # Writing (the worker, ``reindex``)
+
+    def update(self, documents: Sequence[WorkDocument], removed_ids: Collection[int]) -> None:
+        if not documents and not removed_ids:
+            return
+        with writer_lock(self.location):
+            pointer = read_pointer(self.location)
+            if pointer is None:
+                folder = self._create_index(documents, UPDATE_HEAP_BYTES, threads=1)
+                write_pointer(self.location, folder)
+                return
+            if pointer.schema_version != SCHEMA_VERSION:
+                # Writing a handful of works into a fresh index would quietly empty every
+                # listing; the batch stays queued until ``reindex`` builds the new shape.
+                raise SearchUnavailable(OLD_SCHEMA_MESSAGE)
+            self._apply_changes(pointer.folder, documents, removed_ids)
+
+    def _apply_changes(
+        self, folder: Path, documents: Sequence[WorkDocument], removed_ids: Collection[int]
+    ) -> None:
+        writer = self._writer(self._open_folder(folder), UPDATE_HEAP_BYTES, threads=1)
+        try:
+            replaced = sorted({*removed_ids, *(d.work_id for d in documents)})
+            # By query, not by term: tantivy-py makes a signed term from a Python int, which
+            # never matches a u64 field, so a delete by term silently removes nothing.
+            writer.delete_documents_by_query(
+                tantivy.Query.term_set_query(self.schema, "work_id", replaced)
+            )
+            for document in documents:
+                writer.add_document(to_tantivy(document, self.schema))
+            writer.commit()
+        except BaseException:
+            writer.rollback()  # nothing half-written: the batch goes back on the queue
+            raise
+        finally:
+            writer.wait_merging_threads()  # also releases tantivy's lock before ours
+
+    def rebuild(
+        self,
+        documents: Iterable[WorkDocument],
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
+        # The lock is held throughout: the worker's updates meanwhile fail with IndexBusy
+        # and stay queued, so they reach the new index instead of the one being replaced.
+        with writer_lock(self.location):
+            folder = self._create_index(
+                documents, REBUILD_HEAP_BYTES, threads=0, on_progress=on_progress
+            )
+            write_pointer(self.location, folder)
+            remove_other_folders(self.location, keep=folder)
+
+    def _create_index(
+        self,
+        documents: Iterable[WorkDocument],
+        heap_bytes: int,
+        *,
+        threads: int,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> Path:
+        folder = new_folder(self.location)
+        try:
+            index = tantivy.Index(self.schema, path=str(folder))
+            index.register_tokenizer(ENGLISH, self.analyzer)
+            # threads=0 lets tantivy pick; a rebuild may use every core.
+            writer = self._writer(index, heap_bytes, threads=threads)
+            try:
+                self._add_all(writer, documents, on_progress)
+                writer.commit()
+            finally:
+                # Also stops tantivy's threads, which would otherwise go on writing
+                # files into the folder removed below.
+                writer.wait_merging_threads()
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)  # the live index is untouched
+            raise
+        return folder
+
+    def _add_all(
+        self,
+        writer: tantivy.IndexWriter,
+        documents: Iterable[WorkDocument],
+        on_progress: Callable[[int], None] | None,
+    ) -> None:
+        since_progress = 0
+        for document in documents:
+            writer.add_document(to_tantivy(document, self.schema))
+            since_progress += 1
+            if on_progress is not None and since_progress == PROGRESS_EVERY:
+                on_progress(since_progress)
+                since_progress = 0
+        if on_progress is not None and since_progress:
+            on_progress(since_progress)
+
+    def _writer(self, index: tantivy.Index, heap_bytes: int, threads: int) -> tantivy.IndexWriter:
+        try:
+            return index.writer(heap_size=heap_bytes, num_threads=threads)
+        except ValueError as problem:
+            # Our lock is held, so tantivy's is held by a process not using it (an old
+            # version, a tool): say so rather than wait.
+            raise IndexBusy(f"The search index is locked by another writer: {problem}") from problem
