@@ -1,8 +1,10 @@
-"""The index queue, and readers' saved exclusions."""
+"""The index queue, readers' saved exclusions, and the PostgreSQL backend's text chunks."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 
@@ -39,3 +41,37 @@ class ExclusionSet(models.Model):
 
     def __str__(self) -> str:
         return f"exclusions of {self.user_id}"
+
+
+class WorkTextChunk(models.Model):
+    """A piece of a work's searchable text as a PostgreSQL tsvector, for ``PostgresBackend``.
+
+    PostgreSQL keeps word positions only up to 16,383 per tsvector, so a long chapter indexed
+    whole loses its phrase matches past that word; each field is cut into overlapping chunks
+    of 500 words instead (``search.backends.postgres`` says why so small). Unused on SQLite: the table exists
+    there only so one set of migrations serves both databases.
+    """
+
+    class Field(models.TextChoices):
+        TITLE = "title"
+        CREATOR = "creator"
+        SUMMARY = "summary"
+        NOTES = "notes"
+        TAG = "tag"
+        TEXT = "text"
+
+    # Not a foreign key, like ``IndexQueueEntry``: the backend's ``update`` removes the chunks
+    # of deleted works, and searches join the live works table anyway.
+    work_id = models.BigIntegerField()
+    field = models.CharField(max_length=10, choices=Field.choices)
+    position = models.PositiveIntegerField()  # order of the chunk within its work
+    vector = SearchVectorField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["work_id", "field"], name="work_text_chunk_work"),
+            GinIndex(fields=["vector"], name="work_text_chunk_vector"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} chunk {self.position} of work {self.work_id}"

@@ -7,7 +7,7 @@ and are applied by the next drain.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -31,12 +31,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started_at = timezone.now()
+        backend = get_backend()
+        if not getattr(backend, "needs_documents", True):
+            IndexQueueEntry.objects.filter(queued_at__lt=started_at).delete()
+            self.stdout.write(
+                "This search backend reads the works tables directly: nothing to rebuild."
+            )
+            return
         total = Work.objects.filter(is_posted=True, is_hidden_by_admin=False).count()
         with tqdm(
             total=total, unit="work", disable=options["quiet"], desc="Indexing", file=self.stderr
         ) as bar:
             try:
-                get_backend().rebuild(_all_documents(), on_progress=lambda n: bar.update(n))
+                backend.rebuild(_all_documents(), on_progress=_advance(bar))
             except SearchUnavailable as problem:
                 raise CommandError(f"The index could not be rebuilt: {problem}") from problem
         # Entries queued before the rebuild started are in the new index; later ones stay.
@@ -53,3 +60,10 @@ def _all_documents() -> Iterator[WorkDocument]:
             batch = []
     if batch:
         yield from build_documents(batch)[0]
+
+
+def _advance(bar: tqdm[None]) -> Callable[[int], None]:
+    def advance(count: int) -> None:
+        bar.update(count)
+
+    return advance
