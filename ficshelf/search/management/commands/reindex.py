@@ -62,7 +62,7 @@ def _all_documents() -> Iterator[WorkDocument]:
         yield from build_documents(batch)[0]
 
 
-def _advance(bar: tqdm[None]) -> Callable[[int], None]:
+def _advance(bar: tqdm[Any]) -> Callable[[int], None]:
     def advance(count: int) -> None:
         bar.update(count)
 
