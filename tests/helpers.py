@@ -5,6 +5,9 @@ from __future__ import annotations
 from html import unescape
 
 from django.http import HttpResponse
+from django.test import Client
+
+from ficshelf.search.queue import drain_index_queue
 
 
 def page_text(response: HttpResponse, status: int = 200) -> str:
@@ -24,3 +27,11 @@ def email_of_length(length: int) -> str:
     address = f"{'r' * (length - len(domain) - 1)}@{domain}"
     assert len(address) == length
     return address
+
+
+def get_listing(client: Client, url: str) -> HttpResponse:
+    """A works listing, after the worker's job is done: listings read the search index, which
+    the worker fills from the index queue after each change."""
+    drain_index_queue()
+    response: HttpResponse = client.get(url)
+    return response

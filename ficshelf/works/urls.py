@@ -1,13 +1,15 @@
 from django.urls import path
 
+from ficshelf.search import views as search_views
 from ficshelf.tags import views as tag_views
 from ficshelf.works import posting_views, views
 
 app_name = "works"
 
 urlpatterns = [
-    path("", views.work_index, name="index"),
-    path("works/", views.work_index, name="list"),
+    # The archive's listing, with the filter sidebar (search.views).
+    path("", search_views.archive_works, name="index"),
+    path("works/", search_views.archive_works, name="list"),
     path("works/<int:work_id>/", views.work_detail, name="detail"),
     path("works/<int:work_id>/navigate/", views.chapter_index, name="navigate"),
     path("works/<int:work_id>/chapters/", views.chapter_select, name="chapter_select"),

@@ -1,4 +1,4 @@
-"""Reader-facing pages of works: the index, the work page and its chapters, the adult notice.
+"""Reader-facing pages of works: the work page and its chapters, series, the adult notice.
 
 Every work is fetched through ``ficshelf.works.access`` (the one visibility rule); these
 views only decide which chapters a page shows and which template renders them.
@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Min, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -29,25 +28,9 @@ from ficshelf.works.access import (
 )
 from ficshelf.works.models import Chapter, Work
 
-WORKS_PER_PAGE = 20
-
 # AO3 asks once per visit, not once per work: "Proceed" on one adult work lets the guest
 # open the others until the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE).
 ADULT_NOTICE_SESSION_KEY = "adult_notice_accepted"
-
-
-@require_GET
-def work_index(request: HttpRequest) -> HttpResponse:
-    works = Work.objects.visible_to(request.user).posted().for_blurbs()
-    works = works.order_by("-updated_on", "-pk")
-    page = Paginator(works, WORKS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        **reader_context(request),
-        "page": page,
-        "works": page.object_list,
-        "page_numbers": page.paginator.get_elided_page_range(page.number),
-    }
-    return render(request, "works/index.html", context)
 
 
 @require_GET

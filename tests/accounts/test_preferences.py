@@ -12,6 +12,7 @@ from ficshelf.tags.models import TagType
 from ficshelf.works.models import Work
 from tests.accounts.factories import PreferenceFactory
 from tests.factories import TagFactory, UserFactory, WorkFactory
+from tests.helpers import get_listing
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_preferences_refuse_a_font_size_off_the_list(client: Client) -> None:
 def test_dark_theme_and_font_size_become_body_classes(client: Client) -> None:
     reader_with(client, dark=True, font_size=135)
 
-    html = client.get(reverse("works:index")).content.decode()
+    html = get_listing(client, reverse("works:index")).content.decode()
 
     assert '<body class="theme-dark font-size-135">' in html
 
@@ -111,7 +112,7 @@ def test_hidden_warnings_sit_behind_a_disclosure_in_blurbs(client: Client) -> No
     reader_with(client, warnings_hidden=True)
     warned_work()
 
-    html = client.get(reverse("works:index")).content.decode()
+    html = get_listing(client, reverse("works:index")).content.decode()
 
     assert "<summary>Show warnings</summary>" in html
     assert 'title="Major Character Death"' not in html
@@ -130,7 +131,7 @@ def test_warnings_show_plainly_without_the_preference(client: Client) -> None:
 def test_guests_see_warnings_plainly(client: Client) -> None:
     warned_work()
 
-    html = client.get(reverse("works:index")).content.decode()
+    html = get_listing(client, reverse("works:index")).content.decode()
 
     assert "Show warnings" not in html
     assert "Major Character Death" in html
@@ -140,7 +141,7 @@ def test_hidden_additional_tags_sit_behind_a_disclosure_in_listings(client: Clie
     reader_with(client, freeforms_hidden=True)
     warned_work()
 
-    html = client.get(reverse("works:index")).content.decode()
+    html = get_listing(client, reverse("works:index")).content.decode()
 
     assert "<summary>Show additional tags</summary>" in html
     assert html.index("Show additional tags") < html.index("Hurt/Comfort")

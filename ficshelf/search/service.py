@@ -1,0 +1,157 @@
+"""Finding works: the one path every listing, search, feed and count goes through.
+
+``find_works`` widens what the reader asked for with what they never want to see (saved
+exclusions, muted creators) and what they may not see (restricted works for guests), asks the
+configured backend, and re-checks the answer against the visibility rule, because the index
+may be a moment behind the database (DESIGN.md, "Visibility: one rule, everywhere").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+
+from ficshelf.accounts.models import Mute
+from ficshelf.search.backends import get_backend
+from ficshelf.search.backends.base import FacetCount, SearchUnavailable
+from ficshelf.search.exclusions import Exclusions, exclusions_for, exclusions_for_user
+from ficshelf.search.query import WorkQuery
+from ficshelf.tags.models import Tag
+from ficshelf.works.models import Work
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ficshelf.accounts.models import User
+
+__all__ = ["FacetEntry", "SearchUnavailable", "WorkPage", "find_works", "widen_query"]
+
+
+@dataclass(frozen=True)
+class FacetEntry:
+    tag: Tag
+    count: int
+
+
+@dataclass(frozen=True)
+class WorkPage:
+    """One page of works, as the reader may see them, in the backend's order."""
+
+    works: list[Work]
+    total: int  # over all pages, as the index counts them
+    query: WorkQuery  # what the backend was asked (exclusions and visibility included)
+    facets: dict[str, list[FacetEntry]] = field(default_factory=dict)
+    exclusions: Exclusions = field(default_factory=Exclusions)
+
+    @property
+    def page(self) -> int:
+        return max(self.query.page, 1)
+
+    @property
+    def per_page(self) -> int:
+        return self.query.per_page
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.per_page)) if self.per_page else 1
+
+    @property
+    def first_index(self) -> int:
+        """1-based position of the page's first work in the whole result (0 when empty)."""
+        return min(self.query.offset + 1, self.total) if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        return min(self.query.offset + self.per_page, self.total)
+
+
+def find_works(
+    viewer: HttpRequest | User | AnonymousUser | None,
+    query: WorkQuery,
+    *,
+    apply_exclusions: bool = True,
+) -> WorkPage:
+    """A page of works matching ``query`` that ``viewer`` may see and has not excluded.
+
+    ``viewer`` is the request where there is one (guests' exclusions live in the session),
+    else the user (feeds, the API). ``apply_exclusions=False`` leaves saved exclusions out
+    (mutes and visibility always apply). Raises ``SearchUnavailable`` when the backend
+    cannot answer; views turn that into a 503 page.
+    """
+    user: User | AnonymousUser | None
+    if isinstance(viewer, HttpRequest):
+        user = viewer.user
+        exclusions = exclusions_for(viewer) if apply_exclusions else Exclusions()
+    else:
+        user = viewer
+        exclusions = exclusions_for_user(viewer) if apply_exclusions else Exclusions()
+    widened = widen_query(query, user, exclusions)
+    result = get_backend().search(widened)
+    works = _visible_in_order(user, result.work_ids)
+    return WorkPage(
+        works=works,
+        total=result.total,
+        query=widened,
+        facets=_resolve_facets(result.facets),
+        exclusions=exclusions,
+    )
+
+
+def widen_query(
+    query: WorkQuery, user: User | AnonymousUser | None, exclusions: Exclusions
+) -> WorkQuery:
+    """``query`` with the reader's exclusions and mutes added, and restricted works allowed
+    only for members."""
+    signed_in = user is not None and user.is_authenticated
+    excluded_creators = set(query.exclude_creator_user_ids) | exclusions.creator_ids
+    if signed_in:
+        assert user is not None
+        excluded_creators |= set(
+            Mute.objects.filter(muter_id=user.pk).values_list("muted_id", flat=True)
+        )
+        # Nobody is hidden from their own works.
+        excluded_creators.discard(user.pk)
+    own_listing = signed_in and user is not None and query.creator_user_id == user.pk
+    if own_listing:
+        # One's own works page shows them all, whatever one hides elsewhere.
+        return dataclasses.replace(
+            query, include_restricted=True, exclude_creator_user_ids=frozenset(excluded_creators)
+        )
+    return dataclasses.replace(
+        query,
+        include_restricted=signed_in,
+        none_tag_ids=query.none_tag_ids | exclusions.filter_tag_ids,
+        exclude_creator_user_ids=frozenset(excluded_creators),
+        max_fandoms=_tighter(query.max_fandoms, exclusions.max_fandoms),
+        max_relationships=_tighter(query.max_relationships, exclusions.max_relationships),
+    )
+
+
+def _tighter(first: int | None, second: int | None) -> int | None:
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return min(first, second)
+
+
+def _visible_in_order(user: User | AnonymousUser | None, work_ids: list[int]) -> list[Work]:
+    if not work_ids:
+        return []
+    # Listings show posted works only, even to their creators (drafts live on the
+    # dashboard); a work made a draft or hidden since it was indexed drops out here.
+    found = Work.objects.visible_to(user).posted().filter(pk__in=work_ids).for_blurbs()
+    by_id = {work.pk: work for work in found}
+    return [by_id[work_id] for work_id in work_ids if work_id in by_id]
+
+
+def _resolve_facets(facets: dict[str, list[FacetCount]]) -> dict[str, list[FacetEntry]]:
+    tag_ids = {entry.tag_id for entries in facets.values() for entry in entries}
+    tags = Tag.objects.in_bulk(tag_ids) if tag_ids else {}
+    return {
+        tag_type: [FacetEntry(tags[e.tag_id], e.count) for e in entries if e.tag_id in tags]
+        for tag_type, entries in facets.items()
+    }
