@@ -48,8 +48,8 @@ class WorkTextChunk(models.Model):
 
     PostgreSQL keeps word positions only up to 16,383 per tsvector, so a long chapter indexed
     whole loses its phrase matches past that word; each field is cut into overlapping chunks
-    of 500 words instead (``search.backends.postgres`` says why so small). Unused on SQLite: the table exists
-    there only so one set of migrations serves both databases.
+    of 500 words instead (``search.backends.postgres`` says why so small). Unused on SQLite:
+    the table exists there only so one set of migrations serves both databases.
     """
 
     class Field(models.TextChoices):

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('works', '0003_moderated_comments'),
+        ("works", "0003_moderated_comments"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='work',
-            name='bookmarks_count',
+            model_name="work",
+            name="bookmarks_count",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='work',
-            name='comments_count',
+            model_name="work",
+            name="comments_count",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='work',
-            name='hits_count',
+            model_name="work",
+            name="hits_count",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='work',
-            name='kudos_count',
+            model_name="work",
+            name="kudos_count",
             field=models.PositiveIntegerField(default=0),
         ),
     ]
