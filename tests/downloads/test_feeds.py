@@ -8,9 +8,13 @@ import pytest
 from django.test import Client
 from lxml import etree
 
-from ficshelf.tags.models import Tag
+from ficshelf.downloads.feeds import queries
+from ficshelf.search.exclusions import Exclusions, save_exclusions_for_user
+from ficshelf.search.service import SearchUnavailable
+from ficshelf.tags.models import MetaTagging, Tag
 from ficshelf.works.models import Series, SeriesWork, Work
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
+from tests.helpers import get_listing
 from tests.social.factories import mute
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +24,9 @@ NS = {"a": "http://www.w3.org/2005/Atom"}
 
 @pytest.fixture
 def fandom() -> Tag:
-    return TagFactory(name="Tidewatch (Invented Novels)", type="fandom")
+    # Canonical, as the tags with synonyms and sub tags are: always visible, even when all
+    # its works are hidden from the reader.
+    return TagFactory(name="Tidewatch (Invented Novels)", type="fandom", is_canonical=True)
 
 
 def tagged(tag: Tag, **kwargs: object) -> Work:
@@ -30,7 +36,7 @@ def tagged(tag: Tag, **kwargs: object) -> Work:
 
 
 def fetch(client: Client, url: str) -> etree._Element:
-    response = client.get(url)
+    response = get_listing(client, url)
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"].startswith("application/atom+xml")
     return etree.fromstring(response.content)
@@ -139,8 +145,9 @@ def test_signed_in_tag_feed_includes_restricted_work(client: Client, fandom: Tag
 
 
 def test_signed_in_feed_is_private_for_caches(client: Client, fandom: Tag) -> None:
+    tagged(fandom)
     client.force_login(UserFactory())
-    assert "private" in client.get(f"/tags/{fandom.pk}/feed.atom")["Cache-Control"]
+    assert "private" in get_listing(client, f"/tags/{fandom.pk}/feed.atom")["Cache-Control"]
 
 
 def test_feed_leaves_out_drafts(client: Client, fandom: Tag) -> None:
@@ -231,3 +238,93 @@ def test_series_of_only_restricted_works_is_404_for_guests(client: Client, serie
 
 def test_feed_refuses_post(client: Client, fandom: Tag) -> None:
     assert client.post(f"/tags/{fandom.pk}/feed.atom").status_code == 405
+
+
+# --- Through find_works: saved exclusions, synonyms, meta tags, pages ------------------------
+
+
+def save_exclusions(client: Client, **fields: str) -> None:
+    """Saved exclusions as the reader saves them: in the session for guests."""
+    data = {"tags": "", "creators": "", "max_fandoms": "", "max_relationships": "", **fields}
+    assert client.post("/exclusions/", data, follow=True).status_code == 200
+
+
+def test_guests_saved_exclusion_removes_a_work_from_a_tag_feed(client: Client, fandom: Tag) -> None:
+    tagged(fandom, title="Sad").tags.add(TagFactory(name="Angst"))
+    tagged(fandom, title="Happy")
+    save_exclusions(client, tags="Angst")
+    assert entry_titles(tag_feed(client, fandom)) == ["Happy"]
+    assert sorted(entry_titles(tag_feed(Client(), fandom))) == ["Happy", "Sad"]
+
+
+def test_feed_with_a_guests_exclusions_is_private_for_caches(client: Client, fandom: Tag) -> None:
+    tagged(fandom).tags.add(TagFactory(name="Angst"))
+    save_exclusions(client, tags="Angst")
+    assert "private" in get_listing(client, f"/tags/{fandom.pk}/feed.atom")["Cache-Control"]
+
+
+def test_members_saved_exclusion_removes_a_work_from_a_creator_feed(client: Client) -> None:
+    wren, reader = UserFactory(username="wren"), UserFactory()
+    pseud = PseudFactory(user=wren)
+    WorkFactory(title="Sad", creator=pseud).tags.add(TagFactory(name="Angst"))
+    WorkFactory(title="Happy", creator=pseud)
+    save_exclusions_for_user(reader, Exclusions(tags=(Tag.objects.get(name="Angst"),)))
+    client.force_login(reader)
+    assert entry_titles(fetch(client, "/users/wren/feed.atom")) == ["Happy"]
+
+
+def test_excluded_creator_is_left_out_of_a_series_feed(client: Client, series: Series) -> None:
+    in_series(series, 1, title="Kept")
+    in_series(series, 2, title="Theirs", creator=PseudFactory(user=UserFactory(username="ilse")))
+    save_exclusions(client, creators="ilse")
+    assert entry_titles(fetch(client, f"/series/{series.pk}/feed.atom")) == ["Kept"]
+
+
+def test_synonyms_feed_lists_the_works_of_its_canonical(client: Client, fandom: Tag) -> None:
+    synonym = TagFactory(name="Tidewatch", type="fandom", merger=fandom)
+    other_synonym = TagFactory(name="TW", type="fandom", merger=fandom)
+    tagged(fandom, title="Canonical", updated_on=datetime.date(2024, 6, 1))
+    tagged(synonym, title="Synonym", updated_on=datetime.date(2024, 7, 1))
+    tagged(other_synonym, title="Other Synonym")
+    assert entry_titles(tag_feed(client, synonym)) == ["Synonym", "Canonical", "Other Synonym"]
+
+
+def test_meta_tags_feed_lists_its_sub_tags_works(client: Client) -> None:
+    meta = TagFactory(name="Alternate Universe", is_canonical=True)
+    sub = TagFactory(name="Alternate Universe - Coffee Shops", is_canonical=True)
+    MetaTagging.objects.create(meta_tag=meta, sub_tag=sub)
+    tagged(sub, title="Coffee")
+    WorkFactory(title="Elsewhere")
+    assert entry_titles(tag_feed(client, meta)) == ["Coffee"]
+
+
+def test_feed_of_a_tag_only_on_a_draft_is_404(client: Client) -> None:
+    secret = TagFactory(name="Spoiler Character", type="character")
+    tagged(secret, draft=True)
+    assert get_listing(client, f"/tags/{secret.pk}/feed.atom").status_code == 404
+
+
+def test_feed_leaves_out_a_work_without_a_posted_chapter(client: Client, fandom: Tag) -> None:
+    unready = tagged(fandom, title="Unready")
+    unready.chapters.update(is_posted=False)
+    tagged(fandom, title="Ready")
+    assert entry_titles(tag_feed(client, fandom)) == ["Ready"]
+
+
+def test_feed_pages_go_back_in_time(client: Client, fandom: Tag) -> None:
+    for day in range(1, 23):
+        tagged(fandom, title=f"Day {day}", updated_on=datetime.date(2024, 1, day))
+    older = fetch(client, f"/tags/{fandom.pk}/feed.atom?page=2")
+    assert entry_titles(older) == ["Day 2", "Day 1"]
+    assert client.get(f"/tags/{fandom.pk}/feed.atom?page=x").status_code == 404
+
+
+def test_feed_is_503_when_search_is_unavailable(
+    client: Client, fandom: Tag, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise SearchUnavailable("down")
+
+    monkeypatch.setattr(queries, "find_works", unavailable)
+    response = client.get(f"/tags/{fandom.pk}/feed.atom")
+    assert response.status_code == 503

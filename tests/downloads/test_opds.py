@@ -10,9 +10,12 @@ from django.template.loader import render_to_string
 from django.test import Client
 from lxml import etree
 
-from ficshelf.works.models import Series, SeriesWork
+from ficshelf.search.exclusions import Exclusions, save_exclusions_for_user
+from ficshelf.tags.models import MetaTagging, Tag
+from ficshelf.works.models import Series, SeriesWork, Work
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory, language
-from tests.social.factories import ReadingFactory, ReadingListFactory
+from tests.helpers import get_listing
+from tests.social.factories import ReadingFactory, ReadingListFactory, mute
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +30,7 @@ ACQUIRE = "http://opds-spec.org/acquisition"
 
 
 def fetch(client: Client, url: str, kind: str = ACQUISITION) -> etree._Element:
-    response = client.get(url)
+    response = get_listing(client, url)
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"] == kind
     feed = etree.fromstring(response.content)
@@ -180,7 +183,7 @@ def test_full_page_has_a_next_link_to_the_rest(client: Client) -> None:
 
 def test_page_past_the_last_is_404(client: Client) -> None:
     WorkFactory()
-    assert client.get("/opds/new/?page=3").status_code == 404
+    assert get_listing(client, "/opds/new/?page=2").status_code == 404
 
 
 def test_page_that_is_not_a_number_is_404(client: Client) -> None:
@@ -313,3 +316,148 @@ def test_every_page_advertises_the_opds_catalog(client) -> None:  # type: ignore
     html = client.get("/").content.decode()
     assert 'type="application/atom+xml;profile=opds-catalog"' in html
     assert 'href="/opds/"' in html
+
+
+# --- Through find_works: saved exclusions, mutes, synonyms, search, counts, pages ------------
+
+
+def save_exclusions(client: Client, **fields: str) -> None:
+    """Saved exclusions as the reader saves them: in the session for guests."""
+    data = {"tags": "", "creators": "", "max_fandoms": "", "max_relationships": "", **fields}
+    assert client.post("/exclusions/", data, follow=True).status_code == 200
+
+
+def test_guests_saved_exclusion_removes_a_work_from_new_works(client: Client) -> None:
+    WorkFactory(title="Sad").tags.add(TagFactory(name="Angst"))
+    WorkFactory(title="Happy")
+    save_exclusions(client, tags="Angst")
+    assert entry_titles(fetch(client, "/opds/new/")) == ["Happy"]
+
+
+def test_members_saved_exclusion_removes_a_work_from_new_works(client: Client) -> None:
+    reader = UserFactory()
+    WorkFactory(title="Sad").tags.add(TagFactory(name="Angst"))
+    WorkFactory(title="Happy")
+    save_exclusions_for_user(reader, Exclusions(tags=(Tag.objects.get(name="Angst"),)))
+    client.force_login(reader)
+    assert entry_titles(fetch(client, "/opds/new/")) == ["Happy"]
+
+
+def test_muted_creators_work_is_left_out_of_new_works_and_search(client: Client) -> None:
+    reader, muted = UserFactory(), UserFactory()
+    WorkFactory(title="Lighthouse Muted", creator=PseudFactory(user=muted))
+    WorkFactory(title="Lighthouse Kept")
+    mute(reader, muted)
+    client.force_login(reader)
+    assert entry_titles(fetch(client, "/opds/new/")) == ["Lighthouse Kept"]
+    assert search(client, "lighthouse") == ["Lighthouse Kept"]
+
+
+def test_marked_for_later_keeps_works_the_reader_excluded(client: Client) -> None:
+    reader = UserFactory()
+    marked = WorkFactory(title="Sad")
+    marked.tags.add(TagFactory(name="Angst"))
+    ReadingFactory(user=reader, work=marked, is_marked_for_later=True)
+    save_exclusions_for_user(reader, Exclusions(tags=(Tag.objects.get(name="Angst"),)))
+    client.force_login(reader)
+    assert entry_titles(fetch(client, "/opds/later/")) == ["Sad"]
+
+
+def test_synonyms_catalog_lists_the_works_of_its_canonical(client: Client) -> None:
+    canonical = TagFactory(name="Tidewatch (Invented Novels)", type="fandom", is_canonical=True)
+    synonym = TagFactory(name="Tidewatch", type="fandom", merger=canonical)
+    WorkFactory(title="Canonical", updated_on=datetime.date(2024, 6, 1)).tags.add(canonical)
+    WorkFactory(title="Synonym").tags.add(synonym)
+    assert entry_titles(fetch(client, f"/opds/tags/{synonym.pk}/")) == ["Canonical", "Synonym"]
+
+
+def test_meta_tags_catalog_lists_its_sub_tags_works(client: Client) -> None:
+    meta = TagFactory(name="Alternate Universe", is_canonical=True)
+    sub = TagFactory(name="Alternate Universe - Coffee Shops", is_canonical=True)
+    MetaTagging.objects.create(meta_tag=meta, sub_tag=sub)
+    WorkFactory(title="Coffee").tags.add(sub)
+    assert entry_titles(fetch(client, f"/opds/tags/{meta.pk}/")) == ["Coffee"]
+
+
+def with_text(work: Work, text: str) -> Work:
+    chapter = work.chapters.get()
+    chapter.text = text
+    chapter.save()
+    return work
+
+
+def test_search_finds_a_phrase_in_the_chapter_text(client: Client) -> None:
+    with_text(WorkFactory(title="Found"), "<p>She lit the brass lantern at dusk.</p>")
+    with_text(WorkFactory(title="Apart"), "<p>The lantern was brass, and old.</p>")
+    assert search(client, '"brass lantern"') == ["Found"]
+    assert sorted(search(client, "brass lantern")) == ["Apart", "Found"]
+
+
+def test_search_reads_the_query_language(client: Client) -> None:
+    WorkFactory(title="Lighthouse Long", word_count=5000)
+    WorkFactory(title="Lighthouse Short", word_count=100)
+    WorkFactory(title="Harbour Long", word_count=5000)
+    assert search(client, "title:lighthouse words>1000") == ["Lighthouse Long"]
+    assert search(client, "lighthouse NOT short") == ["Lighthouse Long"]
+
+
+def test_search_pages_count_from_the_total(client: Client) -> None:
+    for day in range(1, 23):
+        WorkFactory(title=f"Lighthouse {day}", updated_on=datetime.date(2024, 1, day))
+    first = fetch(client, "/opds/search/?q=lighthouse")
+    assert first.findtext("os:totalResults", namespaces=NS) == "22"
+    assert first.findtext("os:startIndex", namespaces=NS) == "1"
+    assert first.find("a:link[@rel='previous']", NS) is None
+    last = first.find("a:link[@rel='last']", NS).get("href")
+    assert last == "http://testserver/opds/search/?q=lighthouse&page=2"
+    second = fetch(client, first.find("a:link[@rel='next']", NS).get("href"))
+    assert entry_titles(second) == ["Lighthouse 2", "Lighthouse 1"]
+    assert second.findtext("os:startIndex", namespaces=NS) == "21"
+    assert second.find("a:link[@rel='first']", NS).get("href").endswith("page=1")
+    assert second.find("a:link[@rel='previous']", NS).get("href").endswith("page=1")
+    assert second.find("a:link[@rel='next']", NS) is None
+    assert get_listing(client, "/opds/search/?q=lighthouse&page=3").status_code == 404
+
+
+def fandom_counts(client: Client, url: str = "/opds/fandoms/") -> dict[str, str]:
+    feed = fetch(client, url, NAVIGATION)
+    return {
+        entry.findtext("a:title", namespaces=NS): entry.findtext("a:content", namespaces=NS)
+        for entry in feed.findall("a:entry", NS)
+    }
+
+
+def test_fandom_counts_leave_out_excluded_works(client: Client) -> None:
+    tidewatch = TagFactory(name="Tidewatch", type="fandom", is_canonical=True)
+    harbour = TagFactory(name="Harbour Lights", type="fandom", is_canonical=True)
+    angst = TagFactory(name="Angst")
+    WorkFactory().tags.add(tidewatch)
+    WorkFactory().tags.add(tidewatch, angst)
+    WorkFactory().tags.add(harbour, angst)
+    assert fandom_counts(client) == {"Tidewatch": "2 works", "Harbour Lights": "1 works"}
+    save_exclusions(client, tags="Angst")
+    assert fandom_counts(client) == {"Tidewatch": "1 works"}
+
+
+def test_fandom_counts_leave_out_muted_creators_works(client: Client) -> None:
+    reader, muted = UserFactory(), UserFactory()
+    tidewatch = TagFactory(name="Tidewatch", type="fandom", is_canonical=True)
+    WorkFactory(creator=PseudFactory(user=muted)).tags.add(tidewatch)
+    mute(reader, muted)
+    client.force_login(reader)
+    assert fandom_counts(client) == {}
+
+
+def test_fandoms_are_paginated(client: Client) -> None:
+    for number in range(21):
+        fandom = TagFactory(name=f"Fandom {number:02}", type="fandom", is_canonical=True)
+        for _ in range(1 if number else 2):
+            WorkFactory().tags.add(fandom)
+    first = fetch(client, "/opds/fandoms/", NAVIGATION)
+    assert len(first.findall("a:entry", NS)) == 20
+    assert entry_titles(first)[0] == "Fandom 00"
+    second = fetch(client, first.find("a:link[@rel='next']", NS).get("href"), NAVIGATION)
+    assert len(second.findall("a:entry", NS)) == 1
+    assert second.find("a:link[@rel='next']", NS) is None
+    assert second.find("a:link[@rel='previous']", NS) is not None
+    assert get_listing(client, "/opds/fandoms/?page=3").status_code == 404

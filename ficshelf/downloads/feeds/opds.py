@@ -2,13 +2,23 @@
 
 Navigation feeds (the root, popular fandoms, series) lead to acquisition feeds (new
 works, a tag, a series, Marked for Later, a reading list, search results) whose entries
-carry an acquisition link to the work's EPUB. Every list of works goes through
-``queries.feed_works`` (the visibility rule), and the EPUB link is the same URL the
+carry an acquisition link to the work's EPUB.
+
+New works, a tag, a series and search results are listings, so they go through
+``find_works`` (``queries.feed_page``) like every other: the reader's saved exclusions and
+mutes apply, a tag finds its synonyms' and sub tags' works, and search reads AO3's query
+language (``search.query_language``) and the chapters' text; their pages (``first``,
+``previous``, ``next``, ``last``) come from the backend's total. The popular fandoms and
+their numbers are the backend's facet counts over what the reader may see and has not
+excluded. Marked for Later and reading lists are the reader's own explicit choices, so
+exclusions leave them alone; they, and the series index, go through ``queries.feed_works``
+(the visibility rule and the feeds' stricter one). The EPUB link is the same URL the
 Download menu gives, which checks visibility again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from typing import Any
@@ -18,16 +28,20 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ficshelf.downloads.feeds import atom, queries
-from ficshelf.downloads.feeds.views import feed_response
+from ficshelf.downloads.feeds.views import feed_response, unavailable_response, visible_tag
 from ficshelf.downloads.formats import FORMATS_BY_EXTENSION
 from ficshelf.downloads.names import url_slug
+from ficshelf.search.exclusions import filter_id_of
+from ficshelf.search.query import Sort, WorkQuery
+from ficshelf.search.query_language import MAX_SEARCH_LENGTH, ParsedSearch, parse_search
+from ficshelf.search.service import SearchUnavailable, WorkPage, find_works
 from ficshelf.social.models import Reading, ReadingList
-from ficshelf.tags.models import Tag, TagType
+from ficshelf.tags.models import TagType
 from ficshelf.works.access import get_series_for_viewer
 from ficshelf.works.models import Series, Work, WorkQuerySet
 
@@ -38,6 +52,30 @@ OPENSEARCH_DESCRIPTION = "application/opensearchdescription+xml"
 ACQUIRE = "http://opds-spec.org/acquisition"
 SORT_NEW = "http://opds-spec.org/sort/new"
 PAGE_SIZE = queries.FEED_SIZE
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Where a page is among its feed's pages; ``last`` is None when nobody counted them."""
+
+    number: int
+    has_next: bool
+    last: int | None = None
+
+    @classmethod
+    def of(cls, page: Page[Any]) -> Paging:
+        return cls(page.number, page.has_next(), page.paginator.num_pages)
+
+    @classmethod
+    def of_works(cls, page: WorkPage) -> Paging:
+        return cls(page.page, page.page < page.page_count, page.page_count)
+
+
+@dataclass(frozen=True)
+class OpenSearchResult:
+    terms: str
+    total: int
+    start_index: int
 
 
 @dataclass(frozen=True)
@@ -67,7 +105,7 @@ def _catalog(
     *,
     title: str,
     kind: str,
-    page: Page[Any] | None,
+    paging: Paging | None,
     updated: datetime.datetime,
     subtitle: str = "",
 ) -> etree._Element:
@@ -91,21 +129,27 @@ def _catalog(
         request.build_absolute_uri(reverse("feeds:opds_search_description")),
         OPENSEARCH_DESCRIPTION,
     )
-    if page is not None:
-        if page.has_previous():
+    if paging is not None:
+        if paging.number > 1:
             atom.link(feed, "first", _page_url(request, 1), kind)
-            atom.link(feed, "previous", _page_url(request, page.previous_page_number()), kind)
-        if page.has_next():
-            atom.link(feed, "next", _page_url(request, page.next_page_number()), kind)
-            atom.link(feed, "last", _page_url(request, page.paginator.num_pages), kind)
+            atom.link(feed, "previous", _page_url(request, paging.number - 1), kind)
+        if paging.has_next:
+            atom.link(feed, "next", _page_url(request, paging.number + 1), kind)
+            if paging.last is not None:
+                atom.link(feed, "last", _page_url(request, paging.last), kind)
     return feed
 
 
 def _navigation_feed(
-    request: HttpRequest, *, title: str, items: list[NavigationItem], page: Page[Any] | None = None
+    request: HttpRequest,
+    *,
+    title: str,
+    items: list[NavigationItem],
+    paging: Paging | None = None,
+    personal: bool = False,
 ) -> HttpResponse:
     updated = atom.feed_updated([])
-    feed = _catalog(request, title=title, kind=NAVIGATION, page=page, updated=updated)
+    feed = _catalog(request, title=title, kind=NAVIGATION, paging=paging, updated=updated)
     for item in items:
         entry = etree.SubElement(feed, f"{{{atom.ATOM_NS}}}entry")
         url = request.build_absolute_uri(item.url)
@@ -114,7 +158,7 @@ def _navigation_feed(
         atom.text_element(entry, f"{{{atom.ATOM_NS}}}updated", atom.timestamp(updated))
         atom.text_element(entry, f"{{{atom.ATOM_NS}}}content", item.description, type="text")
         atom.link(entry, item.rel, url, item.kind)
-    return feed_response(request, atom.render(feed), NAVIGATION)
+    return feed_response(request, atom.render(feed), NAVIGATION, personal=personal)
 
 
 def epub_url(work: Work) -> str:
@@ -123,23 +167,33 @@ def epub_url(work: Work) -> str:
 
 
 def _acquisition_feed(
-    request: HttpRequest, works: WorkQuerySet, *, title: str, search_terms: str | None = None
+    request: HttpRequest,
+    works: list[Work],
+    *,
+    title: str,
+    paging: Paging,
+    opensearch: OpenSearchResult | None = None,
+    subtitle: str = "",
+    personal: bool = False,
 ) -> HttpResponse:
-    page = _page(request, queries.newest_first(works))
-    entries = list(page.object_list)
     feed = _catalog(
-        request, title=title, kind=ACQUISITION, page=page, updated=atom.feed_updated(entries)
+        request,
+        title=title,
+        subtitle=subtitle,
+        kind=ACQUISITION,
+        paging=paging,
+        updated=atom.feed_updated(works),
     )
-    if search_terms is not None:
-        opensearch = f"{{{atom.OPENSEARCH_NS}}}"
-        atom.text_element(feed, f"{opensearch}totalResults", str(page.paginator.count))
-        atom.text_element(feed, f"{opensearch}itemsPerPage", str(PAGE_SIZE))
-        atom.text_element(feed, f"{opensearch}startIndex", str(page.start_index() or 1))
+    if opensearch is not None:
+        prefix = f"{{{atom.OPENSEARCH_NS}}}"
+        atom.text_element(feed, f"{prefix}totalResults", str(opensearch.total))
+        atom.text_element(feed, f"{prefix}itemsPerPage", str(PAGE_SIZE))
+        atom.text_element(feed, f"{prefix}startIndex", str(opensearch.start_index))
         etree.SubElement(
-            feed, f"{opensearch}Query", {"role": "request", "searchTerms": search_terms}
+            feed, f"{prefix}Query", {"role": "request", "searchTerms": opensearch.terms}
         )
     epub = FORMATS_BY_EXTENSION["epub"]
-    for work in entries:
+    for work in works:
         entry = atom.work_entry(feed, request, work, for_opds=True)
         atom.link(
             entry,
@@ -148,7 +202,46 @@ def _acquisition_feed(
             epub.content_type,
             title=epub.label,
         )
-    return feed_response(request, atom.render(feed), ACQUISITION)
+    return feed_response(request, atom.render(feed), ACQUISITION, personal=personal)
+
+
+def _listing_catalog(
+    request: HttpRequest,
+    query: WorkQuery | None,
+    *,
+    title: str,
+    search_terms: str | None = None,
+    subtitle: str = "",
+) -> HttpResponse:
+    """A page of ``query`` through ``find_works`` (``None``: nothing asked, no works)."""
+    if query is None:
+        query = queries.feed_query(request)
+        page = WorkPage(works=[], total=0, query=query)
+    else:
+        try:
+            page = queries.feed_page(request, query)
+        except SearchUnavailable:
+            return unavailable_response()
+    if page.page > page.page_count:
+        raise Http404("No such page.")
+    opensearch = None
+    if search_terms is not None:
+        opensearch = OpenSearchResult(search_terms, page.total, page.first_index or 1)
+    return _acquisition_feed(
+        request,
+        page.works,
+        title=title,
+        subtitle=subtitle,
+        paging=Paging.of_works(page),
+        opensearch=opensearch,
+        personal=not page.exclusions.is_empty,
+    )
+
+
+def _list_catalog(request: HttpRequest, works: WorkQuerySet, *, title: str) -> HttpResponse:
+    """A list the reader made themselves: all of it they may see, newest updates first."""
+    page = _page(request, queries.newest_first(works))
+    return _acquisition_feed(request, list(page.object_list), title=title, paging=Paging.of(page))
 
 
 @require_safe
@@ -190,34 +283,47 @@ def root(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def new_works(request: HttpRequest) -> HttpResponse:
-    works = queries.feed_works(request.user)
-    return _acquisition_feed(request, works, title="New works")
+    return _listing_catalog(request, queries.feed_query(request), title="New works")
 
 
 @require_safe
 def fandoms(request: HttpRequest) -> HttpResponse:
-    visible = queries.feed_works(request.user).values("pk")
-    # Filtering before annotating counts only the visible works of each fandom.
-    popular = (
-        Tag.objects.filter(type=TagType.FANDOM, works__in=visible)
-        .annotate(work_count=Count("works"))
-        .order_by("-work_count", "name")
-    )
-    page = _page(request, popular)
+    number = queries.page_number(request)
+    shown_up_to = number * PAGE_SIZE
+    # The backend's fandom counts over every work the reader may see and has not excluded
+    # (no works, only counts); one more than this page shows tells whether there is a next.
+    # Nobody counts the fandoms themselves, so there is no "last" link. Works without a
+    # posted chapter, which the acquisition feeds leave out, are counted: there are few.
+    query = WorkQuery(per_page=0, facet_types=(TagType.FANDOM.value,), facet_limit=shown_up_to + 1)
+    try:
+        page = find_works(request, query)
+    except SearchUnavailable:
+        return unavailable_response()
+    counted = page.facets.get(TagType.FANDOM.value, [])
+    shown = counted[shown_up_to - PAGE_SIZE : shown_up_to]
+    if number > 1 and not shown:
+        raise Http404("No such page.")
     items = [
         NavigationItem(
-            tag.name, reverse("feeds:opds_tag", args=[tag.pk]), f"{tag.work_count} works"
+            entry.tag.name, reverse("feeds:opds_tag", args=[entry.tag.pk]), f"{entry.count} works"
         )
-        for tag in page.object_list
+        for entry in shown
     ]
-    return _navigation_feed(request, title="Popular fandoms", items=items, page=page)
+    return _navigation_feed(
+        request,
+        title="Popular fandoms",
+        items=items,
+        paging=Paging(number, has_next=len(counted) > shown_up_to),
+        personal=not page.exclusions.is_empty,
+    )
 
 
 @require_safe
 def tag(request: HttpRequest, tag_id: int) -> HttpResponse:
-    found = get_object_or_404(Tag, pk=tag_id)
-    works = queries.tagged(queries.feed_works(request.user), found)
-    return _acquisition_feed(request, works, title=found.name)
+    found = visible_tag(request, tag_id)
+    # As the tag's works page: a synonym finds its canonical's works, a meta tag its sub tags'.
+    query = queries.feed_query(request, all_tag_ids=frozenset({filter_id_of(found)}))
+    return _listing_catalog(request, query, title=found.name)
 
 
 @require_safe
@@ -237,14 +343,14 @@ def series_index(request: HttpRequest) -> HttpResponse:
         )
         for series in page.object_list
     ]
-    return _navigation_feed(request, title="Series", items=items, page=page)
+    return _navigation_feed(request, title="Series", items=items, paging=Paging.of(page))
 
 
 @require_safe
 def series(request: HttpRequest, series_id: int) -> HttpResponse:
     found = get_series_for_viewer(request, series_id)
-    works = queries.in_series(queries.feed_works(request.user), found.pk)
-    return _acquisition_feed(request, works, title=found.title)
+    query = queries.feed_query(request, series_id=found.pk)
+    return _listing_catalog(request, query, title=found.title)
 
 
 @require_safe
@@ -254,7 +360,7 @@ def marked_for_later(request: HttpRequest) -> HttpResponse:
         raise Http404("Sign in to see Marked for Later.")
     marked = Reading.objects.filter(user=user, is_marked_for_later=True).values("work_id")
     works = queries.feed_works(user).filter(pk__in=marked)
-    return _acquisition_feed(request, works, title="Marked for Later")
+    return _list_catalog(request, works, title="Marked for Later")
 
 
 @require_safe
@@ -265,7 +371,7 @@ def reading_list(request: HttpRequest, list_id: int) -> HttpResponse:
         raise Http404("No such reading list.")
     listed = found.items.values("work_id")
     works = queries.feed_works(user).filter(pk__in=listed)
-    return _acquisition_feed(request, works, title=found.name)
+    return _list_catalog(request, works, title=found.name)
 
 
 @require_safe
@@ -291,8 +397,34 @@ def search_description(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    terms = " ".join(request.GET.get("q", "").split())[:200]
-    works = queries.feed_works(request.user)
-    works = queries.matching(works, terms) if terms else works.none()
-    title = f"Search: {terms}" if terms else "Search"
-    return _acquisition_feed(request, works, title=title, search_terms=terms)
+    """The search box's language (``search.query_language``): words anywhere, the chapters'
+    text included, phrases, fields, counts and dates; ``sort:`` is honoured, else newest
+    updates first as in every feed."""
+    terms = " ".join(request.GET.get("q", "").split())[:MAX_SEARCH_LENGTH]
+    parsed = parse_search(terms, today=timezone.localdate()) if terms else None
+    query = _search_query(request, parsed) if parsed is not None else None
+    return _listing_catalog(
+        request,
+        query,
+        title=f"Search: {terms}" if terms else "Search",
+        search_terms=terms,
+        subtitle=" ".join(parsed.notices) if parsed is not None else "",
+    )
+
+
+def _search_query(request: HttpRequest, parsed: ParsedSearch) -> WorkQuery | None:
+    """What ``parsed`` asks for, or None when it asks for nothing (only a sort, say)."""
+    ranges = {
+        name: getattr(parsed, name)
+        for name in ("words", "kudos", "hits", "comments", "bookmarks", "updated", "posted")
+    }
+    if parsed.text is None and all(value.is_open for value in ranges.values()):
+        return None
+    query = queries.feed_query(request, text=parsed.text, **ranges)
+    if parsed.sort is not None:
+        # As the search page: titles and creators A to Z unless the reader said otherwise.
+        descending = parsed.sort not in (Sort.TITLE, Sort.CREATOR)
+        query = dataclasses.replace(query, sort=parsed.sort, descending=descending)
+    if parsed.descending is not None:
+        query = dataclasses.replace(query, descending=parsed.descending)
+    return query

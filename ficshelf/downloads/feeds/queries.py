@@ -1,19 +1,31 @@
-"""Which works feeds and catalogs list: the one visibility rule, then stricter.
+"""Which works feeds and catalogs list: ``find_works``, then a stricter rule of their own.
 
-Feeds are publication surfaces and catalogs offer a download: drafts and works hidden by
-an admin are left out even for their creators and admins (whom ``visible_to`` lets see
-them), as ``downloads.access.get_work_for_download`` refuses them too, and so are works
-with no posted chapter, which cannot be downloaded.
+Feeds and catalogs are listings like any other, so their works come from the one path every
+listing goes through (``search.service.find_works``): the search backend finds them (a
+canonical tag finds its synonyms' and sub tags' works, as the tag's works page does), the
+reader's saved exclusions and mutes are added, and the answer is re-checked against the
+visibility rule (DESIGN.md, "Visibility: one rule, everywhere").
+
+Feeds are publication surfaces and catalogs offer a download, so on top of that rule drafts
+and works hidden by an admin are left out even for their creators and admins (whom
+``visible_to`` lets see them), as ``downloads.access.get_work_for_download`` refuses them
+too, and so are works with no posted chapter, which cannot be downloaded. ``feed_works`` is
+that stricter rule as a queryset, for the reader's own lists (Marked for Later, reading
+lists), which are not searches.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest
 
-from ficshelf.tags.models import Tag
-from ficshelf.works.models import Chapter, Creatorship, Work, WorkQuerySet
+from ficshelf.search.forms import MAX_PAGE
+from ficshelf.search.query import Sort, WorkQuery
+from ficshelf.search.service import WorkPage, find_works
+from ficshelf.works.models import Chapter, Work, WorkQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -37,26 +49,46 @@ def newest_first(works: WorkQuerySet) -> WorkQuerySet:
     return works.order_by("-updated_on", "-published_on", "-pk").for_blurbs()
 
 
-def tagged(works: WorkQuerySet, tag: Tag) -> WorkQuerySet:
-    """Works carrying the tag or one of its synonyms (AO3's filtering by a canonical tag)."""
-    tag_ids = [tag.pk, *tag.synonyms.values_list("pk", flat=True)]
-    tagged_ids = Work.tags.through.objects.filter(tag_id__in=tag_ids).values("work_id")
-    return works.filter(pk__in=tagged_ids)
+def page_number(request: HttpRequest) -> int:
+    """``?page=`` as a number from 1; anything else is no such page."""
+    raw = request.GET.get("page") or "1"
+    try:
+        number = int(raw)
+    except ValueError:
+        raise Http404("No such page.") from None
+    if not 1 <= number <= MAX_PAGE:
+        raise Http404("No such page.")
+    return number
 
 
-def by_creator(works: WorkQuerySet, user: User) -> WorkQuerySet:
-    credited = Creatorship.objects.filter(pseud__user=user, is_approved=True).values("work_id")
-    return works.filter(pk__in=credited)
-
-
-def in_series(works: WorkQuerySet, series_id: int) -> WorkQuerySet:
-    return works.filter(series_works__series_id=series_id)
-
-
-def matching(works: WorkQuerySet, query: str) -> WorkQuerySet:
-    """A plain substring search over title, summary and tag names (real search comes later)."""
-    tag_ids = Tag.objects.filter(name__icontains=query).values("pk")
-    tagged_ids = Work.tags.through.objects.filter(tag_id__in=tag_ids).values("work_id")
-    return works.filter(
-        Q(title__icontains=query) | Q(summary__icontains=query) | Q(pk__in=tagged_ids)
+def feed_query(request: HttpRequest, **scope: object) -> WorkQuery:
+    """A feed's page of works, newest updates first, in the listing's ``scope``
+    (``all_tag_ids``, ``creator_user_id``, ``series_id``, ``text``...)."""
+    query = WorkQuery(
+        sort=Sort.UPDATED,
+        descending=True,
+        page=page_number(request),
+        per_page=FEED_SIZE,
+        facet_limit=0,
     )
+    return dataclasses.replace(query, **scope)  # type: ignore[arg-type]
+
+
+def feed_page(request: HttpRequest, query: WorkQuery) -> WorkPage:
+    """The works of ``query`` the reader may see and has not excluded, by ``find_works``,
+    less those a feed never offers (see the module docstring).
+
+    The page may then be a little short of ``per_page``, and ``total`` (the index's count)
+    a little high: the index holds only posted works not hidden by an admin, so this drops
+    only works changed since they were indexed, their creators' own drafts or hidden works,
+    and works without a posted chapter. Raises ``SearchUnavailable`` as ``find_works`` does.
+    """
+    page = find_works(request, query)
+    if not page.works:
+        return page
+    offered = set(
+        feed_works(request.user)
+        .filter(pk__in=[work.pk for work in page.works])
+        .values_list("pk", flat=True)
+    )
+    return dataclasses.replace(page, works=[work for work in page.works if work.pk in offered])
