@@ -13,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from ficshelf.search.query import WorkQuery
+from ficshelf.search.service import find_works
 from ficshelf.tags import actions
 from ficshelf.tags.access import get_tag_for_viewer, get_tag_for_wrangler
 from ficshelf.tags.actions import WranglingError
@@ -107,9 +109,10 @@ def show(request: HttpRequest, tag: str) -> HttpResponse:
                 child_groups.append((GROUP_LABELS[child_type], shown, more))
     synonyms, more_synonyms = _capped(visible.filter(merger=found).order_by("name"))
     canonical = found.canonical
-    works_count = (
-        Work.objects.visible_to(request.user).filter(filter_taggings__tag=canonical).count()
-    )
+    # As many as the tag's works listing shows this reader (exclusions and mutes included).
+    works_count = find_works(
+        request, WorkQuery(all_tag_ids=frozenset({canonical.pk}), per_page=0, facet_limit=0)
+    ).total
     context = {
         "tag": found,
         "is_wrangler": can_wrangle(request.user),

@@ -7,11 +7,12 @@ import re
 import pytest
 from django.test import Client
 
+from ficshelf.search.models import ExclusionSet
 from ficshelf.tags.models import Tag, TagType
 from ficshelf.tags.naming import tag_to_url_part
 from ficshelf.works.models import Series, SeriesWork
 from tests.factories import UserFactory
-from tests.helpers import page_text
+from tests.helpers import get_listing, page_text
 from tests.tags.factories import canonical, fandom, meta, synonym, tag, work_tagged, wrangler
 
 pytestmark = pytest.mark.django_db
@@ -202,7 +203,19 @@ def test_fandom_tag_pages_show_the_visible_work_count(client: Client) -> None:
     show = fandom("Lighthouse (TV)")
     work_tagged(show)
     work_tagged(show, draft=True)
-    assert "(1)" in page_text(client.get(url("Lighthouse (TV)")))
+    assert "(1)" in page_text(get_listing(client, url("Lighthouse (TV)")))
+
+
+def test_tag_page_count_leaves_out_the_readers_exclusions(client: Client) -> None:
+    show = fandom("Lighthouse (TV)")
+    work_tagged(show)
+    hidden = work_tagged(show)
+    reader = UserFactory()
+    ExclusionSet.objects.create(user=reader).creators.add(
+        *[c.pseud.user for c in hidden.creatorships.all()]
+    )
+    client.force_login(reader)
+    assert "(1)" in page_text(get_listing(client, url("Lighthouse (TV)")))
 
 
 def test_synonym_tag_objects_are_not_fixed() -> None:
