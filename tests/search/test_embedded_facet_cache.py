@@ -9,9 +9,10 @@ from ficshelf.search.backends.embedded.facet_cache import (
     FacetCache,
     facet_key,
 )
+from ficshelf.search.backends.embedded.facets import FacetCounts
 from ficshelf.search.query import Sort, WorkQuery
 
-FACETS = {"fandom": [FacetCount(1, 5)]}
+FACETS = FacetCounts({"fandom": [FacetCount(1, 5)]}, are_estimates=True)
 
 
 class Clock:
@@ -26,6 +27,13 @@ def test_counts_of_a_broad_result_are_kept() -> None:
     cache = FacetCache()
     cache.put("key", FACETS, total=BROAD_RESULT)
     assert cache.get("key") == FACETS
+
+
+def test_whether_counts_are_estimates_is_kept_with_them() -> None:
+    cache = FacetCache()
+    cache.put("key", FACETS, total=BROAD_RESULT)
+    kept = cache.get("key")
+    assert kept is not None and kept.are_estimates
 
 
 def test_counts_of_a_narrow_result_are_never_kept() -> None:

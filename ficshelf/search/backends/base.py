@@ -22,6 +22,8 @@ class SearchResult:
     total: int  # over all pages
     # tag type -> the most frequent filter tags in the whole result set, biggest first
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    # Counted over a fixed sample of a broad result set and scaled up: show them as "about".
+    facets_are_estimates: bool = False
 
 
 class SearchBackend(Protocol):

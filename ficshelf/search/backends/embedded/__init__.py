@@ -16,8 +16,8 @@ from pathlib import Path
 import tantivy
 
 from ficshelf.search.backends.base import SearchResult, SearchUnavailable
-from ficshelf.search.backends.embedded.facet_cache import FacetCache, Facets, facet_key
-from ficshelf.search.backends.embedded.facets import count_facets
+from ficshelf.search.backends.embedded.facet_cache import FacetCache, facet_key
+from ficshelf.search.backends.embedded.facets import FacetCounts, count_facets
 from ficshelf.search.backends.embedded.schema import (
     ENGLISH,
     SCHEMA_VERSION,
@@ -96,10 +96,12 @@ class TantivyBackend:
             # page number far past the end costs a count instead of gigabytes.
             total = self._count(searcher, tantivy_query)
             if query.offset >= total:
+                facets = self._facets(searcher, tantivy_query, query, total, index_identity)
                 return SearchResult(
                     work_ids=[],
                     total=total,
-                    facets=self._facets(searcher, tantivy_query, query, total, index_identity),
+                    facets=facets.by_type,
+                    facets_are_estimates=facets.are_estimates,
                 )
         page = searcher.search(
             tantivy_query,
@@ -114,10 +116,12 @@ class TantivyBackend:
             int(v) for v in searcher.fast_field_values("work_id", addresses) if v is not None
         ]
         total = _count_of(page)
+        facets = self._facets(searcher, tantivy_query, query, total, index_identity)
         return SearchResult(
             work_ids=work_ids,
             total=total,
-            facets=self._facets(searcher, tantivy_query, query, total, index_identity),
+            facets=facets.by_type,
+            facets_are_estimates=facets.are_estimates,
         )
 
     @staticmethod
@@ -131,15 +135,22 @@ class TantivyBackend:
         query: WorkQuery,
         total: int,
         index_identity: Hashable,
-    ) -> Facets:
+    ) -> FacetCounts:
         if query.facet_limit <= 0:
-            return {}
+            return FacetCounts()
         if total == 0:
-            return {tag_type: [] for tag_type in query.facet_types}
+            return FacetCounts({tag_type: [] for tag_type in query.facet_types})
         key = facet_key(query, index_identity)
         facets = self._facet_cache.get(key)
         if facets is None:
-            facets = count_facets(searcher, tantivy_query, query.facet_types, query.facet_limit)
+            facets = count_facets(
+                searcher,
+                self.schema,
+                tantivy_query,
+                query.facet_types,
+                query.facet_limit,
+                total=total,
+            )
             self._facet_cache.put(key, facets, total)
         return facets
 

@@ -1,10 +1,11 @@
 """A short memory of facet counts for broad result sets.
 
-Counting tags over hundreds of thousands of works costs tantivy hundreds of milliseconds,
-while the page itself costs a few. Broad listings (the whole archive, a big fandom) are
-also the most visited, and their counts barely move in a minute, so each process keeps
-them for ``MAX_AGE_SECONDS``; results and totals are always current. Narrow result sets
-are cheap to count and are never kept, so their counts are always exact.
+Broad result sets are counted over a sample of about ``EXACT_FACETS_UP_TO`` works
+(facets.py), which still costs tens of milliseconds against a few for the page itself.
+Broad listings (the whole archive, a big fandom) are also the most visited, and their
+estimates barely move in a minute, so each process keeps them for ``MAX_AGE_SECONDS``;
+results and totals are always current. Narrow result sets are counted exactly and never
+kept, so their counts follow every commit.
 """
 
 from __future__ import annotations
@@ -15,14 +16,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from ficshelf.search.backends.base import FacetCount
+from ficshelf.search.backends.embedded.facets import EXACT_FACETS_UP_TO, FacetCounts
 from ficshelf.search.query import Sort, WorkQuery
 
-Facets = dict[str, list[FacetCount]]
-
 MAX_AGE_SECONDS = 60.0
-# Below this many matches, counting takes a few tens of milliseconds at most.
-BROAD_RESULT = 20_000
+# Beyond this many matches, counts are estimated from a sample of about this many works.
+BROAD_RESULT = EXACT_FACETS_UP_TO + 1
 MAX_ENTRIES = 512
 
 
@@ -35,11 +34,11 @@ def facet_key(query: WorkQuery, index_identity: Hashable) -> Hashable:
 
 class FacetCache:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._entries: OrderedDict[Hashable, tuple[float, Facets]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[float, FacetCounts]] = OrderedDict()
         self._lock = threading.Lock()
         self._clock = clock
 
-    def get(self, key: Hashable) -> Facets | None:
+    def get(self, key: Hashable) -> FacetCounts | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -51,7 +50,7 @@ class FacetCache:
             self._entries.move_to_end(key)
             return facets
 
-    def put(self, key: Hashable, facets: Facets, total: int) -> None:
+    def put(self, key: Hashable, facets: FacetCounts, total: int) -> None:
         if total < BROAD_RESULT:
             return
         with self._lock:

@@ -11,7 +11,7 @@ from ficshelf.search.query import FACET_TYPES, TEXT_FIELDS
 
 # Bump when the schema or the analyzer changes: an index built by an older version is not
 # searched (its fields would be missing or analyzed differently) until ``reindex`` runs.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # English stemming, so "dragons" finds "dragon"; no stop words, so phrases keep their
 # positions ("the king in the north"). Over-long tokens (pasted URLs, base64) are dropped.
@@ -51,9 +51,21 @@ EXACT_FIELDS = (
 )
 SCOPE_FIELDS = ("creator_user_ids", "series_ids", "collection_ids")
 
+# Broad result sets count facets over a fixed slice of the works (facets.py): each work
+# falls in one of SAMPLE_BUCKETS by a hash of its id, so a slice is a cheap range filter
+# and the same work is always in or out of it.
+SAMPLE_BUCKET = "sample_bucket"
+SAMPLE_BUCKETS = 64
+
 
 def tag_field(tag_type: str) -> str:
     return f"tags_{tag_type}"
+
+
+def sample_bucket(work_id: int) -> int:
+    # Fibonacci hashing: the top bits of id * 2^32/phi spread consecutive ids evenly over
+    # the buckets and owe nothing to id patterns (every 64th work, odd ids).
+    return ((work_id * 2654435761) & 0xFFFFFFFF) * SAMPLE_BUCKETS >> 32
 
 
 def build_schema() -> tantivy.Schema:
@@ -68,6 +80,7 @@ def build_schema() -> tantivy.Schema:
         builder.add_unsigned_field(name, indexed=True, fast=name in EXACT_FIELDS)
     for name in ORDER_FIELDS.values():
         builder.add_unsigned_field(name, fast=True)
+    builder.add_unsigned_field(SAMPLE_BUCKET, indexed=True, fast=True)
     builder.add_text_field(TITLE_KEY, fast=True, tokenizer_name=RAW, index_option="basic")
     builder.add_text_field(CREATOR_KEY, fast=True, tokenizer_name=RAW, index_option="basic")
     for name in TEXT_FIELDS:
@@ -114,6 +127,7 @@ def to_tantivy(document: WorkDocument, schema: tantivy.Schema) -> tantivy.Docume
         "creator_user_ids": document.creator_user_ids,
         "series_ids": document.series_ids,
         "collection_ids": document.collection_ids,
+        SAMPLE_BUCKET: sample_bucket(work_id),
         TITLE_KEY: sort_key(document.title_sort_key, work_id),
         CREATOR_KEY: sort_key(document.creator_sort_key, work_id),
         "title": document.title,
