@@ -44,6 +44,8 @@ class WorkPage:
     total: int  # over all pages, as the index counts them
     query: WorkQuery  # what the backend was asked (exclusions and visibility included)
     facets: dict[str, list[FacetEntry]] = field(default_factory=dict)
+    # Broad results have their tags counted over a sample (the backend says so).
+    facets_are_estimates: bool = False
     exclusions: Exclusions = field(default_factory=Exclusions)
 
     @property
@@ -96,6 +98,7 @@ def find_works(
         total=result.total,
         query=widened,
         facets=_resolve_facets(result.facets),
+        facets_are_estimates=result.facets_are_estimates,
         exclusions=exclusions,
     )
 

@@ -184,6 +184,7 @@ def _listing(request: HttpRequest, scope: Scope) -> HttpResponse:
         "facet_groups": form.facet_groups(
             page.facets, limit=FACET_LIMIT, more_limit=FACET_MORE_LIMIT
         ),
+        "facets_are_estimates": page.facets_are_estimates,
         "sort_choices": [(sort.value, label) for sort, label in SORT_LABELS.items()],
         "current_sort": page.query.effective_sort.value,
         "is_ascending": form.ascending,

@@ -306,6 +306,28 @@ def test_sidebar_shows_ten_tags_of_a_type_and_offers_more(client: Client) -> Non
     assert "Fewer fandoms" in more
 
 
+def test_counts_over_a_sample_are_marked_as_estimates(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ficshelf.search.backends.embedded.facets.EXACT_FACETS_UP_TO", 1)
+    for number in range(3):
+        work(f"Work {number}", fandom("Naruto"))
+    index_now()
+
+    html = page(client, "/works/")
+
+    assert re.search(r"Naruto <span class=\"count\">\(about \d+\)</span>", html)
+
+
+def test_exact_counts_are_not_marked_as_estimates(client: Client) -> None:
+    work("One", fandom("Naruto"))
+    index_now()
+
+    html = page(client, "/works/")
+
+    assert 'Naruto <span class="count">(1)</span>' in html
+
+
 def test_a_chosen_tag_stays_in_the_sidebar_when_excluding_leaves_it_no_works(
     client: Client,
 ) -> None:
