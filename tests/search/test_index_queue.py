@@ -118,3 +118,16 @@ def test_clearing_a_tag_from_all_its_works_queues_them() -> None:
     tag.works.clear()
     assert queued() == {first.pk, second.pk}
     assert not first.filter_taggings.filter(tag=tag).exists()
+
+
+def test_the_drain_task_waits_quietly_while_the_index_is_busy(
+    backend: RecordingBackend, caplog: pytest.LogCaptureFixture
+) -> None:
+    from ficshelf.search.tasks import drain_index_queue as drain_task
+
+    work = WorkFactory()
+    backend.fail_next_update = True
+    result = drain_task.call()
+    assert result == 0
+    assert work.pk in queued()
+    assert "not updated this time" in caplog.text
