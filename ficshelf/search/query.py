@@ -140,6 +140,9 @@ class WorkQuery:
     # Top tags per type to count over the whole result set; 0 asks for no facet counts.
     facet_limit: int = 10
     facet_types: tuple[str, ...] = field(default=FACET_TYPES)
+    # Backends may count broad results over a sample (and say so); pages that list every
+    # tag with its count, where a small tag must not read 0, ask for exact counts.
+    exact_facets: bool = False
 
     @property
     def offset(self) -> int:

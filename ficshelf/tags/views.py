@@ -19,7 +19,7 @@ from ficshelf.tags import actions
 from ficshelf.tags.access import get_tag_for_viewer, get_tag_for_wrangler
 from ficshelf.tags.actions import WranglingError
 from ficshelf.tags.forms import BulkAction, TagWranglingForm, UnwrangledBinForm
-from ficshelf.tags.models import FilterTagging, ParentTagging, Tag, TagType, can_wrangle
+from ficshelf.tags.models import ParentTagging, Tag, TagType, can_wrangle
 from ficshelf.tags.templatetags.tag_urls import tag_url
 from ficshelf.works.models import Work
 
@@ -73,17 +73,26 @@ GROUP_LABELS = {
 def index(request: HttpRequest) -> HttpResponse:
     """AO3's "Fandoms" page: every fandom a filter finds works by, with the count of works
     the viewer may see, grouped by initial."""
-    visible_works = Work.objects.visible_to(request.user)
-    fandom_taggings = FilterTagging.objects.filter(tag__type=TagType.FANDOM, work__in=visible_works)
-    counts = dict(
-        fandom_taggings.values("tag_id").annotate(n=Count("work_id")).values_list("tag_id", "n")
-    )
-    fandoms = (
+    candidates = (
         Tag.objects.of_type(TagType.FANDOM)
         .filter(merger__isnull=True)
-        .filter(Q(is_canonical=True) | Q(pk__in=fandom_taggings.values("tag_id")))
-        .order_by("name")
+        .filter(Q(is_canonical=True) | Q(filter_taggings__isnull=False))
+        .distinct()
     )
+    # The counts the fandoms' listings would show this reader (exclusions, mutes and the
+    # visibility rule included), exact even for small fandoms of a big archive.
+    counted = find_works(
+        request,
+        WorkQuery(
+            per_page=0,
+            facet_types=(TagType.FANDOM.value,),
+            facet_limit=max(candidates.count(), 1),
+            exact_facets=True,
+        ),
+    ).facets.get(TagType.FANDOM.value, [])
+    counts = {entry.tag.pk: entry.count for entry in counted}
+    # Canonical fandoms always; an unwrangled one once a reader can find a work in it.
+    fandoms = candidates.filter(Q(is_canonical=True) | Q(pk__in=counts)).order_by("name")
     groups: dict[str, list[tuple[Tag, int]]] = {}
     for fandom in fandoms:
         groups.setdefault(_initial(fandom.name), []).append((fandom, counts.get(fandom.pk, 0)))

@@ -53,6 +53,16 @@ def test_a_broad_result_gets_estimated_counts_flagged_as_estimates(
         assert facet.count == pytest.approx(exact[facet.tag_id], rel=0.25)
 
 
+def test_a_query_asking_for_exact_counts_gets_them_however_broad(
+    backend: TantivyBackend,
+) -> None:
+    documents = works(WORKS)
+    backend.update(documents, [])
+    result = backend.search(WorkQuery(facet_types=("fandom",), exact_facets=True))
+    assert not result.facets_are_estimates
+    assert {f.tag_id: f.count for f in result.facets["fandom"]} == exact_counts(documents)
+
+
 def test_estimates_are_the_same_on_every_search(backend: TantivyBackend) -> None:
     backend.update(works(WORKS), [])
     first = backend.search(WorkQuery(facet_types=("fandom",)))

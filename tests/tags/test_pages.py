@@ -176,7 +176,7 @@ def test_index_lists_fandoms_by_initial_with_work_counts(client: Client) -> None
     work_tagged(show)
     work_tagged(show)
     work_tagged(synonym("lighthouse tv", of=show))
-    text = words(page_text(client.get("/tags/")))
+    text = words(page_text(get_listing(client, "/tags/")))
     assert "Apple Orchard (0)" in text and "Lighthouse (TV) (3)" in text
     assert text.index("A Apple Orchard") < text.index("L Lighthouse (TV)")
     assert other.name in text and "lighthouse tv" not in text
@@ -187,15 +187,25 @@ def test_index_counts_only_works_the_viewer_may_see(client: Client) -> None:
     work_tagged(show)
     work_tagged(show, restricted=True)
     work_tagged(show, draft=True)
-    assert "(1)" in page_text(client.get("/tags/"))
+    assert "(1)" in page_text(get_listing(client, "/tags/"))
     client.force_login(UserFactory())
-    assert "(2)" in page_text(client.get("/tags/"))
+    assert "(2)" in page_text(get_listing(client, "/tags/"))
+
+
+def test_index_counts_leave_out_the_readers_exclusions(client: Client) -> None:
+    show = fandom("Lighthouse (TV)")
+    work_tagged(show)
+    work_tagged(show, tag("Angst"))
+    reader = UserFactory()
+    ExclusionSet.objects.create(user=reader).tags.add(Tag.objects.get(name="Angst"))
+    client.force_login(reader)
+    assert "Lighthouse (TV) (1)" in words(page_text(get_listing(client, "/tags/")))
 
 
 def test_index_leaves_out_fandoms_only_on_drafts(client: Client) -> None:
     work_tagged(fandom("Secret Fandom", is_canonical=False), draft=True)
     work_tagged(fandom("Unwrangled Fandom", is_canonical=False))
-    html = page_text(client.get("/tags/"))
+    html = page_text(get_listing(client, "/tags/"))
     assert "Secret Fandom" not in html and "Unwrangled Fandom" in html
 
 

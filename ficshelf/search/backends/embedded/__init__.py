@@ -150,6 +150,7 @@ class TantivyBackend:
                 query.facet_types,
                 query.facet_limit,
                 total=total,
+                exact=query.exact_facets,
             )
             self._facet_cache.put(key, facets, total)
         return facets

@@ -57,10 +57,11 @@ def count_facets(
     limit: int,
     *,
     total: int,
+    exact: bool = False,
 ) -> FacetCounts:
     if limit <= 0 or not tag_types:
         return FacetCounts()
-    buckets = sampled_buckets(total)
+    buckets = SAMPLE_BUCKETS if exact else sampled_buckets(total)
     if buckets >= SAMPLE_BUCKETS:
         return FacetCounts(_top_tags(searcher, query, tag_types, limit, exact=True))
     in_sample = tantivy.Query.range_query(
