@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Max
 
 from ficshelf.search.backends import get_backend
 from ficshelf.search.documents import build_documents
@@ -23,6 +24,13 @@ def enqueue_works(work_ids: Iterable[int]) -> None:
     if entries:
         IndexQueueEntry.objects.bulk_create(entries, ignore_conflicts=True)
         transaction.on_commit(schedule_drain)
+
+
+def newest_queue_entry() -> int:
+    """The id of the newest queued change (0 when none): moves with every committed change
+    a listing could show, before the index does."""
+    newest = IndexQueueEntry.objects.aggregate(newest=Max("pk"))["newest"]
+    return int(newest or 0)
 
 
 def schedule_drain() -> None:

@@ -30,6 +30,7 @@ from ficshelf.search.exclusions import (
     save_exclusions,
 )
 from ficshelf.search.forms import WorkFilterForm
+from ficshelf.search.page_cache import serve_for_guests
 from ficshelf.search.query import SORT_LABELS, TextNode, WorkQuery
 from ficshelf.search.service import find_works
 from ficshelf.search.snippets import make_snippets
@@ -150,6 +151,10 @@ def _redirect_keeping_query(request: HttpRequest, url: str) -> HttpResponseRedir
 
 
 def _listing(request: HttpRequest, scope: Scope) -> HttpResponse:
+    return serve_for_guests(request, lambda: _render_listing(request, scope))
+
+
+def _render_listing(request: HttpRequest, scope: Scope) -> HttpResponse:
     form = WorkFilterForm(request.GET, user=request.user, fixed_language=scope.fixed_language)
     form.is_valid()
     if scope.is_search and form.parsed is None:

@@ -75,6 +75,15 @@ class TantivyBackend:
 
     # Reading
 
+    def generation(self) -> str | None:
+        """Changes whenever the index does (a commit rewrites tantivy's meta.json, a rebuild
+        switches folders): what caches of rendered results are keyed on. None: no index."""
+        pointer = read_pointer(self.location)
+        if pointer is None:
+            return None
+        stamp = file_stamp(pointer.folder / "meta.json")
+        return None if stamp is None else f"{pointer.folder.name}:{stamp[0]}:{stamp[1]}"
+
     def search(self, query: WorkQuery) -> SearchResult:
         pointer = read_pointer(self.location)
         if pointer is None:
