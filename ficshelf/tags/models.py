@@ -19,6 +19,11 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 
+# Re-exported (``X as X``): other code imports the fixed names from here.
+from ficshelf.tags.fixed import ARCHIVE_WARNINGS as ARCHIVE_WARNINGS
+from ficshelf.tags.fixed import CATEGORIES as CATEGORIES
+from ficshelf.tags.fixed import RATINGS as RATINGS
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -46,24 +51,8 @@ TAG_BLOCK_ORDER = [
     TagType.FREEFORM,
 ]
 
-RATINGS = [
-    "Not Rated",
-    "General Audiences",
-    "Teen And Up Audiences",
-    "Mature",
-    "Explicit",
-]
 # Ratings for which guests first see the adult-content notice (AO3 includes Not Rated).
 ADULT_RATINGS = {"Not Rated", "Mature", "Explicit"}
-ARCHIVE_WARNINGS = [
-    "Creator Chose Not To Use Archive Warnings",
-    "Graphic Depictions Of Violence",
-    "Major Character Death",
-    "No Archive Warnings Apply",
-    "Rape/Non-Con",
-    "Underage Sex",
-]
-CATEGORIES = ["F/F", "F/M", "Gen", "M/M", "Multi", "Other"]
 FIXED_TAGS = {
     TagType.RATING: RATINGS,
     TagType.WARNING: ARCHIVE_WARNINGS,
