@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,6 +33,17 @@ GUEST_PAGE_SECONDS = 60
 # Cookies that may make a page personal: the session (exclusions, preferences) and the
 # cookie-stored flash messages.
 PERSONAL_COOKIES = ("messages",)
+
+
+def kept_for_guests(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A listing view whose pages are kept for guests. Checked before the view looks
+    anything up: a kept page's key changes with every change the view could see."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return serve_for_guests(request, lambda: view(request, *args, **kwargs))
+
+    return wrapper
 
 
 def serve_for_guests(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:

@@ -30,7 +30,7 @@ from ficshelf.search.exclusions import (
     save_exclusions,
 )
 from ficshelf.search.forms import WorkFilterForm
-from ficshelf.search.page_cache import serve_for_guests
+from ficshelf.search.page_cache import kept_for_guests
 from ficshelf.search.query import SORT_LABELS, TextNode, WorkQuery
 from ficshelf.search.service import find_works
 from ficshelf.search.snippets import make_snippets
@@ -67,11 +67,13 @@ def tag_works_url(tag: Tag) -> str:
 
 
 @require_GET
+@kept_for_guests
 def archive_works(request: HttpRequest) -> HttpResponse:
     return _listing(request, Scope(base=_base()))
 
 
 @require_GET
+@kept_for_guests
 def tag_works(request: HttpRequest, tag: str) -> HttpResponse:
     """``tag`` is the tag's name (the ``tagname`` converter undid AO3's escapes)."""
     found = get_object_or_404(
@@ -91,6 +93,7 @@ def tag_works(request: HttpRequest, tag: str) -> HttpResponse:
 
 
 @require_GET
+@kept_for_guests
 def user_works(request: HttpRequest, username: str) -> HttpResponse:
     member = get_user_for_profile(username)
     scope = Scope(
@@ -103,6 +106,7 @@ def user_works(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @require_GET
+@kept_for_guests
 def series_works(request: HttpRequest, series_id: int) -> HttpResponse:
     series = get_series_for_viewer(request, series_id)
     scope = Scope(
@@ -115,6 +119,7 @@ def series_works(request: HttpRequest, series_id: int) -> HttpResponse:
 
 
 @require_GET
+@kept_for_guests
 def collection_works(request: HttpRequest, name: str) -> HttpResponse:
     collection = get_object_or_404(Collection, name=name)
     scope = Scope(
@@ -124,6 +129,7 @@ def collection_works(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @require_GET
+@kept_for_guests
 def language_works(request: HttpRequest, short: str) -> HttpResponse:
     language = get_object_or_404(Language, short=short)
     scope = Scope(
@@ -136,6 +142,7 @@ def language_works(request: HttpRequest, short: str) -> HttpResponse:
 
 
 @require_GET
+@kept_for_guests
 def search(request: HttpRequest) -> HttpResponse:
     """The search box and its results, with the words marked in pieces of the text."""
     return _listing(request, Scope(base=_base(), is_search=True))
@@ -151,7 +158,7 @@ def _redirect_keeping_query(request: HttpRequest, url: str) -> HttpResponseRedir
 
 
 def _listing(request: HttpRequest, scope: Scope) -> HttpResponse:
-    return serve_for_guests(request, lambda: _render_listing(request, scope))
+    return _render_listing(request, scope)
 
 
 def _render_listing(request: HttpRequest, scope: Scope) -> HttpResponse:
