@@ -9,7 +9,11 @@ DIR is a Ficshelf data folder holding a corpus (``bench.search`` leaves one unde
 - ``static``   a file served by whitenoise from the same Django process: the ceiling for
                this server, machine and wrk (the baseline);
 - ``listing``  the filtered listing page (default: the most used fandom, minus two archive
-               warnings, sorted by kudos, with facet counts), as a guest.
+               warnings, sorted by kudos, with facet counts), as a guest without cookies:
+               served from the guest page cache (``search.page_cache``) after the first;
+- ``listing, rendered``  the same page with a (made-up) session cookie, which the cache
+               never answers: every request searches and renders, as for a signed-in
+               reader.
 
 wrk runs on the same 2 cores as the server (loopback), with 2 threads and 16 connections,
 after a warm-up. Figures: requests per second, p50 and p99 latency, errors.
@@ -56,10 +60,14 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{args.port}"
             wait_until_up(base + STATIC_PATH)
-            for label, path in [("static", STATIC_PATH), ("listing", listing)]:
+            for label, path, cookie in [
+                ("static", STATIC_PATH, ""),
+                ("listing", listing, ""),
+                ("listing, rendered", listing, "sessionid=benchmark-no-such-session"),
+            ]:
                 check_ok(base + path)
-                run_wrk(base + path, 2, args.connections, 3)  # warm-up
-                result = run_wrk(base + path, 2, args.connections, args.duration)
+                run_wrk(base + path, 2, args.connections, 3, cookie)  # warm-up
+                result = run_wrk(base + path, 2, args.connections, args.duration, cookie)
                 rows.append((server, label, result))
                 print(server, label, result, flush=True)
         finally:
@@ -86,15 +94,16 @@ def default_listing_path(env: dict[str, str]) -> str:
         "from ficshelf.tags.naming import tag_to_url_part;"
         "t = Tag.objects.filter(type='fandom').annotate(n=Count('filter_taggings'))"
         ".order_by('-n').first();"
-        "print(tag_to_url_part(t.name))"
+        f"w = Tag.objects.filter(name__in={WARNINGS_EXCLUDED!r}).values_list('pk', flat=True);"
+        "print(tag_to_url_part(t.name), *w)"
     )
-    out = subprocess.run(
+    fandom, *warning_ids = subprocess.run(
         [sys.executable, "-c", code],
         env={**env, "DJANGO_SETTINGS_MODULE": "ficshelf.settings"},
         capture_output=True, text=True, check=True,
-    ).stdout.strip().splitlines()[-1]  # fmt: skip
-    excluded = "&".join(f"exclude_warning={urllib.parse.quote(w)}" for w in WARNINGS_EXCLUDED)
-    return f"/tags/{out}/works/?sort=kudos&{excluded}"
+    ).stdout.strip().splitlines()[-1].split()  # fmt: skip
+    excluded = "&".join(f"exclude_warning={pk}" for pk in warning_ids)
+    return f"/tags/{fandom}/works/?sort=kudos&{excluded}"
 
 
 def start_server(
@@ -144,9 +153,12 @@ def check_ok(url: str) -> None:
             sys.exit(f"{url} answered {response.status}")
 
 
-def run_wrk(url: str, threads: int, connections: int, seconds: int) -> dict[str, float]:
+def run_wrk(
+    url: str, threads: int, connections: int, seconds: int, cookie: str = ""
+) -> dict[str, float]:
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", *headers, url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     return parse_wrk(out)
