@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Info, Warning, register
+from django.core.checks import CheckMessage, Error, Info, Tags, Warning, register
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
 
@@ -50,5 +51,36 @@ def check_calibre_for_kindle_files(app_configs: Any, **kwargs: Any) -> list[Chec
             "calibre's ebook-convert is not installed: AZW3 and MOBI files cannot be imported.",
             hint="Install calibre (apt install calibre) to import Kindle files.",
             id="ficshelf.I001",
+        )
+    ]
+
+
+# A change normally reaches the index within seconds; this long means nobody drains it.
+STALE_QUEUE_MINUTES = 10
+
+
+@register(Tags.database)
+def check_search_index_queue_drained(
+    app_configs: Any, databases: Any = None, **kwargs: Any
+) -> list[CheckMessage]:
+    from django.db import DatabaseError
+    from django.utils import timezone
+
+    from ficshelf.search.models import IndexQueueEntry
+
+    cutoff = timezone.now() - timedelta(minutes=STALE_QUEUE_MINUTES)
+    try:
+        waiting = IndexQueueEntry.objects.filter(queued_at__lt=cutoff).count()
+    except DatabaseError:  # not migrated yet: migrate's own checks come first
+        return []
+    if not waiting:
+        return []
+    return [
+        Warning(
+            f"Changes to {waiting:,} work{'' if waiting == 1 else 's'} have waited more than "
+            f"{STALE_QUEUE_MINUTES} minutes for the search index: listings and search do "
+            "not show them yet.",
+            hint="Is the worker running? `ficshelf serve` starts it; or run `ficshelf reindex`.",
+            id="ficshelf.W002",
         )
     ]

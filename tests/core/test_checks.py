@@ -29,3 +29,21 @@ def test_missing_calibre_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("shutil.which", lambda name: None)
     (message,) = checks.check_calibre_for_kindle_files(None)
     assert isinstance(message, Info) and message.id == "ficshelf.I001"
+
+
+@pytest.mark.django_db
+def test_changes_waiting_long_for_the_search_index_warn() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ficshelf.search.models import IndexQueueEntry
+
+    IndexQueueEntry.objects.all().delete()
+    entry = IndexQueueEntry.objects.create(work_id=1)
+    assert checks.check_search_index_queue_drained(None) == []
+    old = timezone.now() - timedelta(minutes=checks.STALE_QUEUE_MINUTES + 1)
+    IndexQueueEntry.objects.filter(pk=entry.pk).update(queued_at=old)
+    [warning] = checks.check_search_index_queue_drained(None)
+    assert warning.id == "ficshelf.W002"
+    assert "Changes to 1 work have waited" in warning.msg
