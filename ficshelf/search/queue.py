@@ -13,9 +13,12 @@ from ficshelf.search.documents import build_documents
 from ficshelf.search.models import IndexQueueEntry
 
 DRAIN_BATCH = 500
-# At most one drain task is enqueued per this many seconds however busy the archive is; the
-# periodic drain in ``serve`` (core.periodic) catches anything queued just after one ran.
-DRAIN_DEBOUNCE_SECONDS = 2
+# Set while a drain task waits to start: changes committed meanwhile need no task of their
+# own (the waiting drain will read them). The drain clears it as it starts, so a change
+# committed after that asks for the next one. It expires in case a worker dies holding it;
+# the periodic drain in ``serve`` (core.periodic) is the backstop.
+DRAIN_PENDING_KEY = "search:drain-pending"
+DRAIN_PENDING_SECONDS = 60
 
 
 def enqueue_works(work_ids: Iterable[int]) -> None:
@@ -36,7 +39,7 @@ def newest_queue_entry() -> int:
 def schedule_drain() -> None:
     """Ask the worker to drain the queue soon (after the change is committed, so the worker
     reads it)."""
-    if cache.add("search:drain-scheduled", True, timeout=DRAIN_DEBOUNCE_SECONDS):
+    if cache.add(DRAIN_PENDING_KEY, True, timeout=DRAIN_PENDING_SECONDS):
         from ficshelf.search.tasks import drain_index_queue as drain_task
 
         drain_task.enqueue()
@@ -47,6 +50,7 @@ def drain_index_queue(batch_size: int = DRAIN_BATCH) -> int:
 
     A failed batch goes back on the queue, so nothing is lost when the backend is down.
     """
+    cache.delete(DRAIN_PENDING_KEY)  # before reading: later changes ask for another drain
     done = 0
     backend = get_backend()
     while True:

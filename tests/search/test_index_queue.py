@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 
@@ -131,3 +133,17 @@ def test_the_drain_task_waits_quietly_while_the_index_is_busy(
     assert result == 0
     assert work.pk in queued()
     assert "not updated this time" in caplog.text
+
+
+def test_every_committed_change_reaches_the_index_without_waiting_for_the_backstop(
+    backend: RecordingBackend, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Tasks run at once in tests, as a worker that is keeping up would.
+    with django_capture_on_commit_callbacks(execute=True):
+        work = WorkFactory(title="First")
+    assert backend.documents[work.pk].title == "First"
+    with django_capture_on_commit_callbacks(execute=True):
+        work.title = "Second, a moment later"
+        work.save()
+    assert backend.documents[work.pk].title == "Second, a moment later"
+    assert queued() == set()
