@@ -75,6 +75,24 @@ def test_a_reader_sees_a_write_made_by_another_backend_object(index_location: st
     assert ids(web) == [2]
 
 
+def test_a_reader_sees_every_one_of_many_quick_commits(index_location: str) -> None:
+    # Commits a few milliseconds apart can leave meta.json with the same inode number and
+    # timestamp; readers go by the commit mark instead.
+    worker, web = TantivyBackend(index_location), TantivyBackend(index_location)
+    for work_id in range(1, 31):
+        worker.update([doc(work_id)], [])
+        assert ids(web)[0] == work_id
+        assert web.generation() == worker.generation()
+
+
+def test_the_generation_changes_with_every_commit(backend: TantivyBackend) -> None:
+    assert backend.generation() is None
+    indexed(backend, doc(1))
+    first = backend.generation()
+    backend.update([], [1])
+    assert backend.generation() not in (None, first)
+
+
 def test_rebuild_replaces_the_whole_index(backend: TantivyBackend) -> None:
     indexed(backend, doc(1), doc(2))
     backend.rebuild([doc(3), doc(4)])

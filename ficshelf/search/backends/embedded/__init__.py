@@ -28,8 +28,9 @@ from ficshelf.search.backends.embedded.schema import (
 from ficshelf.search.backends.embedded.storage import (
     IndexBusy,
     Pointer,
-    file_stamp,
+    bump_commit_mark,
     new_folder,
+    read_commit_mark,
     read_pointer,
     remove_other_folders,
     write_pointer,
@@ -46,7 +47,6 @@ UPDATE_HEAP_BYTES = 64_000_000
 REBUILD_HEAP_BYTES = 256_000_000
 PROGRESS_EVERY = 1000
 DEEP_PAGE_OFFSET = 100_000
-META_FILE = "meta.json"  # rewritten (by rename) on every tantivy commit
 OLD_SCHEMA_MESSAGE = (
     "The search index was built by another version of Ficshelf; run `ficshelf reindex`."
 )
@@ -61,7 +61,7 @@ def _count_of(answer: tantivy.SearchResult) -> int:
 class _OpenIndex:
     pointer: Pointer
     index: tantivy.Index
-    meta_stamp: tuple[int, int] | None
+    commit_mark: str | None
 
 
 class TantivyBackend:
@@ -81,8 +81,7 @@ class TantivyBackend:
         pointer = read_pointer(self.location)
         if pointer is None:
             return None
-        stamp = file_stamp(pointer.folder / "meta.json")
-        return None if stamp is None else f"{pointer.folder.name}:{stamp[0]}:{stamp[1]}"
+        return f"{pointer.folder.name}:{read_commit_mark(self.location)}"
 
     def search(self, query: WorkQuery) -> SearchResult:
         pointer = read_pointer(self.location)
@@ -169,12 +168,14 @@ class TantivyBackend:
             raise SearchUnavailable(OLD_SCHEMA_MESSAGE)
         with self._reopen_lock:
             opened = self._open
-            if opened is None or opened.pointer.stamp != pointer.stamp:
+            if opened is None or opened.pointer.folder != pointer.folder:
                 opened = self._open = _OpenIndex(pointer, self._open_folder(pointer.folder), None)
-            meta_stamp = file_stamp(pointer.folder / META_FILE)
-            if meta_stamp != opened.meta_stamp:
+            # Read the mark before reloading: a commit landing in between is then seen now
+            # or, at the latest, on the next search (its mark differs from the one kept).
+            commit_mark = read_commit_mark(self.location)
+            if commit_mark is None or commit_mark != opened.commit_mark:
                 opened.index.reload()
-                opened.meta_stamp = meta_stamp
+                opened.commit_mark = commit_mark
             return opened.index
 
     def _open_folder(self, folder: Path) -> tantivy.Index:
@@ -198,6 +199,7 @@ class TantivyBackend:
             if pointer is None:
                 folder = self._create_index(documents, UPDATE_HEAP_BYTES, threads=1)
                 write_pointer(self.location, folder)
+                bump_commit_mark(self.location)
                 return
             if pointer.schema_version != SCHEMA_VERSION:
                 # Writing a handful of works into a fresh index would quietly empty every
@@ -219,6 +221,7 @@ class TantivyBackend:
             for document in documents:
                 writer.add_document(to_tantivy(document, self.schema))
             writer.commit()
+            bump_commit_mark(self.location)
         except BaseException:
             writer.rollback()  # nothing half-written: the batch goes back on the queue
             raise
@@ -237,6 +240,7 @@ class TantivyBackend:
                 documents, REBUILD_HEAP_BYTES, threads=0, on_progress=on_progress
             )
             write_pointer(self.location, folder)
+            bump_commit_mark(self.location)
             remove_other_folders(self.location, keep=folder)
 
     def _create_index(

@@ -25,6 +25,7 @@ from ficshelf.search.backends.embedded.schema import SCHEMA_VERSION
 
 POINTER = "CURRENT"
 WRITER_LOCK = "writer.lock"
+COMMIT_MARK = "COMMITTED"
 FOLDER_PREFIX = "index-"
 # How long an update waits for another writer before it gives up (the index queue keeps
 # its works for the next drain). Long enough for a batch commit, short against a rebuild.
@@ -61,6 +62,22 @@ def read_pointer(location: Path) -> Pointer | None:
         return Pointer(location / content["folder"], int(content["schema"]), stamp)
     except (OSError, ValueError, KeyError, TypeError) as problem:
         raise SearchUnavailable(f"The search index pointer {path} is unreadable.") from problem
+
+
+def read_commit_mark(location: Path) -> str | None:
+    """A fresh value after every commit and every switch of folders (``bump_commit_mark``).
+    Readers reload on its change: file timestamps are too coarse and inode numbers are
+    reused, so two quick commits could look alike by ``stat``."""
+    try:
+        return (location / COMMIT_MARK).read_text()
+    except FileNotFoundError:
+        return None
+
+
+def bump_commit_mark(location: Path) -> None:
+    temporary = location / f".{COMMIT_MARK}.{uuid.uuid4().hex}"
+    temporary.write_text(uuid.uuid4().hex)
+    temporary.replace(location / COMMIT_MARK)
 
 
 def write_pointer(location: Path, folder: Path) -> None:
