@@ -1,8 +1,8 @@
 """The embedded search backend: a tantivy index in the data folder (DESIGN.md, "Search").
 
-The worker is the only writer; web processes read. Each search checks, with two ``stat``
-calls, whether a rebuild switched folders or a commit changed the index, and reloads only
-then, so readers see the worker's changes on their next request.
+The worker is the only writer; web processes read. Each search reads two tiny files, the
+pointer to the current folder and the commit mark the writer renews after each commit, and
+reloads only when one changed, so readers see the worker's changes on their next request.
 """
 
 from __future__ import annotations

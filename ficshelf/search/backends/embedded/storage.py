@@ -40,26 +40,15 @@ class IndexBusy(SearchUnavailable):
 class Pointer:
     folder: Path
     schema_version: int
-    # Identity of the pointer file as last read: a replaced file has a new inode.
-    stamp: tuple[int, int]
-
-
-def file_stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        status = path.stat()
-    except FileNotFoundError:
-        return None
-    return status.st_ino, status.st_mtime_ns
 
 
 def read_pointer(location: Path) -> Pointer | None:
     path = location / POINTER
-    stamp = file_stamp(path)
-    if stamp is None:
-        return None
     try:
         content = json.loads(path.read_text())
-        return Pointer(location / content["folder"], int(content["schema"]), stamp)
+        return Pointer(location / content["folder"], int(content["schema"]))
+    except FileNotFoundError:
+        return None
     except (OSError, ValueError, KeyError, TypeError) as problem:
         raise SearchUnavailable(f"The search index pointer {path} is unreadable.") from problem
 
