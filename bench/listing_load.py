@@ -8,12 +8,15 @@ DIR is a Ficshelf data folder holding a corpus (``bench.search`` leaves one unde
 
 - ``static``   a file served by whitenoise from the same Django process: the ceiling for
                this server, machine and wrk (the baseline);
-- ``listing``  the filtered listing page (default: the most used fandom, minus two archive
-               warnings, sorted by kudos, with facet counts), as a guest without cookies:
-               served from the guest page cache (``search.page_cache``) after the first;
-- ``listing, rendered``  the same page with a (made-up) session cookie, which the cache
-               never answers: every request searches and renders, as for a signed-in
-               reader.
+- ``listing (guest)``  the filtered listing page (default: the most used fandom, minus two
+               archive warnings, sorted by kudos, with facet counts), as a guest without
+               cookies: the whole page is kept (``search.page_cache``) after the first;
+- ``listing (signed in)``  the same page for a signed-in member with no exclusions (a
+               real session): the header is rendered per request around the kept listing
+               part, which members who would see the same share;
+- ``listing (signed in), every page new``  the same member paging through the listing's
+               pages in every sort, each request a URL not yet asked for: the search runs
+               and the whole page renders every time (the cache never helps).
 
 wrk runs on the same 2 cores as the server (loopback), with 2 threads and 16 connections,
 after a warm-up. Figures: requests per second, p50 and p99 latency, errors.
@@ -53,21 +56,30 @@ def main() -> None:
         sys.exit("wrk is not installed (apt install wrk)")
     env = {**os.environ, "FICSHELF_DATA_DIR": str(args.data_dir), "PYTHONUNBUFFERED": "1"}
     listing = args.path or default_listing_path(env)
+    member_cookie = f"sessionid={member_session(env)}"
     print(f"listing: {listing}")
     rows = []
-    for server in args.servers.split(","):
+    for round_number, server in enumerate(args.servers.split(",")):
         process = start_server(server, args.port, args.workers, env)
         try:
             base = f"http://127.0.0.1:{args.port}"
             wait_until_up(base + STATIC_PATH)
-            for label, path, cookie in [
-                ("static", STATIC_PATH, ""),
-                ("listing", listing, ""),
-                ("listing, rendered", listing, "sessionid=benchmark-no-such-session"),
+            for label, path, cookie, new_pages in [
+                ("static", STATIC_PATH, "", False),
+                ("listing (guest)", listing, "", False),
+                ("listing (signed in)", listing, member_cookie, False),
+                ("listing (signed in), every page new", listing, member_cookie, True),
             ]:
-                check_ok(base + path)
-                run_wrk(base + path, 2, args.connections, 3, cookie)  # warm-up
-                result = run_wrk(base + path, 2, args.connections, args.duration, cookie)
+                check_ok(base + path, cookie)
+                warm_up_script = script = None
+                if new_pages:
+                    # Pages no earlier run asked for: each server and the warm-up get their
+                    # own (a run of 20 s reaches about 150 pages deep at 60 req/s).
+                    first = 1 + round_number * 300
+                    script = every_page_new_script(path, first, "run")
+                    warm_up_script = every_page_new_script(path, first + 250, "warm-up")
+                run_wrk(base + path, 2, args.connections, 3, cookie, warm_up_script)
+                result = run_wrk(base + path, 2, args.connections, args.duration, cookie, script)
                 rows.append((server, label, result))
                 print(server, label, result, flush=True)
         finally:
@@ -104,6 +116,53 @@ def default_listing_path(env: dict[str, str]) -> str:
     ).stdout.strip().splitlines()[-1].split()  # fmt: skip
     excluded = "&".join(f"exclude_warning={pk}" for pk in warning_ids)
     return f"/tags/{fandom}/works/?sort=kudos&{excluded}"
+
+
+def member_session(env: dict[str, str]) -> str:
+    """A session key for a member with no exclusions, made in the benchmark's database."""
+    code = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "from ficshelf.accounts.models import User;"
+        "u = User.objects.filter(username='benchmark_reader').first()"
+        " or User.objects.create_user('benchmark_reader', 'reader@example.org', 'unused pw 9');"
+        "c = Client(); c.force_login(u); print(c.cookies['sessionid'].value)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "ficshelf.settings"},
+        capture_output=True, text=True, check=True,
+    ).stdout.strip().splitlines()[-1]  # fmt: skip
+
+
+SORTS = ["kudos", "updated", "posted", "words", "hits", "comments", "bookmarks", "title"]
+
+
+def every_page_new_script(listing: str, first_page: int, name: str) -> str:
+    """A wrk Lua script asking for a page of ``listing`` no thread has asked for yet: pages
+    from ``first_page`` up, in each sort in turn, the two threads interleaved."""
+    path = re.sub(r"([?&])sort=[^&]*&?", r"\1", listing).rstrip("&?")
+    separator = "&" if "?" in path else "?"
+    sorts = ", ".join(f'"{sort}"' for sort in SORTS)
+    script = f"""
+local sorts = {{{sorts}}}
+local threads = 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+local n = 0
+function request()
+  n = n + 1
+  local k = n * 2 + id
+  local sort = sorts[(k % #sorts) + 1]
+  local page = {first_page} + math.floor(k / #sorts)
+  return wrk.format(nil, "{path}{separator}sort=" .. sort .. "&page=" .. page)
+end
+"""
+    handle = Path(f"/tmp/ficshelf-every-page-new-{name}.lua")
+    handle.write_text(script)
+    return str(handle)
 
 
 def start_server(
@@ -147,18 +206,26 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
     sys.exit(f"the server did not answer {url} within {timeout:.0f} s")
 
 
-def check_ok(url: str) -> None:
-    with urllib.request.urlopen(url, timeout=30) as response:
+def check_ok(url: str, cookie: str = "") -> None:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=30) as response:
         if response.status != 200:
             sys.exit(f"{url} answered {response.status}")
 
 
 def run_wrk(
-    url: str, threads: int, connections: int, seconds: int, cookie: str = ""
+    url: str,
+    threads: int,
+    connections: int,
+    seconds: int,
+    cookie: str = "",
+    script: str | None = None,
 ) -> dict[str, float]:
-    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    options = ["-H", f"Cookie: {cookie}"] if cookie else []
+    if script:
+        options += ["-s", script]
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", *headers, url],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", *options, url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     return parse_wrk(out)

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 
 from ficshelf.accounts.models import User
 from ficshelf.search.models import ExclusionSet
-from ficshelf.tags.models import ARCHIVE_WARNINGS, Tag, TagQuerySet, TagType
+from ficshelf.tags.models import ARCHIVE_WARNINGS, Tag, TagType, visible_among
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -200,23 +200,24 @@ def tags_named(
     if not wanted:
         return [], []
     by_folded: dict[str, Tag] = {}
-    for tag in _tags_with_names(wanted, Tag.objects.visible_to(user)):
+    for tag in _tags_with_names(wanted, user):
         by_folded.setdefault(tag.name.casefold(), tag)
     found = [by_folded[n.casefold()] for n in wanted if n.casefold() in by_folded]
     unknown = [n for n in wanted if n.casefold() not in by_folded]
     return found, unknown
 
 
-def _tags_with_names(names: list[str], tags: TagQuerySet) -> list[Tag]:
+def _tags_with_names(names: list[str], user: User | AnonymousUser | None) -> list[Tag]:
     # Exact matches use the unique index; only the rest need a case-insensitive look.
-    exact = list(tags.filter(name__in=names).select_related("merger"))
+    tags = Tag.objects.select_related("merger")
+    exact = visible_among(tags.filter(name__in=names), user)
     have = {tag.name for tag in exact}
     rest = [n for n in names if n not in have]
     if rest:
         wanted = Q()
         for name in rest[:MAX_NAMES]:
             wanted |= Q(name__iexact=name)
-        exact += list(tags.filter(wanted).select_related("merger"))
+        exact += visible_among(tags.filter(wanted), user)
     return exact
 
 

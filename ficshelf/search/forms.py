@@ -28,7 +28,7 @@ from ficshelf.search.query import (
     WorkQuery,
 )
 from ficshelf.search.query_language import ParsedSearch, describe, parse_search
-from ficshelf.tags.models import Tag, TagType
+from ficshelf.tags.models import Tag, TagType, visible_among
 from ficshelf.works.models import Language
 
 if TYPE_CHECKING:
@@ -201,7 +201,10 @@ class WorkFilterForm(forms.Form):
             wanted.update(data.get(INCLUDE_PARAMS[tag_type]) or [])
             wanted.update(data.get(EXCLUDE_PARAMS[tag_type]) or [])
         # Only tags the reader could know of: an id must not reveal a draft's tag's name.
-        tags = Tag.objects.visible_to(self.user).in_bulk(wanted) if wanted else {}
+        tags: dict[int, Tag] = {}
+        if wanted:
+            asked = Tag.objects.filter(pk__in=wanted)
+            tags = {tag.pk: tag for tag in visible_among(asked, self.user)}
         for tag_type in FACET_TYPES:
             for params, chosen in (
                 (INCLUDE_PARAMS, self.included),

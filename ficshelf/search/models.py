@@ -11,12 +11,17 @@ from django.db import models
 class IndexQueueEntry(models.Model):
     """A work whose index document is out of date. Written in the same transaction as the
     change (``search.signals``), so a change can never commit without its reindex; drained
-    by the worker (``search.tasks.drain_index_queue``). One row per work: repeated changes
-    before a drain cost one reindex."""
+    by the worker (``search.tasks.drain_index_queue``). Each change adds its own row, so the
+    newest row's id moves with every change (the listing page cache keys on it); a drain
+    reindexes a work once however many rows it has."""
 
     # Not a foreign key: a deleted work must still be removed from the index.
-    work_id = models.BigIntegerField(unique=True)
+    work_id = models.BigIntegerField(db_index=True)
     queued_at = models.DateTimeField(auto_now_add=True)
+    # A hit: only a counter changed. Hits are the archive's most frequent change, so they
+    # wait for the periodic drain and do not make kept listing pages stale (AO3's hit
+    # counts lag too); every other change is drained at once.
+    counters_only = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["pk"]

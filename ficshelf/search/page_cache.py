@@ -1,21 +1,29 @@
-"""Listing pages kept for a minute for guests who carry nothing personal.
+"""Listing pages kept for a minute, so a listing is rendered once for many readers.
 
-A listing costs tens of milliseconds of template and ORM work, and on a community archive
-most visits to the archive and tag listings are guests' (and crawlers'), who all get the
-same page. Such a page is kept under its URL, the search index's generation and the index
-queue's newest entry. Every change a listing could show (a new work, an edit, a work hidden
-or made a draft, a wrangled tag, a kudos) writes a queue entry in its own transaction, so
-the next request after the commit renders afresh: a kept page is never staler than the
-database, even while the worker is behind. A minute bounds how long an unvisited page
-is kept.
+A listing costs tens of milliseconds of template and ORM work, and most visits to the
+archive and tag listings ask for the same few pages. Two things are kept:
 
-Kept only when nothing in the page can be personal: the visitor is not signed in and has
-no session (no saved exclusions, no flash messages), and the page has no CSRF token or new
-cookie in it.
+- whole pages, for guests who carry nothing personal (no session, no flash messages): keyed
+  on the URL, so a kept page is answered before anything is looked up;
+- the listing part of the page (results, pagination and sidebar), for everyone else, signed
+  in or with a session: keyed on the URL and on everything that makes it theirs, the
+  widened query (their exclusions and mutes), whether restricted works are shown, and their
+  display preferences. The header, the flash messages and the CSRF token are rendered for
+  each request around it. Readers with the same exclusions share it; most readers have none.
+
+Both keys include the search index's generation and the index queue's newest entry. Every
+change a listing could show (a new work, an edit, a work hidden or made a draft, a wrangled
+tag, a kudos) writes a queue entry in its own transaction, and the entry goes only after the
+index has the change, so the next request after the commit renders afresh: a kept page is
+never staler than the database, even while the worker is behind. Hits are the exception:
+they wait for the periodic drain (``IndexQueueEntry.counters_only``). A minute bounds how
+long an unvisited page is kept.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import hashlib
 from collections.abc import Callable
 from functools import wraps
@@ -23,13 +31,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString
 
+from ficshelf.accounts.access import preferences_for
 from ficshelf.search.backends import get_backend
 from ficshelf.search.queue import newest_queue_entry
+from ficshelf.search.service import ReaderQuery
 
 GUEST_PAGE_SECONDS = 60
+LISTING_PART_SECONDS = 60
 # Cookies that may make a page personal: the session (exclusions, preferences) and the
 # cookie-stored flash messages.
 PERSONAL_COOKIES = ("messages",)
@@ -67,13 +80,72 @@ def _cache_key(request: HttpRequest) -> str | None:
         return None
     if any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES)):
         return None
+    state = _data_state()
+    if state is None:
+        return None
+    return "guest-page:" + _digest(state, request.get_full_path())
+
+
+def kept_listing_part(
+    request: HttpRequest, asked: ReaderQuery, render: Callable[[], tuple[str, bool]]
+) -> SafeString:
+    """The listing part of a page for ``asked``, kept for readers who would see the same.
+
+    ``render`` returns the HTML and whether it may be shared: not when it shows a work only
+    some members may see (hidden by an admin since it was indexed: its creators and admins
+    still see it until the index catches up).
+    """
+    state = _data_state()
+    if state is None or request.method != "GET":
+        return SafeString(render()[0])
+    key = "listing-part:" + _digest(
+        state, request.get_full_path(), _fingerprint(asked.query), _display_preferences(request)
+    )
+    kept = cache.get(key)
+    if isinstance(kept, str):
+        return SafeString(kept)  # rendered by our own templates, escaped then
+    html, shareable = render()
+    if shareable and "csrfmiddlewaretoken" not in html:
+        cache.set(key, str(html), LISTING_PART_SECONDS)
+    return SafeString(html)
+
+
+def _data_state() -> str | None:
+    """What the data a listing shows is at: the index's generation and the newest change
+    waiting for it. None for backends that read the live tables (nothing to key on)."""
     generation = getattr(get_backend(), "generation", None)
     index = generation() if generation is not None else None
-    if index is None:  # backends that read the live tables have nothing to key on
+    if index is None:
         return None
-    state = f"{index}\n{newest_queue_entry()}\n{request.get_full_path()}"
-    digest = hashlib.sha256(state.encode()).hexdigest()
-    return f"guest-page:{digest}"
+    return f"{index}:{newest_queue_entry()}"
+
+
+def _display_preferences(request: HttpRequest) -> str:
+    """Every saved preference, not only those today's templates read: a preference a
+    template starts to use can never be served from another reader's page."""
+    preference = preferences_for(request)
+    if preference is None:
+        return "defaults"
+    return repr(sorted(model_to_dict(preference, exclude=["id", "user"]).items()))
+
+
+def _fingerprint(value: object) -> str:
+    """A stable text for a query: sets sorted, so equal queries always read the same."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        inner = ",".join(f"{f.name}={_fingerprint(getattr(value, f.name))}" for f in fields)
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ",".join(sorted(_fingerprint(item) for item in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_fingerprint(item) for item in value) + "]"
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__name__}.{value.name}"
+    return repr(value)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _may_keep(response: HttpResponse) -> bool:

@@ -21,19 +21,27 @@ DRAIN_PENDING_KEY = "search:drain-pending"
 DRAIN_PENDING_SECONDS = 60
 
 
-def enqueue_works(work_ids: Iterable[int]) -> None:
-    """Queue works for reindexing, in the caller's transaction."""
-    entries = [IndexQueueEntry(work_id=work_id) for work_id in set(work_ids) if work_id]
+def enqueue_works(work_ids: Iterable[int], *, counters_only: bool = False) -> None:
+    """Queue works for reindexing, in the caller's transaction. ``counters_only`` (hits)
+    leaves them for the periodic drain (``IndexQueueEntry.counters_only`` says why)."""
+    entries = [
+        IndexQueueEntry(work_id=work_id, counters_only=counters_only)
+        for work_id in set(work_ids)
+        if work_id
+    ]
     if entries:
-        IndexQueueEntry.objects.bulk_create(entries, ignore_conflicts=True)
-        transaction.on_commit(schedule_drain)
+        IndexQueueEntry.objects.bulk_create(entries)
+        if not counters_only:
+            transaction.on_commit(schedule_drain)
 
 
 def newest_queue_entry() -> int:
-    """The id of the newest queued change (0 when none): moves with every committed change
-    a listing could show, before the index does."""
-    newest = IndexQueueEntry.objects.aggregate(newest=Max("pk"))["newest"]
-    return int(newest or 0)
+    """The id of the newest queued change a listing page must not be kept past (0 when
+    none). It moves with every committed change but a hit, before the index does; rows are
+    deleted only after the index has committed them, so it falls back only once the index
+    generation has moved on."""
+    newest = IndexQueueEntry.objects.filter(counters_only=False).aggregate(newest=Max("pk"))
+    return int(newest["newest"] or 0)
 
 
 def schedule_drain() -> None:
@@ -48,24 +56,21 @@ def schedule_drain() -> None:
 def drain_index_queue(batch_size: int = DRAIN_BATCH) -> int:
     """Reindex queued works, a batch at a time, until the queue is empty; returns how many.
 
-    A failed batch goes back on the queue, so nothing is lost when the backend is down.
+    A failed batch stays on the queue, so nothing is lost when the backend is down.
     """
     cache.delete(DRAIN_PENDING_KEY)  # before reading: later changes ask for another drain
     done = 0
     backend = get_backend()
     while True:
-        with transaction.atomic():
-            entries = list(IndexQueueEntry.objects.order_by("pk")[:batch_size])
-            if not entries:
-                return done
-            # Deleting before reading the works means a change committed after this point
-            # queues the work again and the next drain picks it up.
-            IndexQueueEntry.objects.filter(pk__in=[e.pk for e in entries]).delete()
-        work_ids = [e.work_id for e in entries]
-        try:
-            documents, removed = build_documents(work_ids)
-            backend.update(documents, removed)
-        except BaseException:
-            enqueue_works(work_ids)  # try again on the next drain
-            raise
+        entries = list(IndexQueueEntry.objects.order_by("pk")[:batch_size])
+        if not entries:
+            return done
+        work_ids = sorted({entry.work_id for entry in entries})
+        # Read the works after reading the rows and delete the rows only once the index
+        # has them: a change committed meanwhile has a row of its own (a newer id, not
+        # deleted here) and gets the next drain. If building or updating fails, the rows
+        # stay for the next drain.
+        documents, removed = build_documents(work_ids)
+        backend.update(documents, removed)
+        IndexQueueEntry.objects.filter(pk__in=[entry.pk for entry in entries]).delete()
         done += len(work_ids)

@@ -27,7 +27,16 @@ if TYPE_CHECKING:
 
     from ficshelf.accounts.models import User
 
-__all__ = ["FacetEntry", "SearchUnavailable", "WorkPage", "find_works", "widen_query"]
+__all__ = [
+    "FacetEntry",
+    "ReaderQuery",
+    "SearchUnavailable",
+    "WorkPage",
+    "find_works",
+    "reader_query",
+    "run_reader_query",
+    "widen_query",
+]
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,16 @@ class WorkPage:
         return min(self.query.offset + self.per_page, self.total)
 
 
+@dataclass(frozen=True)
+class ReaderQuery:
+    """What a reader asked for, widened with what they never want to see and may not see:
+    exactly what the backend will be asked, before it is asked."""
+
+    user: User | AnonymousUser | None
+    query: WorkQuery
+    exclusions: Exclusions
+
+
 def find_works(
     viewer: HttpRequest | User | AnonymousUser | None,
     query: WorkQuery,
@@ -83,6 +102,16 @@ def find_works(
     (mutes and visibility always apply). Raises ``SearchUnavailable`` when the backend
     cannot answer; views turn that into a 503 page.
     """
+    return run_reader_query(reader_query(viewer, query, apply_exclusions=apply_exclusions))
+
+
+def reader_query(
+    viewer: HttpRequest | User | AnonymousUser | None,
+    query: WorkQuery,
+    *,
+    apply_exclusions: bool = True,
+) -> ReaderQuery:
+    """The first half of ``find_works``: the query widened for ``viewer``."""
     user: User | AnonymousUser | None
     if isinstance(viewer, HttpRequest):
         user = viewer.user
@@ -90,16 +119,20 @@ def find_works(
     else:
         user = viewer
         exclusions = exclusions_for_user(viewer) if apply_exclusions else Exclusions()
-    widened = widen_query(query, user, exclusions)
-    result = get_backend().search(widened)
-    works = _visible_in_order(user, result.work_ids)
+    return ReaderQuery(user, widen_query(query, user, exclusions), exclusions)
+
+
+def run_reader_query(asked: ReaderQuery) -> WorkPage:
+    """The second half of ``find_works``: ask the backend, then re-check visibility."""
+    result = get_backend().search(asked.query)
+    works = _visible_in_order(asked.user, result.work_ids)
     return WorkPage(
         works=works,
         total=result.total,
-        query=widened,
+        query=asked.query,
         facets=_resolve_facets(result.facets),
         facets_are_estimates=result.facets_are_estimates,
-        exclusions=exclusions,
+        exclusions=asked.exclusions,
     )
 
 

@@ -86,7 +86,7 @@ _INCREMENTED: dict[type[Model], str] = {Kudos: "kudos_count", Hit: "hits_count"}
 def _increment(instance: Kudos | Hit, delta: int) -> None:
     counter = _INCREMENTED[type(instance)]
     Work.objects.filter(pk=instance.work_id).update(**{counter: F(counter) + delta})
-    enqueue_works([instance.work_id])
+    enqueue_works([instance.work_id], counters_only=isinstance(instance, Hit))
 
 
 @receiver(post_save, sender=Kudos)

@@ -3,7 +3,9 @@ search page, and the saved-exclusions page.
 
 Every listing is the same view over a different scope: the scope fixes part of the
 ``WorkQuery`` and the heading, the sidebar form (``search.forms``) adds the reader's filters,
-and ``search.service.find_works`` applies exclusions, mutes and the visibility rule.
+and ``search.service.find_works`` applies exclusions, mutes and the visibility rule (here in
+its two halves, ``reader_query`` and ``run_reader_query``, so that ``search.page_cache`` can
+key the kept listing part on the widened query before the backend is asked).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods
@@ -30,10 +33,11 @@ from ficshelf.search.exclusions import (
     save_exclusions,
 )
 from ficshelf.search.forms import WorkFilterForm
-from ficshelf.search.page_cache import kept_for_guests
+from ficshelf.search.page_cache import kept_for_guests, kept_listing_part
 from ficshelf.search.query import SORT_LABELS, TextNode, WorkQuery
-from ficshelf.search.service import find_works
+from ficshelf.search.service import ReaderQuery, reader_query, run_reader_query
 from ficshelf.search.snippets import make_snippets
+from ficshelf.tags.access import get_tag_for_viewer
 from ficshelf.tags.models import Tag
 from ficshelf.works.access import get_series_for_viewer
 from ficshelf.works.models import Chapter, Collection, Language, Work
@@ -76,10 +80,7 @@ def archive_works(request: HttpRequest) -> HttpResponse:
 @kept_for_guests
 def tag_works(request: HttpRequest, tag: str) -> HttpResponse:
     """``tag`` is the tag's name (the ``tagname`` converter undid AO3's escapes)."""
-    found = get_object_or_404(
-        Tag.objects.visible_to(request.user).select_related("merger"),
-        name=tag,
-    )
+    found = get_tag_for_viewer(request, tag)
     if found.merger is not None and found.merger.pk != found.pk:
         # AO3 sends a synonym's listing to its canonical's, keeping the filters.
         return _redirect_keeping_query(request, tag_works_url(found.merger))
@@ -172,22 +173,32 @@ def _render_listing(request: HttpRequest, scope: Scope) -> HttpResponse:
     more = form.expanded_facet
     # One more than shown tells whether there are more to offer.
     limit = (FACET_MORE_LIMIT if more else FACET_LIMIT) + 1
-    query = dataclasses.replace(query, facet_limit=limit)
+    asked = reader_query(request, dataclasses.replace(query, facet_limit=limit))
     try:
-        page = find_works(request, query)
+        part = kept_listing_part(
+            request, asked, lambda: _render_listing_part(request, scope, form, asked)
+        )
     except SearchUnavailable:
         return render(request, "search/unavailable.html", {**reader_context(request)}, status=503)
-    if scope.is_search and page.query.text is not None:
-        _attach_snippets(page.works, page.query.text)
     for message in form.notices:
         messages.info(request, message)
+    context = {**reader_context(request), "scope": scope, "form": form, "listing_part": part}
+    return render(request, "search/listing.html", context)
+
+
+def _render_listing_part(
+    request: HttpRequest, scope: Scope, form: WorkFilterForm, asked: ReaderQuery
+) -> tuple[SafeString, bool]:
+    """The results, pagination and sidebar, and whether other readers may be given them."""
+    page = run_reader_query(asked)
+    if scope.is_search and page.query.text is not None:
+        _attach_snippets(page.works, page.query.text)
     # The page numbers come from the total alone: no cap on how deep a reader may page.
     paginator = Paginator(range(page.total), WORKS_PER_PAGE)
     context = {
         **reader_context(request),
         "scope": scope,
         "form": form,
-        "notices": form.notices,
         "results": page,
         "works": page.works,
         "paginator": paginator,
@@ -203,7 +214,11 @@ def _render_listing(request: HttpRequest, scope: Scope) -> HttpResponse:
         "search_description": form.search_description,
         "exclusions": page.exclusions,
     }
-    return render(request, "search/listing.html", context)
+    html = SafeString(render_to_string("search/_listing_part.html", context, request=request))
+    # A work hidden by an admin since it was indexed still shows to its creators and to
+    # admins until the index catches up: such a page is theirs alone.
+    shareable = not any(work.is_hidden_by_admin for work in page.works)
+    return html, shareable
 
 
 def _attach_snippets(works: list[Work], node: TextNode) -> None:

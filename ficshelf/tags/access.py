@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from ficshelf.tags.models import Tag, can_wrangle
+from ficshelf.tags.models import Tag, can_wrangle, visible_among
 
 
 def get_tag_for_viewer(request: HttpRequest, name: str) -> Tag:
-    try:
-        return Tag.objects.visible_to(request.user).select_related("merger").get(name=name)
-    except Tag.DoesNotExist:
-        raise Http404("No such tag.") from None
+    found = visible_among(Tag.objects.select_related("merger").filter(name=name), request.user)
+    if not found:
+        raise Http404("No such tag.")
+    return found[0]
 
 
 def get_tag_for_wrangler(request: HttpRequest, name: str) -> Tag:

@@ -14,6 +14,7 @@ canonicals of its synonyms, and all their meta tags), computed by ``tags.filteri
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -78,6 +79,19 @@ PARENT_TYPES_OF_CHILD = {
 
 def can_wrangle(user: User | AnonymousUser | None) -> bool:
     return bool(user is not None and user.is_active and user.has_perm("tags.wrangle_tag"))
+
+
+def visible_among(tags: Iterable[Tag], user: User | AnonymousUser | None) -> list[Tag]:
+    """Those of ``tags`` that ``user`` may know of (``TagQuerySet.visible_to``'s rule), in
+    order. Canonical tags, nearly all a listing is asked for, need no look at the works;
+    the rest are checked in one query. Cheaper than filtering through ``visible_to``, whose
+    subqueries cost milliseconds to build on every request."""
+    tags = list(tags)
+    unsure = [tag.pk for tag in tags if not tag.is_canonical]
+    if not unsure or can_wrangle(user):
+        return tags
+    visible = set(Tag.objects.visible_to(user).filter(pk__in=unsure).values_list("pk", flat=True))
+    return [tag for tag in tags if tag.is_canonical or tag.pk in visible]
 
 
 class TagQuerySet(models.QuerySet["Tag"]):

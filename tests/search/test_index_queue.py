@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -7,7 +8,8 @@ from django.core.management import call_command
 
 from ficshelf.search.backends import get_backend
 from ficshelf.search.models import IndexQueueEntry
-from ficshelf.search.queue import drain_index_queue
+from ficshelf.search.queue import drain_index_queue, newest_queue_entry
+from ficshelf.social.models import Hit
 from tests.factories import ChapterFactory, TagFactory, WorkFactory
 from tests.search.fakes import RECORDING, RecordingBackend
 
@@ -38,14 +40,82 @@ def test_draining_indexes_queued_works_and_empties_the_queue(backend: RecordingB
     assert queued() == set()
 
 
-def test_a_work_changed_twice_is_queued_once() -> None:
+def test_a_work_changed_twice_is_reindexed_once(backend: RecordingBackend) -> None:
     work = WorkFactory()
-    IndexQueueEntry.objects.all().delete()
+    drain_index_queue()
     work.title = "One"
     work.save()
     work.title = "Two"
     work.save()
-    assert IndexQueueEntry.objects.filter(work_id=work.pk).count() == 1
+    assert drain_index_queue() == 1
+    assert backend.documents[work.pk].title == "Two"
+
+
+def test_each_change_moves_the_newest_queue_entry_even_for_a_work_already_queued() -> None:
+    # Kept listing pages key on it: a second edit of a waiting work must still show.
+    work = WorkFactory()
+    before = newest_queue_entry()
+    work.title = "Edited again before any drain"
+    work.save()
+    assert newest_queue_entry() > before
+
+
+def test_hits_wait_for_the_periodic_drain_and_keep_kept_pages(
+    backend: RecordingBackend, django_capture_on_commit_callbacks: Any
+) -> None:
+    work = WorkFactory()
+    drain_index_queue()
+    before = newest_queue_entry()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        Hit.objects.create(work=work, visitor_key="reader-1", day=date.today())
+    assert callbacks == []  # no drain asked for
+    assert newest_queue_entry() == before
+    assert IndexQueueEntry.objects.get(work_id=work.pk).counters_only
+    drain_index_queue()  # as the periodic drain does
+    assert backend.documents[work.pk].hits_count == 1
+
+
+def test_a_change_committed_during_a_drain_is_not_lost(
+    backend: RecordingBackend,
+) -> None:
+    first = WorkFactory(title="First")
+    second = WorkFactory(title="Second")
+    IndexQueueEntry.objects.filter(work_id=second.pk).delete()
+    update = backend.update
+
+    def update_while_second_changes(*args: Any) -> None:
+        # The change lands after the drain read its rows and before it deletes them.
+        backend.update = update  # type: ignore[method-assign]
+        second.title = "Changed mid-drain"
+        second.save()
+        update(*args)
+
+    backend.update = update_while_second_changes  # type: ignore[method-assign]
+    IndexQueueEntry.objects.exclude(work_id=first.pk).delete()
+    drain_index_queue(batch_size=1)
+    assert first.pk in backend.documents
+    assert backend.documents[second.pk].title == "Changed mid-drain"
+    assert queued() == set()
+
+
+def test_the_newest_queue_entry_stays_until_the_index_has_the_change(
+    backend: RecordingBackend,
+) -> None:
+    # Kept pages key on (index generation, newest entry): the entry must not go before
+    # the index has committed the change, or the key would fall back to an older one.
+    work = WorkFactory()
+    seen_during_update: list[int] = []
+    update = backend.update
+
+    def update_and_look(*args: Any) -> None:
+        seen_during_update.append(newest_queue_entry())
+        update(*args)
+
+    backend.update = update_and_look  # type: ignore[method-assign]
+    drain_index_queue()
+    assert seen_during_update and seen_during_update[0] > 0
+    assert newest_queue_entry() == 0
+    assert work.pk in backend.documents
 
 
 def test_editing_a_chapter_queues_its_work() -> None:

@@ -1,14 +1,22 @@
-"""Guests' listing pages are kept, and never staler than the database."""
+"""Listing pages are kept, for guests whole and for everyone else in part, and never
+staler than the database."""
 
 from __future__ import annotations
+
+from datetime import date
+from typing import Any
 
 import pytest
 from django.http import HttpResponse
 from django.test import Client
 
+from ficshelf.accounts.models import Mute, Preference
 from ficshelf.search import page_cache, views
-from tests.factories import UserFactory
-from tests.search.listing_helpers import fandom, index_now, titles, work
+from ficshelf.search.models import ExclusionSet
+from ficshelf.social.models import Hit
+from ficshelf.tags.models import Tag
+from tests.factories import PseudFactory, UserFactory
+from tests.search.listing_helpers import fandom, freeform, index_now, titles, work
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +32,20 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real(request, scope)  # type: ignore[arg-type]
 
     monkeypatch.setattr(views, "_render_listing", counting)
+    return rendered
+
+
+@pytest.fixture
+def parts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The listing parts actually rendered (not served from the cache)."""
+    rendered: list[str] = []
+    real = views._render_listing_part
+
+    def counting(request: Any, *args: Any) -> Any:
+        rendered.append(request.get_full_path())
+        return real(request, *args)
+
+    monkeypatch.setattr(views, "_render_listing_part", counting)
     return rendered
 
 
@@ -60,14 +82,113 @@ def test_a_work_made_a_draft_vanishes_at_once_from_kept_pages(
     assert "Soon a draft" not in titles(client.get("/works/").content.decode())
 
 
-def test_signed_in_readers_never_get_kept_pages(client: Client, renders: list[str]) -> None:
-    work("Mine to see", fandom("Naruto"))
+def test_signed_in_readers_get_their_own_header_around_a_shared_listing(
+    client: Client, renders: list[str], parts: list[str]
+) -> None:
+    work("Shared", fandom("Naruto"))
     index_now()
-    client.get("/works/")
+    first, second = UserFactory(username="first_reader"), UserFactory(username="second_reader")
+    client.force_login(first)
+    as_first = client.get("/works/").content.decode()
+    client.force_login(second)
+    as_second = client.get("/works/").content.decode()
+    assert len(renders) == 2  # the whole pages are theirs
+    assert parts == ["/works/"]  # the listing part was rendered once
+    assert "first_reader" in as_first and "first_reader" not in as_second
+    assert "second_reader" in as_second
+    assert titles(as_first) == titles(as_second) == ["Shared"]
+
+
+def test_a_reader_with_exclusions_gets_a_listing_of_their_own(
+    client: Client, parts: list[str]
+) -> None:
+    work("Angsty", fandom("Naruto"), freeform("Angst"))
+    work("Fluffy", fandom("Naruto"))
+    index_now()
+    client.force_login(UserFactory())
+    assert titles(client.get("/works/").content.decode()) == ["Fluffy", "Angsty"]
+    excluding = UserFactory()
+    ExclusionSet.objects.create(user=excluding).tags.add(Tag.objects.get(name="Angst"))
+    client.force_login(excluding)
+    assert titles(client.get("/works/").content.decode()) == ["Fluffy"]
+    assert len(parts) == 2
+
+
+def test_muted_creators_stay_muted_on_a_kept_listing(client: Client, parts: list[str]) -> None:
+    loud = PseudFactory(name="loud")
+    work("From the loud one", fandom("Naruto"), creator=loud)
+    work("Quiet", fandom("Naruto"))
+    index_now()
     client.force_login(UserFactory())
     client.get("/works/")
+    muter = UserFactory()
+    Mute.objects.create(muter=muter, muted=loud.user)
+    client.force_login(muter)
+    assert titles(client.get("/works/").content.decode()) == ["Quiet"]
+
+
+def test_guests_never_get_a_members_listing(client: Client, parts: list[str]) -> None:
+    work("Members only", fandom("Naruto"), restricted=True)
+    index_now()
+    client.force_login(UserFactory())
+    assert "Members only" in titles(client.get("/works/").content.decode())
+    client.logout()
+    session = client.session
+    session["seen"] = True  # a guest with a session: the listing part path, not the page
+    session.save()
+    assert "Members only" not in titles(client.get("/works/").content.decode())
+    assert len(parts) == 2
+
+
+def test_display_preferences_are_part_of_the_kept_listing(client: Client, parts: list[str]) -> None:
+    work("Tagged", fandom("Naruto"), freeform("Slow Burn"))
+    index_now()
+    client.force_login(UserFactory())
+    assert "Slow Burn" in client.get("/works/").content.decode()
+    hiding = UserFactory()
+    Preference.objects.create(user=hiding, hide_freeform_tags=True)
+    client.force_login(hiding)
+    assert "Show additional tags" in client.get("/works/").content.decode()
+    assert len(parts) == 2
+
+
+def test_a_second_edit_of_a_work_still_waiting_for_the_index_shows_at_once(
+    client: Client,
+) -> None:
+    edited = work("First title", fandom("Naruto"))
+    index_now()
+    client.force_login(UserFactory())
+    edited.title = "Second title"
+    edited.save()  # queued
+    assert titles(client.get("/works/").content.decode()) == ["Second title"]
+    edited.title = "Third title"
+    edited.save()  # queued again before any drain
+    assert titles(client.get("/works/").content.decode()) == ["Third title"]
+
+
+def test_a_hit_keeps_the_kept_listing(client: Client, parts: list[str]) -> None:
+    read = work("Read often", fandom("Naruto"))
+    index_now()
+    client.force_login(UserFactory())
     client.get("/works/")
-    assert len(renders) == 3
+    Hit.objects.create(work=read, visitor_key="someone", day=date.today())
+    client.get("/works/")
+    assert len(parts) == 1
+
+
+def test_a_work_hidden_by_an_admin_is_never_shown_to_others_from_its_creators_listing(
+    client: Client, parts: list[str]
+) -> None:
+    creator = PseudFactory(name="its_creator")
+    hidden = work("Hidden soon", fandom("Naruto"), creator=creator)
+    index_now()
+    hidden.is_hidden_by_admin = True
+    hidden.save()  # the index still has it until the next drain
+    client.force_login(creator.user)
+    assert "Hidden soon" in titles(client.get("/works/").content.decode())
+    client.force_login(UserFactory())
+    assert "Hidden soon" not in titles(client.get("/works/").content.decode())
+    assert len(parts) == 2
 
 
 def test_a_guest_with_a_session_gets_their_own_page(client: Client, renders: list[str]) -> None:
