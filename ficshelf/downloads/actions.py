@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ficshelf.downloads.document import build_work_document
-from ficshelf.downloads.files import release_preparation, store, version_key
+from ficshelf.downloads.files import record_failure, release_preparation, store, version_key
 from ficshelf.downloads.formats import FORMATS_BY_EXTENSION, DownloadFormat
 from ficshelf.works.models import Work
 
@@ -20,10 +20,14 @@ def prepare_download(
     """
     download_format = FORMATS_BY_EXTENSION[extension]
     filename = download_format.filename(variant)
-    made = _make(work_id, key, download_format, variant, work_url, site_url, site_name)
-    # On an exception the marker stays: the file is queued again only after the
-    # preparation timeout, so a work calibre chokes on is not converted every few seconds.
-    release_preparation(work_id, key, filename)
+    try:
+        made = _make(work_id, key, download_format, variant, work_url, site_url, site_name)
+    except Exception:
+        # Readers asking for it are told it could not be made (the worker logs why).
+        record_failure(work_id, key, filename)
+        raise
+    finally:
+        release_preparation(work_id, key, filename)
     return made
 
 

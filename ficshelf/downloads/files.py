@@ -115,6 +115,8 @@ def claim_preparation(work_id: int, key: str, filename: str) -> bool:
     """
     folder = version_folder(work_id, key)
     folder.mkdir(parents=True, exist_ok=True)
+    if failed_recently(work_id, key, filename):
+        return False
     marker = folder / f"{filename}.queued"
     try:
         marker.touch(exist_ok=False)
@@ -133,6 +135,29 @@ def claim_preparation(work_id: int, key: str, filename: str) -> bool:
 
 def release_preparation(work_id: int, key: str, filename: str) -> None:
     (version_folder(work_id, key) / f"{filename}.queued").unlink(missing_ok=True)
+
+
+def record_failure(work_id: int, key: str, filename: str) -> None:
+    """Say that making this file failed: readers get a page saying so instead of a
+    "being prepared" page that would refresh until the preparation timeout, and the file
+    is not tried again before that timeout (a work a converter chokes on is not converted
+    every few seconds)."""
+    folder = version_folder(work_id, key)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{filename}.failed").touch()
+
+
+def failed_recently(work_id: int, key: str, filename: str) -> bool:
+    """Whether making this file failed less than ``PREPARATION_TIMEOUT_SECONDS`` ago."""
+    marker = version_folder(work_id, key) / f"{filename}.failed"
+    try:
+        age = time.time() - marker.stat().st_mtime
+    except FileNotFoundError:
+        return False
+    if age < PREPARATION_TIMEOUT_SECONDS:
+        return True
+    marker.unlink(missing_ok=True)  # long enough: the next request tries again
+    return False
 
 
 def _remove_other_versions(current: Path) -> None:

@@ -9,10 +9,18 @@ from django.views.decorators.http import require_safe
 
 from ficshelf.downloads.access import get_work_for_download
 from ficshelf.downloads.document import WorkDocument, build_work_document
-from ficshelf.downloads.files import claim_preparation, open_download, open_stored, version_key
-from ficshelf.downloads.formats import FORMATS_BY_EXTENSION
+from ficshelf.downloads.files import (
+    PREPARATION_TIMEOUT_SECONDS,
+    claim_preparation,
+    failed_recently,
+    open_download,
+    open_stored,
+    version_key,
+)
+from ficshelf.downloads.formats import FORMATS_BY_EXTENSION, DownloadFormat
 from ficshelf.downloads.names import content_disposition, download_filename
 from ficshelf.downloads.tasks import prepare_download
+from ficshelf.works.models import Work
 
 # How often the "being prepared" page reloads itself, in seconds.
 REFRESH_SECONDS = 3
@@ -44,6 +52,8 @@ def download_work(
     if download_format.is_made_by_worker:
         filename = download_format.filename(variant)
         file = open_stored(work.pk, key, filename)
+        if file is None and failed_recently(work.pk, key, filename):
+            return _could_not_be_made(request, work, download_format)
         if file is None:
             if claim_preparation(work.pk, key, filename):
                 prepare_download.enqueue(
@@ -73,3 +83,18 @@ def download_work(
         # A shared cache must not hand a registered-users-only work to a guest.
         patch_cache_control(file_response, private=True)
     return file_response
+
+
+def _could_not_be_made(
+    request: HttpRequest, work: Work, download_format: DownloadFormat
+) -> HttpResponse:
+    """Making the file failed on the worker: say so, offer the formats made at once, and
+    say when it will be tried again (``files.record_failure``)."""
+    context = {
+        "work": work,
+        "format": download_format,
+        "retry_minutes": PREPARATION_TIMEOUT_SECONDS // 60,
+    }
+    response = render(request, "downloads/could_not_be_made.html", context, status=500)
+    patch_cache_control(response, no_store=True)
+    return response

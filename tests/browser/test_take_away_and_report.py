@@ -48,3 +48,27 @@ def test_reader_reports_a_work_and_is_thanked(live_server: LiveServer, page: Pag
     expect(page.get_by_text("Thank you. Your report went to the archive's admins.")).to_be_visible()
     report = Report.objects.get()
     assert report.work == work and report.reason == "ratings"
+
+
+def test_a_pdf_that_could_not_be_made_says_so_and_offers_an_epub(
+    live_server: LiveServer,
+    page: Page,
+    monkeypatch: pytest.MonkeyPatch,
+    shots_dir: Path,
+) -> None:
+    def choke(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the converter choked")
+
+    monkeypatch.setattr("ficshelf.downloads.actions.build_work_document", choke)
+    work = WorkFactory(title="Too Strange To Print")
+    page.goto(live_server.url + work.get_absolute_url())
+    page.get_by_text("Download", exact=True).click()
+    page.get_by_role("link", name="PDF").click()
+    # The "being prepared" page refreshes itself, then says the file could not be made.
+    expect(page.get_by_role("heading", name="This download could not be made")).to_be_visible(
+        timeout=15_000
+    )
+    page.screenshot(path=str(shots_dir / "download-could-not-be-made.png"), full_page=True)
+    with page.expect_download() as info:
+        page.get_by_role("link", name="EPUB").click()
+    assert info.value.suggested_filename.endswith(".epub")

@@ -211,3 +211,47 @@ def test_series_page_and_dashboard_link_their_bulk_downloads(client) -> None:  #
     assert f"/series/{series.pk}/download.zip" in series_page
     client.force_login(pseud.user)
     assert "/dashboard/backup.zip" in client.get("/dashboard/").content.decode()
+
+
+def test_a_work_that_cannot_be_made_is_left_out_and_named_in_the_readme(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ficshelf.downloads.bulk import actions
+
+    wren = creator("wren")
+    fine = WorkFactory(title="Low Tide", creator=wren)
+    broken = WorkFactory(title="Corrupted Somehow", creator=wren)
+    real = actions.build_work_document
+
+    def choke_on_one(work: Work, *args: Any, **kwargs: Any) -> Any:
+        if work.pk == broken.pk:
+            raise RuntimeError("the exporter choked")
+        return real(work, *args, **kwargs)
+
+    monkeypatch.setattr(actions, "build_work_document", choke_on_one)
+    archive = fetch_zip(client, f"/series/{series_of(fine, broken).pk}/download.zip")
+    assert archive.namelist() == ["01 - Low Tide - wren.epub", "README.txt"]
+    readme = archive.read("README.txt").decode()
+    assert "Could not be made this time" in readme
+    assert "Corrupted Somehow" in readme
+    assert f"/works/{broken.pk}" in readme
+
+
+def test_a_zip_that_could_not_be_packed_says_so_instead_of_refreshing(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ficshelf.downloads.bulk import actions
+
+    def fail_readme(*args: Any, **kwargs: Any) -> str:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(actions, "readme", fail_readme)
+    series = series_of(WorkFactory(title="Low Tide"))
+    url = f"/series/{series.pk}/download.zip"
+    assert client.get(url).status_code == 202  # queued; the worker fails
+    response = client.get(url)
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "This zip could not be made" in html
+    assert 'http-equiv="refresh"' not in html
+    assert "no-store" in response["Cache-Control"]

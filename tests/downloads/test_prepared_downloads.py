@@ -107,3 +107,48 @@ def test_editing_the_work_queues_a_new_file(client: Client) -> None:
     work.title = "After"
     work.save()
     assert client.get(f"/downloads/{work.pk}/x.pdf").status_code == 202
+
+
+@pytest.fixture
+def failing_maker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker's conversion fails (calibre or WeasyPrint chokes on the work)."""
+
+    def choke(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the converter choked")
+
+    monkeypatch.setattr("ficshelf.downloads.actions.build_work_document", choke)
+
+
+@pytest.mark.usefixtures("failing_maker")
+def test_a_file_that_could_not_be_made_says_so_instead_of_refreshing(client: Client) -> None:
+    work = WorkFactory(title="Choked On")
+    client.get(f"/downloads/{work.pk}/x.pdf")  # queued; the worker fails
+    response = client.get(f"/downloads/{work.pk}/x.pdf")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "This download could not be made" in html
+    assert "Choked On" in html
+    assert 'http-equiv="refresh"' not in html
+    assert "no-store" in response["Cache-Control"]
+    # The formats made in the request are offered instead.
+    for extension in ("epub", "html", "txt"):
+        assert f'.{extension}" download>' in html
+    assert '.pdf" download>' not in html
+
+
+@pytest.mark.usefixtures("failing_maker")
+def test_a_failed_file_is_not_tried_again_until_the_timeout(
+    client: Client, settings: pytest.FixtureRequest
+) -> None:
+    work = WorkFactory()
+    client.get(f"/downloads/{work.pk}/x.pdf")  # the worker fails at once
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()  # type: ignore[attr-defined]
+    for _ in range(3):
+        assert client.get(f"/downloads/{work.pk}/x.pdf").status_code == 500
+    assert len(default_task_backend.results) == 0  # type: ignore[attr-defined]
+    (marker,) = (Path(settings.DATA_DIR) / "downloads" / str(work.pk)).glob("*/*.failed")
+    long_ago = time.time() - PREPARATION_TIMEOUT_SECONDS - 1
+    os.utime(marker, (long_ago, long_ago))
+    assert client.get(f"/downloads/{work.pk}/x.pdf").status_code == 202
+    assert len(default_task_backend.results) == 1  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import logging
 import time
 import uuid
 import zipfile
@@ -32,6 +33,8 @@ from ficshelf.downloads.files import version_key as work_version_key
 from ficshelf.downloads.formats import FORMATS_BY_EXTENSION
 from ficshelf.downloads.names import _safe, _shorten, download_filename
 from ficshelf.works.models import Chapter, Work
+
+logger = logging.getLogger(__name__)
 
 # A zip is kept this long after it was made; a bulk download is a one-off.
 KEEP_SECONDS = 24 * 60 * 60
@@ -119,6 +122,16 @@ def release_packing(key: str) -> None:
     cache.delete(f"downloads-bulk-queued:{key}")
 
 
+def packing_failed(key: str) -> bool:
+    """Whether packing this zip failed lately (the view then says so instead of showing a
+    "Packing…" page that would refresh until the preparation timeout)."""
+    return bool(cache.get(_failed_key(key)))
+
+
+def _failed_key(key: str) -> str:
+    return f"downloads-bulk-failed:{key}"
+
+
 def safe_stem(text: str) -> str:
     """``text`` as a file name stem by the rules of single downloads (``names``)."""
     return _shorten(_safe(text))
@@ -146,25 +159,37 @@ def pack_zip(
     works = {w.pk: w for w in works_with_download_facts(_works(entries, include_unposted))}
     cache.set(_progress_key(key), 0, timeout=PROGRESS_SECONDS)
     packed: list[tuple[Entry, Work]] = []
+    unmade: list[Work] = []
     # Written beside the target and renamed: a request never serves half a zip.
     part = path.with_name(f"{key}.{uuid.uuid4().hex}.part")
     try:
         with zipfile.ZipFile(part, "w") as archive:
             for done, entry in enumerate(entries, start=1):
                 work = works.get(entry.work_id)
-                if work is not None and _add_work(
-                    archive, entry, work, extensions, include_unposted, site_url, site_name
-                ):
-                    packed.append((entry, work))
+                if work is not None:
+                    try:
+                        added = _add_work(
+                            archive, entry, work, extensions, include_unposted, site_url,
+                            site_name,
+                        )  # fmt: skip
+                    except Exception:
+                        # One work that cannot be made must not cost the reader the rest.
+                        logger.exception("Work %s could not be made for zip %s", work.pk, key)
+                        unmade.append(work)
+                        added = False
+                    if added:
+                        packed.append((entry, work))
                 cache.set(_progress_key(key), done, timeout=PROGRESS_SECONDS)
             archive.writestr(
                 "README.txt",
-                readme(heading, packed, extensions, site_url=site_url, site_name=site_name),
+                readme(heading, packed, extensions, site_url, site_name, unmade=unmade),
                 compress_type=zipfile.ZIP_DEFLATED,
             )
         part.replace(path)
-    except BaseException:
+    except BaseException as problem:
         part.unlink(missing_ok=True)
+        if isinstance(problem, Exception):
+            cache.set(_failed_key(key), True, timeout=PREPARATION_TIMEOUT_SECONDS)
         raise
     remove_old_zips()
     return len(packed)
@@ -199,10 +224,12 @@ def _add_work(
             work, chapters, work_url=url, site_url=site_url, site_name=site_name
         )
 
-    for extension in extensions:
+    files = {}
+    for extension in extensions:  # all made before any is written: a work is whole or absent
         download_format = FORMATS_BY_EXTENSION[extension]
         with open_download(work.pk, version, download_format, build) as file:
-            data = file.read()
+            files[extension] = file.read()
+    for extension, data in files.items():
         compress = zipfile.ZIP_STORED if extension in _STORED_EXTENSIONS else zipfile.ZIP_DEFLATED
         archive.writestr(f"{entry.stem}.{extension}", data, compress_type=compress)
     return True
@@ -212,9 +239,10 @@ def readme(
     heading: str,
     packed: list[tuple[Entry, Work]],
     extensions: list[str],
-    *,
     site_url: str,
     site_name: str,
+    *,
+    unmade: Iterable[Work] = (),
 ) -> str:
     today = datetime.date.today().isoformat()
     lines = [heading, f"Downloaded from {site_name} ({site_url}) on {today}.", ""]
@@ -235,6 +263,11 @@ def readme(
             lines.append(f"  ({', '.join(states)})")
         lines.append(f"  {work_url(site_url, work)}")
         lines.append("  " + ", ".join(f"{entry.stem}.{extension}" for extension in extensions))
+    unmade = list(unmade)
+    if unmade:
+        lines += ["", "Could not be made this time (the archive's log says why; try again later):"]
+        for work in unmade:
+            lines += ["", work.title, f"  {work_url(site_url, work)}"]
     return "\n".join(lines) + "\n"
 
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from ficshelf.core.ratelimit import allow, client_address
 from ficshelf.downloads.bulk import actions, tasks
 from ficshelf.downloads.bulk.actions import Entry
+from ficshelf.downloads.files import PREPARATION_TIMEOUT_SECONDS
 from ficshelf.downloads.names import content_disposition
 from ficshelf.social.access import get_reading_list_for_viewer
 from ficshelf.social.models import ReadingListItem
@@ -167,6 +168,11 @@ def _queue(
     include_unposted: bool,
     site_url: str,
 ) -> HttpResponse:
+    if actions.packing_failed(key):
+        context = {"heading": heading, "retry_minutes": PREPARATION_TIMEOUT_SECONDS // 60}
+        response = render(request, "downloads/bulk/could_not_be_made.html", context, status=500)
+        patch_cache_control(response, no_store=True)
+        return response
     progress = actions.get_progress(key, len(entries))
     if actions.claim_packing(key):
         if not allow("bulk-download", _requester(request), limit=RATE_LIMIT,
