@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ficshelf.moderation.models import Report
+from ficshelf.works.models import Series, SeriesWork
 from tests.factories import WorkFactory
 
 pytestmark = [
@@ -72,3 +73,22 @@ def test_a_pdf_that_could_not_be_made_says_so_and_offers_an_epub(
     with page.expect_download() as info:
         page.get_by_role("link", name="EPUB").click()
     assert info.value.suggested_filename.endswith(".epub")
+
+
+def test_reader_downloads_a_whole_series_as_one_epub(
+    live_server: LiveServer, page: Page, tmp_path: Path, shots_dir: Path
+) -> None:
+    series = Series.objects.create(title="Coastal Lights")
+    for position, title in enumerate(["Low Tide", "High Water"], start=1):
+        SeriesWork.objects.create(series=series, work=WorkFactory(title=title), position=position)
+    page.goto(f"{live_server.url}/series/{series.pk}/")
+    page.screenshot(path=str(shots_dir / "series-downloads.png"), full_page=True)
+    # The first answer is a "Packing…" page that refreshes itself into the download.
+    with page.expect_download(timeout=15_000) as info:
+        page.get_by_role("link", name="one EPUB").click()
+    download = info.value
+    assert download.suggested_filename == "Coastal Lights (series).epub"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    with zipfile.ZipFile(saved) as epub:
+        assert "OEBPS/work2-preface.xhtml" in epub.namelist()

@@ -103,6 +103,15 @@ def zip_path(key: str) -> Path:
     return bulk_dir() / f"{key}.zip"
 
 
+def book_path(key: str) -> Path:
+    """Where the omnibus EPUB for ``key`` is kept (``bulk.omnibus``)."""
+    return bulk_dir() / f"{key}.epub"
+
+
+def set_progress(key: str, done: int) -> None:
+    cache.set(_progress_key(key), done, timeout=PROGRESS_SECONDS)
+
+
 def _progress_key(key: str) -> str:
     return f"downloads-bulk-progress:{key}"
 
@@ -120,6 +129,10 @@ def claim_packing(key: str) -> bool:
 
 def release_packing(key: str) -> None:
     cache.delete(f"downloads-bulk-queued:{key}")
+
+
+def record_packing_failure(key: str) -> None:
+    cache.set(_failed_key(key), True, timeout=PREPARATION_TIMEOUT_SECONDS)
 
 
 def packing_failed(key: str) -> bool:
@@ -157,7 +170,7 @@ def pack_zip(
         return len(entries)
     path.parent.mkdir(parents=True, exist_ok=True)
     works = {w.pk: w for w in works_with_download_facts(_works(entries, include_unposted))}
-    cache.set(_progress_key(key), 0, timeout=PROGRESS_SECONDS)
+    set_progress(key, 0)
     packed: list[tuple[Entry, Work]] = []
     unmade: list[Work] = []
     # Written beside the target and renamed: a request never serves half a zip.
@@ -179,7 +192,7 @@ def pack_zip(
                         added = False
                     if added:
                         packed.append((entry, work))
-                cache.set(_progress_key(key), done, timeout=PROGRESS_SECONDS)
+                set_progress(key, done)
             archive.writestr(
                 "README.txt",
                 readme(heading, packed, extensions, site_url, site_name, unmade=unmade),
@@ -189,7 +202,7 @@ def pack_zip(
     except BaseException as problem:
         part.unlink(missing_ok=True)
         if isinstance(problem, Exception):
-            cache.set(_failed_key(key), True, timeout=PREPARATION_TIMEOUT_SECONDS)
+            record_packing_failure(key)
         raise
     remove_old_zips()
     return len(packed)
@@ -272,8 +285,9 @@ def readme(
 
 
 def remove_old_zips() -> None:
+    """Zips and omnibus EPUBs older than ``KEEP_SECONDS``."""
     cutoff = time.time() - KEEP_SECONDS
-    for path in bulk_dir().glob("*.zip"):
+    for path in [*bulk_dir().glob("*.zip"), *bulk_dir().glob("*.epub")]:
         try:
             if path.stat().st_mtime < cutoff:
                 path.unlink()

@@ -1,8 +1,9 @@
-"""A series, a reading list or a creator's own works as one zip.
+"""A series, a reading list or a creator's own works as one zip; a series or a reading
+list as one EPUB (an omnibus, ``bulk.omnibus``).
 
 Packing many works takes a while, so the worker does it: the first request queues the
-zip and answers 202 with a page that reloads itself and says how far the packing got;
-once the zip is there it is served. Series and lists hold only works the requester may
+zip or book and answers 202 with a page that reloads itself and says how far the packing got;
+once it is there it is served. Series and lists hold only works the requester may
 see that are posted and not hidden (what a single download allows); the backup holds
 every work the signed-in user is an approved creator of, drafts and hidden works too,
 with every chapter, as EPUB and HTML.
@@ -11,6 +12,7 @@ with every chapter, as EPUB and HTML.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -18,18 +20,21 @@ from django.db.models import Min, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from ficshelf.core.ratelimit import allow, client_address
 from ficshelf.downloads.bulk import actions, tasks
 from ficshelf.downloads.bulk.actions import Entry
+from ficshelf.downloads.exporters.epub import MEDIA_TYPE as EPUB_MEDIA_TYPE
+from ficshelf.downloads.exporters.txt import html_paragraphs
 from ficshelf.downloads.files import PREPARATION_TIMEOUT_SECONDS
 from ficshelf.downloads.names import content_disposition
 from ficshelf.social.access import get_reading_list_for_viewer
-from ficshelf.social.models import ReadingListItem
+from ficshelf.social.models import ReadingList, ReadingListItem
 from ficshelf.works.access import get_series_for_viewer
-from ficshelf.works.models import Work, WorkQuerySet
+from ficshelf.works.models import Series, Work, WorkQuerySet
 
 # How often the "Packing…" page reloads itself, in seconds.
 REFRESH_SECONDS = 3
@@ -41,17 +46,7 @@ RATE_LIMIT_SECONDS = 60 * 60
 
 @require_safe
 def series_zip(request: HttpRequest, series_id: int) -> HttpResponseBase:
-    series = get_series_for_viewer(request, series_id)
-    works = (
-        _downloadable(request)
-        .filter(series_works__series=series)
-        .annotate(part=Min("series_works__position", filter=Q(series_works__series=series)))
-        .order_by("part", "pk")
-    )
-    ordered = actions.works_with_download_facts(works)
-    parts: dict[int, int] = dict(works.values_list("pk", "part"))
-    width = max(2, len(str(max(parts.values(), default=0))))
-    entries = _entries(request, ordered, prefix=lambda w: f"{parts[w.pk]:0{width}d} - ")
+    series, entries = _series_entries(request, series_id)
     return _serve(
         request,
         kind=f"series:{series.pk}",
@@ -63,19 +58,75 @@ def series_zip(request: HttpRequest, series_id: int) -> HttpResponseBase:
 
 
 @require_safe
+def series_book(request: HttpRequest, series_id: int) -> HttpResponseBase:
+    series, entries = _series_entries(request, series_id)
+    return _serve_book(
+        request,
+        Book(
+            title=series.title,
+            source_url=request.build_absolute_uri(reverse("works:series", args=[series.pk])),
+            description="\n\n".join(html_paragraphs(series.summary)),
+            filename=f"{series.title} (series).epub",
+            heading=f"Series: {series.title}",
+        ),
+        entries,
+    )
+
+
+@require_safe
 def reading_list_zip(request: HttpRequest, list_id: int) -> HttpResponseBase:
-    reading_list = get_reading_list_for_viewer(request, list_id)
-    allowed = _downloadable(request).values("pk")
-    items = ReadingListItem.objects.filter(reading_list=reading_list, work__in=allowed)
-    ordered = actions.works_with_download_facts(Work(pk=i.work_id) for i in items)
+    reading_list, entries = _reading_list_entries(request, list_id)
     return _serve(
         request,
         kind=f"list:{reading_list.pk}",
         heading=f"Reading list: {reading_list.name} ({reading_list.owner.username})",
         filename=f"{reading_list.name} (reading list).zip",
-        entries=_entries(request, ordered),
+        entries=entries,
         extensions=["epub"],
     )
+
+
+@require_safe
+def reading_list_book(request: HttpRequest, list_id: int) -> HttpResponseBase:
+    reading_list, entries = _reading_list_entries(request, list_id)
+    heading = f"Reading list: {reading_list.name} ({reading_list.owner.username})"
+    return _serve_book(
+        request,
+        Book(
+            title=f"{reading_list.name} ({reading_list.owner.username})",
+            source_url=request.build_absolute_uri(
+                reverse("social:list_detail", args=[reading_list.pk])
+            ),
+            description="",
+            filename=f"{reading_list.name} (reading list).epub",
+            heading=heading,
+        ),
+        entries,
+    )
+
+
+def _series_entries(request: HttpRequest, series_id: int) -> tuple[Series, list[Entry]]:
+    """The series and its works the requester may download, in part order."""
+    series = get_series_for_viewer(request, series_id)
+    works = (
+        _downloadable(request)
+        .filter(series_works__series=series)
+        .annotate(part=Min("series_works__position", filter=Q(series_works__series=series)))
+        .order_by("part", "pk")
+    )
+    ordered = actions.works_with_download_facts(works)
+    parts: dict[int, int] = dict(works.values_list("pk", "part"))
+    width = max(2, len(str(max(parts.values(), default=0))))
+    return series, _entries(request, ordered, prefix=lambda w: f"{parts[w.pk]:0{width}d} - ")
+
+
+def _reading_list_entries(request: HttpRequest, list_id: int) -> tuple[ReadingList, list[Entry]]:
+    """The list and its works the requester may download, in the list's order."""
+    reading_list = get_reading_list_for_viewer(request, list_id)
+    allowed = _downloadable(request).values("pk")
+    items = ReadingListItem.objects.filter(reading_list=reading_list, work__in=allowed)
+    ordered = actions.works_with_download_facts(Work(pk=i.work_id) for i in items)
+    return reading_list, _entries(request, ordered)
 
 
 @require_safe
@@ -151,7 +202,19 @@ def _serve(
     try:
         file = actions.zip_path(key).open("rb")
     except FileNotFoundError:
-        return _queue(request, key, heading, entries, extensions, include_unposted, site_url)
+
+        def enqueue() -> None:
+            tasks.pack_zip.enqueue(
+                key,
+                heading,
+                [[e.work_id, e.version, e.stem] for e in entries],
+                extensions,
+                include_unposted,
+                site_url,
+                settings.SITE_NAME,
+            )
+
+        return _queue(request, key, heading, len(entries), enqueue)
     response = FileResponse(file, content_type="application/zip")
     response["Content-Disposition"] = content_disposition(_safe_zip_name(filename))
     # Zips are per requester (restricted works, private lists, drafts): no shared caches.
@@ -159,21 +222,58 @@ def _serve(
     return response
 
 
+@dataclass(frozen=True)
+class Book:
+    """What an omnibus EPUB is called and where it came from."""
+
+    title: str
+    source_url: str  # the series' or list's page: the book's stable identity
+    description: str
+    filename: str
+    heading: str  # for the "Packing…" page
+
+
+def _serve_book(request: HttpRequest, book: Book, entries: list[Entry]) -> HttpResponseBase:
+    if not entries:
+        raise Http404("Nothing to download.")
+    site_url = request.build_absolute_uri("/")
+    # The title and description are in the key: renaming a series makes a new book.
+    kind = f"book:{book.source_url}\n{book.title}\n{book.description}"
+    key = actions.zip_key(kind, entries, ["epub"], site_url)
+    try:
+        file = actions.book_path(key).open("rb")
+    except FileNotFoundError:
+
+        def enqueue() -> None:
+            tasks.pack_book.enqueue(
+                key,
+                book.title,
+                book.source_url,
+                book.description,
+                [[e.work_id, e.version, e.stem] for e in entries],
+                site_url,
+                settings.SITE_NAME,
+            )
+
+        return _queue(request, key, book.heading, len(entries), enqueue)
+    response = FileResponse(file, content_type=EPUB_MEDIA_TYPE)
+    stem = actions.safe_stem(book.filename.removesuffix(".epub"))
+    response["Content-Disposition"] = content_disposition(f"{stem or 'works'}.epub")
+    # Per requester, as zips are (restricted works, private lists): no shared caches.
+    patch_cache_control(response, private=True)
+    return response
+
+
 def _queue(
-    request: HttpRequest,
-    key: str,
-    heading: str,
-    entries: list[Entry],
-    extensions: list[str],
-    include_unposted: bool,
-    site_url: str,
+    request: HttpRequest, key: str, heading: str, total: int, enqueue: Callable[[], None]
 ) -> HttpResponse:
+    """The "Packing…" page; the first request (within the rate limit) queues the packing."""
     if actions.packing_failed(key):
         context = {"heading": heading, "retry_minutes": PREPARATION_TIMEOUT_SECONDS // 60}
         response = render(request, "downloads/bulk/could_not_be_made.html", context, status=500)
         patch_cache_control(response, no_store=True)
         return response
-    progress = actions.get_progress(key, len(entries))
+    progress = actions.get_progress(key, total)
     if actions.claim_packing(key):
         if not allow("bulk-download", _requester(request), limit=RATE_LIMIT,
                      per_seconds=RATE_LIMIT_SECONDS):  # fmt: skip
@@ -182,15 +282,7 @@ def _queue(
             response["Retry-After"] = str(RATE_LIMIT_SECONDS)
             patch_cache_control(response, no_store=True)
             return response
-        tasks.pack_zip.enqueue(
-            key,
-            heading,
-            [[e.work_id, e.version, e.stem] for e in entries],
-            extensions,
-            include_unposted,
-            site_url,
-            settings.SITE_NAME,
-        )
+        enqueue()
     context = {"progress": progress, "heading": heading, "refresh_seconds": REFRESH_SECONDS}
     response = render(request, "downloads/bulk/packing.html", context, status=202)
     patch_cache_control(response, no_store=True)

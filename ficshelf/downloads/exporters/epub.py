@@ -1,9 +1,11 @@
 """EPUB 3, written by the project (DESIGN.md), checked with epubcheck in the tests.
 
 The book holds a preface, one XHTML file per chapter and an afterword, with an EPUB 3
-navigation document and an NCX for older readers. The pages carry AO3's download markup
-(``#preface``, ``dl.tags``, ``h2.heading``, label paragraphs), the markup AO3's own EPUBs
-keep, so our EPUB importer reads our books as it reads AO3's.
+navigation document and an NCX for older readers. An omnibus (a series or a reading list as
+one book) holds a contents page, then each work's preface, chapters and afterword. The
+pages carry AO3's download markup (``#preface``, ``dl.tags``, ``h2.heading``, label
+paragraphs), the markup AO3's own EPUBs keep, so our EPUB importer reads our books as it
+reads AO3's.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import datetime
 import io
 import uuid
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
-from ficshelf.downloads.document import ChapterDocument, WorkDocument
+from ficshelf.downloads.document import ChapterDocument, SeriesPart, WorkDocument
 from ficshelf.downloads.exporters.txt import html_paragraphs
 from ficshelf.downloads.xhtml import clean_text, to_xhtml
 
@@ -29,51 +32,160 @@ class _Page:
     id: str
     href: str
     label: str
+    # Entries under this one in the table of contents (an omnibus's works' chapters).
+    children: tuple[_Page, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Book:
+    """The package's metadata: one work's, or an omnibus's gathered from its works."""
+
+    identifier: str
+    title: str
+    creators: list[str]
+    languages: list[str]  # the first is the book's own
+    publisher: str
+    date: datetime.date | None
+    source: str
+    description: str
+    subjects: list[str]
+    series: list[SeriesPart]
+    modified_at: datetime.datetime
+
+    @property
+    def lang(self) -> str:
+        return self.languages[0] if self.languages else "und"
+
+    @property
+    def description_paragraphs(self) -> list[str]:
+        return [part for part in self.description.split("\n\n") if part.strip()]
 
 
 def export_epub(doc: WorkDocument) -> bytes:
     doc = as_xhtml(doc)
-    lang = doc.language_code
-    identifier = book_identifier(doc.work_url)
-    pages = [
-        _Page("preface", "preface.xhtml", "Preface"),
-        *(
-            _Page(f"chapter{c.position}", f"chapter{c.position}.xhtml", _toc_label(doc, c))
-            for c in doc.chapters
-        ),
-        _Page("afterword", "afterword.xhtml", "Afterword"),
-    ]
-    context = {
-        "doc": doc,
-        "lang": lang,
-        "identifier": identifier,
-        "pages": pages,
-        "toc": pages,
-        "modified": _utc_timestamp(doc.modified_at),
-        "summary_text": "\n\n".join(html_paragraphs(doc.summary_html)),
-        "afterword_href": "afterword.xhtml",
-    }
+    book = _Book(
+        identifier=book_identifier(doc.work_url),
+        title=doc.title,
+        creators=[creator.name for creator in doc.creators],
+        languages=[doc.language_code],
+        publisher=doc.site_name,
+        date=doc.published_on,
+        source=doc.work_url,
+        description="\n\n".join(html_paragraphs(doc.summary_html)),
+        subjects=doc.tag_names,
+        series=doc.series,
+        modified_at=doc.modified_at,
+    )
+    members: dict[str, str] = {}
+    pages = _add_work(members, doc, prefix="")
+    return _package(book, members, pages, toc=pages, body_start=pages[1])
+
+
+def export_omnibus(
+    title: str, source_url: str, docs: list[WorkDocument], *, description: str = ""
+) -> bytes:
+    """Many works as one book (a series, a reading list), each with its own preface,
+    chapters and afterword, and a table of contents of works and their chapters."""
+    if not docs:
+        raise ValueError("An omnibus needs at least one work.")
+    docs = [as_xhtml(doc) for doc in docs]
+    book = _Book(
+        identifier=book_identifier(source_url),
+        title=title,
+        creators=_unique(creator.name for doc in docs for creator in doc.creators),
+        languages=_unique(doc.language_code for doc in docs),
+        publisher=docs[0].site_name,
+        date=min((doc.published_on for doc in docs if doc.published_on), default=None),
+        source=source_url,
+        description=description,
+        subjects=_unique(name for doc in docs for name in doc.tag_names),
+        series=[],
+        modified_at=max(doc.modified_at for doc in docs),
+    )
     members = {
+        "OEBPS/contents.xhtml": _page(
+            {"book": book, "docs": docs, "lang": book.lang},
+            title,
+            "downloads/epub/omnibus_contents.xhtml",
+        )
+    }
+    contents = _Page("contents", "contents.xhtml", "Works in this book")
+    pages, toc = [contents], [contents]
+    for number, doc in enumerate(docs, start=1):
+        work_pages = _add_work(members, doc, prefix=f"work{number}-")
+        pages += work_pages
+        preface = work_pages[0]
+        toc.append(
+            dataclasses.replace(
+                preface, label=f"{doc.title} by {doc.byline}", children=tuple(work_pages[1:-1])
+            )
+        )
+    return _package(book, members, pages, toc=toc, body_start=pages[1])
+
+
+def _add_work(members: dict[str, str], doc: WorkDocument, *, prefix: str) -> list[_Page]:
+    """Write one work's preface, chapters and afterword into ``members``; their pages."""
+    afterword = _Page(f"{prefix}afterword", f"{prefix}afterword.xhtml", "Afterword")
+    preface = _Page(f"{prefix}preface", f"{prefix}preface.xhtml", "Preface")
+    context = {"doc": doc, "lang": doc.language_code, "afterword_href": afterword.href}
+    members[f"OEBPS/{preface.href}"] = _page(context, doc.title, "downloads/_preface.html")
+    pages = [preface]
+    for chapter in doc.chapters:
+        page = _Page(
+            f"{prefix}chapter{chapter.position}",
+            f"{prefix}chapter{chapter.position}.xhtml",
+            _toc_label(doc, chapter),
+        )
+        members[f"OEBPS/{page.href}"] = _page(
+            {**context, "chapter": chapter}, page.label, "downloads/epub/chapter.xhtml"
+        )
+        pages.append(page)
+    members[f"OEBPS/{afterword.href}"] = _page(context, "Afterword", "downloads/_afterword.html")
+    return [*pages, afterword]
+
+
+def _package(
+    book: _Book, members: dict[str, str], pages: list[_Page], *, toc: list[_Page],
+    body_start: _Page,
+) -> bytes:  # fmt: skip
+    """The container, the package document, both tables of contents and the style around
+    the pages in ``members``."""
+    ncx_points, play_order = [], 0
+    for entry in toc:
+        play_order += 1
+        children = []
+        for child in entry.children:
+            play_order += 1
+            children.append((child, play_order))
+        ncx_points.append((entry, play_order - len(children), children))
+    context = {
+        "book": book,
+        "lang": book.lang,
+        "pages": pages,
+        "toc": toc,
+        "ncx_points": ncx_points,
+        "ncx_depth": 2 if any(entry.children for entry in toc) else 1,
+        "body_start": body_start,
+        "modified": _utc_timestamp(book.modified_at),
+    }
+    front = {
         "META-INF/container.xml": render_to_string("downloads/epub/container.xml"),
         "OEBPS/content.opf": render_to_string("downloads/epub/content.opf", context),
         "OEBPS/toc.ncx": render_to_string("downloads/epub/toc.ncx", context),
         "OEBPS/style.css": render_to_string("downloads/style.css"),
         "OEBPS/nav.xhtml": _page(context, "Contents", "downloads/epub/nav.xhtml"),
-        "OEBPS/preface.xhtml": _page(context, doc.title, "downloads/_preface.html"),
     }
-    for chapter in doc.chapters:
-        members[f"OEBPS/chapter{chapter.position}.xhtml"] = _page(
-            {**context, "chapter": chapter},
-            _toc_label(doc, chapter),
-            "downloads/epub/chapter.xhtml",
-        )
-    members["OEBPS/afterword.xhtml"] = _page(context, "Afterword", "downloads/_afterword.html")
-    return _zip(members, doc.modified_at)
+    return _zip({**front, **members}, book.modified_at)
 
 
-def book_identifier(work_url: str) -> str:
-    """Stable per work (and per archive address), so readers see a new version as the same book."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, work_url)}"
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(value for value in values if value))
+
+
+def book_identifier(source_url: str) -> str:
+    """Stable per work or series (and per archive address), so readers see a new version
+    as the same book."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, source_url)}"
 
 
 def _toc_label(doc: WorkDocument, chapter: ChapterDocument) -> str:

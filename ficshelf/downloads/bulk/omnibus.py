@@ -1,0 +1,83 @@
+"""A series or a reading list as one EPUB (an omnibus), packed by the worker like a zip.
+
+The view decides which works go in and in what order (``bulk.views``); the book is keyed,
+kept, shown in progress and retried exactly as a zip is (``bulk.actions``). Each work is
+laid out as its own download would be (preface, chapters, afterword), in one book with a
+contents page and a two-level table of contents.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from ficshelf.downloads.bulk.actions import (
+    Entry,
+    book_path,
+    chapters_for,
+    record_packing_failure,
+    remove_old_zips,
+    set_progress,
+    work_url,
+    works_with_download_facts,
+)
+from ficshelf.downloads.document import WorkDocument, build_work_document
+from ficshelf.downloads.exporters.epub import export_omnibus
+from ficshelf.works.models import Work
+
+logger = logging.getLogger(__name__)
+
+
+def pack_book(
+    key: str,
+    *,
+    title: str,
+    source_url: str,
+    description: str,
+    entries: list[Entry],
+    site_url: str,
+    site_name: str,
+) -> int:
+    """Write the omnibus EPUB for ``key``; the number of works in it.
+
+    Works that left the archive since the request (deleted, no longer posted, hidden) are
+    left out, as from a zip; so is a work whose document cannot be made (logged).
+    """
+    path = book_path(key)
+    if path.exists():
+        return len(entries)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    visible = Work.objects.filter(
+        pk__in=[entry.work_id for entry in entries], is_posted=True, is_hidden_by_admin=False
+    )
+    works = {work.pk: work for work in works_with_download_facts(visible.only("pk"))}
+    set_progress(key, 0)
+    docs: list[WorkDocument] = []
+    for done, entry in enumerate(entries, start=1):
+        work = works.get(entry.work_id)
+        chapters = chapters_for(work, include_unposted=False) if work else []
+        if work is not None and chapters:
+            url = work_url(site_url, work)
+            try:
+                doc = build_work_document(
+                    work, chapters, work_url=url, site_url=site_url, site_name=site_name
+                )
+            except Exception:
+                logger.exception("Work %s could not be made for book %s", work.pk, key)
+            else:
+                docs.append(doc)
+        set_progress(key, done)
+    # Written beside the target and renamed: a request never serves half a book.
+    part = path.with_name(f"{key}.{uuid.uuid4().hex}.part")
+    try:
+        if not docs:
+            raise ValueError("None of the works could be put in the book.")
+        part.write_bytes(export_omnibus(title, source_url, docs, description=description))
+        part.replace(path)
+    except BaseException as problem:
+        part.unlink(missing_ok=True)
+        if isinstance(problem, Exception):
+            record_packing_failure(key)
+        raise
+    remove_old_zips()
+    return len(docs)
