@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
 
 from django.urls import NoReverseMatch, reverse
 
 from ficshelf.tags.models import TAG_BLOCK_ORDER, TagType
+from ficshelf.works.inspiration import inspired_works, source_line
 from ficshelf.works.models import Chapter, Work
 
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -51,6 +54,15 @@ class SeriesPart:
 
 
 @dataclass(frozen=True)
+class RelatedWork:
+    """A work this one was inspired by, or one inspired by it, as downloads name it."""
+
+    title: str
+    creator: str
+    url: str  # "" when it is not public (a restricted or hidden work, a deleted one)
+
+
+@dataclass(frozen=True)
 class ChapterDocument:
     position: int
     title: str
@@ -84,6 +96,11 @@ class WorkDocument:
     end_notes_html: str
     chapters: list[ChapterDocument]
     modified_at: datetime.datetime
+    # "Inspired by" (or "A translation of") the source, and the works inspired by this
+    # one: as the public sees them, since one file serves every reader.
+    source_verb: str = ""
+    source: RelatedWork | None = None
+    inspired: list[RelatedWork] = field(default_factory=list)
 
     @property
     def tag_names(self) -> list[str]:
@@ -176,7 +193,26 @@ def build_work_document(
             for chapter in chapters
         ],
         modified_at=work.modified_at,
+        **_related_works(work, site_url),
     )
+
+
+def _related_works(work: Work, site_url: str) -> dict[str, Any]:
+    line = source_line(work, None)
+    source = None
+    if line is not None:
+        url = urljoin(site_url, line.url) if line.url else ""
+        source = RelatedWork(line.title, line.creator, url)
+    inspired = [
+        RelatedWork(
+            child.title,
+            ", ".join(c.pseud.byline for c in child.creatorships.all() if c.is_approved)
+            or "Anonymous",
+            urljoin(site_url, child.get_absolute_url()),
+        )
+        for child in inspired_works(work, None)
+    ]
+    return {"source_verb": line.verb if line else "", "source": source, "inspired": inspired}
 
 
 def _chapter_count(work: Work, chapters: list[Chapter]) -> str:

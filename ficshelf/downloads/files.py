@@ -24,6 +24,7 @@ from django.conf import settings
 
 from ficshelf.downloads.document import WorkDocument
 from ficshelf.downloads.formats import DownloadFormat
+from ficshelf.works.inspiration import related_works_stamp
 from ficshelf.works.models import Chapter, Work
 
 # Raise when an exporter's output changes, so cached files are made again.
@@ -50,6 +51,8 @@ def version_key(work: Work, chapters: list[Chapter], *, work_url: str, site_name
         "series": [[sw.series_id, sw.position, sw.series.title] for sw in work.series_works.all()],
         "collections": sorted(c.title for c in work.collections.all()),
         "language": [work.language.short, work.language.name] if work.language else [],
+        # The "Inspired by" line and the afterword's list change with other works.
+        "related": related_works_stamp(work),
     }
     encoded = json.dumps(facts, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(encoded).hexdigest()[:20]

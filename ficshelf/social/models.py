@@ -211,6 +211,7 @@ class InboxKind(models.TextChoices):
     REPLY = "reply", "Reply"
     KUDOS = "kudos", "Kudos"
     SUBSCRIPTION = "subscription", "Subscription"
+    INSPIRED = "inspired", "Inspired work"
 
 
 class InboxItemQuerySet(models.QuerySet["InboxItem"]):

@@ -26,6 +26,11 @@ from ficshelf.social.actions import (
     notify_subscribers_of_new_work,
 )
 from ficshelf.tags.models import TAG_NAME_MAX_LENGTH, Tag, TagType
+from ficshelf.works.inspiration import (
+    ResolvedInspiration,
+    notify_source_creators,
+    set_inspiration,
+)
 from ficshelf.works.models import (
     DRAFT_LIFETIME,
     Chapter,
@@ -79,6 +84,8 @@ class WorkData:
     is_complete: bool = False
     published_on: datetime.date | None = None  # a backdate; None means "when posted"
     pseud: Pseud | None = None  # which of the actor's pseuds a new work is credited to
+    # The work's source, checked (``inspiration.resolve``); None leaves it as it is.
+    inspiration: ResolvedInspiration | None = None
 
 
 # Tags and languages, shared with the importers.
@@ -245,6 +252,7 @@ def _post(work: Work, *, today: datetime.date) -> None:
         first.published_on = work.published_on
         first.save(update_fields=["published_on"])
     notify_subscribers_of_new_work(work)
+    notify_source_creators(work)
 
 
 def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
@@ -262,6 +270,8 @@ def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
         )
     )
     _set_series(work, data, actor=actor)
+    if data.inspiration is not None and set_inspiration(work, data.inspiration) and work.is_posted:
+        notify_source_creators(work)  # a draft's source hears of it when it is posted
     _invite_co_creators(work, data.co_creators, actor=actor)
     work.gifts.all().delete()
     # A name several users share goes to the pseud that is someone's default.

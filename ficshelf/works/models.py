@@ -295,3 +295,22 @@ class Gift(models.Model):
 
     def __str__(self) -> str:
         return self.recipient_name
+
+
+class Inspiration(models.Model):
+    """``work`` was inspired by another work, or translates it (AO3's related works): one
+    on this archive (``source``) or elsewhere (``url``). The source's title and creator are
+    kept as they were, so the line still reads right if the source is deleted."""
+
+    work = models.OneToOneField(Work, on_delete=models.CASCADE, related_name="inspiration")
+    source = models.ForeignKey(
+        Work, null=True, blank=True, on_delete=models.SET_NULL, related_name="inspired"
+    )
+    url = models.URLField(max_length=500, blank=True)  # a source elsewhere
+    title = models.CharField(max_length=255)
+    creator = models.CharField(max_length=255, blank=True)
+    is_translation = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.work_id} inspired by {self.source_id or self.url}"

@@ -40,7 +40,7 @@ def _user(request: HttpRequest) -> User:
 def new_work(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if request.method == "POST":
-        form = WorkForm(request.POST, request.FILES, user=user)
+        form = WorkForm(request.POST, request.FILES, user=user, site_hosts=[request.get_host()])
         if form.is_valid():
             action = request.POST.get("action", PREVIEW)
             work = actions.create_work(form.to_data(), actor=user, post=action == POST)
@@ -56,7 +56,9 @@ def edit_work(request: HttpRequest, work_id: int) -> HttpResponse:
     user = _user(request)
     work = get_work_for_creator(request, work_id)
     if request.method == "POST":
-        form = WorkForm(request.POST, request.FILES, user=user, work=work)
+        form = WorkForm(
+            request.POST, request.FILES, user=user, work=work, site_hosts=[request.get_host()]
+        )
         if form.is_valid():
             action = request.POST.get("action", POST)
             was_posted = work.is_posted

@@ -26,6 +26,7 @@ from ficshelf.works.access import (
     get_work_for_viewer,
     is_creator,
 )
+from ficshelf.works.inspiration import inspired_works, source_line
 from ficshelf.works.models import Chapter, Work
 
 # AO3 asks once per visit, not once per work: "Proceed" on one adult work lets the guest
@@ -185,6 +186,11 @@ def _render_reading(request: HttpRequest, work: Work, reading: Reading) -> HttpR
         "chapter": reading.current,
         "end_notes_url": end_notes_url,
         "entire_work_url": reverse("works:detail", args=[work.pk]) + "?view_full_work=true",
+        "source_line": source_line(work, request.user),
+        # AO3 lists them at the end of the work, where its end notes are.
+        "inspired_works": inspired_works(work, request.user)
+        if reading.shows_work_end_notes
+        else [],
     }
     return render(request, "works/detail.html", context)
 

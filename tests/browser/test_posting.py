@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,9 +10,9 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ficshelf.works.models import Work
-from tests.browser.axe import blocking_violations
+from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.factories import TagFactory
+from tests.factories import PseudFactory, TagFactory, WorkFactory
 from tests.works.factories_posting import writer
 
 pytestmark = [
@@ -185,7 +186,7 @@ def test_posting_pages_have_no_serious_accessibility_violations(
     log_in(page, live_server, "checker")
     for path in ["/works/new/", "/dashboard/"]:
         page.goto(live_server.url + path)
-        assert blocking_violations(page) == [], path
+        assert_accessible(page), path
 
 
 def _assert_fits(page: Page) -> None:
@@ -193,3 +194,29 @@ def _assert_fits(page: Page) -> None:
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"page is {overflow}px wider than the viewport"
+
+
+def test_writer_names_the_work_that_inspired_theirs(
+    live_server: LiveServer, page: Page, shots_dir: Path
+) -> None:
+    source = WorkFactory(title="The Lighthouse", creator=PseudFactory(name="original"))
+    writer("answerer")
+    log_in(page, live_server, "answerer")
+    page.goto(live_server.url + "/works/new/")
+    page.get_by_label("Rating").select_option("General Audiences")
+    page.get_by_label("No Archive Warnings Apply").check()
+    page.get_by_label("Fandoms").fill("Original Work")
+    page.get_by_label("Work title").fill("The Keeper")
+    page.get_by_label("Inspired by (the work's address)").fill(
+        f"{live_server.url}/works/{source.pk}/"
+    )
+    page.get_by_label("Text", exact=True).fill("<p>An answer to the lighthouse.</p>")
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page.get_by_text("Your work was posted.")).to_be_visible()
+    expect(page.locator("li.inspired-by")).to_have_text(
+        re.compile(r"Inspired by The Lighthouse by original")
+    )
+    page.screenshot(path=str(shots_dir / "inspired-by.png"), full_page=True)
+    page.locator("li.inspired-by a").click()
+    expect(page.locator("#children")).to_contain_text("The Keeper")
+    assert_accessible(page)

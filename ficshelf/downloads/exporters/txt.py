@@ -6,7 +6,7 @@ from __future__ import annotations
 import lxml.html
 from lxml.html import HtmlElement
 
-from ficshelf.downloads.document import WorkDocument
+from ficshelf.downloads.document import RelatedWork, WorkDocument
 from ficshelf.downloads.xhtml import clean_text
 
 _BLOCKS = {
@@ -36,6 +36,8 @@ def _lines(doc: WorkDocument) -> list[str]:
         lines.append(f"Collections: {', '.join(doc.collections)}")
     lines.append("Stats: " + " ".join(f"{label}: {value}" for label, value in doc.stats))
     lines += ["", "", doc.title, f"by {doc.byline}", ""]
+    if doc.source:
+        lines += [_related_line(f"{doc.source_verb} ", doc.source), ""]
     lines += _section("Summary", doc.summary_html)
     lines += _section("Notes", doc.notes_html)
     if doc.end_notes_html:
@@ -50,7 +52,17 @@ def _lines(doc: WorkDocument) -> list[str]:
         lines += _section("Chapter End Notes", chapter.end_notes_html)
     lines.append("")
     lines += _section("End Notes", doc.end_notes_html)
+    if doc.inspired:
+        lines += ["Works inspired by this one:", ""]
+        lines += [_related_line("", child) for child in doc.inspired]
+        lines.append("")
     return lines
+
+
+def _related_line(prefix: str, related: RelatedWork) -> str:
+    by = f" by {related.creator}" if related.creator else ""
+    where = f" ({related.url})" if related.url else ""
+    return f"{prefix}{related.title}{by}{where}"
 
 
 def _section(label: str, html: str) -> list[str]:

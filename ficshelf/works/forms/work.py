@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django import forms
@@ -23,7 +23,13 @@ from ficshelf.works.forms.fields import (
     _tag_input,
     split_names,
 )
-from ficshelf.works.models import CommentPermission, Language, Series, Work
+from ficshelf.works.inspiration import (
+    InspirationData,
+    InspirationError,
+    ResolvedInspiration,
+    resolve,
+)
+from ficshelf.works.models import CommentPermission, Inspiration, Language, Series, Work
 
 
 class WorkForm(ChapterTextMixin):
@@ -95,6 +101,20 @@ class WorkForm(ChapterTextMixin):
         max_length=2000,
         help_text="Names, separated by commas.",
     )
+    inspired_by_url = forms.CharField(
+        label="Inspired by (the work's address)",
+        required=False,
+        max_length=500,
+        help_text="A work on this archive, or the full address of one elsewhere. Its "
+        "creators hear of yours.",
+    )
+    inspired_by_title = forms.CharField(
+        label="Its title (for a work elsewhere)", required=False, max_length=255
+    )
+    inspired_by_creator = forms.CharField(
+        label="Its creator (for a work elsewhere)", required=False, max_length=255
+    )
+    is_translation = forms.BooleanField(label="My work is a translation of it", required=False)
     is_restricted = forms.BooleanField(
         label="Only show this work to registered users", required=False
     )
@@ -151,6 +171,10 @@ class WorkForm(ChapterTextMixin):
         "series_position",
         "co_creators",
         "gift_recipients",
+        "inspired_by_url",
+        "inspired_by_title",
+        "inspired_by_creator",
+        "is_translation",
         "is_restricted",
         "comment_permission",
         "moderated_comments",
@@ -166,12 +190,21 @@ class WorkForm(ChapterTextMixin):
         "text_file",
     ]
 
-    def __init__(self, *args: Any, user: User, work: Work | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: User,
+        work: Work | None = None,
+        site_hosts: Collection[str] = (),
+        **kwargs: Any,
+    ) -> None:
         if work is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_for(work)
         super().__init__(*args, **kwargs)
         self.user = user
         self.work = work
+        self.site_hosts = site_hosts
+        self.inspiration: ResolvedInspiration | None = None
         self.fields["series"].queryset = Series.objects.filter(  # type: ignore[attr-defined]
             pk__in=[s.pk for s in series_of(user)]
             + ([sw.series_id for sw in work.series_works.all()] if work else [])
@@ -253,7 +286,22 @@ class WorkForm(ChapterTextMixin):
         self._require_text()
         if cleaned.get("series") and cleaned.get("new_series_title", "").strip():
             self.add_error("new_series_title", "Choose one of your series or a new one, not both.")
+        self._resolve_inspiration(cleaned)
         return cleaned
+
+    def _resolve_inspiration(self, cleaned: dict[str, Any]) -> None:
+        data = InspirationData(
+            url=cleaned.get("inspired_by_url", ""),
+            title=cleaned.get("inspired_by_title", ""),
+            creator=cleaned.get("inspired_by_creator", ""),
+            is_translation=cleaned.get("is_translation", False),
+        )
+        try:
+            self.inspiration = resolve(
+                data, work=self.work, user=self.user, site_hosts=self.site_hosts
+            )
+        except InspirationError as problem:
+            self.add_error("inspired_by_url", str(problem))
 
     def to_data(self) -> WorkData:
         c = self.cleaned_data
@@ -282,6 +330,7 @@ class WorkForm(ChapterTextMixin):
             expected_chapter_count=c["expected_chapter_count"],
             is_complete=c["is_complete"],
             published_on=c["published_on"],
+            inspiration=self.inspiration,
             chapter=ChapterData(
                 title=c["chapter_title"],
                 summary=c["chapter_summary"],
@@ -301,6 +350,7 @@ def initial_for(work: Work) -> dict[str, Any]:
 
     first = work.chapters.order_by("position").first()
     series_work = work.series_works.first()
+    inspiration = Inspiration.objects.filter(work=work).select_related("source").first()
     return {
         "title": work.title,
         "rating": next(iter(names(TagType.RATING)), ""),
@@ -317,6 +367,7 @@ def initial_for(work: Work) -> dict[str, Any]:
         "series": series_work.series_id if series_work else None,
         "series_position": series_work.position if series_work else None,
         "gift_recipients": ", ".join(g.recipient_name for g in work.gifts.all()),
+        **_inspiration_initial(inspiration),
         "is_restricted": work.is_restricted,
         "comment_permission": work.comment_permission,
         "moderated_comments": work.moderated_comments,
@@ -329,4 +380,19 @@ def initial_for(work: Work) -> dict[str, Any]:
         "chapter_end_notes": first.end_notes if first else "",
         "text": first.text if first else "",
         "text_format": TextFormat.HTML,
+    }
+
+
+def _inspiration_initial(inspiration: Inspiration | None) -> dict[str, Any]:
+    if inspiration is None:
+        return {}
+    if inspiration.source is not None:  # on this archive: its address says it all
+        url, title, creator = inspiration.source.get_absolute_url(), "", ""
+    else:  # elsewhere, or deleted since (then the title is all that is left)
+        url, title, creator = inspiration.url, inspiration.title, inspiration.creator
+    return {
+        "inspired_by_url": url,
+        "inspired_by_title": title,
+        "inspired_by_creator": creator,
+        "is_translation": inspiration.is_translation,
     }

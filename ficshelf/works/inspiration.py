@@ -1,0 +1,190 @@
+"""Works inspired by other works (AO3's related works).
+
+A creator names the work theirs was inspired by, or translates, by its address: a work on
+this archive (its ``/works/<id>/`` address) or one elsewhere (then with its title and
+creator). The source's creators hear of it in their inbox. The source's page, and its
+downloads' afterword, list the works inspired by it that the reader may see.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from ficshelf.social.models import InboxItem, InboxKind
+from ficshelf.works.models import Creatorship, Inspiration, Work
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ficshelf.accounts.models import User
+
+_WORK_PATH = re.compile(r"^/works/(\d+)/?(?:chapters/\d+/?)?$")
+
+
+class InspirationError(ValueError):
+    """The named source cannot be used; the message says why, for the form."""
+
+
+@dataclass(frozen=True)
+class InspirationData:
+    """What the posting form says about a work's source; an empty ``url`` means none."""
+
+    url: str = ""
+    title: str = ""
+    creator: str = ""
+    is_translation: bool = False
+
+
+# What ``resolve`` gives: the form's data, with the source work when it is on this archive.
+ResolvedInspiration = InspirationData | tuple[Work, InspirationData]
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """How a work's source reads on its page and in its downloads."""
+
+    verb: str  # "Inspired by" or "A translation of"
+    title: str
+    creator: str
+    url: str  # "" when the reader may not follow it (not available to them)
+
+
+def work_id_in(url: str, site_hosts: Collection[str]) -> int | None:
+    """The id of the work on this archive that ``url`` points to, else None. Addresses
+    without a host ("/works/12/") are this archive's."""
+    parts = urlsplit(url.strip())
+    if parts.netloc and parts.netloc.lower() not in {h.lower() for h in site_hosts}:
+        return None
+    found = _WORK_PATH.match(parts.path)
+    return int(found.group(1)) if found else None
+
+
+def resolve(
+    data: InspirationData, *, work: Work | None, user: User, site_hosts: Collection[str]
+) -> ResolvedInspiration:
+    """Check what the form named. A source on this archive comes back with its work (the
+    poster must be able to see it: a draft's address reveals nothing)."""
+    if not data.url.strip():
+        if data.title.strip() or data.creator.strip():
+            raise InspirationError("Give the address of the work yours was inspired by.")
+        return data
+    source_id = work_id_in(data.url, site_hosts)
+    if source_id is None:
+        if not urlsplit(data.url.strip()).scheme.startswith("http"):
+            raise InspirationError("Give the work's full address, starting with https://.")
+        if not data.title.strip():
+            raise InspirationError("Give the title of the work yours was inspired by.")
+        return data
+    source = Work.objects.visible_to(user).posted().filter(pk=source_id).first()
+    if source is None:
+        raise InspirationError("There is no work at that address that you can see.")
+    if work is not None and source.pk == work.pk:
+        raise InspirationError("A work cannot be inspired by itself.")
+    return source, data
+
+
+def set_inspiration(work: Work, resolved: ResolvedInspiration) -> bool:
+    """Save the work's source (or remove it); True when the source is new or changed."""
+    if isinstance(resolved, tuple):
+        source, data = resolved
+        fields = {
+            "source": source,
+            "url": "",
+            "title": source.title,
+            "creator": _byline(source),
+            "is_translation": data.is_translation,
+        }
+    else:
+        data = resolved
+        if not data.url.strip():
+            return Inspiration.objects.filter(work=work).delete()[0] > 0
+        fields = {
+            "source": None,
+            "url": data.url.strip()[:500],
+            "title": data.title.strip()[:255],
+            "creator": data.creator.strip()[:255],
+            "is_translation": data.is_translation,
+        }
+    before = Inspiration.objects.filter(work=work).values_list("source_id", "url").first()
+    Inspiration.objects.update_or_create(work=work, defaults=fields)
+    after = (fields["source"].pk if fields["source"] else None, fields["url"])  # type: ignore[attr-defined]
+    return before != after
+
+
+def source_line(work: Work, user: User | AnonymousUser | None) -> SourceLine | None:
+    """The work's "Inspired by …" line as ``user`` may see it; None when it has none."""
+    inspiration = Inspiration.objects.filter(work=work).first()
+    if inspiration is None:
+        return None
+    verb = "A translation of" if inspiration.is_translation else "Inspired by"
+    if inspiration.url:
+        return SourceLine(verb, inspiration.title, inspiration.creator, inspiration.url)
+    if inspiration.source_id is None:
+        # The source was deleted: its title and creator as they were, with no link.
+        return SourceLine(verb, inspiration.title, inspiration.creator, "")
+    visible = Work.objects.visible_to(user).posted()
+    source = visible.filter(pk=inspiration.source_id).first()
+    if source is None:
+        # Restricted, hidden or made a draft: say nothing of it but that it exists.
+        return SourceLine(verb, "a work that is not available", "", "")
+    return SourceLine(verb, source.title, _byline(source), source.get_absolute_url())
+
+
+def inspired_works(work: Work, user: User | AnonymousUser | None) -> list[Work]:
+    """The works inspired by ``work`` that ``user`` may see, oldest first (as AO3)."""
+    return list(
+        Work.objects.visible_to(user)
+        .posted()
+        .filter(inspiration__source=work)
+        .order_by("published_on", "pk")
+        .prefetch_related("creatorships__pseud")
+    )
+
+
+def related_works_stamp(work: Work) -> list[object]:
+    """What a download shows of related works, as a value that changes when they do (for
+    the downloads' version key): the public source line and the public inspired works."""
+    line = source_line(work, None)
+    children = [
+        [child.pk, child.title, _byline(child), child.modified_at.isoformat()]
+        for child in inspired_works(work, None)
+    ]
+    return [[line.verb, line.title, line.creator, line.url] if line else [], children]
+
+
+def notify_source_creators(work: Work) -> int:
+    """Tell the creators of the work ``work`` names as its source (on this archive) that a
+    posted work was inspired by theirs; in their inbox now, by mail in the next digest.
+    Returns how many were told."""
+    inspiration = Inspiration.objects.filter(work=work, source__isnull=False).first()
+    if inspiration is None or not work.is_posted:
+        return 0
+    own = set(work.creatorships.filter(is_approved=True).values_list("pseud__user", flat=True))
+    credits = Creatorship.objects.filter(
+        work=inspiration.source, is_approved=True, pseud__user__isnull=False
+    ).exclude(pseud__user__in=own)
+    recipients = {credit.pseud.user for credit in credits.select_related("pseud__user")}
+    verb = "translated" if inspiration.is_translation else "was inspired by"
+    told = 0
+    for user in recipients:
+        if user is None:
+            continue
+        InboxItem.objects.create(
+            recipient=user,
+            work=work,
+            kind=InboxKind.INSPIRED,
+            text=f"{work.title} {verb} your work {inspiration.title}"[:500],
+            link=work.get_absolute_url(),
+            awaits_digest=True,
+        )
+        told += 1
+    return told
+
+
+def _byline(work: Work) -> str:
+    names = [c.pseud.byline for c in work.creatorships.all() if c.is_approved]
+    return ", ".join(names) or "Anonymous"

@@ -1,0 +1,163 @@
+"""Works inspired by other works (AO3's related works): named on the posting form by address,
+shown on both works' pages as each reader may see them, and the source's creators told."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ficshelf.accounts.models import User
+from ficshelf.social.models import InboxItem, InboxKind
+from ficshelf.works.models import Inspiration, Work
+from tests.factories import PseudFactory, UserFactory, WorkFactory
+from tests.works.factories_posting import work_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def source_by(username: str, **kwargs: Any) -> Work:
+    return WorkFactory(
+        title=kwargs.pop("title", "The Lighthouse"),
+        creator=PseudFactory(name=username, user__username=username),
+        **kwargs,
+    )
+
+
+def post_inspired(client: Client, **overrides: Any) -> Any:
+    return client.post(reverse("works:new"), work_form_data(title="The Keeper", **overrides))
+
+
+def writer(client: Client) -> User:
+    user = UserFactory(username="fanwriter")
+    client.force_login(user)
+    return user
+
+
+def test_a_work_inspired_by_one_here_links_both_ways_and_tells_its_creator(
+    client: Client,
+) -> None:
+    source = source_by("original")
+    writer(client)
+    response = post_inspired(client, inspired_by_url=f"http://testserver/works/{source.pk}/")
+    assert response.status_code == 302
+    child = Work.objects.get(title="The Keeper")
+    assert Inspiration.objects.get(work=child).source == source
+    child_page = client.get(child.get_absolute_url()).content.decode()
+    assert (
+        f'Inspired by <a href="/works/{source.pk}/">The Lighthouse</a> by original.' in child_page
+    )
+    source_page = client.get(source.get_absolute_url()).content.decode()
+    assert "Works inspired by this one:" in source_page
+    assert f'<a href="/works/{child.pk}/">The Keeper</a>' in source_page
+    (item,) = InboxItem.objects.filter(kind=InboxKind.INSPIRED)
+    assert item.recipient.username == "original"
+    assert item.text == "The Keeper was inspired by your work The Lighthouse"
+
+
+def test_an_address_without_the_host_works_too(client: Client) -> None:
+    source = source_by("original")
+    writer(client)
+    post_inspired(client, inspired_by_url=f"/works/{source.pk}")
+    assert Inspiration.objects.get().source == source
+
+
+def test_a_source_elsewhere_needs_its_title_and_is_linked_as_given(client: Client) -> None:
+    writer(client)
+    response = post_inspired(client, inspired_by_url="https://example.org/story/9")
+    assert "Give the title of the work yours was inspired by." in response.content.decode()
+    post_inspired(
+        client,
+        inspired_by_url="https://example.org/story/9",
+        inspired_by_title="Sea Glass",
+        inspired_by_creator="someone else",
+        is_translation="on",
+    )
+    child = Work.objects.get(title="The Keeper")
+    page = client.get(child.get_absolute_url()).content.decode()
+    assert (
+        'A translation of <a href="https://example.org/story/9" rel="nofollow">Sea Glass</a> '
+        "by someone else." in page
+    )
+
+
+def test_someone_elses_draft_cannot_be_named_and_its_address_reveals_nothing(
+    client: Client,
+) -> None:
+    draft = source_by("secretive", title="Not Yet", draft=True)
+    writer(client)
+    response = post_inspired(client, inspired_by_url=f"/works/{draft.pk}/")
+    html = response.content.decode()
+    assert "There is no work at that address that you can see." in html
+    assert "Not Yet" not in html
+    assert not Work.objects.filter(title="The Keeper").exists()
+
+
+def test_a_title_without_an_address_is_refused(client: Client) -> None:
+    writer(client)
+    response = post_inspired(client, inspired_by_title="Something")
+    assert "Give the address of the work yours was inspired by." in response.content.decode()
+
+
+def test_a_work_cannot_be_inspired_by_itself(client: Client) -> None:
+    user = writer(client)
+    work = WorkFactory(title="Ouroboros", creator=PseudFactory(user=user))
+    response = client.post(
+        reverse("works:edit", args=[work.pk]),
+        work_form_data(title="Ouroboros", inspired_by_url=f"/works/{work.pk}/"),
+    )
+    assert "A work cannot be inspired by itself." in response.content.decode()
+
+
+def test_the_edit_form_shows_the_source_and_can_remove_it(client: Client) -> None:
+    source = source_by("original")
+    user = writer(client)
+    post_inspired(client, inspired_by_url=f"/works/{source.pk}/")
+    child = Work.objects.get(title="The Keeper")
+    form = client.get(reverse("works:edit", args=[child.pk])).context["form"]
+    assert form.initial["inspired_by_url"] == f"/works/{source.pk}/"
+    client.post(reverse("works:edit", args=[child.pk]), work_form_data(title="The Keeper"))
+    assert not Inspiration.objects.filter(work=child).exists()
+    assert user.pk  # the writer stayed signed in throughout
+
+
+def test_a_restricted_source_is_not_named_to_guests(client: Client) -> None:
+    source = source_by("original", title="Members Only Story", restricted=True)
+    writer(client)
+    post_inspired(client, inspired_by_url=f"/works/{source.pk}/")
+    child = Work.objects.get(title="The Keeper")
+    client.logout()
+    page = client.get(child.get_absolute_url()).content.decode()
+    assert "Inspired by a work that is not available." in page
+    assert "Members Only Story" not in page
+
+
+def test_inspired_works_a_reader_may_not_see_are_not_listed(client: Client) -> None:
+    source = source_by("original")
+    child = WorkFactory(title="Restricted Child", restricted=True)
+    Inspiration.objects.create(work=child, source=source, title=source.title)
+    assert "Restricted Child" not in client.get(source.get_absolute_url()).content.decode()
+    client.force_login(UserFactory())
+    assert "Restricted Child" in client.get(source.get_absolute_url()).content.decode()
+
+
+def test_a_draft_tells_the_source_creator_only_when_posted(client: Client) -> None:
+    source = source_by("original")
+    writer(client)
+    post_inspired(client, inspired_by_url=f"/works/{source.pk}/", action="preview")
+    assert not InboxItem.objects.filter(kind=InboxKind.INSPIRED).exists()
+    child = Work.objects.get(title="The Keeper")
+    client.post(reverse("works:post", args=[child.pk]))
+    assert InboxItem.objects.filter(kind=InboxKind.INSPIRED).count() == 1
+
+
+def test_a_deleted_source_is_still_named_without_a_link(client: Client) -> None:
+    source = source_by("original", title="Gone Now")
+    writer(client)
+    post_inspired(client, inspired_by_url=f"/works/{source.pk}/")
+    source.delete()
+    child = Work.objects.get(title="The Keeper")
+    page = client.get(child.get_absolute_url()).content.decode()
+    assert "Inspired by Gone Now by original." in page
