@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # E-reader apps sign in to the OPDS catalog and downloads with a key (HTTP Basic).
+    "ficshelf.accounts.reader_keys.ReaderKeyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ficshelf.core.middleware.ContentSecurityPolicyMiddleware",

@@ -221,3 +221,21 @@ class Preference(models.Model):
         if self.font_size != 100:
             classes.append(f"font-size-{self.font_size}")
         return " ".join(classes)
+
+
+class ReaderKey(models.Model):
+    """A key an e-reader app signs in with (HTTP Basic: the username and this key), for the
+    OPDS catalog and downloads only: the account's password never goes into the app, and
+    a lost device's key is revoked alone. Only the key's SHA-256 is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reader_keys")
+    label = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"reader key {self.label!r} of {self.user_id}"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, path, reverse_lazy
 
-from ficshelf.accounts import views
+from ficshelf.accounts import reader_key_views, views
 
 app_name = "accounts"
 
@@ -44,4 +44,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pseuds/<int:pseud_id>/delete/", views.pseud_delete, name="pseud_delete"),
     path("blocks/", views.blocks, name="blocks"),
     path("mutes/", views.mutes, name="mutes"),
+    path("reader-keys/", reader_key_views.reader_keys, name="reader_keys"),
+    path(
+        "reader-keys/<int:key_id>/revoke/",
+        reader_key_views.revoke_reader_key,
+        name="revoke_reader_key",
+    ),
 ]

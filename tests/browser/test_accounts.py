@@ -156,3 +156,31 @@ def test_account_pages_fit_phones_and_desktops(
     page.screenshot(path=str(shots_dir / f"{layout}-pseuds.png"), full_page=True)
     assert_accessible(page)
     context.close()
+
+
+def test_reader_makes_an_e_reader_key_an_app_signs_in_with_it_and_it_is_revoked(
+    live_server: LiveServer, page: Page, shots_dir: Path
+) -> None:
+    UserFactory(username="kobofan", password=PASSWORD)
+    base = live_server.url
+    log_in(page, base, "kobofan", PASSWORD)
+    page.goto(base + "/accounts/settings/")
+    page.get_by_role("link", name="E-reader keys").click()
+    page.get_by_label("Name this key").fill("KOReader on my Kobo")
+    page.get_by_role("button", name="Make a key").click()
+    key = page.locator("code.reader-key").inner_text()
+    expect(page.get_by_text(f"{base}/opds/")).to_be_visible()
+    page.screenshot(path=str(shots_dir / "reader-keys.png"), full_page=True)
+    assert_accessible(page)
+
+    # What an e-reader app does: the catalog with the username and the key.
+    app = page.context.browser.new_context(  # type: ignore[union-attr]
+        http_credentials={"username": "kobofan", "password": key}
+    )
+    catalog = app.request.get(base + "/opds/later/")
+    assert catalog.status == 200 and "Marked for Later" in catalog.text()
+
+    page.get_by_role("button", name="Revoke KOReader on my Kobo").click()
+    expect(page.get_by_text("The key is revoked")).to_be_visible()
+    assert app.request.get(base + "/opds/later/").status == 401
+    app.close()

@@ -78,7 +78,8 @@ def test_root_entries_each_have_id_updated_and_a_link_with_a_kind(client: Client
 
 def test_root_offers_new_works_tags_and_series_to_guests(client: Client) -> None:
     links = root_entry_links(fetch(client, "/opds/", NAVIGATION))
-    assert list(links) == ["New works", "By tag", "Series"]
+    sign_in = "Your Marked for Later and reading lists"  # answers 401: the app asks for a key
+    assert list(links) == ["New works", "By tag", "Series", sign_in]
     assert links["New works"].get("rel") == "http://opds-spec.org/sort/new"
     assert links["New works"].get("type") == ACQUISITION
     assert links["By tag"].get("type") == NAVIGATION
@@ -233,8 +234,10 @@ def test_marked_for_later_lists_the_readers_marked_works(client: Client) -> None
     assert entry_titles(fetch(client, "/opds/later/")) == ["Later"]
 
 
-def test_marked_for_later_is_404_for_guests(client: Client) -> None:
-    assert client.get("/opds/later/").status_code == 404
+def test_marked_for_later_asks_guests_to_sign_in(client: Client) -> None:
+    response = client.get("/opds/later/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Basic ")
 
 
 def test_reading_list_feed_lists_its_works(client: Client) -> None:

@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from ficshelf.accounts.reader_keys import challenge
 from ficshelf.downloads.feeds import atom, queries
 from ficshelf.downloads.feeds.views import feed_response, unavailable_response, visible_tag
 from ficshelf.downloads.formats import FORMATS_BY_EXTENSION
@@ -264,6 +265,15 @@ def root(request: HttpRequest) -> HttpResponse:
         ),
     ]
     user = request.user
+    if not user.is_authenticated:
+        # Asking for it makes the app ask for a username and e-reader key (a 401).
+        items.append(
+            NavigationItem(
+                "Your Marked for Later and reading lists",
+                reverse("feeds:opds_later"),
+                "Sign in with your username and an e-reader key from your account page.",
+            )
+        )
     if user.is_authenticated:
         items.append(
             NavigationItem(
@@ -357,7 +367,7 @@ def series(request: HttpRequest, series_id: int) -> HttpResponse:
 def marked_for_later(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
-        raise Http404("Sign in to see Marked for Later.")
+        return challenge()
     marked = Reading.objects.filter(user=user, is_marked_for_later=True).values("work_id")
     works = queries.feed_works(user).filter(pk__in=marked)
     return _list_catalog(request, works, title="Marked for Later")
@@ -367,6 +377,8 @@ def marked_for_later(request: HttpRequest) -> HttpResponse:
 def reading_list(request: HttpRequest, list_id: int) -> HttpResponse:
     user = request.user
     found = ReadingList.objects.filter(pk=list_id).first()
+    if found is not None and not found.is_public and not user.is_authenticated:
+        return challenge()  # perhaps the reader's own: let the app sign in
     if found is None or not (found.is_public or found.owner_id == user.pk):
         raise Http404("No such reading list.")
     listed = found.items.values("work_id")
