@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from ficshelf.accounts.models import Pseud
@@ -61,12 +62,11 @@ class WorkQuerySet(models.QuerySet["Work"]):
                         "pseud__user"
                     ),
                 ),
-                # Only what the "posted/expected" count needs: texts can be megabytes.
-                models.Prefetch(
-                    "chapters", queryset=Chapter.objects.only("id", "work_id", "is_posted")
-                ),
                 "series_works__series",
             )
+            # The "posted/expected" count, counted by the database: a prefetch would make
+            # a model instance for every chapter of every work shown.
+            .annotate(posted_chapter_count=_posted_chapter_count())
         )
 
     def with_everything_shown(self) -> WorkQuerySet:
@@ -109,6 +109,17 @@ class WorkQuerySet(models.QuerySet["Work"]):
         # Subqueries rather than joins keep one row per work without DISTINCT; a work of
         # one's own stays visible even when a co-creator on it is muted.
         return visible.exclude(Q(pk__in=muted_works) & ~own)
+
+
+def _posted_chapter_count() -> Coalesce:
+    posted = (
+        Chapter.objects.filter(work=models.OuterRef("pk"), is_posted=True)
+        .order_by()
+        .values("work")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(posted, output_field=models.IntegerField()), 0)
 
 
 class Work(models.Model):
@@ -194,7 +205,9 @@ class Work(models.Model):
     @property
     def chapter_count_display(self) -> str:
         """AO3's "posted/expected" form: "3/3", "2/?"."""
-        posted = sum(1 for c in self.chapters.all() if c.is_posted)
+        posted = getattr(self, "posted_chapter_count", None)  # ``for_blurbs`` counts them
+        if posted is None:
+            posted = sum(1 for c in self.chapters.all() if c.is_posted)
         expected = "?" if self.expected_chapter_count is None else self.expected_chapter_count
         return f"{posted}/{expected}"
 

@@ -540,6 +540,29 @@ def test_facets_count_the_whole_result_not_just_the_page(backend: TantivyBackend
     assert result.facets["fandom"] == [FacetCount(FANDOM_A, 30), FacetCount(FANDOM_B, 10)]
 
 
+def test_pages_and_sorts_of_one_listing_count_facets_once_per_commit(
+    backend: TantivyBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ficshelf.search.backends import embedded
+
+    counted: list[object] = []
+    real = embedded.count_facets
+
+    def counting(*args: object, **kwargs: object) -> object:
+        counted.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(embedded, "count_facets", counting)
+    indexed(backend, *(doc(n, filter_tag_ids={"fandom": [FANDOM_A]}) for n in range(1, 11)))
+    for page, sort in [(1, Sort.UPDATED), (2, Sort.UPDATED), (1, Sort.KUDOS)]:
+        backend.search(WorkQuery(per_page=3, page=page, sort=sort))
+    assert len(counted) == 1
+    indexed(backend, doc(11, filter_tag_ids={"fandom": [FANDOM_B]}))  # a commit
+    result = backend.search(WorkQuery(per_page=3, page=2))
+    assert len(counted) == 2
+    assert FacetCount(FANDOM_B, 1) in result.facets["fandom"]
+
+
 def test_facets_count_only_matching_works(backend: TantivyBackend) -> None:
     indexed(
         backend,

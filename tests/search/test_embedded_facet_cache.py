@@ -1,4 +1,5 @@
-"""The facet cache keeps counts of broad result sets for a short while only."""
+"""The facet cache: counts shared by every page and sort of a listing, exact ones for one
+index commit only, broad estimates for a short while across commits."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ficshelf.search.backends.embedded.facets import FacetCounts
 from ficshelf.search.query import Sort, WorkQuery
 
 FACETS = FacetCounts({"fandom": [FacetCount(1, 5)]}, are_estimates=True)
+NARROW = BROAD_RESULT - 1
 
 
 class Clock:
@@ -23,38 +25,46 @@ class Clock:
         return self.now
 
 
-def test_counts_of_a_broad_result_are_kept() -> None:
-    cache = FacetCache()
-    cache.put("key", FACETS, total=BROAD_RESULT)
-    assert cache.get("key") == FACETS
+def key(query: WorkQuery | None = None, *, total: int = NARROW, commit: str = "c1") -> object:
+    return facet_key(query or WorkQuery(), "index-a", total=total, commit=commit)
 
 
-def test_whether_counts_are_estimates_is_kept_with_them() -> None:
+def test_kept_counts_come_back_with_whether_they_are_estimates() -> None:
     cache = FacetCache()
-    cache.put("key", FACETS, total=BROAD_RESULT)
+    cache.put("key", FACETS)
     kept = cache.get("key")
-    assert kept is not None and kept.are_estimates
-
-
-def test_counts_of_a_narrow_result_are_never_kept() -> None:
-    cache = FacetCache()
-    cache.put("key", FACETS, total=BROAD_RESULT - 1)
-    assert cache.get("key") is None
+    assert kept == FACETS and kept.are_estimates
 
 
 def test_counts_are_forgotten_after_the_maximum_age() -> None:
     clock = Clock()
     cache = FacetCache(clock=clock)
-    cache.put("key", FACETS, total=BROAD_RESULT)
+    cache.put("key", FACETS)
     clock.now += MAX_AGE_SECONDS + 1
     assert cache.get("key") is None
 
 
 def test_the_key_ignores_sort_and_page_but_not_filters() -> None:
-    base = facet_key(WorkQuery(), "index-a")
-    assert facet_key(WorkQuery(sort=Sort.KUDOS, page=4, descending=False), "index-a") == base
-    assert facet_key(WorkQuery(language_id=3), "index-a") != base
+    base = key()
+    assert key(WorkQuery(sort=Sort.KUDOS, page=4, descending=False)) == base
+    assert key(WorkQuery(language_id=3)) != base
+
+
+def test_exact_counts_are_keyed_on_the_commit_they_were_counted_at() -> None:
+    assert key(commit="c1") != key(commit="c2")
+
+
+def test_broad_estimates_outlive_a_commit() -> None:
+    assert key(total=BROAD_RESULT, commit="c1") == key(total=BROAD_RESULT, commit="c2")
+
+
+def test_broad_results_asked_for_exact_counts_follow_every_commit() -> None:
+    exact = WorkQuery(exact_facets=True)
+    assert key(exact, total=BROAD_RESULT, commit="c1") != key(
+        exact, total=BROAD_RESULT, commit="c2"
+    )
 
 
 def test_the_key_changes_with_the_index_folder() -> None:
-    assert facet_key(WorkQuery(), "index-a") != facet_key(WorkQuery(), "index-b")
+    other = facet_key(WorkQuery(), "index-b", total=NARROW, commit="c1")
+    assert key() != other

@@ -139,7 +139,7 @@ def test_sample_buckets_spread_consecutive_ids_evenly() -> None:
 def works_in_bucket(backend: TantivyBackend, bucket: int) -> set[int]:
     pointer = storage.read_pointer(backend.location)
     assert pointer is not None
-    searcher = backend._current_index(pointer).searcher()
+    searcher = backend._current_index(pointer)[0].searcher()
     query = tantivy.Query.term_query(backend.schema, SAMPLE_BUCKET, bucket)
     hits = searcher.search(query, limit=10_000).hits
     return {int(v) for v in searcher.fast_field_values("work_id", [a for _, a in hits]) if v}

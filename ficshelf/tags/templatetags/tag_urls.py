@@ -1,10 +1,12 @@
-"""``{{ tag|tag_url }}``: the link to a tag's page, built without a URL lookup because
-listings show hundreds of tags per page."""
+"""``{{ tag|tag_url }}`` and ``{{ tag|tag_link }}``: the link to a tag's page, built without
+a URL lookup because listings show hundreds of tags per page."""
 
 from __future__ import annotations
 
 from django import template
 from django.urls import get_script_prefix
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from ficshelf.tags.models import Tag
 from ficshelf.tags.naming import tag_to_url_part
@@ -16,6 +18,13 @@ register = template.Library()
 def tag_url(tag: Tag | str) -> str:
     name = tag.name if isinstance(tag, Tag) else str(tag)
     return f"{get_script_prefix()}tags/{tag_to_url_part(name)}/"
+
+
+@register.filter
+def tag_link(tag: Tag) -> SafeString:
+    """``<a class="tag" href="…">name</a>``: a filter, not an included template, because
+    a listing page shows hundreds of tags and each include costs a template render."""
+    return format_html('<a class="tag" href="{}">{}</a>', tag_url(tag), tag.name)
 
 
 @register.filter

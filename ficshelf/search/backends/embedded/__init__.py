@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +64,14 @@ class _OpenIndex:
     commit_mark: str | None
 
 
+@dataclass(frozen=True)
+class _CountedAt:
+    """The index state a search ran on, for the facet cache's key."""
+
+    folder: Path
+    commit: str | None
+
+
 class TantivyBackend:
     def __init__(self, location: str) -> None:
         self.location = Path(location)
@@ -88,13 +96,14 @@ class TantivyBackend:
         if pointer is None:
             return SearchResult(work_ids=[], total=0)
         try:
-            index = self._current_index(pointer)
-            return self._search(index.searcher(), query, index_identity=pointer.folder)
+            index, commit = self._current_index(pointer)
+            counted_at = _CountedAt(pointer.folder, commit)
+            return self._search(index.searcher(), query, counted_at=counted_at)
         except ValueError as problem:  # tantivy reports I/O and corruption as ValueError
             raise SearchUnavailable(f"The search index could not be read: {problem}") from problem
 
     def _search(
-        self, searcher: tantivy.Searcher, query: WorkQuery, *, index_identity: Hashable
+        self, searcher: tantivy.Searcher, query: WorkQuery, *, counted_at: _CountedAt
     ) -> SearchResult:
         tantivy_query = to_tantivy_query(query, self.schema, self.analyzer)
         by_field = sort_field(query)
@@ -104,7 +113,7 @@ class TantivyBackend:
             # page number far past the end costs a count instead of gigabytes.
             total = self._count(searcher, tantivy_query)
             if query.offset >= total:
-                facets = self._facets(searcher, tantivy_query, query, total, index_identity)
+                facets = self._facets(searcher, tantivy_query, query, total, counted_at)
                 return SearchResult(
                     work_ids=[],
                     total=total,
@@ -124,7 +133,7 @@ class TantivyBackend:
             int(v) for v in searcher.fast_field_values("work_id", addresses) if v is not None
         ]
         total = _count_of(page)
-        facets = self._facets(searcher, tantivy_query, query, total, index_identity)
+        facets = self._facets(searcher, tantivy_query, query, total, counted_at)
         return SearchResult(
             work_ids=work_ids,
             total=total,
@@ -142,13 +151,13 @@ class TantivyBackend:
         tantivy_query: tantivy.Query,
         query: WorkQuery,
         total: int,
-        index_identity: Hashable,
+        counted_at: _CountedAt,
     ) -> FacetCounts:
         if query.facet_limit <= 0:
             return FacetCounts()
         if total == 0:
             return FacetCounts({tag_type: [] for tag_type in query.facet_types})
-        key = facet_key(query, index_identity)
+        key = facet_key(query, counted_at.folder, total=total, commit=counted_at.commit)
         facets = self._facet_cache.get(key)
         if facets is None:
             facets = count_facets(
@@ -160,10 +169,10 @@ class TantivyBackend:
                 total=total,
                 exact=query.exact_facets,
             )
-            self._facet_cache.put(key, facets, total)
+            self._facet_cache.put(key, facets)
         return facets
 
-    def _current_index(self, pointer: Pointer) -> tantivy.Index:
+    def _current_index(self, pointer: Pointer) -> tuple[tantivy.Index, str | None]:
         if pointer.schema_version != SCHEMA_VERSION:
             raise SearchUnavailable(OLD_SCHEMA_MESSAGE)
         with self._reopen_lock:
@@ -176,7 +185,8 @@ class TantivyBackend:
             if commit_mark is None or commit_mark != opened.commit_mark:
                 opened.index.reload()
                 opened.commit_mark = commit_mark
-            return opened.index
+            # The searcher sees this commit or a later one, never an earlier one.
+            return opened.index, commit_mark
 
     def _open_folder(self, folder: Path) -> tantivy.Index:
         try:

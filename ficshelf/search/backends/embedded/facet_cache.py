@@ -1,11 +1,13 @@
-"""A short memory of facet counts for broad result sets.
+"""A short memory of facet counts, so that paging and re-sorting a listing count once.
 
-Broad result sets are counted over a sample of about ``EXACT_FACETS_UP_TO`` works
-(facets.py), which still costs tens of milliseconds against a few for the page itself.
-Broad listings (the whole archive, a big fandom) are also the most visited, and their
-estimates barely move in a minute, so each process keeps them for ``MAX_AGE_SECONDS``;
-results and totals are always current. Narrow result sets are counted exactly and never
-kept, so their counts follow every commit.
+Counts depend on the matching works, not on their order or the page, so every page and
+sort of a listing shares them. Exact counts (result sets of up to ``EXACT_FACETS_UP_TO``
+works) are kept for the index commit they were counted at: the next commit makes a new key,
+so they follow every change. Broad result sets are counted over a sample (facets.py) whose
+estimates barely move in a minute, and they are the most visited listings (the whole
+archive, a big fandom), so their counts are kept across commits for ``MAX_AGE_SECONDS``;
+results and totals are always current. Each process keeps its own, at most
+``MAX_ENTRIES``.
 """
 
 from __future__ import annotations
@@ -25,11 +27,14 @@ BROAD_RESULT = EXACT_FACETS_UP_TO + 1
 MAX_ENTRIES = 512
 
 
-def facet_key(query: WorkQuery, index_identity: Hashable) -> Hashable:
-    """What the counts depend on: the matching works, not their order or the page."""
-    return index_identity, dataclasses.replace(
-        query, sort=Sort.BEST_MATCH, descending=True, page=1, per_page=0
-    )
+def facet_key(
+    query: WorkQuery, index_identity: Hashable, *, total: int, commit: Hashable
+) -> Hashable:
+    """What the counts depend on: the matching works, not their order or the page; and the
+    index's commit, except for broad estimates (kept across commits, see above)."""
+    matching = dataclasses.replace(query, sort=Sort.BEST_MATCH, descending=True, page=1, per_page=0)
+    estimated = total >= BROAD_RESULT and not query.exact_facets
+    return index_identity, None if estimated else commit, matching
 
 
 class FacetCache:
@@ -50,9 +55,7 @@ class FacetCache:
             self._entries.move_to_end(key)
             return facets
 
-    def put(self, key: Hashable, facets: FacetCounts, total: int) -> None:
-        if total < BROAD_RESULT:
-            return
+    def put(self, key: Hashable, facets: FacetCounts) -> None:
         with self._lock:
             self._entries[key] = (self._clock(), facets)
             self._entries.move_to_end(key)
