@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import unescape
+from typing import Any
 
 from django.http import HttpResponse
 from django.test import Client
@@ -29,9 +30,9 @@ def email_of_length(length: int) -> str:
     return address
 
 
-def get_listing(client: Client, url: str) -> HttpResponse:
+def get_listing(client: Client, url: str, **headers: Any) -> HttpResponse:
     """A works listing, after the worker's job is done: listings read the search index, which
     the worker fills from the index queue after each change."""
     drain_index_queue()
-    response: HttpResponse = client.get(url)
+    response: HttpResponse = client.get(url, **headers)
     return response

@@ -309,10 +309,13 @@ def test_unknown_tag_catalog_is_404(client: Client) -> None:
 
 def test_head_links_advertise_the_catalog() -> None:
     html = render_to_string("downloads/feeds/_head_links.html")
-    link = lxml.html.fragment_fromstring(html.strip())
-    assert link.get("rel") == "alternate"
-    assert link.get("type") == "application/atom+xml;profile=opds-catalog"
-    assert link.get("href") == "/opds/"
+    links = lxml.html.fragments_fromstring(html.strip())
+    advertised = {link.get("type"): link.get("href") for link in links}
+    assert all(link.get("rel") == "alternate" for link in links)
+    assert advertised == {
+        "application/atom+xml;profile=opds-catalog": "/opds/",
+        "application/opds+json": "/opds/v2/",
+    }
 
 
 def test_every_page_advertises_the_opds_catalog(client) -> None:  # type: ignore[no-untyped-def]

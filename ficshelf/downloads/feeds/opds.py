@@ -1,4 +1,5 @@
-"""The OPDS 1.2 catalog: e-reader apps browse the archive and download EPUBs from it.
+"""The OPDS 1.2 catalog: e-reader apps browse the archive and download EPUBs from it. The
+same views answer OPDS 2.0 (JSON) under ``/opds/v2/`` (``opds2``).
 
 Navigation feeds (the root, popular fandoms, series) lead to acquisition feeds (new
 works, a tag, a series, Marked for Later, a reading list, search results) whose entries
@@ -33,7 +34,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ficshelf.accounts.reader_keys import challenge
-from ficshelf.downloads.feeds import atom, queries
+from ficshelf.downloads.feeds import atom, opds2, queries
 from ficshelf.downloads.feeds.views import feed_response, unavailable_response, visible_tag
 from ficshelf.downloads.formats import FORMATS_BY_EXTENSION
 from ficshelf.downloads.names import url_slug
@@ -86,6 +87,11 @@ class NavigationItem:
     description: str
     rel: str = "subsection"
     kind: str = ACQUISITION
+
+
+def _catalog_url(request: HttpRequest, name: str, *args: int) -> str:
+    """A catalog page's path in the version (1.2 or 2.0) the request is in."""
+    return reverse(opds2.catalog_url_name(request, name), args=args)
 
 
 def _page(request: HttpRequest, items: Any) -> Page[Any]:
@@ -149,6 +155,10 @@ def _navigation_feed(
     paging: Paging | None = None,
     personal: bool = False,
 ) -> HttpResponse:
+    if opds2.is_version_2(request):
+        return opds2.navigation_response(
+            request, title=title, items=items, paging=paging, personal=personal
+        )
     updated = atom.feed_updated([])
     feed = _catalog(request, title=title, kind=NAVIGATION, paging=paging, updated=updated)
     for item in items:
@@ -177,6 +187,11 @@ def _acquisition_feed(
     subtitle: str = "",
     personal: bool = False,
 ) -> HttpResponse:
+    if opds2.is_version_2(request):
+        return opds2.publications_response(
+            request, works, title=title, paging=paging, epub_url=epub_url,
+            opensearch=opensearch, subtitle=subtitle, personal=personal,
+        )  # fmt: skip
     feed = _catalog(
         request,
         title=title,
@@ -249,17 +264,20 @@ def _list_catalog(request: HttpRequest, works: WorkQuerySet, *, title: str) -> H
 def root(request: HttpRequest) -> HttpResponse:
     items = [
         NavigationItem(
-            "New works", reverse("feeds:opds_new"), "The most recently updated works.", rel=SORT_NEW
+            "New works",
+            _catalog_url(request, "new"),
+            "The most recently updated works.",
+            rel=SORT_NEW,
         ),
         NavigationItem(
             "By tag",
-            reverse("feeds:opds_fandoms"),
+            _catalog_url(request, "fandoms"),
             "Popular fandoms, by number of works.",
             kind=NAVIGATION,
         ),
         NavigationItem(
             "Series",
-            reverse("feeds:opds_series_index"),
+            _catalog_url(request, "series_index"),
             "Recently updated series.",
             kind=NAVIGATION,
         ),
@@ -270,21 +288,23 @@ def root(request: HttpRequest) -> HttpResponse:
         items.append(
             NavigationItem(
                 "Your Marked for Later and reading lists",
-                reverse("feeds:opds_later"),
+                _catalog_url(request, "later"),
                 "Sign in with your username and an e-reader key from your account page.",
             )
         )
     if user.is_authenticated:
         items.append(
             NavigationItem(
-                "Marked for Later", reverse("feeds:opds_later"), "Works you marked to read later."
+                "Marked for Later",
+                _catalog_url(request, "later"),
+                "Works you marked to read later.",
             )
         )
         for reading_list in ReadingList.objects.filter(owner=user):
             items.append(
                 NavigationItem(
                     reading_list.name,
-                    reverse("feeds:opds_list", args=[reading_list.pk]),
+                    _catalog_url(request, "list", reading_list.pk),
                     f"Your reading list “{reading_list.name}”.",
                 )
             )
@@ -315,7 +335,7 @@ def fandoms(request: HttpRequest) -> HttpResponse:
         raise Http404("No such page.")
     items = [
         NavigationItem(
-            entry.tag.name, reverse("feeds:opds_tag", args=[entry.tag.pk]), f"{entry.count} works"
+            entry.tag.name, _catalog_url(request, "tag", entry.tag.pk), f"{entry.count} works"
         )
         for entry in shown
     ]
@@ -348,7 +368,7 @@ def series_index(request: HttpRequest) -> HttpResponse:
     items = [
         NavigationItem(
             series.title,
-            reverse("feeds:opds_series", args=[series.pk]),
+            _catalog_url(request, "series", series.pk),
             f"{series.work_count} works",
         )
         for series in page.object_list
@@ -412,7 +432,9 @@ def search(request: HttpRequest) -> HttpResponse:
     """The search box's language (``search.query_language``): words anywhere, the chapters'
     text included, phrases, fields, counts and dates; ``sort:`` is honoured, else newest
     updates first as in every feed."""
-    terms = " ".join(request.GET.get("q", "").split())[:MAX_SEARCH_LENGTH]
+    # "q" from the OpenSearch template (1.2), "query" from the templated link (2.0).
+    asked = request.GET.get("q") or request.GET.get("query", "")
+    terms = " ".join(asked.split())[:MAX_SEARCH_LENGTH]
     parsed = parse_search(terms, today=timezone.localdate()) if terms else None
     query = _search_query(request, parsed) if parsed is not None else None
     return _listing_catalog(

@@ -35,7 +35,8 @@ def feed_response(
     response = HttpResponse(body, content_type=content_type)
     if request.user.is_authenticated or personal:
         patch_cache_control(response, private=True)
-    patch_vary_headers(response, ["Cookie"])
+    # Apps that sign in with an e-reader key send it in Authorization (accounts.reader_keys).
+    patch_vary_headers(response, ["Cookie", "Authorization"])
     return response
 
 
