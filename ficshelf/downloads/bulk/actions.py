@@ -20,7 +20,8 @@ import logging
 import time
 import uuid
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
@@ -145,6 +146,22 @@ def _failed_key(key: str) -> str:
     return f"downloads-bulk-failed:{key}"
 
 
+@contextmanager
+def written_in_place(key: str, path: Path) -> Iterator[Path]:
+    """A file beside ``path`` to write the zip or book for ``key`` into, renamed onto
+    ``path`` when the block ends well, so a request never serves half a file; removed when
+    it fails, and the packing recorded as failed (the view then says so)."""
+    part = path.with_name(f"{key}.{uuid.uuid4().hex}.part")
+    try:
+        yield part
+        part.replace(path)
+    except BaseException as problem:
+        part.unlink(missing_ok=True)
+        if isinstance(problem, Exception):
+            record_packing_failure(key)
+        raise
+
+
 def safe_stem(text: str) -> str:
     """``text`` as a file name stem by the rules of single downloads (``names``)."""
     return _shorten(_safe(text))
@@ -173,37 +190,27 @@ def pack_zip(
     set_progress(key, 0)
     packed: list[tuple[Entry, Work]] = []
     unmade: list[Work] = []
-    # Written beside the target and renamed: a request never serves half a zip.
-    part = path.with_name(f"{key}.{uuid.uuid4().hex}.part")
-    try:
-        with zipfile.ZipFile(part, "w") as archive:
-            for done, entry in enumerate(entries, start=1):
-                work = works.get(entry.work_id)
-                if work is not None:
-                    try:
-                        added = _add_work(
-                            archive, entry, work, extensions, include_unposted, site_url,
-                            site_name,
-                        )  # fmt: skip
-                    except Exception:
-                        # One work that cannot be made must not cost the reader the rest.
-                        logger.exception("Work %s could not be made for zip %s", work.pk, key)
-                        unmade.append(work)
-                        added = False
-                    if added:
-                        packed.append((entry, work))
-                set_progress(key, done)
-            archive.writestr(
-                "README.txt",
-                readme(heading, packed, extensions, site_url, site_name, unmade=unmade),
-                compress_type=zipfile.ZIP_DEFLATED,
-            )
-        part.replace(path)
-    except BaseException as problem:
-        part.unlink(missing_ok=True)
-        if isinstance(problem, Exception):
-            record_packing_failure(key)
-        raise
+    with written_in_place(key, path) as part, zipfile.ZipFile(part, "w") as archive:
+        for done, entry in enumerate(entries, start=1):
+            work = works.get(entry.work_id)
+            if work is not None:
+                try:
+                    added = _add_work(
+                        archive, entry, work, extensions, include_unposted, site_url, site_name
+                    )
+                except Exception:
+                    # One work that cannot be made must not cost the reader the rest.
+                    logger.exception("Work %s could not be made for zip %s", work.pk, key)
+                    unmade.append(work)
+                    added = False
+                if added:
+                    packed.append((entry, work))
+            set_progress(key, done)
+        archive.writestr(
+            "README.txt",
+            readme(heading, packed, extensions, site_url, site_name, unmade=unmade),
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
     remove_old_zips()
     return len(packed)
 

@@ -9,17 +9,16 @@ contents page and a two-level table of contents.
 from __future__ import annotations
 
 import logging
-import uuid
 
 from ficshelf.downloads.bulk.actions import (
     Entry,
     book_path,
     chapters_for,
-    record_packing_failure,
     remove_old_zips,
     set_progress,
     work_url,
     works_with_download_facts,
+    written_in_place,
 )
 from ficshelf.downloads.document import WorkDocument, build_work_document
 from ficshelf.downloads.exporters.epub import export_omnibus
@@ -67,17 +66,9 @@ def pack_book(
             else:
                 docs.append(doc)
         set_progress(key, done)
-    # Written beside the target and renamed: a request never serves half a book.
-    part = path.with_name(f"{key}.{uuid.uuid4().hex}.part")
-    try:
+    with written_in_place(key, path) as part:
         if not docs:
             raise ValueError("None of the works could be put in the book.")
         part.write_bytes(export_omnibus(title, source_url, docs, description=description))
-        part.replace(path)
-    except BaseException as problem:
-        part.unlink(missing_ok=True)
-        if isinstance(problem, Exception):
-            record_packing_failure(key)
-        raise
     remove_old_zips()
     return len(docs)
