@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -26,6 +25,7 @@ from ficshelf.social.access import (
     is_visible_to,
     is_work_creator,
 )
+from ficshelf.social.comment_pages import comment_url
 from ficshelf.social.models import (
     Bookmark,
     Comment,
@@ -130,12 +130,6 @@ def record_hit(request: HttpRequest, work: Work) -> bool:
 # ---- Comments ----
 
 
-def _comment_link(comment: Comment) -> str:
-    return reverse("works:chapter", args=[comment.work_id, comment.chapter_id]) + (
-        f"#comment_{comment.pk}"
-    )
-
-
 @transaction.atomic
 def post_comment(
     chapter: Chapter,
@@ -200,7 +194,7 @@ def _notify_of_comment(comment: Comment, creators: set[int]) -> None:
             User.objects.filter(mutes_made__muted_id=comment.user_id).values_list("pk", flat=True)
         )
         notices = {r: n for r, n in notices.items() if r not in muters}
-    link = _comment_link(comment)
+    link = comment_url(comment)
     items = []
     for recipient in User.objects.filter(pk__in=notices):
         if not is_visible_to(work.pk, recipient):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
+from ficshelf.social.comment_pages import comment_url
 from ficshelf.social.models import InboxItem
 
 
@@ -47,7 +48,7 @@ def email_guest_of_reply(comment_id: int) -> bool:
         subject=f"[{site}] {reply.author_name} replied to your comment on {reply.work.title}"[:200],
         message=(
             f"{reply.author_name} replied to your comment on {reply.work.title}.\n\n"
-            f"/works/{reply.work_id}/chapters/{reply.chapter_id}/#comment_{reply.pk}\n"
+            f"{comment_url(reply)}\n"
         ),
         from_email=None,
         recipient_list=[reply.parent.guest_email],

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.post_comment,
         name="post_comment",
     ),
+    path("comments/<int:comment_id>/", views.comment_permalink, name="comment"),
     path("comments/<int:comment_id>/reply/", views.reply_form, name="reply"),
     path("comments/<int:comment_id>/edit/", views.edit_comment, name="edit_comment"),
     path("comments/<int:comment_id>/delete/", views.delete_comment, name="delete_comment"),

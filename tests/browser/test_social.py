@@ -10,6 +10,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from ficshelf.accounts.models import User
 from ficshelf.social.actions import notify_subscribers_of_new_chapter
+from ficshelf.social.comment_pages import THREADS_PER_PAGE
 from ficshelf.social.models import Bookmark, InboxItem, Subscription
 from ficshelf.works.models import Work
 from tests.browser.conftest import DESKTOP, PHONE
@@ -145,3 +146,20 @@ def test_social_pages_fit_the_screen(
     assert_main_fits_the_screen(page)
     page.screenshot(path=str(shots_dir / f"{layout}-bookmarks.png"), full_page=True)
     context.close()
+
+
+def test_reader_pages_through_the_comments_of_a_much_loved_work(
+    live_server: LiveServer, page: Page, shots_dir: Path
+) -> None:
+    work = WorkFactory(title="Much Loved")
+    chapter = work.chapters.get()
+    for number in range(1, THREADS_PER_PAGE + 6):
+        CommentFactory(work=work, chapter=chapter, text=f"<p>Thread number {number}</p>")
+    page.goto(live_server.url + work.get_absolute_url())
+    expect(page.get_by_text("Thread number 1", exact=True)).to_be_visible()
+    expect(page.get_by_text(f"Thread number {THREADS_PER_PAGE + 1}", exact=True)).to_have_count(0)
+    pages = page.get_by_role("navigation", name="Comment pages")
+    pages.get_by_role("link", name="Next →").click()
+    expect(page.get_by_text(f"Thread number {THREADS_PER_PAGE + 1}", exact=True)).to_be_visible()
+    expect(pages.get_by_text("2", exact=True)).to_have_attribute("aria-current", "page")
+    page.screenshot(path=str(shots_dir / "comment-pages.png"), full_page=False)

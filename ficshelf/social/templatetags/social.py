@@ -22,6 +22,7 @@ from ficshelf.social.access import (
     may_edit_comment,
     muted_user_ids,
 )
+from ficshelf.social.comment_pages import page_of_threads
 from ficshelf.social.forms import CommentForm, GuestCommentForm
 from ficshelf.social.models import (
     Bookmark,
@@ -155,6 +156,7 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
         .select_related("user", "chapter")
     )
     threads, comment_count = comment_threads(comments, request, creators)
+    threads, comment_pages = page_of_threads(threads, request)
 
     refusal = comment_refusal(work, user)
     form: CommentForm | None = None
@@ -168,6 +170,7 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
         "kudos_sentence": kudos_sentence(names, guest_count),
         "threads": threads,
         "comment_count": comment_count,
+        "comment_pages": comment_pages,
         "comment_chapter": comment_chapter,
         "comments_span_chapters": len(chapters) > 1,
         "comment_form": form,

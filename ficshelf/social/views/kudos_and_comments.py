@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ficshelf.core.parsing import parse_id
 from ficshelf.core.ratelimit import allow, client_address
 from ficshelf.social import actions
-from ficshelf.social.access import comment_refusal, get_comment_for_viewer
+from ficshelf.social.access import comment_refusal, creator_user_ids, get_comment_for_viewer
 from ficshelf.social.actions import ActionRefused
+from ficshelf.social.comment_pages import comment_url, url_on_its_page
 from ficshelf.social.forms import CommentForm, GuestCommentForm
 from ficshelf.social.models import Comment
 from ficshelf.social.views._common import _back
@@ -114,7 +115,7 @@ def post_comment(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
         messages.success(request, "Comment created!")
     else:
         messages.success(request, "Your comment was received; it will appear once approved.")
-    return redirect(chapter.get_absolute_url() + f"#comment_{comment.pk}")
+    return redirect(comment_url(comment))
 
 
 def _comment_allowed_now(request: HttpRequest) -> bool:
@@ -176,10 +177,17 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     except ActionRefused as error:
         return _comment_form_page(request, form, refusal=str(error), status=403, **page)
     messages.success(request, "Comment was successfully updated.")
-    return redirect(
-        reverse("works:chapter", args=[comment.work_id, comment.chapter_id])
-        + f"#comment_{comment.pk}"
-    )
+    return redirect(comment_url(comment))
+
+
+@require_GET
+def comment_permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """A comment's address: the chapter page its thread is on, for this reader."""
+    comment = get_comment_for_viewer(request, comment_id)
+    creators = creator_user_ids(comment.work)
+    on_chapter = Comment.objects.filter(chapter_id=comment.chapter_id)
+    shown = list(on_chapter.shown_to(request.user, creators))  # the footer's order
+    return redirect(url_on_its_page(comment, shown))
 
 
 @login_required
