@@ -102,6 +102,24 @@ class LoginForm(AuthenticationForm):
         "inactive": "This account is suspended. Contact the archive's admins.",
     }
 
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            # Django's backend turns suspended accounts away like a wrong password. Say
+            # it is suspended, but only to someone who knows the password.
+            if error.code == "invalid_login" and self._is_suspended_and_right():
+                raise forms.ValidationError(
+                    self.error_messages["inactive"], code="inactive"
+                ) from None
+            raise
+
+    def _is_suspended_and_right(self) -> bool:
+        username = self.cleaned_data.get("username") or ""
+        password = self.cleaned_data.get("password") or ""
+        user = User.objects.filter(username=username).first()
+        return user is not None and not user.is_active and user.check_password(password)
+
 
 class ChangeEmailForm(forms.Form):
     email = forms.EmailField(

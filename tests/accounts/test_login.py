@@ -92,6 +92,19 @@ def test_suspended_user_cannot_log_in(client: Client) -> None:
 
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+    assert "This account is suspended." in response.content.decode()
+
+
+def test_only_the_right_password_learns_that_an_account_is_suspended(client: Client) -> None:
+    UserFactory(username="suspended", is_active=False)
+
+    response = client.post(
+        reverse("accounts:login"), {"username": "suspended", "password": "a wrong guess"}
+    )
+
+    html = response.content.decode()
+    assert "suspended" not in html.replace('value="suspended"', "")
+    assert "Please enter a correct username and password" in html
 
 
 def test_suspended_users_session_no_longer_signs_them_in(client: Client) -> None:
