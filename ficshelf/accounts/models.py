@@ -178,6 +178,15 @@ class InviteRequest(models.Model):
     def is_approved(self) -> bool:
         return self.invitation_id is not None
 
+    @property
+    def place_in_queue(self) -> int:
+        """1 for the next to be invited: waiting requests made before this one, plus one."""
+        waiting = InviteRequest.objects.filter(invitation__isnull=True)
+        earlier = waiting.filter(created_at__lt=self.created_at) | waiting.filter(
+            created_at=self.created_at, pk__lt=self.pk
+        )
+        return earlier.count() + 1
+
 
 class Theme(models.TextChoices):
     LIGHT = "light", "Light"

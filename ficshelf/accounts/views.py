@@ -104,11 +104,11 @@ def request_invitation(request: HttpRequest) -> HttpResponse:
             form.add_error(None, TOO_MANY)
             return _render(request, "accounts/request_invitation.html", {"form": form}, status=429)
         if form.is_valid():
-            actions.request_invitation(email=form.cleaned_data["email"])
+            queued = actions.request_invitation(email=form.cleaned_data["email"])
             return _render(
                 request,
                 "accounts/request_invitation.html",
-                {"form": None, "email": form.cleaned_data["email"]},
+                {"form": None, "email": form.cleaned_data["email"], "queued": queued},
             )
     return _render(request, "accounts/request_invitation.html", {"form": form})
 

@@ -199,8 +199,24 @@ def test_queue_mode_adds_an_email_to_the_queue_once(client: Client) -> None:
     client.post(reverse("accounts:request_invitation"), {"email": "hopeful@example.org"})
     response = client.post(reverse("accounts:request_invitation"), {"email": "hopeful@example.org"})
 
-    assert "You are in the queue." in response.content.decode()
+    assert "You are number <strong>1</strong> in the queue." in response.content.decode()
     assert InviteRequest.objects.filter(email="hopeful@example.org").count() == 1
+
+
+def test_the_queue_page_tells_each_requester_their_place(client: Client) -> None:
+    set_mode(SignupMode.QUEUE)
+    url = reverse("accounts:request_invitation")
+    for email in ("first@example.org", "second@example.org", "third@example.org"):
+        client.post(url, {"email": email})
+    InviteRequest.objects.filter(email="first@example.org").update(
+        invitation=Invitation.objects.create(email="first@example.org")
+    )
+
+    third = client.post(url, {"email": "third@example.org"}).content.decode()
+    first = client.post(url, {"email": "first@example.org"}).content.decode()
+
+    assert "You are number <strong>2</strong> in the queue." in third  # the first was invited
+    assert "An invitation was already sent" in first
 
 
 def test_queue_request_with_a_bad_email_is_a_form_error(client: Client) -> None:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
-from ficshelf.accounts.models import User
+from ficshelf.accounts.models import ArchiveSettings, InviteRequest, SignupMode, User
 from ficshelf.tags.models import TagType
 from ficshelf.works.models import Work
 from tests.accounts.conftest import use_members_pages_and_reader_preferences
@@ -184,3 +184,17 @@ def test_reader_makes_an_e_reader_key_an_app_signs_in_with_it_and_it_is_revoked(
     expect(page.get_by_text("The key is revoked")).to_be_visible()
     assert app.request.get(base + "/opds/later/").status == 401
     app.close()
+
+
+def test_visitor_joins_the_invitation_queue_and_sees_their_place(
+    live_server: LiveServer, page: Page
+) -> None:
+    settings = ArchiveSettings.current()
+    settings.signup_mode = SignupMode.QUEUE
+    settings.save()
+    InviteRequest.objects.create(email="earlier@example.org")
+    page.goto(live_server.url + "/accounts/signup/")
+    page.get_by_label("Email").fill("hopeful@example.org")
+    page.get_by_role("button", name="Add me to the queue").click()
+    expect(page.get_by_text("You are number 2 in the queue.")).to_be_visible()
+    assert_accessible(page)
