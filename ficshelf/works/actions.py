@@ -203,6 +203,20 @@ def delete_work(work: Work, *, actor: User | None) -> None:
 
 
 @transaction.atomic
+def leave_work(work: Work, *, actor: User) -> None:
+    """Take the actor's name off a work they made with others (AO3's "Remove me as
+    co-creator"); it stays on the archive, credited to the others."""
+    if not has_co_creators(work, actor):
+        raise PostingError("You are this work's only creator: orphan it or delete it instead.")
+    work.creatorships.filter(pseud__user=actor).delete()
+
+
+def has_co_creators(work: Work, user: User) -> bool:
+    """Whether someone besides ``user`` is credited on ``work``."""
+    return work.creatorships.filter(is_approved=True).exclude(pseud__user=user).exists()
+
+
+@transaction.atomic
 def orphan_work(work: Work, *, actor: User) -> None:
     """Take the actor's name off the work; the shared orphan_account pseud is credited instead."""
     orphan = orphan_pseud()

@@ -121,6 +121,21 @@ def orphan_work(request: HttpRequest, work_id: int) -> HttpResponse:
     return render(request, "works/posting/confirm.html", _confirmation(work, "orphan"))
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def leave_work(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = get_work_for_creator(request, work_id)
+    if request.method == "POST":
+        try:
+            actions.leave_work(work, actor=_user(request))
+        except actions.PostingError as refusal:
+            messages.error(request, str(refusal))
+            return redirect(work.get_absolute_url())
+        messages.success(request, f"You are no longer credited on “{work.title}”.")
+        return redirect("works:dashboard")
+    return render(request, "works/posting/confirm.html", _confirmation(work, "leave"))
+
+
 def _confirmation(work: Work, what: str) -> dict[str, object]:
     return {"work": work, "what": what, "action_url": reverse(f"works:{what}", args=[work.pk])}
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("works/<int:work_id>/post/", posting_views.post_work, name="post"),
     path("works/<int:work_id>/delete/", posting_views.delete_work, name="delete"),
     path("works/<int:work_id>/orphan/", posting_views.orphan_work, name="orphan"),
+    path("works/<int:work_id>/leave/", posting_views.leave_work, name="leave"),
     path("works/<int:work_id>/chapters/new/", posting_views.add_chapter, name="add_chapter"),
     path(
         "works/<int:work_id>/chapters/manage/",

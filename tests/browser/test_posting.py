@@ -220,3 +220,18 @@ def test_writer_names_the_work_that_inspired_theirs(
     page.locator("li.inspired-by a").click()
     expect(page.locator("#children")).to_contain_text("The Keeper")
     assert_accessible(page)
+
+
+def test_co_creator_removes_themselves_from_a_shared_work(
+    live_server: LiveServer, page: Page
+) -> None:
+    leaving = writer("leaving_writer")
+    work = WorkFactory(title="Written Together", creator=PseudFactory(name="staying_writer"))
+    work.creatorships.create(pseud=leaving.pseuds.get(), position=1, is_approved=True)
+    log_in(page, live_server, "leaving_writer")
+    page.goto(live_server.url + work.get_absolute_url())
+    page.get_by_role("link", name="Remove me as co-creator").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, remove me").click()
+    expect(page.get_by_text("You are no longer credited on “Written Together”.")).to_be_visible()
+    assert [c.pseud.name for c in work.creatorships.all()] == ["staying_writer"]

@@ -337,6 +337,30 @@ def test_orphaning_takes_the_writers_name_off(client: Client, author: User) -> N
     assert client.get(reverse("works:edit", args=[work.pk])).status_code == 404
 
 
+def test_a_co_creator_removes_themselves_and_the_work_stays_with_the_others(
+    client: Client, author: User
+) -> None:
+    work = posted_work(author)
+    partner = PseudFactory(name="partner")
+    work.creatorships.create(pseud=partner, position=1, is_approved=True)
+    page = client.get(work.get_absolute_url()).content.decode()
+    assert "Remove me as co-creator" in page
+    assert "Remove yourself" in client.get(reverse("works:leave", args=[work.pk])).content.decode()
+    response = client.post(reverse("works:leave", args=[work.pk]))
+    assert response.status_code == 302
+    assert [c.pseud.name for c in work.creatorships.all()] == ["partner"]
+    assert client.get(reverse("works:edit", args=[work.pk])).status_code == 404
+    assert "orphan_account" not in Client().get(work.get_absolute_url()).content.decode()
+
+
+def test_the_only_creator_cannot_remove_themselves(client: Client, author: User) -> None:
+    work = posted_work(author)
+    assert "Remove me as co-creator" not in client.get(work.get_absolute_url()).content.decode()
+    response = client.post(reverse("works:leave", args=[work.pk]), follow=True)
+    assert "orphan it or delete it instead" in response.content.decode()
+    assert work.creatorships.filter(pseud__user=author).exists()
+
+
 def test_adding_a_chapter_posts_it(client: Client, author: User) -> None:
     work = posted_work(author)
     client.post(

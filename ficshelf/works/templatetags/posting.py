@@ -12,6 +12,7 @@ from typing import Any
 from django import template
 
 from ficshelf.works.access import is_creator
+from ficshelf.works.actions import has_co_creators
 
 register = template.Library()
 
@@ -23,6 +24,7 @@ def creator_actions(context: template.Context) -> dict[str, Any]:
     shown = request is not None and work is not None and is_creator(request, work)
     return {
         "shown": shown,
+        "has_co_creators": shown and has_co_creators(work, request.user),  # type: ignore[union-attr,arg-type]
         "work": work,
         "chapter": context.get("chapter"),
         "csrf_token": context.get("csrf_token"),
