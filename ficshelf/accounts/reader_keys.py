@@ -41,7 +41,7 @@ def make_key(user: User, label: str) -> str:
 def user_for_key(username: str, key: str) -> User | None:
     """The active user whose key this is, else None."""
     found = (
-        ReaderKey.objects.filter(key_hash=_digest(key), user__username=username)
+        ReaderKey.objects.filter(key_hash=_digest(key), user__username__iexact=username)
         .select_related("user")
         .first()
     )

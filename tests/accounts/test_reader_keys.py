@@ -152,3 +152,8 @@ def test_too_many_failures_from_one_address_are_refused_for_an_hour(client: Clie
     response = client.get("/opds/", **basic("nobody", "wrong"))
     assert response.status_code == 401
     assert "Too many failed sign-ins" in response.content.decode()
+
+
+def test_the_username_may_be_typed_in_any_case(client: Client, reader: User) -> None:
+    key = make_key(reader, "Kobo")
+    assert client.get("/opds/later/", **basic("Kobo_Reader", key)).status_code == 200
