@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -16,7 +16,7 @@ from ficshelf.accounts.access import is_blocked
 from ficshelf.accounts.models import Mute, User
 from ficshelf.social.models import Bookmark, Comment, ReadingList
 from ficshelf.works.access import get_chapter_for_viewer
-from ficshelf.works.models import CommentPermission, Work
+from ficshelf.works.models import CommentPermission, Series, Work
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -124,3 +124,13 @@ def get_reading_list_for_viewer(request: HttpRequest, list_id: int) -> ReadingLi
 
 def get_own_reading_list(request: HttpRequest, list_id: int) -> ReadingList:
     return get_object_or_404(ReadingList, pk=list_id, owner_id=request.user.pk)
+
+
+def own_bookmarks(user: User) -> QuerySet[Bookmark]:
+    """A member's bookmarks of works and series they may still see (a work hidden or made
+    a draft since drops out; it comes back if it does)."""
+    visible = Work.objects.visible_to(user).values("pk")
+    visible_series = Series.objects.filter(series_works__work__in=visible).values("pk")
+    return Bookmark.objects.filter(user=user).filter(
+        Q(work__in=visible) | Q(series__in=visible_series)
+    )

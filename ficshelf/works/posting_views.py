@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ficshelf.accounts.models import User
+from ficshelf.social.access import own_bookmarks
 from ficshelf.works import actions
 from ficshelf.works.access import (
     get_chapter_for_creator,
@@ -263,6 +264,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "drafts": drafts,
         "series": actions.series_of(user),
         "invitations": invitations,
+        # As AO3's dashboard: the latest few, and a link to them all.
+        "bookmarks": list(own_bookmarks(user).select_related("work", "series")[:5]),
     }
     return render(request, "works/posting/dashboard.html", context)
 

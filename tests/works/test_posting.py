@@ -482,3 +482,18 @@ def test_tag_autocomplete_keeps_draft_tags_private(client: Client, author: User)
     WorkFactory(draft=True).tags.add(TagFactory(name="Secret Fandom", type="fandom"))
     response = client.get(reverse("works:tag_autocomplete"), {"type": "fandom", "term": "Sec"})
     assert json.loads(response.content) == {"tags": []}
+
+
+def test_the_dashboard_shows_the_latest_bookmarks_the_reader_may_still_see(
+    client: Client, author: User
+) -> None:
+    from ficshelf.social.models import Bookmark
+
+    kept = WorkFactory(title="Kept Bookmark")
+    hidden = WorkFactory(title="Hidden Since", is_hidden_by_admin=True)
+    for work in (kept, hidden):
+        Bookmark.objects.create(user=author, work=work)
+    html = client.get(reverse("works:dashboard")).content.decode()
+    assert "Kept Bookmark" in html
+    assert "Hidden Since" not in html
+    assert reverse("social:my_bookmarks") in html

@@ -7,14 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ficshelf.social import actions
-from ficshelf.social.access import get_own_bookmark, muted_user_ids
+from ficshelf.social.access import get_own_bookmark, muted_user_ids, own_bookmarks
 from ficshelf.social.forms import BookmarkForm
 from ficshelf.social.models import Bookmark
 from ficshelf.social.views._common import _back, _me, _page
@@ -86,12 +85,7 @@ def delete_bookmark(request: HttpRequest, bookmark_id: int) -> HttpResponse:
 @require_GET
 def my_bookmarks(request: HttpRequest) -> HttpResponse:
     user = _me(request)
-    visible = Work.objects.visible_to(user).values("pk")
-    visible_series = Series.objects.filter(series_works__work__in=visible).values("pk")
-    bookmarks = Bookmark.objects.filter(user=user).filter(
-        Q(work__in=visible) | Q(series__in=visible_series)
-    )
-    page = _page(request, bookmarks)
+    page = _page(request, own_bookmarks(user))
     _attach_targets(page.object_list, user)
     context = {"page": page, "bookmarks": page.object_list, "heading": "My Bookmarks"}
     return render(request, "social/bookmarks.html", context)
