@@ -161,3 +161,30 @@ def test_a_deleted_source_is_still_named_without_a_link(client: Client) -> None:
     child = Work.objects.get(title="The Keeper")
     page = client.get(child.get_absolute_url()).content.decode()
     assert "Inspired by Gone Now by original." in page
+
+
+def test_editing_a_work_whose_source_was_deleted_keeps_the_line(client: Client) -> None:
+    source = source_by("original", title="Gone Now")
+    writer(client)
+    post_inspired(client, inspired_by_url=f"/works/{source.pk}/")
+    source.delete()
+    child = Work.objects.get(title="The Keeper")
+    response = client.post(
+        reverse("works:edit", args=[child.pk]), work_form_data(title="The Keeper, Revised")
+    )
+    assert response.status_code == 302
+    page = client.get(child.get_absolute_url()).content.decode()
+    assert "Inspired by Gone Now by original." in page
+
+
+def test_an_edit_that_leaves_the_source_alone_tells_nobody_again(client: Client) -> None:
+    source = source_by("original")
+    writer(client)
+    post_inspired(client, inspired_by_url=f"/works/{source.pk}/")
+    child = Work.objects.get(title="The Keeper")
+    initial = client.get(reverse("works:edit", args=[child.pk])).context["form"].initial
+    client.post(
+        reverse("works:edit", args=[child.pk]),
+        work_form_data(title="The Keeper", inspired_by_url=initial["inspired_by_url"]),
+    )
+    assert InboxItem.objects.filter(kind=InboxKind.INSPIRED).count() == 1

@@ -31,6 +31,13 @@ from ficshelf.works.inspiration import (
 )
 from ficshelf.works.models import CommentPermission, Inspiration, Language, Series, Work
 
+INSPIRATION_FIELDS = (
+    "inspired_by_url",
+    "inspired_by_title",
+    "inspired_by_creator",
+    "is_translation",
+)
+
 
 class WorkForm(ChapterTextMixin):
     title = forms.CharField(
@@ -290,6 +297,8 @@ class WorkForm(ChapterTextMixin):
         return cleaned
 
     def _resolve_inspiration(self, cleaned: dict[str, Any]) -> None:
+        if self.work is not None and not set(INSPIRATION_FIELDS) & set(self.changed_data):
+            return  # left as it was (a deleted source's line stays, with nothing to show)
         data = InspirationData(
             url=cleaned.get("inspired_by_url", ""),
             title=cleaned.get("inspired_by_title", ""),
@@ -384,11 +393,11 @@ def initial_for(work: Work) -> dict[str, Any]:
 
 
 def _inspiration_initial(inspiration: Inspiration | None) -> dict[str, Any]:
-    if inspiration is None:
-        return {}
+    if inspiration is None or (inspiration.source is None and not inspiration.url):
+        return {}  # none, or its source was deleted: nothing to edit
     if inspiration.source is not None:  # on this archive: its address says it all
         url, title, creator = inspiration.source.get_absolute_url(), "", ""
-    else:  # elsewhere, or deleted since (then the title is all that is left)
+    else:  # elsewhere
         url, title, creator = inspiration.url, inspiration.title, inspiration.creator
     return {
         "inspired_by_url": url,
