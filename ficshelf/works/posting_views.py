@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ficshelf.accounts.models import User
@@ -24,10 +26,14 @@ from ficshelf.works.access import (
     get_work_for_creator,
 )
 from ficshelf.works.forms import ChapterForm, ReorderChaptersForm, WorkForm
+from ficshelf.works.forms.fields import TextFormat
 from ficshelf.works.models import Chapter, Creatorship, Work
+from ficshelf.works.views import render_edit_preview
 
 # The submit buttons of the work form: <button name="action" value="...">.
 PREVIEW, SAVE_DRAFT, POST = "preview", "draft", "post"
+# From an edit's preview: back to the form, filled with the edit, nothing saved.
+BACK_TO_EDITING = "edit"
 
 
 def _user(request: HttpRequest) -> User:
@@ -60,8 +66,12 @@ def edit_work(request: HttpRequest, work_id: int) -> HttpResponse:
         form = WorkForm(
             request.POST, request.FILES, user=user, work=work, site_hosts=[request.get_host()]
         )
-        if form.is_valid():
-            action = request.POST.get("action", POST)
+        action = request.POST.get("action", POST)
+        if action == BACK_TO_EDITING:
+            form.is_valid()  # shows any errors again; saves nothing
+        elif form.is_valid():
+            if action == PREVIEW and work.is_posted:
+                return _preview_edit(request, work, form)
             was_posted = work.is_posted
             work = actions.update_work(work, form.to_data(), actor=user, post=action == POST)
             if was_posted:
@@ -135,6 +145,27 @@ def leave_work(request: HttpRequest, work_id: int) -> HttpResponse:
         messages.success(request, f"You are no longer credited on “{work.title}”.")
         return redirect("works:dashboard")
     return render(request, "works/posting/confirm.html", _confirmation(work, "leave"))
+
+
+def _preview_edit(request: HttpRequest, work: Work, form: WorkForm) -> HttpResponse:
+    """A posted work as the edit would show it, saved nowhere: the edit is made in a
+    transaction that is rolled back once the page is rendered (its reindex and notices go
+    with it), as AO3 previews an edit before "Update"."""
+    with transaction.atomic():
+        edited = actions.update_work(work, form.to_data(), actor=_user(request), post=False)
+        html = render_edit_preview(request, edited, _resubmission(request, form))
+        transaction.set_rollback(True)
+    response = HttpResponse(html)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def _resubmission(request: HttpRequest, form: WorkForm) -> list[tuple[str, str]]:
+    """The form's fields for the preview's Update and Edit buttons to send again. An
+    uploaded file cannot be sent again, so its text goes instead, as HTML."""
+    skip = {"csrfmiddlewaretoken", "action", "text", "text_format"}
+    fields = [(k, v) for k, values in request.POST.lists() if k not in skip for v in values]
+    return [*fields, ("text", form.chapter_text_html()), ("text_format", TextFormat.HTML)]
 
 
 def _confirmation(work: Work, what: str) -> dict[str, object]:

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Min, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -172,10 +173,28 @@ class Reading:
         return next(i for i, c in enumerate(self.chapters) if c.pk == self.current.pk)
 
 
+def render_edit_preview(request: HttpRequest, work: Work, resubmit: list[tuple[str, str]]) -> str:
+    """The work page as the edit in ``work`` would show it, with a bar to update or go
+    back to editing (``resubmit``: the form's fields, sent again by that bar). The caller
+    rolls the edit back; nothing here is counted as a reading."""
+    chapters = get_chapters_for_viewer(request, work)
+    first = chapters[0] if len(chapters) > 1 else None
+    reading = Reading.one_chapter(chapters, first) if first else Reading.entire_work(chapters)
+    context = {
+        **_reading_context(request, work, reading),
+        "edit_preview": {"action": reverse("works:edit", args=[work.pk]), "fields": resubmit},
+    }
+    return render_to_string("works/detail.html", context, request=request)
+
+
 def _render_reading(request: HttpRequest, work: Work, reading: Reading) -> HttpResponse:
     # Counted only once the text itself is shown (not for the adult-content notice).
     record_hit(request, work)
     record_reading(request, work, reading.current)
+    return render(request, "works/detail.html", _reading_context(request, work, reading))
+
+
+def _reading_context(request: HttpRequest, work: Work, reading: Reading) -> dict[str, Any]:
     end_notes_url = "#work_endnotes"
     if not reading.shows_work_end_notes:
         end_notes_url = reading.chapters[-1].get_absolute_url() + "#work_endnotes"
@@ -192,7 +211,7 @@ def _render_reading(request: HttpRequest, work: Work, reading: Reading) -> HttpR
         if reading.shows_work_end_notes
         else [],
     }
-    return render(request, "works/detail.html", context)
+    return context
 
 
 def _must_see_adult_notice(request: HttpRequest, work: Work) -> bool:

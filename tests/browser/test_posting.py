@@ -235,3 +235,27 @@ def test_co_creator_removes_themselves_from_a_shared_work(
     page.get_by_role("button", name="Yes, remove me").click()
     expect(page.get_by_text("You are no longer credited on “Written Together”.")).to_be_visible()
     assert [c.pseud.name for c in work.creatorships.all()] == ["staying_writer"]
+
+
+def test_writer_previews_an_edit_of_a_posted_work_then_updates(
+    live_server: LiveServer, page: Page, shots_dir: Path
+) -> None:
+    author = writer("reviser")
+    work = WorkFactory(title="First Draft Title", creator=author.pseuds.get())
+    work.tags.add(
+        TagFactory(name="No Archive Warnings Apply"), TagFactory(name="Lighthouses", type="fandom")
+    )
+    log_in(page, live_server, "reviser")
+    page.goto(f"{live_server.url}/works/{work.pk}/edit/")
+    page.get_by_label("Work title").fill("A Better Title")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_text("This is how your changes will look.").first).to_be_visible()
+    expect(page.locator("h1.title")).to_contain_text("A Better Title")
+    page.screenshot(path=str(shots_dir / "edit-preview.png"), full_page=True)
+    assert_accessible(page)
+    work.refresh_from_db()
+    assert work.title == "First Draft Title"
+    page.get_by_role("button", name="Update").first.click()
+    expect(page.get_by_text("Work updated.")).to_be_visible()
+    work.refresh_from_db()
+    assert work.title == "A Better Title"

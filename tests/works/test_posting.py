@@ -497,3 +497,37 @@ def test_the_dashboard_shows_the_latest_bookmarks_the_reader_may_still_see(
     assert "Kept Bookmark" in html
     assert "Hidden Since" not in html
     assert reverse("social:my_bookmarks") in html
+
+
+def test_previewing_an_edit_of_a_posted_work_saves_nothing(client: Client, author: User) -> None:
+    from ficshelf.search.models import IndexQueueEntry
+
+    work = posted_work(author, title="Before the Edit")
+    IndexQueueEntry.objects.all().delete()
+    response = client.post(
+        reverse("works:edit", args=[work.pk]),
+        work_form_data(title="After the Edit", text="<p>New words.</p>", action="preview"),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "After the Edit" in html and "New words." in html
+    assert "Nothing is saved until you update the work." in html
+    assert '<input type="hidden" name="title" value="After the Edit">' in html
+    work.refresh_from_db()
+    assert work.title == "Before the Edit"
+    assert "New words." not in work.chapters.get().text
+    assert not IndexQueueEntry.objects.exists()  # the reindex went with the rollback
+    assert "Before the Edit" in Client().get(work.get_absolute_url()).content.decode()
+
+
+def test_the_preview_updates_or_goes_back_to_the_form(client: Client, author: User) -> None:
+    work = posted_work(author, title="Before the Edit")
+    edited = work_form_data(title="After the Edit", text="<p>New words.</p>")
+    back = client.post(reverse("works:edit", args=[work.pk]), {**edited, "action": "edit"})
+    assert back.status_code == 200
+    assert back.context["form"]["title"].value() == "After the Edit"
+    work.refresh_from_db()
+    assert work.title == "Before the Edit"
+    client.post(reverse("works:edit", args=[work.pk]), {**edited, "action": "post"})
+    work.refresh_from_db()
+    assert work.title == "After the Edit"
