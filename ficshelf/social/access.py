@@ -15,7 +15,11 @@ from django.shortcuts import get_object_or_404
 from ficshelf.accounts.access import is_blocked
 from ficshelf.accounts.models import Mute, User
 from ficshelf.social.models import Bookmark, Comment, ReadingList
+
+# Who is credited on a work is the works app's to say; re-exported for the social code.
+from ficshelf.works.access import creator_user_ids as creator_user_ids
 from ficshelf.works.access import get_chapter_for_viewer
+from ficshelf.works.access import is_work_creator as is_work_creator
 from ficshelf.works.models import CommentPermission, Series, Work
 
 if TYPE_CHECKING:
@@ -27,19 +31,6 @@ if TYPE_CHECKING:
 def has_blocked(blocker: User, blocked: Viewer) -> bool:
     """Has ``blocker`` blocked ``blocked``? (The accounts app owns the answer.)"""
     return is_blocked(by=blocker, other=blocked)
-
-
-def creator_user_ids(work: Work) -> set[int]:
-    """The users credited on a work (reads prefetched creatorships when present)."""
-    return {
-        c.pseud.user_id
-        for c in work.creatorships.all()
-        if c.is_approved and c.pseud.user_id is not None
-    }
-
-
-def is_work_creator(user: Viewer, work: Work) -> bool:
-    return user is not None and user.is_authenticated and user.pk in creator_user_ids(work)
 
 
 def creator_users(work: Work) -> list[User]:

@@ -6,10 +6,17 @@ draft work exists.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import Http404, HttpRequest
 
 from ficshelf.core.sanitizer import refresh_if_stale
 from ficshelf.works.models import Chapter, Creatorship, Series, Work
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ficshelf.accounts.models import User
 
 
 def get_work_for_viewer(request: HttpRequest, work_id: int) -> Work:
@@ -37,11 +44,25 @@ def get_chapter_for_viewer(request: HttpRequest, work: Work, chapter_id: int) ->
     raise Http404("No such chapter.")
 
 
+def creator_user_ids(work: Work) -> set[int]:
+    """The users credited on a work: accepted credits only, as everywhere (an invited
+    co-creator who has not said yes is a reader like any other). Reads prefetched
+    creatorships when present."""
+    return {
+        c.pseud.user_id
+        for c in work.creatorships.all()
+        if c.is_approved and c.pseud.user_id is not None
+    }
+
+
+def is_work_creator(user: User | AnonymousUser | None, work: Work) -> bool:
+    return user is not None and user.is_authenticated and user.pk in creator_user_ids(work)
+
+
 def is_creator(request: HttpRequest, work: Work) -> bool:
-    user = request.user
-    if not user.is_authenticated:
-        return False
-    return any(c.pseud.user_id == user.pk for c in work.creatorships.all())
+    """Whether the viewer is credited on ``work``: sees its drafts and unposted chapters,
+    its creator bar, and never the adult-content notice."""
+    return is_work_creator(request.user, work)
 
 
 def get_work_for_creator(request: HttpRequest, work_id: int) -> Work:

@@ -15,7 +15,7 @@ from ficshelf.accounts.models import Block, User
 from ficshelf.works import actions
 from ficshelf.works.actions import ChapterData
 from ficshelf.works.models import Chapter, CommentPermission, Series, Work
-from tests.factories import PseudFactory, TagFactory, WorkFactory
+from tests.factories import ChapterFactory, PseudFactory, TagFactory, WorkFactory
 from tests.helpers import page_text
 from tests.works.factories_posting import (
     docx_bytes,
@@ -531,3 +531,14 @@ def test_the_preview_updates_or_goes_back_to_the_form(client: Client, author: Us
     client.post(reverse("works:edit", args=[work.pk]), {**edited, "action": "post"})
     work.refresh_from_db()
     assert work.title == "After the Edit"
+
+
+def test_an_invited_co_creator_is_a_reader_until_they_accept(client: Client) -> None:
+    friend = writer("friend")
+    work = posted_work(writer(), co_creators=[friend.pseuds.get()])
+    ChapterFactory(work=work, position=2, is_posted=False, title="Not Yet Posted")
+    client.force_login(friend)
+    page = client.get(work.get_absolute_url()).content.decode()
+    assert "Edit work" not in page  # no creator bar
+    assert "Not Yet Posted" not in page
+    assert client.get(reverse("works:edit", args=[work.pk])).status_code == 404
