@@ -24,6 +24,7 @@ from functools import reduce
 from operator import and_, or_
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -36,10 +37,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    Window,
 )
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce, Least, Lower, RowNumber
+from django.db.models.functions import Coalesce, Least, Lower
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThanOrEqual
 
 from ficshelf.search.backends.base import FacetCount, SearchResult
@@ -58,7 +58,7 @@ from ficshelf.search.query import (
     Words,
     WorkQuery,
 )
-from ficshelf.tags.models import FilterTagging, MetaTagging, TagType
+from ficshelf.tags.models import FilterTagging, MetaTagging, Tag, TagType
 from ficshelf.works.models import Chapter, Creatorship, SeriesWork, Work
 from ficshelf.works.models import Collection as WorkCollection
 
@@ -69,6 +69,13 @@ _COUNTER_RANGES = {
     "comments": "comments_count",
     "bookmarks": "bookmarks_count",
 }
+
+# Facet counts of at most this many works look up each counted tag's type by its key; of
+# more, they join the whole tags table. PostgreSQL cannot tell how few tags a small result
+# has and picks the join for it too. Measured at 100k works (looked up against joined):
+# 10 works 1.4 against 36 ms, 1,071 works 36 against 58 ms, 1,961 works 92 ms both ways,
+# 4,037 works 265 against 200 ms.
+FEW_WORKS_FOR_TYPE_LOOKUPS = 2_000
 
 # A word of a query: letters, digits and underscores; punctuation only separates.
 _WORD_PART = re.compile(r"\w+")
@@ -91,7 +98,7 @@ class DatabaseBackend:
         return SearchResult(
             work_ids=list(page.values_list("pk", flat=True)),
             total=total,
-            facets=self.facet_counts(works, query),
+            facets=self.facet_counts(works, query, total=total),
         )
 
     def update(self, documents: Sequence[WorkDocument], removed_ids: Collection[int]) -> None:
@@ -229,29 +236,22 @@ class DatabaseBackend:
             return _updated_on()
         return F(_SORT_COLUMNS[sort])
 
-    def facet_counts(self, works: QuerySet[Work], query: WorkQuery) -> dict[str, list[FacetCount]]:
-        """The most frequent filter tags of each type over the whole result set."""
-        if query.facet_limit <= 0:
+    def facet_counts(
+        self, works: QuerySet[Work], query: WorkQuery, *, total: int
+    ) -> dict[str, list[FacetCount]]:
+        """The most frequent filter tags of each type over the whole result set (``total``
+        works)."""
+        if query.facet_limit <= 0 or not query.facet_types:
             return {}
-        # One statement for every type, so the works are matched (the costly part when
-        # words are searched) once: each type's tags ranked by count, the top ones kept.
-        counted = (
-            FilterTagging.objects.filter(
-                work__in=works.values("pk"), tag__type__in=query.facet_types
-            )
-            .values("tag__type", "tag_id")
-            .annotate(n=Count("pk"))
-            .annotate(
-                place=Window(
-                    RowNumber(), partition_by=F("tag__type"), order_by=[F("n").desc(), "tag_id"]
-                )
-            )
-            .filter(place__lte=query.facet_limit)
-            .order_by("tag__type", "place")
-        )
         facets: dict[str, list[FacetCount]] = {tag_type: [] for tag_type in query.facet_types}
-        for row in counted:
-            facets[row["tag__type"]].append(FacetCount(tag_id=row["tag_id"], count=row["n"]))
+        rows = _top_filter_tags(
+            works,
+            query.facet_types,
+            query.facet_limit,
+            look_up_each_type=total <= FEW_WORKS_FOR_TYPE_LOOKUPS,
+        )
+        for tag_type, tag_id, count in rows:
+            facets[tag_type].append(FacetCount(tag_id=tag_id, count=count))
         return facets
 
 
@@ -263,6 +263,47 @@ _SORT_COLUMNS = {
     Sort.COMMENTS: "comments_count",
     Sort.BOOKMARKS: "bookmarks_count",
 }
+
+
+def _top_filter_tags(
+    works: QuerySet[Work], tag_types: Sequence[str], limit: int, *, look_up_each_type: bool
+) -> list[tuple[str, int, int]]:
+    """(type, tag id, works) of each type's ``limit`` most used filter tags among ``works``,
+    biggest first, ties by tag id; one statement, so the works are matched once."""
+    per_tag = (
+        FilterTagging.objects.filter(work__in=works.order_by().values("pk"))
+        .order_by()
+        .values("tag_id")
+        .annotate(n=Count("*"))
+    )
+    per_tag_sql, params = per_tag.query.sql_with_params()
+    typed = _with_tag_types(per_tag_sql, look_up_each_type=look_up_each_type)
+    types = ", ".join(["%s"] * len(tag_types))
+    sql = (
+        "SELECT type, tag_id, n FROM ("  # noqa: S608 (values go in as parameters)
+        "SELECT type, tag_id, n, "
+        "ROW_NUMBER() OVER (PARTITION BY type ORDER BY n DESC, tag_id) AS place "
+        f"FROM ({typed}) typed WHERE type IN ({types})) ranked "
+        "WHERE place <= %s ORDER BY place"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *tag_types, limit])
+        return [(tag_type, tag_id, n) for tag_type, tag_id, n in cursor.fetchall()]
+
+
+def _with_tag_types(per_tag_sql: str, *, look_up_each_type: bool) -> str:
+    """The rows (tag_id, n) of ``per_tag_sql`` with each tag's type.
+
+    The taggings are counted before the tags are read for their type, so the tags are read
+    once per tag found rather than once per tagging (22 per work)."""
+    tags = connection.ops.quote_name(Tag._meta.db_table)
+    if look_up_each_type:
+        tag_type = f"(SELECT type FROM {tags} WHERE id = per_tag.tag_id)"  # noqa: S608
+        source = f"({per_tag_sql}) per_tag"
+    else:
+        tag_type = "tag.type"
+        source = f"({per_tag_sql}) per_tag JOIN {tags} tag ON tag.id = per_tag.tag_id"
+    return f"SELECT {tag_type} AS type, per_tag.tag_id, per_tag.n FROM {source}"  # noqa: S608
 
 
 def _has_filter_tag(tag_ids: Collection[int]) -> Exists:
