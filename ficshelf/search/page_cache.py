@@ -99,7 +99,11 @@ def kept_listing_part(
     if state is None or request.method != "GET":
         return SafeString(render()[0])
     key = "listing-part:" + _digest(
-        state, request.get_full_path(), _fingerprint(asked.query), _display_preferences(request)
+        state,
+        request.get_full_path(),
+        _fingerprint(asked.query),
+        _saved_exclusions(asked),
+        _display_preferences(request),
     )
     kept = cache.get(key)
     if isinstance(kept, str):
@@ -118,6 +122,14 @@ def _data_state() -> str | None:
     if index is None:
         return None
     return f"{index}:{newest_queue_entry()}"
+
+
+def _saved_exclusions(asked: ReaderQuery) -> str:
+    """The sidebar names the reader's saved exclusions, and the widened query alone cannot
+    tell a saved creator exclusion from a mute, or a saved tag exclusion from the sidebar's."""
+    saved = asked.exclusions
+    tags = sorted(tag.pk for tag in saved.tags)
+    return f"{tags}|{sorted(saved.creator_ids)}|{saved.max_fandoms}|{saved.max_relationships}"
 
 
 def _display_preferences(request: HttpRequest) -> str:

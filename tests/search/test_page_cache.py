@@ -211,3 +211,22 @@ def test_pages_with_a_form_token_or_a_new_cookie_are_not_kept() -> None:
     assert not page_cache._may_keep(with_token)
     assert not page_cache._may_keep(with_cookie)
     assert not page_cache._may_keep(HttpResponse(b"gone", status=404))
+
+
+def test_a_mute_and_a_saved_exclusion_of_the_same_creator_do_not_share_a_listing(
+    client: Client, parts: list[str]
+) -> None:
+    loud = PseudFactory(name="loud")
+    work("Quiet", fandom("Naruto"))
+    work("From the loud one", fandom("Naruto"), creator=loud)
+    index_now()
+    excluding, muting = UserFactory(), UserFactory()
+    ExclusionSet.objects.create(user=excluding).creators.add(loud.user)
+    Mute.objects.create(muter=muting, muted=loud.user)
+    client.force_login(excluding)
+    assert "Your saved exclusions hide" in client.get("/works/").content.decode()
+    client.force_login(muting)
+    as_muting = client.get("/works/").content.decode()
+    assert "Your saved exclusions hide" not in as_muting
+    assert titles(as_muting) == ["Quiet"]
+    assert len(parts) == 2
