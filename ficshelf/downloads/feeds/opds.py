@@ -35,6 +35,7 @@ from django.views.decorators.http import require_safe
 
 from ficshelf.accounts.reader_keys import challenge
 from ficshelf.downloads.feeds import atom, opds2, queries
+from ficshelf.downloads.feeds.paging import Paging
 from ficshelf.downloads.feeds.views import feed_response, unavailable_response, visible_tag
 from ficshelf.downloads.formats import FORMATS_BY_EXTENSION
 from ficshelf.downloads.names import url_slug
@@ -54,23 +55,6 @@ OPENSEARCH_DESCRIPTION = "application/opensearchdescription+xml"
 ACQUIRE = "http://opds-spec.org/acquisition"
 SORT_NEW = "http://opds-spec.org/sort/new"
 PAGE_SIZE = queries.FEED_SIZE
-
-
-@dataclass(frozen=True)
-class Paging:
-    """Where a page is among its feed's pages; ``last`` is None when nobody counted them."""
-
-    number: int
-    has_next: bool
-    last: int | None = None
-
-    @classmethod
-    def of(cls, page: Page[Any]) -> Paging:
-        return cls(page.number, page.has_next(), page.paginator.num_pages)
-
-    @classmethod
-    def of_works(cls, page: WorkPage) -> Paging:
-        return cls(page.page, page.page < page.page_count, page.page_count)
 
 
 @dataclass(frozen=True)
@@ -99,12 +83,6 @@ def _page(request: HttpRequest, items: Any) -> Page[Any]:
         return Paginator(items, PAGE_SIZE).page(request.GET.get("page") or 1)
     except InvalidPage:
         raise Http404("No such page.") from None
-
-
-def _page_url(request: HttpRequest, number: int) -> str:
-    params = request.GET.copy()
-    params["page"] = str(number)
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
 def _catalog(
@@ -137,13 +115,8 @@ def _catalog(
         OPENSEARCH_DESCRIPTION,
     )
     if paging is not None:
-        if paging.number > 1:
-            atom.link(feed, "first", _page_url(request, 1), kind)
-            atom.link(feed, "previous", _page_url(request, paging.number - 1), kind)
-        if paging.has_next:
-            atom.link(feed, "next", _page_url(request, paging.number + 1), kind)
-            if paging.last is not None:
-                atom.link(feed, "last", _page_url(request, paging.last), kind)
+        for rel, url in paging.links(request):
+            atom.link(feed, rel, url, kind)
     return feed
 
 

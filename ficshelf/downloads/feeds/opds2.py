@@ -24,7 +24,8 @@ from ficshelf.downloads.feeds.views import feed_response
 from ficshelf.search.documents import plain_text
 
 if TYPE_CHECKING:
-    from ficshelf.downloads.feeds.opds import NavigationItem, OpenSearchResult, Paging
+    from ficshelf.downloads.feeds.opds import NavigationItem, OpenSearchResult
+    from ficshelf.downloads.feeds.paging import Paging
     from ficshelf.works.models import Work
 
 OPDS2 = "application/opds+json"
@@ -153,22 +154,8 @@ def _feed_links(request: HttpRequest, paging: Paging | None) -> list[dict[str, A
         },
     ]
     if paging is not None:
-        pages = []
-        if paging.number > 1:
-            pages += [("first", 1), ("previous", paging.number - 1)]
-        if paging.has_next:
-            pages.append(("next", paging.number + 1))
-            if paging.last is not None:
-                pages.append(("last", paging.last))
-        for rel, number in pages:
-            links.append({"rel": rel, "href": _page_url(request, number), "type": OPDS2})
+        links += [{"rel": rel, "href": url, "type": OPDS2} for rel, url in paging.links(request)]
     return links
-
-
-def _page_url(request: HttpRequest, number: int) -> str:
-    params = request.GET.copy()
-    params["page"] = str(number)
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
 def _response(request: HttpRequest, feed: dict[str, Any], *, personal: bool) -> HttpResponse:
