@@ -91,28 +91,24 @@ def set_inspiration(work: Work, resolved: ResolvedInspiration) -> bool:
     """Save the work's source (or remove it); True when the source is new or changed."""
     if isinstance(resolved, tuple):
         source, data = resolved
-        fields = {
-            "source": source,
-            "url": "",
-            "title": source.title,
-            "creator": _byline(source),
-            "is_translation": data.is_translation,
-        }
+        url, title, creator = "", source.title, _byline(source)
     else:
-        data = resolved
-        if not data.url.strip():
+        source, data = None, resolved
+        url, title, creator = data.url.strip()[:500], data.title.strip()[:255], data.creator
+        if not url:
             return Inspiration.objects.filter(work=work).delete()[0] > 0
-        fields = {
-            "source": None,
-            "url": data.url.strip()[:500],
-            "title": data.title.strip()[:255],
-            "creator": data.creator.strip()[:255],
-            "is_translation": data.is_translation,
-        }
     before = Inspiration.objects.filter(work=work).values_list("source_id", "url").first()
-    Inspiration.objects.update_or_create(work=work, defaults=fields)
-    after = (fields["source"].pk if fields["source"] else None, fields["url"])  # type: ignore[attr-defined]
-    return before != after
+    Inspiration.objects.update_or_create(
+        work=work,
+        defaults={
+            "source": source,
+            "url": url,
+            "title": title,
+            "creator": creator.strip()[:255],
+            "is_translation": data.is_translation,
+        },
+    )
+    return before != (source.pk if source else None, url)
 
 
 def source_line(work: Work, user: User | AnonymousUser | None) -> SourceLine | None:
