@@ -73,7 +73,7 @@ def tag_works_url(tag: Tag) -> str:
 @require_GET
 @kept_for_guests
 def archive_works(request: HttpRequest) -> HttpResponse:
-    return _listing(request, Scope(base=_base()))
+    return _render_listing(request, Scope(base=_base()))
 
 
 @require_GET
@@ -90,7 +90,7 @@ def tag_works(request: HttpRequest, tag: str) -> HttpResponse:
         name=found.name,
         name_url=reverse("tags:show", kwargs={"tag": found.name}),
     )
-    return _listing(request, scope)
+    return _render_listing(request, scope)
 
 
 @require_GET
@@ -103,7 +103,7 @@ def user_works(request: HttpRequest, username: str) -> HttpResponse:
         name=member.username,
         name_url=reverse("users:profile", args=[member.username]),
     )
-    return _listing(request, scope)
+    return _render_listing(request, scope)
 
 
 @require_GET
@@ -116,7 +116,7 @@ def series_works(request: HttpRequest, series_id: int) -> HttpResponse:
         name=series.title,
         name_url=reverse("works:series", args=[series.pk]),
     )
-    return _listing(request, scope)
+    return _render_listing(request, scope)
 
 
 @require_GET
@@ -126,7 +126,7 @@ def collection_works(request: HttpRequest, name: str) -> HttpResponse:
     scope = Scope(
         base=_base(collection_id=collection.pk), heading_words="in", name=collection.title
     )
-    return _listing(request, scope)
+    return _render_listing(request, scope)
 
 
 @require_GET
@@ -139,14 +139,14 @@ def language_works(request: HttpRequest, short: str) -> HttpResponse:
         name=language.name,
         fixed_language=language,
     )
-    return _listing(request, scope)
+    return _render_listing(request, scope)
 
 
 @require_GET
 @kept_for_guests
 def search(request: HttpRequest) -> HttpResponse:
     """The search box and its results, with the words marked in pieces of the text."""
-    return _listing(request, Scope(base=_base(), is_search=True))
+    return _render_listing(request, Scope(base=_base(), is_search=True))
 
 
 def _base(**fields: object) -> WorkQuery:
@@ -156,10 +156,6 @@ def _base(**fields: object) -> WorkQuery:
 def _redirect_keeping_query(request: HttpRequest, url: str) -> HttpResponseRedirect:
     query = request.GET.urlencode()
     return redirect(f"{url}?{query}" if query else url)
-
-
-def _listing(request: HttpRequest, scope: Scope) -> HttpResponse:
-    return _render_listing(request, scope)
 
 
 def _render_listing(request: HttpRequest, scope: Scope) -> HttpResponse:
