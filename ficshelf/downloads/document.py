@@ -206,8 +206,7 @@ def _related_works(work: Work, site_url: str) -> dict[str, Any]:
     inspired = [
         RelatedWork(
             child.title,
-            ", ".join(c.pseud.byline for c in child.creatorships.all() if c.is_approved)
-            or "Anonymous",
+            child.byline,
             urljoin(site_url, child.get_absolute_url()),
         )
         for child in inspired_works(work, None)

@@ -91,7 +91,7 @@ def set_inspiration(work: Work, resolved: ResolvedInspiration) -> bool:
     """Save the work's source (or remove it); True when the source is new or changed."""
     if isinstance(resolved, tuple):
         source, data = resolved
-        url, title, creator = "", source.title, _byline(source)
+        url, title, creator = "", source.title, source.byline
     else:
         source, data = None, resolved
         url, title, creator = data.url.strip()[:500], data.title.strip()[:255], data.creator
@@ -127,7 +127,7 @@ def source_line(work: Work, user: User | AnonymousUser | None) -> SourceLine | N
     if source is None:
         # Restricted, hidden or made a draft: say nothing of it but that it exists.
         return SourceLine(verb, "a work that is not available", "", "")
-    return SourceLine(verb, source.title, _byline(source), source.get_absolute_url())
+    return SourceLine(verb, source.title, source.byline, source.get_absolute_url())
 
 
 def inspired_works(work: Work, user: User | AnonymousUser | None) -> list[Work]:
@@ -137,7 +137,7 @@ def inspired_works(work: Work, user: User | AnonymousUser | None) -> list[Work]:
         .posted()
         .filter(inspiration__source=work)
         .order_by("published_on", "pk")
-        .prefetch_related("creatorships__pseud")
+        .prefetch_related("creatorships__pseud__user")
     )
 
 
@@ -146,7 +146,7 @@ def related_works_stamp(work: Work) -> list[object]:
     the downloads' version key): the public source line and the public inspired works."""
     line = source_line(work, None)
     children = [
-        [child.pk, child.title, _byline(child), child.modified_at.isoformat()]
+        [child.pk, child.title, child.byline, child.modified_at.isoformat()]
         for child in inspired_works(work, None)
     ]
     return [[line.verb, line.title, line.creator, line.url] if line else [], children]
@@ -179,8 +179,3 @@ def notify_source_creators(work: Work) -> int:
         )
         told += 1
     return told
-
-
-def _byline(work: Work) -> str:
-    names = [c.pseud.byline for c in work.creatorships.all() if c.is_approved]
-    return ", ".join(names) or "Anonymous"

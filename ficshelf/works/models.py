@@ -203,6 +203,13 @@ class Work(models.Model):
         return (self.created_at + DRAFT_LIFETIME).date()
 
     @property
+    def byline(self) -> str:
+        """The credited pseuds as AO3 writes them ("wren, ada (adaline)"), or "Anonymous".
+        Reads prefetched creatorships when present."""
+        names = [c.pseud.byline for c in self.creatorships.all() if c.is_approved]
+        return ", ".join(names) or "Anonymous"
+
+    @property
     def chapter_count_display(self) -> str:
         """AO3's "posted/expected" form: "3/3", "2/?"."""
         posted = getattr(self, "posted_chapter_count", None)  # ``for_blurbs`` counts them

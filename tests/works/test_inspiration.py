@@ -188,3 +188,17 @@ def test_an_edit_that_leaves_the_source_alone_tells_nobody_again(client: Client)
         work_form_data(title="The Keeper", inspired_by_url=initial["inspired_by_url"]),
     )
     assert InboxItem.objects.filter(kind=InboxKind.INSPIRED).count() == 1
+
+
+def test_the_works_inspired_by_one_are_read_in_a_fixed_number_of_queries(
+    django_assert_max_num_queries: Any,
+) -> None:
+    from ficshelf.works.inspiration import inspired_works
+
+    source = source_by("original")
+    for number in range(5):
+        child = WorkFactory(title=f"Answer {number}", creator=PseudFactory(name=f"fan{number}"))
+        Inspiration.objects.create(work=child, source=source, title=source.title)
+    with django_assert_max_num_queries(4):
+        bylines = [child.byline for child in inspired_works(source, None)]
+    assert len(bylines) == 5 and all("(" in byline for byline in bylines)

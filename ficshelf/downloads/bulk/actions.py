@@ -268,7 +268,6 @@ def readme(
     lines = [heading, f"Downloaded from {site_name} ({site_url}) on {today}.", ""]
     lines.append(f"{len(packed)} work{'s' if len(packed) != 1 else ''}:")
     for entry, work in packed:
-        creators = ", ".join(c.pseud.byline for c in work.creatorships.all() if c.is_approved)
         states = [
             label
             for label, applies in [
@@ -278,7 +277,7 @@ def readme(
             if applies
         ]
         lines.append("")
-        lines.append(f"{work.title} by {creators or 'Anonymous'}")
+        lines.append(f"{work.title} by {work.byline}")
         if states:
             lines.append(f"  ({', '.join(states)})")
         lines.append(f"  {work_url(site_url, work)}")
