@@ -160,6 +160,9 @@ TASKS = {
 
 # The adult-content notice: "Proceed" is remembered for the visit (the browser session).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Sessions are read on every signed-in request: from the cache (a file read) before the
+# database. Writes go to both, so a session outlives the cache's culling.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # FICSHELF_HTTPS=1 when the archive is served over HTTPS, usually behind a reverse proxy
 # that terminates TLS and says so in X-Forwarded-Proto.
 SERVED_OVER_HTTPS = env_bool("FICSHELF_HTTPS")

@@ -17,7 +17,10 @@ def _fast_passwords_and_fresh_cache(settings: pytest.FixtureRequest) -> None:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
+    from ficshelf.core import memo
+
     cache.clear()
+    memo.forget_all()
 
 
 @pytest.fixture(autouse=True)

@@ -30,8 +30,9 @@ def load_into_database(
         if as_superuser:
             writer.skip_foreign_key_checks()
         writer.rows(User, ["id", "password", "username", "first_name", "last_name", "email",
-                           "is_superuser", "is_staff", "is_active", "date_joined"],
-                    ((u, "!", corpus.user_name(u), "", "", "", False, False, True, now)
+                           "is_superuser", "is_staff", "is_active", "date_joined",
+                           "reader_version"],
+                    ((u, "!", corpus.user_name(u), "", "", "", False, False, True, now, 0)
                      for u in range(1, corpus.users + 1)))  # fmt: skip
         writer.rows(Pseud, ["id", "user_id", "name", "is_default", "description", "created_at"],
                     ((u, u, corpus.user_name(u), True, "", now)

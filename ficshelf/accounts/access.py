@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.http import Http404, HttpRequest
 
 from ficshelf.accounts.models import Block, Mute, Preference, User
+from ficshelf.accounts.reader_cache import kept_for_reader
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     Someone = User | AnonymousUser | None
 
 _REQUEST_CACHE = "_ficshelf_reader_preferences"
+# Preferences and mutes name nothing but the reader's own choices: kept until they change.
+KEPT_CHOICES_SECONDS = 3600
 
 
 def is_blocked(*, by: Someone, other: Someone) -> bool:
@@ -31,6 +34,18 @@ def has_muted(*, by: Someone, other: Someone) -> bool:
     if by is None or other is None or not by.is_authenticated or not other.is_authenticated:
         return False
     return Mute.objects.filter(muter_id=by.pk, muted_id=other.pk).exists()
+
+
+def muted_ids(user: Someone) -> frozenset[int]:
+    """The members ``user`` has muted (none for guests)."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    return kept_for_reader(
+        user,
+        "mutes",
+        lambda: frozenset(Mute.objects.filter(muter_id=user.pk).values_list("muted_id", flat=True)),
+        seconds=KEPT_CHOICES_SECONDS,
+    )
 
 
 def get_user_for_profile(username: str) -> User:
@@ -50,8 +65,14 @@ def preferences_for(request: HttpRequest) -> Preference | None:
         cached: Preference | None = getattr(request, _REQUEST_CACHE)
         return cached
     preference = None
-    if request.user.is_authenticated:
-        preference = Preference.objects.filter(user_id=request.user.pk).first()
+    user = request.user
+    if user.is_authenticated:
+        preference = kept_for_reader(
+            user,
+            "preferences",
+            lambda: Preference.objects.filter(user_id=user.pk).first(),
+            seconds=KEPT_CHOICES_SECONDS,
+        )
     setattr(request, _REQUEST_CACHE, preference)
     return preference
 

@@ -14,6 +14,10 @@ from django.db import models
 class User(AbstractUser):
     """Custom from the first migration so later issues can add fields without pain."""
 
+    # Raised whenever the member changes their preferences, mutes or saved exclusions:
+    # what the cache keeps of those is keyed on it (``accounts.reader_cache``).
+    reader_version = models.PositiveIntegerField(default=0, editable=False)
+
 
 class PseudQuerySet(models.QuerySet["Pseud"]):
     def external(self) -> PseudQuerySet:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 
 from ficshelf.accounts.models import User
+from ficshelf.accounts.reader_cache import kept_for_reader
 from ficshelf.search.models import ExclusionSet
 from ficshelf.tags.models import ARCHIVE_WARNINGS, Tag, TagType, visible_among
 
@@ -29,6 +31,9 @@ SESSION_KEY = "search_exclusions"
 MAX_NAMES = 200
 # Tag names and usernames are separated by commas, as in the posting form.
 SEPARATOR = ","
+# Saved exclusions name tags and creators that wranglers and their owners may rename or
+# merge meanwhile: kept a minute at most (``accounts.reader_cache``).
+KEPT_EXCLUSIONS_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ class Exclusions:
             and self.max_relationships is None
         )
 
-    @property
+    @cached_property
     def filter_tag_ids(self) -> frozenset[int]:
         """What a filter excludes these tags by: a synonym's canonical (``tags.filtering``)."""
         return frozenset(filter_id_of(tag) for tag in self.tags)
@@ -106,19 +111,29 @@ def exclusions_for_user(user: User | AnonymousUser | None) -> Exclusions:
     """A member's saved exclusions (feeds and the API have a user, not a session)."""
     if user is None or not user.is_authenticated:
         return Exclusions()
+    return kept_for_reader(
+        user, "exclusions", lambda: _saved_exclusions(user), seconds=KEPT_EXCLUSIONS_SECONDS
+    )
+
+
+def _saved_exclusions(user: User) -> Exclusions:
+    # Creators by name only: what is kept in the cache holds nothing else of their accounts.
+    creators = Prefetch("creators", queryset=User.objects.only("pk", "username"))
     saved = (
         ExclusionSet.objects.filter(user_id=user.pk)
-        .prefetch_related("tags__merger", "creators")
+        .prefetch_related("tags__merger", creators)
         .first()
     )
     if saved is None:
         return Exclusions()
-    return Exclusions(
+    found = Exclusions(
         tags=tuple(sorted(saved.tags.all(), key=_tag_order)),
         creators=tuple(sorted(saved.creators.all(), key=lambda u: u.username.casefold())),
         max_fandoms=saved.max_fandoms,
         max_relationships=saved.max_relationships,
     )
+    found.filter_tag_ids  # noqa: B018  (follows synonym chains now, so it is kept with them)
+    return found
 
 
 def _tag_order(tag: Tag) -> tuple[int, str]:

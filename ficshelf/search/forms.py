@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,7 @@ from django import forms
 from django.utils import timezone
 
 from ficshelf.accounts.models import User
+from ficshelf.core.memo import remembered
 from ficshelf.search.exclusions import filter_id_of, split_names, tags_named
 from ficshelf.search.query import (
     FACET_TYPES,
@@ -51,6 +52,7 @@ EXCLUDE_PARAMS = {tag_type: f"exclude_{tag_type}" for tag_type in FACET_TYPES}
 MAX_CHOSEN_TAGS = 100
 MAX_OTHER_TAG_NAMES = 50
 MAX_PAGE = 10**7
+LANGUAGE_CHOICES_SECONDS = 60
 
 # Sorts that read naturally from A to Z: descending is the default for the others.
 _ASCENDING_BY_DEFAULT = {Sort.TITLE, Sort.CREATOR}
@@ -88,9 +90,18 @@ class DateInput(forms.DateInput):
 
 
 def _language_choices() -> list[tuple[str, str]]:
-    return [("", "Any language")] + [
-        (short, name) for short, name in Language.objects.values_list("short", "name")
-    ]
+    # Asked on every listing, changed by an admin now and then: a new language joins the
+    # menu within the minute.
+    languages = remembered(
+        "search:language-choices",
+        lambda: list(Language.objects.values_list("short", "name")),
+        seconds=LANGUAGE_CHOICES_SECONDS,
+    )
+    return [("", "Any language"), *languages]
+
+
+def tags_with_ids(ids: Iterable[int]) -> list[Tag]:
+    return list(Tag.objects.filter(pk__in=list(ids)))
 
 
 class WorkFilterForm(forms.Form):
@@ -156,9 +167,12 @@ class WorkFilterForm(forms.Form):
         user: User | AnonymousUser | None = None,
         fixed_language: Language | None = None,
         today: datetime.date | None = None,
+        find_tags: Callable[[set[int]], list[Tag]] = tags_with_ids,
         **kwargs: Any,
     ) -> None:
+        """``find_tags``: the tags with these ids (a listing keeps the answer)."""
         super().__init__(data, **kwargs)
+        self.find_tags = find_tags
         for tag_type in FACET_TYPES:
             self.fields[INCLUDE_PARAMS[tag_type]] = TagIdsField(required=False)
             self.fields[EXCLUDE_PARAMS[tag_type]] = TagIdsField(required=False)
@@ -203,7 +217,7 @@ class WorkFilterForm(forms.Form):
         # Only tags the reader could know of: an id must not reveal a draft's tag's name.
         tags: dict[int, Tag] = {}
         if wanted:
-            asked = Tag.objects.filter(pk__in=wanted)
+            asked = self.find_tags(wanted)
             tags = {tag.pk: tag for tag in visible_among(asked, self.user)}
         for tag_type in FACET_TYPES:
             for params, chosen in (

@@ -18,6 +18,11 @@ index has the change, so the next request after the commit renders afresh: a kep
 never staler than the database, even while the worker is behind. Hits are the exception:
 they wait for the periodic drain (``IndexQueueEntry.counters_only``). A minute bounds how
 long an unvisited page is kept.
+
+The lookups a listing repeats on every request (its tag, the tags its filters name) are
+kept under the same state (``kept_while_unchanged``), and listing parts and lookups are
+also held for a few seconds in the process's own memory (``core.memo``): a signed-in
+request for a kept listing then asks the database only who the member is and the state.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import enum
 import hashlib
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,15 +42,19 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString
 
 from ficshelf.accounts.access import preferences_for
+from ficshelf.core.memo import MISSING, keep_here, recall, remembered
 from ficshelf.search.backends import get_backend
 from ficshelf.search.queue import newest_queue_entry
 from ficshelf.search.service import ReaderQuery
 
 GUEST_PAGE_SECONDS = 60
 LISTING_PART_SECONDS = 60
+LOOKUP_SECONDS = 60
 # Cookies that may make a page personal: the session (exclusions, preferences) and the
 # cookie-stored flash messages.
 PERSONAL_COOKIES = ("messages",)
+_REQUEST_STATE = "_ficshelf_data_state"
+T = TypeVar("T")
 
 
 def kept_for_guests(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -80,7 +89,7 @@ def _cache_key(request: HttpRequest) -> str | None:
         return None
     if any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES)):
         return None
-    state = _data_state()
+    state = data_state(request)
     if state is None:
         return None
     return "guest-page:" + _digest(state, request.get_full_path())
@@ -95,7 +104,7 @@ def kept_listing_part(
     some members may see (hidden by an admin since it was indexed: its creators and admins
     still see it until the index catches up).
     """
-    state = _data_state()
+    state = data_state(request)
     if state is None or request.method != "GET":
         return SafeString(render()[0])
     key = "listing-part:" + _digest(
@@ -105,13 +114,40 @@ def kept_listing_part(
         _saved_exclusions(asked),
         _display_preferences(request),
     )
-    kept = cache.get(key)
+    kept = recall(key)
+    if kept is MISSING:
+        kept = cache.get(key)
+        if isinstance(kept, str):
+            keep_here(key, kept)
     if isinstance(kept, str):
         return SafeString(kept)  # rendered by our own templates, escaped then
     html, shareable = render()
     if shareable and "csrfmiddlewaretoken" not in html:
         cache.set(key, str(html), LISTING_PART_SECONDS)
+        keep_here(key, str(html))
     return SafeString(html)
+
+
+def kept_while_unchanged(request: HttpRequest, name: str, key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept while the data listings show is unchanged (a minute at most).
+
+    For the lookups a listing repeats on every request: its tag by name, the tags chosen in
+    its filters. A wrangling change moves the data state when it moves any work between
+    filters; one that touches no work (renaming a tag nobody used) shows within the minute.
+    """
+    state = data_state(request)
+    if state is None:
+        return compute()
+    return remembered(f"{name}:" + _digest(state, key), compute, seconds=LOOKUP_SECONDS)
+
+
+def data_state(request: HttpRequest) -> str | None:
+    """``_data_state()``, read once per request: all that the request keeps or looks up
+    is keyed on one moment."""
+    if not hasattr(request, _REQUEST_STATE):
+        setattr(request, _REQUEST_STATE, _data_state())
+    state: str | None = getattr(request, _REQUEST_STATE)
+    return state
 
 
 def _data_state() -> str | None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
 
 from ficshelf.search.backends import get_backend
 from ficshelf.search.documents import build_documents
@@ -40,8 +39,14 @@ def newest_queue_entry() -> int:
     none). It moves with every committed change but a hit, before the index does; rows are
     deleted only after the index has committed them, so it falls back only once the index
     generation has moved on."""
-    newest = IndexQueueEntry.objects.filter(counters_only=False).aggregate(newest=Max("pk"))
-    return int(newest["newest"] or 0)
+    # Asked on every listing request: plain SQL, a third of the ORM's cost to build. The
+    # table's name is the model's own, quoted; the value is a parameter.
+    table = connection.ops.quote_name(IndexQueueEntry._meta.db_table)
+    sql = f"SELECT MAX(id) FROM {table} WHERE counters_only = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [False])
+        row = cursor.fetchone()
+    return int(row[0] or 0)
 
 
 def schedule_drain() -> None:

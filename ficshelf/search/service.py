@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 
-from ficshelf.accounts.models import Mute
+from ficshelf.accounts.access import muted_ids
 from ficshelf.search.backends import get_backend
 from ficshelf.search.backends.base import FacetCount, SearchUnavailable
 from ficshelf.search.exclusions import Exclusions, exclusions_for, exclusions_for_user
@@ -145,9 +145,7 @@ def widen_query(
     excluded_creators = set(query.exclude_creator_user_ids) | exclusions.creator_ids
     if signed_in:
         assert user is not None
-        excluded_creators |= set(
-            Mute.objects.filter(muter_id=user.pk).values_list("muted_id", flat=True)
-        )
+        excluded_creators |= muted_ids(user)
         # Nobody is hidden from their own works.
         excluded_creators.discard(user.pk)
     own_listing = signed_in and user is not None and query.creator_user_id == user.pk

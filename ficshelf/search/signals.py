@@ -14,6 +14,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from ficshelf.accounts.models import Pseud
+from ficshelf.accounts.reader_cache import reader_choices_changed
+from ficshelf.search.models import ExclusionSet
 from ficshelf.search.queue import enqueue_works
 from ficshelf.social.models import Bookmark, Comment, Hit, Kudos
 from ficshelf.works.models import Chapter, Creatorship, SeriesWork, Work
@@ -124,3 +126,19 @@ def recount_comments_and_bookmarks(work_ids: list[int]) -> None:
 def _count(rows: Any) -> Coalesce:
     counted = rows.order_by().values("work").annotate(n=Count("pk")).values("n")[:1]
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+@receiver(post_save, sender=ExclusionSet)
+@receiver(post_delete, sender=ExclusionSet)
+def _exclusions_changed(sender: type[Model], instance: ExclusionSet, **kwargs: Any) -> None:
+    """What the cache keeps of the reader's exclusions is keyed on their version."""
+    reader_choices_changed(instance.user_id)
+
+
+@receiver(m2m_changed, sender=ExclusionSet.tags.through)
+@receiver(m2m_changed, sender=ExclusionSet.creators.through)
+def _excluded_names_changed(
+    sender: type[Model], instance: Any, action: str, reverse: bool, **kwargs: Any
+) -> None:
+    if action.startswith("post_") and not reverse:
+        reader_choices_changed(instance.user_id)

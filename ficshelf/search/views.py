@@ -32,12 +32,12 @@ from ficshelf.search.exclusions import (
     filter_id_of,
     save_exclusions,
 )
-from ficshelf.search.forms import WorkFilterForm
-from ficshelf.search.page_cache import kept_for_guests, kept_listing_part
+from ficshelf.search.forms import WorkFilterForm, tags_with_ids
+from ficshelf.search.page_cache import kept_for_guests, kept_listing_part, kept_while_unchanged
 from ficshelf.search.query import SORT_LABELS, TextNode, WorkQuery
 from ficshelf.search.service import ReaderQuery, reader_query, run_reader_query
 from ficshelf.search.snippets import make_snippets
-from ficshelf.tags.access import get_tag_for_viewer
+from ficshelf.tags.access import get_tag_for_viewer, tags_called_exactly
 from ficshelf.tags.models import Tag
 from ficshelf.works.access import get_series_for_viewer
 from ficshelf.works.models import Chapter, Collection, Language, Work
@@ -80,7 +80,8 @@ def archive_works(request: HttpRequest) -> HttpResponse:
 @kept_for_guests
 def tag_works(request: HttpRequest, tag: str) -> HttpResponse:
     """``tag`` is the tag's name (the ``tagname`` converter undid AO3's escapes)."""
-    found = get_tag_for_viewer(request, tag)
+    rows = kept_while_unchanged(request, "tag-named", tag, lambda: tags_called_exactly(tag))
+    found = get_tag_for_viewer(request, tag, found=rows)
     if found.merger is not None and found.merger.pk != found.pk:
         # AO3 sends a synonym's listing to its canonical's, keeping the filters.
         return _redirect_keeping_query(request, tag_works_url(found.merger))
@@ -159,7 +160,14 @@ def _redirect_keeping_query(request: HttpRequest, url: str) -> HttpResponseRedir
 
 
 def _render_listing(request: HttpRequest, scope: Scope) -> HttpResponse:
-    form = WorkFilterForm(request.GET, user=request.user, fixed_language=scope.fixed_language)
+    form = WorkFilterForm(
+        request.GET,
+        user=request.user,
+        fixed_language=scope.fixed_language,
+        find_tags=lambda ids: kept_while_unchanged(
+            request, "tags-by-id", repr(sorted(ids)), lambda: tags_with_ids(ids)
+        ),
+    )
     form.is_valid()
     if scope.is_search and form.parsed is None:
         # Nothing typed yet: the box and its help, not the whole archive again.

@@ -9,8 +9,14 @@ from django.http import Http404, HttpRequest
 from ficshelf.tags.models import Tag, can_wrangle, visible_among
 
 
-def get_tag_for_viewer(request: HttpRequest, name: str) -> Tag:
-    found = visible_among(Tag.objects.select_related("merger").filter(name=name), request.user)
+def tags_called_exactly(name: str) -> list[Tag]:
+    """The tag called exactly ``name`` (none or one), with its merger."""
+    return list(Tag.objects.select_related("merger").filter(name=name))
+
+
+def get_tag_for_viewer(request: HttpRequest, name: str, *, found: list[Tag] | None = None) -> Tag:
+    """``found``: what ``tags_called_exactly(name)`` answered, when the caller kept it."""
+    found = visible_among(tags_called_exactly(name) if found is None else found, request.user)
     if not found:
         raise Http404("No such tag.")
     return found[0]
