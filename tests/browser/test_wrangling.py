@@ -44,6 +44,7 @@ def test_wrangler_merges_a_synonym_and_adds_a_meta_tag(
     page.goto(live_server.url + "/tags/slowburn/")
     expect(page.get_by_text("has not been marked common yet")).to_be_visible()
     page.get_by_role("link", name="Wrangle this tag").click()
+    page.wait_for_load_state()  # the suggestions script listens only once it has run
     page.get_by_label("Synonym of").press_sequentially("Slow B")
     suggestion = page.locator('#tag-suggestions-synonym_of option[value="Slow Burn"]')
     expect(suggestion).to_have_count(1)

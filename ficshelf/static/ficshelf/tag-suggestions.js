@@ -7,6 +7,9 @@
     return;
   }
   var timers = new WeakMap();
+  // The latest request per input: an answer to an earlier one that arrives after it (a
+  // slow server, a fast typist) must not replace the newer suggestions.
+  var latest = new WeakMap();
 
   function suggest(endpoint, input, list) {
     var value = input.value;
@@ -14,16 +17,21 @@
     var before = cut >= 0 ? value.slice(0, cut + 1) + " " : "";
     var term = value.slice(cut + 1).trim();
     if (term.length < 2) {
+      latest.delete(input);
       list.replaceChildren();
       return;
     }
     var type = input.getAttribute("data-autocomplete");
     var url = endpoint + "?type=" + encodeURIComponent(type) + "&term=" + encodeURIComponent(term);
+    latest.set(input, url);
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         return response.ok ? response.json() : { tags: [] };
       })
       .then(function (data) {
+        if (latest.get(input) !== url) {
+          return;
+        }
         var options = (data.tags || []).map(function (name) {
           var option = document.createElement("option");
           // The whole field's value: earlier tags stay when a suggestion is chosen.
