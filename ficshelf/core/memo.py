@@ -5,7 +5,8 @@ version, lookups and listing parts under the data state (``accounts.reader_cache
 ``search.page_cache``). Such a key never needs deleting, so a copy in one process's memory
 is as good as the shared cache's, and it spares a signed-in listing request the half a
 millisecond of reading and unpickling files that the shared cache costs. The copy lives
-a few seconds beyond the shared cache's own time at most.
+a few seconds beyond the shared cache's own time at most. (One value is kept by time
+alone: the filter's language menu, where a new language showing a minute late is harmless.)
 """
 
 from __future__ import annotations
