@@ -8,12 +8,18 @@ process (so each peak-RSS figure is that stage's own):
 
 - ``ours EPUB``     Ficshelf's EPUB exporter: document -> bytes.
 - ``ours PDF``      Ficshelf's PDF exporter (WeasyPrint, A5): document -> bytes, including
-                    the first import of WeasyPrint, as the worker pays it once.
+                    the first import of WeasyPrint, as the worker pays it once. A long work
+                    is laid out in several processes (``FICSHELF_PDF_PROCESSES``, one per
+                    core by default; the maker says how many), forked from a server that
+                    this run starts and that imports WeasyPrint, as the worker's first
+                    long PDF does.
 - ``calibre EPUB``  calibre's ``ebook-convert`` turning our HTML download into an EPUB.
 - ``calibre PDF``   the same into an A5 PDF (calibre renders with Qt WebEngine).
 
 For ours, the peak is the Python process's (Django loaded, the work built; "base" is the
-RSS before the export began). For calibre, it is the largest of its processes' peaks.
+RSS before the export began); a PDF laid out in several processes adds the peaks of the
+processes that laid out its parts, which ran at the same time (an upper bound: they share
+the fork server's pages). For calibre, it is the largest of its processes' peaks.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import argparse
 import datetime
 import io
 import json
+import logging
 import os
 import platform
 import random
@@ -136,6 +143,9 @@ def run_stage_here(work: str, stage: str, fixtures: Path) -> dict[str, float]:
 
     doc = build_document(work, fixtures)
     base_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    pdf_log = PdfLog()
+    logging.getLogger("ficshelf.downloads.exporters.pdf").addHandler(pdf_log)
+    logging.getLogger("ficshelf.downloads.exporters.pdf").setLevel(logging.INFO)
     with tempfile.TemporaryDirectory() as folder:
         html = Path(folder) / "work.html"
         html.write_bytes(export_html(doc))
@@ -150,9 +160,20 @@ def run_stage_here(work: str, stage: str, fixtures: Path) -> dict[str, float]:
             size = target.stat().st_size
         elapsed = time.perf_counter() - started
     who = resource.RUSAGE_SELF if stage.startswith("ours") else resource.RUSAGE_CHILDREN
-    peak_kib = resource.getrusage(who).ru_maxrss
+    peak_kib = resource.getrusage(who).ru_maxrss + sum(pdf_log.part_peaks_kib)
     return {"seconds": elapsed, "peak_mib": peak_kib / 1024, "base_mib": base_kib / 1024,
-            "bytes": size}  # fmt: skip
+            "bytes": size, "processes": len(pdf_log.part_peaks_kib) or 1}  # fmt: skip
+
+
+class PdfLog(logging.Handler):
+    """Hears the PDF exporter say how many processes laid out a work, and their peaks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.part_peaks_kib: list[int] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.part_peaks_kib = list(getattr(record, "peak_memory_kib", self.part_peaks_kib))
 
 
 def run_stage_in_child(work: str, stage: str, fixtures: Path) -> dict[str, float]:
@@ -194,6 +215,8 @@ def main() -> None:
             base = f"{result['base_mib']:.0f}" if stage.startswith("ours") else "-"
             maker = stage.replace("ours-", "Ficshelf ").replace("calibre-", "calibre ").upper()
             maker = maker.replace("FICSHELF", "Ficshelf").replace("CALIBRE", "calibre")
+            if result.get("processes", 1) > 1:
+                maker += f" ({result['processes']:.0f} processes)"
             print(f"| {labels[work]} | {maker} | {result['seconds']:.2f} | "
                   f"{result['peak_mib']:.0f} | {base} | {result['bytes'] / 1024:.0f} |",
                   flush=True)  # fmt: skip

@@ -207,6 +207,12 @@ FICSHELF_SEARCH_BACKEND = os.environ.get(
     "FICSHELF_SEARCH_BACKEND", "ficshelf.search.backends.embedded.TantivyBackend"
 )
 
+# PDF downloads: a long work is laid out in this many processes at once (1: in one pass);
+# by default one per core, at most 4, as each holds its part's layout in memory.
+FICSHELF_PDF_PROCESSES = int(
+    os.environ.get("FICSHELF_PDF_PROCESSES") or min(os.cpu_count() or 1, 4)
+)
+
 # Imports: files larger than this are refused before they are read.
 FICSHELF_IMPORT_MAX_BYTES = int(os.environ.get("FICSHELF_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 
