@@ -11,9 +11,13 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ficshelf.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["ficshelf", *(argv if argv is not None else sys.argv[1:])])
+    try:
+        execute_from_command_line(["ficshelf", *(argv if argv is not None else sys.argv[1:])])
+    except ImproperlyConfigured as problem:  # a setting given a value it cannot take
+        sys.exit(f"ficshelf: {problem}")
 
 
 if __name__ == "__main__":

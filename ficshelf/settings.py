@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from ficshelf.core.datadir import resolve_data_dir, secret_key_from
 
@@ -22,6 +23,18 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    """A whole number from the environment; a clear message, not a traceback, when the
+    value is not one (``ficshelf`` prints it and exits)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 DATA_DIR = resolve_data_dir(os.environ.get("FICSHELF_DATA_DIR"))
@@ -172,7 +185,7 @@ if SERVED_OVER_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     # An hour to start with: long HSTS times are hard to undo if HTTPS breaks.
-    SECURE_HSTS_SECONDS = int(os.environ.get("FICSHELF_HSTS_SECONDS", "3600"))
+    SECURE_HSTS_SECONDS = env_int("FICSHELF_HSTS_SECONDS", 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -190,7 +203,7 @@ CACHES = {
 EMAIL_HOST = os.environ.get("FICSHELF_EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = int(os.environ.get("FICSHELF_EMAIL_PORT", "587"))
+    EMAIL_PORT = env_int("FICSHELF_EMAIL_PORT", 587)
     EMAIL_HOST_USER = os.environ.get("FICSHELF_EMAIL_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("FICSHELF_EMAIL_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("FICSHELF_EMAIL_TLS", default=True)
@@ -209,12 +222,10 @@ FICSHELF_SEARCH_BACKEND = os.environ.get(
 
 # PDF downloads: a long work is laid out in this many processes at once (1: in one pass);
 # by default one per core, at most 4, as each holds its part's layout in memory.
-FICSHELF_PDF_PROCESSES = int(
-    os.environ.get("FICSHELF_PDF_PROCESSES") or min(os.cpu_count() or 1, 4)
-)
+FICSHELF_PDF_PROCESSES = env_int("FICSHELF_PDF_PROCESSES", min(os.cpu_count() or 1, 4))
 
 # Imports: files larger than this are refused before they are read.
-FICSHELF_IMPORT_MAX_BYTES = int(os.environ.get("FICSHELF_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+FICSHELF_IMPORT_MAX_BYTES = env_int("FICSHELF_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,
