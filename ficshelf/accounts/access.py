@@ -38,7 +38,7 @@ def has_muted(*, by: Someone, other: Someone) -> bool:
 
 def muted_ids(user: Someone) -> frozenset[int]:
     """The members ``user`` has muted (none for guests)."""
-    if user is None or not user.is_authenticated:
+    if not isinstance(user, User):  # a guest (AnonymousUser) or nobody
         return frozenset()
     return kept_for_reader(
         user,
@@ -66,7 +66,7 @@ def preferences_for(request: HttpRequest) -> Preference | None:
         return cached
     preference = None
     user = request.user
-    if user.is_authenticated:
+    if isinstance(user, User):  # signed in
         preference = kept_for_reader(
             user,
             "preferences",

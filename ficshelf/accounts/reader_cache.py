@@ -14,7 +14,7 @@ and synonyms wranglers and their owners change) are kept for a minute only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import F, Model
 from django.db.models.signals import post_delete, post_save
@@ -23,20 +23,13 @@ from django.dispatch import receiver
 from ficshelf.accounts.models import Mute, Preference, User
 from ficshelf.core.memo import remembered
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
 T = TypeVar("T")
 
 
-def kept_for_reader(
-    user: User | AnonymousUser, name: str, compute: Callable[[], T], *, seconds: int
-) -> T:
+def kept_for_reader(user: User, name: str, compute: Callable[[], T], *, seconds: int) -> T:
     """``compute()`` for this member, from the cache while their choices are unchanged."""
-    version = getattr(user, "reader_version", None)
-    if version is None:  # a user object made without the field (never from the database)
-        return compute()
-    return remembered(f"reader:{name}:{user.pk}:{version}", compute, seconds=seconds)
+    key = f"reader:{name}:{user.pk}:{user.reader_version}"
+    return remembered(key, compute, seconds=seconds)
 
 
 def reader_choices_changed(user_id: int | None) -> None:

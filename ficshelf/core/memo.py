@@ -28,17 +28,27 @@ _entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def remembered(key: str, compute: Callable[[], T], *, seconds: int) -> T:
-    """The value under ``key``: from this process, else the shared cache, else ``compute()``
-    (kept in both)."""
-    found = recall(key)
-    if found is MISSING:
-        found = cache.get(key, MISSING)
-        if found is MISSING:
-            found = compute()
-            cache.set(key, found, seconds)
-        keep_here(key, found)
-    return found  # type: ignore[no-any-return]
+def remembered(
+    key: str,
+    compute: Callable[[], T],
+    *,
+    seconds: int,
+    may_keep: Callable[[T], bool] = lambda _: True,
+) -> T:
+    """The value under ``key``: from this process, else the shared cache, else ``compute()``,
+    kept in both when ``may_keep`` says so."""
+    here = recall(key)
+    if here is not MISSING:
+        return here  # type: ignore[no-any-return]
+    shared = cache.get(key, MISSING)
+    if shared is not MISSING:
+        keep_here(key, shared)
+        return shared  # type: ignore[no-any-return]
+    computed = compute()
+    if may_keep(computed):
+        cache.set(key, computed, seconds)
+        keep_here(key, computed)
+    return computed
 
 
 def recall(key: str) -> Any:

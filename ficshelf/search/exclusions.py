@@ -109,7 +109,7 @@ def exclusions_for(request: HttpRequest) -> Exclusions:
 
 def exclusions_for_user(user: User | AnonymousUser | None) -> Exclusions:
     """A member's saved exclusions (feeds and the API have a user, not a session)."""
-    if user is None or not user.is_authenticated:
+    if not isinstance(user, User):  # a guest (AnonymousUser) or nobody
         return Exclusions()
     return kept_for_reader(
         user, "exclusions", lambda: _saved_exclusions(user), seconds=KEPT_EXCLUSIONS_SECONDS

@@ -42,7 +42,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString
 
 from ficshelf.accounts.access import preferences_for
-from ficshelf.core.memo import MISSING, keep_here, recall, remembered
+from ficshelf.core.memo import remembered
 from ficshelf.search.backends import get_backend
 from ficshelf.search.queue import newest_queue_entry
 from ficshelf.search.service import ReaderQuery
@@ -114,18 +114,19 @@ def kept_listing_part(
         _saved_exclusions(asked),
         _display_preferences(request),
     )
-    kept = recall(key)
-    if kept is MISSING:
-        kept = cache.get(key)
-        if isinstance(kept, str):
-            keep_here(key, kept)
-    if isinstance(kept, str):
-        return SafeString(kept)  # rendered by our own templates, escaped then
-    html, shareable = render()
-    if shareable and "csrfmiddlewaretoken" not in html:
-        cache.set(key, str(html), LISTING_PART_SECONDS)
-        keep_here(key, str(html))
-    return SafeString(html)
+    html, _ = remembered(
+        key,
+        lambda: _plain(render()),
+        seconds=LISTING_PART_SECONDS,
+        may_keep=lambda part: part[1] and "csrfmiddlewaretoken" not in part[0],
+    )
+    return SafeString(html)  # rendered by our own templates, escaped then
+
+
+def _plain(part: tuple[str, bool]) -> tuple[str, bool]:
+    # What is kept is plain text: SafeString is marked safe again when it is served.
+    html, shareable = part
+    return str(html), shareable
 
 
 def kept_while_unchanged(request: HttpRequest, name: str, key: str, compute: Callable[[], T]) -> T:

@@ -164,9 +164,7 @@ def _render_listing(request: HttpRequest, scope: Scope) -> HttpResponse:
         request.GET,
         user=request.user,
         fixed_language=scope.fixed_language,
-        find_tags=lambda ids: kept_while_unchanged(
-            request, "tags-by-id", repr(sorted(ids)), lambda: tags_with_ids(ids)
-        ),
+        find_tags=lambda ids: _kept_tags_with_ids(request, ids),
     )
     form.is_valid()
     if scope.is_search and form.parsed is None:
@@ -188,6 +186,13 @@ def _render_listing(request: HttpRequest, scope: Scope) -> HttpResponse:
         messages.info(request, message)
     context = {**reader_context(request), "scope": scope, "form": form, "listing_part": part}
     return render(request, "search/listing.html", context)
+
+
+def _kept_tags_with_ids(request: HttpRequest, ids: set[int]) -> list[Tag]:
+    """The tags chosen in a listing's filters: the same ids on nearly every request."""
+    return kept_while_unchanged(
+        request, "tags-by-id", repr(sorted(ids)), lambda: tags_with_ids(ids)
+    )
 
 
 def _render_listing_part(

@@ -49,3 +49,17 @@ def test_the_least_recently_used_go_first() -> None:
     assert memo.recall("k0") == 0
     assert memo.recall("k1") is memo.MISSING
     assert len(memo._entries) == memo.LOCAL_ENTRIES
+
+
+def test_a_value_it_may_not_keep_is_given_but_kept_nowhere() -> None:
+    calls: list[int] = []
+
+    def compute() -> str:
+        calls.append(1)
+        return "personal"
+
+    for _ in range(2):
+        assert memo.remembered("p", compute, seconds=60, may_keep=lambda _: False) == "personal"
+    assert calls == [1, 1]
+    assert cache.get("p") is None
+    assert memo.recall("p") is memo.MISSING
