@@ -1,4 +1,6 @@
-"""Everything that writes accounts: sign-up, invitations, pseuds, blocks, mutes, deletion.
+"""Everything members do to accounts: sign-up, invitations, pseuds, blocks, mutes, deletion.
+
+What admins do to accounts (suspending, deleting) is in ``accounts.moderation``.
 
 Each action runs in one transaction and sends email only after it commits.
 """
@@ -11,7 +13,6 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,9 @@ from ficshelf.accounts.models import (
     Pseud,
     User,
 )
+from ficshelf.accounts.sessions import end_sessions
+from ficshelf.accounts.signals import account_closing, members_changed
+from ficshelf.core.audit import record
 
 # AO3 credits orphaned works to one shared account with this name.
 ORPHAN_USERNAME = "orphan_account"
@@ -81,6 +85,7 @@ def approve_invite_requests(
         invitation = Invitation.objects.create(email=invite_request.email)
         invite_request.invitation = invitation
         invite_request.save(update_fields=["invitation"])
+        record(actor=actor, action="approve invite request", target=invite_request)
         send_invitation(invitation, actor=actor, signup_url=signup_url)
         approved += 1
     return approved
@@ -92,6 +97,9 @@ def send_invitation(invitation: Invitation, *, actor: User, signup_url: str) -> 
         raise AccountActionError("This invitation has no email address to send it to.")
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
+    record(
+        actor=actor, action="send invitation", target=invitation, details={"to": invitation.email}
+    )
     link = f"{signup_url}?invitation={invitation.code}"
     subject = f"Your invitation to {settings.SITE_NAME}"
     body = (
@@ -155,25 +163,15 @@ def delete_account(user: User, *, orphan_works: bool, actor: User) -> None:
     Deleting removes only works nobody else co-created; on shared works the user's credit
     is simply removed, as AO3 does when one co-creator leaves.
     """
-    from ficshelf.works.models import Creatorship, Work
+    close_account(user, orphan_works=orphan_works)
 
-    own = Creatorship.objects.filter(pseud__user=user)
-    if orphan_works:
-        target = orphan_pseud()
-        for creatorship in own.select_related("work"):
-            if Creatorship.objects.filter(work=creatorship.work, pseud=target).exists():
-                creatorship.delete()
-            else:
-                creatorship.pseud = target
-                creatorship.save(update_fields=["pseud"])
-    else:
-        work_ids = own.values("work_id")
-        sole = (
-            Work.objects.filter(pk__in=work_ids)
-            .annotate(others=Count("creatorships", filter=~Q(creatorships__pseud__user=user)))
-            .filter(others=0)
-        )
-        sole.delete()
+
+def close_account(user: User, *, orphan_works: bool) -> None:
+    """In the caller's transaction: sign the member out everywhere, let the works app hand
+    their works on (``accounts.signals.account_closing``), and delete the account."""
+    end_sessions([user.pk])
+    account_closing.send(sender=User, user=user, orphan_works=orphan_works)
+    members_changed.send(sender=User, user_ids=[user.pk])
     user.delete()
 
 
@@ -289,18 +287,3 @@ def mute_user(muted: User, *, actor: User) -> Mute:
 @transaction.atomic
 def unmute_user(muted: User, *, actor: User) -> None:
     Mute.objects.filter(muter=actor, muted=muted).delete()
-
-
-# ---- Admin ----
-
-
-@transaction.atomic
-def suspend_users(users: Iterable[User], *, actor: User) -> int:
-    ids = [u.pk for u in users if u.pk != actor.pk]
-    return User.objects.filter(pk__in=ids).update(is_active=False)
-
-
-@transaction.atomic
-def unsuspend_users(users: Iterable[User], *, actor: User) -> int:
-    ids = [u.pk for u in users if u.username != ORPHAN_USERNAME]
-    return User.objects.filter(pk__in=ids).update(is_active=True)

@@ -18,6 +18,11 @@ DRAIN_BATCH = 500
 # the periodic drain in ``serve`` (core.periodic) is the backstop.
 DRAIN_PENDING_KEY = "search:drain-pending"
 DRAIN_PENDING_SECONDS = 60
+# The work id of a queue entry that reindexes nothing: it only moves the newest entry, which
+# kept listing pages are keyed on (``mark_listings_changed``). No work has id 0, so the
+# drain removes it from the index like a deleted work: the index commits, and its
+# generation moves on before the entry goes (the key never falls back to an older one).
+NO_WORK = 0
 
 
 def enqueue_works(work_ids: Iterable[int], *, counters_only: bool = False) -> None:
@@ -32,6 +37,20 @@ def enqueue_works(work_ids: Iterable[int], *, counters_only: bool = False) -> No
         IndexQueueEntry.objects.bulk_create(entries)
         if not counters_only:
             transaction.on_commit(schedule_drain)
+
+
+def mark_listings_changed() -> None:
+    """In the caller's transaction: a change no work's document holds, that kept listing
+    pages must not outlive all the same (a member suspended: their works listing is gone)."""
+    IndexQueueEntry.objects.create(work_id=NO_WORK)
+    transaction.on_commit(schedule_drain)  # the drain clears the entry with the others
+
+
+def pending_work_ids() -> set[int]:
+    """Works changed since the index last took them in: what the index says of these may
+    be out of date (``search.lagging``). Hits are left out: they change only a count."""
+    rows = IndexQueueEntry.objects.filter(counters_only=False).exclude(work_id=NO_WORK)
+    return set(rows.values_list("work_id", flat=True).distinct())
 
 
 def newest_queue_entry() -> int:

@@ -15,10 +15,13 @@ from django.dispatch import receiver
 
 from ficshelf.accounts.models import Pseud
 from ficshelf.accounts.reader_cache import reader_choices_changed
+from ficshelf.accounts.signals import members_changed
 from ficshelf.search.models import ExclusionSet
-from ficshelf.search.queue import enqueue_works
+from ficshelf.search.queue import enqueue_works, mark_listings_changed
 from ficshelf.social.models import Bookmark, Comment, Hit, Kudos
+from ficshelf.tags.signals import filters_changed
 from ficshelf.works.models import Chapter, Creatorship, SeriesWork, Work
+from ficshelf.works.signals import works_changed
 
 
 @receiver(post_save, sender=Work)
@@ -77,6 +80,23 @@ def _work_collections_changed(
 def _pseud_changed(sender: type[Model], instance: Pseud, created: bool, **kwargs: Any) -> None:
     if not created:  # a renamed pseud changes the creator names its works are found by
         enqueue_works(instance.creatorships.values_list("work_id", flat=True))
+
+
+# Changes the actions of lower apps announce themselves (bulk changes that save no model
+# one by one, wrangling): queued in the action's transaction like every other change.
+
+
+@receiver(works_changed)
+@receiver(filters_changed)
+def _works_changed(sender: Any, work_ids: list[int], **kwargs: Any) -> None:
+    enqueue_works(work_ids)
+
+
+@receiver(members_changed)
+def _members_changed(sender: Any, user_ids: list[int], **kwargs: Any) -> None:
+    # Their works' documents are unchanged (a suspended member's works stay readable, as
+    # on AO3), but a kept listing of their works must not outlive the change.
+    mark_listings_changed()
 
 
 # Counters. Kudos and hits only ever appear or disappear: one increment or decrement in the

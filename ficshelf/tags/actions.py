@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from ficshelf.search.queue import enqueue_works
 from ficshelf.tags.filtering import meta_closure, refresh_filter_taggings, works_tagged_under
 from ficshelf.tags.models import (
     PARENT_TYPES_OF_CHILD,
@@ -23,6 +22,7 @@ from ficshelf.tags.models import (
     TagType,
     can_wrangle,
 )
+from ficshelf.tags.signals import filters_changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -52,9 +52,13 @@ def _refilter(tag_ids: Iterable[int]) -> None:
     """Recompute and requeue the works a change to these tags may move between filters.
     Call it with the affected tags *before* the change (their filter taggings still say
     who filters by them) and, where new works become affected, after it too."""
-    work_ids = works_tagged_under(tag_ids)
+    refilter_works(works_tagged_under(tag_ids))
+
+
+def refilter_works(work_ids: list[int]) -> None:
+    """Recompute these works' filter taggings and tell the search app they moved."""
     refresh_filter_taggings(work_ids)
-    enqueue_works(work_ids)
+    filters_changed.send(sender=Tag, work_ids=work_ids)
 
 
 def _lock(*tags: Tag) -> None:
@@ -187,8 +191,7 @@ def merge_into(tag: Tag, canonical: Tag, *, actor: User | AnonymousUser | None) 
     tag.merger = canonical
     tag.is_canonical = False
     tag.save(update_fields=["merger", "is_canonical"])
-    refresh_filter_taggings(affected)
-    enqueue_works(affected)
+    refilter_works(affected)
     return tag
 
 
@@ -240,8 +243,7 @@ def remove_meta_tag(sub_tag: Tag, meta_tag: Tag, *, actor: User | AnonymousUser 
     affected = works_tagged_under([sub_tag.pk])
     deleted, _ = MetaTagging.objects.filter(meta_tag=meta_tag, sub_tag=sub_tag).delete()
     if deleted:
-        refresh_filter_taggings(affected)
-        enqueue_works(affected)
+        refilter_works(affected)
 
 
 @transaction.atomic

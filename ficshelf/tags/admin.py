@@ -1,17 +1,19 @@
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model
+from django.db import transaction
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest
 
-from ficshelf.search.queue import enqueue_works
-from ficshelf.tags.filtering import refresh_filter_taggings, works_tagged_under
+from ficshelf.core.admin_audit import AuditedModelAdmin
+from ficshelf.tags.actions import refilter_works
+from ficshelf.tags.filtering import works_tagged_under
 from ficshelf.tags.models import Tag
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin[Tag]):
+class TagAdmin(AuditedModelAdmin[Tag]):
     list_display = ["name", "type", "is_canonical", "merger"]
     list_filter = ["type", "is_canonical"]
     search_fields = ["name"]
@@ -23,18 +25,16 @@ class TagAdmin(admin.ModelAdmin[Tag]):
         affected = works_tagged_under([obj.pk]) if change else []
         super().save_model(request, obj, form, change)
         if affected:
-            refresh_filter_taggings(affected)
-            enqueue_works(affected)
+            refilter_works(affected)
 
     def delete_model(self, request: HttpRequest, obj: Tag) -> None:
-        self._delete_and_refilter([obj])
+        with transaction.atomic():
+            affected = works_tagged_under([obj.pk])
+            super().delete_model(request, obj)
+            refilter_works(affected)
 
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        self._delete_and_refilter(list(queryset))
-
-    def _delete_and_refilter(self, tags: list[Model]) -> None:
-        affected = works_tagged_under([t.pk for t in tags])
-        for tag in tags:
-            tag.delete()
-        refresh_filter_taggings(affected)
-        enqueue_works(affected)
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        with transaction.atomic():
+            affected = works_tagged_under([t.pk for t in queryset])
+            super().delete_queryset(request, queryset)
+            refilter_works(affected)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
 from ficshelf.accounts.models import ArchiveSettings, Invitation, SignupMode, User
+from tests.admin_helpers import run_action
 from tests.factories import PseudFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,20 +32,17 @@ def test_admin_suspends_and_unsuspends_users(client: Client, boss: User) -> None
     troll = UserFactory(username="troll")
     changelist = reverse("admin:accounts_user_changelist")
 
-    client.post(changelist, {"action": "suspend", admin.helpers.ACTION_CHECKBOX_NAME: [troll.pk]})
+    run_action(client, changelist, "suspend", [troll.pk])
     troll.refresh_from_db()
     assert not troll.is_active
 
-    client.post(changelist, {"action": "unsuspend", admin.helpers.ACTION_CHECKBOX_NAME: [troll.pk]})
+    run_action(client, changelist, "unsuspend", [troll.pk])
     troll.refresh_from_db()
     assert troll.is_active
 
 
 def test_admin_cannot_suspend_themselves(client: Client, boss: User) -> None:
-    client.post(
-        reverse("admin:accounts_user_changelist"),
-        {"action": "suspend", admin.helpers.ACTION_CHECKBOX_NAME: [boss.pk]},
-    )
+    run_action(client, reverse("admin:accounts_user_changelist"), "suspend", [boss.pk])
 
     boss.refresh_from_db()
     assert boss.is_active

@@ -7,6 +7,7 @@ from django.test import Client
 
 from ficshelf.moderation.models import Report, ReportStatus
 from ficshelf.works.models import Work
+from tests.admin_helpers import run_action
 from tests.factories import UserFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,9 +67,12 @@ def test_reports_are_rate_limited_per_address(client: Client) -> None:
 def test_admin_hides_the_reported_work_from_the_queue(admin_client: Client) -> None:
     work = WorkFactory()
     Report.objects.create(work=work, reason="ratings", details="Wrong rating")
-    response = admin_client.post(
+    response = run_action(
+        admin_client,
         "/admin/moderation/report/",
-        {"action": "hide_reported_works", "_selected_action": [Report.objects.get().pk]},
+        "hide_reported_works",
+        [Report.objects.get().pk],
+        reason="Rated General, has explicit scenes.",
     )
     assert response.status_code == 302
     work.refresh_from_db()
@@ -78,7 +82,7 @@ def test_admin_hides_the_reported_work_from_the_queue(admin_client: Client) -> N
 
 def test_hidden_work_is_gone_for_readers(client: Client, admin_client: Client) -> None:
     work = WorkFactory()
-    admin_client.post("/admin/works/work/", {"action": "hide", "_selected_action": [work.pk]})
+    run_action(admin_client, "/admin/works/work/", "hide", [work.pk])
     assert client.get(work.get_absolute_url()).status_code == 404
 
 
@@ -115,10 +119,7 @@ def test_admin_deletes_a_reported_comment_and_the_report_stays(admin_client: Cli
     report = Report.objects.create(
         work=comment.work, comment=comment, reason="spam", details="Advert"
     )
-    admin_client.post(
-        "/admin/moderation/report/",
-        {"action": "delete_reported_comments", "_selected_action": [report.pk]},
-    )
+    run_action(admin_client, "/admin/moderation/report/", "delete_reported_comments", [report.pk])
     assert not Comment.objects.filter(pk=comment.pk, is_deleted=False).exists()
     report.refresh_from_db()
     assert report.status == ReportStatus.RESOLVED

@@ -1,0 +1,45 @@
+"""The audit log: who did what to which object, why, and when.
+
+Low in the layers so every app's moderation and admin actions can write to it. An entry
+names its target twice: by content type and id (to link to it while it exists) and as the
+text it read as at the time (so the entry still says what it was about once the target
+is deleted or renamed). The actor is kept the same way.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # As the actor was called when they acted; empty for the archive itself.
+    actor_name = models.CharField(max_length=150, blank=True)
+    # What was done, as a short phrase the log's filter lists ("hide", "suspend").
+    action = models.CharField(max_length=40, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField("target", max_length=300, blank=True)
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit log"
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_entry_target")]
+
+    def __str__(self) -> str:
+        who = self.actor_name or "the archive"
+        return f"{who}: {self.action} {self.target_repr}"

@@ -1,0 +1,51 @@
+"""What the works app does when an account closes (``accounts.signals.account_closing``).
+
+The accounts app is below works and cannot touch works itself; it announces the closing in
+its transaction and this hands the works on before the account and its pseuds are deleted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.dispatch import receiver
+
+from ficshelf.accounts.actions import orphan_pseud
+from ficshelf.accounts.models import User
+from ficshelf.accounts.signals import account_closing
+from ficshelf.works.actions import delete_work
+from ficshelf.works.models import Creatorship, Work
+
+
+@receiver(account_closing)
+def _account_closing(sender: Any, user: User, orphan_works: bool, **kwargs: Any) -> None:
+    if orphan_works:
+        orphan_all_works(user)
+    else:
+        delete_own_works(user)
+
+
+def orphan_all_works(user: User) -> None:
+    """Credit the user's works to orphan_account instead (AO3's orphaning)."""
+    target = orphan_pseud()
+    for creatorship in Creatorship.objects.filter(pseud__user=user).select_related("work"):
+        if Creatorship.objects.filter(work=creatorship.work, pseud=target).exists():
+            creatorship.delete()
+        else:
+            # Saved one by one: the model signals queue each work for reindexing.
+            creatorship.pseud = target
+            creatorship.save(update_fields=["pseud"])
+
+
+def delete_own_works(user: User) -> None:
+    """Delete the works nobody else co-created; on shared works only the user's credit goes
+    (with their pseuds), as AO3 does when one co-creator leaves."""
+    own = Creatorship.objects.filter(pseud__user=user).values("work_id")
+    sole = (
+        Work.objects.filter(pk__in=own)
+        .annotate(others=Count("creatorships", filter=~Q(creatorships__pseud__user=user)))
+        .filter(others=0)
+    )
+    for work in sole:
+        delete_work(work, actor=None)
