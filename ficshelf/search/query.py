@@ -133,6 +133,11 @@ class WorkQuery:
     max_relationships: int | None = None
     # Guests never see restricted works (the visibility rule; results are re-checked too).
     include_restricted: bool = False
+    # Works changed since the index took them in: an index's copy of them may be out of
+    # date, so ``search.index_lag`` asks the index without them and the database about
+    # them. ``only_work_ids`` asks about those works alone (None: every work).
+    exclude_work_ids: frozenset[int] = frozenset()
+    only_work_ids: frozenset[int] | None = None
     sort: Sort = Sort.BEST_MATCH
     descending: bool = True
     page: int = 1

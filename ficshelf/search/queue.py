@@ -50,7 +50,7 @@ def pending_work_ids() -> set[int]:
     """Works changed since the index last took them in: what the index says of these may
     be out of date (``search.lagging``). Hits are left out: they change only a count."""
     rows = IndexQueueEntry.objects.filter(counters_only=False).exclude(work_id=NO_WORK)
-    return set(rows.values_list("work_id", flat=True).distinct())
+    return set(rows.order_by().values_list("work_id", flat=True).distinct())
 
 
 def newest_queue_entry() -> int:

@@ -18,6 +18,7 @@ from ficshelf.accounts.access import muted_ids
 from ficshelf.search.backends import get_backend
 from ficshelf.search.backends.base import FacetCount, SearchUnavailable
 from ficshelf.search.exclusions import Exclusions, exclusions_for, exclusions_for_user
+from ficshelf.search.index_lag import search_through_lag
 from ficshelf.search.query import WorkQuery
 from ficshelf.tags.models import Tag
 from ficshelf.works.models import Work
@@ -50,7 +51,7 @@ class WorkPage:
     """One page of works, as the reader may see them, in the backend's order."""
 
     works: list[Work]
-    total: int  # over all pages, as the index counts them
+    total: int  # over all pages
     query: WorkQuery  # what the backend was asked (exclusions and visibility included)
     facets: dict[str, list[FacetEntry]] = field(default_factory=dict)
     # Broad results have their tags counted over a sample (the backend says so).
@@ -123,8 +124,10 @@ def reader_query(
 
 
 def run_reader_query(asked: ReaderQuery) -> WorkPage:
-    """The second half of ``find_works``: ask the backend, then re-check visibility."""
-    result = get_backend().search(asked.query)
+    """The second half of ``find_works``: ask the backend (counting the works it has not
+    caught up with as the database has them, ``search.index_lag``), then re-check
+    visibility."""
+    result = search_through_lag(get_backend(), asked.query, asked.user)
     works = _visible_in_order(asked.user, result.work_ids)
     return WorkPage(
         works=works,

@@ -181,14 +181,16 @@ def test_a_work_hidden_by_an_admin_is_never_shown_to_others_from_its_creators_li
 ) -> None:
     creator = PseudFactory(name="its_creator")
     hidden = work("Hidden soon", fandom("Naruto"), creator=creator)
+    work("Still shown", fandom("Naruto"))
     index_now()
     hidden.is_hidden_by_admin = True
     hidden.save()  # the index still has it until the next drain
+    # Listings show what the index will hold once it catches up: no hidden work, for its
+    # creator too (they find it on their dashboard), so the part may be shared.
     client.force_login(creator.user)
-    assert "Hidden soon" in titles(client.get("/works/").content.decode())
+    assert titles(client.get("/works/").content.decode()) == ["Still shown"]
     client.force_login(UserFactory())
-    assert "Hidden soon" not in titles(client.get("/works/").content.decode())
-    assert len(parts) == 2
+    assert titles(client.get("/works/").content.decode()) == ["Still shown"]
 
 
 def test_a_guest_with_a_session_gets_their_own_page(client: Client, renders: list[str]) -> None:

@@ -121,6 +121,10 @@ class DatabaseBackend:
         works: QuerySet[Work] = Work.objects.filter(is_posted=True, is_hidden_by_admin=False)
         if not query.include_restricted:
             works = works.filter(is_restricted=False)
+        if query.only_work_ids is not None:
+            works = works.filter(pk__in=sorted(query.only_work_ids))
+        if query.exclude_work_ids:
+            works = works.exclude(pk__in=sorted(query.exclude_work_ids))
         for tag_id in sorted(query.all_tag_ids):
             works = works.filter(_has_filter_tag([tag_id]))
         if query.any_rating_ids:

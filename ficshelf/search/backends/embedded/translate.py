@@ -76,6 +76,8 @@ def _filter(query: tantivy.Query) -> tantivy.Query:
 
 def _required_filters(query: WorkQuery, schema: tantivy.Schema) -> list[tantivy.Query]:
     found = [_term(schema, ALL_TAGS, tag_id) for tag_id in sorted(query.all_tag_ids)]
+    if query.only_work_ids is not None:
+        found.append(_any_term(schema, "work_id", query.only_work_ids))
     if query.any_rating_ids:
         found.append(_any_term(schema, ALL_TAGS, query.any_rating_ids))
     if query.language_id is not None:
@@ -120,6 +122,8 @@ def _forbidden_filters(query: WorkQuery, schema: tantivy.Schema) -> list[tantivy
         found.append(_any_term(schema, ALL_TAGS, query.none_tag_ids))
     if query.exclude_creator_user_ids:
         found.append(_any_term(schema, "creator_user_ids", query.exclude_creator_user_ids))
+    if query.exclude_work_ids:
+        found.append(_any_term(schema, "work_id", query.exclude_work_ids))
     return found
 
 
