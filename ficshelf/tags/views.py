@@ -38,16 +38,17 @@ SUGGESTED_TYPES = {TagType.FANDOM, TagType.RELATIONSHIP, TagType.CHARACTER, TagT
 def autocomplete(request: HttpRequest) -> JsonResponse:
     """``?type=fandom&term=har`` → ``{"tags": ["Harry Potter - J. K. Rowling", ...]}``.
 
-    Only tags a reader could already meet are suggested (canonical ones, or ones on a
-    posted, unhidden work), so a draft's tags stay private.
+    Only tags this reader could already meet are suggested (``Tag.objects.visible_to``:
+    canonical ones, or ones on a work they may see), so a draft's or a hidden work's tags
+    stay private.
     """
     tag_type = request.GET.get("type", "")
     term = request.GET.get("term", "").strip()[:100]
     if tag_type not in SUGGESTED_TYPES or not term:
         return JsonResponse({"tags": []})
     known = (
-        Tag.objects.of_type(tag_type)
-        .filter(Q(is_canonical=True) | Q(works__is_posted=True, works__is_hidden_by_admin=False))
+        Tag.objects.visible_to(request.user)
+        .of_type(tag_type)
         .filter(name__icontains=term)
         .values_list("name", flat=True)
         .distinct()
