@@ -123,3 +123,65 @@ def test_admin_deletes_a_reported_comment_and_the_report_stays(admin_client: Cli
     assert not Comment.objects.filter(pk=comment.pk, is_deleted=False).exists()
     report.refresh_from_db()
     assert report.status == ReportStatus.RESOLVED
+
+
+def test_each_report_queue_action_is_recorded_with_its_reason(admin_client: Client) -> None:
+    from ficshelf.core.models import AuditEntry
+    from tests.social.factories import CommentFactory
+
+    comment = CommentFactory()
+    about_comment = Report.objects.create(
+        work=comment.work, comment=comment, reason="spam", details="Advert"
+    )
+    resolved = Report.objects.create(work=WorkFactory(), reason="other", details="Typo")
+    dismissed = Report.objects.create(work=WorkFactory(), reason="other", details="Dislike")
+    queue = "/admin/moderation/report/"
+
+    run_action(admin_client, queue, "delete_reported_comments", [about_comment.pk], reason="Ads.")
+    run_action(admin_client, queue, "mark_resolved", [resolved.pk], reason="Fixed by creator.")
+    run_action(admin_client, queue, "dismiss", [dismissed.pk], reason="Not against the rules.")
+
+    recorded = [(e.action, e.reason) for e in AuditEntry.objects.order_by("pk")]
+    assert recorded == [
+        ("delete comment", "Ads."),
+        ("resolve report", "Ads."),
+        ("resolve report", "Fixed by creator."),
+        ("dismiss report", "Not against the rules."),
+    ]
+    statuses = dict(Report.objects.values_list("pk", "status"))
+    assert statuses == {
+        about_comment.pk: ReportStatus.RESOLVED,
+        resolved.pk: ReportStatus.RESOLVED,
+        dismissed.pk: ReportStatus.DISMISSED,
+    }
+
+
+def test_hiding_from_the_queue_without_a_reason_leaves_work_and_report_alone(
+    admin_client: Client,
+) -> None:
+    work = WorkFactory()
+    report = Report.objects.create(work=work, reason="ratings", details="Wrong rating")
+
+    response = run_action(
+        admin_client, "/admin/moderation/report/", "hide_reported_works", [report.pk], reason=""
+    )
+
+    assert response.status_code == 400
+    work.refresh_from_db()
+    report.refresh_from_db()
+    assert not work.is_hidden_by_admin and report.status == ReportStatus.OPEN
+
+
+def test_a_hidden_work_leaves_the_listings_at_once(client: Client, admin_client: Client) -> None:
+    from tests.search.listing_helpers import index_now, page, titles, work
+
+    reported = work("Reported Work")
+    work("Fine Work")
+    index_now()
+    assert titles(page(client, "/works/")) == ["Fine Work", "Reported Work"]  # now kept
+    report = Report.objects.create(work=reported, reason="ratings", details="Wrong rating")
+
+    run_action(admin_client, "/admin/moderation/report/", "hide_reported_works", [report.pk])
+
+    html = page(client, "/works/")
+    assert titles(html) == ["Fine Work"] and "1 – 1 of 1 Work" in html
