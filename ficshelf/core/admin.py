@@ -10,10 +10,13 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from ficshelf.core.admin_audit import AuditedModelAdmin
 from ficshelf.core.models import AuditEntry
 
+# Characters of a reason the log's list shows.
+REASON_SHOWN = 120
 ENTRY_FIELDS = [
     "created_at",
     "actor",
@@ -29,7 +32,7 @@ ENTRY_FIELDS = [
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
-    list_display = ["created_at", "actor_name", "action", "target_type", "target", "reason"]
+    list_display = ["created_at", "actor_name", "action", "target", "short_reason"]
     list_filter = [
         ("actor", admin.RelatedOnlyFieldListFilter),
         "action",
@@ -54,15 +57,22 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
 
     @admin.display(description="Target", ordering="target_repr")
     def target(self, entry: AuditEntry) -> str:
-        """The target as it read then, linked to its admin page when it has one."""
-        if entry.target_type is None or not entry.target_id:
+        """The target's kind and how it read then, linked to its admin page when it has
+        one (a deleted target's link says so when followed)."""
+        if entry.target_type is None:
             return entry.target_repr
+        kind = entry.target_type.name
         name = f"admin:{entry.target_type.app_label}_{entry.target_type.model}_change"
         try:
             url = reverse(name, args=[entry.target_id])
         except NoReverseMatch:
-            return entry.target_repr
-        return format_html('<a href="{}">{}</a>', url, entry.target_repr)
+            return format_html("{}: {}", kind, entry.target_repr)
+        return format_html('{}: <a href="{}">{}</a>', kind, url, entry.target_repr)
+
+    @admin.display(description="Reason", ordering="reason")
+    def short_reason(self, entry: AuditEntry) -> str:
+        # The whole reason is on the entry's page; the list stays readable.
+        return Truncator(entry.reason).chars(REASON_SHOWN)
 
 
 admin.site.unregister(Group)

@@ -37,7 +37,7 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "audit entry"
-        verbose_name_plural = "audit log"
+        verbose_name_plural = "audit entries"
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_entry_target")]
 
     def __str__(self) -> str:
