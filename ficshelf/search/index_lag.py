@@ -17,7 +17,10 @@ count over the other works plus the database's over the queued ones. A tag the i
 name (below its top ``facet_limit``) whose queued works could lift it into the top is
 counted in the index alone, so exact counts stay exact.
 
-With nothing queued (nearly always), this costs one small query.
+With nothing queued (nearly always), this costs one small query. Only the
+``QUEUED_WORKS_CHECKED`` most recently changed works are asked about: a big import or
+wrangling change queues thousands of works for a little while, and those beyond are counted
+as the index has them until the worker reaches them.
 """
 
 from __future__ import annotations
@@ -39,6 +42,10 @@ if TYPE_CHECKING:
 
 # Every tag of the queued works is counted: they are few.
 ALL_TAGS_OF_QUEUED_WORKS = 100_000
+# The most queued works asked about (the most recently changed). Between drains the queue
+# holds a handful; a big import or a wrangling change can queue thousands for a while, and
+# beyond this many the rest are counted as the index has them until the worker reaches them.
+QUEUED_WORKS_CHECKED = 500
 
 
 def search_through_lag(
@@ -48,7 +55,7 @@ def search_through_lag(
     counted and shown as the database has them now, for ``user``."""
     if not getattr(backend, "needs_documents", True):
         return backend.search(query)  # it reads the live tables: never behind
-    queued = pending_work_ids()
+    queued = pending_work_ids(QUEUED_WORKS_CHECKED)
     if not queued:
         return backend.search(query)
     matching_now = _matching_in_database(query, queued, user)

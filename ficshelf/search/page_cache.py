@@ -101,8 +101,9 @@ def kept_listing_part(
     """The listing part of a page for ``asked``, kept for readers who would see the same.
 
     ``render`` returns the HTML and whether it may be shared: not when it shows a work only
-    some members may see (hidden by an admin since it was indexed: its creators and admins
-    still see it until the index catches up).
+    some members may see (hidden by an admin, which only its creators and admins may see).
+    Listings never show one today (the index holds no hidden work and ``search.index_lag``
+    leaves out those hidden since), so this guards the day one slips through.
     """
     state = data_state(request)
     if state is None or request.method != "GET":

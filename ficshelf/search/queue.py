@@ -46,11 +46,23 @@ def mark_listings_changed() -> None:
     transaction.on_commit(schedule_drain)  # the drain clears the entry with the others
 
 
-def pending_work_ids() -> set[int]:
-    """Works changed since the index last took them in: what the index says of these may
-    be out of date (``search.lagging``). Hits are left out: they change only a count."""
-    rows = IndexQueueEntry.objects.filter(counters_only=False).exclude(work_id=NO_WORK)
-    return set(rows.order_by().values_list("work_id", flat=True).distinct())
+def pending_work_ids(limit: int) -> set[int]:
+    """Works changed since the index last took them in, the most recently changed first, at
+    most ``limit``: what the index says of these may be out of date (``search.index_lag``).
+    Hits are left out: they change only a count."""
+    rows = (
+        IndexQueueEntry.objects.filter(counters_only=False)
+        .exclude(work_id=NO_WORK)
+        .order_by("-pk")
+        .values_list("work_id", flat=True)
+    )
+    found: set[int] = set()
+    # Each work may have several rows: read a few times the limit, then stop at it.
+    for work_id in rows[: limit * 4].iterator():
+        found.add(work_id)
+        if len(found) >= limit:
+            break
+    return found
 
 
 def newest_queue_entry() -> int:

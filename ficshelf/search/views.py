@@ -224,8 +224,8 @@ def _render_listing_part(
         "exclusions": page.exclusions,
     }
     html = SafeString(render_to_string("search/_listing_part.html", context, request=request))
-    # A work hidden by an admin since it was indexed still shows to its creators and to
-    # admins until the index catches up: such a page is theirs alone.
+    # Only its creators and admins may see a hidden work: a page showing one (none should,
+    # see ``kept_listing_part``) is theirs alone.
     shareable = not any(work.is_hidden_by_admin for work in page.works)
     return html, shareable
 

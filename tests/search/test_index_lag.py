@@ -151,3 +151,22 @@ def test_a_tag_page_counts_what_the_database_says_before_the_worker_runs(
     html = page(client, "/tags/Counted Fandom/")
 
     assert '<span class="index-count">(1)</span>' in html
+
+
+def test_when_many_works_are_queued_the_most_recently_changed_are_checked(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ficshelf.search.index_lag.QUEUED_WORKS_CHECKED", 1)
+    earlier = work("Changed Earlier")
+    latest = work("Changed Last")
+    index_now()
+    earlier.is_hidden_by_admin = True
+    earlier.save()
+    latest.is_hidden_by_admin = True
+    latest.save()
+
+    html = page(client, "/works/")
+
+    # Neither is shown (the page is re-checked); the count knows of the latest change only.
+    assert titles(html) == []
+    assert total(html) == "1 – 1 of 1 Work"

@@ -78,10 +78,10 @@ def feed_page(request: HttpRequest, query: WorkQuery) -> WorkPage:
     """The works of ``query`` the reader may see and has not excluded, by ``find_works``,
     less those a feed never offers (see the module docstring).
 
-    The page may then be a little short of ``per_page``, and ``total`` (the index's count)
-    a little high: the index holds only posted works not hidden by an admin, so this drops
-    only works changed since they were indexed, their creators' own drafts or hidden works,
-    and works without a posted chapter. Raises ``SearchUnavailable`` as ``find_works`` does.
+    The page may then be a little short of ``per_page``, and ``total`` a little high: the
+    index holds only posted works not hidden by an admin, and ``find_works`` counts works
+    changed since they were indexed as the database has them, so this drops only works
+    without a posted chapter. Raises ``SearchUnavailable`` as ``find_works`` does.
     """
     page = find_works(request, query)
     if not page.works:
