@@ -20,6 +20,7 @@ from django.test import Client
 from lxml import etree
 
 from ficshelf.accounts.models import User
+from ficshelf.downloads.feeds.queries import feed_works
 from ficshelf.downloads.names import url_slug
 from ficshelf.tags.models import FilterTagging, Tag
 from ficshelf.works.models import Chapter, Creatorship, Work
@@ -91,8 +92,6 @@ def truth(world: World, viewer: Viewer, creators: Iterable[str]) -> Truth:
     tags = {name: Tag.objects.filter(name=name).first() for name in WATCHED_TAGS}
     seen_tags = Tag.objects.visible_to(user)
     subject = Work.objects.visible_to(user).filter(pk=world.subject.pk)
-    from ficshelf.downloads.feeds.queries import feed_works
-
     return Truth(
         visible=names(visible),
         subject_visible=subject.exists(),
