@@ -77,10 +77,15 @@ def _matching_in_database(
 ) -> list[int]:
     """The queued works that match ``query`` as the database has them now and that ``user``
     may see, in the query's order (newest first for best match: relevance is the index's)."""
+    # The viewer's rule first, over the queued ids alone: as a subquery of the matching
+    # works, SQLite would read the rule over every work (100 ms at 100k works).
+    may_see = frozenset(
+        Work.objects.visible_to(user).filter(pk__in=sorted(queued)).values_list("pk", flat=True)
+    )
+    if not may_see:
+        return []
     database = DatabaseBackend("")
-    works = database.matching_works(
-        dataclasses.replace(query, only_work_ids=frozenset(queued))
-    ).filter(pk__in=Work.objects.visible_to(user).values("pk"))
+    works = database.matching_works(dataclasses.replace(query, only_work_ids=may_see))
     return list(database.ordered(works, query).values_list("pk", flat=True))
 
 
@@ -96,7 +101,9 @@ def _page(
         return []
     still = set(matching_now)
     indexed = backend.search(
-        dataclasses.replace(query, only_work_ids=frozenset(queued), page=1, per_page=len(queued))
+        dataclasses.replace(
+            query, only_work_ids=frozenset(queued), page=1, per_page=len(queued), facet_limit=0
+        )
     )
     in_index_copy = set(indexed.work_ids)
     shown = backend.search(dataclasses.replace(query, facet_limit=0)).work_ids
