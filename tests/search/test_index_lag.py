@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 from django.test import Client
 
-from ficshelf.search import backends
+from ficshelf.search import backends, index_lag
 from ficshelf.search.query import Words, WorkQuery
 from ficshelf.search.service import find_works
 from ficshelf.tags.models import Tag, TagType
@@ -96,22 +96,33 @@ def test_words_follow_the_database_for_changed_works(client: Client) -> None:
     assert total(new_word) == "1 – 1 of 1 Work"
 
 
-def test_a_tag_lifted_into_the_top_by_changed_works_gets_its_exact_count() -> None:
-    for number in range(3):
-        work(f"Alpha {number}", freeform("Alpha"))
-    for number in range(2):
-        work(f"Beta {number}", freeform("Beta"))
-    joining = [work(f"Joining {number}") for number in range(2)]
+def test_a_tag_lifted_into_the_top_by_changed_works_gets_its_exact_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, count in (("Alpha", 5), ("Gamma", 4), ("Delta", 4), ("Beta", 3)):
+        for number in range(count):
+            work(f"{name} {number}", freeform(name))
+    joining = [work(f"Joining {number}") for number in range(3)]
     index_now()
     beta = Tag.objects.get(name="Beta")
     for changed in joining:
         changed.tags.add(beta)  # queued, filter taggings recomputed
 
+    counted_alone: list[int] = []
+    count_in_index = index_lag._count_in_index
+    monkeypatch.setattr(
+        index_lag,
+        "_count_in_index",
+        lambda b, q, tag_id: counted_alone.append(tag_id) or count_in_index(b, q, tag_id),
+    )
+
     answer = find_works(None, WorkQuery(facet_limit=1, facet_types=(TagType.FREEFORM.value,)))
 
-    # The index alone names Alpha (3); Beta has 2 there and 2 more in the database.
-    assert [(e.tag.name, e.count) for e in answer.facets[TagType.FREEFORM.value]] == [("Beta", 4)]
-    assert answer.total == 7
+    assert counted_alone == [beta.pk]
+    # The index alone names Alpha, Gamma and Delta (3 times the one asked for); Beta has 3
+    # there, counted on its own, and 3 more in the database.
+    assert [(e.tag.name, e.count) for e in answer.facets[TagType.FREEFORM.value]] == [("Beta", 6)]
+    assert answer.total == 19
 
 
 def test_with_nothing_queued_the_index_is_asked_once(monkeypatch: pytest.MonkeyPatch) -> None:
