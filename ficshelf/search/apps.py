@@ -8,3 +8,6 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         # Every change that a listing or search shows queues the work for reindexing.
         from ficshelf.search import signals  # noqa: F401
+        from ficshelf.search.health import register_search_checks
+
+        register_search_checks()
