@@ -11,3 +11,9 @@ class SearchConfig(AppConfig):
         from ficshelf.search.health import register_search_checks
 
         register_search_checks()
+
+        from ficshelf.core.recovery import register
+        from ficshelf.search.recovery import recover_search
+
+        # Half-built index folders of a rebuild that was killed.
+        register("search", recover_search)

@@ -67,7 +67,9 @@ def test_serve_migrates_and_answers_on_sqlite_with_a_worker(tmp_path: Path) -> N
     try:
         assert wait_for(f"http://127.0.0.1:{port}/admin/login/", timeout=60) == 200
         assert (tmp_path / "ficshelf.sqlite3").exists()
-        assert wait_until(lambda: any("db_worker" in c for c in child_commands(process.pid)))
+        assert wait_until(
+            lambda: any(c.endswith("ficshelf worker ") for c in child_commands(process.pid))
+        )
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
