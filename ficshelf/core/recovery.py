@@ -61,7 +61,9 @@ def recover(*, stopped_worker_id: str | None = None) -> list[str]:
     (the worker itself, after the database came back), whose RUNNING tasks are abandoned."""
     abandoned = fail_abandoned_tasks(stopped_worker_id=stopped_worker_id)
     done = [
-        f"Task {task.task_path} was left running by the stopped worker {task.worker_id}: "
+        f"Task {task.task_path} was interrupted when the database went away: marked failed."
+        if task.worker_id == stopped_worker_id
+        else f"Task {task.task_path} was left running by the stopped worker {task.worker_id}: "
         "marked failed."
         for task in abandoned
     ]

@@ -4,9 +4,10 @@ A child that exits when it was not asked to is started again after a pause that 
 from ``FIRST_DELAY`` up to ``LONGEST_DELAY`` while it keeps failing, and is back to
 ``FIRST_DELAY`` once it has run ``HEALTHY_AFTER`` seconds; each restart is one line for
 the operator. Each child runs in a process group of its own: when it dies, whatever it
-left (gunicorn's web processes, which would hold the port for up to 30 s; the worker's
-PDF layout processes) is killed with it, and Ctrl-C at the terminal reaches only the
-supervisor, which stops the children in order. On Linux a child also gets SIGTERM if the
+left (gunicorn's web processes, which would go on serving for up to 30 s; the worker's
+PDF layout processes) is asked to stop, finishing a request under way, and killed
+``LEFTOVER_GRACE`` seconds later. Ctrl-C at the terminal reaches only the supervisor,
+which stops the children in order. On Linux a child also gets SIGTERM if the
 supervisor itself is killed, so no orphan keeps serving or holding the port.
 """
 
@@ -28,6 +29,8 @@ HEALTHY_AFTER = 60.0
 # How long a child may take to stop after SIGTERM (the worker finishes its task) before
 # it is killed.
 STOP_TIMEOUT = 10.0
+# How long what a dead child left may finish a request under way.
+LEFTOVER_GRACE = 5.0
 
 
 @dataclass
@@ -79,6 +82,8 @@ class Child:
         self.process: subprocess.Popen[bytes] | None = None
         self.started_at = 0.0
         self.restart_at: float | None = None
+        # Process groups of dead children, with when to kill what is left in them.
+        self._leftovers: dict[int, float] = {}
 
     @property
     def pid(self) -> int | None:
@@ -105,11 +110,15 @@ class Child:
         if self.process is not None:
             returncode = self.process.poll()
             if returncode is not None:
-                self._kill_leftovers()
+                self._end_leftovers(self.process.pid)
                 self.process = None
                 self._schedule_restart(f"stopped unexpectedly ({describe_exit(returncode)})")
         elif self.restart_at is not None and self.clock() >= self.restart_at:
             self.start()
+        for group, kill_at in list(self._leftovers.items()):
+            if self.clock() >= kill_at:
+                _signal_group(group, signal.SIGKILL)
+                del self._leftovers[group]
 
     def terminate(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -123,24 +132,35 @@ class Child:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self._kill_leftovers()
+        self._kill_all_leftovers()
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
-        self._kill_leftovers()
+        self._kill_all_leftovers()
 
     def _schedule_restart(self, what_happened: str) -> None:
         delay = self.backoff.delay_after(self.clock() - self.started_at)
         self.restart_at = self.clock() + delay
         self.say(f"The {self.name} {what_happened}; starting it again in {delay:g} s.")
 
-    def _kill_leftovers(self) -> None:
-        if self.process is None:
-            return
+    def _end_leftovers(self, group: int) -> None:
         # The group is the child's own (start_new_session): its id is the child's pid.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+        _signal_group(group, signal.SIGTERM)
+        self._leftovers[group] = self.clock() + LEFTOVER_GRACE
+
+    def _kill_all_leftovers(self) -> None:
+        groups = set(self._leftovers)
+        if self.process is not None:
+            groups.add(self.process.pid)
+        for group in groups:
+            _signal_group(group, signal.SIGKILL)
+        self._leftovers.clear()
+
+
+def _signal_group(group: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signum)
 
 
 _PR_SET_PDEATHSIG = 1

@@ -66,14 +66,16 @@ class Command(BaseCommand):
                     )
                     drop_connections()
                     # The task under way could not record its end: recovered as abandoned.
-                    _wait_for_database_to(lambda: recover(stopped_worker_id=worker_id))
+                    _wait_for_database_to(
+                        lambda: recover(stopped_worker_id=worker_id), announce=False
+                    )
                     logger.warning("The worker has the database again.")
         finally:
             heartbeat.stop()
 
 
-def _wait_for_database_to(attempt: Any) -> None:
-    announced = False
+def _wait_for_database_to(attempt: Any, *, announce: bool = True) -> None:
+    announced = not announce
 
     def on_wait(error: BaseException, seconds: float) -> None:
         nonlocal announced
