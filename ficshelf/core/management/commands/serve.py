@@ -23,8 +23,14 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections
 
-from ficshelf.core.database import DATABASE_AWAY_ERRORS, describe, wait_for_database
+from ficshelf.core.database import (
+    DATABASE_AWAY_ERRORS,
+    describe,
+    drop_connections,
+    wait_for_database,
+)
 from ficshelf.core.periodic import PeriodicSchedule, enqueue
 from ficshelf.core.recovery import recover
 from ficshelf.core.supervisor import STOP_TIMEOUT, Child
@@ -136,6 +142,8 @@ class Command(BaseCommand):
             if schedule is not None:
                 waiting.extend(path for path in schedule.due() if path not in waiting)
             if waiting and time.monotonic() >= retry_at:
+                # No request cycle here closes a connection the database dropped.
+                close_old_connections()
                 try:
                     while waiting:
                         enqueue(waiting[0])
@@ -144,6 +152,7 @@ class Command(BaseCommand):
                         self._say("The database is back: periodic work is enqueued again.")
                         database_away = False
                 except DATABASE_AWAY_ERRORS as error:
+                    drop_connections()
                     if not database_away:
                         self._say(
                             f"Periodic work waits for the database ({describe(error)}); "
