@@ -96,6 +96,7 @@ def test_a_child_that_cannot_be_started_is_tried_again_later() -> None:
     assert said[0].endswith("starting it again in 1 s.")
 
 
+@pytest.mark.django_db  # serve's loop closes the connections the database dropped
 def test_periodic_work_waits_for_a_database_that_is_away(monkeypatch: pytest.MonkeyPatch) -> None:
     command = serve.Command(stdout=io.StringIO())
     command.stopping = False
