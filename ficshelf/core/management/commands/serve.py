@@ -83,7 +83,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, self._ask_to_stop)
         if not self._wait_for_database_to("be migrated", _migrate):
             return
-        if not self._wait_for_database_to("recover after a crash", recover):
+        if not self._wait_for_database_to("recover after a crash", recover) or self.stopping:
             return
         address = f"{options['host']}:{options['port']}"
         children = []
