@@ -14,3 +14,6 @@ urlpatterns = [
     path("", include("ficshelf.search.urls")),
     path("", include("ficshelf.works.urls")),
 ]
+
+# 503 while the database is away, Django's 500 page otherwise.
+handler500 = "ficshelf.core.error_views.server_error"

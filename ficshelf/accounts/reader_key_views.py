@@ -29,7 +29,7 @@ class ReaderKeyForm(forms.Form):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reader_keys(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ReaderKeyForm(request.POST)

@@ -13,7 +13,7 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ficshelf.accounts import actions
 from ficshelf.accounts.access import get_user_for_profile, has_muted, is_blocked, reader_context
@@ -43,13 +43,13 @@ TOO_MANY = "Too many attempts. Please wait a few minutes and try again."
 # ---- Sign-up ----
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("works:index")
     mode = ArchiveSettings.current().signup_mode
     code = request.GET.get("invitation", "")
-    if mode == SignupMode.QUEUE and request.method == "GET" and "invitation" not in request.GET:
+    if mode == SignupMode.QUEUE and request.method != "POST" and "invitation" not in request.GET:
         return redirect("accounts:request_invitation")
     needs_invitation = mode != SignupMode.OPEN
     if request.method == "POST":
@@ -90,7 +90,7 @@ def _signup_context(form: SignupForm, mode: str) -> dict[str, Any]:
     return {"form": form, "mode": mode, "queue": mode == SignupMode.QUEUE}
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_invitation(request: HttpRequest) -> HttpResponse:
     mode = ArchiveSettings.current().signup_mode
     if mode != SignupMode.QUEUE:
@@ -178,13 +178,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_safe
 def account_settings(request: HttpRequest) -> HttpResponse:
     return _render(request, "accounts/settings.html", {})
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def change_email(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     form = ChangeEmailForm(user, request.POST or None)
@@ -196,7 +196,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     form = DeleteAccountForm(user, request.POST or None)
@@ -221,7 +221,7 @@ def _work_count(user: User) -> int:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     instance = Preference.objects.filter(user=user).first() or Preference(user=user)
@@ -237,7 +237,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pseud_list(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     form = PseudForm(request.POST or None)
@@ -260,7 +260,7 @@ def pseud_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pseud_edit(request: HttpRequest, pseud_id: int) -> HttpResponse:
     user = _me(request)
     pseud = get_object_or_404(Pseud, pk=pseud_id, user=user)
@@ -293,7 +293,7 @@ def pseud_make_default(request: HttpRequest, pseud_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pseud_delete(request: HttpRequest, pseud_id: int) -> HttpResponse:
     user = _me(request)
     pseud = get_object_or_404(Pseud, pk=pseud_id, user=user)
@@ -317,7 +317,7 @@ def pseud_delete(request: HttpRequest, pseud_id: int) -> HttpResponse:
 # ---- Profiles, blocks and mutes ----
 
 
-@require_http_methods(["GET"])
+@require_safe
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     from ficshelf.works.models import Work
 
@@ -345,25 +345,25 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def block(request: HttpRequest, username: str) -> HttpResponse:
     return _relation_page(request, username, kind="block")
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unblock(request: HttpRequest, username: str) -> HttpResponse:
     return _relation_page(request, username, kind="unblock")
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def mute(request: HttpRequest, username: str) -> HttpResponse:
     return _relation_page(request, username, kind="mute")
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unmute(request: HttpRequest, username: str) -> HttpResponse:
     return _relation_page(request, username, kind="unmute")
 
@@ -392,7 +392,7 @@ def _relation_page(request: HttpRequest, username: str, *, kind: str) -> HttpRes
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_safe
 def blocks(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     rows = me.blocks_made.select_related("blocked").order_by("blocked__username")
@@ -400,7 +400,7 @@ def blocks(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_safe
 def mutes(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     rows = me.mutes_made.select_related("muted").order_by("muted__username")

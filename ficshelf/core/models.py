@@ -1,6 +1,7 @@
-"""The audit log: who did what to which object, why, and when.
+"""The audit log (who did what to which object, why, and when) and the workers' heartbeats.
 
-Low in the layers so every app's moderation and admin actions can write to it. An entry
+The audit log is low in the layers so every app's moderation and admin actions can write
+to it. An entry
 names its target twice: by content type and id (to link to it while it exists) and as the
 text it read as at the time (so the entry still says what it was about once the target
 is deleted or renamed). The actor is kept the same way.
@@ -43,3 +44,23 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         who = self.actor_name or "the archive"
         return f"{who}: {self.action} {self.target_repr}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running worker (``ficshelf worker``), so that a task it left RUNNING when it died
+    can be told from one it is still running, also from another server sharing the
+    database (``core.workers``). Renewed every few seconds; removed when the worker stops
+    cleanly, or by the recovery that finds it dead."""
+
+    # django-tasks-db records this id in each task row the worker claims.
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)  # for people reading the table
+    # The boot and process namespace the worker runs in: a worker of the same machine is
+    # known dead as soon as its process is gone, without waiting for its heartbeat to age.
+    machine = models.CharField(max_length=100)
+    process = models.CharField(max_length=40)  # "pid@start time", so a reused pid differs
+    started_at = models.DateTimeField(auto_now_add=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id}"

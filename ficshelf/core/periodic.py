@@ -21,6 +21,8 @@ PERIODIC_TASKS: list[tuple[str, float]] = [
     # Changes ask for a drain themselves (search.queue.schedule_drain); this is the backstop
     # for a change committed while a drain was running, and for the queue left at a restart.
     ("ficshelf.search.tasks.drain_index_queue", 30),
+    # Tasks left RUNNING by a worker on a server that died (core.recovery).
+    ("ficshelf.core.tasks.recover_abandoned_work", 5 * 60),
 ]
 # The first run comes soon after start, so a restart never postpones a day's work a day.
 FIRST_RUN_AFTER = 60.0

@@ -5,3 +5,10 @@ class DownloadsConfig(AppConfig):
     name = "ficshelf.downloads"
     label = "downloads"
     verbose_name = "Downloads"
+
+    def ready(self) -> None:
+        from ficshelf.core.recovery import register
+        from ficshelf.downloads.recovery import recover_downloads
+
+        # Markers and half-written files of a worker that died making a download.
+        register("downloads", recover_downloads)

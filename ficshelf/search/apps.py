@@ -8,3 +8,12 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         # Every change that a listing or search shows queues the work for reindexing.
         from ficshelf.search import signals  # noqa: F401
+        from ficshelf.search.health import register_search_checks
+
+        register_search_checks()
+
+        from ficshelf.core.recovery import register
+        from ficshelf.search.recovery import recover_search
+
+        # Half-built index folders of a rebuild that was killed.
+        register("search", recover_search)

@@ -85,7 +85,7 @@ def serve_for_guests(request: HttpRequest, render: Callable[[], HttpResponse]) -
 
 
 def _cache_key(request: HttpRequest) -> str | None:
-    if request.method != "GET" or request.user.is_authenticated:
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
         return None
     if any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES)):
         return None
@@ -106,7 +106,7 @@ def kept_listing_part(
     leaves out those hidden since), so this guards the day one slips through.
     """
     state = data_state(request)
-    if state is None or request.method != "GET":
+    if state is None or request.method not in ("GET", "HEAD"):
         return SafeString(render()[0])
     key = "listing-part:" + _digest(
         state,

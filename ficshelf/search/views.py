@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ficshelf.accounts.access import get_user_for_profile, reader_context
 from ficshelf.search.backends.base import SearchUnavailable
@@ -70,13 +70,13 @@ def tag_works_url(tag: Tag) -> str:
 # --- The listings ----------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @kept_for_guests
 def archive_works(request: HttpRequest) -> HttpResponse:
     return _render_listing(request, Scope(base=_base()))
 
 
-@require_GET
+@require_safe
 @kept_for_guests
 def tag_works(request: HttpRequest, tag: str) -> HttpResponse:
     """``tag`` is the tag's name (the ``tagname`` converter undid AO3's escapes)."""
@@ -94,7 +94,7 @@ def tag_works(request: HttpRequest, tag: str) -> HttpResponse:
     return _render_listing(request, scope)
 
 
-@require_GET
+@require_safe
 @kept_for_guests
 def user_works(request: HttpRequest, username: str) -> HttpResponse:
     member = get_user_for_profile(username)
@@ -107,7 +107,7 @@ def user_works(request: HttpRequest, username: str) -> HttpResponse:
     return _render_listing(request, scope)
 
 
-@require_GET
+@require_safe
 @kept_for_guests
 def series_works(request: HttpRequest, series_id: int) -> HttpResponse:
     series = get_series_for_viewer(request, series_id)
@@ -120,7 +120,7 @@ def series_works(request: HttpRequest, series_id: int) -> HttpResponse:
     return _render_listing(request, scope)
 
 
-@require_GET
+@require_safe
 @kept_for_guests
 def collection_works(request: HttpRequest, name: str) -> HttpResponse:
     collection = get_object_or_404(Collection, name=name)
@@ -130,7 +130,7 @@ def collection_works(request: HttpRequest, name: str) -> HttpResponse:
     return _render_listing(request, scope)
 
 
-@require_GET
+@require_safe
 @kept_for_guests
 def language_works(request: HttpRequest, short: str) -> HttpResponse:
     language = get_object_or_404(Language, short=short)
@@ -143,7 +143,7 @@ def language_works(request: HttpRequest, short: str) -> HttpResponse:
     return _render_listing(request, scope)
 
 
-@require_GET
+@require_safe
 @kept_for_guests
 def search(request: HttpRequest) -> HttpResponse:
     """The search box and its results, with the words marked in pieces of the text."""
@@ -251,7 +251,7 @@ def _attach_snippets(works: list[Work], node: TextNode) -> None:
 # --- Saved exclusions ------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def exclusions(request: HttpRequest) -> HttpResponse:
     current = exclusions_for(request)
     if request.method == "POST":

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ficshelf.search.query import WorkQuery
 from ficshelf.search.service import find_works
@@ -34,7 +34,7 @@ SUGGESTED_TYPES = {TagType.FANDOM, TagType.RELATIONSHIP, TagType.CHARACTER, TagT
 
 
 @login_required
-@require_GET
+@require_safe
 def autocomplete(request: HttpRequest) -> JsonResponse:
     """``?type=fandom&term=har`` → ``{"tags": ["Harry Potter - J. K. Rowling", ...]}``.
 
@@ -70,7 +70,7 @@ GROUP_LABELS = {
 }
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """AO3's "Fandoms" page: every fandom a filter finds works by, with the count of works
     the viewer may see, grouped by initial."""
@@ -106,7 +106,7 @@ def _initial(name: str) -> str:
     return first if first.isalpha() else "#"
 
 
-@require_GET
+@require_safe
 def show(request: HttpRequest, tag: str) -> HttpResponse:
     found = get_tag_for_viewer(request, tag)
     visible = Tag.objects.visible_to(request.user)

@@ -43,7 +43,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def new_work(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if request.method == "POST":
@@ -58,7 +58,7 @@ def new_work(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit_work(request: HttpRequest, work_id: int) -> HttpResponse:
     user = _user(request)
     work = get_work_for_creator(request, work_id)
@@ -110,7 +110,7 @@ def post_work(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_work(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request, work_id)
     if request.method == "POST":
@@ -122,7 +122,7 @@ def delete_work(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def orphan_work(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request, work_id)
     if request.method == "POST":
@@ -133,7 +133,7 @@ def orphan_work(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def leave_work(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request, work_id)
     if request.method == "POST":
@@ -176,7 +176,7 @@ def _confirmation(work: Work, what: str) -> dict[str, object]:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def add_chapter(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request, work_id)
     if request.method == "POST":
@@ -194,7 +194,7 @@ def add_chapter(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     chapter = get_chapter_for_creator(request, work_id, chapter_id)
     if request.method == "POST":
@@ -220,7 +220,7 @@ def post_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     chapter = get_chapter_for_creator(request, work_id, chapter_id)
     if request.method == "POST":
@@ -242,7 +242,7 @@ def delete_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def manage_chapters(request: HttpRequest, work_id: int) -> HttpResponse:
     """AO3's "Manage Chapters": the chapter list with a position number each, to reorder."""
     work = get_work_for_creator(request, work_id)

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ficshelf.accounts.access import preferences_for, reader_context
 from ficshelf.core.sequences import unique_in_order
@@ -35,7 +35,7 @@ from ficshelf.works.models import Chapter, Work
 ADULT_NOTICE_SESSION_KEY = "adult_notice_accepted"
 
 
-@require_GET
+@require_safe
 def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
     """A series: its visible works in part order, with AO3's series stats."""
     series = get_series_for_viewer(request, series_id)
@@ -59,7 +59,7 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
     return render(request, "works/series.html", context)
 
 
-@require_GET
+@require_safe
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     """The work: its first chapter, or every chapter with ``?view_full_work=true`` (AO3's URL).
 
@@ -82,7 +82,7 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     return _render_reading(request, work, reading)
 
 
-@require_GET
+@require_safe
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = get_work_for_viewer(request, work_id)
     chapter = get_chapter_for_viewer(request, work, chapter_id)
@@ -94,7 +94,7 @@ def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
     return _render_reading(request, work, Reading.one_chapter(chapters, chapter))
 
 
-@require_GET
+@require_safe
 def chapter_select(request: HttpRequest, work_id: int) -> HttpResponse:
     """Target of the chapter index's select-and-Go form, so it works without JavaScript."""
     work = get_work_for_viewer(request, work_id)
@@ -105,7 +105,7 @@ def chapter_select(request: HttpRequest, work_id: int) -> HttpResponse:
     return redirect(get_chapter_for_viewer(request, work, chapter_id))
 
 
-@require_GET
+@require_safe
 def chapter_index(request: HttpRequest, work_id: int) -> HttpResponse:
     """AO3's "Chapter Index" page: every chapter with its date, as links."""
     work = get_work_for_viewer(request, work_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from ficshelf.search.documents import WorkDocument
 from ficshelf.search.query import WorkQuery
@@ -39,6 +39,15 @@ class SearchBackend(Protocol):
     ) -> None:
         """Replace the whole index with ``documents``; searches keep answering from the old
         index until the new one is complete. ``on_progress(n)`` after each n documents."""
+
+
+@runtime_checkable
+class LeavesPartialBuilds(Protocol):
+    """A backend whose rebuild writes beside the live index, so a rebuild killed half-way
+    leaves files behind (the embedded index's folders)."""
+
+    def remove_abandoned_builds(self) -> list[str]:
+        """Remove what rebuilds that are no longer running left; one line per removal."""
 
 
 class SearchUnavailable(Exception):

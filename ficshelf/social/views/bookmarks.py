@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ficshelf.social import actions
 from ficshelf.social.access import get_own_bookmark, muted_user_ids, own_bookmarks
@@ -55,7 +55,7 @@ def _bookmark_form_page(
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def bookmark_work(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_viewer(request, work_id)
     existing = Bookmark.objects.filter(work=work, user=_me(request)).first()
@@ -64,7 +64,7 @@ def bookmark_work(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def bookmark_series(request: HttpRequest, series_id: int) -> HttpResponse:
     series = get_series_for_viewer(request, series_id)
     existing = Bookmark.objects.filter(series=series, user=_me(request)).first()
@@ -82,7 +82,7 @@ def delete_bookmark(request: HttpRequest, bookmark_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_bookmarks(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     page = _page(request, own_bookmarks(user))
@@ -91,7 +91,7 @@ def my_bookmarks(request: HttpRequest) -> HttpResponse:
     return render(request, "social/bookmarks.html", context)
 
 
-@require_GET
+@require_safe
 def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
     """The public bookmarks of a work, without those of users the viewer muted."""
     work = get_work_for_viewer(request, work_id)

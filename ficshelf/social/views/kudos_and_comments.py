@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ficshelf.core.parsing import parse_id
 from ficshelf.core.ratelimit import allow, client_address
@@ -134,7 +134,7 @@ def _comment_allowed_now(request: HttpRequest) -> bool:
     return by_address and by_account
 
 
-@require_GET
+@require_safe
 def reply_form(request: HttpRequest, comment_id: int) -> HttpResponse:
     parent = get_comment_for_viewer(request, comment_id)
     work = get_work_for_viewer(request, parent.work_id)
@@ -153,7 +153,7 @@ def reply_form(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = get_comment_for_viewer(request, comment_id)
     work = get_work_for_viewer(request, comment.work_id)
@@ -162,7 +162,7 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
         "heading": "Edit your comment",
         "work": work,
     }
-    if request.method == "GET":
+    if request.method != "POST":
         form = CommentForm(initial={"text": comment.text})
         if comment.user_id != request.user.pk or comment.is_deleted:
             return _comment_form_page(
@@ -180,7 +180,7 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     return redirect(comment_url(comment))
 
 
-@require_GET
+@require_safe
 def comment_permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
     """A comment's address: the chapter page its thread is on, for this reader."""
     comment = get_comment_for_viewer(request, comment_id)

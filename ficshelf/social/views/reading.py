@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ficshelf.core.parsing import parse_id
 from ficshelf.social import actions
@@ -54,13 +54,13 @@ def _readings_page(request: HttpRequest, *, later: bool) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def history(request: HttpRequest) -> HttpResponse:
     return _readings_page(request, later=False)
 
 
 @login_required
-@require_GET
+@require_safe
 def marked_for_later(request: HttpRequest) -> HttpResponse:
     return _readings_page(request, later=True)
 
@@ -75,7 +75,7 @@ def delete_reading(request: HttpRequest, reading_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def my_lists(request: HttpRequest) -> HttpResponse:
     form = ReadingListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -98,7 +98,7 @@ def my_lists(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
     reading_list = get_reading_list_for_viewer(request, list_id)
     items = ReadingListItem.objects.filter(

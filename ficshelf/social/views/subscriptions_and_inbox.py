@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ficshelf.accounts.models import User
 from ficshelf.core.parsing import parse_id
@@ -62,7 +62,7 @@ def subscribe_creator(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_subscriptions(request: HttpRequest) -> HttpResponse:
     visible = Work.objects.visible_to(request.user).values("pk")
     subscriptions = (
@@ -75,7 +75,7 @@ def my_subscriptions(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     # Items about works the reader can no longer see (hidden, restricted, muted) drop out.

@@ -1,24 +1,46 @@
 """``ficshelf serve``: the whole archive on one machine, in one command.
 
-Applies migrations, then runs the background worker (django-tasks' database worker) and
-the web server (gunicorn) as child processes, enqueues periodic work for the worker
-(``ficshelf.core.periodic``), and stops both children when either stops or the operator
-presses Ctrl-C. ``--dev`` uses Django's auto-reloading development server.
+Waits for the database and applies migrations, recovers what a crash left
+(``core.recovery``), then runs the web server (gunicorn) and the background worker
+(``ficshelf worker``) as child processes and keeps them running (``core.supervisor``): a
+child that dies is started again with a growing pause, and the other goes on meanwhile.
+It also enqueues periodic work for the worker (``core.periodic``), waiting out a database
+that is away. Ctrl-C or SIGTERM stops both children; a second Ctrl-C stops them at once.
+``--dev`` uses Django's auto-reloading development server.
+
+What it prints is what an operator needs: where the archive runs, problems, restarts.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
-import subprocess
+import socket
 import sys
 import time
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections
 
+from ficshelf.core.database import (
+    DATABASE_AWAY_ERRORS,
+    describe,
+    drop_connections,
+    wait_for_database,
+)
 from ficshelf.core.periodic import PeriodicSchedule, enqueue
+from ficshelf.core.recovery import recover
+from ficshelf.core.supervisor import STOP_TIMEOUT, Child
+
+# While the database is away, periodic work that is due is tried again this often.
+ENQUEUE_RETRY_SECONDS = 5.0
+# Connections the kernel holds while no web process accepts (gunicorn's default).
+LISTEN_BACKLOG = 2048
+# "Still waiting for the database" at most this often.
+WAITING_NOTICE_SECONDS = 60.0
 
 
 class Command(BaseCommand):
@@ -41,58 +63,170 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not enqueue periodic work (digest mails, draft purge); run it from cron.",
         )
+        parser.add_argument(
+            "--access-log",
+            action="store_true",
+            help="Print a line per request (a reverse proxy usually keeps these).",
+        )
         parser.add_argument("--dev", action="store_true", help="Django's development server.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
+        # Listening here, not in gunicorn: a restarted web server takes over the same
+        # socket, and requests arriving meanwhile wait in its queue instead of being
+        # refused. It also says at once, clearly, when the port is taken.
+        listener = _listen(options["host"], options["port"])
+        if options["dev"]:
+            listener.close()  # runserver binds for itself
+        self.stopping = False
+        self.stop_requests = 0
+        signal.signal(signal.SIGTERM, self._ask_to_stop)
+        signal.signal(signal.SIGINT, self._ask_to_stop)
+        if not self._wait_for_database_to("be migrated", _migrate):
+            return
+        if not self._wait_for_database_to("recover after a crash", recover) or self.stopping:
+            return
         address = f"{options['host']}:{options['port']}"
         children = []
         if not options["no_worker"]:
-            children.append(_spawn([sys.executable, "-m", "ficshelf", "db_worker"]))
-        children.append(_spawn(self._web_command(address, options)))
-        self.stdout.write(f"Ficshelf is running at http://{address}/  (Ctrl-C stops it)")
+            children.append(Child("worker", _worker_command(), say=self._say))
+        web = _web_command(address, listener.fileno(), options)
+        pass_fds = () if options["dev"] else (listener.fileno(),)
+        children.append(Child("web server", web, say=self._say, pass_fds=pass_fds))
+        for child in children:
+            child.start()
+        self._say(f"Ficshelf is running at http://{address}/  (Ctrl-C stops it)")
         schedule = None if options["no_schedule"] or options["no_worker"] else PeriodicSchedule()
-        self._supervise(children, schedule)
-
-    def _web_command(self, address: str, options: dict[str, Any]) -> list[str]:
-        if options["dev"]:
-            return [sys.executable, "-m", "ficshelf", "runserver", address]
-        return [
-            sys.executable, "-m", "gunicorn", "ficshelf.wsgi:application",
-            "--bind", address, "--workers", str(options["workers"]),
-            "--access-logfile", "-", "--graceful-timeout", "5",
-        ]  # fmt: skip
-
-    def _supervise(
-        self, children: list[subprocess.Popen[bytes]], schedule: PeriodicSchedule | None
-    ) -> None:
-        stopping = False
-
-        def stop(signum: int, frame: object) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
         try:
-            while not stopping and all(child.poll() is None for child in children):
-                for path in schedule.due() if schedule else []:
-                    enqueue(path)
-                time.sleep(0.5)
+            self._supervise(children, schedule)
         finally:
+            self._stop(children)
+
+    # Waiting for the database at start
+
+    def _wait_for_database_to(self, purpose: str, attempt: Any) -> bool:
+        """Run ``attempt`` once the database answers; False when asked to stop meanwhile."""
+        last_notice: float | None = None
+
+        def on_wait(error: BaseException, seconds: float) -> None:
+            nonlocal last_notice
+            now = time.monotonic()
+            if last_notice is None or now - last_notice >= WAITING_NOTICE_SECONDS:
+                self._say(f"Waiting for the database to {purpose} ({describe(error)}) ...")
+                last_notice = now
+
+        def sleep(seconds: float) -> None:
+            deadline = time.monotonic() + seconds
+            while not self.stopping and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if self.stopping:
+                raise _StoppedWhileWaiting
+
+        try:
+            wait_for_database(attempt, on_wait=on_wait, sleep=sleep)
+        except _StoppedWhileWaiting:
+            self._say("Stopped while waiting for the database.")
+            return False
+        if last_notice is not None:
+            self._say("The database answers.")
+        return True
+
+    # Running
+
+    def _supervise(self, children: list[Child], schedule: PeriodicSchedule | None) -> None:
+        waiting: list[str] = []  # periodic work that is due but could not be enqueued yet
+        retry_at = 0.0
+        database_away = False
+        while not self.stopping:
             for child in children:
-                if child.poll() is None:
-                    child.terminate()
-            for child in children:
+                child.watch()
+            if schedule is not None:
+                waiting.extend(path for path in schedule.due() if path not in waiting)
+            if waiting and time.monotonic() >= retry_at:
+                # No request cycle here closes a connection the database dropped.
+                close_old_connections()
                 try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-        failed = [c for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
-        if failed and not stopping:
-            sys.exit(f"a child process stopped unexpectedly (exit code {failed[0].returncode})")
+                    while waiting:
+                        enqueue(waiting[0])
+                        waiting.pop(0)
+                    if database_away:
+                        self._say("The database is back: periodic work is enqueued again.")
+                        database_away = False
+                except DATABASE_AWAY_ERRORS as error:
+                    drop_connections()
+                    if not database_away:
+                        self._say(
+                            f"Periodic work waits for the database ({describe(error)}); "
+                            "the archive answers 503 until it is back."
+                        )
+                        database_away = True
+                    retry_at = time.monotonic() + ENQUEUE_RETRY_SECONDS
+            time.sleep(0.2)
+
+    def _ask_to_stop(self, signum: int, frame: object) -> None:
+        self.stop_requests += 1
+        self.stopping = True
+
+    def _stop(self, children: list[Child]) -> None:
+        for child in children:
+            child.terminate()
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for child in children:
+            while child.process is not None and child.process.poll() is None:
+                if self.stop_requests > 1 or time.monotonic() >= deadline:
+                    break  # a second Ctrl-C, or too slow: killed below
+                time.sleep(0.1)
+        for child in children:
+            if self.stop_requests > 1:
+                child.kill()
+            else:
+                child.wait_or_kill(deadline)
+
+    def _say(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()
 
 
-def _spawn(command: list[str]) -> subprocess.Popen[bytes]:
-    # Unbuffered, so the children's log lines reach the operator (or a log file) at once.
-    return subprocess.Popen(command, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+class _StoppedWhileWaiting(Exception):
+    pass
+
+
+def _migrate() -> None:
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    bare_host = host.strip("[]")
+    family = socket.AF_INET6 if ":" in bare_host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((bare_host, port))
+        listener.listen(LISTEN_BACKLOG)
+    except OSError as problem:
+        listener.close()
+        if problem.errno == errno.EADDRINUSE:
+            raise CommandError(
+                f"Port {port} on {host} is taken by another program: stop it, or choose "
+                "another port with --port or FICSHELF_PORT."
+            ) from None
+        raise CommandError(f"Cannot listen on {host}:{port}: {problem.strerror}.") from None
+    return listener
+
+
+def _worker_command() -> list[str]:
+    return [sys.executable, "-m", "ficshelf", "worker"]
+
+
+def _web_command(address: str, listener_fd: int, options: dict[str, Any]) -> list[str]:
+    if options["dev"]:
+        return [sys.executable, "-m", "ficshelf", "runserver", address]
+    command = [
+        sys.executable, "-m", "gunicorn", "ficshelf.wsgi:application",
+        "--bind", f"fd://{listener_fd}", "--workers", str(options["workers"]),
+        "--graceful-timeout", "5",
+        # gunicorn's start-up lines are noise; its warnings and errors are not.
+        "--log-level", "warning",
+    ]  # fmt: skip
+    if options["access_log"]:
+        command += ["--access-logfile", "-"]
+    return command

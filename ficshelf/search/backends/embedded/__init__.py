@@ -26,12 +26,15 @@ from ficshelf.search.backends.embedded.schema import (
     to_tantivy,
 )
 from ficshelf.search.backends.embedded.storage import (
+    FOLDER_PREFIX,
+    POINTER,
     IndexBusy,
     Pointer,
     bump_commit_mark,
     new_folder,
     read_commit_mark,
     read_pointer,
+    remove_abandoned_folders,
     remove_other_folders,
     write_pointer,
     writer_lock,
@@ -252,6 +255,17 @@ class TantivyBackend:
             write_pointer(self.location, folder)
             bump_commit_mark(self.location)
             remove_other_folders(self.location, keep=folder)
+
+    def remove_abandoned_builds(self) -> list[str]:
+        if not (self.location / POINTER).exists() and not any(
+            self.location.glob(f"{FOLDER_PREFIX}*")
+        ):
+            return []
+        try:
+            with writer_lock(self.location, wait_seconds=0):
+                return remove_abandoned_folders(self.location)
+        except IndexBusy:
+            return []  # a rebuild (or an update) is running: its folder is not abandoned
 
     def _create_index(
         self,

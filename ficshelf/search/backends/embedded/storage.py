@@ -90,6 +90,23 @@ def remove_other_folders(location: Path, keep: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def remove_abandoned_folders(location: Path) -> list[str]:
+    """Folders of rebuilds that died before switching the pointer, and the pointer's and
+    commit mark's temporary files. Call it holding the writer lock: a live rebuild holds
+    it, so what is found then belongs to nobody."""
+    current = read_pointer(location)  # unreadable: raises, and nothing is removed
+    removed = []
+    for folder in sorted(location.glob(f"{FOLDER_PREFIX}*")):
+        if folder.is_dir() and (current is None or folder != current.folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(
+                f"Removed the half-built search index {folder.name} of a stopped rebuild."
+            )
+    for temporary in [*location.glob(f".{POINTER}.*"), *location.glob(f".{COMMIT_MARK}.*")]:
+        temporary.unlink(missing_ok=True)
+    return removed
+
+
 @contextlib.contextmanager
 def writer_lock(location: Path, wait_seconds: float | None = None) -> Iterator[None]:
     if wait_seconds is None:
