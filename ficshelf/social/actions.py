@@ -16,7 +16,7 @@ from django.utils.crypto import salted_hmac
 
 from ficshelf.accounts.models import User
 from ficshelf.core.ratelimit import client_address
-from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
+from ficshelf.core.sanitizer import SANITIZER_VERSION, Profile, sanitize_html
 from ficshelf.social.access import (
     comment_refusal,
     creator_user_ids,
@@ -150,7 +150,7 @@ def post_comment(
     user = _user(actor)
     if user is None and not (guest_name.strip() and guest_email.strip()):
         raise ActionRefused("Please enter your name and email address.")
-    clean = sanitize_html(text)
+    clean = sanitize_html(text, Profile.COMMENT)
     if not clean:
         raise ActionRefused("Brevity is the soul of wit, but we need your comment to have text.")
     creators = creator_user_ids(work)
@@ -231,7 +231,7 @@ def edit_comment(comment: Comment, *, actor: Actor, text: str) -> Comment:
     user = _user(actor)
     if user is None or comment.user_id != user.pk or comment.is_deleted:
         raise ActionRefused("Sorry, you can't edit that comment.")
-    clean = sanitize_html(text)
+    clean = sanitize_html(text, Profile.COMMENT)
     if not clean:
         raise ActionRefused("Brevity is the soul of wit, but we need your comment to have text.")
     comment.text = clean
@@ -304,7 +304,8 @@ def save_bookmark(
         work=work,
         series=series,
         defaults={
-            "notes": sanitize_html(notes),
+            "notes": sanitize_html(notes, Profile.COMMENT),
+            "sanitizer_version": SANITIZER_VERSION,
             "tags": tag_text[:1000],
             "is_private": is_private,
             "is_rec": is_rec and not is_private,

@@ -344,3 +344,35 @@ def test_guest_email_longer_than_the_column_is_a_form_error() -> None:
     )
     assert "at most 254 characters" in page_text(response, status=400)
     assert not Comment.objects.exists()
+
+
+def test_guest_comment_images_never_reach_readers_browsers() -> None:
+    work = WorkFactory()
+    Client().post(
+        comment_url(work),
+        {
+            "text": '<p>Nice<img src="https://tracker.example/pixel.gif"></p>',
+            "guest_name": "Pat",
+            "guest_email": "p@x.org",
+        },
+    )
+    assert Comment.objects.get().text == "<p>Nice</p>"
+    html = page_text(Client().get(work.get_absolute_url()))
+    assert "Nice" in html
+    assert "tracker.example" not in html
+
+
+def test_member_comment_images_are_stripped_too() -> None:
+    work = WorkFactory()
+    signed_in().post(comment_url(work), {"text": '<p>Hi <img src="https://e.org/a.png"></p>'})
+    assert "<img" not in Comment.objects.get().text
+
+
+def test_a_comment_saved_with_an_image_before_the_rule_shows_without_it() -> None:
+    work = WorkFactory()
+    CommentFactory(
+        work=work, text='<p>Old<img src="https://tracker.example/p.gif"></p>', sanitizer_version=1
+    )
+    html = page_text(Client().get(work.get_absolute_url()))
+    assert "Old" in html
+    assert "tracker.example" not in html
