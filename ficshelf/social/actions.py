@@ -17,6 +17,7 @@ from django.utils.crypto import salted_hmac
 from ficshelf.accounts.models import User
 from ficshelf.core.ratelimit import client_address
 from ficshelf.core.sanitizer import SANITIZER_VERSION, Profile, sanitize_html
+from ficshelf.core.single_line import control_characters, fold_lines
 from ficshelf.social.access import (
     comment_refusal,
     creator_user_ids,
@@ -464,11 +465,16 @@ def delete_reading(reading: Reading, *, actor: User) -> None:
 
 @transaction.atomic
 def create_reading_list(*, actor: User, name: str, is_public: bool = False) -> ReadingList:
-    # Clipped before the duplicate check, so two long names that clip alike are caught here
-    # and not by the database's unique constraint.
-    name = name.strip()[: ReadingList._meta.get_field("name").max_length]
+    # The work page's "new list" box posts here without a form: the name gets the same
+    # rules as every single-line field (folded, no control characters, a named limit).
+    name = fold_lines(name).strip()
+    limit = ReadingList._meta.get_field("name").max_length or 100
     if not name:
         raise ActionRefused("Please give the list a name.")
+    if len(name) > limit:
+        raise ActionRefused(f"A list's name can be at most {limit} characters long.")
+    if control_characters(name):
+        raise ActionRefused("A list's name can't contain control characters.")
     if ReadingList.objects.filter(owner=actor, name=name).exists():
         raise ActionRefused(f"You already have a list called “{name}”.")
     return ReadingList.objects.create(owner=actor, name=name, is_public=is_public)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from ficshelf.core.forms import LongTextField, SingleLineField
 from ficshelf.importers.base import ImportFailed
 from ficshelf.importers.docx import MAX_DOCX_BYTES, docx_to_html
 from ficshelf.works.actions import ChapterData
@@ -29,7 +30,7 @@ class ChapterTextMixin(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
-    text = forms.CharField(
+    text = LongTextField(
         label="Text",
         required=False,
         max_length=TEXT_MAX,
@@ -83,7 +84,7 @@ class ChapterTextMixin(forms.Form):
 
 
 class ChapterForm(ChapterTextMixin):
-    title = forms.CharField(label="Chapter title", required=False, max_length=TITLE_MAX)
+    title = SingleLineField(label="Chapter title", required=False, max_length=TITLE_MAX)
     summary = _html_area("Chapter summary", SUMMARY_MAX, rows=3)
     notes = _html_area("Chapter notes (at the beginning)", NOTES_MAX, rows=3)
     end_notes = _html_area("Chapter end notes", NOTES_MAX, rows=3)
