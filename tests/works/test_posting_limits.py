@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -11,7 +12,7 @@ from ficshelf.tags.models import Tag
 from ficshelf.works.models import Work
 from tests.factories import TagFactory
 from tests.helpers import page_text
-from tests.works.factories_posting import work_form_data, writer
+from tests.works.factories_posting import docx_bomb, work_form_data, writer
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,16 @@ def test_75_tags_are_allowed(client: Client, author: User) -> None:
         freeforms=", ".join(f"Trope {i}" for i in range(44)),
     )
     assert Work.objects.get().tags.count() == 75 + 2  # and the rating and the warning
+
+
+def test_a_docx_bomb_is_refused_at_the_form_and_nothing_is_saved(
+    client: Client, author: User
+) -> None:
+    bomb = docx_bomb(30)
+    assert len(bomb) < 200 * 1024
+    upload = SimpleUploadedFile("novel.docx", bomb)
+    response = client.post(reverse("works:new"), work_form_data(text="", text_file=upload))
+    html = page_text(response, status=200)  # type: ignore[arg-type]
+    assert "Could not read the document: this Word document has a part (word/document.xml)" in html
+    assert "over the limit of 10 MB" in html
+    assert not Work.objects.exists()
