@@ -14,3 +14,7 @@ urlpatterns = [
     path("", include("ficshelf.search.urls")),
     path("", include("ficshelf.works.urls")),
 ]
+
+# A write refused because the disk is full gets its own 503 page (core.disk_full); any
+# other uncaught error gets Django's 500 page.
+handler500 = "ficshelf.core.disk_full.server_error"

@@ -23,7 +23,9 @@ import enum
 from typing import Protocol
 
 import nh3
+from django.db import transaction
 
+from ficshelf.core.disk_full import skipped_if_full
 from ficshelf.core.image_hosts import allowed_image_source
 from ficshelf.core.safe_urls import LINK_SCHEMES, WEB_SCHEMES, allowed_url
 
@@ -113,5 +115,8 @@ def refresh_if_stale(
     for name in html_fields:
         setattr(instance, name, sanitize_html(getattr(instance, name), profile))
     instance.sanitizer_version = SANITIZER_VERSION
-    instance.save(update_fields=[*html_fields, "sanitizer_version"])
+    # Shown cleaned either way; on a full disk it is saved at a later reading (in a
+    # savepoint of its own, so a refused write leaves the caller's transaction usable).
+    with skipped_if_full("saving text cleaned again"), transaction.atomic():
+        instance.save(update_fields=[*html_fields, "sanitizer_version"])
     return True

@@ -81,3 +81,27 @@ def test_admin_pages_work_under_their_content_security_policy(
     blocked = page.evaluate("window.__blocked")
     assert blocked == [], blocked
     assert errors == []
+
+
+def test_a_comment_sent_while_the_disk_is_full_comes_back_to_be_copied(
+    live_server: LiveServer, browser: Browser, shots_dir: Path
+) -> None:
+    from tests.full_disk import full_disk
+
+    work = WorkFactory(title="Full Disk Story")
+    for name, viewport in [("desktop", DESKTOP), ("phone", PHONE)]:
+        page = browser.new_context(viewport=viewport).new_page()
+        page.goto(live_server.url + work.get_absolute_url())
+        page.get_by_label("Guest name").fill("Pat")
+        page.get_by_label("Guest email").fill("pat@example.org")
+        page.get_by_label("Comment", exact=True).fill("A long comment I would hate to lose.")
+        with full_disk():
+            page.get_by_role("button", name="Comment", exact=True).click()
+            expect(page.get_by_role("heading", name="is out of space")).to_be_visible()
+        expect(page.get_by_label("Text", exact=True)).to_have_value(
+            "A long comment I would hate to lose."
+        )
+        expect(page.get_by_text("this was not saved")).to_be_visible()
+        page.screenshot(path=str(shots_dir / f"disk-full-{name}.png"), full_page=True)
+        page.context.close()
+    assert not Comment.objects.exists()
