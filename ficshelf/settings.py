@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from ficshelf.core.datadir import resolve_data_dir, secret_key_from
+from ficshelf.core.image_hosts import parse_image_hosts
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -226,6 +227,10 @@ FICSHELF_SEARCH_BACKEND = os.environ.get(
 # PDF downloads: a long work is laid out in this many processes at once (1: in one pass);
 # by default one per core, at most 4, as each holds its part's layout in memory.
 FICSHELF_PDF_PROCESSES = env_int("FICSHELF_PDF_PROCESSES", min(os.cpu_count() or 1, 4))
+
+# Images in work text: from any host over HTTPS ("*"), from the hosts named (comma
+# separated; "*.example.org" for its subdomains), or "none". See core/image_hosts.py.
+FICSHELF_IMAGE_HOSTS = parse_image_hosts(os.environ.get("FICSHELF_IMAGE_HOSTS", "*"))
 
 # Imports: files larger than this are refused before they are read.
 FICSHELF_IMPORT_MAX_BYTES = env_int("FICSHELF_IMPORT_MAX_BYTES", 50 * 1024 * 1024)

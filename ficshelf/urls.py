@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("ficshelf.works.urls")),
 ]
 
-# 503 while the database is away, Django's 500 page otherwise.
+# A full disk and a database that is away get 503 pages of their own (core.error_views);
+# any other uncaught error gets Django's 500 page.
 handler500 = "ficshelf.core.error_views.server_error"

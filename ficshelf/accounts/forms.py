@@ -11,6 +11,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from ficshelf.accounts.actions import ORPHAN_USERNAME, find_unused_invitation
 from ficshelf.accounts.models import Invitation, Preference, Pseud, User
+from ficshelf.core.forms import SingleLineField
 
 # The model's EmailField column is 254 wide (RFC 5321's limit); a longer address must be a
 # form error, not a database error on PostgreSQL.
@@ -18,7 +19,7 @@ EMAIL_MAX_LENGTH = 254
 
 
 class SignupForm(forms.Form):
-    username = forms.CharField(
+    username = SingleLineField(
         max_length=40,
         min_length=3,
         validators=[UnicodeUsernameValidator()],
@@ -50,7 +51,7 @@ class SignupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.invitation: Invitation | None = None
         if needs_invitation:
-            self.fields["invitation_code"] = forms.CharField(label="Invitation code", max_length=40)
+            self.fields["invitation_code"] = SingleLineField(label="Invitation code", max_length=40)
             self.order_fields(["invitation_code"])
 
     def clean_username(self) -> str:
@@ -181,6 +182,8 @@ class DeleteAccountForm(forms.Form):
 
 
 class PseudForm(forms.ModelForm[Pseud]):
+    name = SingleLineField(max_length=100)
+
     class Meta:
         model = Pseud
         fields = ["name", "description"]

@@ -15,13 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ficshelf.accounts.access import reader_context
 from ficshelf.accounts.models import ReaderKey, User
 from ficshelf.accounts.reader_keys import make_key
+from ficshelf.core.forms import SingleLineField
 
 # The new key waits here between the POST that made it and the page that shows it once.
 NEW_KEY_SESSION = "new-reader-key"
 
 
 class ReaderKeyForm(forms.Form):
-    label = forms.CharField(
+    label = SingleLineField(
         label="Name this key",
         max_length=100,
         help_text="Which app or device it is for, e.g. “KOReader on my Kobo”.",

@@ -1,4 +1,5 @@
-"""The page for an error no view caught: 503 while the database is away, else Django's 500.
+"""The page for an error no view caught: 503 for a full disk (``core.disk_full``) and while
+the database is away, else Django's 500.
 
 Django hands every uncaught exception, from a view or from a middleware (the session is
 saved after the view), to ``handler500`` while the exception is still being handled, so
@@ -18,6 +19,7 @@ from django.template import loader
 from django.views.defaults import server_error as django_server_error
 
 from ficshelf.core.database import describe, is_database_away
+from ficshelf.core.disk_full import disk_full_response, is_disk_full
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +31,9 @@ _last_logged_at: float | None = None
 
 def server_error(request: HttpRequest) -> HttpResponse:
     error = sys.exc_info()[1]
+    # First: a full SQLite disk raises OperationalError too, which would read as "away".
+    if error is not None and is_disk_full(error):
+        return disk_full_response(request, error)
     if error is not None and is_database_away(error):
         _log_database_away(error)
         return unavailable_response()

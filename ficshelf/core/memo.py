@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 
+from ficshelf.core.disk_full import skipped_if_full
+
 T = TypeVar("T")
 LOCAL_SECONDS = 10
 LOCAL_ENTRIES = 128  # a listing part is about 140 KB: under 20 MB a process
@@ -46,7 +48,8 @@ def remembered(
         return shared  # type: ignore[no-any-return]
     computed = compute()
     if may_keep(computed):
-        cache.set(key, computed, seconds)
+        with skipped_if_full("keeping a value in the cache"):
+            cache.set(key, computed, seconds)
         keep_here(key, computed)
     return computed
 

@@ -1,8 +1,11 @@
-"""A Content-Security-Policy on every response, and ``/health`` answered ahead of the rest.
+"""A Content-Security-Policy on every response (the admin site's included), and ``/health``
+answered ahead of the rest.
 
-No inline scripts or styles anywhere (the pages are built that way), images from any web
-address because writers embed them (AO3 allows http(s) images), nothing framed, forms
-posted only to this site.
+No inline scripts or styles anywhere (the pages are built that way, and so is Django's
+admin: its scripts are files and its page data sits in JSON blocks, which a policy does
+not block), nothing framed, forms posted only to this site. Images come from this site
+and from the hosts ``FICSHELF_IMAGE_HOSTS`` allows in work text (``core.image_hosts``);
+the admin shows no writer's images, so its pages allow only the site's own.
 """
 
 from __future__ import annotations
@@ -12,21 +15,27 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from ficshelf.core.health_views import HEALTH_PATH, health_response
+from ficshelf.core.image_hosts import image_hosts
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' https: http: data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def content_security_policy(image_sources: list[str]) -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            " ".join(["img-src 'self'", *image_sources]),
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+ADMIN_CONTENT_SECURITY_POLICY = content_security_policy([])
 
 
 class ContentSecurityPolicyMiddleware:
@@ -35,9 +44,11 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        # The admin site ships inline scripts of its own; it is for admins only.
-        if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if request.path.startswith("/admin/"):
+            policy = ADMIN_CONTENT_SECURITY_POLICY
+        else:
+            policy = content_security_policy(image_hosts().csp_sources())
+        response.headers.setdefault("Content-Security-Policy", policy)
         return response
 
 

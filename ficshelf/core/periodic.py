@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from django.utils.module_loading import import_string
 
+from ficshelf.core.disk_full import skipped_if_full
+
 # (task's dotted path, seconds between runs)
 PERIODIC_TASKS: list[tuple[str, float]] = [
     ("ficshelf.social.tasks.send_notification_digests", 60 * 60),
@@ -52,4 +54,7 @@ class PeriodicSchedule:
 
 
 def enqueue(path: str) -> None:
-    import_string(path).enqueue()
+    # On a full disk the task cannot be stored: it is skipped (and said once), not allowed
+    # to stop ``serve`` and with it the pages that can still be read; it runs next time.
+    with skipped_if_full(f"asking for {path.rsplit('.', 1)[-1]}"):
+        import_string(path).enqueue()

@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 
+from ficshelf.core.disk_full import is_disk_full, note_disk_full
 from ficshelf.downloads.document import WorkDocument
 from ficshelf.downloads.formats import DownloadFormat
 from ficshelf.works.inspiration import related_works_stamp
@@ -78,15 +79,25 @@ def store(work_id: int, key: str, filename: str, data: bytes) -> BinaryIO:
     """
     folder = version_folder(work_id, key)
     path = folder / filename
+    part: Path | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         # Write beside the target and rename: a concurrent request never reads half a file.
         with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".part") as handle:
+            part = Path(handle.name)
             handle.write(data)
-        Path(handle.name).replace(path)
+        part.replace(path)
         opened = path.open("rb")
     except FileNotFoundError:
         # A request for a newer version pruned this (now stale) one meanwhile.
+        return io.BytesIO(data)
+    except OSError as error:
+        if not is_disk_full(error):
+            raise
+        # A full disk: the reader gets the file all the same, made again next time.
+        note_disk_full(error, "keeping a download")
+        if part is not None:
+            part.unlink(missing_ok=True)
         return io.BytesIO(data)
     _remove_other_versions(folder)
     return opened

@@ -8,7 +8,7 @@ never makes a duplicate.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,12 +17,14 @@ from django.utils.text import slugify
 from ficshelf.accounts.actions import ensure_default_pseud
 from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
+from ficshelf.core.single_line import one_line
 from ficshelf.core.wordcount import count_words_in_html
 from ficshelf.importers.base import ImportedWork, ImportFailed
 from ficshelf.tags.models import (
     ARCHIVE_WARNINGS,
     CATEGORIES,
     RATINGS,
+    TAG_NAME_MAX_LENGTH,
     Tag,
     TagType,
 )
@@ -43,6 +45,9 @@ WARNING_ALIASES = {
     "Underage": "Underage Sex",
     "Choose Not To Use Archive Warnings": "Creator Chose Not To Use Archive Warnings",
 }
+
+# AO3's limit for titles (works, chapters, series), as the posting form has it.
+TITLE_MAX = 255
 
 # What AO3's own importer uses when a file does not say (otwarchive's ArchiveConfig).
 DEFAULT_RATING = "Not Rated"
@@ -80,15 +85,18 @@ def save_imported_work(
     """
     if not imported.chapters or not any(c.text_html.strip() for c in imported.chapters):
         raise ImportFailed("the file has no work text")
-    if not imported.title.strip():
+    imported = _single_lines(imported)
+    if not imported.title:
         raise ImportFailed("the file has no title")
-    pseuds = [external_pseud(name) for name in _unique(imported.creators)]
+    pseuds = [external_pseud(clipped(name, 100)) for name in _unique(imported.creators)]
     if not pseuds:
         if fallback_pseud is None:
             raise ImportFailed("the file names no creator: say whose it is with --as NAME")
         pseuds = [fallback_pseud]
 
     notices = list(imported.notices)
+    if len(imported.title) > TITLE_MAX:
+        notices.append(f"the title is longer than {TITLE_MAX} characters: kept its beginning")
     existing = (
         Work.objects.select_for_update().filter(source_url=imported.source_url).first()
         if imported.source_url
@@ -126,7 +134,7 @@ def save_imported_work(
 
 def _fill_work_fields(work: Work, imported: ImportedWork, *, keep_blank_fields: bool) -> None:
     today = timezone.localdate()
-    work.title = imported.title.strip()[:255]
+    work.title = clipped(imported.title, TITLE_MAX)
     # A partial file (one chapter's page) may lack the work's notes; keep what we have.
     keep = keep_blank_fields and imported.is_partial
     for field_name, html in [
@@ -155,7 +163,7 @@ def _build_chapters(work: Work, imported: ImportedWork) -> list[Chapter]:
         chapters[position] = Chapter(
             work=work,
             position=position,
-            title=source.title.strip()[:255],
+            title=clipped(source.title, TITLE_MAX),
             summary=sanitize_html(source.summary_html),
             notes=sanitize_html(source.notes_html),
             end_notes=sanitize_html(source.end_notes_html),
@@ -181,12 +189,29 @@ def _tags_for(imported: ImportedWork, notices: list[str], default_rating: str) -
         (TagType.RATING, [rating]),
         (TagType.WARNING, warnings or [DEFAULT_WARNING]),
         (TagType.CATEGORY, categories),
-        (TagType.FANDOM, imported.fandoms),
-        (TagType.RELATIONSHIP, imported.relationships),
-        (TagType.CHARACTER, imported.characters),
-        (TagType.FREEFORM, imported.freeforms),
+        (TagType.FANDOM, _fitting(imported.fandoms, notices)),
+        (TagType.RELATIONSHIP, _fitting(imported.relationships, notices)),
+        (TagType.CHARACTER, _fitting(imported.characters, notices)),
+        (TagType.FREEFORM, _fitting(imported.freeforms, notices)),
     ]
     return tags_named(names_by_type)
+
+
+def _fitting(names: list[str], notices: list[str]) -> list[str]:
+    """Tags that fit a tag's name. A longer one (run-together tags, a damaged file) is left
+    out and named in a notice: a cut tag would be a wrong tag, and failing the whole import
+    for one tag would lose the work. (More than AO3's 75 tags are kept, as AO3 kept works
+    posted before its limit.)"""
+    kept = []
+    for name in names:
+        if len(name) > TAG_NAME_MAX_LENGTH:
+            notices.append(
+                f"a tag of {len(name)} characters (at most {TAG_NAME_MAX_LENGTH}) was left out: "
+                f"{name[:60]}..."
+            )
+        else:
+            kept.append(name)
+    return kept
 
 
 def _known(names: list[str], allowed: list[str], label: str, notices: list[str]) -> list[str]:
@@ -202,7 +227,7 @@ def _language(name: str) -> Language | None:
 
 def _attach_series(work: Work, imported: ImportedWork) -> None:
     for part in imported.series:
-        title = part.title.strip()[:255]
+        title = clipped(part.title, TITLE_MAX)
         if not title:
             continue
         if part.source_url:
@@ -221,7 +246,9 @@ def _attach_series(work: Work, imported: ImportedWork) -> None:
 def _attach_collections_and_gifts(work: Work, imported: ImportedWork) -> None:
     for title in _unique(imported.collections):
         name = slugify(title)[:255] or "collection"
-        collection, _ = Collection.objects.get_or_create(name=name, defaults={"title": title[:255]})
+        collection, _ = Collection.objects.get_or_create(
+            name=name, defaults={"title": clipped(title, TITLE_MAX)}
+        )
         collection.works.add(work)
     Gift.objects.bulk_create(
         Gift(work=work, recipient_name=name[:255]) for name in _unique(imported.gift_recipients)
@@ -232,6 +259,36 @@ def _attach_collections_and_gifts(work: Work, imported: ImportedWork) -> None:
 # hostile file; they would overflow the database's integer columns (AO3 caps works at
 # far fewer chapters), so they are treated as unknown.
 MAX_PLAUSIBLE_NUMBER = 9999
+
+
+def _single_lines(imported: ImportedWork) -> ImportedWork:
+    """``imported`` with every one-line field on one line: a title or tag split over lines
+    in the file's markup must not reach a mail subject or a feed that way."""
+
+    def lines(names: list[str]) -> list[str]:
+        return [one_line(n) for n in names]
+
+    return replace(
+        imported,
+        title=one_line(imported.title),
+        creators=lines(imported.creators),
+        fandoms=lines(imported.fandoms),
+        relationships=lines(imported.relationships),
+        characters=lines(imported.characters),
+        freeforms=lines(imported.freeforms),
+        collections=lines(imported.collections),
+        gift_recipients=lines(imported.gift_recipients),
+        series=[replace(part, title=one_line(part.title)) for part in imported.series],
+        chapters=[replace(c, title=one_line(c.title)) for c in imported.chapters],
+    )
+
+
+def clipped(text: str, length: int) -> str:
+    """``text`` cut to ``length`` at a word's end where there is one, not in a word."""
+    if len(text) <= length:
+        return text
+    cut = text[: length + 1].rsplit(" ", 1)[0] if " " in text[: length + 1] else text[:length]
+    return cut[:length].rstrip()
 
 
 def _plausible(number: int | None) -> int | None:

@@ -20,6 +20,11 @@ class ImportRefused(ImportFailed):
     """The file is readable but is not a work (an AO3 error page, an adult-content gate...)."""
 
 
+class UnknownFormat(ImportFailed):
+    """No importer claims the file: in a folder, it is not a work (a README, a cover image)
+    and is skipped; named on its own, it is a failure."""
+
+
 class ToolMissing(ImportFailed):
     """A format needs an external program that is not installed (calibre's ebook-convert)."""
 

@@ -6,7 +6,7 @@ import importlib
 from pathlib import Path
 from typing import Protocol, cast
 
-from ficshelf.importers.base import ImportedWork, ImportFailed
+from ficshelf.importers.base import ImportedWork, ImportFailed, UnknownFormat
 
 # Order matters: binary containers first, then the HTML forms (a download before a saved
 # page, since both are HTML), and plain text last because its sniff is the loosest.
@@ -50,7 +50,7 @@ def choose_importer(path: Path, *, max_bytes: int) -> Importer:
     for importer in importers():
         if importer.can_parse(path, head):
             return importer
-    raise ImportFailed(
+    raise UnknownFormat(
         "not a format Ficshelf can import (AO3 HTML download, saved AO3 work page, "
         "AO3 work-page text, EPUB, AZW3 or MOBI)"
     )

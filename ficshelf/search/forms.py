@@ -17,6 +17,7 @@ from django import forms
 from django.utils import timezone
 
 from ficshelf.accounts.models import User
+from ficshelf.core.forms import SingleLineField
 from ficshelf.core.memo import remembered
 from ficshelf.search.exclusions import filter_id_of, split_names, tags_named
 from ficshelf.search.query import (
@@ -117,14 +118,14 @@ class WorkFilterForm(forms.Form):
         choices=[("desc", "Descending"), ("asc", "Ascending")],
         label="Order",
     )
-    q = forms.CharField(required=False, max_length=1000, label="Search within results")
-    other_tags = forms.CharField(
+    q = SingleLineField(required=False, max_length=1000, label="Search within results")
+    other_tags = SingleLineField(
         required=False,
         max_length=5000,
         label="Other tags to include",
         help_text="Tag names, separated by commas.",
     )
-    other_exclude_tags = forms.CharField(
+    other_exclude_tags = SingleLineField(
         required=False,
         max_length=5000,
         label="Other tags to exclude",

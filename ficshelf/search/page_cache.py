@@ -42,6 +42,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString
 
 from ficshelf.accounts.access import preferences_for
+from ficshelf.core.disk_full import skipped_if_full
 from ficshelf.core.memo import remembered
 from ficshelf.search.backends import get_backend
 from ficshelf.search.queue import newest_queue_entry
@@ -80,7 +81,8 @@ def serve_for_guests(request: HttpRequest, render: Callable[[], HttpResponse]) -
         return response
     response = render()
     if _may_keep(response):
-        cache.set(key, (response.content, response["Content-Type"]), GUEST_PAGE_SECONDS)
+        with skipped_if_full("keeping a listing page"):
+            cache.set(key, (response.content, response["Content-Type"]), GUEST_PAGE_SECONDS)
     return response
 
 

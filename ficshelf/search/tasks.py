@@ -6,6 +6,7 @@ import logging
 
 from django_tasks import task
 
+from ficshelf.core.disk_full import is_disk_full, note_disk_full
 from ficshelf.search import queue
 from ficshelf.search.backends.base import SearchUnavailable
 
@@ -20,4 +21,11 @@ def drain_index_queue() -> int:
         # Expected while `ficshelf reindex` holds the index: the works stay queued and the
         # next drain (at most 30 s later) takes them.
         logger.warning("Search index not updated this time: %s", problem)
+        return 0
+    except Exception as error:
+        if not is_disk_full(error):
+            raise
+        # The works stay queued; the drain after there is room again takes them. One line
+        # a full-disk episode, not a traceback every 30 seconds.
+        note_disk_full(error, "updating the search index")
         return 0

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from ficshelf.accounts.access import is_blocked
 from ficshelf.accounts.models import Mute, User
 from ficshelf.social.models import Bookmark, Comment, ReadingList
+from ficshelf.social.stored_html import refresh_comments
 
 # Who is credited on a work is the works app's to say; re-exported for the social code.
 from ficshelf.works.access import creator_user_ids as creator_user_ids
@@ -81,6 +82,7 @@ def get_comment_for_viewer(request: HttpRequest, comment_id: int) -> Comment:
         raise Http404("No such comment.")
     # The chapter too must be readable: comments on unposted chapters are the creators'.
     get_chapter_for_viewer(request, work, comment.chapter_id)
+    refresh_comments([comment])
     return comment
 
 

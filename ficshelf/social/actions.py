@@ -16,7 +16,8 @@ from django.utils.crypto import salted_hmac
 
 from ficshelf.accounts.models import User
 from ficshelf.core.ratelimit import client_address
-from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
+from ficshelf.core.sanitizer import SANITIZER_VERSION, Profile, sanitize_html
+from ficshelf.core.single_line import control_characters, fold_lines
 from ficshelf.social.access import (
     comment_refusal,
     creator_user_ids,
@@ -150,7 +151,7 @@ def post_comment(
     user = _user(actor)
     if user is None and not (guest_name.strip() and guest_email.strip()):
         raise ActionRefused("Please enter your name and email address.")
-    clean = sanitize_html(text)
+    clean = sanitize_html(text, Profile.COMMENT)
     if not clean:
         raise ActionRefused("Brevity is the soul of wit, but we need your comment to have text.")
     creators = creator_user_ids(work)
@@ -231,7 +232,7 @@ def edit_comment(comment: Comment, *, actor: Actor, text: str) -> Comment:
     user = _user(actor)
     if user is None or comment.user_id != user.pk or comment.is_deleted:
         raise ActionRefused("Sorry, you can't edit that comment.")
-    clean = sanitize_html(text)
+    clean = sanitize_html(text, Profile.COMMENT)
     if not clean:
         raise ActionRefused("Brevity is the soul of wit, but we need your comment to have text.")
     comment.text = clean
@@ -304,7 +305,8 @@ def save_bookmark(
         work=work,
         series=series,
         defaults={
-            "notes": sanitize_html(notes),
+            "notes": sanitize_html(notes, Profile.COMMENT),
+            "sanitizer_version": SANITIZER_VERSION,
             "tags": tag_text[:1000],
             "is_private": is_private,
             "is_rec": is_rec and not is_private,
@@ -463,11 +465,16 @@ def delete_reading(reading: Reading, *, actor: User) -> None:
 
 @transaction.atomic
 def create_reading_list(*, actor: User, name: str, is_public: bool = False) -> ReadingList:
-    # Clipped before the duplicate check, so two long names that clip alike are caught here
-    # and not by the database's unique constraint.
-    name = name.strip()[: ReadingList._meta.get_field("name").max_length]
+    # The work page's "new list" box posts here without a form: the name gets the same
+    # rules as every single-line field (folded, no control characters, a named limit).
+    name = fold_lines(name).strip()
+    limit = ReadingList._meta.get_field("name").max_length or 100
     if not name:
         raise ActionRefused("Please give the list a name.")
+    if len(name) > limit:
+        raise ActionRefused(f"A list's name can be at most {limit} characters long.")
+    if control_characters(name):
+        raise ActionRefused("A list's name can't contain control characters.")
     if ReadingList.objects.filter(owner=actor, name=name).exists():
         raise ActionRefused(f"You already have a list called “{name}”.")
     return ReadingList.objects.create(owner=actor, name=name, is_public=is_public)

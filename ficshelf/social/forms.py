@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from django import forms
 
+from ficshelf.core.forms import LongTextField, SingleLineField
+
 COMMENT_MAX_LENGTH = 10_000  # AO3's limit
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(
+    text = LongTextField(
         label="Comment",
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
             "required": "Brevity is the soul of wit, but we need your comment to have text.",
-            "max_length": f"Comments can be up to {COMMENT_MAX_LENGTH:,} characters long.",
+            "max_length": f"Comments can be up to {COMMENT_MAX_LENGTH:,} characters long "
+            "(yours has %(show_value)s): shorten it, or say the rest in a reply.",
         },
+        help_text=f"Up to {COMMENT_MAX_LENGTH:,} characters.",
     )
 
 
 class GuestCommentForm(CommentForm):
-    guest_name = forms.CharField(label="Guest name", max_length=100)
+    guest_name = SingleLineField(label="Guest name", max_length=100)
     guest_email = forms.EmailField(
         label="Guest email",
         # The column is 254 wide; longer must be a form error, not a database error.
@@ -32,10 +36,10 @@ class GuestCommentForm(CommentForm):
 
 
 class BookmarkForm(forms.Form):
-    notes = forms.CharField(
+    notes = LongTextField(
         label="Notes", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    tags = forms.CharField(
+    tags = SingleLineField(
         label="Your tags", required=False, max_length=1000, help_text="Comma separated."
     )
     is_rec = forms.BooleanField(label="Rec", required=False)
@@ -43,5 +47,5 @@ class BookmarkForm(forms.Form):
 
 
 class ReadingListForm(forms.Form):
-    name = forms.CharField(label="List name", max_length=100)
+    name = SingleLineField(label="List name", max_length=100)
     is_public = forms.BooleanField(label="Public", required=False)

@@ -132,6 +132,7 @@ class Bookmark(models.Model):
         Series, null=True, blank=True, on_delete=models.CASCADE, related_name="bookmarks"
     )
     notes = models.TextField(blank=True)
+    sanitizer_version = models.PositiveSmallIntegerField(default=0)
     tags = models.CharField(max_length=1000, blank=True, help_text="Comma-separated.")
     is_private = models.BooleanField(default=False)
     is_rec = models.BooleanField(default=False)

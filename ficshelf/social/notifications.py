@@ -1,5 +1,8 @@
 """Mail about inbox items: one mail per comment or reply, one digest for the rest.
 
+Subjects are made one line whatever the stored titles hold: a title saved with a newline
+(before forms folded them, or by an admin) would make Django refuse the mail.
+
 Kudos and subscription notices are many and small, so (as AO3 does for kudos) they are
 collected and mailed as one digest per recipient by ``send_notification_digests``, run
 periodically by the operator (the ``send_notification_digests`` command) or the worker.
@@ -11,6 +14,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
+from ficshelf.core.single_line import one_line
 from ficshelf.social.comment_pages import comment_url
 from ficshelf.social.models import InboxItem
 
@@ -24,7 +28,7 @@ def email_inbox_item(item_id: int) -> bool:
     site = getattr(settings, "SITE_NAME", "Ficshelf")
     body = f"{item.text}\n\n{item.link}\n\nYou can read all your notifications in your inbox.\n"
     send_mail(
-        subject=f"[{site}] {item.text}"[:200],
+        subject=one_line(f"[{site}] {item.text}")[:200],
         message=body,
         from_email=None,
         recipient_list=[item.recipient.email],
@@ -45,7 +49,9 @@ def email_guest_of_reply(comment_id: int) -> bool:
         return False
     site = getattr(settings, "SITE_NAME", "Ficshelf")
     send_mail(
-        subject=f"[{site}] {reply.author_name} replied to your comment on {reply.work.title}"[:200],
+        subject=one_line(
+            f"[{site}] {reply.author_name} replied to your comment on {reply.work.title}"
+        )[:200],
         message=(
             f"{reply.author_name} replied to your comment on {reply.work.title}.\n\n"
             f"{comment_url(reply)}\n"
@@ -90,7 +96,7 @@ def send_notification_digests() -> int:
             lines = [f"- {i.text}\n  {i.link}" if i.link else f"- {i.text}" for i in items]
             noun = "notification" if len(items) == 1 else "notifications"
             send_mail(
-                subject=f"[{site}] {len(items)} new {noun}",
+                subject=one_line(f"[{site}] {len(items)} new {noun}"),
                 message=f"Hi {recipient.username},\n\n" + "\n".join(lines) + "\n",
                 from_email=None,
                 recipient_list=[recipient.email],

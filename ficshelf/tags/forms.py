@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 
+from ficshelf.core.forms import SingleLineField
 from ficshelf.tags.models import TAG_NAME_MAX_LENGTH, Tag, TagType
 
 
@@ -47,13 +48,13 @@ class TagWranglingForm(forms.Form):
         label="Canonical",
         help_text="Canonical tags are the ones filters offer and other tags are merged into.",
     )
-    synonym_of = forms.CharField(
+    synonym_of = SingleLineField(
         required=False,
         max_length=TAG_NAME_MAX_LENGTH,
         label="Synonym of",
         help_text="The canonical tag this one means the same as. Leave empty for none.",
     )
-    add_meta_tags = forms.CharField(
+    add_meta_tags = SingleLineField(
         required=False,
         max_length=5000,
         label="Add meta tags",
@@ -62,7 +63,7 @@ class TagWranglingForm(forms.Form):
     remove_meta_tags = forms.TypedMultipleChoiceField(
         required=False, coerce=int, widget=forms.CheckboxSelectMultiple, label="Remove meta tags"
     )
-    add_parents = forms.CharField(
+    add_parents = SingleLineField(
         required=False,
         max_length=5000,
         label="Add parent tags",
@@ -151,7 +152,7 @@ class UnwrangledBinForm(forms.Form):
         widget=forms.RadioSelect,
         label="With the chosen tags",
     )
-    merge_into = forms.CharField(
+    merge_into = SingleLineField(
         required=False, max_length=TAG_NAME_MAX_LENGTH, label="Canonical tag to merge into"
     )
 

@@ -61,9 +61,14 @@ FIXED_TAGS = {
 }
 
 
-# AO3 caps tag names at 150 characters; imports may keep run-together tags as one, so
-# there is room for those rather than losing them.
+# The column: AO3 caps tag names at 150 characters (TAG_NAME_LIMIT, what a writer may
+# type), but imports may keep run-together tags as one, so there is room for those rather
+# than losing them. Nothing is ever cut to fit: longer names are refused or left out.
 TAG_NAME_MAX_LENGTH = 300
+TAG_NAME_LIMIT = 150
+# AO3's USER_DEFINED_TAGS_MAX: fandoms, relationships, characters and additional tags of
+# one work together (ratings, warnings and categories are not counted).
+WORK_TAGS_LIMIT = 75
 
 
 # Tag types a writer makes and wranglers tidy; the fixed ones are canonical from the start.

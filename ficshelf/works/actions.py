@@ -95,12 +95,15 @@ def tags_named(names_by_type: Iterable[tuple[str, Iterable[str]]]) -> list[Tag]:
     """The tags with these names, made (with the given type) where missing.
 
     Names are unique across types, as on AO3: an existing tag keeps its type, and a name
-    given under two types takes the first.
+    given under two types takes the first. Callers check lengths first (the forms refuse,
+    the importers leave out): a name too long for the column is an error here, never cut.
     """
     wanted: dict[str, str] = {}
     for tag_type, names in names_by_type:
         for name in unique_names(names):
-            wanted.setdefault(name[:TAG_NAME_MAX_LENGTH], tag_type)
+            if len(name) > TAG_NAME_MAX_LENGTH:
+                raise ValueError(f"tag name longer than {TAG_NAME_MAX_LENGTH}: {name[:40]}...")
+            wanted.setdefault(name, tag_type)
     if not wanted:
         return []
     existing = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from ficshelf.accounts.access import preferences_for, reader_context
+from ficshelf.core.disk_full import skipped_if_full
 from ficshelf.core.sequences import unique_in_order
 from ficshelf.social.actions import record_hit, record_reading
 from ficshelf.works.access import (
@@ -188,9 +189,12 @@ def render_edit_preview(request: HttpRequest, work: Work, resubmit: list[tuple[s
 
 
 def _render_reading(request: HttpRequest, work: Work, reading: Reading) -> HttpResponse:
-    # Counted only once the text itself is shown (not for the adult-content notice).
-    record_hit(request, work)
-    record_reading(request, work, reading.current)
+    # Counted only once the text itself is shown (not for the adult-content notice); on a
+    # full disk the work is still shown, uncounted.
+    with skipped_if_full("counting a hit"):
+        record_hit(request, work)
+    with skipped_if_full("recording the reading history"):
+        record_reading(request, work, reading.current)
     return render(request, "works/detail.html", _reading_context(request, work, reading))
 
 

@@ -136,3 +136,14 @@ def test_account_without_pseuds_gets_a_default_one_named_like_the_username(
 
     assert defaults(user) == ["admin"]
     assert "Default" in html
+
+
+def test_a_pseud_name_with_a_newline_is_folded(client: Client, writer: User) -> None:
+    client.post(reverse("accounts:pseuds"), {"name": "Moon\r\nlit", "description": ""})
+    assert Pseud.objects.filter(user=writer, name="Moon lit").exists()
+
+
+def test_a_pseud_name_with_a_control_character_is_refused(client: Client, writer: User) -> None:
+    response = client.post(reverse("accounts:pseuds"), {"name": "Moon\x08", "description": ""})
+    assert "control characters" in response.content.decode()
+    assert Pseud.objects.filter(user=writer).count() == 1

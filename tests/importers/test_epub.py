@@ -7,6 +7,7 @@ FanFicFare and FicHub fixtures (skipped when they are missing, see ``fixtures_pa
 from __future__ import annotations
 
 import datetime
+import os
 import zipfile
 from pathlib import Path
 
@@ -327,8 +328,47 @@ def test_refuses_a_zip_bomb(tmp_path: Path) -> None:
         for _ in range(epub.MAX_UNCOMPRESSED_BYTES // len(megabyte_of_zeros) + 1):
             member.write(megabyte_of_zeros)
     assert path.stat().st_size < 1024 * 1024  # small on disk, huge once unpacked
-    with pytest.raises(ImportFailed, match="zip bomb"):
+    with pytest.raises(ImportFailed, match="unpacks to 201 MB, over the limit of 100 MB"):
         epub.parse(path)
+
+
+def test_refuses_a_part_packed_like_a_bomb_before_unpacking_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_book(tmp_path / "small-bomb.epub", TWO_CHAPTERS)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("OEBPS/zeros.xhtml", bytes(4 * 1024 * 1024))  # 4 MB in about 4 KB
+
+    def no_unpacking(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a member was opened before the archive was checked")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", no_unpacking)
+    with pytest.raises(ImportFailed, match=r"packed 1,0[0-9]{2} to 1.*zip bomb"):
+        epub.parse(path)
+
+
+def test_refuses_an_archive_that_unpacks_to_more_than_the_total_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ficshelf.core.zip_limits import ZipLimits
+    from ficshelf.importers.epub import archive as epub_archive
+
+    small = ZipLimits(max_entries=100, max_entry_bytes=60_000, max_total_bytes=100_000)
+    monkeypatch.setattr(epub_archive, "EPUB_LIMITS", small)
+    path = write_book(tmp_path / "big.epub", TWO_CHAPTERS)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as archive:
+        archive.writestr("OEBPS/a.jpg", os.urandom(50_000))
+        archive.writestr("OEBPS/b.jpg", os.urandom(50_000))
+    with pytest.raises(ImportFailed, match=r"would unpack to 0\.1 MB, over the limit of 0\.1 MB"):
+        epub.parse(path)
+
+
+def test_refuses_an_archive_with_too_many_files(book: Path) -> None:
+    with zipfile.ZipFile(book, "a") as archive:
+        for number in range(epub.MAX_MEMBER_COUNT):
+            archive.writestr(f"OEBPS/empty-{number}.txt", b"")
+    with pytest.raises(ImportFailed, match="files, more than it can need"):
+        epub.parse(book)
 
 
 def test_refuses_a_member_path_that_climbs_out_of_the_archive(book: Path) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,9 +83,9 @@ def test_folder_is_read_and_bad_files_are_reported_one_line_each(tmp_path: Path)
     assert code == 1
     assert Work.objects.count() == 1
     assert "FAILED" in output and "empty.html: the file is empty" in output
-    assert "noise.bin: not a format Ficshelf can import" in output
-    assert "broken.epub:" in output
-    assert "1 imported, 0 updated, 3 failed" in output
+    assert f"SKIPPED  {tmp_path / 'noise.bin'}: not a format Ficshelf can import" in output
+    assert "FAILED   " + str(tmp_path / "broken.epub") + ":" in output
+    assert "1 imported, 0 updated, 1 skipped, 2 failed" in output
 
 
 def test_missing_path_is_reported(tmp_path: Path) -> None:
@@ -122,3 +125,62 @@ def test_error_page_is_refused_with_what_the_file_is() -> None:
     assert code == 1
     assert "adult" in output.lower()
     assert not Work.objects.exists()
+
+
+def test_a_downloads_folder_imports_with_its_other_files_skipped_and_exits_0(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "harbour.txt", WORK_TEXT)
+    write(tmp_path, "SOURCES.txt", "https://archiveofourown.org/works/1\n")
+    write(tmp_path, "README", "Downloaded with a script.\n")
+    write(tmp_path, "cover.jpg", b"\xff\xd8\xff\xe0" + bytes(200))
+    write(tmp_path, ".DS_Store", b"\x00\x00\x00\x01Bud1" + bytes(100))
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / ".git", "HEAD", "ref: refs/heads/main\n")
+    output, code = run_import(str(tmp_path), "--as", "keeper")
+    assert code == 0, output
+    assert Work.objects.count() == 1
+    for name in ["SOURCES.txt", "README", "cover.jpg", ".DS_Store", ".git"]:
+        assert f"SKIPPED  {tmp_path / name}:" in output
+    assert "HEAD" not in output  # a hidden folder is not searched
+    assert "1 imported, 0 updated, 5 skipped, 0 failed" in output
+
+
+def test_a_file_named_on_its_own_that_is_not_a_work_fails(tmp_path: Path) -> None:
+    path = write(tmp_path, "SOURCES.txt", "https://archiveofourown.org/works/1\n")
+    output, code = run_import(str(path), "--as", "keeper")
+    assert code == 1
+    assert f"FAILED   {path}: not a format Ficshelf can import" in output
+
+
+def test_a_damaged_work_in_a_folder_still_fails_the_import(tmp_path: Path) -> None:
+    write(tmp_path, "harbour.txt", WORK_TEXT)
+    write(tmp_path, "broken.epub", b"PK\x03\x04 this is not really a zip")
+    output, code = run_import(str(tmp_path), "--as", "keeper")
+    assert code == 1
+    assert "1 imported, 0 updated, 0 skipped, 1 failed" in output
+
+
+def test_import_into_a_data_folder_never_migrated_migrates_first_and_says_so(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    write(folder, "harbour.txt", WORK_TEXT)
+    data_dir = tmp_path / "fresh-data"
+    env = {**os.environ, "FICSHELF_DATA_DIR": str(data_dir)}
+    env.pop("DATABASE_URL", None)  # the embedded default: a new SQLite file in the folder
+    ficshelf = Path(sys.executable).with_name("ficshelf")
+    result = subprocess.run(
+        [str(ficshelf), "import", str(folder), "--as", "keeper", "--no-progress"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    database = data_dir / "ficshelf.sqlite3"
+    assert f"The database ({database}) is new: running `ficshelf migrate` first" in result.stdout
+    assert "1 imported, 0 updated, 0 skipped, 0 failed" in result.stdout
+    assert "\n\n" not in result.stdout  # one line per file, no blank ones between

@@ -202,3 +202,51 @@ def test_absurd_chapter_numbers_from_a_damaged_file_are_treated_as_unknown() -> 
     assert work.expected_chapter_count is None
     assert [c.position for c in work.chapters.all()] == [1]
     assert work.series_works.get().position == 1
+
+
+def test_a_tag_too_long_for_a_tag_is_left_out_with_a_notice_and_the_work_imported() -> None:
+    run_together = "a tag pasted without commas " * 12  # 336 characters
+    result = save_imported_work(
+        make_imported(freeforms=["Storms", run_together]), fallback_pseud=None
+    )
+    names = set(result.work.tags.values_list("name", flat=True))
+    assert "Storms" in names
+    assert not any(name.startswith("a tag pasted") for name in names)
+    assert any("characters (at most 300) was left out: a tag pasted" in n for n in result.notices)
+
+
+def test_a_tag_up_to_the_column_is_kept_whole() -> None:
+    long_tag = ("word " * 60).strip()  # 299 characters: longer than AO3's 150, kept
+    work = save_imported_work(make_imported(freeforms=[long_tag]), fallback_pseud=None).work
+    assert work.tags.filter(name=long_tag).exists()
+
+
+def test_more_than_75_tags_are_kept_as_ao3_kept_older_works() -> None:
+    many = [f"Trope {i}" for i in range(90)]
+    work = save_imported_work(make_imported(freeforms=many), fallback_pseud=None).work
+    assert work.tags.filter(name__startswith="Trope ").count() == 90
+
+
+def test_one_line_fields_of_an_imported_work_are_folded() -> None:
+    imported = make_imported(
+        chapters=1,
+        title="The Lighthouse\n  Keeper",
+        creators=["tide\nwriter"],
+        freeforms=["Found\nFamily"],
+        series=[ImportedSeriesPart("Coastal\nTales", 1)],
+    )
+    imported.chapters[0].title = "Night\r\nOne"
+    work = save_imported_work(imported, fallback_pseud=None).work
+    assert work.title == "The Lighthouse Keeper"
+    assert work.creatorships.get().pseud.name == "tide writer"
+    assert work.tags.filter(name="Found Family").exists()
+    assert work.series_works.get().series.title == "Coastal Tales"
+    assert work.chapters.get().title == "Night One"
+
+
+def test_an_over_long_title_is_cut_at_a_word_with_a_notice() -> None:
+    title = "Lighthouse " * 30  # 330 characters
+    result = save_imported_work(make_imported(title=title), fallback_pseud=None)
+    assert len(result.work.title) <= 255
+    assert result.work.title.endswith("Lighthouse")
+    assert any("longer than 255 characters" in n for n in result.notices)

@@ -512,7 +512,7 @@ def test_search_page_without_words_asks_for_some(client: Client) -> None:
 def test_a_search_too_long_to_read_says_so(client: Client) -> None:
     html = page(client, "/search/", {"q": "dragon " * 200})
 
-    assert "Ensure this value has at most 1000 characters" in html
+    assert "This can be at most 1,000 characters long" in html
 
 
 def test_search_says_back_what_was_searched_for(client: Client) -> None:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from ficshelf.accounts.models import Block, Mute, User
+from ficshelf.core.sanitizer import SANITIZER_VERSION
 from ficshelf.social.models import (
     Bookmark,
     Comment,
@@ -52,6 +53,7 @@ class CommentFactory(DjangoModelFactory[Comment]):
     chapter = factory.LazyAttribute(lambda c: c.work.chapters.order_by("position").first())
     user = factory.SubFactory(UserFactory)
     text = "<p>I loved this.</p>"
+    sanitizer_version = SANITIZER_VERSION  # as saved by today's code
 
     class Params:
         guest = factory.Trait(user=None, guest_name="Visitor", guest_email="v@example.org")
@@ -64,6 +66,7 @@ class BookmarkFactory(DjangoModelFactory[Bookmark]):
 
     user = factory.SubFactory(UserFactory)
     work = factory.SubFactory(WorkFactory)
+    sanitizer_version = SANITIZER_VERSION
 
     class Params:
         private = factory.Trait(is_private=True)

@@ -172,3 +172,27 @@ def test_someone_else_cannot_delete_a_bookmark() -> None:
     response = signed_in().post(reverse("social:delete_bookmark", args=[bookmark.pk]))
     assert response.status_code == 404
     assert Bookmark.objects.exists()
+
+
+def test_bookmark_notes_keep_no_images() -> None:
+    work, reader = WorkFactory(), UserFactory()
+    signed_in(reader).post(
+        reverse("social:bookmark_work", args=[work.pk]),
+        {"notes": '<p>Rec!<img src="https://tracker.example/p.gif"></p>'},
+    )
+    assert Bookmark.objects.get(user=reader, work=work).notes == "<p>Rec!</p>"
+    html = page_text(Client().get(reverse("social:work_bookmarks", args=[work.pk])))
+    assert "Rec!" in html
+    assert "tracker.example" not in html
+
+
+def test_bookmark_notes_saved_with_an_image_before_the_rule_show_without_it() -> None:
+    work = WorkFactory()
+    BookmarkFactory(
+        work=work,
+        notes='<p>Old rec<img src="https://tracker.example/p.gif"></p>',
+        sanitizer_version=1,
+    )
+    html = page_text(Client().get(reverse("social:work_bookmarks", args=[work.pk])))
+    assert "Old rec" in html
+    assert "tracker.example" not in html

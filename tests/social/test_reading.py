@@ -207,3 +207,20 @@ def test_someone_else_cannot_delete_a_reading_from_history() -> None:
     response = signed_in().post(reverse("social:delete_reading", args=[reading.pk]))
     assert response.status_code == 404
     assert Reading.objects.exists()
+
+
+def test_a_new_list_name_with_a_newline_is_folded() -> None:
+    work, reader = WorkFactory(), UserFactory()
+    signed_in(reader).post(
+        reverse("social:add_to_list", args=[work.pk]), {"new_list_name": "Cozy\nreads"}
+    )
+    assert ReadingList.objects.get(owner=reader).name == "Cozy reads"
+
+
+def test_a_new_list_name_over_the_limit_is_refused_not_cut() -> None:
+    work, reader = WorkFactory(), UserFactory()
+    response = signed_in(reader).post(
+        reverse("social:add_to_list", args=[work.pk]), {"new_list_name": "x" * 101}, follow=True
+    )
+    assert "can be at most 100 characters" in response.content.decode()
+    assert not ReadingList.objects.exists()

@@ -109,3 +109,19 @@ def docx_bytes(*paragraphs: str) -> bytes:
         archive.writestr("_rels/.rels", rels)
         archive.writestr("word/document.xml", document)
     return buffer.getvalue()
+
+
+def docx_bomb(unpacked_megabytes: int = 30) -> bytes:
+    """A .docx of a few dozen KB whose document.xml unpacks to ``unpacked_megabytes``."""
+    with zipfile.ZipFile(io.BytesIO(docx_bytes("Title"))) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    paragraph = b'<w:p><w:r><w:t xml:space="preserve">All work and no play.</w:t></w:r></w:p>'
+    repeats = unpacked_megabytes * 1024 * 1024 // len(paragraph)
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        b"<w:body>", b"<w:body>" + paragraph * repeats
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()

@@ -9,12 +9,19 @@ import zlib
 
 import lxml.etree
 
+from ficshelf.core.zip_limits import MEGABYTE, ZipLimits, ZipRefused, check_zip_directory
 from ficshelf.importers.base import ImportFailed
 
 # Real fanfic EPUBs are a few MB at most (images included); an archive that would unpack to
-# more is refused as a possible zip bomb before anything is decompressed.
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# more, or holds a part packed like a bomb, is refused before anything is decompressed.
+MAX_UNCOMPRESSED_BYTES = 200 * MEGABYTE
 MAX_MEMBER_COUNT = 10_000
+EPUB_LIMITS = ZipLimits(
+    max_entries=MAX_MEMBER_COUNT,
+    # A whole long work in one XHTML file is some 20 MB; a large image less.
+    max_entry_bytes=100 * MEGABYTE,
+    max_total_bytes=MAX_UNCOMPRESSED_BYTES,
+)
 
 # Every way zipfile and zlib report a damaged or unsupported member.
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
@@ -33,8 +40,8 @@ class Archive:
     """Reads members by name, refusing unsafe names and more data than an EPUB can hold."""
 
     def __init__(self, zip_file: zipfile.ZipFile) -> None:
+        _check_members(zip_file)
         members = zip_file.infolist()
-        _check_members(members)
         self._zip = zip_file
         self._names = {member.filename for member in members}
         # Some tools write "META-INF/Container.xml" or link "Chapter1.xhtml" as "chapter1.xhtml".
@@ -60,17 +67,17 @@ class Archive:
         return data
 
 
-def _check_members(members: list[zipfile.ZipInfo]) -> None:
-    if len(members) > MAX_MEMBER_COUNT:
-        raise ImportFailed(f"this EPUB holds {len(members)} files, more than an e-book can need")
-    for member in members:
+def _check_members(zip_file: zipfile.ZipFile) -> None:
+    try:
+        check_zip_directory(zip_file, EPUB_LIMITS, what="this EPUB")
+    except ZipRefused as refused:
+        raise ImportFailed(str(refused)) from None
+    for member in zip_file.infolist():
         if _points_outside(member.filename):
             raise ImportFailed(
                 f"this EPUB contains a path that points outside the archive "
                 f"({member.filename!r}): refusing it"
             )
-    if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
-        raise _too_large()
 
 
 def _points_outside(name: str) -> bool:

@@ -34,6 +34,7 @@ from ficshelf.social.models import (
     ReadingList,
     Subscription,
 )
+from ficshelf.social.stored_html import refresh_comments
 from ficshelf.works.models import Chapter, Series, Work
 
 register = template.Library()
@@ -155,6 +156,7 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
         .shown_to(user, creators)
         .select_related("user", "chapter")
     )
+    refresh_comments(comments)
     threads, comment_count = comment_threads(comments, request, creators)
     threads, comment_pages = page_of_threads(threads, request)
 

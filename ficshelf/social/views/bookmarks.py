@@ -16,6 +16,7 @@ from ficshelf.social import actions
 from ficshelf.social.access import get_own_bookmark, muted_user_ids, own_bookmarks
 from ficshelf.social.forms import BookmarkForm
 from ficshelf.social.models import Bookmark
+from ficshelf.social.stored_html import refresh_bookmark_notes
 from ficshelf.social.views._common import _back, _me, _page
 from ficshelf.works.access import get_series_for_viewer, get_work_for_viewer
 from ficshelf.works.models import Series, SeriesWork, Work
@@ -40,6 +41,7 @@ def _bookmark_form_page(
             messages.success(request, "Bookmark was successfully saved.")
             return redirect("social:my_bookmarks")
     elif existing is not None:
+        refresh_bookmark_notes([existing])
         form = BookmarkForm(
             initial={
                 "notes": existing.notes,
@@ -86,6 +88,7 @@ def delete_bookmark(request: HttpRequest, bookmark_id: int) -> HttpResponse:
 def my_bookmarks(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     page = _page(request, own_bookmarks(user))
+    refresh_bookmark_notes(page.object_list)
     _attach_targets(page.object_list, user)
     context = {"page": page, "bookmarks": page.object_list, "heading": "My Bookmarks"}
     return render(request, "social/bookmarks.html", context)
@@ -101,6 +104,7 @@ def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
         .select_related("user")
     )
     page = _page(request, bookmarks)
+    refresh_bookmark_notes(page.object_list)
     context = {"page": page, "bookmarks": page.object_list, "work": work}
     return render(request, "social/work_bookmarks.html", context)
 

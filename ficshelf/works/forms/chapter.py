@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from ficshelf.importers.base import ImportFailed
-from ficshelf.importers.docx import MAX_DOCX_BYTES, docx_to_html
+from ficshelf.core.forms import LongTextField, SingleLineField
+from ficshelf.core.word_documents import MAX_DOCX_BYTES, DocumentRefused, docx_to_html
 from ficshelf.works.actions import ChapterData
 from ficshelf.works.forms.fields import (
     NOTES_MAX,
@@ -29,7 +29,7 @@ class ChapterTextMixin(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
-    text = forms.CharField(
+    text = LongTextField(
         label="Text",
         required=False,
         max_length=TEXT_MAX,
@@ -62,9 +62,15 @@ class ChapterTextMixin(forms.Form):
         if upload.size is not None and upload.size > MAX_DOCX_BYTES:
             raise forms.ValidationError("That document is too large (20 MB at most).")
         try:
-            return docx_to_html(upload)
-        except ImportFailed as error:
+            html = docx_to_html(upload)
+        except DocumentRefused as error:
             raise forms.ValidationError(f"Could not read the document: {error}.") from None
+        if len(html) > TEXT_MAX:
+            raise forms.ValidationError(
+                f"The document's text is {len(html):,} characters long as HTML, over a "
+                f"chapter's limit of {TEXT_MAX:,}: post it in more than one chapter."
+            )
+        return html
 
     def chapter_text_html(self) -> str:
         uploaded: str = self.cleaned_data.get("text_file") or ""
@@ -83,7 +89,7 @@ class ChapterTextMixin(forms.Form):
 
 
 class ChapterForm(ChapterTextMixin):
-    title = forms.CharField(label="Chapter title", required=False, max_length=TITLE_MAX)
+    title = SingleLineField(label="Chapter title", required=False, max_length=TITLE_MAX)
     summary = _html_area("Chapter summary", SUMMARY_MAX, rows=3)
     notes = _html_area("Chapter notes (at the beginning)", NOTES_MAX, rows=3)
     end_notes = _html_area("Chapter end notes", NOTES_MAX, rows=3)

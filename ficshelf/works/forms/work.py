@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ficshelf.accounts.models import Block, Pseud, User
-from ficshelf.tags.models import ARCHIVE_WARNINGS, CATEGORIES, RATINGS, TagType
-from ficshelf.works.actions import ChapterData, WorkData, series_of
+from ficshelf.core.forms import SingleLineField
+from ficshelf.tags.models import ARCHIVE_WARNINGS, CATEGORIES, RATINGS, WORK_TAGS_LIMIT, TagType
+from ficshelf.works.actions import ChapterData, WorkData, series_of, unique_names
 from ficshelf.works.forms.chapter import ChapterTextMixin
 from ficshelf.works.forms.fields import (
     NOTES_MAX,
@@ -22,6 +23,7 @@ from ficshelf.works.forms.fields import (
     _html_area,
     _tag_input,
     split_names,
+    tag_names,
 )
 from ficshelf.works.inspiration import (
     InspirationData,
@@ -40,7 +42,7 @@ INSPIRATION_FIELDS = (
 
 
 class WorkForm(ChapterTextMixin):
-    title = forms.CharField(
+    title = SingleLineField(
         label="Work title",
         max_length=TITLE_MAX,
         error_messages={"required": "Give the work a title."},
@@ -85,7 +87,7 @@ class WorkForm(ChapterTextMixin):
         required=False,
         empty_label="(none)",
     )
-    new_series_title = forms.CharField(
+    new_series_title = SingleLineField(
         label="Or start a new series titled", required=False, max_length=255
     )
     series_position = forms.IntegerField(
@@ -95,30 +97,30 @@ class WorkForm(ChapterTextMixin):
         max_value=9999,
         help_text="Leave empty to add it after the last part.",
     )
-    co_creators = forms.CharField(
+    co_creators = SingleLineField(
         label="Invite co-creators",
         required=False,
         max_length=2000,
         help_text="Their pseuds or user names, separated by commas. They are credited "
         "once they accept.",
     )
-    gift_recipients = forms.CharField(
+    gift_recipients = SingleLineField(
         label="Gift this work to",
         required=False,
         max_length=2000,
         help_text="Names, separated by commas.",
     )
-    inspired_by_url = forms.CharField(
+    inspired_by_url = SingleLineField(
         label="Inspired by (the work's address)",
         required=False,
         max_length=500,
         help_text="A work on this archive, or the full address of one elsewhere. Its "
         "creators hear of yours.",
     )
-    inspired_by_title = forms.CharField(
+    inspired_by_title = SingleLineField(
         label="Its title (for a work elsewhere)", required=False, max_length=255
     )
-    inspired_by_creator = forms.CharField(
+    inspired_by_creator = SingleLineField(
         label="Its creator (for a work elsewhere)", required=False, max_length=255
     )
     is_translation = forms.BooleanField(label="My work is a translation of it", required=False)
@@ -152,7 +154,7 @@ class WorkForm(ChapterTextMixin):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Set a date in the past to backdate the work; empty means today.",
     )
-    chapter_title = forms.CharField(
+    chapter_title = SingleLineField(
         label="First chapter's title", required=False, max_length=TITLE_MAX
     )
     chapter_summary = _html_area("First chapter's summary", SUMMARY_MAX, rows=3)
@@ -232,19 +234,30 @@ class WorkForm(ChapterTextMixin):
         return title
 
     def clean_fandoms(self) -> list[str]:
-        names = split_names(self.cleaned_data["fandoms"])
+        names = tag_names(self.cleaned_data["fandoms"])
         if not names:
             raise forms.ValidationError("Tag the work with at least one fandom.")
         return names
 
     def clean_relationships(self) -> list[str]:
-        return split_names(self.cleaned_data["relationships"])
+        return tag_names(self.cleaned_data["relationships"])
 
     def clean_characters(self) -> list[str]:
-        return split_names(self.cleaned_data["characters"])
+        return tag_names(self.cleaned_data["characters"])
 
     def clean_freeforms(self) -> list[str]:
-        return split_names(self.cleaned_data["freeforms"])
+        return tag_names(self.cleaned_data["freeforms"])
+
+    def _limit_tag_count(self, cleaned: dict[str, Any]) -> None:
+        # As AO3 counts: the tags a writer makes, fandoms to additional tags, together.
+        fields = ["fandoms", "relationships", "characters", "freeforms"]
+        count = len(unique_names(name for f in fields for name in cleaned.get(f) or []))
+        if count > WORK_TAGS_LIMIT:
+            self.add_error(
+                None,
+                f"Fandom, relationship, character and additional tags can add up to at most "
+                f"{WORK_TAGS_LIMIT}; this work has {count}, so remove {count - WORK_TAGS_LIMIT}.",
+            )
 
     def clean_gift_recipients(self) -> list[str]:
         names = split_names(self.cleaned_data["gift_recipients"])
@@ -291,6 +304,7 @@ class WorkForm(ChapterTextMixin):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         self._require_text()
+        self._limit_tag_count(cleaned)
         if cleaned.get("series") and cleaned.get("new_series_title", "").strip():
             self.add_error("new_series_title", "Choose one of your series or a new one, not both.")
         self._resolve_inspiration(cleaned)
