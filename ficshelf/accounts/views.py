@@ -120,6 +120,13 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Without django.contrib.sites, Django's LoginView names the site by the request's
+        # host ("127.0.0.1:8101"), which the title and header would show.
+        context["site_name"] = settings.SITE_NAME
+        return context
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = str(request.POST.get("username", "")).strip().lower()
         by_address = allow(
