@@ -13,6 +13,7 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ficshelf.accounts import actions
@@ -394,6 +395,12 @@ def _relation_page(request: HttpRequest, username: str, *, kind: str) -> HttpRes
     if request.method == "POST":
         action(member, actor=me)
         messages.success(request, done.format(name=member.username))
+        # Unmuting from a muted work's page goes back to the work, now shown.
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(back)
         return redirect(next_page)
     return _render(request, "accounts/confirm_relation.html", {"member": member, "kind": kind})
 

@@ -6,11 +6,13 @@ views only decide which chapters a page shows and which template renders them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django.db.models import Min, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +25,7 @@ from ficshelf.social.actions import record_hit, record_reading
 from ficshelf.works.access import (
     get_chapter_for_viewer,
     get_chapters_for_viewer,
+    get_muted_work_for_viewer,
     get_series_for_viewer,
     get_work_for_viewer,
     is_creator,
@@ -33,6 +36,28 @@ from ficshelf.works.models import Chapter, Work
 # AO3 asks once per visit, not once per work: "Proceed" on one adult work lets the guest
 # open the others until the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE).
 ADULT_NOTICE_SESSION_KEY = "adult_notice_accepted"
+
+
+WorkView = Callable[..., HttpResponse]
+
+
+def says_when_muted(view: WorkView) -> WorkView:
+    """A work kept from the reader only by their own mute of its creator gets a page that
+    says so, with a way to unmute, instead of the 404 that suggests it was deleted (every
+    other surface goes on hiding it). The page shows none of the work's text."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, work_id: int, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, work_id, **kwargs)
+        except Http404:
+            muted = get_muted_work_for_viewer(request, work_id)
+            if muted is None:
+                raise
+        context = {**reader_context(request), "muted": muted, "here": request.get_full_path()}
+        return render(request, "works/muted.html", context)
+
+    return wrapped
 
 
 @require_GET
@@ -60,6 +85,7 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
 
 
 @require_GET
+@says_when_muted
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     """The work: its first chapter, or every chapter with ``?view_full_work=true`` (AO3's URL).
 
@@ -83,6 +109,7 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @require_GET
+@says_when_muted
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = get_work_for_viewer(request, work_id)
     chapter = get_chapter_for_viewer(request, work, chapter_id)
@@ -106,6 +133,7 @@ def chapter_select(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @require_GET
+@says_when_muted
 def chapter_index(request: HttpRequest, work_id: int) -> HttpResponse:
     """AO3's "Chapter Index" page: every chapter with its date, as links."""
     work = get_work_for_viewer(request, work_id)
