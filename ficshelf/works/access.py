@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpRequest
 
-from ficshelf.accounts.models import User
+from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import refresh_if_stale
-from ficshelf.works.models import Chapter, Creatorship, Series, Work
+from ficshelf.works.models import Chapter, Creatorship, Series, Work, WorkQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -132,3 +132,18 @@ def get_series_for_viewer(request: HttpRequest, series_id: int) -> Series:
     if series is None:
         raise Http404("No such series.")
     return series
+
+
+def works_credited_to(pseud: Pseud, user: User | AnonymousUser | None) -> WorkQuerySet:
+    """The posted works ``user`` may see that credit ``pseud`` (accepted credits only)."""
+    credited = Creatorship.objects.filter(pseud=pseud, is_approved=True).values("work_id")
+    return Work.objects.visible_to(user).posted().filter(pk__in=credited)
+
+
+def get_external_creator_for_viewer(request: HttpRequest, pseud_id: int) -> Pseud:
+    """An imported creator (a pseud without a user) with a work the viewer may see; 404
+    otherwise, so a name credited only on drafts, hidden or restricted works stays unknown."""
+    pseud = Pseud.objects.filter(pk=pseud_id, user__isnull=True).first()
+    if pseud is None or not works_credited_to(pseud, request.user).exists():
+        raise Http404("No such creator.")
+    return pseud
