@@ -201,17 +201,30 @@ class Reading:
         return next(i for i, c in enumerate(self.chapters) if c.pk == self.current.pk)
 
 
-def render_edit_preview(request: HttpRequest, work: Work, resubmit: list[tuple[str, str]]) -> str:
-    """The work page as the edit in ``work`` would show it, with a bar to update or go
-    back to editing (``resubmit``: the form's fields, sent again by that bar). The caller
-    rolls the edit back; nothing here is counted as a reading."""
+@dataclass(frozen=True)
+class PreviewBar:
+    """The bar over and under a preview of an edit or a new chapter: nothing is saved until
+    one of its buttons sends the form's fields again (``fields``) to ``action``."""
+
+    action: str
+    fields: list[tuple[str, str]]
+    message: str
+    # (the form's "action" value, the label); the first is the main one.
+    buttons: list[tuple[str, str]]
+
+
+def render_edit_preview(
+    request: HttpRequest, work: Work, bar: PreviewBar, *, chapter: Chapter | None = None
+) -> str:
+    """The work page as the change in ``work`` would show it: ``chapter`` (a new or edited
+    chapter) or, for an edit of the work, its first chapter, with ``bar`` above and below.
+    The caller rolls the change back; nothing here is counted as a reading."""
     chapters = get_chapters_for_viewer(request, work)
-    first = chapters[0] if len(chapters) > 1 else None
-    reading = Reading.one_chapter(chapters, first) if first else Reading.entire_work(chapters)
-    context = {
-        **_reading_context(request, work, reading),
-        "edit_preview": {"action": reverse("works:edit", args=[work.pk]), "fields": resubmit},
-    }
+    shown = next((c for c in chapters if chapter is not None and c.pk == chapter.pk), None)
+    if shown is None and len(chapters) > 1:
+        shown = chapters[0]
+    reading = Reading.one_chapter(chapters, shown) if shown else Reading.entire_work(chapters)
+    context = {**_reading_context(request, work, reading), "edit_preview": bar}
     return render_to_string("works/detail.html", context, request=request)
 
 
