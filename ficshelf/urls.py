@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ficshelf.core import views as core_views
+
 urlpatterns = [
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("ficshelf.accounts.urls")),
     path("users/", include("ficshelf.accounts.user_urls")),

@@ -13,6 +13,7 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ficshelf.accounts import actions
@@ -119,6 +120,13 @@ def request_invitation(request: HttpRequest) -> HttpResponse:
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Without django.contrib.sites, Django's LoginView names the site by the request's
+        # host ("127.0.0.1:8101"), which the title and header would show.
+        context["site_name"] = settings.SITE_NAME
+        return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = str(request.POST.get("username", "")).strip().lower()
@@ -387,6 +395,12 @@ def _relation_page(request: HttpRequest, username: str, *, kind: str) -> HttpRes
     if request.method == "POST":
         action(member, actor=me)
         messages.success(request, done.format(name=member.username))
+        # Unmuting from a muted work's page goes back to the work, now shown.
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(back)
         return redirect(next_page)
     return _render(request, "accounts/confirm_relation.html", {"member": member, "kind": kind})
 

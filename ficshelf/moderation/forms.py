@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from ficshelf.moderation.models import Report
+from ficshelf.moderation.models import Report, ReportReason
 
 
 class ReportForm(forms.ModelForm[Report]):
@@ -18,5 +18,11 @@ class ReportForm(forms.ModelForm[Report]):
 
     def __init__(self, *args: object, is_guest: bool, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # A model field without a default gives its form field a blank "---------" choice,
+        # which as a radio button is shown ticked and then refused: the reader picks one.
+        reason = self.fields["reason"]
+        assert isinstance(reason, forms.ChoiceField)
+        reason.choices = ReportReason.choices
+        reason.error_messages["required"] = "Choose what is wrong."
         if not is_guest:
             del self.fields["reporter_email"]

@@ -30,6 +30,7 @@ from ficshelf.search.query import (
     WorkQuery,
 )
 from ficshelf.search.query_language import ParsedSearch, describe, parse_search
+from ficshelf.search.tag_conditions import TagSearch, look_up_tag_conditions
 from ficshelf.tags.models import Tag, TagType, visible_among
 from ficshelf.works.models import Language
 
@@ -187,6 +188,7 @@ class WorkFilterForm(forms.Form):
         # search box guessed at.
         self.notices: list[str] = []
         self.parsed: ParsedSearch | None = None
+        self.tag_search = TagSearch()
         # Tags chosen in the boxes, per type, resolved once in clean().
         self.included: dict[str, list[Tag]] = {t: [] for t in FACET_TYPES}
         self.excluded: dict[str, list[Tag]] = {t: [] for t in FACET_TYPES}
@@ -208,6 +210,8 @@ class WorkFilterForm(forms.Form):
         if text:
             self.parsed = parse_search(text, today=self.today)
             self.notices.extend(self.parsed.notices)
+            self.tag_search = look_up_tag_conditions(self.parsed.tags, self.user)
+            self.notices.extend(self.tag_search.notices)
         return data
 
     def _resolve_chosen_tags(self, data: dict[str, Any]) -> None:
@@ -328,7 +332,7 @@ class WorkFilterForm(forms.Form):
             language_id = Language.objects.filter(short=language).values_list("pk", flat=True)
             query = dataclasses.replace(query, language_id=language_id.first())
         if self.parsed is not None:
-            query = _with_search(query, self.parsed)
+            query = _with_search(query, self.parsed, self.tag_search)
         return query
 
     def facet_groups(
@@ -410,11 +414,11 @@ def _unique(tags: list[Tag]) -> list[Tag]:
     return list(found.values())
 
 
-def _with_search(query: WorkQuery, parsed: ParsedSearch) -> WorkQuery:
-    """The search box's words and its inline ranges, narrowing the sidebar's."""
+def _with_search(query: WorkQuery, parsed: ParsedSearch, tags: TagSearch) -> WorkQuery:
+    """The search box's words, its inline ranges and its tags, narrowing the sidebar's."""
     return dataclasses.replace(
-        query,
-        text=parsed.text,
+        tags.narrowing(query),
+        text=tags.text_beside(parsed.text),
         words=_narrow_ints(query.words, parsed.words),
         kudos=_narrow_ints(query.kudos, parsed.kudos),
         hits=_narrow_ints(query.hits, parsed.hits),

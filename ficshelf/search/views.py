@@ -60,6 +60,9 @@ class Scope:
     name_url: str = ""
     fixed_language: Language | None = None
     is_search: bool = False
+    # The Atom feed of the same works (tag, creator and series listings have one).
+    feed_url: str = ""
+    feed_title: str = ""
 
 
 def tag_works_url(tag: Tag) -> str:
@@ -90,6 +93,8 @@ def tag_works(request: HttpRequest, tag: str) -> HttpResponse:
         heading_words="in",
         name=found.name,
         name_url=reverse("tags:show", kwargs={"tag": found.name}),
+        feed_url=reverse("feeds:tag", args=[found.pk]),
+        feed_title=f"works tagged {found.name}",
     )
     return _render_listing(request, scope)
 
@@ -103,6 +108,8 @@ def user_works(request: HttpRequest, username: str) -> HttpResponse:
         heading_words="by",
         name=member.username,
         name_url=reverse("users:profile", args=[member.username]),
+        feed_url=reverse("feeds:creator", args=[member.username]),
+        feed_title=f"works by {member.username}",
     )
     return _render_listing(request, scope)
 
@@ -116,6 +123,8 @@ def series_works(request: HttpRequest, series_id: int) -> HttpResponse:
         heading_words="in",
         name=series.title,
         name_url=reverse("works:series", args=[series.pk]),
+        feed_url=reverse("feeds:series", args=[series.pk]),
+        feed_title=f"the series {series.title}",
     )
     return _render_listing(request, scope)
 

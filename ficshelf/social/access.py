@@ -121,9 +121,11 @@ def get_own_reading_list(request: HttpRequest, list_id: int) -> ReadingList:
 
 def own_bookmarks(user: User) -> QuerySet[Bookmark]:
     """A member's bookmarks of works and series they may still see (a work hidden or made
-    a draft since drops out; it comes back if it does)."""
+    a draft since drops out; it comes back if it does). Bookmarks of works whose creator
+    they muted stay: the list is theirs, and says the creator is muted."""
     visible = Work.objects.visible_to(user).values("pk")
+    muted = Work.objects.muted_for(user).values("pk")
     visible_series = Series.objects.filter(series_works__work__in=visible).values("pk")
     return Bookmark.objects.filter(user=user).filter(
-        Q(work__in=visible) | Q(series__in=visible_series)
+        Q(work__in=visible) | Q(work__in=muted) | Q(series__in=visible_series)
     )

@@ -6,17 +6,17 @@ draft work exists.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpRequest
 
+from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import refresh_if_stale
-from ficshelf.works.models import Chapter, Creatorship, Series, Work
+from ficshelf.works.models import Chapter, Creatorship, Series, Work, WorkQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from ficshelf.accounts.models import User
 
 
 def get_work_for_viewer(request: HttpRequest, work_id: int) -> Work:
@@ -29,6 +29,32 @@ def get_work_for_viewer(request: HttpRequest, work_id: int) -> Work:
     for chapter in work.chapters.all():
         refresh_if_stale(chapter, ["summary", "notes", "end_notes", "text"])
     return work
+
+
+@dataclass(frozen=True)
+class MutedWork:
+    """A work the reader would see but for their own mute of its creators."""
+
+    work: Work
+    muted_creators: list[User]
+
+
+def get_muted_work_for_viewer(request: HttpRequest, work_id: int) -> MutedWork | None:
+    """The work behind a 404 when only the reader's own mutes keep it from them, so its page
+    can say so (and offer to unmute) instead of "may have been deleted"; else None."""
+    user = request.user
+    if not isinstance(user, User):
+        return None
+    work = Work.objects.muted_for(user).filter(pk=work_id).first()
+    if work is None:
+        return None
+    # The same credits the visibility rule hides by (an invitation not yet accepted too).
+    muted = (
+        User.objects.filter(muted_by__muter=user, pseuds__creatorships__work=work)
+        .distinct()
+        .order_by("username")
+    )
+    return MutedWork(work=work, muted_creators=list(muted))
 
 
 def get_chapters_for_viewer(request: HttpRequest, work: Work) -> list[Chapter]:
@@ -106,3 +132,18 @@ def get_series_for_viewer(request: HttpRequest, series_id: int) -> Series:
     if series is None:
         raise Http404("No such series.")
     return series
+
+
+def works_credited_to(pseud: Pseud, user: User | AnonymousUser | None) -> WorkQuerySet:
+    """The posted works ``user`` may see that credit ``pseud`` (accepted credits only)."""
+    credited = Creatorship.objects.filter(pseud=pseud, is_approved=True).values("work_id")
+    return Work.objects.visible_to(user).posted().filter(pk__in=credited)
+
+
+def get_external_creator_for_viewer(request: HttpRequest, pseud_id: int) -> Pseud:
+    """An imported creator (a pseud without a user) with a work the viewer may see; 404
+    otherwise, so a name credited only on drafts, hidden or restricted works stays unknown."""
+    pseud = Pseud.objects.filter(pk=pseud_id, user__isnull=True).first()
+    if pseud is None or not works_credited_to(pseud, request.user).exists():
+        raise Http404("No such creator.")
+    return pseud

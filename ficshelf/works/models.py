@@ -93,22 +93,34 @@ class WorkQuerySet(models.QuerySet["Work"]):
         """
         if user is None or not user.is_authenticated:
             return self.filter(is_posted=True, is_restricted=False, is_hidden_by_admin=False)
+        return self._visible_but_for_mutes(user).exclude(_with_a_muted_creator(user))
+
+    def muted_for(self, user: User) -> WorkQuerySet:
+        """The works the visibility rule keeps from ``user`` only because they muted one of
+        the creators: the work page tells them so and offers to unmute (every other surface
+        hides these works), and their own bookmarks of them stay in their list."""
+        return self._visible_but_for_mutes(user).filter(_with_a_muted_creator(user))
+
+    def _visible_but_for_mutes(self, user: User) -> WorkQuerySet:
         # Only accepted credit counts: an invited co-creator who has not said yes is a
         # reader like any other (no drafts, no hidden works).
-        own_work_ids = Creatorship.objects.filter(pseud__user=user, is_approved=True).values(
-            "work_id"
-        )
-        own = Q(pk__in=own_work_ids)
         if user.is_staff:
-            visible = self.filter(own | Q(is_posted=True))
-        else:
-            visible = self.filter(own | Q(is_posted=True, is_hidden_by_admin=False))
-        muted_works = Creatorship.objects.filter(pseud__user__muted_by__muter=user).values(
-            "work_id"
-        )
-        # Subqueries rather than joins keep one row per work without DISTINCT; a work of
-        # one's own stays visible even when a co-creator on it is muted.
-        return visible.exclude(Q(pk__in=muted_works) & ~own)
+            return self.filter(_own_works(user) | Q(is_posted=True))
+        return self.filter(_own_works(user) | Q(is_posted=True, is_hidden_by_admin=False))
+
+
+def _own_works(user: User) -> Q:
+    return Q(
+        pk__in=Creatorship.objects.filter(pseud__user=user, is_approved=True).values("work_id")
+    )
+
+
+def _with_a_muted_creator(user: User) -> Q:
+    """Works with a creator ``user`` muted, but never a work of their own."""
+    muted_works = Creatorship.objects.filter(pseud__user__muted_by__muter=user).values("work_id")
+    # Subqueries rather than joins keep one row per work without DISTINCT; a work of
+    # one's own stays visible even when a co-creator on it is muted.
+    return Q(pk__in=muted_works) & ~_own_works(user)
 
 
 def _posted_chapter_count() -> Coalesce:

@@ -28,12 +28,14 @@ from ficshelf.works.access import (
 from ficshelf.works.forms import ChapterForm, ReorderChaptersForm, WorkForm
 from ficshelf.works.forms.fields import TextFormat
 from ficshelf.works.models import Chapter, Creatorship, Work
-from ficshelf.works.views import render_edit_preview
+from ficshelf.works.views import PreviewBar, render_edit_preview
 
 # The submit buttons of the work form: <button name="action" value="...">.
 PREVIEW, SAVE_DRAFT, POST = "preview", "draft", "post"
 # From an edit's preview: back to the form, filled with the edit, nothing saved.
 BACK_TO_EDITING = "edit"
+# The chapter form's button for a posted chapter.
+UPDATE = "save"
 
 
 def _user(request: HttpRequest) -> User:
@@ -151,16 +153,26 @@ def _preview_edit(request: HttpRequest, work: Work, form: WorkForm) -> HttpRespo
     """A posted work as the edit would show it, saved nowhere: the edit is made in a
     transaction that is rolled back once the page is rendered (its reindex and notices go
     with it), as AO3 previews an edit before "Update"."""
+    bar = PreviewBar(
+        action=reverse("works:edit", args=[work.pk]),
+        fields=_resubmission(request, form),
+        message="This is how your changes will look. Nothing is saved until you update the work.",
+        buttons=[(POST, "Update"), (BACK_TO_EDITING, "Edit")],
+    )
     with transaction.atomic():
         edited = actions.update_work(work, form.to_data(), actor=_user(request), post=False)
-        html = render_edit_preview(request, edited, _resubmission(request, form))
+        html = render_edit_preview(request, edited, bar)
         transaction.set_rollback(True)
-    response = HttpResponse(html)
+    return _not_kept(HttpResponse(html))
+
+
+def _not_kept(response: HttpResponse) -> HttpResponse:
+    # A preview shows what is saved nowhere: no browser or proxy may keep it.
     patch_cache_control(response, no_store=True)
     return response
 
 
-def _resubmission(request: HttpRequest, form: WorkForm) -> list[tuple[str, str]]:
+def _resubmission(request: HttpRequest, form: WorkForm | ChapterForm) -> list[tuple[str, str]]:
     """The form's fields for the preview's Update and Edit buttons to send again. An
     uploaded file cannot be sent again, so its text goes instead, as HTML."""
     skip = {"csrfmiddlewaretoken", "action", "text", "text_format"}
@@ -181,8 +193,13 @@ def add_chapter(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request, work_id)
     if request.method == "POST":
         form = ChapterForm(request.POST, request.FILES)
-        if form.is_valid():
-            post = request.POST.get("action") != SAVE_DRAFT
+        action = request.POST.get("action", POST)
+        if action == BACK_TO_EDITING:
+            form.is_valid()  # shows any errors again; saves nothing
+        elif form.is_valid():
+            if action == PREVIEW:
+                return _preview_chapter(request, work, form, editing=None)
+            post = action != SAVE_DRAFT
             chapter = actions.add_chapter(work, form.to_data(), actor=_user(request), post=post)
             messages.success(request, "Chapter posted." if post else "Chapter saved as a draft.")
             return redirect(chapter)
@@ -199,8 +216,13 @@ def edit_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
     chapter = get_chapter_for_creator(request, work_id, chapter_id)
     if request.method == "POST":
         form = ChapterForm(request.POST, request.FILES, chapter=chapter)
-        if form.is_valid():
-            post = request.POST.get("action") == POST
+        action = request.POST.get("action", UPDATE)
+        if action == BACK_TO_EDITING:
+            form.is_valid()  # shows any errors again; saves nothing
+        elif form.is_valid():
+            if action == PREVIEW:
+                return _preview_chapter(request, chapter.work, form, editing=chapter)
+            post = action == POST
             actions.update_chapter(chapter, form.to_data(), actor=_user(request), post=post)
             messages.success(request, "Chapter saved.")
             return redirect(chapter)
@@ -208,6 +230,37 @@ def edit_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
         form = ChapterForm(chapter=chapter)
     context = {"form": form, "work": chapter.work, "chapter": chapter}
     return render(request, "works/posting/chapter_form.html", context)
+
+
+def _preview_chapter(
+    request: HttpRequest, work: Work, form: ChapterForm, *, editing: Chapter | None
+) -> HttpResponse:
+    """A new chapter (``editing`` None) or an edit of ``editing`` on the work page as readers
+    would see it, saved nowhere: as an edit of a posted work is previewed, the change is made
+    in a transaction rolled back once the page is rendered (with its notices and reindex)."""
+    user = _user(request)
+    if editing is None:
+        message = "This is how the new chapter will look. Nothing is saved until you post it."
+        buttons = [(POST, "Post"), (SAVE_DRAFT, "Save as draft"), (BACK_TO_EDITING, "Edit")]
+    elif editing.is_posted:
+        message = "This is how your changes will look. Nothing is saved until you update it."
+        buttons = [(UPDATE, "Update"), (BACK_TO_EDITING, "Edit")]
+    else:
+        message = "This is how the chapter will look. Nothing is saved until you post or save it."
+        buttons = [(POST, "Post"), (SAVE_DRAFT, "Save as draft"), (BACK_TO_EDITING, "Edit")]
+    bar = PreviewBar(
+        action=request.path, fields=_resubmission(request, form), message=message, buttons=buttons
+    )
+    with transaction.atomic():
+        if editing is None:
+            # Shown as posted, as readers will see it once the writer posts it.
+            shown = actions.add_chapter(work, form.to_data(), actor=user, post=True)
+        else:
+            shown = actions.update_chapter(editing, form.to_data(), actor=user, post=False)
+        changed = Work.objects.with_everything_shown().get(pk=work.pk)
+        html = render_edit_preview(request, changed, bar, chapter=shown)
+        transaction.set_rollback(True)
+    return _not_kept(HttpResponse(html))
 
 
 @login_required

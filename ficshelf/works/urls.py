@@ -2,7 +2,7 @@ from django.urls import path
 
 from ficshelf.search import views as search_views
 from ficshelf.tags import views as tag_views
-from ficshelf.works import posting_views, views
+from ficshelf.works import creator_views, posting_views, views
 
 app_name = "works"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("works/<int:work_id>/chapters/<int:chapter_id>/", views.chapter_detail, name="chapter"),
     path("works/<int:work_id>/adult/", views.proceed_past_adult_notice, name="proceed"),
     path("series/<int:series_id>/", views.series_detail, name="series"),
+    # A creator of imported works, who has no account here.
+    path("creators/<int:pseud_id>/", creator_views.external_creator, name="external_creator"),
     # Posting and editing (issue 3).
     path("works/new/", posting_views.new_work, name="new"),
     path("works/<int:work_id>/edit/", posting_views.edit_work, name="edit"),

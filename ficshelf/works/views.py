@@ -6,11 +6,13 @@ views only decide which chapters a page shows and which template renders them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django.db.models import Min, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +26,7 @@ from ficshelf.social.actions import record_hit, record_reading
 from ficshelf.works.access import (
     get_chapter_for_viewer,
     get_chapters_for_viewer,
+    get_muted_work_for_viewer,
     get_series_for_viewer,
     get_work_for_viewer,
     is_creator,
@@ -34,6 +37,28 @@ from ficshelf.works.models import Chapter, Work
 # AO3 asks once per visit, not once per work: "Proceed" on one adult work lets the guest
 # open the others until the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE).
 ADULT_NOTICE_SESSION_KEY = "adult_notice_accepted"
+
+
+WorkView = Callable[..., HttpResponse]
+
+
+def says_when_muted(view: WorkView) -> WorkView:
+    """A work kept from the reader only by their own mute of its creator gets a page that
+    says so, with a way to unmute, instead of the 404 that suggests it was deleted (every
+    other surface goes on hiding it). The page shows none of the work's text."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, work_id: int, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, work_id, **kwargs)
+        except Http404:
+            muted = get_muted_work_for_viewer(request, work_id)
+            if muted is None:
+                raise
+        context = {**reader_context(request), "muted": muted, "here": request.get_full_path()}
+        return render(request, "works/muted.html", context)
+
+    return wrapped
 
 
 @require_safe
@@ -61,6 +86,7 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
 
 
 @require_safe
+@says_when_muted
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     """The work: its first chapter, or every chapter with ``?view_full_work=true`` (AO3's URL).
 
@@ -84,6 +110,7 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @require_safe
+@says_when_muted
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = get_work_for_viewer(request, work_id)
     chapter = get_chapter_for_viewer(request, work, chapter_id)
@@ -107,6 +134,7 @@ def chapter_select(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @require_safe
+@says_when_muted
 def chapter_index(request: HttpRequest, work_id: int) -> HttpResponse:
     """AO3's "Chapter Index" page: every chapter with its date, as links."""
     work = get_work_for_viewer(request, work_id)
@@ -174,17 +202,30 @@ class Reading:
         return next(i for i, c in enumerate(self.chapters) if c.pk == self.current.pk)
 
 
-def render_edit_preview(request: HttpRequest, work: Work, resubmit: list[tuple[str, str]]) -> str:
-    """The work page as the edit in ``work`` would show it, with a bar to update or go
-    back to editing (``resubmit``: the form's fields, sent again by that bar). The caller
-    rolls the edit back; nothing here is counted as a reading."""
+@dataclass(frozen=True)
+class PreviewBar:
+    """The bar over and under a preview of an edit or a new chapter: nothing is saved until
+    one of its buttons sends the form's fields again (``fields``) to ``action``."""
+
+    action: str
+    fields: list[tuple[str, str]]
+    message: str
+    # (the form's "action" value, the label); the first is the main one.
+    buttons: list[tuple[str, str]]
+
+
+def render_edit_preview(
+    request: HttpRequest, work: Work, bar: PreviewBar, *, chapter: Chapter | None = None
+) -> str:
+    """The work page as the change in ``work`` would show it: ``chapter`` (a new or edited
+    chapter) or, for an edit of the work, its first chapter, with ``bar`` above and below.
+    The caller rolls the change back; nothing here is counted as a reading."""
     chapters = get_chapters_for_viewer(request, work)
-    first = chapters[0] if len(chapters) > 1 else None
-    reading = Reading.one_chapter(chapters, first) if first else Reading.entire_work(chapters)
-    context = {
-        **_reading_context(request, work, reading),
-        "edit_preview": {"action": reverse("works:edit", args=[work.pk]), "fields": resubmit},
-    }
+    shown = next((c for c in chapters if chapter is not None and c.pk == chapter.pk), None)
+    if shown is None and len(chapters) > 1:
+        shown = chapters[0]
+    reading = Reading.one_chapter(chapters, shown) if shown else Reading.entire_work(chapters)
+    context = {**_reading_context(request, work, reading), "edit_preview": bar}
     return render_to_string("works/detail.html", context, request=request)
 
 

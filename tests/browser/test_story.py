@@ -117,8 +117,12 @@ def test_writer_and_reader_story(live_server: LiveServer, browser: Browser) -> N
         reader.get_by_role("button", name="Yes, mute").click()
         reader.goto(base + "/")
         expect(reader.get_by_role("link", name="The Harbour Letters")).to_have_count(0)
-        response = reader.goto(base + work.get_absolute_url())
-        assert response is not None and response.status == 404
+        # The work page says why it is hidden, and shows none of the text.
+        reader.goto(base + work.get_absolute_url())
+        expect(
+            reader.get_by_role("heading", name="You muted a creator of this work")
+        ).to_be_visible()
+        expect(reader.get_by_text("The harbour opened in March.")).to_have_count(0)
     finally:
         for context in (writer_context, reader_context, guest_context):
             context.close()

@@ -6,11 +6,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ficshelf.moderation.models import Report
 from ficshelf.works.models import Series, SeriesWork
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import WorkFactory
 
 pytestmark = [
@@ -49,6 +50,31 @@ def test_reader_reports_a_work_and_is_thanked(live_server: LiveServer, page: Pag
     expect(page.get_by_text("Thank you. Your report went to the archive's admins.")).to_be_visible()
     report = Report.objects.get()
     assert report.work == work and report.reason == "ratings"
+
+
+@pytest.mark.parametrize(("layout", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_report_form_ticks_no_reason_and_asks_for_one(
+    live_server: LiveServer, browser: Browser, shots_dir: Path, layout: str, viewport: ViewportSize
+) -> None:
+    work = WorkFactory(title="Mislabelled")
+    page = browser.new_context(viewport=viewport).new_page()
+    page.goto(live_server.url + f"/works/{work.pk}/report/")
+    reasons = page.locator("input[name=reason]")
+    expect(reasons).to_have_count(5)
+    expect(page.locator("input[name=reason]:checked")).to_have_count(0)
+    expect(page.get_by_text("---------")).to_have_count(0)
+    page.screenshot(path=str(shots_dir / f"{layout}-report-form.png"), full_page=True)
+
+    page.get_by_label("Tell the admins what they need to know").fill("Spam links.")
+    page.get_by_role("button", name="Send report").click()
+    assert reasons.first.evaluate("radio => radio.validity.valueMissing")
+    assert not Report.objects.exists()
+
+    page.get_by_label("Spam or commercial promotion").check()
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_text("Thank you. Your report went to the archive's admins.")).to_be_visible()
+    assert Report.objects.get().reason == "spam"
+    page.context.close()
 
 
 def test_a_pdf_that_could_not_be_made_says_so_and_offers_an_epub(

@@ -47,3 +47,54 @@ def test_changes_waiting_long_for_the_search_index_warn() -> None:
     [warning] = checks.check_search_index_queue_drained(None)
     assert warning.id == "ficshelf.W002"
     assert "Changes to 1 work have waited" in warning.msg
+
+
+def test_missing_cjk_and_emoji_fonts_warn_and_name_the_packages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ficshelf.downloads.exporters import pdf_fonts
+
+    monkeypatch.setattr(pdf_fonts, "font_count", lambda pattern: 0)
+
+    (message,) = checks.check_fonts_for_pdfs(None)
+
+    assert message.id == "ficshelf.W003"
+    assert "Chinese, Japanese, Korean or emoji" in message.msg
+    assert (
+        message.hint == "Install fonts that do (apt install fonts-noto-cjk fonts-noto-color-emoji)."
+    )
+
+
+def test_a_missing_emoji_font_alone_names_only_its_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ficshelf.downloads.exporters import pdf_fonts
+
+    monkeypatch.setattr(pdf_fonts, "font_count", lambda pattern: 0 if "charset" in pattern else 4)
+
+    (message,) = checks.check_fonts_for_pdfs(None)
+
+    assert "draws emoji:" in message.msg
+    assert "fonts-noto-cjk" not in (message.hint or "")
+
+
+def test_installed_cjk_and_emoji_fonts_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ficshelf.downloads.exporters import pdf_fonts
+
+    monkeypatch.setattr(pdf_fonts, "font_count", lambda pattern: 3)
+
+    assert checks.check_fonts_for_pdfs(None) == []
+
+
+def test_missing_fontconfig_warns_that_no_pdf_can_be_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ficshelf.downloads.exporters import pdf_fonts
+
+    pdf_fonts._fontconfig.cache_clear()
+    monkeypatch.setattr("ctypes.util.find_library", lambda name: None)
+    try:
+        (message,) = checks.check_fonts_for_pdfs(None)
+    finally:
+        pdf_fonts._fontconfig.cache_clear()
+
+    assert message.id == "ficshelf.W003"
+    assert "fontconfig" in message.msg

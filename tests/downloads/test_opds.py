@@ -286,6 +286,17 @@ def test_search_matches_tag_names(client: Client) -> None:
     assert search(client, "lighthouse") == ["Found"]
 
 
+def test_search_filters_by_a_fandom_typed_as_in_the_search_box(client: Client) -> None:
+    WorkFactory(title="Found").tags.add(TagFactory(name="Lighthouses", type="fandom"))
+    WorkFactory(title="Missed").tags.add(TagFactory(name="Harbours", type="fandom"))
+    assert search(client, "fandom:lighthouses") == ["Found"]
+
+
+def test_search_says_what_it_left_out(client: Client) -> None:
+    feed = fetch(client, "/opds/search/?q=words>abc")
+    assert "“words>abc” was left out" in (feed.findtext("a:subtitle", namespaces=NS) or "")
+
+
 def test_search_counts_results_for_opensearch(client: Client) -> None:
     WorkFactory(title="Lighthouse One")
     WorkFactory(title="Lighthouse Two")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -185,3 +187,28 @@ def test_a_hidden_work_leaves_the_listings_at_once(client: Client, admin_client:
 
     html = page(client, "/works/")
     assert titles(html) == ["Fine Work"] and "1 – 1 of 1 Work" in html
+
+
+def test_report_form_offers_only_real_reasons_and_ticks_none(client: Client) -> None:
+    page = client.get(report_url(WorkFactory())).content.decode()
+
+    reasons = re.findall(r'<input type="radio" name="reason" value="([^"]*)"[^>]*>', page)
+    assert reasons == ["ratings", "spam", "harassment", "plagiarism", "other"]
+    assert "---------" not in page
+    assert not re.search(r'name="reason"[^>]*checked', page)
+
+
+def test_report_without_a_reason_asks_for_one_and_saves_nothing(client: Client) -> None:
+    response = client.post(report_url(WorkFactory()), {"details": "Something is off."})
+
+    assert response.status_code == 200
+    assert "Choose what is wrong." in response.content.decode()
+    assert "Something is off." in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_report_with_the_blank_reason_is_refused(client: Client) -> None:
+    response = client.post(report_url(WorkFactory()), {"reason": "", "details": "x"})
+
+    assert "Choose what is wrong." in response.content.decode()
+    assert not Report.objects.exists()

@@ -2,11 +2,18 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ficshelf.search.query import AllOf, AnyOf, DateRange, IntRange, Not, Sort, Words
-from ficshelf.search.query_language import MAX_COUNT, ParsedSearch, describe, parse_search
+from ficshelf.search.query_language import (
+    MAX_COUNT,
+    ParsedSearch,
+    TagCondition,
+    describe,
+    parse_search,
+)
 
 TODAY = datetime.date(2026, 11, 24)  # a Tuesday
 
@@ -128,11 +135,103 @@ def test_excluded_field_word_is_negated_within_the_field() -> None:
 
 
 def test_unknown_field_is_searched_as_ordinary_words() -> None:
-    assert parse("fandom:Naruto").text == Words("fandom:Naruto")
+    assert parse("colour:red").text == Words("colour:red")
 
 
 def test_unknown_field_is_told_back() -> None:
-    assert any("fandom:" in notice for notice in parse("fandom:Naruto").notices)
+    assert any("colour:" in notice for notice in parse("colour:red").notices)
+
+
+# --- Tags -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "tag_type"),
+    [
+        ("fandom", "fandom"),
+        ("fandoms", "fandom"),
+        ("fandom_names", "fandom"),
+        ("rating", "rating"),
+        ("warning", "warning"),
+        ("archive_warnings", "warning"),
+        ("category", "category"),
+        ("character", "character"),
+        ("characters", "character"),
+        ("relationship", "relationship"),
+        ("ship", "relationship"),
+        ("freeform", "freeform"),
+        ("additional_tags", "freeform"),
+        ("Fandom", "fandom"),
+    ],
+)
+def test_tag_field_names_readers_type_become_tag_conditions(typed: str, tag_type: str) -> None:
+    parsed = parse(f"{typed}:Naruto dragon")
+
+    assert parsed.tags == (TagCondition(tag_type, "Naruto"),)  # type: ignore[arg-type]
+    assert parsed.text == Words("dragon")
+    assert parsed.notices == ()
+
+
+def test_tag_name_may_be_quoted_and_follow_a_space() -> None:
+    assert parse('fandom: "Harry Potter"').tags == (TagCondition("fandom", "Harry Potter"),)
+
+
+def test_excluded_tag_condition() -> None:
+    for typed in ['-warning:"Major Character Death"', 'NOT warning:"Major Character Death"']:
+        parsed = parse(typed)
+        assert parsed.tags == (TagCondition("warning", "Major Character Death", True),), typed
+        assert parsed.text is None
+
+
+def test_ratings_joined_by_or_are_either_without_a_notice() -> None:
+    parsed = parse("rating:Mature OR rating:Explicit")
+
+    assert [c.name for c in parsed.tags] == ["Mature", "Explicit"]
+    assert parsed.notices == ()
+
+
+def test_or_between_other_tags_is_told_back() -> None:
+    parsed = parse("fandom:Naruto OR fandom:Bleach")
+
+    assert len(parsed.tags) == 2
+    assert parsed.notices and "OR does not join" in parsed.notices[0]
+
+
+def test_a_tag_field_without_a_name_is_left_out_and_told_back() -> None:
+    parsed = parse("fandom:")
+
+    assert parsed.tags == () and parsed.text is None
+    assert parsed.notices == ("“fandom:” had no tag name after it, so it was left out.",)
+
+
+def test_tags_are_said_back() -> None:
+    described = describe(parse('dragon fandom:Naruto -warning:"Major Character Death"'))
+
+    assert described == 'word "dragon", fandom "Naruto", not warning "Major Character Death"'
+
+
+# --- What cannot be read ----------------------------------------------------------------------
+
+
+def test_a_count_that_is_not_a_number_says_what_was_left_out_and_why() -> None:
+    parsed = parse("words>abc dragon")
+
+    assert parsed.text == Words("dragon") and parsed.words == IntRange()
+    assert parsed.notices == (
+        "“words>abc” was left out: “abc” is not a number this search understands. "
+        "Counts are written like words>1000, kudos<50 or words:1000-5000.",
+    )
+
+
+def test_a_count_without_a_number_says_so() -> None:
+    assert "there is no number after it" in parse("kudos>").notices[0]
+
+
+def test_a_date_that_is_not_a_date_says_what_was_left_out_and_why() -> None:
+    (notice,) = parse("updated>yesterday").notices
+
+    assert notice.startswith("“updated>yesterday” was left out: “yesterday” is not a date")
+    assert 'updated<"2 weeks ago"' in notice
 
 
 def test_ao3_property_without_a_filter_here_is_left_out_with_its_value() -> None:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from ficshelf.accounts.models import User
 from ficshelf.social.models import Bookmark
 from ficshelf.works.models import Series, SeriesWork
-from tests.factories import UserFactory, WorkFactory
+from tests.factories import PseudFactory, UserFactory, WorkFactory
 from tests.helpers import page_text
 from tests.social.factories import BookmarkFactory, mute
 
@@ -196,3 +196,21 @@ def test_bookmark_notes_saved_with_an_image_before_the_rule_show_without_it() ->
     html = page_text(Client().get(reverse("social:work_bookmarks", args=[work.pk])))
     assert "Old rec" in html
     assert "tracker.example" not in html
+
+
+def test_own_bookmark_of_a_muted_creators_work_stays_and_says_the_creator_is_muted() -> None:
+    reader = UserFactory()
+    creator = PseudFactory(name="loudwriter", user__username="loudwriter")
+    work = WorkFactory(title="Salt Ledger", creator=creator, summary="<p>Ships at dusk.</p>")
+    BookmarkFactory(user=reader, work=work, notes="<p>My own note.</p>")
+    mute(reader, creator.user)
+    client = Client()
+    client.force_login(reader)
+
+    page = client.get("/bookmarks/").content.decode()
+
+    assert "1 Bookmark" in page
+    assert "Salt Ledger" in page and "My own note." in page
+    assert "you muted <a" in page and ">loudwriter</a>" in page
+    assert 'action="/users/loudwriter/unmute/"' in page
+    assert "Ships at dusk." not in page

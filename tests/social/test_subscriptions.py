@@ -251,3 +251,28 @@ def test_my_subscriptions_leaves_out_works_no_longer_visible() -> None:
     html = page_text(signed_in(reader).get(reverse("social:my_subscriptions")))
     assert "Still Public" in html
     assert "Taken Down" not in html
+
+
+def test_a_members_profile_offers_a_signed_in_reader_to_subscribe_then_unsubscribe() -> None:
+    writer = UserFactory(username="lighthousewriter")
+    reader = UserFactory()
+    client = Client()
+    client.force_login(reader)
+
+    page = client.get("/users/lighthousewriter/").content.decode()
+    assert 'action="/users/lighthousewriter/subscribe/"' in page
+    assert '<input type="hidden" name="subscribe" value="1">' in page
+    assert ">Subscribe</button>" in page
+
+    client.post("/users/lighthousewriter/subscribe/", {"subscribe": "1"})
+    assert Subscription.objects.filter(user=reader, creator=writer).exists()
+    page = client.get("/users/lighthousewriter/").content.decode()
+    assert ">Unsubscribe</button>" in page
+
+
+def test_no_subscribe_button_for_guests_or_on_ones_own_profile() -> None:
+    writer = UserFactory(username="lighthousewriter")
+    client = Client()
+    assert "/subscribe/" not in client.get("/users/lighthousewriter/").content.decode()
+    client.force_login(writer)
+    assert "/subscribe/" not in client.get("/users/lighthousewriter/").content.decode()

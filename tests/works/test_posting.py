@@ -463,6 +463,16 @@ def test_dashboard_lists_works_drafts_with_deletion_dates_and_series(
     assert f"{draft.draft_deleted_on:%-d %b %Y}" in html
 
 
+def test_dashboard_series_link_to_their_series_pages(client: Client, author: User) -> None:
+    work = posted_work(author, title="Out There", new_series_title="My Saga")
+    series = work.series_works.get().series
+
+    html = client.get(reverse("works:dashboard")).content.decode()
+
+    assert f'<a class="dashboard-title" href="/series/{series.pk}/">My Saga</a>' in html
+    assert client.get(f"/series/{series.pk}/").status_code == 200
+
+
 def test_dashboard_leaves_out_other_writers_works(client: Client, author: User) -> None:
     posted_work(author, title="My Own Work")
     WorkFactory(title="Somebody Else's")

@@ -43,6 +43,7 @@ from ficshelf.search.exclusions import filter_id_of
 from ficshelf.search.query import Sort, WorkQuery
 from ficshelf.search.query_language import MAX_SEARCH_LENGTH, ParsedSearch, parse_search
 from ficshelf.search.service import SearchUnavailable, WorkPage, find_works
+from ficshelf.search.tag_conditions import TagSearch, look_up_tag_conditions
 from ficshelf.social.models import Reading, ReadingList
 from ficshelf.tags.models import TagType
 from ficshelf.works.access import get_series_for_viewer
@@ -409,25 +410,28 @@ def search(request: HttpRequest) -> HttpResponse:
     asked = request.GET.get("q") or request.GET.get("query", "")
     terms = " ".join(asked.split())[:MAX_SEARCH_LENGTH]
     parsed = parse_search(terms, today=timezone.localdate()) if terms else None
-    query = _search_query(request, parsed) if parsed is not None else None
+    tags = look_up_tag_conditions(parsed.tags, request.user) if parsed is not None else None
+    query = _search_query(request, parsed, tags) if parsed and tags else None
+    notices = [*parsed.notices, *tags.notices] if parsed and tags else []
     return _listing_catalog(
         request,
         query,
         title=f"Search: {terms}" if terms else "Search",
         search_terms=terms,
-        subtitle=" ".join(parsed.notices) if parsed is not None else "",
+        subtitle=" ".join(notices),
     )
 
 
-def _search_query(request: HttpRequest, parsed: ParsedSearch) -> WorkQuery | None:
+def _search_query(request: HttpRequest, parsed: ParsedSearch, tags: TagSearch) -> WorkQuery | None:
     """What ``parsed`` asks for, or None when it asks for nothing (only a sort, say)."""
     ranges = {
         name: getattr(parsed, name)
         for name in ("words", "kudos", "hits", "comments", "bookmarks", "updated", "posted")
     }
-    if parsed.text is None and all(value.is_open for value in ranges.values()):
+    text = tags.text_beside(parsed.text)
+    if text is None and tags.is_empty and all(value.is_open for value in ranges.values()):
         return None
-    query = queries.feed_query(request, text=parsed.text, **ranges)
+    query = tags.narrowing(queries.feed_query(request, text=text, **ranges))
     if parsed.sort is not None:
         # As the search page: titles and creators A to Z unless the reader said otherwise.
         descending = parsed.sort not in (Sort.TITLE, Sort.CREATOR)

@@ -25,6 +25,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tags/<int:tag_id>/feed.atom", views.tag_feed, name="tag"),
     path("users/<str:username>/feed.atom", views.creator_feed, name="creator"),
     path("series/<int:series_id>/feed.atom", views.series_feed, name="series"),
+    path(
+        "creators/<int:pseud_id>/feed.atom",
+        views.external_creator_feed,
+        name="external_creator",
+    ),
     # The OPDS 1.2 catalog.
     *(path(f"opds/{route}", view, name=f"opds_{name}") for route, view, name in OPDS_ROUTES),
     # The same views answering in OPDS 2.0.

@@ -22,9 +22,14 @@ from ficshelf.accounts.access import get_user_for_profile
 from ficshelf.downloads.feeds import atom, queries
 from ficshelf.search.exclusions import filter_id_of
 from ficshelf.search.query import WorkQuery
-from ficshelf.search.service import SearchUnavailable, WorkPage
+from ficshelf.search.service import SearchUnavailable
 from ficshelf.tags.models import Tag
-from ficshelf.works.access import get_series_for_viewer
+from ficshelf.works.access import (
+    get_external_creator_for_viewer,
+    get_series_for_viewer,
+    works_credited_to,
+)
+from ficshelf.works.models import Work
 
 
 def feed_response(
@@ -58,30 +63,36 @@ def _works_feed(
         page = queries.feed_page(request, query)
     except SearchUnavailable:
         return unavailable_response()
-    return _render_feed(request, page, title=title, alternate_url=alternate_url)
+    return _render_feed(
+        request,
+        page.works,
+        title=title,
+        alternate_url=alternate_url,
+        personal=not page.exclusions.is_empty,
+    )
 
 
 def _render_feed(
-    request: HttpRequest, page: WorkPage, *, title: str, alternate_url: str = ""
+    request: HttpRequest,
+    works: list[Work],
+    *,
+    title: str,
+    alternate_url: str = "",
+    personal: bool = False,
 ) -> HttpResponse:
     self_url = request.build_absolute_uri(request.path)
     feed = atom.new_feed(
         feed_id=self_url,
         title=title,
-        updated=atom.feed_updated(page.works),
+        updated=atom.feed_updated(works),
         self_url=self_url,
         self_type="application/atom+xml",
     )
     if alternate_url:
         atom.link(feed, "alternate", request.build_absolute_uri(alternate_url), "text/html")
-    for work in page.works:
+    for work in works:
         atom.work_entry(feed, request, work)
-    return feed_response(
-        request,
-        atom.render(feed),
-        atom.ATOM_CONTENT_TYPE,
-        personal=not page.exclusions.is_empty,
-    )
+    return feed_response(request, atom.render(feed), atom.ATOM_CONTENT_TYPE, personal=personal)
 
 
 def visible_tag(request: HttpRequest, tag_id: int) -> Tag:
@@ -106,6 +117,24 @@ def creator_feed(request: HttpRequest, username: str) -> HttpResponse:
         queries.feed_query(request, creator_user_id=member.pk),
         title=f"{settings.SITE_NAME} works by {member.username}",
         alternate_url=reverse("users:profile", args=[member.username]),
+    )
+
+
+@require_safe
+def external_creator_feed(request: HttpRequest, pseud_id: int) -> HttpResponse:
+    """An imported creator's works. The index knows creators by account only, so their
+    works come from the database, with the feeds' own rule (``queries.feed_works``), as the
+    reader's own lists do; saved exclusions, a listing's, are not applied, as on their page."""
+    pseud = get_external_creator_for_viewer(request, pseud_id)
+    credited = works_credited_to(pseud, request.user).values("pk")
+    works = queries.newest_first(queries.feed_works(request.user).filter(pk__in=credited))
+    page = queries.page_number(request)
+    start = (page - 1) * queries.FEED_SIZE
+    return _render_feed(
+        request,
+        list(works[start : start + queries.FEED_SIZE]),
+        title=f"{settings.SITE_NAME} works by {pseud.name}",
+        alternate_url=reverse("works:external_creator", args=[pseud.pk]),
     )
 
 

@@ -18,6 +18,15 @@ Fields
     one. A field inside a group restricted to another field wins for its own term. AO3
     properties Ficshelf does not search by (``otp:``, ``complete:``...) are left out, with a
     notice; any other ``name:value`` is searched as ordinary words, with a notice.
+Tags
+    ``fandom:``, ``rating:``, ``warning:``, ``category:``, ``character:``, ``relationship:``
+    and ``freeform:`` (their plurals, AO3's ``fandom_names:``..., ``ship:``,
+    ``additional_tags:``) take one tag name, a word or a quoted phrase, and filter as the
+    sidebar does (synonyms and sub tags included); ``-`` or ``NOT`` before one excludes the
+    tag. The search form looks the names up (``search.tag_conditions``): ratings, warnings
+    and categories also by a word of their name (``rating:teen``, ``warning:violence``); a
+    fandom, character, relationship or additional tag nobody has is searched for as words in
+    the tags instead. Like counts they all apply together; ratings are "any of".
 Counts
     ``words``, ``kudos``, ``hits``, ``comments``, ``bookmarks`` (and AO3's ``word_count``,
     ``kudos_count``, ``comments_count``, ``bookmarks_count``) take ``>n``, ``<n``, ``>=n``,
@@ -47,6 +56,7 @@ Order
 
 from __future__ import annotations
 
+from ficshelf.search.query_language.chunks import TagCondition
 from ficshelf.search.query_language.saying_back import describe
 from ficshelf.search.query_language.tree import ParsedSearch, parse_search
 from ficshelf.search.query_language.vocabulary import MAX_COUNT, MAX_DEPTH, MAX_SEARCH_LENGTH
@@ -56,6 +66,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_SEARCH_LENGTH",
     "ParsedSearch",
+    "TagCondition",
     "describe",
     "parse_search",
 ]

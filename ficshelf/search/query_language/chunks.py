@@ -23,9 +23,11 @@ from ficshelf.search.query_language.vocabulary import (
     SORT_DIRECTIONS,
     SORT_FIELD_NAMES,
     SORT_NAMES,
+    TAG_FIELD_NAMES,
     TEXT_FIELD_NAMES,
     CountName,
     DateName,
+    TagTypeName,
 )
 
 # --- Reading the text into chunks -------------------------------------------------------------
@@ -80,6 +82,24 @@ class Token:
     field: TextField | None = None
 
 
+@dataclass(frozen=True)
+class TagCondition:
+    """``fandom:Naruto`` (or ``-warning:"Major Character Death"``): works with (or without)
+    the tag of that name, found as the sidebar's filters find it. The name is as typed; the
+    search form looks the tag up."""
+
+    type: TagTypeName
+    name: str
+    is_excluded: bool = False
+
+
+TAGS_ARE_NOT_ORED = (
+    "OR does not join “fandom:”, “character:” and the other tag names: each applies to the "
+    "whole search (a work must carry every one; only ratings are “either”)."
+)
+COUNT_EXAMPLES = "Counts are written like words>1000, kudos<50 or words:1000-5000."
+DATE_EXAMPLES = 'Dates are written like updated>2024-01-01, posted:2023 or updated<"2 weeks ago".'
+
 PREFIXED = re.compile(r"([A-Za-z_]+)(?::|(?=[<>=]))(.*)", re.DOTALL)
 OPERATOR_ONLY = re.compile(r"[<>=:\s]*")
 HAS_WORD_CHARACTER = re.compile(r"\w")
@@ -97,6 +117,7 @@ class Reader:
         self.dates: dict[DateName, DateRange] = {}
         self.sort: Sort | None = None
         self.descending: bool | None = None
+        self.tag_conditions: list[TagCondition] = []
 
     def note(self, sentence: str) -> None:
         if sentence not in self.notices:
@@ -176,6 +197,9 @@ class Reader:
         if name in SORT_FIELD_NAMES:
             self.read_sort(rest)
             return True
+        if name in TAG_FIELD_NAMES:
+            self.read_tag_condition(match.group(1), TAG_FIELD_NAMES[name], rest)
+            return True
         if name in IGNORED_FIELD_NAMES:
             if not rest.strip(":"):
                 self.next_value_chunk()
@@ -215,6 +239,34 @@ class Reader:
         if direction:
             self.descending = SORT_DIRECTIONS[direction]
 
+    def read_tag_condition(self, written: str, tag_type: TagTypeName, value: str) -> None:
+        value = value.lstrip(":=").strip()
+        if not value:
+            following = self.peek_chunk()
+            if following is not None and following.kind == "open":
+                self.note(
+                    f"“{written}:” takes one tag name (in quotes when it has spaces), not a "
+                    "group in parentheses, so it was left out and the group searched as words."
+                )
+                return
+            value = self.next_value_chunk()
+        if not value:
+            self.note(f"“{written}:” had no tag name after it, so it was left out.")
+            return
+        is_excluded = bool(self.tokens) and self.tokens[-1].kind == "not"
+        if is_excluded:
+            self.tokens.pop()
+        # "rating:teen OR rating:mature" reads as the sidebar's ratings ("either": a work has
+        # one); any other tag a work must carry, and a tag applies to the whole search.
+        or_before = bool(self.tokens) and self.tokens[-1].kind == "or"
+        if or_before:
+            self.tokens.pop()
+        following = self.peek_chunk()
+        or_after = following is not None and following.text in ("OR", "||")
+        if tag_type != "rating" and (or_before or or_after):
+            self.note(TAGS_ARE_NOT_ORED)
+        self.tag_conditions.append(TagCondition(tag_type, value, is_excluded))
+
     def next_value_chunk(self) -> str:
         following = self.peek_chunk()
         if following is None or following.kind not in ("word", "phrase"):
@@ -247,20 +299,29 @@ class Reader:
                     self.next_chunk()
                     value += " ago"
         shown = f"{written} {value}".strip() if written.endswith(":") else f"{written}"
+        unread = value.lstrip("<>=").strip()
         if is_date:
             dates = parse_date_range(value, self.today)
             if dates is None:
-                self.note(f"“{shown}” is not a date this search understands, so it was left out.")
+                self.note(f"“{shown}” was left out: {_why_unread(unread, 'date')} {DATE_EXAMPLES}")
                 return
             date_name = DATE_NAMES[name]
             self.dates[date_name] = narrow_dates(self.dates.get(date_name, DateRange()), dates)
         else:
             counts = parse_int_range(value)
             if counts is None:
-                self.note(f"“{shown}” is not a number this search understands, so it was left out.")
+                self.note(
+                    f"“{shown}” was left out: {_why_unread(unread, 'number')} {COUNT_EXAMPLES}"
+                )
                 return
             count_name = COUNT_NAMES[name]
             self.counts[count_name] = narrow_counts(self.counts.get(count_name, IntRange()), counts)
         if self.tokens and self.tokens[-1].kind == "not":
             self.tokens.pop()
             self.note(f"A count or date cannot be excluded, so “{shown}” was applied as written.")
+
+
+def _why_unread(value: str, kind: str) -> str:
+    if not value:
+        return f"there is no {kind} after it."
+    return f"“{value}” is not a {kind} this search understands."

@@ -15,7 +15,7 @@ from ficshelf.search.query import (
     Words,
 )
 from ficshelf.search.query_language.tree import ParsedSearch
-from ficshelf.search.query_language.vocabulary import CountName
+from ficshelf.search.query_language.vocabulary import TAG_TYPE_LABELS, CountName
 
 # --- Saying it back ---------------------------------------------------------------------------
 
@@ -86,6 +86,9 @@ def describe(parsed: ParsedSearch) -> str:
     pieces: list[str] = []
     if parsed.text is not None:
         pieces.append(_describe_node(parsed.text))
+    for condition in parsed.tags:
+        label = TAG_TYPE_LABELS[condition.type]
+        pieces.append(f'{"not " if condition.is_excluded else ""}{label} "{condition.name}"')
     for name, label in COUNT_LABELS.items():
         counted = _describe_count(getattr(parsed, name), label)
         if counted:

@@ -18,7 +18,7 @@ from ficshelf.search.query import (
     TextNode,
     Words,
 )
-from ficshelf.search.query_language.chunks import Reader, Token
+from ficshelf.search.query_language.chunks import Reader, TagCondition, Token
 from ficshelf.search.query_language.vocabulary import MAX_DEPTH, MAX_SEARCH_LENGTH
 
 
@@ -37,6 +37,8 @@ class ParsedSearch:
     # AO3's "sort:kudos descending"; None leaves the choice to the form.
     sort: Sort | None = None
     descending: bool | None = None
+    # "fandom:Naruto", "-warning:violence": tags to look up and filter by.
+    tags: tuple[TagCondition, ...] = ()
     notices: tuple[str, ...] = ()
 
 
@@ -208,5 +210,6 @@ def parse_search(text: str, *, today: datetime.date) -> ParsedSearch:
         posted=reader.dates.get("posted", DateRange()),
         sort=reader.sort,
         descending=reader.descending,
+        tags=tuple(reader.tag_conditions),
         notices=tuple(reader.notices),
     )

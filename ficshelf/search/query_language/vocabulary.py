@@ -16,6 +16,10 @@ MAX_PERIOD_AMOUNT = 100_000
 
 CountName = Literal["words", "kudos", "hits", "comments", "bookmarks"]
 DateName = Literal["updated", "posted"]
+# The tag types (``tags.TagType`` values), named here so the language needs no database.
+TagTypeName = Literal[
+    "rating", "warning", "category", "fandom", "relationship", "character", "freeform"
+]
 
 TEXT_FIELD_NAMES: dict[str, TextField] = {
     "title": "title",
@@ -33,6 +37,36 @@ TEXT_FIELD_NAMES: dict[str, TextField] = {
     "tag": "tag",
     "tags": "tag",
     "text": "text",
+}
+# "fandom:Naruto" filters by the tag as the sidebar does: the names readers type, their
+# plurals, and AO3's own field names.
+TAG_FIELD_NAMES: dict[str, TagTypeName] = {
+    **dict.fromkeys(("fandom", "fandoms", "fandom_names"), "fandom"),
+    **dict.fromkeys(("rating", "ratings"), "rating"),
+    **dict.fromkeys(
+        ("warning", "warnings", "archive_warning", "archive_warnings", "archive_warning_names"),
+        "warning",
+    ),
+    **dict.fromkeys(("category", "categories", "category_names"), "category"),
+    **dict.fromkeys(("character", "characters", "character_names"), "character"),
+    **dict.fromkeys(
+        ("relationship", "relationships", "relationship_names", "pairing", "pairings", "ship"),
+        "relationship",
+    ),
+    **dict.fromkeys(
+        ("freeform", "freeforms", "freeform_names", "additional_tag", "additional_tags"),
+        "freeform",
+    ),
+}
+# How the reader is told of a tag condition: "fandom “Naruto”".
+TAG_TYPE_LABELS: dict[TagTypeName, str] = {
+    "rating": "rating",
+    "warning": "warning",
+    "category": "category",
+    "fandom": "fandom",
+    "relationship": "relationship",
+    "character": "character",
+    "freeform": "additional tag",
 }
 COUNT_NAMES: dict[str, CountName] = {
     "words": "words",

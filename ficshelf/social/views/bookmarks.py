@@ -12,14 +12,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ficshelf.accounts.models import User
 from ficshelf.social import actions
 from ficshelf.social.access import get_own_bookmark, muted_user_ids, own_bookmarks
 from ficshelf.social.forms import BookmarkForm
 from ficshelf.social.models import Bookmark
 from ficshelf.social.stored_html import refresh_bookmark_notes
 from ficshelf.social.views._common import _back, _me, _page
-from ficshelf.works.access import get_series_for_viewer, get_work_for_viewer
-from ficshelf.works.models import Series, SeriesWork, Work
+from ficshelf.works.access import MutedWork, get_series_for_viewer, get_work_for_viewer
+from ficshelf.works.models import Creatorship, Series, SeriesWork, Work
 
 # ---- Bookmarks ----
 
@@ -115,6 +116,7 @@ def _attach_targets(bookmarks: Any, user: Any) -> None:
     work_ids = {b.work_id for b in bookmarks if b.work_id}
     series_ids = {b.series_id for b in bookmarks if b.series_id}
     works = {w.pk: w for w in Work.objects.visible_to(user).for_blurbs().filter(pk__in=work_ids)}
+    muted = _muted_works(user, work_ids - works.keys())
     series = {s.pk: s for s in Series.objects.filter(pk__in=series_ids)}
     # One query for the visible parts of every bookmarked series, not one per bookmark.
     parts = (
@@ -130,6 +132,27 @@ def _attach_targets(bookmarks: Any, user: Any) -> None:
         works_of_series[part.series_id].append(part.work)
     for bookmark in bookmarks:
         bookmark.shown_work = works.get(bookmark.work_id) if bookmark.work_id else None
+        # A work by a creator the reader muted: its title and who, never its blurb.
+        bookmark.muted_work = muted.get(bookmark.work_id) if bookmark.work_id else None
         bookmark.shown_series = series.get(bookmark.series_id) if bookmark.series_id else None
         if bookmark.shown_series is not None:
             bookmark.shown_series_works = works_of_series.get(bookmark.series_id, [])
+
+
+def _muted_works(user: User, work_ids: set[int]) -> dict[int, MutedWork]:
+    """Those of ``work_ids`` that the reader's mutes alone keep from them, with the muted
+    creators in name order."""
+    if not work_ids:
+        return {}
+    muted_works = Work.objects.muted_for(user).filter(pk__in=work_ids).only("pk", "title")
+    credits = (
+        Creatorship.objects.filter(work__in=muted_works, pseud__user__muted_by__muter=user)
+        .select_related("pseud__user")
+        .order_by("pseud__user__username")
+    )
+    creators: dict[int, list[User]] = defaultdict(list)
+    for credit in credits:
+        muted_user = credit.pseud.user
+        if muted_user is not None and muted_user not in creators[credit.work_id]:
+            creators[credit.work_id].append(muted_user)
+    return {work.pk: MutedWork(work, creators[work.pk]) for work in muted_works}
