@@ -193,14 +193,25 @@ if SERVED_OVER_HTTPS:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-# A file cache in the data folder: shared by every web process and the worker, so rate
-# limits hold across processes without another service.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(DATA_DIR / "cache"),
+# REDIS_URL (redis://host:6379/0): one cache shared by every server, for sessions, rate
+# limits and kept pages; what several servers must agree on lives there.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
     }
-}
+else:
+    # A file cache in the data folder: shared by every web process and the worker of one
+    # server, so rate limits hold across its processes without another service.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
 
 # Email: written as files into the data folder unless SMTP is configured, so a small
 # install never loses a password-reset mail and needs no mail server to try things.

@@ -124,6 +124,11 @@ def test_pages_answer_503_while_the_database_is_away_and_everything_comes_back(
         process = serve(archive, port)
         assert wait_until(lambda: child_running(process, "ficshelf worker"))
         worker = child_running(process, "ficshelf worker")
+        # Past its start (recovery, then its heartbeat row): the outage meets a running
+        # worker, not one still waiting to begin.
+        assert wait_until(
+            lambda: archive.query("SELECT count(*) FROM core_workerheartbeat", [])[0][0] == 1
+        )
         database = tmp_path / "ficshelf.sqlite3"
 
         database.rename(tmp_path / "away.sqlite3")
