@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from diskcache_community import DjangoCache
+from diskcache_community.djangocache import DjangoCache
 
 # Shards are separate SQLite files: writes to different shards do not wait for each other.
 # Eight is diskcache's default and more than one server's processes contend for.
@@ -23,7 +23,7 @@ SHARDS = 8
 SHARD_WAIT_SECONDS = 0.1
 
 
-class EmbeddedCache(DjangoCache):  # type: ignore[misc]
+class EmbeddedCache(DjangoCache):
     """diskcache's Django cache, keeping its SQLite connections between requests."""
 
     def close(self, **kwargs: Any) -> None:
@@ -34,7 +34,7 @@ class EmbeddedCache(DjangoCache):  # type: ignore[misc]
 
     def close_connections(self) -> None:
         """Close this thread's SQLite connections (tests that drop a cache folder)."""
-        self._cache.close()
+        self._cache.close()  # type: ignore[attr-defined]  # the FanoutCache, not typed
 
 
 def embedded_cache_settings(folder: Path, *, size_limit_mb: int) -> dict[str, Any]:
