@@ -4,17 +4,23 @@ for the tests that must hold on both."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
+REPOSITORY = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("FICSHELF_TEST_REDIS_URL", "")
 needs_redis = pytest.mark.skipif(
     not REDIS_URL,
@@ -95,3 +101,28 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock(math.ceil(time.time() / 3600) * 3600 + 3600)
     monkeypatch.setattr(time, "time", fake)
     return fake
+
+
+def run_cache_processes(
+    mode: str, argument: str, *, count: int = 1, start_at: float = 0
+) -> list[dict[str, Any]]:
+    """``count`` processes on this test's shared cache (``tests/core/cache_process.py``),
+    each starting its work at ``start_at``; what each saw."""
+    cache_settings = json.dumps(settings.CACHES["default"])
+    command = [sys.executable, "-m", "tests.core.cache_process", cache_settings]
+    processes = [
+        subprocess.Popen(
+            [*command, str(start_at), mode, argument],
+            cwd=REPOSITORY,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return results

@@ -5,9 +5,6 @@ limit through from two processes at once, and counts no refused attempt."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,7 +20,7 @@ from ficshelf.core.ratelimit import (
     limit_address,
     wait_in_words,
 )
-from tests.caches import FakeClock, needs_redis
+from tests.caches import FakeClock, needs_redis, run_cache_processes
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 HOURLY = RateLimit("test-hourly", limit=10, window_seconds=3600)
@@ -132,25 +129,8 @@ def test_an_attempt_given_back_is_not_counted() -> None:
 
 
 def run_counting_processes(mode: str, times: int) -> list[dict[str, int]]:
-    cache_settings = json.dumps(settings.CACHES["default"])
-    start_at = time.time() + 2  # both processes import Django first, then start together
-    command = [sys.executable, "-m", "tests.core.counting_process", cache_settings]
-    processes = [
-        subprocess.Popen(
-            [*command, str(start_at), mode, str(times)],
-            cwd=REPOSITORY,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    results = []
-    for process in processes:
-        out, err = process.communicate(timeout=120)
-        assert process.returncode == 0, err
-        results.append(json.loads(out.strip().splitlines()[-1]))
-    return results
+    # The processes import Django first, then start counting together.
+    return run_cache_processes(mode, str(times), count=2, start_at=time.time() + 2)
 
 
 def test_two_processes_incrementing_one_counter_lose_no_counts(shared_cache: str) -> None:
