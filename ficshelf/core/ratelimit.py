@@ -48,7 +48,7 @@ class Verdict:
 
     allowed: bool
     retry_after_seconds: int = 0
-    # The counters this attempt was counted in, to give it back (``RateLimit.give_back``).
+    # The counters this attempt was counted in, to give it back (``give_back``).
     counted_in: tuple[tuple[str, int], ...] = field(default=(), repr=False)
 
     def __bool__(self) -> bool:
