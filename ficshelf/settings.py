@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from ficshelf.core.datadir import resolve_data_dir, secret_key_from
+from ficshelf.core.embedded_cache import embedded_cache_settings
 from ficshelf.core.image_hosts import parse_image_hosts
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -177,8 +178,9 @@ TASKS = {
 
 # The adult-content notice: "Proceed" is remembered for the visit (the browser session).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# Sessions are read on every signed-in request: from the cache (a file read) before the
-# database. Writes go to both, so a session outlives the cache's culling.
+# Sessions are read on every signed-in request: from the cache before the database. Writes
+# go to both, so a session outlives the cache's eviction; a logout deletes both, so it ends
+# the session in every process (and, with Redis, every server) that shares the cache.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # FICSHELF_HTTPS=1 when the archive is served over HTTPS, usually behind a reverse proxy
 # that terminates TLS and says so in X-Forwarded-Proto.
@@ -204,14 +206,23 @@ if REDIS_URL:
         }
     }
 else:
-    # A file cache in the data folder: shared by every web process and the worker of one
-    # server, so rate limits hold across its processes without another service.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(DATA_DIR / "cache"),
-        }
-    }
+    # An embedded cache in the data folder, shared by every web process and the worker of
+    # one server: atomic increments, explicit expiry, evicted by size (decision 0011).
+    CACHE_SIZE_MB = env_int("FICSHELF_CACHE_SIZE_MB", 512)
+    if CACHE_SIZE_MB < 16:
+        raise ImproperlyConfigured(
+            f"FICSHELF_CACHE_SIZE_MB must be 16 or more (megabytes), not {CACHE_SIZE_MB}."
+        )
+    CACHES = {"default": embedded_cache_settings(DATA_DIR / "cache", size_limit_mb=CACHE_SIZE_MB)}
+
+# How many reverse proxies of the operator's stand in front of the archive (nginx, a load
+# balancer): the client's address is then taken from X-Forwarded-For, that many from the
+# right. 0: REMOTE_ADDR is the client (docs/self-hosting.md).
+FICSHELF_TRUSTED_PROXIES = env_int("FICSHELF_TRUSTED_PROXIES", 0)
+if FICSHELF_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(
+        f"FICSHELF_TRUSTED_PROXIES must be 0 or more, not {FICSHELF_TRUSTED_PROXIES}."
+    )
 
 # Email: written as files into the data folder unless SMTP is configured, so a small
 # install never loses a password-reset mail and needs no mail server to try things.

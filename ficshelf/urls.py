@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ficshelf.accounts import views as accounts_views
 from ficshelf.core import views as core_views
 
 urlpatterns = [
     path("favicon.ico", core_views.favicon, name="favicon"),
+    # The admin site's login, behind the archive's login limits (before the admin's own).
+    path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
     path("accounts/", include("ficshelf.accounts.urls")),
     path("users/", include("ficshelf.accounts.user_urls")),

@@ -1,6 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.core.cache import cache, caches
+from django.test import override_settings
+
+from ficshelf.core.embedded_cache import EmbeddedCache, embedded_cache_settings
+
+# The shared-cache fixtures (``shared_cache``, ``clock``) for every test.
+pytest_plugins = ["tests.caches"]
 
 
 @pytest.fixture(autouse=True)
@@ -9,14 +18,24 @@ def _tasks_run_immediately(settings: pytest.FixtureRequest) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _the_embedded_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The cache the archive runs with (diskcache in a folder), not a stand-in: rate limits
+    and sessions are tested against its real increments, expiry and eviction. One folder
+    for the run (opening a fresh one costs ~50 ms); each test starts with it empty."""
+    folder = tmp_path_factory.mktemp("cache")
+    with override_settings(CACHES={"default": embedded_cache_settings(folder, size_limit_mb=64)}):
+        yield
+        embedded = caches["default"]
+        if isinstance(embedded, EmbeddedCache):
+            embedded.close_connections()
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords_and_fresh_cache(settings: pytest.FixtureRequest) -> None:
     # Argon2 is slow on purpose; tests need speed, not resistance to cracking.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test starts with empty rate-limit counters.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    from django.core.cache import cache
-
     from ficshelf.core import memo
 
     cache.clear()

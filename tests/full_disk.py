@@ -10,8 +10,9 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import pytest
-from django.core.cache.backends.locmem import LocMemCache
 from django.db.backends.utils import CursorWrapper
+
+from ficshelf.core.embedded_cache import EmbeddedCache
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "ALTER", "DROP")
 
@@ -53,7 +54,7 @@ def full_disk() -> Iterator[None]:
         stack.callback(patches.undo)
         for method in ("execute", "executemany"):
             patches.setattr(CursorWrapper, method, _refusing_writes(getattr(CursorWrapper, method)))
-        for method in ("set", "add", "incr", "set_many", "touch"):
-            patches.setattr(LocMemCache, method, _no_space)
+        for method in ("set", "add", "incr", "decr", "set_many", "touch"):
+            patches.setattr(EmbeddedCache, method, _no_space)
         patches.setattr("ficshelf.downloads.files.tempfile.NamedTemporaryFile", _no_space)
         yield

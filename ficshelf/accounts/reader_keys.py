@@ -20,13 +20,16 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from ficshelf.accounts.models import ReaderKey, User
-from ficshelf.core.ratelimit import allow, client_address
+from ficshelf.core.ratelimit import RateLimit, Verdict, give_back, limit_address
 
 # Where a key signs the request in; everywhere else the header is ignored.
 READER_KEY_PATHS = ("/opds/", "/downloads/")
 REALM = "e-reader catalog"
 # Failed attempts one address may make per hour before it is refused outright.
 FAILED_ATTEMPTS_PER_HOUR = 20
+FAILURES_BY_ADDRESS = RateLimit(
+    "reader-key", limit=FAILED_ATTEMPTS_PER_HOUR, window_seconds=60 * 60
+)
 # Last use is recorded at most this often (each catalog page would write otherwise).
 LAST_USED_PRECISION = datetime.timedelta(hours=1)
 
@@ -71,19 +74,29 @@ class ReaderKeyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         credentials = _basic_credentials(request)
         if credentials is not None:
+            # Keys are 192 random bits, so guessing is hopeless; the limit keeps a
+            # misconfigured app from hammering the database all the same. Counted before
+            # the key is looked up (so a burst gets no more through), given back when right.
+            verdict = FAILURES_BY_ADDRESS.attempt(limit_address(request))
+            if not verdict:
+                return too_many_failures(verdict)
             user = user_for_key(*credentials)
             if user is None:
-                # Keys are 192 random bits, so guessing is hopeless; the limit keeps a
-                # misconfigured app from hammering the database all the same.
-                failures_left = allow(
-                    "reader-key", client_address(request), limit=FAILED_ATTEMPTS_PER_HOUR,
-                    per_seconds=3600,
-                )  # fmt: skip
-                if not failures_left:
-                    return challenge("Too many failed sign-ins. Try again in an hour.")
                 return challenge("That username and e-reader key do not match.")
+            give_back(verdict)
             request.user = user
         return self.get_response(request)
+
+
+def too_many_failures(verdict: Verdict) -> HttpResponse:
+    """A 429 an e-reader app shows as it is: no password prompt, when to try again."""
+    response = HttpResponse(
+        f"Too many failed sign-ins from here. Try again {verdict.retry_in_words}.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(verdict.retry_after_seconds)
+    return response
 
 
 def _basic_credentials(request: HttpRequest) -> tuple[str, str] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -27,18 +27,27 @@ from ficshelf.accounts.forms import (
     PseudForm,
     SignupForm,
 )
+from ficshelf.accounts.login_limits import guarded_login
 from ficshelf.accounts.models import ArchiveSettings, Preference, Pseud, SignupMode, User
-from ficshelf.core.ratelimit import allow, client_address
+from ficshelf.core.ratelimit import (
+    RateLimit,
+    Verdict,
+    attempt_all,
+    limit_address,
+    too_many_response,
+    with_retry_after,
+)
 
-# Attempts per window before the archive answers 429 (AO3 locks after repeated failures).
-LOGIN_LIMIT_PER_ADDRESS = 20
-LOGIN_LIMIT_PER_USERNAME = 10
-LOGIN_WINDOW_SECONDS = 300
-SIGNUP_LIMIT_PER_ADDRESS = 10
-RESET_LIMIT_PER_ADDRESS = 5
-WINDOW_SECONDS = 3600
+# Attempts per window before the archive answers 429; logins: accounts/login_limits.py.
+SIGNUPS_BY_ADDRESS = RateLimit("signup", limit=10, window_seconds=60 * 60)
+INVITATION_REQUESTS_BY_ADDRESS = RateLimit("invite-request", limit=5, window_seconds=60 * 60)
+RESETS_BY_ADDRESS = RateLimit("password-reset", limit=5, window_seconds=60 * 60)
+# Reset mails one address receives, whoever asks: nobody's inbox is flooded.
+RESETS_BY_EMAIL = RateLimit("password-reset-email", limit=3, window_seconds=60 * 60)
 
-TOO_MANY = "Too many attempts. Please wait a few minutes and try again."
+
+def too_many(verdict: Verdict) -> str:
+    return f"Too many attempts. Please try again {verdict.retry_in_words}."
 
 
 # ---- Sign-up ----
@@ -55,15 +64,12 @@ def signup(request: HttpRequest) -> HttpResponse:
     needs_invitation = mode != SignupMode.OPEN
     if request.method == "POST":
         form = SignupForm(request.POST, needs_invitation=needs_invitation)
-        if not allow(
-            "signup",
-            client_address(request),
-            limit=SIGNUP_LIMIT_PER_ADDRESS,
-            per_seconds=WINDOW_SECONDS,
-        ):
+        verdict = SIGNUPS_BY_ADDRESS.attempt(limit_address(request))
+        if not verdict:
             form.is_valid()
-            form.add_error(None, TOO_MANY)
-            return _render(request, "accounts/signup.html", _signup_context(form, mode), status=429)
+            form.add_error(None, too_many(verdict))
+            page = _render(request, "accounts/signup.html", _signup_context(form, mode), status=429)
+            return with_retry_after(page, verdict)
         if form.is_valid():
             try:
                 user = actions.create_account(
@@ -98,12 +104,12 @@ def request_invitation(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:signup")
     form = InviteRequestForm(request.POST or None)
     if request.method == "POST":
-        if not allow(
-            "invite-request", client_address(request), limit=5, per_seconds=WINDOW_SECONDS
-        ):
+        verdict = INVITATION_REQUESTS_BY_ADDRESS.attempt(limit_address(request))
+        if not verdict:
             form.is_valid()
-            form.add_error(None, TOO_MANY)
-            return _render(request, "accounts/request_invitation.html", {"form": form}, status=429)
+            form.add_error(None, too_many(verdict))
+            page = _render(request, "accounts/request_invitation.html", {"form": form}, status=429)
+            return with_retry_after(page, verdict)
         if form.is_valid():
             queued = actions.request_invitation(email=form.cleaned_data["email"])
             return _render(
@@ -129,25 +135,34 @@ class LoginView(auth_views.LoginView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = str(request.POST.get("username", "")).strip().lower()
-        by_address = allow(
-            "login-address",
-            client_address(request),
-            limit=LOGIN_LIMIT_PER_ADDRESS,
-            per_seconds=LOGIN_WINDOW_SECONDS,
-        )
-        by_username = allow(
-            "login-username",
-            username,
-            limit=LOGIN_LIMIT_PER_USERNAME,
-            per_seconds=LOGIN_WINDOW_SECONDS,
-        )
-        if not (by_address and by_username):
-            form = self.get_form_class()(request, data=None)
-            form.initial = {"username": request.POST.get("username", "")}
-            context = self.get_context_data(form=form, rate_limited=True, too_many=TOO_MANY)
-            return self.render_to_response(context, status=429)
-        return super().post(request, *args, **kwargs)
+        def check_password(request: HttpRequest) -> HttpResponse:
+            return super(LoginView, self).post(request, *args, **kwargs)
+
+        return guarded_login(request, check_password, self.refused)
+
+    def refused(self, request: HttpRequest, verdict: Verdict) -> HttpResponse:
+        """The login form again, its password not checked, saying when to try again."""
+        form = self.get_form_class()(request, data=None)
+        form.initial = {"username": request.POST.get("username", "")}
+        context = self.get_context_data(form=form, rate_limited=True, too_many=too_many(verdict))
+        response = self.render_to_response(context, status=429)
+        return with_retry_after(response, verdict)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin site's login behind the same limits as the archive's."""
+    return guarded_login(request, admin.site.login, _admin_login_refused)
+
+
+def _admin_login_refused(request: HttpRequest, verdict: Verdict) -> HttpResponse:
+    return too_many_response(
+        request,
+        verdict,
+        heading="Too many sign-in attempts",
+        message="There have been too many attempts to sign in from here or to this account.",
+        back_url=request.get_full_path(),
+        back_label="Back to the admin sign-in",
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -161,16 +176,16 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not allow(
-            "password-reset",
-            client_address(request),
-            limit=RESET_LIMIT_PER_ADDRESS,
-            per_seconds=WINDOW_SECONDS,
-        ):
+        email = str(request.POST.get("email", "")).strip().lower()
+        verdict = attempt_all(
+            [(RESETS_BY_ADDRESS, limit_address(request)), (RESETS_BY_EMAIL, email)]
+        )
+        if not verdict:
             form = self.get_form()
             form.is_valid()
-            form.add_error(None, TOO_MANY)
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            form.add_error(None, too_many(verdict))
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            return with_retry_after(response, verdict)
         return super().post(request, *args, **kwargs)
 
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ficshelf.core.ratelimit import allow, client_address
+from ficshelf.core.ratelimit import RateLimit, limit_address, with_retry_after
 from ficshelf.moderation.actions import file_report
 from ficshelf.moderation.forms import ReportForm
 from ficshelf.social.access import get_comment_for_viewer
@@ -14,6 +14,7 @@ from ficshelf.works.models import Work
 
 # Enough for someone reporting several works in an evening, not enough to flood the queue.
 REPORTS_PER_HOUR = 10
+REPORTS_BY_ADDRESS = RateLimit("report", limit=REPORTS_PER_HOUR, window_seconds=60 * 60)
 
 
 def report_work(request: HttpRequest, work_id: int) -> HttpResponse:
@@ -30,11 +31,11 @@ def _report(request: HttpRequest, work: Work, *, comment: Comment | None) -> Htt
     context = {"work": work, "comment": comment}
     form = ReportForm(request.POST or None, is_guest=is_guest)
     if request.method == "POST" and form.is_valid():
-        if not allow("report", client_address(request), limit=REPORTS_PER_HOUR, per_seconds=3600):
-            return render(
-                request, "moderation/report.html", {**context, "form": form, "limited": True},
-                status=429,
-            )  # fmt: skip
+        verdict = REPORTS_BY_ADDRESS.attempt(limit_address(request))
+        if not verdict:
+            limited = {"form": form, "limited": True, "retry_in_words": verdict.retry_in_words}
+            page = render(request, "moderation/report.html", {**context, **limited}, status=429)
+            return with_retry_after(page, verdict)
         file_report(
             work=work,
             reason=form.cleaned_data["reason"],

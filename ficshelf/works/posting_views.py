@@ -7,6 +7,8 @@ preview is the work page itself, which shows a draft's creators Post and Edit bu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -18,6 +20,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ficshelf.accounts.models import User
+from ficshelf.core.ratelimit import RateLimit, Verdict, with_retry_after
 from ficshelf.social.access import own_bookmarks
 from ficshelf.works import actions
 from ficshelf.works.access import (
@@ -36,6 +39,8 @@ PREVIEW, SAVE_DRAFT, POST = "preview", "draft", "post"
 BACK_TO_EDITING = "edit"
 # The chapter form's button for a posted chapter.
 UPDATE = "save"
+# Word documents converted for one account: each holds a process for up to 15 seconds.
+UPLOADS_BY_ACCOUNT = RateLimit("docx-upload", limit=30, window_seconds=60 * 60)
 
 
 def _user(request: HttpRequest) -> User:
@@ -49,7 +54,12 @@ def _user(request: HttpRequest) -> User:
 def new_work(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if request.method == "POST":
-        form = WorkForm(request.POST, request.FILES, user=user, site_hosts=[request.get_host()])
+        upload = _count_upload(request)
+        files = request.FILES if upload else None
+        form = WorkForm(request.POST, files, user=user, site_hosts=[request.get_host()])
+        if not upload:
+            context = {"form": form, "work": None}
+            return _upload_refused(request, form, upload, "works/posting/work_form.html", context)
         if form.is_valid():
             action = request.POST.get("action", PREVIEW)
             work = actions.create_work(form.to_data(), actor=user, post=action == POST)
@@ -65,9 +75,12 @@ def edit_work(request: HttpRequest, work_id: int) -> HttpResponse:
     user = _user(request)
     work = get_work_for_creator(request, work_id)
     if request.method == "POST":
-        form = WorkForm(
-            request.POST, request.FILES, user=user, work=work, site_hosts=[request.get_host()]
-        )
+        upload = _count_upload(request)
+        files = request.FILES if upload else None
+        form = WorkForm(request.POST, files, user=user, work=work, site_hosts=[request.get_host()])
+        if not upload:
+            context = {"form": form, "work": work, "pending": _pending_co_creators(work)}
+            return _upload_refused(request, form, upload, "works/posting/work_form.html", context)
         action = request.POST.get("action", POST)
         if action == BACK_TO_EDITING:
             form.is_valid()  # shows any errors again; saves nothing
@@ -84,6 +97,31 @@ def edit_work(request: HttpRequest, work_id: int) -> HttpResponse:
         form = WorkForm(user=user, work=work)
     context = {"form": form, "work": work, "pending": _pending_co_creators(work)}
     return render(request, "works/posting/work_form.html", context)
+
+
+def _count_upload(request: HttpRequest) -> Verdict:
+    """Count a Word document sent with the form (allowed when there is none)."""
+    if not request.FILES.get("text_file"):
+        return Verdict(allowed=True)
+    return UPLOADS_BY_ACCOUNT.attempt(str(request.user.pk))
+
+
+def _upload_refused(
+    request: HttpRequest,
+    form: WorkForm | ChapterForm,
+    verdict: Verdict,
+    template: str,
+    context: Mapping[str, object],
+) -> HttpResponse:
+    """The form again, nothing saved and the document not read, saying when to try again;
+    what was typed is kept."""
+    form.is_valid()
+    form.add_error(
+        "text_file",
+        "You have uploaded many Word documents in the last hour. Please try again "
+        f"{verdict.retry_in_words}, or paste the text instead.",
+    )
+    return with_retry_after(render(request, template, context, status=429), verdict)
 
 
 def _after_saving(request: HttpRequest, work: Work, action: str) -> HttpResponse:
@@ -192,7 +230,17 @@ def _confirmation(work: Work, what: str) -> dict[str, object]:
 def add_chapter(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request, work_id)
     if request.method == "POST":
-        form = ChapterForm(request.POST, request.FILES)
+        upload = _count_upload(request)
+        form = ChapterForm(request.POST, request.FILES if upload else None)
+        if not upload:
+            context = {
+                "form": form,
+                "work": work,
+                "chapter": None,
+                "next_position": work.chapters.count() + 1,
+            }
+            template = "works/posting/chapter_form.html"
+            return _upload_refused(request, form, upload, template, context)
         action = request.POST.get("action", POST)
         if action == BACK_TO_EDITING:
             form.is_valid()  # shows any errors again; saves nothing
@@ -215,7 +263,12 @@ def add_chapter(request: HttpRequest, work_id: int) -> HttpResponse:
 def edit_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     chapter = get_chapter_for_creator(request, work_id, chapter_id)
     if request.method == "POST":
-        form = ChapterForm(request.POST, request.FILES, chapter=chapter)
+        upload = _count_upload(request)
+        form = ChapterForm(request.POST, request.FILES if upload else None, chapter=chapter)
+        if not upload:
+            context = {"form": form, "work": chapter.work, "chapter": chapter}
+            template = "works/posting/chapter_form.html"
+            return _upload_refused(request, form, upload, template, context)
         action = request.POST.get("action", UPDATE)
         if action == BACK_TO_EDITING:
             form.is_valid()  # shows any errors again; saves nothing

@@ -150,8 +150,16 @@ def test_too_many_failures_from_one_address_are_refused_for_an_hour(client: Clie
     for _ in range(FAILED_ATTEMPTS_PER_HOUR):
         client.get("/opds/", **basic("nobody", "wrong"))
     response = client.get("/opds/", **basic("nobody", "wrong"))
-    assert response.status_code == 401
-    assert "Too many failed sign-ins" in response.content.decode()
+    assert response.status_code == 429
+    assert "Too many failed sign-ins from here. Try again in" in response.content.decode()
+    assert int(response["Retry-After"]) > 3600 - 60
+
+
+def test_a_right_key_is_not_counted_as_a_failure(client: Client, reader: User) -> None:
+    key = make_key(reader, "Kobo")
+    for _ in range(FAILED_ATTEMPTS_PER_HOUR + 5):
+        assert client.get("/opds/later/", **basic("kobo_reader", key)).status_code == 200
+    assert client.get("/opds/", **basic("nobody", "wrong")).status_code == 401
 
 
 def test_the_username_may_be_typed_in_any_case(client: Client, reader: User) -> None:

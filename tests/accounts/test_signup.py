@@ -133,7 +133,8 @@ def test_signup_is_rate_limited_per_address(client: Client) -> None:
     response = client.post(reverse("accounts:signup"), signup_data())
 
     assert response.status_code == 429
-    assert "Too many attempts" in response.content.decode()
+    assert "Too many attempts. Please try again in" in response.content.decode()
+    assert int(response["Retry-After"]) > 0
     assert not User.objects.filter(username="newreader").exists()
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from ficshelf.moderation.models import Report, ReportStatus
 from ficshelf.works.models import Work
 from tests.admin_helpers import run_action
+from tests.caches import FakeClock
 from tests.factories import UserFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +65,21 @@ def test_reports_are_rate_limited_per_address(client: Client) -> None:
         for i in range(11)
     ]
     assert codes[:10] == [302] * 10 and codes[10] == 429
+    assert Report.objects.count() == 10
+
+
+def test_the_hourly_report_limit_still_holds_after_five_minutes_and_many_writes(
+    client: Client, clock: FakeClock
+) -> None:
+    work = WorkFactory()
+    for i in range(10):
+        client.post(report_url(work), {"reason": "spam", "details": f"n{i}"})
+    clock.advance(6 * 60)
+    for n in range(1000):
+        cache.set(f"a kept page {n}", "x" * 500, timeout=600)
+    refused = client.post(report_url(work), {"reason": "spam", "details": "again"})
+    assert refused.status_code == 429
+    assert "Please try again in 60 minutes." in refused.content.decode()
     assert Report.objects.count() == 10
 
 

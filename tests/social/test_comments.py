@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from ficshelf.social.models import Comment, InboxItem, InboxKind
-from ficshelf.social.views import COMMENT_LIMIT_PER_ACCOUNT
+from ficshelf.social.views import COMMENT_LIMIT_PER_ACCOUNT, COMMENT_LIMIT_PER_ADDRESS
 from ficshelf.works.models import CommentPermission, Work
+from tests.caches import FakeClock
 from tests.factories import UserFactory, WorkFactory
 from tests.helpers import email_of_length, page_text
 from tests.social.factories import CommentFactory, block, creator_of, mute
@@ -188,6 +189,27 @@ def test_comments_are_rate_limited_per_account() -> None:
         assert client.post(comment_url(work), {"text": "Hi"}).status_code == 302
     response = client.post(comment_url(work), {"text": "One too many"})
     assert "too many comments" in page_text(response, status=429)
+    assert Comment.objects.count() == COMMENT_LIMIT_PER_ACCOUNT
+
+
+def test_guest_comments_are_limited_per_address_and_a_refusal_saves_nothing(
+    clock: FakeClock,
+) -> None:
+    work = WorkFactory()
+    guest = {"guest_name": "Pat", "guest_email": "p@x.org"}
+    codes = [
+        Client().post(comment_url(work), {"text": f"Hi {n}", **guest}).status_code
+        for n in range(COMMENT_LIMIT_PER_ADDRESS + 1)
+    ]
+    assert codes == [302] * COMMENT_LIMIT_PER_ADDRESS + [429]
+    refused = Client().post(comment_url(work), {"text": "Kept for later", **guest})
+    text = page_text(refused, status=429)
+    assert "too many comments in a short time. Please try again in 6 minutes" in text
+    assert "Kept for later" in text  # the comment is given back to copy
+    assert refused["Retry-After"] == "330"
+    assert Comment.objects.count() == COMMENT_LIMIT_PER_ADDRESS
+    other_address = Client(REMOTE_ADDR="10.3.3.3")
+    assert other_address.post(comment_url(work), {"text": "Hi", **guest}).status_code == 302
 
 
 def test_creator_gets_inbox_item_and_email_for_a_comment(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -9,10 +11,13 @@ from django.urls import reverse
 
 from ficshelf.accounts.models import User
 from ficshelf.tags.models import Tag
+from ficshelf.works.forms import chapter as chapter_form
 from ficshelf.works.models import Work
+from ficshelf.works.posting_views import UPLOADS_BY_ACCOUNT
+from tests.caches import FakeClock
 from tests.factories import TagFactory
 from tests.helpers import page_text
-from tests.works.factories_posting import docx_bomb, work_form_data, writer
+from tests.works.factories_posting import docx_bomb, docx_bytes, work_form_data, writer
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +126,51 @@ def test_a_docx_bomb_is_refused_at_the_form_and_nothing_is_saved(
     assert "Could not read the document: this Word document has a part (word/document.xml)" in html
     assert "over the limit of 10 MB" in html
     assert not Work.objects.exists()
+
+
+def test_word_documents_are_limited_per_account_and_a_refused_one_is_not_read(
+    client: Client, author: User, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
+) -> None:
+    converted: list[str] = []
+
+    def counting_conversion(upload: Any) -> str:
+        converted.append(upload.name)
+        return "<p>Converted.</p>"
+
+    monkeypatch.setattr(chapter_form, "docx_to_html", counting_conversion)
+
+    def post_with_document(n: int) -> Any:
+        upload = SimpleUploadedFile(f"part{n}.docx", docx_bytes(f"Part {n}"))
+        return post_new(client, title=f"Part {n}", text="", text_file=upload)
+
+    limit = UPLOADS_BY_ACCOUNT.limit
+    assert [post_with_document(n).status_code for n in range(limit)] == [302] * limit
+    refused = post_with_document(limit)
+
+    html = page_text(refused, status=429)
+    assert "You have uploaded many Word documents in the last hour" in html
+    assert "Please try again in 66 minutes, or paste the text instead." in html
+    assert f'value="Part {limit}"' in html  # what was typed is kept
+    assert refused["Retry-After"] == "3960"
+    assert len(converted) == limit
+    assert Work.objects.count() == limit
+    # Typed text needs no conversion and is not limited.
+    assert post_new(client, title="Typed", text="<p>Typed.</p>").status_code == 302  # type: ignore[attr-defined]
+
+
+def test_the_upload_limit_covers_new_chapters_too(
+    client: Client, author: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chapter_form, "docx_to_html", lambda upload: "<p>Converted.</p>")
+    post_new(client, title="The work")
+    work = Work.objects.get()
+    for n in range(UPLOADS_BY_ACCOUNT.limit):
+        upload = SimpleUploadedFile("next.docx", docx_bytes("Next"))
+        post_new(client, title=f"Other {n}", text="", text_file=upload)
+    upload = SimpleUploadedFile("chapter.docx", docx_bytes("Chapter"))
+    response = client.post(
+        reverse("works:add_chapter", args=[work.pk]),
+        {"title": "Two", "text_format": "html", "text": "", "text_file": upload, "action": "post"},
+    )
+    assert response.status_code == 429
+    assert work.chapters.count() == 1

@@ -13,7 +13,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ficshelf.core.parsing import parse_id
-from ficshelf.core.ratelimit import allow, client_address
+from ficshelf.core.ratelimit import (
+    RateLimit,
+    Verdict,
+    attempt_all,
+    give_back,
+    limit_address,
+    with_retry_after,
+)
 from ficshelf.social import actions
 from ficshelf.social.access import comment_refusal, creator_user_ids, get_comment_for_viewer
 from ficshelf.social.actions import ActionRefused
@@ -28,9 +35,13 @@ from ficshelf.works.models import Work
 COMMENT_LIMIT_PER_ACCOUNT = 10
 COMMENT_LIMIT_PER_ADDRESS = 20
 COMMENT_LIMIT_WINDOW_SECONDS = 300
-RATE_LIMITED_MESSAGE = (
-    "You've posted too many comments in a short time. Please wait a few minutes and try again."
+COMMENTS_BY_ACCOUNT = RateLimit(
+    "comment-account", limit=COMMENT_LIMIT_PER_ACCOUNT, window_seconds=COMMENT_LIMIT_WINDOW_SECONDS
 )
+COMMENTS_BY_ADDRESS = RateLimit(
+    "comment-address", limit=COMMENT_LIMIT_PER_ADDRESS, window_seconds=COMMENT_LIMIT_WINDOW_SECONDS
+)
+RATE_LIMITED_MESSAGE = "You've posted too many comments in a short time. Please try again {when}."
 
 
 # ---- Kudos ----
@@ -61,8 +72,10 @@ def _comment_form_page(
     parent: Comment | None = None,
     refusal: str = "",
     status: int = 200,
+    keep_form: bool = False,
 ) -> HttpResponse:
     context = {
+        "keep_form": keep_form,
         "form": form,
         "action": action,
         "heading": heading,
@@ -98,8 +111,14 @@ def post_comment(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
         return _comment_form_page(request, form, refusal=refusal, status=403, **page)
     if not form.is_valid():
         return _comment_form_page(request, form, status=400, **page)
-    if not _comment_allowed_now(request):
-        return _comment_form_page(request, form, refusal=RATE_LIMITED_MESSAGE, status=429, **page)
+    verdict = _count_comment(request)
+    if not verdict:
+        refusal = RATE_LIMITED_MESSAGE.format(when=verdict.retry_in_words)
+        # The form stays, with what was typed, to send again later.
+        response = _comment_form_page(
+            request, form, refusal=refusal, status=429, keep_form=True, **page
+        )
+        return with_retry_after(response, verdict)
     try:
         comment = actions.post_comment(
             chapter,
@@ -110,6 +129,7 @@ def post_comment(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
             guest_email=form.cleaned_data.get("guest_email", ""),
         )
     except ActionRefused as error:
+        give_back(verdict)  # nothing was posted
         return _comment_form_page(request, form, refusal=str(error), status=403, **page)
     if comment.is_approved:
         messages.success(request, "Comment created!")
@@ -118,20 +138,12 @@ def post_comment(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
     return redirect(comment_url(comment))
 
 
-def _comment_allowed_now(request: HttpRequest) -> bool:
-    window = COMMENT_LIMIT_WINDOW_SECONDS
-    by_address = allow(
-        "comment-address",
-        client_address(request),
-        limit=COMMENT_LIMIT_PER_ADDRESS,
-        per_seconds=window,
-    )
-    if not request.user.is_authenticated:
-        return by_address
-    by_account = allow(
-        "comment-account", str(request.user.pk), limit=COMMENT_LIMIT_PER_ACCOUNT, per_seconds=window
-    )
-    return by_address and by_account
+def _count_comment(request: HttpRequest) -> Verdict:
+    """Count a comment against its address and, for a member, their account."""
+    attempts = [(COMMENTS_BY_ADDRESS, limit_address(request))]
+    if request.user.is_authenticated:
+        attempts.append((COMMENTS_BY_ACCOUNT, str(request.user.pk)))
+    return attempt_all(attempts)
 
 
 @require_safe
