@@ -14,8 +14,13 @@ For each size, a file of random (incompressible, like a PDF or a zip) bytes is s
 - ``folder``    the same bytes kept in the data folder and sent by the download view with
                 Django's FileResponse: how PDFs were served before (EPUB, HTML and TXT still
                 are; the bytes are planted as a work's kept EPUB);
-- ``database``  the same bytes as a made file, read and sent a 1 MiB piece at a time by the
-                download view (``made_files``): how PDFs are served now.
+- ``database``  the same bytes as a made file, served by the download view
+                (``made_files``): how PDFs are served now. The first request on a server
+                streams it from the database a 1 MiB row at a time, keeping a copy in the
+                data folder; later ones send that copy. wrk measures the later ones;
+                ``database, first request`` times single requests (one connection, median
+                of several) with the copy removed before each, beside the same for the
+                other two.
 
 The database is SQLite in the data folder unless ``--database-url`` names an empty
 PostgreSQL database (it is migrated). wrk runs on the same cores, after a warm-up; figures:
@@ -92,6 +97,7 @@ def main() -> None:
             env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         rows = []
+        firsts = []
         try:
             wait_until_up(f"{site}/health")
             for size in sizes:
@@ -108,6 +114,15 @@ def main() -> None:
                     result = run_wrk(url, 2, args.connections, args.duration)
                     rows.append((size, label, result))
                     print(_label(size), label, result, flush=True)
+                copy = Path(folder) / "downloads" / "made" / _digest(urls["database"])
+                timed = {
+                    "static": _median_ms(urls["static"], size),
+                    "folder": _median_ms(urls["folder"], size),
+                    "database, copy kept": _median_ms(urls["database"], size),
+                    "database, first request": _median_ms(urls["database"], size, copy),
+                }
+                firsts.append((size, timed))
+                print(_label(size), timed, flush=True)
         finally:
             stop_server(server)
     database = "PostgreSQL" if args.database_url else "SQLite"
@@ -124,6 +139,39 @@ def main() -> None:
             f"| {_label(size)} | {label} | {r['rps']:.1f} | {mib:.0f} | {r['p50']:.1f} | "
             f"{r['p99']:.1f} | {r['errors']:.0f} | {r['rps'] / static[size]:.2f} |"
         )
+
+    print(f"\n| size | one request, median ms: {' | '.join(firsts[0][1])} |")
+    print("|---|" + "---|" * len(firsts[0][1]))
+    for size, timed in firsts:
+        print(f"| {_label(size)} | " + " | ".join(f"{ms:.1f}" for ms in timed.values()) + " |")
+
+
+def _median_ms(url: str, size: int, remove_first: Path | None = None) -> float:
+    """Median time of single requests for ``url`` (the whole body read), with
+    ``remove_first`` deleted before each when given."""
+    import statistics
+    import time
+    import urllib.request
+
+    times = []
+    for _ in range(max(5, min(40, (64 * UNITS["M"]) // size))):
+        if remove_first is not None:
+            remove_first.unlink(missing_ok=True)
+        started = time.perf_counter()
+        with urllib.request.urlopen(url, timeout=120) as response:
+            if len(response.read()) != size:
+                sys.exit(f"{url} sent a short body")
+        times.append((time.perf_counter() - started) * 1000)
+        if remove_first is not None:
+            time.sleep(0.05)  # the copy is renamed into place just after the last byte
+    return statistics.median(times)
+
+
+def _digest(url: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return str(response.headers["ETag"]).strip('"')
 
 
 def _ficshelf(env: dict[str, str], *arguments: str) -> str:

@@ -111,6 +111,11 @@ def _remove_dead_parts() -> list[str]:
         for part in downloads_dir().glob("*/*/*.part")
         if _older_than(part, STORED_PART_SECONDS)
     ]
+    dead += [
+        part
+        for part in made_files.local_copies_dir().glob("*.part")
+        if _older_than(part, made_files.LOCAL_PART_SECONDS)
+    ]
     for part in dead:
         part.unlink(missing_ok=True)
     if not dead:

@@ -351,8 +351,12 @@ def test_a_pdf_asked_for_through_the_web_only_server_arrives(servers: Servers) -
     assert there.body == here.body
     assert there.headers["ETag"] == here.headers["ETag"]
     assert reader.get(pdf, **{"If-None-Match": here.headers["ETag"]}).status == 304
-    for archive in servers.archives:  # in the database, in neither server's folder
+    # Kept in the database; each server also keeps a copy of what it sent, by digest.
+    digest = here.headers["ETag"].strip('"')
+    for archive in servers.archives:
         assert not list((archive.folder / "downloads").rglob("*.pdf"))
+        copy = archive.folder / "downloads" / "made" / digest
+        assert wait_until(copy.exists, timeout=10)  # renamed into place once all was sent
 
 
 def test_both_servers_are_seen_and_check_deploy_wants_what_they_must_share(

@@ -323,3 +323,70 @@ def test_a_claim_is_taken_once_and_taken_over_once_after_the_timeout() -> None:
     assert not made_files.claim_preparation("work/1/v/work.pdf")
     made_files.release_preparation("work/1/v/work.pdf")
     assert not Preparation.objects.exists()
+
+
+# ---- This server's copies of files it served ----
+
+
+def served(response: object) -> bytes:
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    response.close()  # type: ignore[attr-defined]  # as the WSGI server does once it is sent
+    return body
+
+
+def test_a_served_file_is_then_sent_from_this_servers_copy(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.http import FileResponse
+
+    monkeypatch.setattr(made_files, "CHUNK_BYTES", 1000)
+    work = WorkFactory()
+    client.get(f"/downloads/{work.pk}/x.pdf")
+    (made,) = MadeFile.objects.filter(work=work)
+    first = served(client.get(f"/downloads/{work.pk}/x.pdf"))
+    copy = made_files.local_copies_dir() / made.digest
+    assert copy.read_bytes() == first
+    MadeFileChunk.objects.filter(file=made).delete()  # only the copy can answer now
+
+    again = client.get(f"/downloads/{work.pk}/x.pdf")
+
+    assert isinstance(again, FileResponse)  # sent with the WSGI file wrapper
+    assert served(again) == first
+    assert again["Content-Length"] == str(made.size)
+    assert again["ETag"] == f'"{made.digest}"'
+    assert not list(made_files.local_copies_dir().glob("*.part"))
+
+
+def test_a_reader_who_leaves_half_way_leaves_no_copy(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(made_files, "CHUNK_BYTES", 1000)
+    work = WorkFactory()
+    client.get(f"/downloads/{work.pk}/x.pdf")
+    response = client.get(f"/downloads/{work.pk}/x.pdf")
+    next(iter(response.streaming_content))  # type: ignore[attr-defined]
+    response.close()
+    assert list(made_files.local_copies_dir().iterdir()) == []
+
+
+def test_a_file_changed_while_it_was_sent_leaves_no_copy(client: Client) -> None:
+    work = WorkFactory()
+    client.get(f"/downloads/{work.pk}/x.pdf")
+    MadeFileChunk.objects.filter(file__work=work).update(data=b"%PDF- another file")
+    served(client.get(f"/downloads/{work.pk}/x.pdf"))
+    assert list(made_files.local_copies_dir().iterdir()) == []
+
+
+def test_copies_of_files_gone_from_the_database_go_when_another_is_kept(client: Client) -> None:
+    old_work, new_work = WorkFactory(), WorkFactory()
+    client.get(f"/downloads/{old_work.pk}/x.pdf")
+    served(client.get(f"/downloads/{old_work.pk}/x.pdf"))
+    (old,) = MadeFile.objects.filter(work=old_work)
+    assert (made_files.local_copies_dir() / old.digest).exists()
+    old_work.delete()  # its files go from the database with it
+
+    client.get(f"/downloads/{new_work.pk}/x.pdf")
+    served(client.get(f"/downloads/{new_work.pk}/x.pdf"))
+
+    (new,) = MadeFile.objects.filter(work=new_work)
+    assert sorted(p.name for p in made_files.local_copies_dir().iterdir()) == [new.digest]
