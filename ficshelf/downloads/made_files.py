@@ -11,8 +11,8 @@ served only once complete: a reader never gets half of one.
 Each server also keeps a copy of a file it has served in its own data folder
 (``DATA_DIR/downloads/made/<SHA-256>``), written as the first request streams it from the
 database: later requests on that server are sent from disk as the old folder files were
-(with the WSGI file wrapper, about ten times the rate of reading 1 MiB rows for a 32 MiB
-file; ``bench/RESULTS.md``). A copy is named by its content's digest, so it can never be
+(with the WSGI file wrapper: a 32 MiB file on PostgreSQL went out at 8 times the rate of
+reading its 1 MiB rows, ``bench/RESULTS.md``). A copy is named by its content's digest, so it can never be
 stale; copies of files gone from the database are removed whenever a new copy is kept.
 
 Keeping: a work's files go when it is deleted and when a newer version of it is made; bulk
@@ -164,7 +164,7 @@ def chunks(made: MadeFile) -> Iterator[bytes]:
 
 
 def read_whole(made: MadeFile) -> bytes:
-    """All of the file at once: for files small enough to hold (tests, a work in a zip)."""
+    """All of the file at once, for files small enough to hold."""
     return b"".join(chunks(made))
 
 
@@ -176,8 +176,9 @@ def file_response(
     content_disposition: str,
     private: bool,
 ) -> HttpResponseBase:
-    """The file as a download, sent a piece at a time, with a validator (its digest and
-    when it was made) so that a reader asking again for a file they have gets a 304."""
+    """The file as a download: from this server's copy, or else from the database a piece
+    at a time; with a validator (its digest and when it was made), so that a reader asking
+    again for a file they have gets a 304."""
     assert made.made_at is not None  # a complete file
     etag = f'"{made.digest}"'
     last_modified = int(made.made_at.timestamp())
