@@ -12,8 +12,9 @@ Each server also keeps a copy of a file it has served in its own data folder
 (``DATA_DIR/downloads/made/<SHA-256>``), written as the first request streams it from the
 database: later requests on that server are sent from disk as the old folder files were
 (with the WSGI file wrapper: a 32 MiB file on PostgreSQL went out at 8 times the rate of
-reading its 1 MiB rows, ``bench/RESULTS.md``). A copy is named by its content's digest, so it can never be
-stale; copies of files gone from the database are removed whenever a new copy is kept.
+reading its 1 MiB rows, ``bench/RESULTS.md``). A copy is named by its content's digest, so
+it can never be stale; copies of files gone from the database are removed whenever a new
+copy is kept.
 
 Keeping: a work's files go when it is deleted and when a newer version of it is made; bulk
 files go ``bulk.actions.KEEP_SECONDS`` after they were made; files left incomplete by a
