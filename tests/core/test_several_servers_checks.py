@@ -136,7 +136,9 @@ def test_one_server_on_postgresql_with_the_key_in_its_folder_is_warned() -> None
 
 
 def deploy_check(folder: Path, **environment: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FICSHELF_", "REDIS_URL"))}
+    # Not the test run's own settings (nor the async switch Playwright's tests turn on).
+    skip = ("FICSHELF_", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(FICSHELF_DATA_DIR=str(folder), **environment)

@@ -373,6 +373,7 @@ def test_both_servers_are_seen_and_check_deploy_wants_what_they_must_share(
 
 
 def _deploy_check(env: dict[str, str]) -> str:
+    env = {k: v for k, v in env.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # Playwright's
     done = subprocess.run(
         [sys.executable, "-m", "ficshelf", "check", "--deploy"],
         env=env,

@@ -143,7 +143,7 @@ class Command(BaseCommand):
         self,
         children: list[Child],
         schedule: PeriodicSchedule | None,
-        announce: Callable[[], None],
+        announce: Callable[[], None] | None = None,
     ) -> None:
         waiting: list[str] = []  # periodic work that is due but could not be enqueued yet
         retry_at = 0.0
@@ -152,7 +152,7 @@ class Command(BaseCommand):
         while not self.stopping:
             for child in children:
                 child.watch()
-            if time.monotonic() >= announce_at:
+            if announce is not None and time.monotonic() >= announce_at:
                 announce_at = time.monotonic() + servers.BEAT_SECONDS
                 close_old_connections()
                 try:
