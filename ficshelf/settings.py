@@ -42,6 +42,9 @@ def env_int(name: str, default: int) -> int:
 DATA_DIR = resolve_data_dir(os.environ.get("FICSHELF_DATA_DIR"))
 
 DEBUG = env_bool("FICSHELF_DEBUG")
+# Without FICSHELF_SECRET_KEY the key is made once into the data folder: right for one
+# server, but each server's folder makes its own (``ficshelf check --deploy`` says so).
+SECRET_KEY_IS_PER_FOLDER = not os.environ.get("FICSHELF_SECRET_KEY")
 SECRET_KEY = os.environ.get("FICSHELF_SECRET_KEY") or secret_key_from(DATA_DIR)
 ALLOWED_HOSTS = [
     h.strip()
@@ -256,6 +259,17 @@ FICSHELF_IMAGE_HOSTS = parse_image_hosts(os.environ.get("FICSHELF_IMAGE_HOSTS", 
 
 # Imports: files larger than this are refused before they are read.
 FICSHELF_IMPORT_MAX_BYTES = env_int("FICSHELF_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+
+# Files the worker makes (PDFs, bulk zips) are kept in the database; one larger than this
+# is not kept, and the reader is told it could not be made (decision 0013).
+FICSHELF_DOWNLOAD_MAX_BYTES = env_int("FICSHELF_DOWNLOAD_MAX_BYTES", 512 * 1024 * 1024)
+
+# How many app servers (machines or data folders running `ficshelf serve`) share this
+# archive's database: with more than one, `ficshelf check --deploy` asks for what they must
+# share (docs/self-hosting.md, "Several servers"). Servers seen running count too.
+FICSHELF_SERVERS = env_int("FICSHELF_SERVERS", 1)
+if FICSHELF_SERVERS < 1:
+    raise ImproperlyConfigured(f"FICSHELF_SERVERS must be 1 or more, not {FICSHELF_SERVERS}.")
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
-"""The audit log (who did what to which object, why, and when) and the workers' heartbeats.
+"""The audit log (who did what to which object, why, and when), the workers' heartbeats
+and the app servers seen running.
 
 The audit log is low in the layers so every app's moderation and admin actions can write
 to it. An entry
@@ -64,3 +65,20 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"worker {self.worker_id}"
+
+
+class AppServer(models.Model):
+    """A ``ficshelf serve`` running on this database: one data folder on one host. Lets
+    ``ficshelf check --deploy`` (and ``serve`` as it starts) tell when several servers
+    share the database, and so must share what they agree on (``core.servers``). Renewed
+    every minute while it runs; removed when it stops cleanly, aged out when it did not."""
+
+    server_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)  # for people reading the table
+    data_dir = models.TextField()
+    runs_worker = models.BooleanField(default=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.data_dir}"

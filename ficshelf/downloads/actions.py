@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ficshelf.downloads import made_files
 from ficshelf.downloads.document import build_work_document
-from ficshelf.downloads.files import record_failure, release_preparation, store, version_key
+from ficshelf.downloads.files import version_key
 from ficshelf.downloads.formats import FORMATS_BY_EXTENSION, DownloadFormat
 from ficshelf.works.models import Work
 
@@ -12,22 +13,23 @@ def prepare_download(
     work_id: int, key: str, extension: str, variant: str, *, work_url: str, site_url: str,
     site_name: str,
 ) -> bool:  # fmt: skip
-    """Make and store one file for the version ``key``; False when there is nothing to make.
+    """Make and keep one file for the version ``key``; False when there is nothing to make.
 
     The view checked who asked; a download holds only posted chapters, so the worker
     reads those. When the work changed since the request (another version key), nothing
-    is made: the next request asks for the new version.
+    is made: the next request asks for the new version. The file is kept in the database
+    (``made_files``), so the server the reader asked serves it, wherever this runs.
     """
     download_format = FORMATS_BY_EXTENSION[extension]
-    filename = download_format.filename(variant)
+    name = made_files.work_file_name(work_id, key, download_format.filename(variant))
     try:
         made = _make(work_id, key, download_format, variant, work_url, site_url, site_name)
     except Exception:
         # Readers asking for it are told it could not be made (the worker logs why).
-        record_failure(work_id, key, filename)
+        made_files.record_failure(name)
         raise
     finally:
-        release_preparation(work_id, key, filename)
+        made_files.release_preparation(name)
     return made
 
 
@@ -46,6 +48,6 @@ def _make(
     doc = build_work_document(
         work, chapters, work_url=work_url, site_url=site_url, site_name=site_name
     )
-    filename = download_format.filename(variant)
-    store(work_id, key, filename, download_format.export(doc, variant)).close()
+    name = made_files.work_file_name(work_id, key, download_format.filename(variant))
+    made_files.store(name, download_format.export(doc, variant), work_id=work_id, version=key)
     return True

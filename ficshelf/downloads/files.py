@@ -1,4 +1,5 @@
-"""Generated downloads, kept in the data folder per work version.
+"""Downloads made in the request (EPUB, HTML, TXT), kept in the data folder per work
+version, and the version key every download file is kept under.
 
 A file is built once per version of a work and format and served from
 ``DATA_DIR/downloads/<work id>/<version key>/``. The key changes whenever anything a
@@ -6,6 +7,9 @@ download shows changes: the work row (``modified_at``), any posted chapter (its
 ``modified_at``, position or removal), tags, creators, series, collections and language
 (their names: renaming a tag changes no work row), the archive's name and address, and
 ``EXPORT_VERSION``. Older versions of the work are removed when a new one is written.
+
+This folder is each server's own cache: any server makes these files again in a request.
+What the worker makes is kept in the database instead, for every server (``made_files``).
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import io
 import json
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -30,8 +33,6 @@ from ficshelf.works.models import Chapter, Work
 
 # Raise when an exporter's output changes, so cached files are made again.
 EXPORT_VERSION = 1
-# After this long a queued file that never appeared is queued again (a lost task).
-PREPARATION_TIMEOUT_SECONDS = 15 * 60
 
 
 def downloads_dir() -> Path:
@@ -63,8 +64,7 @@ def version_folder(work_id: int, key: str) -> Path:
     return downloads_dir() / str(work_id) / key
 
 
-def open_stored(work_id: int, key: str, filename: str) -> BinaryIO | None:
-    """The stored file for this version, opened for reading, or None when not made yet."""
+def _open_kept(work_id: int, key: str, filename: str) -> BinaryIO | None:
     try:
         return (version_folder(work_id, key) / filename).open("rb")
     except FileNotFoundError:
@@ -113,65 +113,10 @@ def open_download(
     """The file for this version, opened for reading; made first when it is not there yet."""
     variant = variant or download_format.variants[0]
     filename = download_format.filename(variant)
-    stored = open_stored(work_id, key, filename)
-    if stored is not None:
-        return stored
+    kept = _open_kept(work_id, key, filename)
+    if kept is not None:
+        return kept
     return store(work_id, key, filename, download_format.export(build(), variant))
-
-
-def claim_preparation(work_id: int, key: str, filename: str) -> bool:
-    """True for the one caller that should enqueue the making of this file.
-
-    A marker file beside the future file says "queued"; creating it is atomic, so two
-    requests never enqueue the same version twice. A marker older than
-    ``PREPARATION_TIMEOUT_SECONDS`` is taken to be from a lost or failed task and is
-    claimed again, so a crashed worker does not leave a download waiting forever.
-    """
-    folder = version_folder(work_id, key)
-    folder.mkdir(parents=True, exist_ok=True)
-    if failed_recently(work_id, key, filename):
-        return False
-    marker = folder / f"{filename}.queued"
-    try:
-        marker.touch(exist_ok=False)
-        return True
-    except FileExistsError:
-        pass
-    try:
-        age = time.time() - marker.stat().st_mtime
-    except FileNotFoundError:  # the task just finished
-        return False
-    if age < PREPARATION_TIMEOUT_SECONDS:
-        return False
-    marker.touch()
-    return True
-
-
-def release_preparation(work_id: int, key: str, filename: str) -> None:
-    (version_folder(work_id, key) / f"{filename}.queued").unlink(missing_ok=True)
-
-
-def record_failure(work_id: int, key: str, filename: str) -> None:
-    """Say that making this file failed: readers get a page saying so instead of a
-    "being prepared" page that would refresh until the preparation timeout, and the file
-    is not tried again before that timeout (a work a converter chokes on is not converted
-    every few seconds)."""
-    folder = version_folder(work_id, key)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{filename}.failed").touch()
-
-
-def failed_recently(work_id: int, key: str, filename: str) -> bool:
-    """Whether making this file failed less than ``PREPARATION_TIMEOUT_SECONDS`` ago."""
-    marker = version_folder(work_id, key) / f"{filename}.failed"
-    try:
-        age = time.time() - marker.stat().st_mtime
-    except FileNotFoundError:
-        return False
-    if age < PREPARATION_TIMEOUT_SECONDS:
-        return True
-    marker.unlink(missing_ok=True)  # long enough: the next request tries again
-    return False
 
 
 def _remove_other_versions(current: Path) -> None:

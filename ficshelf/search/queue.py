@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from django.core.cache import cache
 from django.db import connection, transaction
 
 from ficshelf.search.backends import get_backend
 from ficshelf.search.documents import build_documents
 from ficshelf.search.models import IndexQueueEntry
 
+if TYPE_CHECKING:
+    from django_tasks.base import Task
+
 DRAIN_BATCH = 500
-# Set while a drain task waits to start: changes committed meanwhile need no task of their
-# own (the waiting drain will read them). The drain clears it as it starts, so a change
-# committed after that asks for the next one. It expires in case a worker dies holding it;
-# the periodic drain in ``serve`` (core.periodic) is the backstop.
-DRAIN_PENDING_KEY = "search:drain-pending"
-DRAIN_PENDING_SECONDS = 60
 # The work id of a queue entry that reindexes nothing: it only moves the newest entry, which
 # kept listing pages are keyed on (``mark_listings_changed``). No work has id 0, so the
 # drain removes it from the index like a deleted work: the index commits, and its
@@ -81,12 +78,39 @@ def newest_queue_entry() -> int:
 
 
 def schedule_drain() -> None:
-    """Ask the worker to drain the queue soon (after the change is committed, so the worker
-    reads it)."""
-    if cache.add(DRAIN_PENDING_KEY, True, timeout=DRAIN_PENDING_SECONDS):
-        from ficshelf.search.tasks import drain_index_queue as drain_task
+    """Ask a worker to drain the queue soon, after the change committed (so the worker reads
+    it), unless a drain already waits to start: that one reads this change too.
 
-        drain_task.enqueue()
+    "A drain waits" is a row of the task table, in the database every server shares: a
+    change made on a server without a worker reaches the worker wherever it runs, and no
+    server's cache can hold a stale "pending" mark that swallows the next change's drain. A
+    drain counts as waiting until a worker claims it; it reads the queue only after its
+    claim commits, so a change that saw it waiting is always read. Two changes committing at
+    the same moment may both queue one (a second drain finds little to do); a burst of
+    changes while one waits queues none.
+    """
+    from ficshelf.search.tasks import drain_index_queue as drain_task
+
+    if drain_waiting(drain_task):
+        return
+    drain_task.enqueue()
+
+
+def drain_waiting(drain_task: Task[[], int]) -> bool:
+    """Whether a drain is queued and not yet started. Backends that keep no table (tests run
+    tasks at once) have none waiting."""
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = drain_task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    waiting = DBTaskResult.objects.ready().filter(
+        task_path=drain_task.module_path,
+        backend_name=backend.alias,
+        queue_name=drain_task.queue_name,
+    )
+    return waiting.exists()
 
 
 def drain_index_queue(batch_size: int = DRAIN_BATCH) -> int:
@@ -94,7 +118,6 @@ def drain_index_queue(batch_size: int = DRAIN_BATCH) -> int:
 
     A failed batch stays on the queue, so nothing is lost when the backend is down.
     """
-    cache.delete(DRAIN_PENDING_KEY)  # before reading: later changes ask for another drain
     done = 0
     backend = get_backend()
     while True:

@@ -12,8 +12,12 @@ from ficshelf.search.backends.base import SearchUnavailable
 
 logger = logging.getLogger(__name__)
 
+# Ahead of downloads and mails waiting in the task table: a drain takes a moment, and until
+# it runs a change shows in listings but not in the words search finds.
+DRAIN_PRIORITY = 10
 
-@task()
+
+@task(priority=DRAIN_PRIORITY)
 def drain_index_queue() -> int:
     try:
         return queue.drain_index_queue()

@@ -118,3 +118,22 @@ def test_reader_downloads_a_whole_series_as_one_epub(
     download.save_as(saved)
     with zipfile.ZipFile(saved) as epub:
         assert "OEBPS/work2-preface.xhtml" in epub.namelist()
+
+
+def test_reader_asks_for_a_pdf_and_the_preparing_page_brings_it(
+    live_server: LiveServer, page: Page, tmp_path: Path, shots_dir: Path
+) -> None:
+    work = WorkFactory(title="Harbour Lights")
+    page.goto(live_server.url + work.get_absolute_url())
+    page.get_by_text("Download", exact=True).click()
+    # The worker makes it and keeps it in the database (tests run the task at once); the
+    # "being prepared" page reloads itself and the reload is the file.
+    with page.expect_download(timeout=15_000) as info:
+        page.get_by_role("link", name="PDF").first.click()
+        expect(page.get_by_role("heading", name="Your download is being prepared")).to_be_visible()
+        page.screenshot(path=str(shots_dir / "download-being-prepared.png"), full_page=True)
+    download = info.value
+    assert download.suggested_filename.endswith(".pdf")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF-")

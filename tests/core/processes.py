@@ -94,6 +94,8 @@ class Archive:
     database_url: str | None = None
     processes: list[subprocess.Popen[str]] = field(default_factory=list)
     logs: dict[int, Path] = field(default_factory=dict)
+    # More settings for every process of this archive (REDIS_URL, FICSHELF_SECRET_KEY...).
+    environment: dict[str, str] = field(default_factory=dict)
 
     @property
     def env(self) -> dict[str, str]:
@@ -101,6 +103,7 @@ class Archive:
         env["FICSHELF_DATA_DIR"] = str(self.folder)
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
+        env.update(self.environment)
         return env
 
     def ficshelf(self, *arguments: str) -> subprocess.CompletedProcess[str]:
@@ -181,8 +184,10 @@ class Archive:
 
 
 @contextmanager
-def archive_in(folder: Path, database_url: str | None = None) -> Iterator[Archive]:
-    archive = Archive(folder, database_url)
+def archive_in(
+    folder: Path, database_url: str | None = None, environment: dict[str, str] | None = None
+) -> Iterator[Archive]:
+    archive = Archive(folder, database_url, environment=dict(environment or {}))
     done = archive.ficshelf("migrate", "-v", "0")
     assert done.returncode == 0, done.stderr
     try:

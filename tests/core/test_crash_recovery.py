@@ -77,7 +77,7 @@ def test_a_pdf_whose_worker_was_killed_is_made_by_the_restarted_worker(tmp_path:
         tasks = archive.tasks_of(PREPARE)
     assert tasks[0] == ("FAILED", "ficshelf.core.recovery.WorkerStopped")
     assert tasks[-1] == ("SUCCESSFUL", "")
-    assert not list((tmp_path / "downloads" / work_id).glob("*/*.queued"))
+    assert archive.query("SELECT count(*) FROM downloads_preparation", []) == [(0,)]
     assert f"The PDF of work {work_id} was being made by a stopped worker" in archive.output_of(
         process
     )

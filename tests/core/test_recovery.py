@@ -21,9 +21,11 @@ from django_tasks_db.models import DBTaskResult
 from ficshelf.core.models import WorkerHeartbeat
 from ficshelf.core.recovery import WORKER_STOPPED, fail_abandoned_tasks, recover
 from ficshelf.core.workers import process_tag, this_machine
+from ficshelf.downloads import made_files
 from ficshelf.downloads.bulk import actions as bulk
-from ficshelf.downloads.files import claim_preparation, version_folder
 from ficshelf.downloads.formats import FORMATS_BY_EXTENSION
+from ficshelf.downloads.made_files import claim_preparation
+from ficshelf.downloads.models import MadeFile, Preparation
 from ficshelf.downloads.tasks import prepare_download
 from ficshelf.search.backends.embedded import TantivyBackend
 from ficshelf.search.backends.embedded.storage import new_folder, read_pointer, writer_lock
@@ -158,13 +160,15 @@ PDF = FORMATS_BY_EXTENSION["pdf"]
 PAPER = PDF.variants[0]
 
 
-def pdf_being_made(worker_id: str) -> tuple[int, str, Path]:
-    """A PDF claimed by a request and being made by ``worker_id``."""
+def pdf_being_made(worker_id: str) -> tuple[int, str, str]:
+    """A PDF claimed by a request and being made by ``worker_id``: its work, version and
+    claim."""
     work = WorkFactory()
     key = "v1"
-    assert claim_preparation(work.pk, key, PDF.filename(PAPER))
+    name = made_files.work_file_name(work.pk, key, PDF.filename(PAPER))
+    assert claim_preparation(name)
     running(lambda: prepare_download.enqueue(work.pk, key, "pdf", PAPER, "u", "s", "n"), worker_id)
-    return work.pk, key, version_folder(work.pk, key) / f"{PDF.filename(PAPER)}.queued"
+    return work.pk, key, name
 
 
 def age(path: Path, seconds: float) -> None:
@@ -172,38 +176,59 @@ def age(path: Path, seconds: float) -> None:
     os.utime(path, (then, then))
 
 
-def test_the_marker_of_a_pdf_whose_worker_died_is_released() -> None:
+def age_claim(name: str, seconds: float) -> None:
+    then = timezone.now() - datetime.timedelta(seconds=seconds)
+    assert Preparation.objects.filter(name=name).update(since=then) == 1
+
+
+def test_the_claim_of_a_pdf_whose_worker_died_is_released() -> None:
     heartbeat("gone", machine=this_machine(), process=f"{a_dead_pid()}@1")
-    work_id, key, marker = pdf_being_made("gone")
+    work_id, _key, name = pdf_being_made("gone")
 
     lines = recover()
 
-    assert not marker.exists()
-    assert claim_preparation(work_id, key, PDF.filename(PAPER))  # the next request queues it
+    assert not Preparation.objects.filter(name=name).exists()
+    assert claim_preparation(name)  # the next request queues it
     assert any(f"work {work_id}" in line for line in lines)
 
 
-def test_the_marker_of_a_pdf_a_live_worker_makes_is_kept() -> None:
+def test_the_claim_of_a_pdf_a_live_worker_makes_is_kept() -> None:
     heartbeat("alive", machine=this_machine(), process=process_tag(os.getpid()) or "")
-    _work_id, _key, marker = pdf_being_made("alive")
-    age(marker, 10 * 60)
+    _work_id, _key, name = pdf_being_made("alive")
+    age_claim(name, 10 * 60)
 
     recover()
 
-    assert marker.exists()
+    assert Preparation.objects.filter(name=name).exists()
 
 
-def test_a_marker_no_task_holds_is_removed_once_past_the_grace() -> None:
+def test_a_claim_no_task_holds_is_removed_once_past_the_grace() -> None:
     work = WorkFactory()
-    assert claim_preparation(work.pk, "v1", "work.pdf")
-    marker = version_folder(work.pk, "v1") / "work.pdf.queued"
+    name = made_files.work_file_name(work.pk, "v1", "work.pdf")
+    assert claim_preparation(name)
 
     recover()
-    assert marker.exists()  # a request may be about to queue its task
+    assert Preparation.objects.filter(name=name).exists()  # a request may be about to queue
 
-    age(marker, 2 * 60)
-    recover()
-    assert not marker.exists()
+    age_claim(name, 2 * 60)
+    lines = recover()
+    assert not Preparation.objects.filter(name=name).exists()
+    assert "Removed 1 'being prepared' claim(s) of files no task was making." in lines
+
+
+def test_a_file_a_dead_worker_left_half_made_is_removed_and_a_live_ones_kept() -> None:
+    heartbeat("alive", machine=this_machine(), process=process_tag(os.getpid()) or "")
+    _work_id, _key, live_name = pdf_being_made("alive")
+    long_ago = timezone.now() - datetime.timedelta(minutes=10)
+    MadeFile.objects.create(name=live_name, started_at=long_ago)
+    left = MadeFile.objects.create(name="bulk/left.zip", started_at=long_ago)
+    left.chunks.create(position=0, data=b"PK half a zip")
+    done = made_files.store("bulk/done.zip", b"PK a whole zip")
+
+    lines = recover()
+
+    assert set(MadeFile.objects.values_list("name", flat=True)) == {live_name, done.name}
+    assert "Removed 1 download file(s) a stopped worker left half-made." in lines
 
 
 def test_a_bulk_zip_whose_worker_died_is_released_and_its_part_removed() -> None:
@@ -217,6 +242,7 @@ def test_a_bulk_zip_whose_worker_died_is_released_and_its_part_removed() -> None
 
     recover()
 
+    assert not Preparation.objects.exists()
     assert bulk.claim_packing("zipkey")
     assert not part.exists()
 

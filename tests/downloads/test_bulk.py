@@ -255,3 +255,45 @@ def test_a_zip_that_could_not_be_packed_says_so_instead_of_refreshing(
     assert "This zip could not be made" in html
     assert 'http-equiv="refresh"' not in html
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_zip_packed_by_a_worker_with_another_data_folder_is_served_here(
+    client: Client, settings: Any, tmp_path: Any
+) -> None:
+    from ficshelf.downloads.models import MadeFile, Preparation
+
+    series = series_of(WorkFactory(title="Low Tide"))
+    url = f"/series/{series.pk}/download.zip"
+    web_folder = settings.DATA_DIR
+    settings.DATA_DIR = tmp_path / "worker-server"
+    assert client.get(url).status_code == 202  # packed at once by the "other server"
+    settings.DATA_DIR = web_folder
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert "01 - Low Tide - " in archive.namelist()[0]
+    assert "private" in response["Cache-Control"]
+    assert response["ETag"] == f'"{MadeFile.objects.get().digest}"'
+    assert not Preparation.objects.exists()  # the claim went with the packing
+    assert not list((tmp_path / "worker-server").rglob("*.zip"))
+
+
+def test_zips_older_than_a_day_go_when_the_next_is_packed(client: Client) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from ficshelf.downloads.bulk.actions import KEEP_SECONDS
+    from ficshelf.downloads.models import MadeFile
+
+    fetch_zip(client, f"/series/{series_of(WorkFactory()).pk}/download.zip")
+    (old,) = MadeFile.objects.all()
+    then = timezone.now() - datetime.timedelta(seconds=KEEP_SECONDS + 60)
+    MadeFile.objects.filter(pk=old.pk).update(made_at=then)
+
+    fetch_zip(client, f"/series/{series_of(WorkFactory(), title='Other').pk}/download.zip")
+
+    assert not MadeFile.objects.filter(pk=old.pk).exists()
+    assert MadeFile.objects.count() == 1

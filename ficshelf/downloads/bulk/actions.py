@@ -3,8 +3,9 @@
 The view decides which works go in (the visibility rule, or the creator's own works for a
 backup) and names each file; the worker takes every file from the per-work cache
 (``files.open_download``, so a file made for a zip serves the single download too),
-writes the zip beside its final name and renames it, and keeps its progress in the cache
-for the "Packing…" page.
+writes the zip into a file of its own in the data folder, then keeps it in the database
+(``made_files``), where every server finds it; its progress is kept in the cache for the
+"Packing…" page.
 
 A zip is keyed by everything it holds: the works' version keys, their file names and the
 formats. Any change to any work gives a new key, hence a new zip; old zips are removed
@@ -17,7 +18,6 @@ import datetime
 import hashlib
 import json
 import logging
-import time
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -28,8 +28,9 @@ from urllib.parse import urljoin
 
 from django.core.cache import cache
 
+from ficshelf.downloads import made_files
 from ficshelf.downloads.document import WorkDocument, build_work_document
-from ficshelf.downloads.files import PREPARATION_TIMEOUT_SECONDS, downloads_dir, open_download
+from ficshelf.downloads.files import downloads_dir, open_download
 from ficshelf.downloads.files import version_key as work_version_key
 from ficshelf.downloads.formats import FORMATS_BY_EXTENSION
 from ficshelf.downloads.names import _safe, _shorten, download_filename
@@ -97,16 +98,17 @@ def zip_key(kind: str, entries: list[Entry], extensions: list[str], site_url: st
 
 
 def bulk_dir() -> Path:
+    """Where zips and books are written before they are kept in the database."""
     return downloads_dir() / "bulk"
 
 
-def zip_path(key: str) -> Path:
-    return bulk_dir() / f"{key}.zip"
+def zip_name(key: str) -> str:
+    return made_files.bulk_file_name(key, "zip")
 
 
-def book_path(key: str) -> Path:
-    """Where the omnibus EPUB for ``key`` is kept (``bulk.omnibus``)."""
-    return bulk_dir() / f"{key}.epub"
+def book_name(key: str) -> str:
+    """The name the omnibus EPUB for ``key`` is kept under (``bulk.omnibus``)."""
+    return made_files.bulk_file_name(key, "epub")
 
 
 def set_progress(key: str, done: int) -> None:
@@ -122,44 +124,50 @@ def get_progress(key: str, total: int) -> Progress:
     return Progress(int(stored), total) if stored is not None else Progress(0, total)
 
 
+def _claim_name(key: str) -> str:
+    return f"{made_files.BULK_PREFIX}{key}"
+
+
 def claim_packing(key: str) -> bool:
-    """True for the one request that should queue this zip; again after a lost task's
-    ``PREPARATION_TIMEOUT_SECONDS``, so a crashed worker does not leave it waiting forever."""
-    return bool(cache.add(f"downloads-bulk-queued:{key}", 1, timeout=PREPARATION_TIMEOUT_SECONDS))
+    """True for the one request (on any server) that should queue this zip; again after a
+    lost task's ``PREPARATION_TIMEOUT_SECONDS``, so a crashed worker does not leave it
+    waiting forever."""
+    return made_files.claim_preparation(_claim_name(key))
 
 
 def release_packing(key: str) -> None:
-    cache.delete(f"downloads-bulk-queued:{key}")
+    made_files.release_preparation(_claim_name(key))
 
 
 def record_packing_failure(key: str) -> None:
-    cache.set(_failed_key(key), True, timeout=PREPARATION_TIMEOUT_SECONDS)
+    made_files.record_failure(_claim_name(key))
 
 
 def packing_failed(key: str) -> bool:
     """Whether packing this zip failed lately (the view then says so instead of showing a
     "Packing…" page that would refresh until the preparation timeout)."""
-    return bool(cache.get(_failed_key(key)))
-
-
-def _failed_key(key: str) -> str:
-    return f"downloads-bulk-failed:{key}"
+    return made_files.failed_recently(_claim_name(key))
 
 
 @contextmanager
-def written_in_place(key: str, path: Path) -> Iterator[Path]:
-    """A file beside ``path`` to write the zip or book for ``key`` into, renamed onto
-    ``path`` when the block ends well, so a request never serves half a file; removed when
-    it fails, and the packing recorded as failed (the view then says so)."""
-    part = path.with_name(f"{key}.{uuid.uuid4().hex}.part")
+def made_in_place(key: str, name: str) -> Iterator[Path]:
+    """A file in the data folder to write the zip or book for ``key`` into, kept in the
+    database as ``name`` when the block ends well (a request never serves half a file)
+    and removed either way; when it fails, the packing is recorded as failed (the view then
+    says so). The claim is released either way: the next request finds the file."""
+    bulk_dir().mkdir(parents=True, exist_ok=True)
+    part = bulk_dir() / f"{key}.{uuid.uuid4().hex}.part"
     try:
         yield part
-        part.replace(path)
+        with part.open("rb") as written:
+            made_files.store(name, written)
     except BaseException as problem:
-        part.unlink(missing_ok=True)
         if isinstance(problem, Exception):
             record_packing_failure(key)
         raise
+    finally:
+        part.unlink(missing_ok=True)
+        release_packing(key)
 
 
 def safe_stem(text: str) -> str:
@@ -182,15 +190,15 @@ def pack_zip(
     The view checked who asked and which works; the worker only skips works that left
     the archive meanwhile (deleted, or for shared zips no longer posted or now hidden).
     """
-    path = zip_path(key)
-    if path.exists():
+    name = zip_name(key)
+    if made_files.find(name) is not None:
+        release_packing(key)
         return len(entries)
-    path.parent.mkdir(parents=True, exist_ok=True)
     works = {w.pk: w for w in works_with_download_facts(_works(entries, include_unposted))}
     set_progress(key, 0)
     packed: list[tuple[Entry, Work]] = []
     unmade: list[Work] = []
-    with written_in_place(key, path) as part, zipfile.ZipFile(part, "w") as archive:
+    with made_in_place(key, name) as part, zipfile.ZipFile(part, "w") as archive:
         for done, entry in enumerate(entries, start=1):
             work = works.get(entry.work_id)
             if work is not None:
@@ -292,10 +300,4 @@ def readme(
 
 def remove_old_zips() -> None:
     """Zips and omnibus EPUBs older than ``KEEP_SECONDS``."""
-    cutoff = time.time() - KEEP_SECONDS
-    for path in [*bulk_dir().glob("*.zip"), *bulk_dir().glob("*.epub")]:
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except FileNotFoundError:  # another worker removed it first
-            pass
+    made_files.remove_older_than(made_files.BULK_PREFIX, KEEP_SECONDS)

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import logging
 
+from ficshelf.downloads import made_files
 from ficshelf.downloads.bulk.actions import (
     Entry,
-    book_path,
+    book_name,
     chapters_for,
+    made_in_place,
+    release_packing,
     remove_old_zips,
     set_progress,
     work_url,
     works_with_download_facts,
-    written_in_place,
 )
 from ficshelf.downloads.document import WorkDocument, build_work_document
 from ficshelf.downloads.exporters.epub import export_omnibus
@@ -42,10 +44,10 @@ def pack_book(
     Works that left the archive since the request (deleted, no longer posted, hidden) are
     left out, as from a zip; so is a work whose document cannot be made (logged).
     """
-    path = book_path(key)
-    if path.exists():
+    name = book_name(key)
+    if made_files.find(name) is not None:
+        release_packing(key)
         return len(entries)
-    path.parent.mkdir(parents=True, exist_ok=True)
     visible = Work.objects.filter(
         pk__in=[entry.work_id for entry in entries], is_posted=True, is_hidden_by_admin=False
     )
@@ -66,7 +68,7 @@ def pack_book(
             else:
                 docs.append(doc)
         set_progress(key, done)
-    with written_in_place(key, path) as part:
+    with made_in_place(key, name) as part:
         if not docs:
             raise ValueError("None of the works could be put in the book.")
         part.write_bytes(export_omnibus(title, source_url, docs, description=description))

@@ -3,10 +3,10 @@ list as one EPUB (an omnibus, ``bulk.omnibus``).
 
 Packing many works takes a while, so the worker does it: the first request queues the
 zip or book and answers 202 with a page that reloads itself and says how far the packing got;
-once it is there it is served. Series and lists hold only works the requester may
-see that are posted and not hidden (what a single download allows); the backup holds
-every work the signed-in user is an approved creator of, drafts and hidden works too,
-with every chapter, as EPUB and HTML.
+once it is there it is served, by any server (``made_files``). Series and lists hold only
+works the requester may see that are posted and not hidden (what a single download allows);
+the backup holds every work the signed-in user is an approved creator of, drafts and hidden
+works too, with every chapter, as EPUB and HTML.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Min, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,11 +25,12 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from ficshelf.core.ratelimit import allow, client_address
+from ficshelf.downloads import made_files
 from ficshelf.downloads.bulk import actions, tasks
 from ficshelf.downloads.bulk.actions import Entry
 from ficshelf.downloads.exporters.epub import MEDIA_TYPE as EPUB_MEDIA_TYPE
 from ficshelf.downloads.exporters.txt import html_paragraphs
-from ficshelf.downloads.files import PREPARATION_TIMEOUT_SECONDS
+from ficshelf.downloads.made_files import PREPARATION_TIMEOUT_SECONDS
 from ficshelf.downloads.names import content_disposition
 from ficshelf.social.access import get_reading_list_for_viewer
 from ficshelf.social.models import ReadingList, ReadingListItem
@@ -199,9 +200,8 @@ def _serve(
         raise Http404("Nothing to download.")
     site_url = request.build_absolute_uri("/")
     key = actions.zip_key(kind, entries, extensions, site_url)
-    try:
-        file = actions.zip_path(key).open("rb")
-    except FileNotFoundError:
+    made = made_files.find(actions.zip_name(key))
+    if made is None:
 
         def enqueue() -> None:
             tasks.pack_zip.enqueue(
@@ -215,11 +215,14 @@ def _serve(
             )
 
         return _queue(request, key, heading, len(entries), enqueue)
-    response = FileResponse(file, content_type="application/zip")
-    response["Content-Disposition"] = content_disposition(_safe_zip_name(filename))
     # Zips are per requester (restricted works, private lists, drafts): no shared caches.
-    patch_cache_control(response, private=True)
-    return response
+    return made_files.file_response(
+        request,
+        made,
+        content_type="application/zip",
+        content_disposition=content_disposition(_safe_zip_name(filename)),
+        private=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -240,9 +243,8 @@ def _serve_book(request: HttpRequest, book: Book, entries: list[Entry]) -> HttpR
     # The title and description are in the key: renaming a series makes a new book.
     kind = f"book:{book.source_url}\n{book.title}\n{book.description}"
     key = actions.zip_key(kind, entries, ["epub"], site_url)
-    try:
-        file = actions.book_path(key).open("rb")
-    except FileNotFoundError:
+    made = made_files.find(actions.book_name(key))
+    if made is None:
 
         def enqueue() -> None:
             tasks.pack_book.enqueue(
@@ -256,12 +258,15 @@ def _serve_book(request: HttpRequest, book: Book, entries: list[Entry]) -> HttpR
             )
 
         return _queue(request, key, book.heading, len(entries), enqueue)
-    response = FileResponse(file, content_type=EPUB_MEDIA_TYPE)
     stem = actions.safe_stem(book.filename.removesuffix(".epub"))
-    response["Content-Disposition"] = content_disposition(f"{stem or 'works'}.epub")
     # Per requester, as zips are (restricted works, private lists): no shared caches.
-    patch_cache_control(response, private=True)
-    return response
+    return made_files.file_response(
+        request,
+        made,
+        content_type=EPUB_MEDIA_TYPE,
+        content_disposition=content_disposition(f"{stem or 'works'}.epub"),
+        private=True,
+    )
 
 
 def _queue(

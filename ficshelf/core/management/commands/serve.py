@@ -19,12 +19,14 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
+from ficshelf.core import servers
 from ficshelf.core.database import (
     DATABASE_AWAY_ERRORS,
     describe,
@@ -85,6 +87,10 @@ class Command(BaseCommand):
             return
         if not self._wait_for_database_to("recover after a crash", recover) or self.stopping:
             return
+        runs_worker = not options["no_worker"]
+        if not self._wait_for_database_to("record this server", self._announcer(runs_worker)):
+            return
+        self._say_what_several_servers_lack()
         address = f"{options['host']}:{options['port']}"
         children = []
         if not options["no_worker"]:
@@ -97,9 +103,10 @@ class Command(BaseCommand):
         self._say(f"Ficshelf is running at http://{address}/  (Ctrl-C stops it)")
         schedule = None if options["no_schedule"] or options["no_worker"] else PeriodicSchedule()
         try:
-            self._supervise(children, schedule)
+            self._supervise(children, schedule, self._announcer(runs_worker))
         finally:
             self._stop(children)
+            servers.leave()
 
     # Waiting for the database at start
 
@@ -132,13 +139,26 @@ class Command(BaseCommand):
 
     # Running
 
-    def _supervise(self, children: list[Child], schedule: PeriodicSchedule | None) -> None:
+    def _supervise(
+        self,
+        children: list[Child],
+        schedule: PeriodicSchedule | None,
+        announce: Callable[[], None] | None = None,
+    ) -> None:
         waiting: list[str] = []  # periodic work that is due but could not be enqueued yet
         retry_at = 0.0
         database_away = False
+        announce_at = time.monotonic() + servers.BEAT_SECONDS
         while not self.stopping:
             for child in children:
                 child.watch()
+            if announce is not None and time.monotonic() >= announce_at:
+                announce_at = time.monotonic() + servers.BEAT_SECONDS
+                close_old_connections()
+                try:
+                    announce()
+                except DATABASE_AWAY_ERRORS:
+                    drop_connections()  # said below by the periodic work, if any; tried again
             if schedule is not None:
                 waiting.extend(path for path in schedule.due() if path not in waiting)
             if waiting and time.monotonic() >= retry_at:
@@ -161,6 +181,18 @@ class Command(BaseCommand):
                         database_away = True
                     retry_at = time.monotonic() + ENQUEUE_RETRY_SECONDS
             time.sleep(0.2)
+
+    def _announcer(self, runs_worker: bool) -> Callable[[], None]:
+        return lambda: servers.announce(runs_worker=runs_worker)
+
+    def _say_what_several_servers_lack(self) -> None:
+        """With several servers on the database, what ``check --deploy`` would refuse, said
+        at start too: the archive runs, but its servers disagree until it is set."""
+        from ficshelf.checks import check_several_servers
+
+        for problem in check_several_servers(None):
+            if problem.is_serious():
+                self._say(f"{problem.msg} {problem.hint} ({problem.id})")
 
     def _ask_to_stop(self, signum: int, frame: object) -> None:
         self.stop_requests += 1

@@ -76,6 +76,11 @@ class _CountedAt:
 
 
 class TantivyBackend:
+    # The index lives in this server's data folder and only this server's worker writes it:
+    # servers sharing a database would each answer from an index of their own
+    # (``ficshelf check --deploy`` says so, ``checks.check_several_servers``).
+    is_per_server = True
+
     def __init__(self, location: str) -> None:
         self.location = Path(location)
         self.schema = build_schema()
