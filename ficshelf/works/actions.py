@@ -21,16 +21,8 @@ from ficshelf.accounts.actions import ensure_default_pseud, orphan_pseud
 from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
 from ficshelf.core.wordcount import count_words_in_html
-from ficshelf.social.actions import (
-    notify_subscribers_of_new_chapter,
-    notify_subscribers_of_new_work,
-)
 from ficshelf.tags.models import TAG_NAME_MAX_LENGTH, Tag, TagType
-from ficshelf.works.inspiration import (
-    ResolvedInspiration,
-    notify_source_creators,
-    set_inspiration,
-)
+from ficshelf.works.inspiration import ResolvedInspiration, set_inspiration
 from ficshelf.works.models import (
     DRAFT_LIFETIME,
     Chapter,
@@ -42,6 +34,7 @@ from ficshelf.works.models import (
     SeriesWork,
     Work,
 )
+from ficshelf.works.signals import chapter_posted, source_named, work_posted
 
 
 class PostingError(Exception):
@@ -268,8 +261,7 @@ def _post(work: Work, *, today: datetime.date) -> None:
         # A backdated work's first chapter carries the same date.
         first.published_on = work.published_on
         first.save(update_fields=["published_on"])
-    notify_subscribers_of_new_work(work)
-    notify_source_creators(work)
+    work_posted.send(sender=Work, work=work)
 
 
 def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
@@ -288,7 +280,7 @@ def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
     )
     _set_series(work, data, actor=actor)
     if data.inspiration is not None and set_inspiration(work, data.inspiration) and work.is_posted:
-        notify_source_creators(work)  # a draft's source hears of it when it is posted
+        source_named.send(sender=Work, work=work)  # a draft's source hears of it when posted
     _invite_co_creators(work, data.co_creators, actor=actor)
     work.gifts.all().delete()
     # A name several users share goes to the pseud that is someone's default.
@@ -384,7 +376,7 @@ def add_chapter(
     chapter.save()
     refresh_work_stats(work, today=today)
     if post:
-        notify_subscribers_of_new_chapter(chapter)
+        chapter_posted.send(sender=Chapter, chapter=chapter)
     return chapter
 
 
@@ -408,7 +400,7 @@ def update_chapter(
     chapter.save()
     refresh_work_stats(chapter.work, today=today)
     if newly_posted:
-        notify_subscribers_of_new_chapter(chapter)
+        chapter_posted.send(sender=Chapter, chapter=chapter)
     return chapter
 
 
@@ -421,7 +413,7 @@ def post_chapter(chapter: Chapter, *, actor: User, today: datetime.date | None =
             chapter.published_on = today
         chapter.save(update_fields=["is_posted", "published_on"])
         refresh_work_stats(chapter.work, today=today)
-        notify_subscribers_of_new_chapter(chapter)
+        chapter_posted.send(sender=Chapter, chapter=chapter)
     return chapter
 
 

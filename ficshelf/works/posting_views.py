@@ -18,7 +18,6 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ficshelf.accounts.models import User
-from ficshelf.social.access import own_bookmarks
 from ficshelf.works import actions
 from ficshelf.works.access import (
     get_chapter_for_creator,
@@ -348,8 +347,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "drafts": drafts,
         "series": actions.series_of(user),
         "invitations": invitations,
-        # As AO3's dashboard: the latest few, and a link to them all.
-        "bookmarks": list(own_bookmarks(user).select_related("work", "series")[:5]),
+        # The latest bookmarks come from the social app's dashboard_bookmarks tag.
     }
     return render(request, "works/posting/dashboard.html", context)
 
