@@ -21,7 +21,8 @@ from django.http import HttpRequest
 from ficshelf.accounts.models import User
 from ficshelf.accounts.reader_cache import kept_for_reader
 from ficshelf.search.models import ExclusionSet
-from ficshelf.tags.models import ARCHIVE_WARNINGS, Tag, TagType, visible_among
+from ficshelf.tags.models import ARCHIVE_WARNINGS, Tag, TagType
+from ficshelf.works.tag_access import visible_among
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -31,8 +31,9 @@ from ficshelf.search.query import (
 )
 from ficshelf.search.query_language import ParsedSearch, describe, parse_search
 from ficshelf.search.tag_conditions import TagSearch, look_up_tag_conditions
-from ficshelf.tags.models import Tag, TagType, visible_among
+from ficshelf.tags.models import Tag, TagType
 from ficshelf.works.models import Language
+from ficshelf.works.tag_access import visible_among
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

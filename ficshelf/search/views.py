@@ -37,10 +37,11 @@ from ficshelf.search.page_cache import kept_for_guests, kept_listing_part, kept_
 from ficshelf.search.query import SORT_LABELS, TextNode, WorkQuery
 from ficshelf.search.service import ReaderQuery, reader_query, run_reader_query
 from ficshelf.search.snippets import make_snippets
-from ficshelf.tags.access import get_tag_for_viewer, tags_called_exactly
+from ficshelf.tags.access import tags_called_exactly
 from ficshelf.tags.models import Tag
 from ficshelf.works.access import get_series_for_viewer
 from ficshelf.works.models import Chapter, Collection, Language, Work
+from ficshelf.works.tag_access import get_tag_for_viewer
 
 WORKS_PER_PAGE = 20
 # Tags per type in the sidebar, and with "more" (AO3 stops at ten and offers nothing more).
