@@ -1,7 +1,8 @@
 """The site's URLs: the project's composition root, the one module that knows every app.
 
 A few pages answer under a lower app's names but are made by a higher app: the archive's
-listing (``works:index``) is a search, a tag's page counts works as its listing would. A
+listing (``works:index``) is a search, a tag's page counts works as its listing would, a
+member's profile lists their works. A
 lower app's URL module may not import a higher app's views (``scripts/test`` checks the
 direction), so those routes are put together here.
 """
@@ -9,12 +10,18 @@ direction), so those routes are put together here.
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from ficshelf.accounts import user_urls
 from ficshelf.core import views as core_views
 from ficshelf.search import tag_pages
 from ficshelf.search import views as search_views
 from ficshelf.tags import urls as tag_urls  # (registers the ``tagname`` converter first)
-from ficshelf.works import tag_suggestions
+from ficshelf.works import creator_views, tag_suggestions
 from ficshelf.works import urls as work_urls
+
+user_patterns: list[URLPattern | URLResolver] = [
+    path("<str:username>/", creator_views.member_profile, name="profile"),
+    *user_urls.urlpatterns,
+]
 
 tag_patterns: list[URLPattern | URLResolver] = [
     path("tags/", tag_pages.index, name="index"),
@@ -36,7 +43,7 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("ficshelf.accounts.urls")),
-    path("users/", include("ficshelf.accounts.user_urls")),
+    path("users/", include((user_patterns, "users"))),
     path("", include("ficshelf.social.urls")),
     path("", include("ficshelf.moderation.urls")),
     path("", include("ficshelf.downloads.urls")),

@@ -26,7 +26,7 @@ from ficshelf.accounts.models import (
     User,
 )
 from ficshelf.accounts.sessions import end_sessions
-from ficshelf.accounts.signals import account_closing, members_changed
+from ficshelf.accounts.signals import account_closing, members_changed, pseud_deleting
 from ficshelf.core.audit import record
 
 # AO3 credits orphaned works to one shared account with this name.
@@ -239,20 +239,13 @@ def set_default_pseud(pseud: Pseud, *, actor: User) -> None:
 @transaction.atomic
 def delete_pseud(pseud: Pseud, *, actor: User) -> Pseud:
     """Delete a pseud; its works move to the default pseud. Returns that default pseud."""
-    from ficshelf.works.models import Creatorship
-
     if pseud.is_default:
         raise AccountActionError(
             "You cannot delete your default pseud. Make another pseud the default first."
         )
     assert pseud.user_id is not None
     default = Pseud.objects.get(user_id=pseud.user_id, is_default=True)
-    for creatorship in Creatorship.objects.filter(pseud=pseud):
-        if Creatorship.objects.filter(work_id=creatorship.work_id, pseud=default).exists():
-            creatorship.delete()
-        else:
-            creatorship.pseud = default
-            creatorship.save(update_fields=["pseud"])
+    pseud_deleting.send(sender=Pseud, pseud=pseud, default=default)
     pseud.delete()
     return default
 

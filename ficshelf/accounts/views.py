@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ficshelf.accounts import actions
-from ficshelf.accounts.access import get_user_for_profile, has_muted, is_blocked, reader_context
+from ficshelf.accounts.access import get_user_for_profile, reader_context
 from ficshelf.accounts.forms import (
     ChangeEmailForm,
     DeleteAccountForm,
@@ -220,9 +220,10 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 
 def _work_count(user: User) -> int:
-    from ficshelf.works.models import Work
-
-    return Work.objects.filter(creatorships__pseud__user=user).distinct().count()
+    # The works crediting any of the user's pseuds (``Pseud.creatorships``: the works app's
+    # credits, seen from the pseud's side).
+    credited = Pseud.objects.filter(user=user, creatorships__isnull=False)
+    return credited.values("creatorships__work").distinct().count()
 
 
 # ---- Preferences ----
@@ -323,33 +324,6 @@ def pseud_delete(request: HttpRequest, pseud_id: int) -> HttpResponse:
 
 
 # ---- Profiles, blocks and mutes ----
-
-
-@require_safe
-def profile(request: HttpRequest, username: str) -> HttpResponse:
-    from ficshelf.works.models import Work
-
-    member = get_user_for_profile(username)
-    works = (
-        Work.objects.visible_to(request.user)
-        .posted()
-        .filter(creatorships__pseud__user=member, creatorships__is_approved=True)
-        .distinct()
-        .order_by("-updated_on", "-pk")
-        .for_blurbs()
-    )
-    viewer = request.user
-    is_me = viewer.is_authenticated and viewer.pk == member.pk
-    context = {
-        "member": member,
-        "pseuds": member.pseuds.order_by("-is_default", "name"),
-        "works": works[:50],
-        "work_total": works.count(),
-        "is_me": is_me,
-        "i_blocked": not is_me and is_blocked(by=viewer, other=member),
-        "i_muted": not is_me and has_muted(by=viewer, other=member),
-    }
-    return _render(request, "accounts/profile.html", context)
 
 
 @login_required
