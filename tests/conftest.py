@@ -17,10 +17,10 @@ def _fast_passwords_and_fresh_cache(settings: pytest.FixtureRequest) -> None:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
-    from ficshelf.core import memo
+    from ficshelf.core import process_cache
 
     cache.clear()
-    memo.forget_all()
+    process_cache.clear_process_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from ficshelf.accounts.models import User
 from ficshelf.core.forms import SingleLineField
-from ficshelf.core.memo import remembered
+from ficshelf.core.process_cache import cached_value
 from ficshelf.search.exclusions import filter_id_of, split_names, tags_named
 from ficshelf.search.query import (
     FACET_TYPES,
@@ -95,7 +95,7 @@ class DateInput(forms.DateInput):
 def _language_choices() -> list[tuple[str, str]]:
     # Asked on every listing, changed by an admin now and then: a new language joins the
     # menu within the minute.
-    languages = remembered(
+    languages = cached_value(
         "search:language-choices",
         lambda: list(Language.objects.values_list("short", "name")),
         seconds=LANGUAGE_CHOICES_SECONDS,

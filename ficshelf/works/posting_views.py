@@ -162,10 +162,10 @@ def _preview_edit(request: HttpRequest, work: Work, form: WorkForm) -> HttpRespo
         edited = actions.update_work(work, form.to_data(), actor=_user(request), post=False)
         html = render_edit_preview(request, edited, bar)
         transaction.set_rollback(True)
-    return _not_kept(HttpResponse(html))
+    return _not_cached(HttpResponse(html))
 
 
-def _not_kept(response: HttpResponse) -> HttpResponse:
+def _not_cached(response: HttpResponse) -> HttpResponse:
     # A preview shows what is saved nowhere: no browser or proxy may keep it.
     patch_cache_control(response, no_store=True)
     return response
@@ -259,7 +259,7 @@ def _preview_chapter(
         changed = Work.objects.with_everything_shown().get(pk=work.pk)
         html = render_edit_preview(request, changed, bar, chapter=shown)
         transaction.set_rollback(True)
-    return _not_kept(HttpResponse(html))
+    return _not_cached(HttpResponse(html))
 
 
 @login_required
