@@ -197,7 +197,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     form = ChangeEmailForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.change_email(user, email=form.cleaned_data["email"], actor=user)
+        actions.change_email(user, email=form.cleaned_data["email"])
         messages.success(request, "Your email address has been changed.")
         return redirect("accounts:settings")
     return _render(request, "accounts/change_email.html", {"form": form})
@@ -209,9 +209,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     form = DeleteAccountForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.delete_account(
-            user, orphan_works=form.cleaned_data["works"] == "orphan", actor=user
-        )
+        actions.delete_account(user, orphan_works=form.cleaned_data["works"] == "orphan")
         # The user is gone; logging out flushes the session so nothing of it lingers.
         logout(request)
         return _render(request, "accounts/deleted.html", {})
@@ -236,7 +234,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     instance = Preference.objects.filter(user=user).first() or Preference(user=user)
     form = PreferenceForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        actions.save_preferences(user, actor=user, **form.cleaned_data)
+        actions.save_preferences(user, **form.cleaned_data)
         messages.success(request, "Your preferences were saved.")
         return redirect("accounts:preferences")
     return _render(request, "accounts/preferences.html", {"form": form})
@@ -256,7 +254,6 @@ def pseud_list(request: HttpRequest) -> HttpResponse:
                 user,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
-                actor=user,
             )
         except actions.AccountActionError as error:
             form.add_error("name", str(error))
@@ -281,7 +278,6 @@ def pseud_edit(request: HttpRequest, pseud_id: int) -> HttpResponse:
                 pseud,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
-                actor=user,
             )
         except actions.AccountActionError as error:
             form.add_error("name", str(error))
@@ -296,7 +292,7 @@ def pseud_edit(request: HttpRequest, pseud_id: int) -> HttpResponse:
 def pseud_make_default(request: HttpRequest, pseud_id: int) -> HttpResponse:
     user = _me(request)
     pseud = get_object_or_404(Pseud, pk=pseud_id, user=user)
-    actions.set_default_pseud(pseud, actor=user)
+    actions.set_default_pseud(pseud)
     messages.success(request, f"“{pseud.name}” is now your default pseud.")
     return redirect("accounts:pseuds")
 
@@ -312,7 +308,7 @@ def pseud_delete(request: HttpRequest, pseud_id: int) -> HttpResponse:
         )
         return redirect("accounts:pseuds")
     if request.method == "POST":
-        default = actions.delete_pseud(pseud, actor=user)
+        default = actions.delete_pseud(pseud)
         messages.success(
             request, f"Pseud “{pseud.name}” deleted; its works are now credited to {default.name}."
         )

@@ -181,7 +181,7 @@ def update_work(
 
 
 @transaction.atomic
-def post_work(work: Work, *, actor: User, today: datetime.date | None = None) -> Work:
+def post_work(work: Work, *, today: datetime.date | None = None) -> Work:
     work = Work.objects.select_for_update().get(pk=work.pk)
     if not work.is_posted:
         _post(work, today=today or timezone.localdate())
@@ -190,8 +190,9 @@ def post_work(work: Work, *, actor: User, today: datetime.date | None = None) ->
 
 
 @transaction.atomic
-def delete_work(work: Work, *, actor: User | None) -> None:
-    """``actor`` None is the archive itself (the draft purge)."""
+def delete_work(work: Work) -> None:
+    """Delete a work: its creator's deletion, the draft purge, a closing account's works, or
+    an admin's (``works.moderation.delete_works``, which records who and why)."""
     # Series with no other works go too, as on AO3.
     series_ids = list(work.series_works.values_list("series_id", flat=True))
     work.delete()
@@ -278,7 +279,7 @@ def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
             ]
         )
     )
-    _set_series(work, data, actor=actor)
+    _set_series(work, data)
     if data.inspiration is not None and set_inspiration(work, data.inspiration) and work.is_posted:
         source_named.send(sender=Work, work=work)  # a draft's source hears of it when posted
     _invite_co_creators(work, data.co_creators, actor=actor)
@@ -292,7 +293,7 @@ def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
     )
 
 
-def _set_series(work: Work, data: WorkData, *, actor: User) -> None:
+def _set_series(work: Work, data: WorkData) -> None:
     series = data.series
     if series is None and data.new_series_title.strip():
         series = Series.objects.create(title=data.new_series_title.strip()[:255])
@@ -363,7 +364,6 @@ def add_chapter(
     work: Work,
     data: ChapterData,
     *,
-    actor: User,
     post: bool,
     today: datetime.date | None = None,
 ) -> Chapter:
@@ -385,7 +385,6 @@ def update_chapter(
     chapter: Chapter,
     data: ChapterData,
     *,
-    actor: User,
     post: bool = False,
     today: datetime.date | None = None,
 ) -> Chapter:
@@ -405,7 +404,7 @@ def update_chapter(
 
 
 @transaction.atomic
-def post_chapter(chapter: Chapter, *, actor: User, today: datetime.date | None = None) -> Chapter:
+def post_chapter(chapter: Chapter, *, today: datetime.date | None = None) -> Chapter:
     today = today or timezone.localdate()
     if not chapter.is_posted:
         chapter.is_posted = True
@@ -418,7 +417,7 @@ def post_chapter(chapter: Chapter, *, actor: User, today: datetime.date | None =
 
 
 @transaction.atomic
-def delete_chapter(chapter: Chapter, *, actor: User) -> None:
+def delete_chapter(chapter: Chapter) -> None:
     work = Work.objects.select_for_update().get(pk=chapter.work_id)
     if work.chapters.count() <= 1:
         raise PostingError("A work needs at least one chapter: delete the work instead.")
@@ -428,7 +427,7 @@ def delete_chapter(chapter: Chapter, *, actor: User) -> None:
 
 
 @transaction.atomic
-def reorder_chapters(work: Work, chapter_ids: Sequence[int], *, actor: User) -> None:
+def reorder_chapters(work: Work, chapter_ids: Sequence[int]) -> None:
     """Put the work's chapters in the order of ``chapter_ids`` (every chapter, once)."""
     work = Work.objects.select_for_update().get(pk=work.pk)
     if sorted(chapter_ids) != sorted(work.chapters.values_list("pk", flat=True)):
@@ -491,6 +490,6 @@ def purge_old_drafts(*, now: datetime.datetime | None = None) -> int:
     count = 0
     for work in Work.objects.filter(is_posted=False, created_at__lt=cutoff):
         with transaction.atomic():
-            delete_work(work, actor=None)
+            delete_work(work)
         count += 1
     return count

@@ -105,7 +105,7 @@ def _pending_co_creators(work: Work) -> list[Creatorship]:
 @require_POST
 def post_work(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request, work_id)
-    work = actions.post_work(work, actor=_user(request))
+    work = actions.post_work(work)
     messages.success(request, "Your work was posted.")
     return redirect(work)
 
@@ -116,7 +116,7 @@ def delete_work(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request, work_id)
     if request.method == "POST":
         title = work.title
-        actions.delete_work(work, actor=_user(request))
+        actions.delete_work(work)
         messages.success(request, f"“{title}” was deleted.")
         return redirect("works:dashboard")
     return render(request, "works/posting/confirm.html", _confirmation(work, "delete"))
@@ -199,7 +199,7 @@ def add_chapter(request: HttpRequest, work_id: int) -> HttpResponse:
             if action == PREVIEW:
                 return _preview_chapter(request, work, form, editing=None)
             post = action != SAVE_DRAFT
-            chapter = actions.add_chapter(work, form.to_data(), actor=_user(request), post=post)
+            chapter = actions.add_chapter(work, form.to_data(), post=post)
             messages.success(request, "Chapter posted." if post else "Chapter saved as a draft.")
             return redirect(chapter)
     else:
@@ -222,7 +222,7 @@ def edit_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
             if action == PREVIEW:
                 return _preview_chapter(request, chapter.work, form, editing=chapter)
             post = action == POST
-            actions.update_chapter(chapter, form.to_data(), actor=_user(request), post=post)
+            actions.update_chapter(chapter, form.to_data(), post=post)
             messages.success(request, "Chapter saved.")
             return redirect(chapter)
     else:
@@ -237,7 +237,6 @@ def _preview_chapter(
     """A new chapter (``editing`` None) or an edit of ``editing`` on the work page as readers
     would see it, saved nowhere: as an edit of a posted work is previewed, the change is made
     in a transaction rolled back once the page is rendered (with its notices and reindex)."""
-    user = _user(request)
     if editing is None:
         message = "This is how the new chapter will look. Nothing is saved until you post it."
         buttons = [(POST, "Post"), (SAVE_DRAFT, "Save as draft"), (BACK_TO_EDITING, "Edit")]
@@ -253,9 +252,9 @@ def _preview_chapter(
     with transaction.atomic():
         if editing is None:
             # Shown as posted, as readers will see it once the writer posts it.
-            shown = actions.add_chapter(work, form.to_data(), actor=user, post=True)
+            shown = actions.add_chapter(work, form.to_data(), post=True)
         else:
-            shown = actions.update_chapter(editing, form.to_data(), actor=user, post=False)
+            shown = actions.update_chapter(editing, form.to_data(), post=False)
         changed = Work.objects.with_everything_shown().get(pk=work.pk)
         html = render_edit_preview(request, changed, bar, chapter=shown)
         transaction.set_rollback(True)
@@ -266,7 +265,7 @@ def _preview_chapter(
 @require_POST
 def post_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     chapter = get_chapter_for_creator(request, work_id, chapter_id)
-    actions.post_chapter(chapter, actor=_user(request))
+    actions.post_chapter(chapter)
     messages.success(request, "Chapter posted.")
     return redirect("works:manage_chapters", work_id=work_id)
 
@@ -277,7 +276,7 @@ def delete_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
     chapter = get_chapter_for_creator(request, work_id, chapter_id)
     if request.method == "POST":
         try:
-            actions.delete_chapter(chapter, actor=_user(request))
+            actions.delete_chapter(chapter)
         except actions.PostingError as error:
             messages.error(request, str(error))
         else:
@@ -302,7 +301,7 @@ def manage_chapters(request: HttpRequest, work_id: int) -> HttpResponse:
     if request.method == "POST":
         form = ReorderChaptersForm(request.POST, chapters=chapters)
         if form.is_valid():
-            actions.reorder_chapters(work, form.ordered_chapter_ids(), actor=_user(request))
+            actions.reorder_chapters(work, form.ordered_chapter_ids())
             messages.success(request, "Chapters reordered.")
             return redirect("works:manage_chapters", work_id=work.pk)
     else:

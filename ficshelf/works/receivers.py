@@ -49,7 +49,7 @@ def delete_own_works(user: User) -> None:
         .filter(others=0)
     )
     for work in sole:
-        delete_work(work, actor=None)
+        delete_work(work)
 
 
 @receiver(pseud_deleting)
