@@ -1,8 +1,44 @@
-from django.contrib import admin
-from django.urls import include, path
+"""The site's URLs: the project's composition root, the one module that knows every app.
 
+A few pages answer under a lower app's names but are made by a higher app: the archive's
+listing (``works:index``) is a search, a tag's page counts works as its listing would, a
+member's profile lists their works. A
+lower app's URL module may not import a higher app's views (``scripts/test`` checks the
+direction), so those routes are put together here.
+"""
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+from ficshelf.accounts import user_urls
 from ficshelf.accounts import views as accounts_views
 from ficshelf.core import views as core_views
+from ficshelf.search import tag_pages
+from ficshelf.search import views as search_views
+from ficshelf.tags import urls as tag_urls  # (registers the ``tagname`` converter first)
+from ficshelf.works import creator_views, tag_suggestions
+from ficshelf.works import urls as work_urls
+
+user_patterns: list[URLPattern | URLResolver] = [
+    path("<str:username>/", creator_views.member_profile, name="profile"),
+    *user_urls.urlpatterns,
+]
+
+tag_patterns: list[URLPattern | URLResolver] = [
+    path("tags/", tag_pages.index, name="index"),
+    # Before the tag pattern, which would otherwise take "autocomplete" for a tag's name.
+    # (The works patterns name the same view "works:tag_autocomplete".)
+    path("tags/autocomplete/", tag_suggestions.autocomplete, name="autocomplete"),
+    path("tags/<tagname:tag>/", tag_pages.show, name="show"),
+    *tag_urls.urlpatterns,
+]
+
+work_patterns: list[URLPattern | URLResolver] = [
+    # The archive's listing, with the filter sidebar.
+    path("", search_views.archive_works, name="index"),
+    path("works/", search_views.archive_works, name="list"),
+    *work_urls.urlpatterns,
+]
 
 urlpatterns = [
     path("favicon.ico", core_views.favicon, name="favicon"),
@@ -10,15 +46,15 @@ urlpatterns = [
     path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
     path("accounts/", include("ficshelf.accounts.urls")),
-    path("users/", include("ficshelf.accounts.user_urls")),
+    path("users/", include((user_patterns, "users"))),
     path("", include("ficshelf.social.urls")),
     path("", include("ficshelf.moderation.urls")),
     path("", include("ficshelf.downloads.urls")),
     path("", include("ficshelf.downloads.feeds.urls")),
     path("", include("ficshelf.downloads.bulk.urls")),
-    path("", include("ficshelf.tags.urls")),
+    path("", include((tag_patterns, "tags"))),
     path("", include("ficshelf.search.urls")),
-    path("", include("ficshelf.works.urls")),
+    path("", include((work_patterns, "works"))),
 ]
 
 # A full disk and a database that is away get 503 pages of their own (core.error_views);

@@ -14,7 +14,7 @@ pytest_plugins = ["tests.caches"]
 
 @pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings: pytest.FixtureRequest) -> None:
-    # Tests run background tasks in-process, at once (DESIGN.md).
+    # Tests run background tasks in-process, at once (docs/design.md).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
@@ -36,10 +36,10 @@ def _fast_passwords_and_fresh_cache(settings: pytest.FixtureRequest) -> None:
     # Argon2 is slow on purpose; tests need speed, not resistance to cracking.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test starts with empty rate-limit counters.
-    from ficshelf.core import memo
+    from ficshelf.core import process_cache
 
     cache.clear()
-    memo.forget_all()
+    process_cache.clear_process_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.http import Http404, HttpRequest
 
 from ficshelf.accounts.models import Block, Mute, Preference, User
-from ficshelf.accounts.reader_cache import kept_for_reader
+from ficshelf.accounts.reader_cache import cached_for_reader
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 _REQUEST_CACHE = "_ficshelf_reader_preferences"
 # Preferences and mutes name nothing but the reader's own choices: kept until they change.
-KEPT_CHOICES_SECONDS = 3600
+CHOICES_CACHE_SECONDS = 3600
 
 
 def is_blocked(*, by: Someone, other: Someone) -> bool:
@@ -40,11 +40,11 @@ def muted_ids(user: Someone) -> frozenset[int]:
     """The members ``user`` has muted (none for guests)."""
     if not isinstance(user, User):  # a guest (AnonymousUser) or nobody
         return frozenset()
-    return kept_for_reader(
+    return cached_for_reader(
         user,
         "mutes",
         lambda: frozenset(Mute.objects.filter(muter_id=user.pk).values_list("muted_id", flat=True)),
-        seconds=KEPT_CHOICES_SECONDS,
+        seconds=CHOICES_CACHE_SECONDS,
     )
 
 
@@ -67,11 +67,11 @@ def preferences_for(request: HttpRequest) -> Preference | None:
     preference = None
     user = request.user
     if isinstance(user, User):  # signed in
-        preference = kept_for_reader(
+        preference = cached_for_reader(
             user,
             "preferences",
             lambda: Preference.objects.filter(user_id=user.pk).first(),
-            seconds=KEPT_CHOICES_SECONDS,
+            seconds=CHOICES_CACHE_SECONDS,
         )
     setattr(request, _REQUEST_CACHE, preference)
     return preference

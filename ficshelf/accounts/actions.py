@@ -26,7 +26,7 @@ from ficshelf.accounts.models import (
     User,
 )
 from ficshelf.accounts.sessions import end_sessions
-from ficshelf.accounts.signals import account_closing, members_changed
+from ficshelf.accounts.signals import account_closing, members_changed, pseud_deleting
 from ficshelf.core.audit import record
 
 # AO3 credits orphaned works to one shared account with this name.
@@ -122,7 +122,7 @@ def signup_path() -> str:
 
 
 @transaction.atomic
-def change_email(user: User, *, email: str, actor: User) -> None:
+def change_email(user: User, *, email: str) -> None:
     old = user.email
     user.email = email
     user.save(update_fields=["email"])
@@ -136,7 +136,7 @@ def change_email(user: User, *, email: str, actor: User) -> None:
 
 
 @transaction.atomic
-def save_preferences(user: User, *, actor: User, **values: object) -> Preference:
+def save_preferences(user: User, **values: object) -> Preference:
     preference, _ = Preference.objects.get_or_create(user=user)
     for name, value in values.items():
         setattr(preference, name, value)
@@ -157,7 +157,7 @@ def orphan_pseud() -> Pseud:
 
 
 @transaction.atomic
-def delete_account(user: User, *, orphan_works: bool, actor: User) -> None:
+def delete_account(user: User, *, orphan_works: bool) -> None:
     """Delete ``user``; their works are orphaned (credit moves to orphan_account) or deleted.
 
     Deleting removes only works nobody else co-created; on shared works the user's credit
@@ -206,7 +206,7 @@ def _check_pseud_name(user: User, name: str, *, exclude: Pseud | None = None) ->
 
 
 @transaction.atomic
-def create_pseud(user: User, *, name: str, description: str = "", actor: User) -> Pseud:
+def create_pseud(user: User, *, name: str, description: str = "") -> Pseud:
     name = _check_pseud_name(user, name)
     has_default = Pseud.objects.filter(user=user, is_default=True).exists()
     return Pseud.objects.create(
@@ -215,7 +215,7 @@ def create_pseud(user: User, *, name: str, description: str = "", actor: User) -
 
 
 @transaction.atomic
-def rename_pseud(pseud: Pseud, *, name: str, description: str | None = None, actor: User) -> None:
+def rename_pseud(pseud: Pseud, *, name: str, description: str | None = None) -> None:
     assert pseud.user is not None
     pseud.name = _check_pseud_name(pseud.user, name, exclude=pseud)
     fields = ["name"]
@@ -226,7 +226,7 @@ def rename_pseud(pseud: Pseud, *, name: str, description: str | None = None, act
 
 
 @transaction.atomic
-def set_default_pseud(pseud: Pseud, *, actor: User) -> None:
+def set_default_pseud(pseud: Pseud) -> None:
     assert pseud.user_id is not None
     Pseud.objects.filter(user_id=pseud.user_id, is_default=True).exclude(pk=pseud.pk).update(
         is_default=False
@@ -237,22 +237,15 @@ def set_default_pseud(pseud: Pseud, *, actor: User) -> None:
 
 
 @transaction.atomic
-def delete_pseud(pseud: Pseud, *, actor: User) -> Pseud:
+def delete_pseud(pseud: Pseud) -> Pseud:
     """Delete a pseud; its works move to the default pseud. Returns that default pseud."""
-    from ficshelf.works.models import Creatorship
-
     if pseud.is_default:
         raise AccountActionError(
             "You cannot delete your default pseud. Make another pseud the default first."
         )
     assert pseud.user_id is not None
     default = Pseud.objects.get(user_id=pseud.user_id, is_default=True)
-    for creatorship in Creatorship.objects.filter(pseud=pseud):
-        if Creatorship.objects.filter(work_id=creatorship.work_id, pseud=default).exists():
-            creatorship.delete()
-        else:
-            creatorship.pseud = default
-            creatorship.save(update_fields=["pseud"])
+    pseud_deleting.send(sender=Pseud, pseud=pseud, default=default)
     pseud.delete()
     return default
 

@@ -21,15 +21,15 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from ficshelf.accounts.models import Mute, Preference, User
-from ficshelf.core.memo import remembered
+from ficshelf.core.process_cache import cached_value
 
 T = TypeVar("T")
 
 
-def kept_for_reader(user: User, name: str, compute: Callable[[], T], *, seconds: int) -> T:
+def cached_for_reader(user: User, name: str, compute: Callable[[], T], *, seconds: int) -> T:
     """``compute()`` for this member, from the cache while their choices are unchanged."""
     key = f"reader:{name}:{user.pk}:{user.reader_version}"
-    return remembered(key, compute, seconds=seconds)
+    return cached_value(key, compute, seconds=seconds)
 
 
 def reader_choices_changed(user_id: int | None) -> None:

@@ -15,3 +15,7 @@ members_changed = Signal()
 # works to orphan_account (``orphan_works``) or deletes those nobody else co-created,
 # before the account and its pseuds go.
 account_closing = Signal()
+
+# ``pseud``, ``default``: a pseud is about to be deleted. The works app credits its works to
+# the owner's ``default`` pseud instead, before the pseud goes.
+pseud_deleting = Signal()

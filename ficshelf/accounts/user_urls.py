@@ -1,13 +1,12 @@
-"""Members' public pages, mounted at /users/ (``path("users/", include(...))``)."""
+"""Members' pages under /users/: blocking and muting. ``ficshelf/urls.py`` mounts them under
+the ``users`` names with the profile itself, which lists works (the works app's
+``creator_views.member_profile``)."""
 
 from django.urls import URLPattern, URLResolver, path
 
 from ficshelf.accounts import views
 
-app_name = "users"
-
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("<str:username>/", views.profile, name="profile"),
     path("<str:username>/block/", views.block, name="block"),
     path("<str:username>/unblock/", views.unblock, name="unblock"),
     path("<str:username>/mute/", views.mute, name="mute"),

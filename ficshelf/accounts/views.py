@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ficshelf.accounts import actions
-from ficshelf.accounts.access import get_user_for_profile, has_muted, is_blocked, reader_context
+from ficshelf.accounts.access import get_user_for_profile, reader_context
 from ficshelf.accounts.forms import (
     ChangeEmailForm,
     DeleteAccountForm,
@@ -212,7 +212,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     form = ChangeEmailForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.change_email(user, email=form.cleaned_data["email"], actor=user)
+        actions.change_email(user, email=form.cleaned_data["email"])
         messages.success(request, "Your email address has been changed.")
         return redirect("accounts:settings")
     return _render(request, "accounts/change_email.html", {"form": form})
@@ -224,9 +224,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     form = DeleteAccountForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.delete_account(
-            user, orphan_works=form.cleaned_data["works"] == "orphan", actor=user
-        )
+        actions.delete_account(user, orphan_works=form.cleaned_data["works"] == "orphan")
         # The user is gone; logging out flushes the session so nothing of it lingers.
         logout(request)
         return _render(request, "accounts/deleted.html", {})
@@ -235,9 +233,10 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 
 def _work_count(user: User) -> int:
-    from ficshelf.works.models import Work
-
-    return Work.objects.filter(creatorships__pseud__user=user).distinct().count()
+    # The works crediting any of the user's pseuds (``Pseud.creatorships``: the works app's
+    # credits, seen from the pseud's side).
+    credited = Pseud.objects.filter(user=user, creatorships__isnull=False)
+    return credited.values("creatorships__work").distinct().count()
 
 
 # ---- Preferences ----
@@ -250,7 +249,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     instance = Preference.objects.filter(user=user).first() or Preference(user=user)
     form = PreferenceForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        actions.save_preferences(user, actor=user, **form.cleaned_data)
+        actions.save_preferences(user, **form.cleaned_data)
         messages.success(request, "Your preferences were saved.")
         return redirect("accounts:preferences")
     return _render(request, "accounts/preferences.html", {"form": form})
@@ -270,7 +269,6 @@ def pseud_list(request: HttpRequest) -> HttpResponse:
                 user,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
-                actor=user,
             )
         except actions.AccountActionError as error:
             form.add_error("name", str(error))
@@ -295,7 +293,6 @@ def pseud_edit(request: HttpRequest, pseud_id: int) -> HttpResponse:
                 pseud,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
-                actor=user,
             )
         except actions.AccountActionError as error:
             form.add_error("name", str(error))
@@ -310,7 +307,7 @@ def pseud_edit(request: HttpRequest, pseud_id: int) -> HttpResponse:
 def pseud_make_default(request: HttpRequest, pseud_id: int) -> HttpResponse:
     user = _me(request)
     pseud = get_object_or_404(Pseud, pk=pseud_id, user=user)
-    actions.set_default_pseud(pseud, actor=user)
+    actions.set_default_pseud(pseud)
     messages.success(request, f"“{pseud.name}” is now your default pseud.")
     return redirect("accounts:pseuds")
 
@@ -326,7 +323,7 @@ def pseud_delete(request: HttpRequest, pseud_id: int) -> HttpResponse:
         )
         return redirect("accounts:pseuds")
     if request.method == "POST":
-        default = actions.delete_pseud(pseud, actor=user)
+        default = actions.delete_pseud(pseud)
         messages.success(
             request, f"Pseud “{pseud.name}” deleted; its works are now credited to {default.name}."
         )
@@ -338,33 +335,6 @@ def pseud_delete(request: HttpRequest, pseud_id: int) -> HttpResponse:
 
 
 # ---- Profiles, blocks and mutes ----
-
-
-@require_safe
-def profile(request: HttpRequest, username: str) -> HttpResponse:
-    from ficshelf.works.models import Work
-
-    member = get_user_for_profile(username)
-    works = (
-        Work.objects.visible_to(request.user)
-        .posted()
-        .filter(creatorships__pseud__user=member, creatorships__is_approved=True)
-        .distinct()
-        .order_by("-updated_on", "-pk")
-        .for_blurbs()
-    )
-    viewer = request.user
-    is_me = viewer.is_authenticated and viewer.pk == member.pk
-    context = {
-        "member": member,
-        "pseuds": member.pseuds.order_by("-is_default", "name"),
-        "works": works[:50],
-        "work_total": works.count(),
-        "is_me": is_me,
-        "i_blocked": not is_me and is_blocked(by=viewer, other=member),
-        "i_muted": not is_me and has_muted(by=viewer, other=member),
-    }
-    return _render(request, "accounts/profile.html", context)
 
 
 @login_required

@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the self-hosting checks with Django's check framework.
-        from ficshelf import checks  # noqa: F401
+        from ficshelf.core import checks  # noqa: F401
         from ficshelf.core.health import register_core_checks
 
         register_core_checks()

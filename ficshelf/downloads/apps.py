@@ -7,6 +7,10 @@ class DownloadsConfig(AppConfig):
     verbose_name = "Downloads"
 
     def ready(self) -> None:
+        from ficshelf.downloads.checks import register_downloads_checks
+
+        register_downloads_checks()
+
         from ficshelf.core.recovery import register
         from ficshelf.downloads.recovery import recover_downloads
 

@@ -8,9 +8,11 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         # Every change that a listing or search shows queues the work for reindexing.
         from ficshelf.search import signals  # noqa: F401
+        from ficshelf.search.checks import register_search_index_checks
         from ficshelf.search.health import register_search_checks
 
         register_search_checks()
+        register_search_index_checks()
 
         from ficshelf.core.recovery import register
         from ficshelf.search.recovery import recover_search

@@ -19,9 +19,10 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 
 from ficshelf.accounts.models import User
-from ficshelf.accounts.reader_cache import kept_for_reader
+from ficshelf.accounts.reader_cache import cached_for_reader
 from ficshelf.search.models import ExclusionSet
-from ficshelf.tags.models import ARCHIVE_WARNINGS, Tag, TagType, visible_among
+from ficshelf.tags.models import ARCHIVE_WARNINGS, Tag, TagType
+from ficshelf.works.tag_access import visible_among
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -33,7 +34,7 @@ MAX_NAMES = 200
 SEPARATOR = ","
 # Saved exclusions name tags and creators that wranglers and their owners may rename or
 # merge meanwhile: kept a minute at most (``accounts.reader_cache``).
-KEPT_EXCLUSIONS_SECONDS = 60
+EXCLUSIONS_CACHE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,8 @@ def exclusions_for_user(user: User | AnonymousUser | None) -> Exclusions:
     """A member's saved exclusions (feeds and the API have a user, not a session)."""
     if not isinstance(user, User):  # a guest (AnonymousUser) or nobody
         return Exclusions()
-    return kept_for_reader(
-        user, "exclusions", lambda: _saved_exclusions(user), seconds=KEPT_EXCLUSIONS_SECONDS
+    return cached_for_reader(
+        user, "exclusions", lambda: _saved_exclusions(user), seconds=EXCLUSIONS_CACHE_SECONDS
     )
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from ficshelf.accounts.models import User
 from ficshelf.core.forms import SingleLineField
-from ficshelf.core.memo import remembered
+from ficshelf.core.process_cache import cached_value
 from ficshelf.search.exclusions import filter_id_of, split_names, tags_named
 from ficshelf.search.query import (
     FACET_TYPES,
@@ -31,8 +31,9 @@ from ficshelf.search.query import (
 )
 from ficshelf.search.query_language import ParsedSearch, describe, parse_search
 from ficshelf.search.tag_conditions import TagSearch, look_up_tag_conditions
-from ficshelf.tags.models import Tag, TagType, visible_among
+from ficshelf.tags.models import Tag, TagType
 from ficshelf.works.models import Language
+from ficshelf.works.tag_access import visible_among
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -94,7 +95,7 @@ class DateInput(forms.DateInput):
 def _language_choices() -> list[tuple[str, str]]:
     # Asked on every listing, changed by an admin now and then: a new language joins the
     # menu within the minute.
-    languages = remembered(
+    languages = cached_value(
         "search:language-choices",
         lambda: list(Language.objects.values_list("short", "name")),
         seconds=LANGUAGE_CHOICES_SECONDS,

@@ -20,9 +20,10 @@ they wait for the periodic drain (``IndexQueueEntry.counters_only``). A minute b
 long an unvisited page is kept.
 
 The lookups a listing repeats on every request (its tag, the tags its filters name) are
-kept under the same state (``kept_while_unchanged``), and listing parts and lookups are
-also held for a few seconds in the process's own memory (``core.memo``): a signed-in
-request for a kept listing then asks the database only who the member is and the state.
+cached under the same state (``cached_while_unchanged``), and listing parts and lookups are
+also held for a few seconds in the process's own cache (``core.process_cache``): a
+signed-in request for a cached listing then asks the database only who the member is and
+the state.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from django.utils.safestring import SafeString
 
 from ficshelf.accounts.access import preferences_for
 from ficshelf.core.disk_full import skipped_if_full
-from ficshelf.core.memo import remembered
+from ficshelf.core.process_cache import cached_value
 from ficshelf.search.backends import get_backend
 from ficshelf.search.queue import newest_queue_entry
 from ficshelf.search.service import ReaderQuery
@@ -58,18 +59,20 @@ _REQUEST_STATE = "_ficshelf_data_state"
 T = TypeVar("T")
 
 
-def kept_for_guests(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def cache_page_for_guests(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A listing view whose pages are kept for guests. Checked before the view looks
     anything up: a kept page's key changes with every change the view could see."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return serve_for_guests(request, lambda: view(request, *args, **kwargs))
+        return serve_cached_for_guests(request, lambda: view(request, *args, **kwargs))
 
     return wrapper
 
 
-def serve_for_guests(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+def serve_cached_for_guests(
+    request: HttpRequest, render: Callable[[], HttpResponse]
+) -> HttpResponse:
     key = _cache_key(request)
     if key is None:
         return render()
@@ -80,7 +83,7 @@ def serve_for_guests(request: HttpRequest, render: Callable[[], HttpResponse]) -
         patch_vary_headers(response, ["Cookie"])
         return response
     response = render()
-    if _may_keep(response):
+    if _may_cache(response):
         with skipped_if_full("keeping a listing page"):
             cache.set(key, (response.content, response["Content-Type"]), GUEST_PAGE_SECONDS)
     return response
@@ -97,7 +100,7 @@ def _cache_key(request: HttpRequest) -> str | None:
     return "guest-page:" + _digest(state, request.get_full_path())
 
 
-def kept_listing_part(
+def cached_listing_part(
     request: HttpRequest, asked: ReaderQuery, render: Callable[[], tuple[str, bool]]
 ) -> SafeString:
     """The listing part of a page for ``asked``, kept for readers who would see the same.
@@ -117,11 +120,11 @@ def kept_listing_part(
         _saved_exclusions(asked),
         _display_preferences(request),
     )
-    html, _ = remembered(
+    html, _ = cached_value(
         key,
         lambda: _plain(render()),
         seconds=LISTING_PART_SECONDS,
-        may_keep=lambda part: part[1] and "csrfmiddlewaretoken" not in part[0],
+        may_cache=lambda part: part[1] and "csrfmiddlewaretoken" not in part[0],
     )
     return SafeString(html)  # rendered by our own templates, escaped then
 
@@ -132,7 +135,9 @@ def _plain(part: tuple[str, bool]) -> tuple[str, bool]:
     return str(html), shareable
 
 
-def kept_while_unchanged(request: HttpRequest, name: str, key: str, compute: Callable[[], T]) -> T:
+def cached_while_unchanged(
+    request: HttpRequest, name: str, key: str, compute: Callable[[], T]
+) -> T:
     """``compute()``, kept while the data listings show is unchanged (a minute at most).
 
     For the lookups a listing repeats on every request: its tag by name, the tags chosen in
@@ -142,7 +147,7 @@ def kept_while_unchanged(request: HttpRequest, name: str, key: str, compute: Cal
     state = data_state(request)
     if state is None:
         return compute()
-    return remembered(f"{name}:" + _digest(state, key), compute, seconds=LOOKUP_SECONDS)
+    return cached_value(f"{name}:" + _digest(state, key), compute, seconds=LOOKUP_SECONDS)
 
 
 def data_state(request: HttpRequest) -> str | None:
@@ -200,7 +205,7 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _may_keep(response: HttpResponse) -> bool:
+def _may_cache(response: HttpResponse) -> bool:
     return (
         response.status_code == 200
         and not response.cookies

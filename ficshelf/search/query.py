@@ -1,4 +1,4 @@
-"""What a reader asks for, as one value every search backend understands (DESIGN.md).
+"""What a reader asks for, as one value every search backend understands (docs/design.md).
 
 ``WorkQuery`` is built by the filter form and the search box (``query_language``), widened by
 the reader's saved exclusions and mutes, and handed to the configured backend. Tag filters use

@@ -3,7 +3,7 @@
 ``find_works`` widens what the reader asked for with what they never want to see (saved
 exclusions, muted creators) and what they may not see (restricted works for guests), asks the
 configured backend, and re-checks the answer against the visibility rule, because the index
-may be a moment behind the database (DESIGN.md, "Visibility: one rule, everywhere").
+may be a moment behind the database (docs/design.md, "Who sees what: one rule").
 """
 
 from __future__ import annotations

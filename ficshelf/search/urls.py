@@ -1,6 +1,6 @@
 """Listings of works, the search page and saved exclusions; included at the site root
-before the works app's URLs (the archive listing answers ``works:index`` and ``works:list``,
-see ``works.urls``)."""
+before the works app's URLs. (The archive listing answers ``works:index`` and
+``works:list``, and the tag pages ``tags:index`` and ``tags:show``: see ``ficshelf/urls.py``.)"""
 
 from django.urls import URLPattern, URLResolver, path
 

@@ -33,14 +33,19 @@ from ficshelf.search.exclusions import (
     save_exclusions,
 )
 from ficshelf.search.forms import WorkFilterForm, tags_with_ids
-from ficshelf.search.page_cache import kept_for_guests, kept_listing_part, kept_while_unchanged
+from ficshelf.search.page_cache import (
+    cache_page_for_guests,
+    cached_listing_part,
+    cached_while_unchanged,
+)
 from ficshelf.search.query import SORT_LABELS, TextNode, WorkQuery
 from ficshelf.search.service import ReaderQuery, reader_query, run_reader_query
 from ficshelf.search.snippets import make_snippets
-from ficshelf.tags.access import get_tag_for_viewer, tags_called_exactly
+from ficshelf.tags.access import tags_called_exactly
 from ficshelf.tags.models import Tag
 from ficshelf.works.access import get_series_for_viewer
 from ficshelf.works.models import Chapter, Collection, Language, Work
+from ficshelf.works.tag_access import get_tag_for_viewer
 
 WORKS_PER_PAGE = 20
 # Tags per type in the sidebar, and with "more" (AO3 stops at ten and offers nothing more).
@@ -74,16 +79,16 @@ def tag_works_url(tag: Tag) -> str:
 
 
 @require_safe
-@kept_for_guests
+@cache_page_for_guests
 def archive_works(request: HttpRequest) -> HttpResponse:
     return _render_listing(request, Scope(base=_base()))
 
 
 @require_safe
-@kept_for_guests
+@cache_page_for_guests
 def tag_works(request: HttpRequest, tag: str) -> HttpResponse:
     """``tag`` is the tag's name (the ``tagname`` converter undid AO3's escapes)."""
-    rows = kept_while_unchanged(request, "tag-named", tag, lambda: tags_called_exactly(tag))
+    rows = cached_while_unchanged(request, "tag-named", tag, lambda: tags_called_exactly(tag))
     found = get_tag_for_viewer(request, tag, found=rows)
     if found.merger is not None and found.merger.pk != found.pk:
         # AO3 sends a synonym's listing to its canonical's, keeping the filters.
@@ -100,7 +105,7 @@ def tag_works(request: HttpRequest, tag: str) -> HttpResponse:
 
 
 @require_safe
-@kept_for_guests
+@cache_page_for_guests
 def user_works(request: HttpRequest, username: str) -> HttpResponse:
     member = get_user_for_profile(username)
     scope = Scope(
@@ -115,7 +120,7 @@ def user_works(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @require_safe
-@kept_for_guests
+@cache_page_for_guests
 def series_works(request: HttpRequest, series_id: int) -> HttpResponse:
     series = get_series_for_viewer(request, series_id)
     scope = Scope(
@@ -130,7 +135,7 @@ def series_works(request: HttpRequest, series_id: int) -> HttpResponse:
 
 
 @require_safe
-@kept_for_guests
+@cache_page_for_guests
 def collection_works(request: HttpRequest, name: str) -> HttpResponse:
     collection = get_object_or_404(Collection, name=name)
     scope = Scope(
@@ -140,7 +145,7 @@ def collection_works(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @require_safe
-@kept_for_guests
+@cache_page_for_guests
 def language_works(request: HttpRequest, short: str) -> HttpResponse:
     language = get_object_or_404(Language, short=short)
     scope = Scope(
@@ -153,7 +158,7 @@ def language_works(request: HttpRequest, short: str) -> HttpResponse:
 
 
 @require_safe
-@kept_for_guests
+@cache_page_for_guests
 def search(request: HttpRequest) -> HttpResponse:
     """The search box and its results, with the words marked in pieces of the text."""
     return _render_listing(request, Scope(base=_base(), is_search=True))
@@ -173,7 +178,7 @@ def _render_listing(request: HttpRequest, scope: Scope) -> HttpResponse:
         request.GET,
         user=request.user,
         fixed_language=scope.fixed_language,
-        find_tags=lambda ids: _kept_tags_with_ids(request, ids),
+        find_tags=lambda ids: _cached_tags_with_ids(request, ids),
     )
     form.is_valid()
     if scope.is_search and form.parsed is None:
@@ -186,7 +191,7 @@ def _render_listing(request: HttpRequest, scope: Scope) -> HttpResponse:
     limit = (FACET_MORE_LIMIT if more else FACET_LIMIT) + 1
     asked = reader_query(request, dataclasses.replace(query, facet_limit=limit))
     try:
-        part = kept_listing_part(
+        part = cached_listing_part(
             request, asked, lambda: _render_listing_part(request, scope, form, asked)
         )
     except SearchUnavailable:
@@ -197,9 +202,9 @@ def _render_listing(request: HttpRequest, scope: Scope) -> HttpResponse:
     return render(request, "search/listing.html", context)
 
 
-def _kept_tags_with_ids(request: HttpRequest, ids: set[int]) -> list[Tag]:
+def _cached_tags_with_ids(request: HttpRequest, ids: set[int]) -> list[Tag]:
     """The tags chosen in a listing's filters: the same ids on nearly every request."""
-    return kept_while_unchanged(
+    return cached_while_unchanged(
         request, "tags-by-id", repr(sorted(ids)), lambda: tags_with_ids(ids)
     )
 
@@ -234,7 +239,7 @@ def _render_listing_part(
     }
     html = SafeString(render_to_string("search/_listing_part.html", context, request=request))
     # Only its creators and admins may see a hidden work: a page showing one (none should,
-    # see ``kept_listing_part``) is theirs alone.
+    # see ``cached_listing_part``) is theirs alone.
     shareable = not any(work.is_hidden_by_admin for work in page.works)
     return html, shareable
 

@@ -2,7 +2,7 @@
 reading lists, and the inbox that tells people about them.
 
 Nothing here decides who may see a work: every query that shows or acts on a work starts
-from ``Work.objects.visible_to`` (DESIGN.md, "Visibility: one rule, everywhere").
+from ``Work.objects.visible_to`` (docs/design.md, "Who sees what: one rule").
 """
 
 from __future__ import annotations

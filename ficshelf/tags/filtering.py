@@ -70,10 +70,9 @@ def refresh_filter_taggings(work_ids: Iterable[int]) -> None:
 
 
 def _refresh_batch(work_ids: list[int]) -> None:
-    from ficshelf.works.models import Work
-
     tags_of_work: dict[int, set[int]] = defaultdict(set)
-    for work_id, tag_id in Work.tags.through.objects.filter(work_id__in=work_ids).values_list(
+    # ``Tag.works``: the works app's tagging seen from the tag's side (tags sit below works).
+    for work_id, tag_id in Tag.works.through.objects.filter(work_id__in=work_ids).values_list(
         "work_id", "tag_id"
     ):
         tags_of_work[work_id].add(tag_id)
@@ -92,9 +91,7 @@ def _refresh_batch(work_ids: list[int]) -> None:
 def works_tagged_under(tag_ids: Iterable[int]) -> list[int]:
     """Works whose filter taggings may change when these tags are wrangled: works carrying
     the tags themselves or filtered by them (their synonyms' and sub tags' works)."""
-    from ficshelf.works.models import Work
-
     tag_ids = list(set(tag_ids))
-    direct = Work.tags.through.objects.filter(tag_id__in=tag_ids).values_list("work_id", flat=True)
+    direct = Tag.works.through.objects.filter(tag_id__in=tag_ids).values_list("work_id", flat=True)
     filtered = FilterTagging.objects.filter(tag_id__in=tag_ids).values_list("work_id", flat=True)
     return sorted(set(direct) | set(filtered))

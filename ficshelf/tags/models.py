@@ -14,16 +14,15 @@ canonicals of its synonyms, and all their meta tags), computed by ``tags.filteri
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q
 
 # Re-exported (``X as X``): other code imports the fixed names from here.
 from ficshelf.tags.fixed import ARCHIVE_WARNINGS as ARCHIVE_WARNINGS
 from ficshelf.tags.fixed import CATEGORIES as CATEGORIES
 from ficshelf.tags.fixed import RATINGS as RATINGS
+from ficshelf.tags.naming import tag_page_url
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -51,6 +50,15 @@ TAG_BLOCK_ORDER = [
     TagType.CHARACTER,
     TagType.FREEFORM,
 ]
+
+# A fandom's or a character's page groups the tags under it thus (and a fandom's unwrangled
+# bin the tags waiting for it).
+CHILD_TYPE_ORDER = [TagType.RELATIONSHIP, TagType.CHARACTER, TagType.FREEFORM]
+GROUP_LABELS = {
+    TagType.RELATIONSHIP: "Relationships",
+    TagType.CHARACTER: "Characters",
+    TagType.FREEFORM: "Additional Tags",
+}
 
 # Ratings for which guests first see the adult-content notice (AO3 includes Not Rated).
 ADULT_RATINGS = {"Not Rated", "Mature", "Explicit"}
@@ -86,34 +94,12 @@ def can_wrangle(user: User | AnonymousUser | None) -> bool:
     return bool(user is not None and user.is_active and user.has_perm("tags.wrangle_tag"))
 
 
-def visible_among(tags: Iterable[Tag], user: User | AnonymousUser | None) -> list[Tag]:
-    """Those of ``tags`` that ``user`` may know of (``TagQuerySet.visible_to``'s rule), in
-    order. Canonical tags, nearly all a listing is asked for, need no look at the works;
-    the rest are checked in one query. Cheaper than filtering through ``visible_to``, whose
-    subqueries cost milliseconds to build on every request."""
-    tags = list(tags)
-    unsure = [tag.pk for tag in tags if not tag.is_canonical]
-    if not unsure or can_wrangle(user):
-        return tags
-    visible = set(Tag.objects.visible_to(user).filter(pk__in=unsure).values_list("pk", flat=True))
-    return [tag for tag in tags if tag.is_canonical or tag.pk in visible]
-
-
 class TagQuerySet(models.QuerySet["Tag"]):
+    # Which tags a reader may meet follows from which works they may see, so that rule is
+    # the works app's: ``works.access.visible_tags`` and ``visible_among``.
+
     def of_type(self, tag_type: str) -> TagQuerySet:
         return self.filter(type=tag_type)
-
-    def visible_to(self, user: User | AnonymousUser | None) -> TagQuerySet:
-        """Tags a reader could already meet: canonical ones, and ones on a work they may
-        see, so a draft's tags stay private. Wranglers see every tag."""
-        if can_wrangle(user):
-            return self
-        from ficshelf.works.models import Work
-
-        on_visible_works = Work.tags.through.objects.filter(
-            work__in=Work.objects.visible_to(user)
-        ).values("tag_id")
-        return self.filter(Q(is_canonical=True) | Q(pk__in=on_visible_works))
 
 
 class Tag(models.Model):
@@ -140,9 +126,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        from ficshelf.tags.templatetags.tag_urls import tag_url
-
-        return tag_url(self)
+        return tag_page_url(self.name)
 
     @property
     def is_fixed(self) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, unquote
 
+from django.urls import get_script_prefix
+
 _ESCAPES = [("*", "*x*"), ("/", "*s*"), ("&", "*a*"), (".", "*d*"), ("?", "*q*"), ("#", "*h*")]
 
 
@@ -16,6 +18,12 @@ def tag_to_url_part(name: str) -> str:
     """Escaped for a URL path segment. A literal ``*`` is escaped too (a Ficshelf addition:
     AO3 leaves it, which makes "*s*" in a name ambiguous)."""
     return quote(star_escape(name), safe="*")
+
+
+def tag_page_url(name: str) -> str:
+    """The tag's page, built without a URL lookup because listings link hundreds of tags per
+    page (``Tag.get_absolute_url`` and the ``tag_url`` filter)."""
+    return f"{get_script_prefix()}tags/{tag_to_url_part(name)}/"
 
 
 def tag_from_url_part(part: str) -> str:

@@ -21,16 +21,8 @@ from ficshelf.accounts.actions import ensure_default_pseud, orphan_pseud
 from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
 from ficshelf.core.wordcount import count_words_in_html
-from ficshelf.social.actions import (
-    notify_subscribers_of_new_chapter,
-    notify_subscribers_of_new_work,
-)
 from ficshelf.tags.models import TAG_NAME_MAX_LENGTH, Tag, TagType
-from ficshelf.works.inspiration import (
-    ResolvedInspiration,
-    notify_source_creators,
-    set_inspiration,
-)
+from ficshelf.works.inspiration import ResolvedInspiration, set_inspiration
 from ficshelf.works.models import (
     DRAFT_LIFETIME,
     Chapter,
@@ -42,6 +34,7 @@ from ficshelf.works.models import (
     SeriesWork,
     Work,
 )
+from ficshelf.works.signals import chapter_posted, source_named, work_posted
 
 
 class PostingError(Exception):
@@ -188,7 +181,7 @@ def update_work(
 
 
 @transaction.atomic
-def post_work(work: Work, *, actor: User, today: datetime.date | None = None) -> Work:
+def post_work(work: Work, *, today: datetime.date | None = None) -> Work:
     work = Work.objects.select_for_update().get(pk=work.pk)
     if not work.is_posted:
         _post(work, today=today or timezone.localdate())
@@ -197,8 +190,9 @@ def post_work(work: Work, *, actor: User, today: datetime.date | None = None) ->
 
 
 @transaction.atomic
-def delete_work(work: Work, *, actor: User | None) -> None:
-    """``actor`` None is the archive itself (the draft purge)."""
+def delete_work(work: Work) -> None:
+    """Delete a work: its creator's deletion, the draft purge, a closing account's works, or
+    an admin's (``works.moderation.delete_works``, which records who and why)."""
     # Series with no other works go too, as on AO3.
     series_ids = list(work.series_works.values_list("series_id", flat=True))
     work.delete()
@@ -268,8 +262,7 @@ def _post(work: Work, *, today: datetime.date) -> None:
         # A backdated work's first chapter carries the same date.
         first.published_on = work.published_on
         first.save(update_fields=["published_on"])
-    notify_subscribers_of_new_work(work)
-    notify_source_creators(work)
+    work_posted.send(sender=Work, work=work)
 
 
 def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
@@ -286,9 +279,9 @@ def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
             ]
         )
     )
-    _set_series(work, data, actor=actor)
+    _set_series(work, data)
     if data.inspiration is not None and set_inspiration(work, data.inspiration) and work.is_posted:
-        notify_source_creators(work)  # a draft's source hears of it when it is posted
+        source_named.send(sender=Work, work=work)  # a draft's source hears of it when posted
     _invite_co_creators(work, data.co_creators, actor=actor)
     work.gifts.all().delete()
     # A name several users share goes to the pseud that is someone's default.
@@ -300,7 +293,7 @@ def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
     )
 
 
-def _set_series(work: Work, data: WorkData, *, actor: User) -> None:
+def _set_series(work: Work, data: WorkData) -> None:
     series = data.series
     if series is None and data.new_series_title.strip():
         series = Series.objects.create(title=data.new_series_title.strip()[:255])
@@ -371,7 +364,6 @@ def add_chapter(
     work: Work,
     data: ChapterData,
     *,
-    actor: User,
     post: bool,
     today: datetime.date | None = None,
 ) -> Chapter:
@@ -384,7 +376,7 @@ def add_chapter(
     chapter.save()
     refresh_work_stats(work, today=today)
     if post:
-        notify_subscribers_of_new_chapter(chapter)
+        chapter_posted.send(sender=Chapter, chapter=chapter)
     return chapter
 
 
@@ -393,7 +385,6 @@ def update_chapter(
     chapter: Chapter,
     data: ChapterData,
     *,
-    actor: User,
     post: bool = False,
     today: datetime.date | None = None,
 ) -> Chapter:
@@ -408,12 +399,12 @@ def update_chapter(
     chapter.save()
     refresh_work_stats(chapter.work, today=today)
     if newly_posted:
-        notify_subscribers_of_new_chapter(chapter)
+        chapter_posted.send(sender=Chapter, chapter=chapter)
     return chapter
 
 
 @transaction.atomic
-def post_chapter(chapter: Chapter, *, actor: User, today: datetime.date | None = None) -> Chapter:
+def post_chapter(chapter: Chapter, *, today: datetime.date | None = None) -> Chapter:
     today = today or timezone.localdate()
     if not chapter.is_posted:
         chapter.is_posted = True
@@ -421,12 +412,12 @@ def post_chapter(chapter: Chapter, *, actor: User, today: datetime.date | None =
             chapter.published_on = today
         chapter.save(update_fields=["is_posted", "published_on"])
         refresh_work_stats(chapter.work, today=today)
-        notify_subscribers_of_new_chapter(chapter)
+        chapter_posted.send(sender=Chapter, chapter=chapter)
     return chapter
 
 
 @transaction.atomic
-def delete_chapter(chapter: Chapter, *, actor: User) -> None:
+def delete_chapter(chapter: Chapter) -> None:
     work = Work.objects.select_for_update().get(pk=chapter.work_id)
     if work.chapters.count() <= 1:
         raise PostingError("A work needs at least one chapter: delete the work instead.")
@@ -436,7 +427,7 @@ def delete_chapter(chapter: Chapter, *, actor: User) -> None:
 
 
 @transaction.atomic
-def reorder_chapters(work: Work, chapter_ids: Sequence[int], *, actor: User) -> None:
+def reorder_chapters(work: Work, chapter_ids: Sequence[int]) -> None:
     """Put the work's chapters in the order of ``chapter_ids`` (every chapter, once)."""
     work = Work.objects.select_for_update().get(pk=work.pk)
     if sorted(chapter_ids) != sorted(work.chapters.values_list("pk", flat=True)):
@@ -499,6 +490,6 @@ def purge_old_drafts(*, now: datetime.datetime | None = None) -> int:
     count = 0
     for work in Work.objects.filter(is_posted=False, created_at__lt=cutoff):
         with transaction.atomic():
-            delete_work(work, actor=None)
+            delete_work(work)
         count += 1
     return count

@@ -1,6 +1,7 @@
-"""The page of an imported creator: a name in the byline of works brought in from elsewhere
-(a pseud without a user, docs/decisions/0001), who has no profile here. It lists their works
-as a member's profile does, through the one visibility rule."""
+"""Creators' pages, listing their works through the one visibility rule: a member's profile
+(``/users/<name>/``, under the ``users`` names: ``ficshelf/urls.py``), and the page of an
+imported creator, a name in the byline of works brought in from elsewhere (a pseud without a
+user, docs/decisions/0001), who has no profile here."""
 
 from __future__ import annotations
 
@@ -9,10 +10,38 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ficshelf.accounts.access import reader_context
+from ficshelf.accounts.access import get_user_for_profile, has_muted, is_blocked, reader_context
 from ficshelf.works.access import get_external_creator_for_viewer, works_credited_to
+from ficshelf.works.models import Work
 
 WORKS_PER_PAGE = 20
+PROFILE_WORKS_SHOWN = 50
+
+
+@require_safe
+def member_profile(request: HttpRequest, username: str) -> HttpResponse:
+    member = get_user_for_profile(username)
+    works = (
+        Work.objects.visible_to(request.user)
+        .posted()
+        .filter(creatorships__pseud__user=member, creatorships__is_approved=True)
+        .distinct()
+        .order_by("-updated_on", "-pk")
+        .for_blurbs()
+    )
+    viewer = request.user
+    is_me = viewer.is_authenticated and viewer.pk == member.pk
+    context = {
+        **reader_context(request),
+        "member": member,
+        "pseuds": member.pseuds.order_by("-is_default", "name"),
+        "works": works[:PROFILE_WORKS_SHOWN],
+        "work_total": works.count(),
+        "is_me": is_me,
+        "i_blocked": not is_me and is_blocked(by=viewer, other=member),
+        "i_muted": not is_me and has_muted(by=viewer, other=member),
+    }
+    return render(request, "accounts/profile.html", context)
 
 
 @require_safe

@@ -2,8 +2,9 @@
 
 A creator names the work theirs was inspired by, or translates, by its address: a work on
 this archive (its ``/works/<id>/`` address) or one elsewhere (then with its title and
-creator). The source's creators hear of it in their inbox. The source's page, and its
-downloads' afterword, list the works inspired by it that the reader may see.
+creator). The source's creators hear of it in their inbox (the social app, told by
+``signals.source_named``). The source's page, and its downloads' afterword, list the works
+inspired by it that the reader may see.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ficshelf.social.models import InboxItem, InboxKind
-from ficshelf.works.models import Creatorship, Inspiration, Work
+from ficshelf.works.models import Inspiration, Work
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -150,32 +150,3 @@ def related_works_stamp(work: Work) -> list[object]:
         for child in inspired_works(work, None)
     ]
     return [[line.verb, line.title, line.creator, line.url] if line else [], children]
-
-
-def notify_source_creators(work: Work) -> int:
-    """Tell the creators of the work ``work`` names as its source (on this archive) that a
-    posted work was inspired by theirs; in their inbox now, by mail in the next digest.
-    Returns how many were told."""
-    inspiration = Inspiration.objects.filter(work=work, source__isnull=False).first()
-    if inspiration is None or not work.is_posted:
-        return 0
-    own = set(work.creatorships.filter(is_approved=True).values_list("pseud__user", flat=True))
-    credits = Creatorship.objects.filter(
-        work=inspiration.source, is_approved=True, pseud__user__isnull=False
-    ).exclude(pseud__user__in=own)
-    recipients = {credit.pseud.user for credit in credits.select_related("pseud__user")}
-    verb = "translated" if inspiration.is_translation else "was inspired by"
-    told = 0
-    for user in recipients:
-        if user is None:
-            continue
-        InboxItem.objects.create(
-            recipient=user,
-            work=work,
-            kind=InboxKind.INSPIRED,
-            text=f"{work.title} {verb} your work {inspiration.title}"[:500],
-            link=work.get_absolute_url(),
-            awaits_digest=True,
-        )
-        told += 1
-    return told

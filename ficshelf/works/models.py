@@ -1,6 +1,6 @@
 """Works, chapters, series, languages, creatorships, collections and gifts.
 
-The shape follows AO3's (see DESIGN.md, "The work, as AO3 shapes it"). HTML fields hold
+The shape follows AO3's (see docs/design.md, "The work"). HTML fields hold
 sanitized HTML and each row records the sanitizer version that cleaned it.
 """
 
@@ -85,7 +85,7 @@ class WorkQuerySet(models.QuerySet["Work"]):
         )
 
     def visible_to(self, user: User | AnonymousUser | None) -> WorkQuerySet:
-        """The one visibility rule (DESIGN.md): every surface that shows works uses it.
+        """The one visibility rule (docs/design.md): every surface that shows works uses it.
 
         Drafts: creators only. Restricted: signed-in users. Hidden by an admin: creators
         and admins. Muted: a reader who muted a creator no longer sees their works (their

@@ -77,7 +77,7 @@ def delete_works(works: Iterable[Work], *, reason: str, actor: User) -> int:
     # Recorded first: the entries name the works as they were.
     record_each(actor=actor, action="delete", targets=doomed, reason=reason)
     for work in doomed:
-        delete_work(work, actor=actor)
+        delete_work(work)
     return len(doomed)
 
 

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ficshelf.accounts.models import User
 from ficshelf.core.ratelimit import RateLimit, Verdict, with_retry_after
-from ficshelf.social.access import own_bookmarks
 from ficshelf.works import actions
 from ficshelf.works.access import (
     get_chapter_for_creator,
@@ -144,7 +143,7 @@ def _pending_co_creators(work: Work) -> list[Creatorship]:
 @require_POST
 def post_work(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request, work_id)
-    work = actions.post_work(work, actor=_user(request))
+    work = actions.post_work(work)
     messages.success(request, "Your work was posted.")
     return redirect(work)
 
@@ -155,7 +154,7 @@ def delete_work(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request, work_id)
     if request.method == "POST":
         title = work.title
-        actions.delete_work(work, actor=_user(request))
+        actions.delete_work(work)
         messages.success(request, f"“{title}” was deleted.")
         return redirect("works:dashboard")
     return render(request, "works/posting/confirm.html", _confirmation(work, "delete"))
@@ -201,10 +200,10 @@ def _preview_edit(request: HttpRequest, work: Work, form: WorkForm) -> HttpRespo
         edited = actions.update_work(work, form.to_data(), actor=_user(request), post=False)
         html = render_edit_preview(request, edited, bar)
         transaction.set_rollback(True)
-    return _not_kept(HttpResponse(html))
+    return _not_cached(HttpResponse(html))
 
 
-def _not_kept(response: HttpResponse) -> HttpResponse:
+def _not_cached(response: HttpResponse) -> HttpResponse:
     # A preview shows what is saved nowhere: no browser or proxy may keep it.
     patch_cache_control(response, no_store=True)
     return response
@@ -248,7 +247,7 @@ def add_chapter(request: HttpRequest, work_id: int) -> HttpResponse:
             if action == PREVIEW:
                 return _preview_chapter(request, work, form, editing=None)
             post = action != SAVE_DRAFT
-            chapter = actions.add_chapter(work, form.to_data(), actor=_user(request), post=post)
+            chapter = actions.add_chapter(work, form.to_data(), post=post)
             messages.success(request, "Chapter posted." if post else "Chapter saved as a draft.")
             return redirect(chapter)
     else:
@@ -276,7 +275,7 @@ def edit_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
             if action == PREVIEW:
                 return _preview_chapter(request, chapter.work, form, editing=chapter)
             post = action == POST
-            actions.update_chapter(chapter, form.to_data(), actor=_user(request), post=post)
+            actions.update_chapter(chapter, form.to_data(), post=post)
             messages.success(request, "Chapter saved.")
             return redirect(chapter)
     else:
@@ -291,7 +290,6 @@ def _preview_chapter(
     """A new chapter (``editing`` None) or an edit of ``editing`` on the work page as readers
     would see it, saved nowhere: as an edit of a posted work is previewed, the change is made
     in a transaction rolled back once the page is rendered (with its notices and reindex)."""
-    user = _user(request)
     if editing is None:
         message = "This is how the new chapter will look. Nothing is saved until you post it."
         buttons = [(POST, "Post"), (SAVE_DRAFT, "Save as draft"), (BACK_TO_EDITING, "Edit")]
@@ -307,20 +305,20 @@ def _preview_chapter(
     with transaction.atomic():
         if editing is None:
             # Shown as posted, as readers will see it once the writer posts it.
-            shown = actions.add_chapter(work, form.to_data(), actor=user, post=True)
+            shown = actions.add_chapter(work, form.to_data(), post=True)
         else:
-            shown = actions.update_chapter(editing, form.to_data(), actor=user, post=False)
+            shown = actions.update_chapter(editing, form.to_data(), post=False)
         changed = Work.objects.with_everything_shown().get(pk=work.pk)
         html = render_edit_preview(request, changed, bar, chapter=shown)
         transaction.set_rollback(True)
-    return _not_kept(HttpResponse(html))
+    return _not_cached(HttpResponse(html))
 
 
 @login_required
 @require_POST
 def post_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     chapter = get_chapter_for_creator(request, work_id, chapter_id)
-    actions.post_chapter(chapter, actor=_user(request))
+    actions.post_chapter(chapter)
     messages.success(request, "Chapter posted.")
     return redirect("works:manage_chapters", work_id=work_id)
 
@@ -331,7 +329,7 @@ def delete_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
     chapter = get_chapter_for_creator(request, work_id, chapter_id)
     if request.method == "POST":
         try:
-            actions.delete_chapter(chapter, actor=_user(request))
+            actions.delete_chapter(chapter)
         except actions.PostingError as error:
             messages.error(request, str(error))
         else:
@@ -356,7 +354,7 @@ def manage_chapters(request: HttpRequest, work_id: int) -> HttpResponse:
     if request.method == "POST":
         form = ReorderChaptersForm(request.POST, chapters=chapters)
         if form.is_valid():
-            actions.reorder_chapters(work, form.ordered_chapter_ids(), actor=_user(request))
+            actions.reorder_chapters(work, form.ordered_chapter_ids())
             messages.success(request, "Chapters reordered.")
             return redirect("works:manage_chapters", work_id=work.pk)
     else:
@@ -401,8 +399,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "drafts": drafts,
         "series": actions.series_of(user),
         "invitations": invitations,
-        # As AO3's dashboard: the latest few, and a link to them all.
-        "bookmarks": list(own_bookmarks(user).select_related("work", "series")[:5]),
+        # The latest bookmarks come from the social app's dashboard_bookmarks tag.
     }
     return render(request, "works/posting/dashboard.html", context)
 

@@ -1,7 +1,8 @@
-"""What the works app does when an account closes (``accounts.signals.account_closing``).
+"""What the works app does when an account closes or a pseud is deleted
+(``accounts.signals``).
 
-The accounts app is below works and cannot touch works itself; it announces the closing in
-its transaction and this hands the works on before the account and its pseuds are deleted.
+The accounts app is below works and cannot touch works itself; it announces the change in
+its transaction and this hands the works on before the account or pseud is deleted.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from django.db.models import Count, Q
 from django.dispatch import receiver
 
 from ficshelf.accounts.actions import orphan_pseud
-from ficshelf.accounts.models import User
-from ficshelf.accounts.signals import account_closing
+from ficshelf.accounts.models import Pseud, User
+from ficshelf.accounts.signals import account_closing, pseud_deleting
 from ficshelf.works.actions import delete_work
 from ficshelf.works.models import Creatorship, Work
 
@@ -48,4 +49,15 @@ def delete_own_works(user: User) -> None:
         .filter(others=0)
     )
     for work in sole:
-        delete_work(work, actor=None)
+        delete_work(work)
+
+
+@receiver(pseud_deleting)
+def _pseud_deleting(sender: Any, pseud: Pseud, default: Pseud, **kwargs: Any) -> None:
+    # Credit the pseud's works to the default pseud (once, where both were credited).
+    for creatorship in Creatorship.objects.filter(pseud=pseud):
+        if Creatorship.objects.filter(work_id=creatorship.work_id, pseud=default).exists():
+            creatorship.delete()
+        else:
+            creatorship.pseud = default
+            creatorship.save(update_fields=["pseud"])

@@ -1,5 +1,5 @@
-"""What the works app tells higher apps (search) about changes that saving one model at a
-time does not announce.
+"""What the works app tells higher apps (social, search) about changes that saving one model
+at a time does not announce.
 
 Sent inside the action's transaction; receivers act in it too, so the change and what
 follows from it (a queued reindex, which also moves the kept listing pages' keys) commit
@@ -11,3 +11,15 @@ from django.dispatch import Signal
 # ``work_ids``: works whose visibility or shown content an action changed in bulk
 # (hiding or unhiding several at once). ``search.signals`` queues them for reindexing.
 works_changed = Signal()
+
+# ``work``: a work was posted (a draft became public). ``social.receivers`` tells the
+# subscribers of its creators and series, and the creators of the work it names as its source.
+work_posted = Signal()
+
+# ``chapter``: a chapter was posted. ``social.receivers`` tells the work's subscribers (once
+# the work itself is posted).
+chapter_posted = Signal()
+
+# ``work``: a posted work now names a work of this archive as its source.
+# ``social.receivers`` tells that source's creators.
+source_named = Signal()

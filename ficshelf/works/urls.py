@@ -1,15 +1,11 @@
-from django.urls import path
+"""The works app's pages; ``ficshelf/urls.py`` mounts them under the ``works`` names with the
+archive's listing (``works:index``, ``works:list``), which the search app makes."""
 
-from ficshelf.search import views as search_views
-from ficshelf.tags import views as tag_views
-from ficshelf.works import creator_views, posting_views, views
+from django.urls import URLPattern, URLResolver, path
 
-app_name = "works"
+from ficshelf.works import creator_views, posting_views, tag_suggestions, views
 
-urlpatterns = [
-    # The archive's listing, with the filter sidebar (search.views).
-    path("", search_views.archive_works, name="index"),
-    path("works/", search_views.archive_works, name="list"),
+urlpatterns: list[URLPattern | URLResolver] = [
     path("works/<int:work_id>/", views.work_detail, name="detail"),
     path("works/<int:work_id>/navigate/", views.chapter_index, name="navigate"),
     path("works/<int:work_id>/chapters/", views.chapter_select, name="chapter_select"),
@@ -53,5 +49,5 @@ urlpatterns = [
         name="answer_invitation",
     ),
     # Tag suggestions for the posting form.
-    path("tags/autocomplete/", tag_views.autocomplete, name="tag_autocomplete"),
+    path("tags/autocomplete/", tag_suggestions.autocomplete, name="tag_autocomplete"),
 ]

@@ -122,7 +122,7 @@ def test_orphan_account_cannot_log_in() -> None:
     pseud = PseudFactory()
     WorkFactory(creator=pseud)
 
-    delete_account(pseud.user, orphan_works=True, actor=pseud.user)
+    delete_account(pseud.user, orphan_works=True)
 
     orphan = User.objects.get(username=ORPHAN_USERNAME)
     assert not orphan.is_active
@@ -133,7 +133,7 @@ def test_delete_account_with_deleting_removes_works_created_alone() -> None:
     pseud = PseudFactory()
     work = WorkFactory(creator=pseud)
 
-    delete_account(pseud.user, orphan_works=False, actor=pseud.user)
+    delete_account(pseud.user, orphan_works=False)
 
     assert not Work.objects.filter(pk=work.pk).exists()
 
@@ -143,7 +143,7 @@ def test_delete_account_with_deleting_keeps_co_created_works_for_the_others() ->
     work = WorkFactory(creator=leaving)
     Creatorship.objects.create(work=work, pseud=staying, position=1)
 
-    delete_account(leaving.user, orphan_works=False, actor=leaving.user)
+    delete_account(leaving.user, orphan_works=False)
 
     assert [c.pseud for c in Creatorship.objects.filter(work=work)] == [staying]
 
@@ -153,8 +153,8 @@ def test_orphaning_two_accounts_shares_one_orphan_pseud() -> None:
     WorkFactory(creator=first)
     WorkFactory(creator=second)
 
-    delete_account(first.user, orphan_works=True, actor=first.user)
-    delete_account(second.user, orphan_works=True, actor=second.user)
+    delete_account(first.user, orphan_works=True)
+    delete_account(second.user, orphan_works=True)
 
     assert Pseud.objects.filter(name=ORPHAN_USERNAME).count() == 1
     assert Creatorship.objects.filter(pseud__name=ORPHAN_USERNAME).count() == 2

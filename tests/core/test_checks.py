@@ -4,8 +4,25 @@ from pathlib import Path
 
 import pytest
 from django.core.checks import Info
+from django.core.checks.registry import registry
 
-from ficshelf import checks
+from ficshelf.core import checks
+from ficshelf.downloads import checks as downloads_checks
+from ficshelf.search import checks as search_checks
+
+
+def test_every_app_check_is_registered() -> None:
+    # Each app registers its own checks in its ready(), core imports no higher app; a check
+    # that nobody registers would never run in `ficshelf check`.
+    registered = registry.get_checks(include_deployment_checks=True)
+    for check in (
+        checks.check_data_dir_writable,
+        checks.check_debug_off_when_public,
+        checks.check_calibre_for_kindle_files,
+        downloads_checks.check_fonts_for_pdfs,
+        search_checks.check_search_index_queue_drained,
+    ):
+        assert check in registered, check.__name__
 
 
 def test_unwritable_data_dir_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,10 +58,10 @@ def test_changes_waiting_long_for_the_search_index_warn() -> None:
 
     IndexQueueEntry.objects.all().delete()
     entry = IndexQueueEntry.objects.create(work_id=1)
-    assert checks.check_search_index_queue_drained(None) == []
-    old = timezone.now() - timedelta(minutes=checks.STALE_QUEUE_MINUTES + 1)
+    assert search_checks.check_search_index_queue_drained(None) == []
+    old = timezone.now() - timedelta(minutes=search_checks.STALE_QUEUE_MINUTES + 1)
     IndexQueueEntry.objects.filter(pk=entry.pk).update(queued_at=old)
-    [warning] = checks.check_search_index_queue_drained(None)
+    [warning] = search_checks.check_search_index_queue_drained(None)
     assert warning.id == "ficshelf.W002"
     assert "Changes to 1 work have waited" in warning.msg
 
@@ -56,7 +73,7 @@ def test_missing_cjk_and_emoji_fonts_warn_and_name_the_packages(
 
     monkeypatch.setattr(pdf_fonts, "font_count", lambda pattern: 0)
 
-    (message,) = checks.check_fonts_for_pdfs(None)
+    (message,) = downloads_checks.check_fonts_for_pdfs(None)
 
     assert message.id == "ficshelf.W003"
     assert "Chinese, Japanese, Korean or emoji" in message.msg
@@ -72,7 +89,7 @@ def test_a_missing_emoji_font_alone_names_only_its_package(
 
     monkeypatch.setattr(pdf_fonts, "font_count", lambda pattern: 0 if "charset" in pattern else 4)
 
-    (message,) = checks.check_fonts_for_pdfs(None)
+    (message,) = downloads_checks.check_fonts_for_pdfs(None)
 
     assert "draws emoji:" in message.msg
     assert "fonts-noto-cjk" not in (message.hint or "")
@@ -83,7 +100,7 @@ def test_installed_cjk_and_emoji_fonts_pass(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(pdf_fonts, "font_count", lambda pattern: 3)
 
-    assert checks.check_fonts_for_pdfs(None) == []
+    assert downloads_checks.check_fonts_for_pdfs(None) == []
 
 
 def test_missing_fontconfig_warns_that_no_pdf_can_be_made(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,7 +109,7 @@ def test_missing_fontconfig_warns_that_no_pdf_can_be_made(monkeypatch: pytest.Mo
     pdf_fonts._fontconfig.cache_clear()
     monkeypatch.setattr("ctypes.util.find_library", lambda name: None)
     try:
-        (message,) = checks.check_fonts_for_pdfs(None)
+        (message,) = downloads_checks.check_fonts_for_pdfs(None)
     finally:
         pdf_fonts._fontconfig.cache_clear()
 

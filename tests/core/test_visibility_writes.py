@@ -1,5 +1,5 @@
 """Every change of who may see what goes through an action that queues the search index and
-moves the kept pages' keys in its transaction (DESIGN.md, "One write path"). A bulk
+moves the kept pages' keys in its transaction (docs/design.md, "One path for each promise"). A bulk
 ``update()``/``bulk_update()`` of a visibility field anywhere else would skip both; this
 reads the source (``ast``) and refuses one, and raw SQL ``UPDATE``s of such a column too.
 """

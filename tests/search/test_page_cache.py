@@ -209,10 +209,10 @@ def test_pages_with_a_form_token_or_a_new_cookie_are_not_kept() -> None:
     with_token = HttpResponse(b'<input name="csrfmiddlewaretoken" value="x">')
     with_cookie = HttpResponse(b"<p>works</p>")
     with_cookie.set_cookie("messages", "hello")
-    assert page_cache._may_keep(plain)
-    assert not page_cache._may_keep(with_token)
-    assert not page_cache._may_keep(with_cookie)
-    assert not page_cache._may_keep(HttpResponse(b"gone", status=404))
+    assert page_cache._may_cache(plain)
+    assert not page_cache._may_cache(with_token)
+    assert not page_cache._may_cache(with_cookie)
+    assert not page_cache._may_cache(HttpResponse(b"gone", status=404))
 
 
 def test_a_mute_and_a_saved_exclusion_of_the_same_creator_do_not_share_a_listing(

@@ -235,7 +235,7 @@ def test_synonym_tag_objects_are_not_fixed() -> None:
 def test_long_child_lists_are_cut_with_a_count(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("ficshelf.tags.views.RELATED_TAGS_SHOWN", 2)
+    monkeypatch.setattr("ficshelf.search.tag_pages.RELATED_TAGS_SHOWN", 2)
     show = fandom("Lighthouse (TV)")
     for n in range(5):
         canonical(f"Keeper {n}", TagType.CHARACTER).parent_taggings.create(parent=show)

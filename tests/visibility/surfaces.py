@@ -24,6 +24,7 @@ from ficshelf.downloads.feeds.queries import feed_works
 from ficshelf.downloads.names import url_slug
 from ficshelf.tags.models import FilterTagging, Tag
 from ficshelf.works.models import Chapter, Creatorship, Work
+from ficshelf.works.tag_access import visible_tags
 from tests.search.listing_helpers import titles
 from tests.visibility.world import (
     BYSTANDER,
@@ -90,7 +91,7 @@ def truth(world: World, viewer: Viewer, creators: Iterable[str]) -> Truth:
             None if member is None else names(visible.filter(pk__in=credited.values("work_id")))
         )
     tags = {name: Tag.objects.filter(name=name).first() for name in WATCHED_TAGS}
-    seen_tags = Tag.objects.visible_to(user)
+    seen_tags = visible_tags(user)
     subject = Work.objects.visible_to(user).filter(pk=world.subject.pk)
     return Truth(
         visible=names(visible),
@@ -275,5 +276,5 @@ def _autocomplete(reading: Reading) -> None:
         reading.expect("tag suggestions (guests are sent to sign in)", response.status_code, 302)
         return
     suggested = SECRET in json.loads(response.content)["tags"]
-    could_meet = Tag.objects.visible_to(reading.viewer.user).filter(name=SECRET).exists()
+    could_meet = visible_tags(reading.viewer.user).filter(name=SECRET).exists()
     reading.expect("tag suggestions", suggested, could_meet)

@@ -42,7 +42,7 @@ pytestmark = pytest.mark.django_db
 REASON = "Checked against the archive's rules."
 
 
-def kept_listings(world: World) -> list[str]:
+def cached_listing_urls(world: World) -> list[str]:
     """Listings read before each entry point, so a stale kept copy would be served after."""
     return [
         "/works/",
@@ -478,7 +478,7 @@ def test_right_after_each_entry_point_every_surface_agrees_with_the_visibility_r
         Viewer("a member", world.reader_client, world.reader),
     ]
     for viewer in viewers:
-        for url in kept_listings(world):
+        for url in cached_listing_urls(world):
             viewer.client.get(url)
     audited_before = AuditEntry.objects.order_by("pk").values_list("pk", flat=True).last() or 0
 

@@ -49,7 +49,7 @@ def test_draft_has_no_dates_until_posted() -> None:
 def test_posting_a_draft_dates_it() -> None:
     user = writer()
     work = posted_work(user, post=False)
-    work = actions.post_work(work, actor=user, today=TODAY)
+    work = actions.post_work(work, today=TODAY)
     assert work.is_posted and work.published_on == TODAY and work.updated_on == TODAY
 
 
@@ -137,9 +137,7 @@ def test_adding_a_chapter_updates_word_count_date_and_chapter_count() -> None:
     user = writer()
     work = actions.create_work(work_data(), actor=user, post=True, today=TODAY)
     later = TODAY + datetime.timedelta(days=3)
-    actions.add_chapter(
-        work, chapter("<p>Three more words.</p>"), actor=user, post=True, today=later
-    )
+    actions.add_chapter(work, chapter("<p>Three more words.</p>"), post=True, today=later)
     work.refresh_from_db()
     assert work.word_count == 7
     assert work.updated_on == later
@@ -149,10 +147,10 @@ def test_adding_a_chapter_updates_word_count_date_and_chapter_count() -> None:
 def test_draft_chapter_does_not_count_until_posted() -> None:
     user = writer()
     work = posted_work(user)
-    draft = actions.add_chapter(work, chapter(), actor=user, post=False)
+    draft = actions.add_chapter(work, chapter(), post=False)
     work.refresh_from_db()
     assert (work.word_count, work.chapter_count_display) == (4, "1/?")
-    actions.post_chapter(draft, actor=user)
+    actions.post_chapter(draft)
     work.refresh_from_db()
     assert (work.word_count, work.chapter_count_display) == (7, "2/?")
 
@@ -164,7 +162,7 @@ def test_work_is_complete_when_the_expected_chapters_are_posted() -> None:
     )
     assert not work.is_complete
     later = TODAY + datetime.timedelta(days=1)
-    actions.add_chapter(work, chapter(), actor=user, post=True, today=later)
+    actions.add_chapter(work, chapter(), post=True, today=later)
     work.refresh_from_db()
     assert work.is_complete and work.completed_on == later
 
@@ -177,7 +175,7 @@ def test_ticking_complete_fixes_the_expected_count() -> None:
 def test_posting_past_the_expected_count_raises_it() -> None:
     user = writer()
     work = posted_work(user, expected_chapter_count=1)
-    actions.add_chapter(work, chapter(), actor=user, post=True)
+    actions.add_chapter(work, chapter(), post=True)
     work.refresh_from_db()
     assert work.chapter_count_display == "2/2"
 
@@ -185,25 +183,25 @@ def test_posting_past_the_expected_count_raises_it() -> None:
 def test_reordering_chapters_renumbers_them() -> None:
     user = writer()
     work = posted_work(user)
-    second = actions.add_chapter(work, chapter(title="Second"), actor=user, post=True)
+    second = actions.add_chapter(work, chapter(title="Second"), post=True)
     first = work.chapters.get(position=1)
-    actions.reorder_chapters(work, [second.pk, first.pk], actor=user)
+    actions.reorder_chapters(work, [second.pk, first.pk])
     assert list(work.chapters.values_list("title", "position")) == [("Second", 1), ("", 2)]
 
 
 def test_reordering_must_list_every_chapter_once() -> None:
     user = writer()
     work = posted_work(user)
-    actions.add_chapter(work, chapter(), actor=user, post=True)
+    actions.add_chapter(work, chapter(), post=True)
     with pytest.raises(PostingError):
-        actions.reorder_chapters(work, [work.chapters.first().pk], actor=user)
+        actions.reorder_chapters(work, [work.chapters.first().pk])
 
 
 def test_deleting_a_chapter_renumbers_the_rest_and_recounts() -> None:
     user = writer()
     work = posted_work(user)
-    actions.add_chapter(work, chapter(title="Two"), actor=user, post=True)
-    actions.delete_chapter(work.chapters.get(position=1), actor=user)
+    actions.add_chapter(work, chapter(title="Two"), post=True)
+    actions.delete_chapter(work.chapters.get(position=1))
     work.refresh_from_db()
     assert list(work.chapters.values_list("title", "position")) == [("Two", 1)]
     assert work.word_count == 3
@@ -213,7 +211,7 @@ def test_the_last_chapter_cannot_be_deleted() -> None:
     user = writer()
     work = posted_work(user)
     with pytest.raises(PostingError):
-        actions.delete_chapter(work.chapters.get(), actor=user)
+        actions.delete_chapter(work.chapters.get())
     assert work.chapters.count() == 1
 
 
@@ -235,7 +233,7 @@ def test_editing_a_work_replaces_its_tags_and_first_chapter() -> None:
 def test_deleting_a_work_removes_its_now_empty_series() -> None:
     user = writer()
     work = posted_work(user, new_series_title="Lonely")
-    actions.delete_work(work, actor=user)
+    actions.delete_work(work)
     assert not Work.objects.filter(pk=work.pk).exists()
     assert not Series.objects.filter(title="Lonely").exists()
 
@@ -308,7 +306,7 @@ def test_posting_a_new_chapter_reaches_the_works_subscribers() -> None:
     reader = writer("subscriber")
     Subscription.objects.create(user=reader, work=work)
     actions.add_chapter(
-        work, actions.ChapterData(title="Later", text="<p>More words.</p>"), actor=user, post=True
+        work, actions.ChapterData(title="Later", text="<p>More words.</p>"), post=True
     )
     assert InboxItem.objects.filter(recipient=reader, text__contains="new chapter").exists()
 
@@ -320,6 +318,6 @@ def test_a_draft_chapter_tells_nobody() -> None:
     work = posted_work(user)
     Subscription.objects.create(user=writer("subscriber"), work=work)
     actions.add_chapter(
-        work, actions.ChapterData(title="Later", text="<p>More words.</p>"), actor=user, post=False
+        work, actions.ChapterData(title="Later", text="<p>More words.</p>"), post=False
     )
     assert not InboxItem.objects.exists()

@@ -137,7 +137,7 @@ def test_preview_of_an_edited_posted_chapter_shows_the_edit_and_saves_nothing(
     client: Client, author: User, work: Work
 ) -> None:
     second = actions.add_chapter(
-        work, ChapterData(title="Low Tide", text="<p>Before.</p>"), actor=author, post=True
+        work, ChapterData(title="Low Tide", text="<p>Before.</p>"), post=True
     )
     url = reverse("works:edit_chapter", args=[work.pk, second.pk])
 

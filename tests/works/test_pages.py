@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ficshelf.accounts.models import Preference
-from ficshelf.core import memo
+from ficshelf.core import process_cache
 from ficshelf.search.queue import drain_index_queue
 from ficshelf.tags.models import TagType
 from ficshelf.works.models import Chapter, Collection, Gift, Series, SeriesWork, Work
@@ -641,7 +641,7 @@ def test_index_queries_do_not_grow_with_the_number_of_works(client: Client) -> N
 
     def queries_for_the_index() -> int:
         drain_index_queue()  # the worker's job: listings read the index
-        memo.forget_all()
+        process_cache.clear_process_cache()
         cache.clear()  # rendered afresh, not from a kept page
         with CaptureQueriesContext(connection) as done:
             client.get(reverse("works:index"))

@@ -407,7 +407,7 @@ def test_editing_a_chapter_saves_its_text(client: Client, author: User) -> None:
 
 def test_posting_a_draft_chapter_from_manage_chapters(client: Client, author: User) -> None:
     work = posted_work(author)
-    draft = actions.add_chapter(work, ChapterData(text="<p>x</p>"), actor=author, post=False)
+    draft = actions.add_chapter(work, ChapterData(text="<p>x</p>"), post=False)
     client.post(reverse("works:post_chapter", args=[work.pk, draft.pk]))
     draft.refresh_from_db()
     assert draft.is_posted
@@ -415,9 +415,7 @@ def test_posting_a_draft_chapter_from_manage_chapters(client: Client, author: Us
 
 def test_reordering_with_position_numbers(client: Client, author: User) -> None:
     work = posted_work(author)
-    second = actions.add_chapter(
-        work, ChapterData(title="B", text="<p>b</p>"), actor=author, post=True
-    )
+    second = actions.add_chapter(work, ChapterData(title="B", text="<p>b</p>"), post=True)
     first = work.chapters.get(position=1)
     client.post(
         reverse("works:manage_chapters", args=[work.pk]),
@@ -428,7 +426,7 @@ def test_reordering_with_position_numbers(client: Client, author: User) -> None:
 
 def test_duplicate_positions_are_a_form_error(client: Client, author: User) -> None:
     work = posted_work(author)
-    second = actions.add_chapter(work, ChapterData(text="<p>b</p>"), actor=author, post=True)
+    second = actions.add_chapter(work, ChapterData(text="<p>b</p>"), post=True)
     first = work.chapters.get(position=1)
     response = client.post(
         reverse("works:manage_chapters", args=[work.pk]),
@@ -446,7 +444,7 @@ def test_deleting_the_only_chapter_is_refused(client: Client, author: User) -> N
 
 def test_deleting_a_chapter_after_confirming(client: Client, author: User) -> None:
     work = posted_work(author)
-    second = actions.add_chapter(work, ChapterData(text="<p>b</p>"), actor=author, post=True)
+    second = actions.add_chapter(work, ChapterData(text="<p>b</p>"), post=True)
     url = reverse("works:delete_chapter", args=[work.pk, second.pk])
     assert "Yes, delete it" in client.get(url).content.decode()
     client.post(url)

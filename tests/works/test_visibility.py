@@ -1,4 +1,4 @@
-"""The one visibility rule (DESIGN.md), on the queryset and on the work page."""
+"""The one visibility rule (docs/design.md), on the queryset and on the work page."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""EPUB 3, written by the project (DESIGN.md), checked with epubcheck in the tests.
+"""EPUB 3, written by the project (docs/design.md), checked with epubcheck in the tests.
 
 The book holds a preface, one XHTML file per chapter and an afterword, with an EPUB 3
 navigation document and an NCX for older readers. An omnibus (a series or a reading list as

@@ -1,4 +1,4 @@
-"""AZW3 and MOBI, made by calibre's ``ebook-convert`` from our own EPUB (DESIGN.md).
+"""AZW3 and MOBI, made by calibre's ``ebook-convert`` from our own EPUB (docs/design.md).
 
 calibre is optional: without ``ebook-convert`` on the PATH the formats are unavailable
 (the menu says so and their URLs answer 404). calibre keeps its settings and scratch

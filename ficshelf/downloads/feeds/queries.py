@@ -4,7 +4,7 @@ Feeds and catalogs are listings like any other, so their works come from the one
 listing goes through (``search.service.find_works``): the search backend finds them (a
 canonical tag finds its synonyms' and sub tags' works, as the tag's works page does), the
 reader's saved exclusions and mutes are added, and the answer is re-checked against the
-visibility rule (DESIGN.md, "Visibility: one rule, everywhere").
+visibility rule (docs/design.md, "Who sees what: one rule").
 
 Feeds are publication surfaces and catalogs offer a download, so on top of that rule drafts
 and works hidden by an admin are left out even for their creators and admins (whom

@@ -30,6 +30,7 @@ from ficshelf.works.access import (
     works_credited_to,
 )
 from ficshelf.works.models import Work
+from ficshelf.works.tag_access import visible_tags
 
 
 def feed_response(
@@ -97,7 +98,7 @@ def _render_feed(
 
 def visible_tag(request: HttpRequest, tag_id: int) -> Tag:
     """A tag the reader could meet (a draft's tags stay private), as its works page finds."""
-    return get_object_or_404(Tag.objects.visible_to(request.user), pk=tag_id)
+    return get_object_or_404(visible_tags(request.user), pk=tag_id)
 
 
 @require_safe

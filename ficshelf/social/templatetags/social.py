@@ -1,4 +1,5 @@
-"""The social parts of the work page, fetched for the viewer by inclusion tags.
+"""The social parts of the work page (and of the series page, a profile and the
+dashboard), fetched for the viewer by inclusion tags.
 
 ``works/detail.html`` includes ``social/_work_actions.html`` and ``social/_work_footer.html``
 with its own context (work, reading, chapter, request, user); these tags add what those
@@ -21,6 +22,7 @@ from ficshelf.social.access import (
     may_delete_comment,
     may_edit_comment,
     muted_user_ids,
+    own_bookmarks,
 )
 from ficshelf.social.comment_pages import page_of_threads
 from ficshelf.social.forms import CommentForm, GuestCommentForm
@@ -234,3 +236,10 @@ def series_social_actions(context: template.Context, series: Series) -> dict[str
         and Subscription.objects.filter(user=user, series=series).exists(),
         "bookmark": Bookmark.objects.filter(user=user, series=series).first() if user else None,
     }
+
+
+@register.inclusion_tag("social/_dashboard_bookmarks.html")
+def dashboard_bookmarks(user: User) -> dict[str, Any]:
+    """The member's latest bookmarks on their dashboard: ``{% dashboard_bookmarks user %}``."""
+    # As AO3's dashboard: the latest few, and a link to them all.
+    return {"bookmarks": list(own_bookmarks(user).select_related("work", "series")[:5])}

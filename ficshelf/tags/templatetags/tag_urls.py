@@ -4,20 +4,18 @@ a URL lookup because listings show hundreds of tags per page."""
 from __future__ import annotations
 
 from django import template
-from django.urls import get_script_prefix
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from ficshelf.tags.models import Tag
-from ficshelf.tags.naming import tag_to_url_part
+from ficshelf.tags.naming import tag_page_url
 
 register = template.Library()
 
 
 @register.filter
 def tag_url(tag: Tag | str) -> str:
-    name = tag.name if isinstance(tag, Tag) else str(tag)
-    return f"{get_script_prefix()}tags/{tag_to_url_part(name)}/"
+    return tag_page_url(tag.name if isinstance(tag, Tag) else str(tag))
 
 
 @register.filter

@@ -188,7 +188,7 @@ class Command(BaseCommand):
     def _say_what_several_servers_lack(self) -> None:
         """With several servers on the database, what ``check --deploy`` would refuse, said
         at start too: the archive runs, but its servers disagree until it is set."""
-        from ficshelf.checks import check_several_servers
+        from ficshelf.core.checks import check_several_servers
 
         for problem in check_several_servers(None):
             if problem.is_serious():

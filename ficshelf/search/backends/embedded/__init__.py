@@ -1,4 +1,5 @@
-"""The embedded search backend: a tantivy index in the data folder (DESIGN.md, "Search").
+"""The embedded search backend: a tantivy index in the data folder (docs/design.md, "Search
+and filtering").
 
 The worker is the only writer; web processes read. Each search reads two tiny files, the
 pointer to the current folder and the commit mark the writer renews after each commit, and

@@ -1,4 +1,4 @@
-"""A short memory of facet counts, so that paging and re-sorting a listing count once.
+"""A cache of facet counts, so that paging and re-sorting a listing count once.
 
 Counts depend on the matching works, not on their order or the page, so every page and
 sort of a listing shares them. Exact counts (result sets of up to ``EXACT_FACETS_UP_TO``

@@ -1,4 +1,5 @@
-"""Values a process keeps in its own memory for a few seconds, in front of the shared cache.
+"""The process cache: values a process keeps in its own memory for a few seconds, in front
+of the shared cache (Django's ``cache``).
 
 Only for keys that change whenever their value would: a reader's choices under their
 version, lookups and listing parts under the data state (``accounts.reader_cache``,
@@ -22,60 +23,60 @@ from django.core.cache import cache
 from ficshelf.core.disk_full import skipped_if_full
 
 T = TypeVar("T")
-LOCAL_SECONDS = 10
-LOCAL_ENTRIES = 128  # a listing part is about 140 KB: under 20 MB a process
+PROCESS_CACHE_SECONDS = 10
+PROCESS_CACHE_ENTRIES = 128  # a listing part is about 140 KB: under 20 MB a process
 MISSING: Any = object()
 
-_entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+_process_cache: OrderedDict[str, tuple[float, Any]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def remembered(
+def cached_value(
     key: str,
     compute: Callable[[], T],
     *,
     seconds: int,
-    may_keep: Callable[[T], bool] = lambda _: True,
+    may_cache: Callable[[T], bool] = lambda _: True,
 ) -> T:
     """The value under ``key``: from this process, else the shared cache, else ``compute()``,
-    kept in both when ``may_keep`` says so."""
-    here = recall(key)
+    kept in both when ``may_cache`` says so."""
+    here = process_cache_get(key)
     if here is not MISSING:
         return here  # type: ignore[no-any-return]
     shared = cache.get(key, MISSING)
     if shared is not MISSING:
-        keep_here(key, shared)
+        process_cache_set(key, shared)
         return shared  # type: ignore[no-any-return]
     computed = compute()
-    if may_keep(computed):
+    if may_cache(computed):
         with skipped_if_full("keeping a value in the cache"):
             cache.set(key, computed, seconds)
-        keep_here(key, computed)
+        process_cache_set(key, computed)
     return computed
 
 
-def recall(key: str) -> Any:
+def process_cache_get(key: str) -> Any:
     """What this process keeps under ``key``, or ``MISSING``."""
     with _lock:
-        entry = _entries.get(key)
+        entry = _process_cache.get(key)
         if entry is None:
             return MISSING
         if entry[0] < time.monotonic():
-            del _entries[key]
+            del _process_cache[key]
             return MISSING
-        _entries.move_to_end(key)
+        _process_cache.move_to_end(key)
         return entry[1]
 
 
-def keep_here(key: str, value: Any) -> None:
+def process_cache_set(key: str, value: Any) -> None:
     with _lock:
-        _entries[key] = (time.monotonic() + LOCAL_SECONDS, value)
-        _entries.move_to_end(key)
-        while len(_entries) > LOCAL_ENTRIES:
-            _entries.popitem(last=False)
+        _process_cache[key] = (time.monotonic() + PROCESS_CACHE_SECONDS, value)
+        _process_cache.move_to_end(key)
+        while len(_process_cache) > PROCESS_CACHE_ENTRIES:
+            _process_cache.popitem(last=False)
 
 
-def forget_all() -> None:
+def clear_process_cache() -> None:
     """For tests, which start each with an empty cache."""
     with _lock:
-        _entries.clear()
+        _process_cache.clear()

@@ -10,7 +10,7 @@ from django.test import Client
 
 from ficshelf.accounts.actions import mute_user, unmute_user
 from ficshelf.accounts.models import Mute, Preference, User
-from ficshelf.core import memo
+from ficshelf.core import process_cache
 from ficshelf.search.models import ExclusionSet
 from ficshelf.tags import actions
 from ficshelf.tags.models import Tag, TagType
@@ -102,7 +102,7 @@ def test_kept_exclusions_hold_nothing_of_the_excluded_creators_but_their_names(
     client.get("/works/")
     kept = [
         value
-        for key, (_, value) in memo._entries.items()
+        for key, (_, value) in process_cache._process_cache.items()
         if key.startswith(f"reader:exclusions:{reader.pk}:")
     ]
     assert len(kept) == 1
