@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from ficshelf import checks
+from ficshelf.core import checks
 from ficshelf.core.models import AppServer
 from ficshelf.core.servers import SEEN_WITHIN_SECONDS
 
