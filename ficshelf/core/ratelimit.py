@@ -141,11 +141,6 @@ def give_back(verdict: Verdict) -> None:
         _decrement(counter, amount)
 
 
-def allow(action: str, key: str, *, limit: int, per_seconds: int) -> bool:
-    """Count one attempt; True while ``key`` has attempts left in the window."""
-    return RateLimit(action, limit, per_seconds).attempt(key).allowed
-
-
 def _increment(counter: str, *, timeout: int) -> int:
     # add() writes the counter with its expiry only if it is missing; incr() then keeps
     # that expiry. Both are atomic in the embedded cache and in Redis.

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from ficshelf.core.ratelimit import allow
+from ficshelf.core.ratelimit import RateLimit
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +18,17 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client: Cl
 
 
 def test_rate_limit_allows_the_limit_then_refuses() -> None:
-    results = [allow("test-action", "203.0.113.9", limit=3, per_seconds=60) for _ in range(5)]
+    limit = RateLimit("test-action", limit=3, window_seconds=60)
+    results = [bool(limit.attempt("203.0.113.9")) for _ in range(5)]
     assert results == [True, True, True, False, False]
 
 
 def test_rate_limit_counts_each_key_on_its_own() -> None:
+    limit = RateLimit("test-action", limit=3, window_seconds=60)
     for _ in range(3):
-        allow("test-action", "198.51.100.1", limit=3, per_seconds=60)
-    assert allow("test-action", "198.51.100.2", limit=3, per_seconds=60)
+        limit.attempt("198.51.100.1")
+    assert not limit.attempt("198.51.100.1")
+    assert limit.attempt("198.51.100.2")
 
 
 def test_work_text_keeps_images_and_the_policy_lets_them_load(client: Client) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -193,10 +194,16 @@ def test_zipped_epubs_are_valid_epub_containers(client: Client) -> None:
 def test_too_many_new_zips_are_refused(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     from ficshelf.downloads.bulk import views
 
-    monkeypatch.setattr(views, "RATE_LIMIT", 1)
+    monkeypatch.setattr(views, "NEW_ZIPS", replace(views.NEW_ZIPS, limit=1))
     client.get(f"/series/{series_of(WorkFactory()).pk}/download.zip")
-    response = client.get(f"/series/{series_of(WorkFactory()).pk}/download.zip")
+    refused = series_of(WorkFactory())
+    response = client.get(f"/series/{refused.pk}/download.zip")
     assert response.status_code == 429
+    assert 3500 < int(response["Retry-After"]) <= 3960  # the window, and at most a tenth more
+    assert "Too many bulk downloads" in response.content.decode()
+    # The refusal let go of the zip's claim: once allowed, the same zip is packed.
+    monkeypatch.setattr(views, "NEW_ZIPS", replace(views.NEW_ZIPS, limit=2))
+    assert client.get(f"/series/{refused.pk}/download.zip").status_code != 429
 
 
 @pytest.mark.urls("ficshelf.urls")

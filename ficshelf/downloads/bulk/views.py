@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from ficshelf.core.ratelimit import allow, client_address
+from ficshelf.core.ratelimit import RateLimit, limit_address, too_many_response
 from ficshelf.downloads import made_files
 from ficshelf.downloads.bulk import actions, tasks
 from ficshelf.downloads.bulk.actions import Entry
@@ -41,8 +41,7 @@ from ficshelf.works.models import Series, Work, WorkQuerySet
 REFRESH_SECONDS = 3
 # New zips one user (or address, for guests) may queue per window: packing is the
 # worker's slowest job, and page reloads of a zip already queued do not count.
-RATE_LIMIT = 10
-RATE_LIMIT_SECONDS = 60 * 60
+NEW_ZIPS = RateLimit("bulk-download", limit=10, window_seconds=60 * 60)
 
 
 @require_safe
@@ -280,13 +279,16 @@ def _queue(
         return response
     progress = actions.get_progress(key, total)
     if actions.claim_packing(key):
-        if not allow("bulk-download", _requester(request), limit=RATE_LIMIT,
-                     per_seconds=RATE_LIMIT_SECONDS):  # fmt: skip
+        verdict = NEW_ZIPS.attempt(_requester(request))
+        if not verdict:
             actions.release_packing(key)
-            response = render(request, "downloads/bulk/too_many.html", status=429)
-            response["Retry-After"] = str(RATE_LIMIT_SECONDS)
-            patch_cache_control(response, no_store=True)
-            return response
+            return too_many_response(
+                request,
+                verdict,
+                heading="Too many bulk downloads",
+                message="You have asked for many zips in a short time; zips you already "
+                "asked for are still being packed.",
+            )
         enqueue()
     context = {"progress": progress, "heading": heading, "refresh_seconds": REFRESH_SECONDS}
     response = render(request, "downloads/bulk/packing.html", context, status=202)
@@ -297,7 +299,7 @@ def _queue(
 def _requester(request: HttpRequest) -> str:
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    return f"address:{client_address(request)}"
+    return f"address:{limit_address(request)}"
 
 
 def _safe_zip_name(name: str) -> str:
