@@ -1,4 +1,4 @@
-"""Keep the index queue and the works' counters in step with every change.
+"""Keep the index queue in step with every change.
 
 Signals rather than calls in each action: works change through posting, importing, admin
 pages, wrangling and cascades, and every path must queue a reindex in its own transaction.
@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, Model, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -18,7 +17,7 @@ from ficshelf.accounts.reader_cache import reader_choices_changed
 from ficshelf.accounts.signals import members_changed
 from ficshelf.search.models import ExclusionSet
 from ficshelf.search.queue import enqueue_works, mark_listings_changed
-from ficshelf.social.models import Bookmark, Comment, Hit, Kudos
+from ficshelf.social.signals import counts_changed
 from ficshelf.tags.signals import filters_changed
 from ficshelf.works.models import Chapter, Creatorship, SeriesWork, Work
 from ficshelf.works.signals import works_changed
@@ -99,53 +98,10 @@ def _members_changed(sender: Any, user_ids: list[int], **kwargs: Any) -> None:
     mark_listings_changed()
 
 
-# Counters. Kudos and hits only ever appear or disappear: one increment or decrement in the
-# row's transaction (a popular work's hits are too many to count on each visit). Comments and
-# bookmarks change state (approved, deleted, private), so they are recounted: a work has few.
-_INCREMENTED: dict[type[Model], str] = {Kudos: "kudos_count", Hit: "hits_count"}
-
-
-def _increment(instance: Kudos | Hit, delta: int) -> None:
-    counter = _INCREMENTED[type(instance)]
-    Work.objects.filter(pk=instance.work_id).update(**{counter: F(counter) + delta})
-    enqueue_works([instance.work_id], counters_only=isinstance(instance, Hit))
-
-
-@receiver(post_save, sender=Kudos)
-@receiver(post_save, sender=Hit)
-def _kudos_or_hit_saved(sender: type[Model], instance: Any, created: bool, **kwargs: Any) -> None:
-    if created:
-        _increment(instance, +1)
-
-
-@receiver(post_delete, sender=Kudos)
-@receiver(post_delete, sender=Hit)
-def _kudos_or_hit_deleted(sender: type[Model], instance: Any, **kwargs: Any) -> None:
-    _increment(instance, -1)
-
-
-@receiver(post_save, sender=Comment)
-@receiver(post_delete, sender=Comment)
-@receiver(post_save, sender=Bookmark)
-@receiver(post_delete, sender=Bookmark)
-def _comment_or_bookmark_changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:
-    if instance.work_id is not None:  # a series bookmark counts on no work
-        recount_comments_and_bookmarks([instance.work_id])
-        enqueue_works([instance.work_id])
-
-
-def recount_comments_and_bookmarks(work_ids: list[int]) -> None:
-    """As AO3 shows them: approved, undeleted comments; public bookmarks."""
-    comments = Comment.objects.filter(work=OuterRef("pk"), is_approved=True, is_deleted=False)
-    bookmarks = Bookmark.objects.filter(work=OuterRef("pk"), is_private=False)
-    Work.objects.filter(pk__in=work_ids).update(
-        comments_count=_count(comments), bookmarks_count=_count(bookmarks)
-    )
-
-
-def _count(rows: Any) -> Coalesce:
-    counted = rows.order_by().values("work").annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+@receiver(counts_changed)
+def _counts_changed(sender: Any, work_ids: list[int], counters_only: bool, **kwargs: Any) -> None:
+    # The index sorts and filters by the counts; social.counters owns them.
+    enqueue_works(work_ids, counters_only=counters_only)
 
 
 @receiver(post_save, sender=ExclusionSet)

@@ -30,7 +30,6 @@ from ficshelf.social.comment_pages import comment_url
 from ficshelf.social.models import (
     Bookmark,
     Comment,
-    Hit,
     InboxItem,
     InboxKind,
     Kudos,
@@ -65,7 +64,7 @@ def _require_visible(work: Work, actor: Actor) -> None:
         raise ActionRefused("Sorry, we couldn't find that work.")
 
 
-# ---- Kudos and hits ----
+# ---- Kudos ----
 
 
 @transaction.atomic
@@ -108,24 +107,6 @@ def leave_kudos(work: Work, *, actor: Actor, guest: str = "") -> Kudos:
             awaits_digest=True,
         )
     return kudos
-
-
-def record_hit(request: HttpRequest, work: Work) -> bool:
-    """Count one hit per visitor per work per day; creators' own visits don't count.
-
-    Call it when the work page is shown to a viewer who may see it. True when counted.
-    """
-    user = request.user
-    if is_work_creator(user, work):
-        return False
-    visitor = f"user:{user.pk}" if user.is_authenticated else f"guest:{guest_key(request)}"
-    day = timezone.localdate()
-    try:
-        with transaction.atomic():
-            _, created = Hit.objects.get_or_create(work=work, visitor_key=visitor, day=day)
-    except IntegrityError:  # two tabs of the same visitor at once
-        return False
-    return created
 
 
 # ---- Comments ----

@@ -6,5 +6,6 @@ class SocialConfig(AppConfig):
     label = "social"
 
     def ready(self) -> None:
-        # Subscribers and sources' creators hear of posted works (works.signals).
+        # Posted and viewed works (works.signals), and the counts kept as kudos, comments
+        # and bookmarks change.
         from ficshelf.social import receivers  # noqa: F401

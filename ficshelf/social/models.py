@@ -50,20 +50,15 @@ class Kudos(models.Model):
         return f"kudos on {self.work_id}"
 
 
-class Hit(models.Model):
-    """One per visitor (user id or hashed address) per work per day, as AO3 counts them."""
+class HitFlushMark(models.Model):
+    """How far ``social.hits`` has moved buffered hits into the works' counts: the last
+    time bucket flushed. One row; two workers flushing at once take turns on it."""
 
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="hits")
-    visitor_key = models.CharField(max_length=80)
-    day = models.DateField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["work", "visitor_key", "day"], name="hit_once_a_day")
-        ]
+    flushed_through_bucket = models.BigIntegerField()
+    flushed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
-        return f"hit on {self.work_id} {self.day}"
+        return f"hits flushed through bucket {self.flushed_through_bucket}"
 
 
 class CommentQuerySet(models.QuerySet["Comment"]):

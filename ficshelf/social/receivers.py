@@ -1,24 +1,34 @@
-"""What the social app does when the works app posts (``works.signals``): it tells
-subscribers, and the creators of a work another names as its source, in their inbox now and
-by mail in the next digest.
+"""What the social app does when the works app tells it something (``works.signals``), and
+the counts it keeps as kudos, comments and bookmarks come and go.
 
-The works app is below social and cannot call it; it sends the signals inside its action's
-transaction, so the inbox items commit with the posting or not at all.
+- A posted work or chapter: subscribers, and the creators of a work another names as its
+  source, hear of it in their inbox now and by mail in the next digest. The works app is
+  below social and cannot call it; it sends the signals inside its action's transaction,
+  so the inbox items commit with the posting or not at all.
+- A work shown to a reader: a hit (``social.hits``) and the member's reading history.
+- Kudos, comments and bookmarks saved or deleted, by an action, an admin page or a
+  cascade: the work's stored counts (``social.counters``), in the same transaction.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpRequest
 
+from ficshelf.core.disk_full import skipped_if_full
+from ficshelf.social import counters, hits
 from ficshelf.social.actions import (
     notify_subscribers_of_new_chapter,
     notify_subscribers_of_new_work,
+    record_reading,
 )
-from ficshelf.social.models import InboxItem, InboxKind
+from ficshelf.social.models import Bookmark, Comment, InboxItem, InboxKind, Kudos
 from ficshelf.works.models import Chapter, Creatorship, Inspiration, Work
-from ficshelf.works.signals import chapter_posted, source_named, work_posted
+from ficshelf.works.signals import chapter_posted, source_named, work_posted, work_viewed
 
 
 @receiver(work_posted)
@@ -35,6 +45,39 @@ def _chapter_posted(sender: Any, chapter: Chapter, **kwargs: Any) -> None:
 @receiver(source_named)
 def _source_named(sender: Any, work: Work, **kwargs: Any) -> None:
     notify_source_creators(work)
+
+
+@receiver(work_viewed)
+def _work_viewed(
+    sender: Any, request: HttpRequest, work: Work, chapter: Chapter | None, **kwargs: Any
+) -> None:
+    # On a full disk the work is still shown, uncounted.
+    with skipped_if_full("counting a hit"):
+        hits.record_hit(request, work)
+    with skipped_if_full("recording the reading history"):
+        record_reading(request, work, chapter)
+
+
+@receiver(post_save, sender=Kudos)
+def _kudos_saved(sender: type[Model], instance: Kudos, created: bool, **kwargs: Any) -> None:
+    if created:
+        counters.add_kudos(instance.work_id, +1)
+
+
+@receiver(post_delete, sender=Kudos)
+def _kudos_deleted(sender: type[Model], instance: Kudos, **kwargs: Any) -> None:
+    counters.add_kudos(instance.work_id, -1)
+
+
+@receiver(post_save, sender=Comment)
+@receiver(post_delete, sender=Comment)
+@receiver(post_save, sender=Bookmark)
+@receiver(post_delete, sender=Bookmark)
+def _comment_or_bookmark_changed(
+    sender: type[Model], instance: Comment | Bookmark, **kwargs: Any
+) -> None:
+    if instance.work_id is not None:  # a series bookmark counts on no work
+        counters.recount_comments_and_bookmarks([instance.work_id])
 
 
 def notify_source_creators(work: Work) -> int:

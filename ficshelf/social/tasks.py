@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from ficshelf.social import notifications
+from ficshelf.social import hits, notifications
 
 
 @task()
@@ -20,3 +20,8 @@ def email_guest_of_reply(comment_id: int) -> bool:
 @task()
 def send_notification_digests() -> int:
     return notifications.send_notification_digests()
+
+
+@task()
+def flush_hits() -> int:
+    return hits.flush_hits()

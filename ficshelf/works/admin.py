@@ -72,6 +72,9 @@ class WorkAdmin(AuditedModelAdmin[Work]):
     list_filter = ["is_posted", "is_restricted", "is_hidden_by_admin"]
     search_fields = ["title"]
     raw_id_fields = ["tags", "language"]
+    # Kept by social.counters from the kudos, hits, comments and bookmarks themselves: an
+    # edit here would make them disagree with what they count.
+    readonly_fields = ["kudos_count", "hits_count", "comments_count", "bookmarks_count"]
     inlines = [CreatorshipInline, ChapterInline]
     actions = ["hide", "unhide", "delete_with_reason"]
 

@@ -23,3 +23,8 @@ chapter_posted = Signal()
 # ``work``: a posted work now names a work of this archive as its source.
 # ``social.receivers`` tells that source's creators.
 source_named = Signal()
+
+# ``request``, ``work``, ``chapter`` (None for the entire work): a reader was shown the work's
+# text (not the adult notice, not a preview). ``social.receivers`` counts the hit and
+# records the reading history. Sent outside any transaction: the page is a read.
+work_viewed = Signal()

@@ -20,9 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from ficshelf.accounts.access import preferences_for, reader_context
-from ficshelf.core.disk_full import skipped_if_full
 from ficshelf.core.sequences import unique_in_order
-from ficshelf.social.actions import record_hit, record_reading
 from ficshelf.works.access import (
     get_chapter_for_viewer,
     get_chapters_for_viewer,
@@ -33,6 +31,7 @@ from ficshelf.works.access import (
 )
 from ficshelf.works.inspiration import inspired_works, source_line
 from ficshelf.works.models import Chapter, Work
+from ficshelf.works.signals import work_viewed
 
 # AO3 asks once per visit, not once per work: "Proceed" on one adult work lets the guest
 # open the others until the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE).
@@ -230,12 +229,8 @@ def render_edit_preview(
 
 
 def _render_reading(request: HttpRequest, work: Work, reading: Reading) -> HttpResponse:
-    # Counted only once the text itself is shown (not for the adult-content notice); on a
-    # full disk the work is still shown, uncounted.
-    with skipped_if_full("counting a hit"):
-        record_hit(request, work)
-    with skipped_if_full("recording the reading history"):
-        record_reading(request, work, reading.current)
+    # Counted only once the text itself is shown (not for the adult-content notice).
+    work_viewed.send(sender=Work, request=request, work=work, chapter=reading.current)
     return render(request, "works/detail.html", _reading_context(request, work, reading))
 
 

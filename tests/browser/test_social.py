@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 from ficshelf.accounts.models import User
 from ficshelf.social.actions import notify_subscribers_of_new_chapter
 from ficshelf.social.comment_pages import THREADS_PER_PAGE
+from ficshelf.social.hits import flush_hits
 from ficshelf.social.models import Bookmark, InboxItem, Subscription
 from ficshelf.works.models import Work
 from tests.browser.conftest import DESKTOP, PHONE
@@ -85,6 +87,13 @@ def test_reader_leaves_kudos_comments_bookmarks_subscribes_and_hears_of_a_new_ch
     page.get_by_role("button", name="Subscribe").click()
     expect(page.get_by_role("button", name="Unsubscribe")).to_be_visible()
     assert Subscription.objects.filter(user=reader, work=work).exists()
+
+    # The stats show the stored counts; the reader's views are one hit once the worker
+    # has counted the hits waiting in the cache.
+    flush_hits(now=time.time() + 60)
+    page.goto(live_server.url + work.get_absolute_url())
+    for counted in ("kudos", "comments", "bookmarks", "hits"):
+        expect(page.locator(f".work-social-actions .{counted}-count")).to_have_text("1")
 
     chapter = ChapterFactory(work=work, position=2, title="The Return")
     notify_subscribers_of_new_chapter(chapter)

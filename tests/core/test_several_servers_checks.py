@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.utils import timezone
 from ficshelf.core import checks
 from ficshelf.core.models import AppServer
 from ficshelf.core.servers import SEEN_WITHIN_SECONDS
+from tests.core.check_deploy import run_check_deploy
 
 POSTGRES_SEARCH = "ficshelf.search.backends.postgres.PostgresBackend"
 
@@ -136,20 +136,13 @@ def test_one_server_on_postgresql_with_the_key_in_its_folder_is_warned() -> None
 
 
 def deploy_check(folder: Path, **environment: str) -> subprocess.CompletedProcess[str]:
-    # Not the test run's own settings (nor the async switch Playwright's tests turn on).
-    skip = ("FICSHELF_", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    # Not the test run's own settings.
+    skip = ("FICSHELF_", "REDIS_URL")
     env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(FICSHELF_DATA_DIR=str(folder), **environment)
-    return subprocess.run(
-        [sys.executable, "-m", "ficshelf", "check", "--deploy"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_check_deploy(env)
 
 
 def test_check_deploy_on_a_fresh_install_has_no_error(tmp_path: Path) -> None:

@@ -15,8 +15,6 @@ import http.cookiejar
 import os
 import re
 import secrets
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -28,6 +26,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from tests.core.check_deploy import run_check_deploy
 from tests.core.processes import (
     ON_POSTGRES,
     Archive,
@@ -373,16 +372,7 @@ def test_both_servers_are_seen_and_check_deploy_wants_what_they_must_share(
 
 
 def _deploy_check(env: dict[str, str]) -> str:
-    env = {k: v for k, v in env.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # Playwright's
-    done = subprocess.run(
-        [sys.executable, "-m", "ficshelf", "check", "--deploy"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert "Traceback" not in done.stderr, done.stderr
+    done = run_check_deploy(env)
     return done.stdout + done.stderr
 
 

@@ -181,3 +181,34 @@ def test_when_many_works_are_queued_the_most_recently_changed_are_checked(
     # Neither is shown (the page is re-checked); the count knows of the latest change only.
     assert titles(html) == []
     assert total(html) == "1 – 1 of 1 Work"
+
+
+def tag_page_count(html: str) -> int:
+    found = re.search(r'<span class="index-count">\(([\d,]+)\)</span>', html)
+    assert found, "no count on the tag page"
+    return int(found.group(1).replace(",", ""))
+
+
+def test_a_tag_pages_count_is_its_listings_total_for_each_reader(client: Client) -> None:
+    from ficshelf.accounts.actions import mute_user
+    from tests.factories import PseudFactory
+
+    muted_creator = PseudFactory()
+    work("Public", fandom("Agreeing Fandom"))
+    work("Members Only", fandom("Agreeing Fandom"), restricted=True)
+    work("By The Muted", fandom("Agreeing Fandom"), creator=muted_creator)
+    work("Draft", fandom("Agreeing Fandom"), draft=True)
+    index_now()
+    reader = UserFactory()
+    mute_user(muted_creator.user, actor=reader)
+    listing = "/tags/Agreeing Fandom/works/"
+    seen = {}
+    for who in ("guest", "member"):
+        if who == "member":
+            client.force_login(reader)
+        counted = tag_page_count(page(client, "/tags/Agreeing Fandom/"))
+        assert total(page(client, listing)) == f"1 – {counted} of {counted} Works"
+        seen[who] = counted
+    # Guests: the public work and the muted creator's; the member: the public one and the
+    # members-only one, never the muted creator's.
+    assert seen == {"guest": 2, "member": 2}

@@ -1,4 +1,4 @@
-"""Hits, reading history, Marked for Later and reading lists."""
+"""Reading history, Marked for Later and reading lists (hits: ``test_hits.py``)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from ficshelf.accounts.models import User
-from ficshelf.social.actions import record_hit, record_reading
-from ficshelf.social.models import Hit, Reading, ReadingList, ReadingListItem
+from ficshelf.social.actions import record_reading
+from ficshelf.social.models import Reading, ReadingList, ReadingListItem
 from tests.factories import UserFactory, WorkFactory
 from tests.helpers import page_text
-from tests.social.factories import ReadingFactory, ReadingListFactory, creator_of
+from tests.social.factories import ReadingFactory, ReadingListFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,27 +28,6 @@ def request_by(user: User | None = None, address: str = "10.0.0.1") -> HttpReque
     request = RequestFactory().get("/", REMOTE_ADDR=address)
     request.user = user or AnonymousUser()
     return request
-
-
-def test_hit_counts_once_per_visitor_per_day() -> None:
-    work, reader = WorkFactory(), UserFactory()
-    assert record_hit(request_by(reader), work)
-    assert not record_hit(request_by(reader), work)
-    assert Hit.objects.filter(work=work).count() == 1
-
-
-def test_guests_hits_are_counted_by_address() -> None:
-    work = WorkFactory()
-    record_hit(request_by(address="10.0.0.1"), work)
-    record_hit(request_by(address="10.0.0.1"), work)
-    record_hit(request_by(address="10.0.0.2"), work)
-    assert Hit.objects.filter(work=work).count() == 2
-    assert not Hit.objects.filter(visitor_key__contains="10.0.0").exists()
-
-
-def test_creators_own_visits_are_not_hits() -> None:
-    work = WorkFactory()
-    assert not record_hit(request_by(creator_of(work)), work)
 
 
 def test_reading_is_recorded_with_the_chapter() -> None:

@@ -29,7 +29,6 @@ from ficshelf.social.forms import CommentForm, GuestCommentForm
 from ficshelf.social.models import (
     Bookmark,
     Comment,
-    Hit,
     InboxItem,
     Kudos,
     Reading,
@@ -51,15 +50,39 @@ class CommentNode:
     may_approve: bool = False
 
 
-def kudos_sentence(names: list[str], guest_count: int) -> str:
-    """AO3's line: "X, Y and 3 guests left kudos on this work!" ("" when nobody did)."""
+# AO3 names the latest givers and counts the rest: a work with 10,000 kudos must not fetch
+# 10,000 names on every view.
+KUDOS_NAMES_SHOWN = 50
+
+
+def kudos_sentence(names: list[str], guests: int = 0, others: int = 0) -> str:
+    """AO3's line: "X, Y and 3 guests left kudos on this work!" ("" when nobody did).
+    ``others``: givers beyond the named ones, members and guests alike."""
     parts = list(names)
-    if guest_count:
-        parts.append(f"{guest_count} guest{'s' if guest_count != 1 else ''}")
+    if guests:
+        parts.append(f"{guests:,} guest{'s' if guests != 1 else ''}")
+    if others:
+        parts.append(f"{others:,} more")
     if not parts:
         return ""
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"{joined} left kudos on this work!"
+
+
+def kudos_line(work: Work, viewer: Any) -> str:
+    """The sentence from the stored count and the latest givers (one query at most)."""
+    if not work.kudos_count:
+        return ""
+    latest = list(
+        Kudos.objects.filter(work=work, user__isnull=False)
+        .order_by("-created_at", "-pk")
+        .values_list("user_id", "user__username")[: KUDOS_NAMES_SHOWN + 1]
+    )
+    muted = set(muted_user_ids(viewer)) if latest else set()
+    names = [name for user_id, name in latest[:KUDOS_NAMES_SHOWN] if user_id not in muted]
+    if len(latest) <= KUDOS_NAMES_SHOWN:  # every member who gave kudos is here: the rest are guests
+        return kudos_sentence(names, guests=max(work.kudos_count - len(latest), 0))
+    return kudos_sentence(names, others=max(work.kudos_count - len(names), 0))
 
 
 def comment_threads(
@@ -119,11 +142,12 @@ def work_social_actions(context: template.Context) -> dict[str, Any]:
         "request": request,
         "messages": context.get("messages"),
         "next": request.get_full_path(),
-        "kudos_count": Kudos.objects.filter(work=work).count(),
-        "hit_count": Hit.objects.filter(work=work).count(),
-        "bookmark_count": Bookmark.objects.filter(work=work, is_private=False).count(),
+        # The stored counts (social.counters), as every other surface shows them.
+        "kudos_count": work.kudos_count,
+        "hit_count": work.hits_count,
+        "bookmark_count": work.bookmarks_count,
+        "comment_count": work.comments_count,
         "is_creator": user.is_authenticated and user.pk in creator_user_ids(work),
-        "comment_count": comment_count_for(work, user),
     }
     if user.is_authenticated:
         data["bookmark"] = Bookmark.objects.filter(work=work, user_id=user.pk).first()
@@ -140,17 +164,6 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
     request: HttpRequest = context["request"]
     work: Work = context["work"]
     user = request.user
-    muted = muted_user_ids(user)
-
-    kudos = Kudos.objects.filter(work=work)
-    names = list(
-        kudos.filter(user__isnull=False)
-        .exclude(user_id__in=muted)
-        .order_by("-created_at", "-pk")
-        .values_list("user__username", flat=True)
-    )
-    guest_count = kudos.filter(user__isnull=True).count()
-
     chapters, comment_chapter = _commented_chapters(context)
     creators = creator_user_ids(work)
     comments = list(
@@ -171,7 +184,7 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
         "user": user,
         "request": request,
         "next": request.get_full_path(),
-        "kudos_sentence": kudos_sentence(names, guest_count),
+        "kudos_sentence": kudos_line(work, user),
         "threads": threads,
         "comment_count": comment_count,
         "comment_pages": comment_pages,
@@ -181,16 +194,6 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
         "comment_refusal": refusal,
         "moderated": work.moderated_comments,
     }
-
-
-@register.simple_tag
-def comment_count_for(work: Work, user: Any) -> int:
-    """Comments on a work the viewer sees (muted commenters left out), for listings."""
-    return (
-        Comment.objects.filter(work=work, is_deleted=False)
-        .shown_to(user, creator_user_ids(work))
-        .count()
-    )
 
 
 @register.inclusion_tag("social/_subscribe_creator.html", takes_context=True)
