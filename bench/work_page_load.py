@@ -121,16 +121,18 @@ def use_data_folder(folder: Path) -> None:
 
 
 def prepare(folder: Path, works: int) -> None:
-    """Load the corpus with its texts, add the social rows, index: once per data folder."""
+    """Migrate; load the corpus with its texts, add the social rows and index once per
+    data folder."""
     from django.core.management import call_command
 
     from bench import corpus as c
     from ficshelf.works.models import Work
 
+    # Every run: code with new migrations (the "after" of a change) finds its tables.
+    call_command("migrate", verbosity=0)
     marker = folder / "prepared"
     if marker.exists():
         return
-    call_command("migrate", verbosity=0)
     if Work.objects.exists():
         sys.exit(f"{folder} holds works but was not fully prepared: remove it and start again")
     started = time.perf_counter()
