@@ -81,10 +81,11 @@ def main() -> None:
         wait_until_up(base + "/health")
         check_pages(base, works[0], cookie)
         rows = measure(base, works, cookie, args.connections, args.duration)
+        hits["just after"] = total_hits()
+        # With the server still up: its worker may be what adds the last hits.
+        hits["settled"] = settled_hits(args.hits_wait)
     finally:
         stop_server(server)
-    hits["just after"] = total_hits()
-    hits["settled"] = settled_hits(args.hits_wait)
     print_report(rows, hits, log, args)
 
 
