@@ -187,9 +187,9 @@ def test_a_members_view_writes_only_their_reading_history(client: Client) -> Non
 
 
 def _record_guest_hits(work_id: int, first_address: int, how_many: int) -> None:
-    from django.db import connections
-
-    connections.close_all()  # the parent's connection is not the child's to use
+    # The child leaves the parent's database connection alone: closing it here would end the
+    # parent's PostgreSQL session too (the socket is shared after fork). Recording a hit
+    # touches only the cache, and the child ends with os._exit, which closes nothing.
     work = Work(pk=work_id)
     for number in range(first_address, first_address + how_many):
         record_hit(request_by(address=f"10.1.{number // 250}.{number % 250}"), work)
