@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -21,7 +21,12 @@ from ficshelf.social.stored_html import refresh_comments
 from ficshelf.works.access import creator_user_ids as creator_user_ids
 from ficshelf.works.access import get_chapter_for_viewer
 from ficshelf.works.access import is_work_creator as is_work_creator
-from ficshelf.works.models import CommentPermission, Series, Work
+from ficshelf.works.models import (
+    CommentPermission,
+    Work,
+    series_visible_to,
+    work_visible_to,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -123,9 +128,7 @@ def own_bookmarks(user: User) -> QuerySet[Bookmark]:
     """A member's bookmarks of works and series they may still see (a work hidden or made
     a draft since drops out; it comes back if it does). Bookmarks of works whose creator
     they muted stay: the list is theirs, and says the creator is muted."""
-    visible = Work.objects.visible_to(user).values("pk")
-    muted = Work.objects.muted_for(user).values("pk")
-    visible_series = Series.objects.filter(series_works__work__in=visible).values("pk")
+    muted = Exists(Work.objects.muted_for(user).filter(pk=OuterRef("work")))
     return Bookmark.objects.filter(user=user).filter(
-        Q(work__in=visible) | Q(work__in=muted) | Q(series__in=visible_series)
+        Q(work_visible_to(user)) | Q(muted) | Q(series_visible_to(user))
     )

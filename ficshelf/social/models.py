@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from ficshelf.accounts.models import User
-from ficshelf.works.models import Chapter, Series, Work
+from ficshelf.works.models import Chapter, Series, Work, work_visible_to
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -63,7 +63,7 @@ class HitFlushMark(models.Model):
 
 class CommentQuerySet(models.QuerySet["Comment"]):
     def on_works_visible_to(self, user: User | AnonymousUser | None) -> CommentQuerySet:
-        return self.filter(work__in=Work.objects.visible_to(user).values("pk"))
+        return self.filter(work_visible_to(user))
 
     def shown_to(self, user: User | AnonymousUser | None, creator_ids: set[int]) -> CommentQuerySet:
         """Comments a viewer of a visible work sees: approved ones, plus their own, plus every
@@ -214,8 +214,7 @@ class InboxItemQuerySet(models.QuerySet["InboxItem"]):
     def about_works_visible_to(self, user: User) -> InboxItemQuerySet:
         """Items whose work the recipient may still see (a work can be hidden, restricted
         or muted after the item was made); items about no work are kept."""
-        visible = Work.objects.visible_to(user).values("pk")
-        return self.filter(Q(work__isnull=True) | Q(work__in=visible))
+        return self.filter(Q(work__isnull=True) | Q(work_visible_to(user)))
 
 
 class InboxItem(models.Model):

@@ -13,7 +13,14 @@ from django.http import Http404, HttpRequest
 
 from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import refresh_if_stale
-from ficshelf.works.models import Chapter, Creatorship, Series, Work, WorkQuerySet
+from ficshelf.works.models import (
+    Chapter,
+    Creatorship,
+    Series,
+    Work,
+    WorkQuerySet,
+    series_visible_to,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -127,8 +134,7 @@ def get_invitation_for_invitee(request: HttpRequest, creatorship_id: int) -> Cre
 
 def get_series_for_viewer(request: HttpRequest, series_id: int) -> Series:
     """A series is visible while at least one of its works is visible to the viewer."""
-    visible_works = Work.objects.visible_to(request.user).values("pk")
-    series = Series.objects.filter(pk=series_id, series_works__work__in=visible_works).first()
+    series = Series.objects.filter(series_visible_to(request.user, "pk"), pk=series_id).first()
     if series is None:
         raise Http404("No such series.")
     return series

@@ -10,7 +10,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -107,6 +107,24 @@ class WorkQuerySet(models.QuerySet["Work"]):
         if user.is_staff:
             return self.filter(_own_works(user) | Q(is_posted=True))
         return self.filter(_own_works(user) | Q(is_posted=True, is_hidden_by_admin=False))
+
+
+def work_visible_to(user: User | AnonymousUser | None, field: str = "work") -> Exists:
+    """The one visibility rule as a condition on rows of another model that point at a work
+    through ``field``: true where ``user`` may see that work.
+
+    Use it rather than ``work__in=Work.objects.visible_to(user)``: SQLite answers that by
+    listing every visible work of the archive first (a scan that grows with the archive),
+    while this looks each row's work up by its key.
+    """
+    return Exists(Work.objects.visible_to(user).filter(pk=OuterRef(field)))
+
+
+def series_visible_to(user: User | AnonymousUser | None, field: str = "series") -> Exists:
+    """A series is visible while at least one of its works is: a condition on rows that
+    point at a series through ``field`` (``"pk"`` on ``Series`` itself)."""
+    parts = SeriesWork.objects.filter(series=OuterRef(field)).filter(work_visible_to(user))
+    return Exists(parts)
 
 
 def _own_works(user: User) -> Q:

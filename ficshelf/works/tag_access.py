@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest
 
 from ficshelf.tags.access import tags_called_exactly
 from ficshelf.tags.models import Tag, TagQuerySet, can_wrangle
-from ficshelf.works.models import Work
+from ficshelf.works.models import Work, work_visible_to
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -30,10 +30,12 @@ def visible_tags(user: User | AnonymousUser | None) -> TagQuerySet:
     tags = Tag.objects.all()
     if can_wrangle(user):
         return tags
-    on_visible_works = Work.tags.through.objects.filter(
-        work__in=Work.objects.visible_to(user)
-    ).values("tag_id")
-    return tags.filter(Q(is_canonical=True) | Q(pk__in=on_visible_works))
+    # Per tag, look for one visible work carrying it (not a list of every visible work's
+    # tags, which grows with the archive).
+    on_a_visible_work = Exists(
+        Work.tags.through.objects.filter(tag=OuterRef("pk")).filter(work_visible_to(user))
+    )
+    return tags.filter(Q(is_canonical=True) | Q(on_a_visible_work))
 
 
 def visible_among(tags: Iterable[Tag], user: User | AnonymousUser | None) -> list[Tag]:

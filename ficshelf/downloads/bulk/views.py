@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Min, Q
+from django.db.models import Exists, Min, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -123,8 +123,9 @@ def _series_entries(request: HttpRequest, series_id: int) -> tuple[Series, list[
 def _reading_list_entries(request: HttpRequest, list_id: int) -> tuple[ReadingList, list[Entry]]:
     """The list and its works the requester may download, in the list's order."""
     reading_list = get_reading_list_for_viewer(request, list_id)
-    allowed = _downloadable(request).values("pk")
-    items = ReadingListItem.objects.filter(reading_list=reading_list, work__in=allowed)
+    # Each item's work looked up by its key, not a list of every downloadable work.
+    allowed = Exists(_downloadable(request).filter(pk=OuterRef("work")))
+    items = ReadingListItem.objects.filter(allowed, reading_list=reading_list)
     ordered = actions.works_with_download_facts(Work(pk=i.work_id) for i in items)
     return reading_list, _entries(request, ordered)
 

@@ -20,7 +20,7 @@ from ficshelf.social.models import Bookmark
 from ficshelf.social.stored_html import refresh_bookmark_notes
 from ficshelf.social.views._common import _back, _me, _page
 from ficshelf.works.access import MutedWork, get_series_for_viewer, get_work_for_viewer
-from ficshelf.works.models import Creatorship, Series, SeriesWork, Work
+from ficshelf.works.models import Creatorship, Series, SeriesWork, Work, work_visible_to
 
 # ---- Bookmarks ----
 
@@ -120,9 +120,7 @@ def _attach_targets(bookmarks: Any, user: Any) -> None:
     series = {s.pk: s for s in Series.objects.filter(pk__in=series_ids)}
     # One query for the visible parts of every bookmarked series, not one per bookmark.
     parts = (
-        SeriesWork.objects.filter(
-            series_id__in=series_ids, work__in=Work.objects.visible_to(user).values("pk")
-        )
+        SeriesWork.objects.filter(work_visible_to(user), series_id__in=series_ids)
         .select_related("work")
         .only("series_id", "position", "work__id", "work__title")
         .order_by("series_id", "position", "pk")

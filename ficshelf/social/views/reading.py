@@ -17,7 +17,7 @@ from ficshelf.social.forms import ReadingListForm
 from ficshelf.social.models import Reading, ReadingList, ReadingListItem
 from ficshelf.social.views._common import _back, _me, _page
 from ficshelf.works.access import get_work_for_viewer
-from ficshelf.works.models import Work
+from ficshelf.works.models import Work, work_visible_to
 
 # ---- History, Marked for Later, reading lists ----
 
@@ -36,8 +36,8 @@ def mark_for_later(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 def _readings_page(request: HttpRequest, *, later: bool) -> HttpResponse:
-    visible = Work.objects.visible_to(request.user).values("pk")
-    readings = Reading.objects.filter(user=_me(request), work__in=visible).select_related("chapter")
+    readings = Reading.objects.filter(work_visible_to(request.user), user=_me(request))
+    readings = readings.select_related("chapter")
     if later:
         readings = readings.filter(is_marked_for_later=True)
     page = _page(request, readings)
@@ -101,9 +101,7 @@ def my_lists(request: HttpRequest) -> HttpResponse:
 @require_safe
 def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
     reading_list = get_reading_list_for_viewer(request, list_id)
-    items = ReadingListItem.objects.filter(
-        reading_list=reading_list, work__in=Work.objects.visible_to(request.user).values("pk")
-    )
+    items = ReadingListItem.objects.filter(work_visible_to(request.user), reading_list=reading_list)
     page = _page(request, items)
     works = {
         w.pk: w

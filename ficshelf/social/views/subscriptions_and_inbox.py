@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from ficshelf.social.actions import ActionRefused
 from ficshelf.social.models import InboxItem, Subscription
 from ficshelf.social.views._common import _back, _me, _page
 from ficshelf.works.access import get_series_for_viewer, get_work_for_viewer
-from ficshelf.works.models import Work
+from ficshelf.works.models import work_visible_to
 
 # ---- Subscriptions and the inbox ----
 
@@ -64,10 +65,9 @@ def subscribe_creator(request: HttpRequest, username: str) -> HttpResponse:
 @login_required
 @require_safe
 def my_subscriptions(request: HttpRequest) -> HttpResponse:
-    visible = Work.objects.visible_to(request.user).values("pk")
     subscriptions = (
         Subscription.objects.filter(user=_me(request))
-        .exclude(work__isnull=False, work__in=Work.objects.exclude(pk__in=visible).values("pk"))
+        .filter(Q(work__isnull=True) | Q(work_visible_to(request.user)))
         .select_related("work", "series", "creator")
         .order_by("-created_at")
     )
