@@ -15,6 +15,7 @@ from ficshelf.accounts import views as accounts_views
 from ficshelf.core import views as core_views
 from ficshelf.search import tag_pages
 from ficshelf.search import views as search_views
+from ficshelf.search.page_cache import keep_work_pages_for_guests
 from ficshelf.tags import urls as tag_urls  # (registers the ``tagname`` converter first)
 from ficshelf.works import creator_views, tag_suggestions
 from ficshelf.works import urls as work_urls
@@ -37,7 +38,8 @@ work_patterns: list[URLPattern | URLResolver] = [
     # The archive's listing, with the filter sidebar.
     path("", search_views.archive_works, name="index"),
     path("works/", search_views.archive_works, name="list"),
-    *work_urls.urlpatterns,
+    # A work's page and its chapters' pages are kept for guests like listing pages.
+    *keep_work_pages_for_guests(work_urls.urlpatterns, names=["detail", "chapter"]),
 ]
 
 urlpatterns = [

@@ -1,4 +1,5 @@
-"""Listing pages kept for a minute, so a listing is rendered once for many readers.
+"""Listing pages kept for a minute, so a listing is rendered once for many readers; a
+work's pages for guests too (``cached_work_page_for_guests``).
 
 A listing costs tens of milliseconds of template and ORM work, and most visits to the
 archive and tag listings ask for the same few pages. Two things are kept:
@@ -31,14 +32,18 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import URLPattern, URLResolver
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString
 
@@ -48,6 +53,7 @@ from ficshelf.core.process_cache import cached_value
 from ficshelf.search.backends import get_backend
 from ficshelf.search.queue import newest_queue_entry
 from ficshelf.search.service import ReaderQuery
+from ficshelf.works.views import count_kept_view, work_shown_by
 
 GUEST_PAGE_SECONDS = 60
 LISTING_PART_SECONDS = 60
@@ -87,6 +93,76 @@ def serve_cached_for_guests(
         with skipped_if_full("keeping a listing page"):
             cache.set(key, (response.content, response["Content-Type"]), GUEST_PAGE_SECONDS)
     return response
+
+
+def keep_work_pages_for_guests(
+    patterns: list[URLPattern | URLResolver], names: Iterable[str]
+) -> list[URLPattern | URLResolver]:
+    """``patterns`` with the work pages named ``names`` kept for guests
+    (``cached_work_page_for_guests``); for the composition root, which mounts them."""
+    wanted = set(names)
+    kept: list[URLPattern | URLResolver] = []
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern) and pattern.name in wanted:
+            wanted.discard(pattern.name)
+            pattern = URLPattern(
+                pattern.pattern,
+                cached_work_page_for_guests(pattern.callback),
+                pattern.default_args,
+                pattern.name,
+            )
+        kept.append(pattern)
+    if wanted:
+        raise ImproperlyConfigured(f"no work page named {sorted(wanted)} to keep")
+    return kept
+
+
+def cached_work_page_for_guests(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A work page kept for guests as listing pages are (same key, same rules), so a work
+    many guests open is rendered once per change of the archive, not once per reader.
+
+    Kept only when the page showed the work's text (never the adult-content notice or an
+    error), and served with the view's own consequence: the guest's hit is counted. The
+    page's forms (kudos, comment) carry the CSRF token of the reader it was rendered for:
+    each token is taken out when the page is kept and the reader's own put in when served.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, work_id: int, **kwargs: Any) -> HttpResponse:
+        key = _cache_key(request)
+        if key is None:
+            return view(request, work_id, **kwargs)
+        kept = cache.get(key)
+        if kept is not None:
+            content, content_type = kept
+            count_kept_view(request, work_id)
+            token = get_token(request).encode()
+            response = HttpResponse(
+                content.replace(_TOKEN_PLACEHOLDER, token), content_type=content_type
+            )
+            patch_vary_headers(response, ["Cookie"])
+            return response
+        response = view(request, work_id, **kwargs)
+        shown = work_shown_by(request) == work_id and response.status_code == 200
+        if shown and not response.cookies:
+            content, taken = _CSRF_FIELD.subn(
+                rb"\1" + _TOKEN_PLACEHOLDER + rb"\2", response.content
+            )
+            if taken != content.count(b"csrfmiddlewaretoken"):
+                return response  # a token in a shape not taken out: not for another reader
+            with skipped_if_full("keeping a work page"):
+                cache.set(key, (content, response["Content-Type"]), GUEST_PAGE_SECONDS)
+        return response
+
+    return wrapper
+
+
+# A form's CSRF field as Django renders it; the token is 64 letters and digits (masked).
+_CSRF_FIELD = re.compile(
+    rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")'
+)
+# Stands for the reader's token in a kept page: never in a page of ours (a NUL byte).
+_TOKEN_PLACEHOLDER = b"\x00csrf-token\x00"
 
 
 def _cache_key(request: HttpRequest) -> str | None:

@@ -231,7 +231,24 @@ def render_edit_preview(
 def _render_reading(request: HttpRequest, work: Work, reading: Reading) -> HttpResponse:
     # Counted only once the text itself is shown (not for the adult-content notice).
     work_viewed.send(sender=Work, request=request, work=work, chapter=reading.current)
+    setattr(request, _SHOWN_WORK, work.pk)
     return render(request, "works/detail.html", _reading_context(request, work, reading))
+
+
+# The request attribute naming the work whose text the response shows.
+_SHOWN_WORK = "_ficshelf_shown_work"
+
+
+def work_shown_by(request: HttpRequest) -> int | None:
+    """The work whose text this request's page showed (and counted as a view), if any: a
+    kept copy of the page may stand for it (``search.page_cache``), not of a notice."""
+    shown: int | None = getattr(request, _SHOWN_WORK, None)
+    return shown
+
+
+def count_kept_view(request: HttpRequest, work_id: int) -> None:
+    """A guest was shown a kept copy of the work's page: counted as the page would be."""
+    work_viewed.send(sender=Work, request=request, work=Work(pk=work_id), chapter=None)
 
 
 def _reading_context(request: HttpRequest, work: Work, reading: Reading) -> dict[str, Any]:

@@ -43,8 +43,11 @@ REASON = "Checked against the archive's rules."
 
 
 def cached_listing_urls(world: World) -> list[str]:
-    """Listings read before each entry point, so a stale kept copy would be served after."""
+    """Listings and the work's pages, read before each entry point, so a stale kept copy
+    would be served after."""
     return [
+        f"/works/{world.subject.pk}/?view_full_work=true",
+        f"/works/{world.subject.pk}/",
         "/works/",
         f"/tags/{FANDOM}/works/",
         f"/search/?q={WORD}",
