@@ -455,7 +455,6 @@ class Traffic:
         self.write_number += 1
         number = self.write_number
         member = r.choice(self.readers.members)
-        token = f"csrfmiddlewaretoken={member.csrf}"
         if kind == "write-kudos":
             while True:
                 work, _ = self.work()
@@ -463,10 +462,12 @@ class Traffic:
                     break
                 member = r.choice(self.readers.members)
             member.kudos.add(work)
+            token = f"csrfmiddlewaretoken={member.csrf}"
             self.write_ids[number] = (member.id, work)
             body = f"{token}&next=" + urllib.parse.quote(f"/works/{work}/?bench_write={number}")
             path = f"/works/{work}/kudos/"
         elif kind == "write-comment":
+            token = f"csrfmiddlewaretoken={member.csrf}"
             work, chapters = self.work()
             path = f"/works/{work}/chapters/{r.choice(chapters)}/comments/"
             text = f"<p>Bench write {number}: " + " ".join(r.choices(a.words[:300], k=20))
@@ -478,11 +479,13 @@ class Traffic:
                     break
                 member = r.choice(self.readers.members)
             member.bookmarked.add(work)
+            token = f"csrfmiddlewaretoken={member.csrf}"
             path = f"/works/{work}/bookmark/"
             body = f"{token}&" + urllib.parse.urlencode(
                 {"notes": f"Bench write {number}", "tags": "bench, rec"}
             )
         elif kind == "write-work":
+            token = f"csrfmiddlewaretoken={member.csrf}"
             path = "/works/new/"
             body = f"{token}&" + urllib.parse.urlencode(
                 work_form(number, a.draw("fandoms", a.fandoms, r).name, a.words, r), doseq=True
