@@ -36,6 +36,7 @@ import functools
 import os
 import pstats
 import random
+import re
 import statistics
 import time
 from collections import defaultdict
@@ -46,6 +47,7 @@ from typing import Any
 
 from bench.traffic_data import default_folder, prepare, use_data_folder
 
+SQL_SHOWN = 600
 BUCKETS = ["templates", "db", "search", "cache", "sanitizer", "django", "ficshelf", "other"]
 
 
@@ -123,6 +125,7 @@ class Timing:
     def __init__(self) -> None:
         self.wall = self.sql = self.templates = self.sql_in_templates = 0.0
         self.queries = 0
+        self.statements: dict[str, float] = defaultdict(float)  # SQL (numbers out) -> s
 
 
 @contextlib.contextmanager
@@ -159,6 +162,7 @@ def measuring() -> Iterator[Callable[[Callable[[], Any]], Timing]]:
                 elapsed = time.perf_counter() - started
                 current[-1].sql += elapsed
                 current[-1].queries += 1
+                current[-1].statements[re.sub(r"\d+", "N", sql)] += elapsed
                 if depth[0]:
                     current[-1].sql_in_templates += elapsed
 
@@ -200,6 +204,19 @@ def print_timings(kinds: list[str], timings: dict[str, list[Timing]]) -> None:
             f"{statistics.mean(t.queries for t in rows):.1f} | {sql:.1f} | {templates:.1f} | "
             f"{inside:.1f} | {mean - sql - templates + inside:.1f} |"
         )
+    print()
+    print("Slowest SQL per kind where SQL is a fifth of the time or more (ms per request):")
+    for kind in kinds:
+        rows = timings[kind]
+        if sum(t.sql for t in rows) < 0.2 * sum(t.wall for t in rows):
+            continue
+        statements: dict[str, float] = defaultdict(float)
+        for t in rows:
+            for statement, seconds in t.statements.items():
+                statements[statement] += seconds
+        print(f"{kind}:")
+        for statement, seconds in sorted(statements.items(), key=lambda s: -s[1])[:2]:
+            print(f"  {seconds * 1000 / len(rows):7.1f}  {statement[:SQL_SHOWN]}")
 
 
 # -- profiles -----------------------------------------------------------------------------
@@ -211,7 +228,8 @@ def bucket(filename: str, name: str) -> str:
         return "templates"
     if path.endswith("django/utils/html.py") or path.endswith("django/utils/safestring.py"):
         return "templates"
-    if "/django/db/" in path or "sqlite3" in path or "sqlite3.Cursor" in name:
+    # (Django's SQLiteCursorWrapper.execute shows as a bare function: sqlite3's own time.)
+    if "/django/db/" in path or "sqlite3" in path or "sqlite3" in name or "SQLite" in name:
         return "db"
     if "/ficshelf/search/" in path or "tantivy" in path or "tantivy" in name:
         return "search"
