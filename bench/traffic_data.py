@@ -110,6 +110,8 @@ def prepare(folder: Path, works: int) -> None:
     call_command("reindex")
     print(f"indexed in {time.perf_counter() - started:.0f} s", flush=True)
     marker.write_text(f"{works} works, {max(MEMBERS, corpus.users)} members, {made}\n")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the size below without the WAL
     size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
     print(
         f"prepared {folder} in {time.perf_counter() - began:.0f} s, {size / 1e9:.1f} GB",
