@@ -20,8 +20,10 @@ migrations finds its tables). It holds:
   half of them unread; every reader also subscribes to a few creators;
 - the embedded search index (``ficshelf reindex``).
 
-Rows are written with ``executemany`` of plain tuples in one transaction per table pass
-(no Django model instances), streamed per chunk of works, with progress lines. A file
+Rows are written with sqlite3's ``executemany`` of plain tuples (no Django model instances),
+per chunk of ``CHUNK`` works in one transaction, with a progress line per chunk and a
+``CACHE_KIB`` page cache (the indexes by member grow at random places). 100,000 works took
+824 s (corpus 118 s, social rows 279 s, index 427 s) and 8.2 GB; 2,000 works 21 s. A file
 ``prepared`` in the folder records what was made; a folder with works but no ``prepared``
 was interrupted and must be removed.
 """
