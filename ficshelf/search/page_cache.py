@@ -4,8 +4,9 @@ work's pages for guests too (``cached_work_page_for_guests``).
 A listing costs tens of milliseconds of template and ORM work, and most visits to the
 archive and tag listings ask for the same few pages. Two things are kept:
 
-- whole pages, for guests who carry nothing personal (no session, no flash messages): keyed
-  on the URL, so a kept page is answered before anything is looked up;
+- whole pages, for guests who carry nothing personal (no flash messages, and no session or
+  one that holds only that they passed the adult-content notice): keyed on the URL and that,
+  so a kept page is answered before anything is looked up;
 - the listing part of the page (results, pagination and sidebar), for everyone else, signed
   in or with a session: keyed on the URL and on everything that makes it theirs, the
   widened query (their exclusions and mutes), whether restricted works are shown, and their
@@ -53,14 +54,17 @@ from ficshelf.core.process_cache import cached_value
 from ficshelf.search.backends import get_backend
 from ficshelf.search.queue import newest_queue_entry
 from ficshelf.search.service import ReaderQuery
-from ficshelf.works.views import count_kept_view, work_shown_by
+from ficshelf.works.views import ADULT_NOTICE_SESSION_KEY, count_kept_view, work_shown_by
 
 GUEST_PAGE_SECONDS = 60
 LISTING_PART_SECONDS = 60
 LOOKUP_SECONDS = 60
-# Cookies that may make a page personal: the session (exclusions, preferences) and the
-# cookie-stored flash messages.
+# Cookies that make a page personal: the cookie-stored flash messages. (A guest's session
+# may too: ``_shareable_guest_session``.)
 PERSONAL_COOKIES = ("messages",)
+# What a guest's session may hold and still share kept pages with other guests who hold
+# the same: whether they passed the adult-content notice.
+SHAREABLE_SESSION_KEYS = frozenset({ADULT_NOTICE_SESSION_KEY})
 _REQUEST_STATE = "_ficshelf_data_state"
 T = TypeVar("T")
 
@@ -168,12 +172,28 @@ _TOKEN_PLACEHOLDER = b"\x00csrf-token\x00"
 def _cache_key(request: HttpRequest) -> str | None:
     if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
         return None
-    if any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES)):
+    if any(name in request.COOKIES for name in PERSONAL_COOKIES):
+        return None
+    guest_session = _shareable_guest_session(request)
+    if guest_session is None:
         return None
     state = data_state(request)
     if state is None:
         return None
-    return "guest-page:" + _digest(state, request.get_full_path())
+    return "guest-page:" + _digest(state, request.get_full_path(), guest_session)
+
+
+def _shareable_guest_session(request: HttpRequest) -> str | None:
+    """What a guest's session says that a page may depend on, when it says nothing else:
+    "" without a session; the adult-content notice passed or not when that is all it holds
+    (most guests who read past one notice). None for a session with anything personal in
+    it (a guest's exclusions), whose pages are never shared."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return ""
+    held = dict(request.session.items())  # already read: who the user is came from it
+    if not held.keys() <= SHAREABLE_SESSION_KEYS:
+        return None
+    return repr(sorted(held.items()))
 
 
 def cached_listing_part(

@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from ficshelf.social.hits import flush_hits
@@ -124,3 +125,39 @@ def test_a_chapters_page_is_kept_too(renders: list[int]) -> None:
     pages = [guest(f"10.0.0.{n}").get(second).content.decode() for n in (1, 2)]
     assert TOKEN.sub("", pages[0]) == TOKEN.sub("", pages[1])
     assert renders == [work.pk]
+
+
+def past_the_notice(address: str, work: Work) -> Client:
+    reader = Client(REMOTE_ADDR=address)
+    reader.post(f"/works/{work.pk}/adult/", {"next": work.get_absolute_url()})
+    return reader
+
+
+def test_guests_past_the_adult_notice_share_one_rendering(renders: list[int]) -> None:
+    work = WorkFactory(rating="Explicit")
+    past_the_notice("10.0.0.9", work).get(work.get_absolute_url())  # the text's first view
+    index_now()
+    renders.clear()
+    pages = [past_the_notice(f"10.0.0.{n}", work).get(work.get_absolute_url()) for n in (1, 2)]
+    assert all("Once there was a story" in page.content.decode() for page in pages)
+    assert renders == [work.pk]
+    # A guest who has not passed it still gets the notice, not the kept text.
+    assert (
+        "Once there was a story"
+        not in guest("10.0.0.3").get(work.get_absolute_url()).content.decode()
+    )
+
+
+def test_a_guest_with_something_personal_in_the_session_gets_their_own_page(
+    renders: list[int],
+) -> None:
+    work = posted_work()
+    renders.clear()
+    guest("10.0.0.1").get(work.get_absolute_url())
+    personal = Client(REMOTE_ADDR="10.0.0.2")
+    session = personal.session
+    session["exclusions"] = {"tags": [1]}
+    session.save()
+    personal.cookies[settings.SESSION_COOKIE_NAME] = session.session_key  # type: ignore[assignment]
+    personal.get(work.get_absolute_url())
+    assert len(renders) == 2
