@@ -24,6 +24,7 @@ from ficshelf.social.access import (
     muted_user_ids,
     own_bookmarks,
 )
+from ficshelf.social.comment_html import ThreadOptions, threads_html
 from ficshelf.social.comment_pages import page_of_threads
 from ficshelf.social.forms import CommentForm, GuestCommentForm
 from ficshelf.social.models import (
@@ -179,6 +180,12 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
     form: CommentForm | None = None
     if refusal is None and comment_chapter is not None:
         form = CommentForm() if user.is_authenticated else GuestCommentForm()
+    options = ThreadOptions(
+        reply_links=form is not None,
+        span_chapters=len(chapters) > 1,
+        csrf_token=context.get("csrf_token", ""),
+        next_url=request.get_full_path(),
+    )
     return {
         "work": work,
         "user": user,
@@ -186,6 +193,7 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
         "next": request.get_full_path(),
         "kudos_sentence": kudos_line(work, user),
         "threads": threads,
+        "threads_html": threads_html(threads, options),
         "comment_count": comment_count,
         "comment_pages": comment_pages,
         "comment_chapter": comment_chapter,
