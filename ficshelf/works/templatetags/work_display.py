@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ficshelf.accounts.models import Preference, Pseud
 from ficshelf.tags.models import TAG_BLOCK_ORDER, Tag, TagType
 from ficshelf.tags.templatetags.tag_urls import tag_link
+from ficshelf.works.kept_blurbs import blurbs_html
 from ficshelf.works.models import Work
 
 register = template.Library()
@@ -186,3 +187,15 @@ def _css_name(category: str) -> str:
 
 def _category_symbol(category: str) -> str:
     return {"Gen": "G", "Multi": "∗", "Other": "O"}.get(category, category.replace("/", ""))
+
+
+@register.simple_tag(takes_context=True)
+def work_blurbs(context: template.Context, works: Iterable[Work]) -> SafeString:
+    """The blurbs of ``works``, each rendered once for every reader who would see it the
+    same (``works.kept_blurbs``)."""
+    return blurbs_html(context, works)
+
+
+@register.simple_tag(takes_context=True)
+def work_blurb(context: template.Context, work: Work) -> SafeString:
+    return blurbs_html(context, [work])

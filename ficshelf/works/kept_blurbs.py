@@ -1,0 +1,139 @@
+"""Work blurbs kept rendered in the shared cache, under a key made of everything they show.
+
+A listing renders twenty blurbs, a third of a listing's time when nobody asked for that
+listing in the last minute (bench/RESULTS.md, issue 12); the same work's blurb appears in
+many listings, bookmarks and history pages, rendered the same for every reader with the same
+display preferences. So each blurb is kept under a digest of:
+
+- the work as it was loaded for the blurb (``WorkQuerySet.for_blurbs``): every loaded field
+  and annotation of the work and of what was prefetched or joined with it (tags, credits with
+  their pseuds and users, series parts with their series, language), so any change to what
+  a blurb shows (an edit, a wrangled tag, a renamed pseud, a new kudos count) makes a new
+  key, and a kept blurb is never staler than the rows it was rendered from;
+- the reader's display preferences (all of them, as the listing part's key);
+- the blurb's templates and the code of the template tags it uses, so a new release never
+  serves an old rendering; and the site's URL prefix.
+
+Keys are never deleted: an unused one expires. Which works a reader may see is decided
+before (the caller passes only works the visibility rule lets them see). Blurbs with search
+snippets (the text search's, different for each query) are rendered each time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from collections.abc import Iterable, Sequence
+from functools import cache as once
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Model
+from django.forms.models import model_to_dict
+from django.template import Context
+from django.template.loader import get_template
+from django.urls import get_script_prefix
+from django.utils.safestring import SafeString, mark_safe
+
+from ficshelf.core.disk_full import skipped_if_full
+
+BLURB_TEMPLATE = "works/_blurb.html"
+# Templates and modules whose text changes what a kept blurb looks like.
+BLURB_SOURCES = ("works/_blurb.html", "works/_byline.html")
+KEPT_BLURB_SECONDS = 600
+
+
+def blurbs_html(context: Context, works: Iterable[Any]) -> SafeString:
+    """The blurbs of ``works`` (each a work loaded with ``for_blurbs``), in order, as the
+    template ``works/_blurb.html`` renders them in ``context``."""
+    works = list(works)
+    preferences = _preferences_part(context.get("reader_preferences"))
+    keys = [_key(work, preferences) for work in works]
+    kept: dict[str, str] = cache.get_many([key for key in keys if key is not None])
+    rendered: dict[str, str] = {}
+    parts: list[str] = []
+    for work, key in zip(works, keys, strict=True):
+        html = kept.get(key) if key is not None else None
+        if html is None:
+            html = _render(context, work)
+            if key is not None:
+                rendered[key] = html
+        parts.append(html)
+    if rendered:
+        with skipped_if_full("keeping rendered blurbs"):
+            cache.set_many(rendered, KEPT_BLURB_SECONDS)
+    return mark_safe("".join(parts))  # noqa: S308 - rendered by our own template
+
+
+def _render(context: Context, work: Any) -> str:
+    template = get_template(BLURB_TEMPLATE).template  # type: ignore[attr-defined]
+    with context.push(work=work):
+        return str(template.render(context))
+
+
+def _key(work: Any, preferences: str) -> str | None:
+    if getattr(work, "search_snippets", None):
+        return None
+    digest = hashlib.sha256()
+    for part in (_code_version(), get_script_prefix(), preferences, loaded_state(work)):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return "kept-blurb:" + digest.hexdigest()
+
+
+def _preferences_part(preference: Any) -> str:
+    if not isinstance(preference, Model):
+        return repr(preference)  # None: the defaults
+    return repr(sorted(model_to_dict(preference, exclude=["id", "user"]).items()))
+
+
+def loaded_state(instance: Model) -> str:
+    """Every value loaded into ``instance`` and into the instances joined or prefetched with
+    it, recursively, in a stable order: what a template given ``instance`` can show without
+    asking the database again."""
+    out: list[str] = []
+    seen: set[int] = set()
+
+    def walk(obj: Model) -> None:
+        if id(obj) in seen:  # a prefetch links children back to their parent
+            out.append("^")
+            return
+        seen.add(id(obj))
+        out.append(f"<{type(obj).__name__}")
+        for name, value in sorted(obj.__dict__.items()):
+            if name == "_state":
+                for field, related in sorted(value.fields_cache.items()):
+                    out.append(f"{field}:")
+                    _walk_value(related)
+            elif name == "_prefetched_objects_cache":
+                for relation, rows in sorted(value.items()):
+                    out.append(f"{relation}[")
+                    for row in rows:
+                        walk(row)
+                    out.append("]")
+            else:
+                out.append(f"{name}={value!r}")
+        out.append(">")
+
+    def _walk_value(value: Any) -> None:
+        if isinstance(value, Model):
+            walk(value)
+        else:
+            out.append(repr(value))
+
+    walk(instance)
+    return "|".join(out)
+
+
+@once
+def _code_version() -> str:
+    """The blurb's templates and the code of the tags they use, as this process has them."""
+    from ficshelf.tags.templatetags import tag_urls
+    from ficshelf.works.templatetags import work_display
+
+    texts: Sequence[str] = [
+        *(get_template(name).template.source for name in BLURB_SOURCES),  # type: ignore[attr-defined]
+        inspect.getsource(work_display),
+        inspect.getsource(tag_urls),
+    ]
+    return hashlib.sha256("\0".join(texts).encode()).hexdigest()

@@ -1,0 +1,93 @@
+"""Blurbs are kept rendered under everything they show (``works.kept_blurbs``): rendered once
+for every reader who would see them the same, and afresh after any change they show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.template import Context, Template
+from django.test import Client
+
+from ficshelf.accounts.models import Preference
+from ficshelf.social.counters import add_kudos
+from ficshelf.tags.models import Tag
+from ficshelf.works import kept_blurbs
+from ficshelf.works.models import Work
+from tests.factories import TagFactory, UserFactory, WorkFactory
+from tests.search.listing_helpers import index_now
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The blurbs actually rendered (not served kept)."""
+    rendered: list[int] = []
+    real = kept_blurbs._render
+
+    def counting(context: Context, work: Any) -> str:
+        rendered.append(work.pk)
+        return real(context, work)
+
+    monkeypatch.setattr(kept_blurbs, "_render", counting)
+    return rendered
+
+
+def blurbs(*works: Work, preference: Preference | None = None) -> str:
+    loaded = Work.objects.for_blurbs().filter(pk__in=[w.pk for w in works]).order_by("pk")
+    context = Context({"works": loaded, "reader_preferences": preference})
+    return Template("{% load work_display %}{% work_blurbs works %}").render(context)
+
+
+def test_a_blurb_is_rendered_once_for_every_listing_it_is_in(renders: list[int]) -> None:
+    one, two = WorkFactory(), WorkFactory()
+    first = blurbs(one, two)
+    again = blurbs(one)
+    assert renders == [one.pk, two.pk]
+    assert again in first
+    assert f'id="work_{one.pk}"' in again
+
+
+def test_whatever_the_blurb_shows_changes_its_key(renders: list[int]) -> None:
+    work = WorkFactory(title="Before")
+    fandom = TagFactory(name="Old Fandom Name", type="fandom")
+    work.tags.add(fandom)
+    blurbs(work)
+    add_kudos(work.pk, +3)  # a count
+    assert "Kudos:" in blurbs(work)
+    Tag.objects.filter(pk=fandom.pk).update(name="New Fandom Name")  # a wrangler's rename
+    assert "New Fandom Name" in blurbs(work)
+    pseud = work.creatorships.get().pseud
+    pseud.name = "Renamed Pseud"
+    pseud.save()
+    assert "Renamed Pseud" in blurbs(work)
+    assert renders == [work.pk] * 4
+
+
+def test_readers_with_other_display_preferences_get_their_own(renders: list[int]) -> None:
+    work = WorkFactory()
+    hiding = Preference.objects.create(user=UserFactory(), hide_warnings=True)
+    also_hiding = Preference.objects.create(user=UserFactory(), hide_warnings=True)
+    plain = blurbs(work)
+    hidden = blurbs(work, preference=hiding)
+    assert "hidden by your preferences" in hidden and "hidden by your preferences" not in plain
+    assert blurbs(work, preference=also_hiding) == hidden
+    assert renders == [work.pk, work.pk]  # the second reader who hides warnings shares it
+
+
+def test_a_listing_shows_kept_blurbs_from_the_real_cache(client: Client) -> None:
+    work = WorkFactory(title="Kept In The Cache")
+    index_now()
+    client.get("/works/")
+    assert any(str(key).find("kept-blurb:") >= 0 for key in _stored_keys())
+    assert "Kept In The Cache" in client.get("/works/?sort=hits").content.decode()
+    cache.clear()
+    assert "Kept In The Cache" in client.get("/works/?sort=kudos").content.decode()
+    assert work.pk
+
+
+def _stored_keys() -> list[str]:
+    shards = cache._cache._shards  # type: ignore[attr-defined]
+    return [str(key) for shard in shards for key in shard.iterkeys()]
