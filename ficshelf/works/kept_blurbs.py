@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import pickle
 from collections.abc import Iterable, Sequence
 from functools import cache as once
 from typing import Any
@@ -75,9 +76,10 @@ def _key(work: Any, preferences: str) -> str | None:
     if getattr(work, "search_snippets", None):
         return None
     digest = hashlib.sha256()
-    for part in (_code_version(), get_script_prefix(), preferences, loaded_state(work)):
+    for part in (_code_version(), get_script_prefix(), preferences):
         digest.update(part.encode())
         digest.update(b"\0")
+    digest.update(loaded_state(work))
     return "kept-blurb:" + digest.hexdigest()
 
 
@@ -87,11 +89,12 @@ def _preferences_part(preference: Any) -> str:
     return repr(sorted(model_to_dict(preference, exclude=["id", "user"]).items()))
 
 
-def loaded_state(instance: Model) -> str:
+def loaded_state(instance: Model) -> bytes:
     """Every value loaded into ``instance`` and into the instances joined or prefetched with
     it, recursively, in a stable order: what a template given ``instance`` can show without
-    asking the database again."""
-    out: list[str] = []
+    asking the database again. (Pickled rather than printed: a listing's twenty works take
+    a fraction of a millisecond.)"""
+    out: list[Any] = []
     seen: set[int] = set()
 
     def walk(obj: Model) -> None:
@@ -99,30 +102,27 @@ def loaded_state(instance: Model) -> str:
             out.append("^")
             return
         seen.add(id(obj))
-        out.append(f"<{type(obj).__name__}")
+        out.append(type(obj).__name__)
         for name, value in sorted(obj.__dict__.items()):
             if name == "_state":
                 for field, related in sorted(value.fields_cache.items()):
-                    out.append(f"{field}:")
-                    _walk_value(related)
+                    out.append(field)
+                    if isinstance(related, Model):
+                        walk(related)
+                    else:
+                        out.append(related)
             elif name == "_prefetched_objects_cache":
                 for relation, rows in sorted(value.items()):
-                    out.append(f"{relation}[")
+                    out.append(relation)
                     for row in rows:
                         walk(row)
                     out.append("]")
             else:
-                out.append(f"{name}={value!r}")
-        out.append(">")
-
-    def _walk_value(value: Any) -> None:
-        if isinstance(value, Model):
-            walk(value)
-        else:
-            out.append(repr(value))
+                out.append(name)
+                out.append(value)
 
     walk(instance)
-    return "|".join(out)
+    return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 @once
