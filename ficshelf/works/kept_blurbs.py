@@ -79,7 +79,10 @@ def _key(work: Any, preferences: str) -> str | None:
     for part in (_code_version(), get_script_prefix(), preferences):
         digest.update(part.encode())
         digest.update(b"\0")
-    digest.update(loaded_state(work))
+    try:
+        digest.update(loaded_state(work))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None  # something on the work that cannot be digested: rendered each time
     return "kept-blurb:" + digest.hexdigest()
 
 

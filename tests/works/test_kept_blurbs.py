@@ -3,6 +3,7 @@ for every reader who would see them the same, and afresh after any change they s
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -91,3 +92,16 @@ def test_a_listing_shows_kept_blurbs_from_the_real_cache(client: Client) -> None
 def _stored_keys() -> list[str]:
     shards = cache._cache._shards  # type: ignore[attr-defined]
     return [str(key) for shard in shards for key in shard.iterkeys()]
+
+
+def test_a_work_carrying_something_that_cannot_be_digested_is_rendered_each_time(
+    renders: list[int],
+) -> None:
+    work = WorkFactory(title="Carrying A Lock")
+    loaded = list(Work.objects.for_blurbs().filter(pk=work.pk))
+    loaded[0].held = threading.Lock()  # type: ignore[attr-defined]
+    context = Context({"works": loaded, "reader_preferences": None})
+    template = Template("{% load work_display %}{% work_blurbs works %}")
+    assert "Carrying A Lock" in template.render(context)
+    assert "Carrying A Lock" in template.render(context)
+    assert renders == [work.pk, work.pk]
