@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.environment import cpu_model
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("FICSHELF_BENCH_DATA", "/work/benchdata"))
 RESULTS = DATA / "results"
@@ -382,11 +384,7 @@ def run_backend(setup: Setup, backend: str, runs: int) -> dict[str, Any]:
 
 
 def machine() -> str:
-    model = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
+    model = cpu_model()
     mem = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
     return (f"{os.cpu_count()} cores ({model}), {mem:.0f} GiB RAM, {platform.machine()}, "
             f"Python {platform.python_version()}")  # fmt: skip

@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.environment import use_data_folder
+
 DATA = Path(os.environ.get("FICSHELF_BENCH_DATA", "/work/benchdata"))
 MEMBERS = 5000
 SOCIAL_SEED = 20261206
@@ -67,18 +69,6 @@ def main() -> None:
 
 def default_folder(works: int) -> Path:
     return DATA / f"traffic-{works}"
-
-
-def use_data_folder(folder: Path) -> None:
-    """Point this process (and the servers it starts) at ``folder``'s SQLite and cache."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in ("DATABASE_URL", "REDIS_URL"):
-        os.environ.pop(name, None)
-    os.environ["FICSHELF_DATA_DIR"] = str(folder)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "ficshelf.settings"
-    import django
-
-    django.setup()
 
 
 def prepare(folder: Path, works: int) -> None:

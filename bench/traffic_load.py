@@ -65,12 +65,14 @@ import time
 import urllib.parse
 import urllib.request
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.environment import cpu_model, use_data_folder
 from bench.listing_load import STATIC_PATH, parse_wrk, stop_server, wait_until_up
-from bench.traffic_data import MEMBERS, default_folder, prepare, use_data_folder
+from bench.traffic_data import MEMBERS, default_folder, prepare
 
 REPO = Path(__file__).resolve().parents[1]
 LUA = Path(__file__).with_name("traffic.lua")
@@ -450,48 +452,46 @@ class Traffic:
             params.append(("page", 2 + self.a.draw("search-pages", list(range(20)), self.rng)))
         return params
 
+    def first_time(self, done: Callable[[Member], set[int]]) -> tuple[Member, int]:
+        """A member and a work they have not done this to yet (kudos and bookmarks are once
+        per member and work), marked as done."""
+        while True:
+            member = self.rng.choice(self.readers.members)
+            work, _ = self.work()
+            if work not in done(member):
+                done(member).add(work)
+                return member, work
+
     def write(self, kind: str) -> Request:
         r, a = self.rng, self.a
         self.write_number += 1
         number = self.write_number
-        member = r.choice(self.readers.members)
         if kind == "write-kudos":
-            while True:
-                work, _ = self.work()
-                if work not in member.kudos:
-                    break
-                member = r.choice(self.readers.members)
-            member.kudos.add(work)
-            token = f"csrfmiddlewaretoken={member.csrf}"
+            member, work = self.first_time(lambda m: m.kudos)
             self.write_ids[number] = (member.id, work)
-            body = f"{token}&next=" + urllib.parse.quote(f"/works/{work}/?bench_write={number}")
             path = f"/works/{work}/kudos/"
+            fields = "next=" + urllib.parse.quote(f"/works/{work}/?bench_write={number}")
         elif kind == "write-comment":
-            token = f"csrfmiddlewaretoken={member.csrf}"
+            member = r.choice(self.readers.members)
             work, chapters = self.work()
             path = f"/works/{work}/chapters/{r.choice(chapters)}/comments/"
             text = f"<p>Bench write {number}: " + " ".join(r.choices(a.words[:300], k=20))
-            body = f"{token}&" + urllib.parse.urlencode({"text": text + "</p>"})
+            fields = urllib.parse.urlencode({"text": text + "</p>"})
         elif kind == "write-bookmark":
-            while True:
-                work, _ = self.work()
-                if work not in member.bookmarked:
-                    break
-                member = r.choice(self.readers.members)
-            member.bookmarked.add(work)
-            token = f"csrfmiddlewaretoken={member.csrf}"
+            member, work = self.first_time(lambda m: m.bookmarked)
             path = f"/works/{work}/bookmark/"
-            body = f"{token}&" + urllib.parse.urlencode(
+            fields = urllib.parse.urlencode(
                 {"notes": f"Bench write {number}", "tags": "bench, rec"}
             )
         elif kind == "write-work":
-            token = f"csrfmiddlewaretoken={member.csrf}"
+            member = r.choice(self.readers.members)
             path = "/works/new/"
-            body = f"{token}&" + urllib.parse.urlencode(
+            fields = urllib.parse.urlencode(
                 work_form(number, a.draw("fandoms", a.fandoms, r).name, a.words, r), doseq=True
             )
         else:
             raise ValueError(kind)
+        body = f"csrfmiddlewaretoken={member.csrf}&{fields}"
         return Request(
             kind, path, method="POST", cookie=member.cookie, address=member.address,
             csrf=member.csrf, body=body,
@@ -698,11 +698,7 @@ def close_database() -> None:
 
 
 def machine() -> str:
-    model = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
+    model = cpu_model()
     return (
         f"nproc {len(os.sched_getaffinity(0))} ({model}), load average "
         f"{os.getloadavg()[0]:.1f}, Python {platform.python_version()}"

@@ -45,7 +45,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
-from bench.traffic_data import default_folder, prepare, use_data_folder
+from bench.environment import use_data_folder
+from bench.traffic_data import default_folder, prepare
 
 SQL_SHOWN = 600
 BUCKETS = ["templates", "db", "search", "cache", "sanitizer", "django", "ficshelf", "other"]

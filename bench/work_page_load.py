@@ -47,6 +47,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from bench.environment import use_data_folder
 from bench.listing_load import STATIC_PATH, parse_wrk, stop_server, wait_until_up
 
 REPO = Path(__file__).resolve().parents[1]
@@ -107,18 +108,6 @@ def parse_arguments() -> argparse.Namespace:
 
 
 # -- the data folder ----------------------------------------------------------------------
-
-
-def use_data_folder(folder: Path) -> None:
-    """Point this process (and the server it starts) at ``folder``'s SQLite and cache."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in ("DATABASE_URL", "REDIS_URL"):
-        os.environ.pop(name, None)
-    os.environ["FICSHELF_DATA_DIR"] = str(folder)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "ficshelf.settings"
-    import django
-
-    django.setup()
 
 
 def prepare(folder: Path, works: int) -> None:
