@@ -53,10 +53,11 @@ def blurbs_html(context: Context, works: Iterable[Any]) -> SafeString:
     kept: dict[str, str] = cache.get_many([key for key in keys if key is not None])
     rendered: dict[str, str] = {}
     parts: list[str] = []
+    template = get_template(BLURB_TEMPLATE).template  # type: ignore[attr-defined]
     for work, key in zip(works, keys, strict=True):
         html = kept.get(key) if key is not None else None
         if html is None:
-            html = _render(context, work)
+            html = _render(template, context, work)
             if key is not None:
                 rendered[key] = html
         parts.append(html)
@@ -66,8 +67,7 @@ def blurbs_html(context: Context, works: Iterable[Any]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - rendered by our own template
 
 
-def _render(context: Context, work: Any) -> str:
-    template = get_template(BLURB_TEMPLATE).template  # type: ignore[attr-defined]
+def _render(template: Any, context: Context, work: Any) -> str:
     with context.push(work=work):
         return str(template.render(context))
 
