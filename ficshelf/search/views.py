@@ -248,16 +248,16 @@ def _attach_snippets(works: list[Work], node: TextNode) -> None:
     """Pieces of each shown work's posted chapters around the words searched for."""
     if not works:
         return
-    texts: dict[int, list[str]] = defaultdict(list)
+    chapter_html: dict[int, list[str]] = defaultdict(list)
     chapters = Chapter.objects.filter(work__in=works, is_posted=True).order_by(
         "work_id", "position"
     )
     for work_id, text in chapters.values_list("work_id", "text"):
-        texts[work_id].append(plain_text(text))
+        chapter_html[work_id].append(text)
     for work in works:
-        snippets = make_snippets(
-            "\n\n".join(texts.get(work.pk, [])), node, max_snippets=SNIPPETS_PER_WORK
-        )
+        # Chapters are made plain only as far as the snippets read (common words stop early).
+        texts = (plain_text(html) for html in chapter_html.get(work.pk, []))
+        snippets = make_snippets(texts, node, max_snippets=SNIPPETS_PER_WORK)
         html: list[SafeString] = [snippet.to_html() for snippet in snippets]
         work.search_snippets = html  # type: ignore[attr-defined]
 

@@ -4,6 +4,7 @@ import html
 import random
 import re
 import time
+from collections.abc import Iterator
 
 from django.utils.safestring import SafeString
 from hypothesis import given, settings
@@ -211,3 +212,64 @@ def test_html_without_marks_is_the_escaped_snippet_text(text: str) -> None:
     for snippet in make_snippets(text, Words("ab")):
         shown = str(snippet.to_html()).replace("<mark>", "").replace("</mark>", "")
         assert html.unescape(shown) == snippet.text
+
+
+# --- Limits on the work done ------------------------------------------------------------------
+
+
+def test_reading_stops_once_common_words_are_found_often_enough() -> None:
+    # A long work whose every chapter has the word: the later chapters are never read (nor
+    # made plain by the caller's generator), and the snippets say the text goes on.
+    read: list[int] = []
+
+    def chapters() -> Iterator[str]:
+        for number in range(200):
+            read.append(number)
+            yield " ".join(["the dragon slept and the moon rose"] * 40)
+
+    snippets = make_snippets(chapters(), Words("the"))
+    assert len(snippets) == 3
+    assert len(read) < 10
+    assert snippets[-1].is_cut_after
+
+
+def test_a_rare_term_late_in_the_text_is_still_found_beside_a_common_one() -> None:
+    parts = [" ".join(["the cat sat on the mat"] * 300)] * 20 + ["and then the hoard appeared"]
+    snippets = make_snippets(parts, Words("the hoard"))
+    assert any("hoard" in snippet.matches for snippet in snippets)
+
+
+def test_parts_are_read_as_one_text_separated_by_a_blank_line() -> None:
+    snippets = make_snippets(["first part ends with dragon", "second starts"], Words("dragon"))
+    assert [snippet.text for snippet in snippets] == ["first part ends with dragon second starts"]
+
+
+def _plainly_compiled(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """The pattern as written before it was made fast: what ``_compile`` must still find."""
+    from ficshelf.search.snippets import _letter_forms, _term_pattern
+
+    ordered = sorted(range(len(terms)), key=lambda i: -len(terms[i]))
+    alternatives = "|".join(f"(?P<t{i}>{_term_pattern(terms[i])})" for i in ordered)
+    firsts = sorted({term.replace("*", "")[:1] for term in terms} - {""})
+    first_letters = "".join(_letter_forms(letter) for letter in firsts)
+    return re.compile(rf"(?=[{first_letters}])(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["moon", "silver moon", "mo*", "ship", "ćafe", "kiss", "e", "1x",
+                              "𐐨x"]), min_size=1, max_size=3, unique=True),
+    st.lists(st.sampled_from(["moon", "Moon", "MÖÖN", "mooned", "moons", "silver", "Silver—moon",
+                              "ship's", "shipping", "CAFE", "café", "KISSES", "K", "ſhip", "e",
+                              "É", "1x", "x1x", "𐐀X", "𐐨x", " ", "\n", ",", "’", "_"]),
+             max_size=30),
+)  # fmt: skip
+def test_the_fast_pattern_finds_what_the_plain_one_finds(
+    terms: list[str], words: list[str]
+) -> None:
+    from ficshelf.search.snippets import _compile
+
+    text = "".join(words)
+    fast = [(m.span(), m.lastgroup) for m in _compile(tuple(terms)).finditer(text)]
+    plain = [(m.span(), m.lastgroup) for m in _plainly_compiled(tuple(terms)).finditer(text)]
+    assert fast == plain
