@@ -32,6 +32,7 @@ from ficshelf.search.exclusions import (
     filter_id_of,
     save_exclusions,
 )
+from ficshelf.search.facet_html import EXCLUDE, INCLUDE, facet_groups_html
 from ficshelf.search.forms import WorkFilterForm, tags_with_ids
 from ficshelf.search.page_cache import (
     cache_page_for_guests,
@@ -218,6 +219,7 @@ def _render_listing_part(
         _attach_snippets(page.works, page.query.text)
     # The page numbers come from the total alone: no cap on how deep a reader may page.
     paginator = Paginator(range(page.total), WORKS_PER_PAGE)
+    groups = form.facet_groups(page.facets, limit=FACET_LIMIT, more_limit=FACET_MORE_LIMIT)
     context = {
         **reader_context(request),
         "scope": scope,
@@ -227,10 +229,12 @@ def _render_listing_part(
         "paginator": paginator,
         "page_numbers": list(paginator.get_elided_page_range(min(page.page, paginator.num_pages))),
         "is_past_the_end": page.total and page.page > page.page_count,
-        "facet_groups": form.facet_groups(
-            page.facets, limit=FACET_LIMIT, more_limit=FACET_MORE_LIMIT
+        "include_facets_html": facet_groups_html(
+            groups, mode=INCLUDE, query=request.GET, are_estimates=page.facets_are_estimates
         ),
-        "facets_are_estimates": page.facets_are_estimates,
+        "exclude_facets_html": facet_groups_html(
+            groups, mode=EXCLUDE, query=request.GET, are_estimates=page.facets_are_estimates
+        ),
         "sort_choices": [(sort.value, label) for sort, label in SORT_LABELS.items()],
         "current_sort": page.query.effective_sort.value,
         "is_ascending": form.ascending,

@@ -8,6 +8,7 @@ from collections import abc
 from collections.abc import Callable, Iterable, Sequence
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
@@ -320,6 +321,51 @@ def test_counts_over_a_sample_are_marked_as_estimates(
     html = page(client, "/works/")
 
     assert re.search(r"Naruto <span class=\"count\">\(about \d+\)</span>", html)
+
+
+def test_a_tag_name_with_markup_is_shown_as_text_in_the_sidebar(client: Client) -> None:
+    work("One", fandom("<b>Bold</b> & Co"))
+    index_now()
+
+    raw = client.get("/works/").content.decode()  # page() undoes the entities
+
+    sidebar = raw[raw.index('id="filters"') :]
+    assert sidebar.count("&lt;b&gt;Bold&lt;/b&gt; &amp; Co <span") == 2  # include, exclude
+    assert "<b>Bold</b>" not in raw
+
+
+def test_fewer_leaves_the_expanded_group_and_the_page_but_keeps_the_other_filters(
+    client: Client,
+) -> None:
+    for number in range(12):
+        work(f"Work {number}", fandom(f"Fandom {number:02}"))
+    index_now()
+
+    html = page(client, "/works/", {"facet_more": "fandom", "sort": "words", "page": 1})
+
+    assert '<a href="?sort=words#filters">Fewer fandoms</a>' in html
+    assert "include_fandom" in html and "More fandoms" not in html
+
+
+def test_the_language_menu_shows_the_language_chosen_and_a_language_added_since(
+    client: Client,
+) -> None:
+    from ficshelf.core.process_cache import clear_process_cache
+    from ficshelf.works.models import Language
+
+    work("One")
+    index_now()
+
+    chosen = page(client, "/works/", {"language": "de"})
+    Language.objects.create(short="tlh", name="tlhIngan Hol")
+    cache.clear()
+    clear_process_cache()
+    after = page(client, "/works/")
+
+    assert '<option value="de" selected>' in chosen
+    assert '<option value="" selected>Any language</option>' in after
+    assert '<option value="de">' in after
+    assert '<option value="tlh">tlhIngan Hol</option>' in after
 
 
 def test_exact_counts_are_not_marked_as_estimates(client: Client) -> None:
