@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python -m bench.traffic_profile [--works 100000] [--data-dir DIR]
        [--per-kind 30] [--top 12] [--seed 13] [--kinds work-entire-guest,...]
+       [--save-profiles DIR]
 
 In this process, with no server (Django's test Client, the settings ``ficshelf serve``
 uses, ``FICSHELF_TRUSTED_PROXIES=1``), on the data folder of ``bench.traffic_load``
@@ -60,6 +61,9 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=12, help="functions shown per kind")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--kinds", help="comma-separated kinds (default: every read kind)")
+    parser.add_argument(
+        "--save-profiles", type=Path, help="folder to write each kind's profile to (pstats)"
+    )
     args = parser.parse_args()
     os.environ["FICSHELF_TRUSTED_PROXIES"] = "1"
     folder = args.data_dir or default_folder(args.works)
@@ -92,6 +96,10 @@ def main() -> None:
         profile.runcall(send, request)
     print_timings(kinds, timings)
     print_profiles(kinds, profiles, args.top)
+    if args.save_profiles:
+        args.save_profiles.mkdir(parents=True, exist_ok=True)
+        for kind, profile in profiles.items():
+            profile.dump_stats(args.save_profiles / f"{kind}.pstats")
 
 
 # -- sending ------------------------------------------------------------------------------
