@@ -168,10 +168,13 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
     chapters, comment_chapter = _commented_chapters(context)
     creators = creator_user_ids(work)
     comments = list(
-        Comment.objects.filter(chapter__in=chapters)
-        .shown_to(user, creators)
-        .select_related("user", "chapter")
+        Comment.objects.filter(chapter__in=chapters).shown_to(user, creators).select_related("user")
     )
+    # The page has the chapters already: joining them would copy a chapter's whole text into
+    # every comment's row.
+    chapters_by_id = {chapter.pk: chapter for chapter in chapters}
+    for comment in comments:
+        comment.chapter = chapters_by_id[comment.chapter_id]
     refresh_comments(comments)
     threads, comment_count = comment_threads(comments, request, creators)
     threads, comment_pages = page_of_threads(threads, request)
