@@ -6,7 +6,7 @@ Usage: .venv/bin/python -m bench.traffic_load [--works 100000] [--data-dir DIR]
        [--zipf 1.0]
 
 DIR (default /work/benchdata/traffic-<works>/, made by ``bench.traffic_data``, which this
-runs first: it migrates a folder made before) is served as in production: ``ficshelf serve``
+runs first: it migrates a folder made before; its cache is emptied first) is served as in production: ``ficshelf serve``
 (gunicorn with ``--workers`` sync web processes and the background worker with its periodic
 work) with ``FICSHELF_TRUSTED_PROXIES=1``, so each reader's address is read from
 X-Forwarded-For, and ``--access-log`` with a format naming each request's ``X-Bench-Kind``
@@ -99,6 +99,7 @@ def main() -> None:
     use_data_folder(folder)
     prepare(folder, args.works)
     started = time.perf_counter()
+    empty_cache()
     archive = Archive.gather(args.zipf)
     readers = make_readers(archive, args.members, args.guests, args.seed)
     print(
@@ -545,6 +546,14 @@ def write_request_lists(
 
 
 # -- the server and the runs --------------------------------------------------------------
+
+
+def empty_cache() -> None:
+    """Every run starts with nothing kept: pages, listing parts and blurbs kept by an earlier
+    run of the same request lists would be found again (and the code measured may differ)."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def free_port() -> int:
