@@ -6,11 +6,12 @@ Usage: .venv/bin/python -m bench.traffic_load [--works 100000] [--data-dir DIR]
        [--zipf 1.0]
 
 DIR (default /work/benchdata/traffic-<works>/, made by ``bench.traffic_data``, which this
-runs first: it migrates a folder made before; its cache is emptied first) is served as in production: ``ficshelf serve``
-(gunicorn with ``--workers`` sync web processes and the background worker with its periodic
-work) with ``FICSHELF_TRUSTED_PROXIES=1``, so each reader's address is read from
-X-Forwarded-For, and ``--access-log`` with a format naming each request's ``X-Bench-Kind``
-and ``X-Bench-Phase`` headers, its status and the time the web process spent on it.
+runs first: it migrates a folder made before; its cache is emptied first) is served as in
+production: ``ficshelf serve`` (gunicorn with ``--workers`` sync web processes and the
+background worker with its periodic work) with ``FICSHELF_TRUSTED_PROXIES=1``, so each
+reader's address is read from X-Forwarded-For, and ``--access-log`` with a format naming
+each request's ``X-Bench-Kind`` and ``X-Bench-Phase`` headers, its status and the time the
+web process spent on it.
 
 Before the server starts, this process signs ``--members`` members in (real sessions in
 the archive's session store, each with a CSRF cookie and past the adult notice) and makes

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.db.models.functions import Lower
 
 # Re-exported (``X as X``): other code imports the fixed names from here.
 from ficshelf.tags.fixed import ARCHIVE_WARNINGS as ARCHIVE_WARNINGS
@@ -121,6 +122,13 @@ class Tag(models.Model):
     class Meta:
         ordering = ["name"]
         permissions = [("wrangle_tag", "Can wrangle tags (canonical, synonyms, meta, parents)")]
+        indexes = [
+            # The tags of a type in name order (the default order): without it SQLite walks
+            # the name index over every tag for the five ratings (150 ms at 250,000 tags).
+            models.Index(fields=["type", "name"], name="tag_type_name"),
+            # A name in any case (``tags_named``): compared as LOWER(name) = LOWER(typed).
+            models.Index(Lower("name"), name="tag_lower_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
