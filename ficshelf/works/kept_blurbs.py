@@ -11,8 +11,8 @@ display preferences. So each blurb is kept under a digest of:
   a blurb shows (an edit, a wrangled tag, a renamed pseud, a new kudos count) makes a new
   key, and a kept blurb is never staler than the rows it was rendered from;
 - the reader's display preferences (all of them, as the listing part's key);
-- the blurb's templates and the code of the template tags it uses, so a new release never
-  serves an old rendering; and the site's URL prefix.
+- the code that writes the blurb (``works.blurb_html`` and the modules it calls), so a new
+  release never serves an old rendering; and the site's URL prefix.
 
 Keys are never deleted: an unused one expires. Which works a reader may see is decided
 before (the caller passes only works the visibility rule lets them see). Blurbs with search
@@ -24,52 +24,52 @@ from __future__ import annotations
 import hashlib
 import inspect
 import pickle
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import cache as once
 from typing import Any
 
+import django
 from django.core.cache import cache
 from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.template import Context
-from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 
+from ficshelf.accounts.models import Preference
 from ficshelf.core.disk_full import skipped_if_full
+from ficshelf.works.blurb_html import BlurbLinks, blurb_html, code_modules
 
-BLURB_TEMPLATE = "works/_blurb.html"
-# Templates and modules whose text changes what a kept blurb looks like.
-BLURB_SOURCES = ("works/_blurb.html", "works/_byline.html")
 KEPT_BLURB_SECONDS = 600
 
 
 def blurbs_html(context: Context, works: Iterable[Any]) -> SafeString:
-    """The blurbs of ``works`` (each a work loaded with ``for_blurbs``), in order, as the
-    template ``works/_blurb.html`` renders them in ``context``."""
+    """The blurbs of ``works`` (each a work loaded with ``for_blurbs``), in order, as
+    ``works.blurb_html`` writes them for the reader whose preferences ``context`` holds."""
     works = list(works)
-    preferences = _preferences_part(context.get("reader_preferences"))
+    preference = context.get("reader_preferences")
+    preferences = _preferences_part(preference)
     keys = [_key(work, preferences) for work in works]
     kept: dict[str, str] = cache.get_many([key for key in keys if key is not None])
     rendered: dict[str, str] = {}
     parts: list[str] = []
-    template = get_template(BLURB_TEMPLATE).template  # type: ignore[attr-defined]
+    links = BlurbLinks()  # made once for the page's blurbs
     for work, key in zip(works, keys, strict=True):
         html = kept.get(key) if key is not None else None
         if html is None:
-            html = _render(template, context, work)
+            html = _render(links, preference, work)
             if key is not None:
                 rendered[key] = html
         parts.append(html)
     if rendered:
         with skipped_if_full("keeping rendered blurbs"):
             cache.set_many(rendered, KEPT_BLURB_SECONDS)
-    return mark_safe("".join(parts))  # noqa: S308 - rendered by our own template
+    return mark_safe("".join(parts))  # noqa: S308 - every part escaped by blurb_html
 
 
-def _render(template: Any, context: Context, work: Any) -> str:
-    with context.push(work=work):
-        return str(template.render(context))
+def _render(links: BlurbLinks, preference: Preference | None, work: Any) -> str:
+    # One blurb written afresh (the one place tests count them).
+    return blurb_html(work, preference, links)
 
 
 def _key(work: Any, preferences: str) -> str | None:
@@ -130,13 +130,8 @@ def loaded_state(instance: Model) -> bytes:
 
 @once
 def _code_version() -> str:
-    """The blurb's templates and the code of the tags they use, as this process has them."""
-    from ficshelf.tags.templatetags import tag_urls
-    from ficshelf.works.templatetags import work_display
-
-    texts: Sequence[str] = [
-        *(get_template(name).template.source for name in BLURB_SOURCES),  # type: ignore[attr-defined]
-        inspect.getsource(work_display),
-        inspect.getsource(tag_urls),
-    ]
+    """The code that writes blurbs, as this process has it, and Django's version (its
+    ``escape`` and ``reverse`` write parts of every blurb)."""
+    texts = [django.get_version()]
+    texts.extend(inspect.getsource(module) for module in code_modules())
     return hashlib.sha256("\0".join(texts).encode()).hexdigest()

@@ -49,8 +49,8 @@ class WorkQuerySet(models.QuerySet["Work"]):
         return self.filter(is_posted=True)
 
     def for_blurbs(self) -> WorkQuerySet:
-        """What ``works/_blurb.html`` reads, prefetched: listings cost a fixed number of
-        queries however many works they show."""
+        """What a blurb shows (``works.blurb_html``), prefetched: listings cost a fixed
+        number of queries however many works they show."""
         return (
             self.defer("notes", "end_notes")  # blurbs never show them
             .select_related("language")

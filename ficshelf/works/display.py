@@ -1,0 +1,21 @@
+"""Small pieces of how works are shown, shared by the templates' filters
+(``templatetags.work_display``) and the blurbs built in Python (``blurb_html``), which cannot
+import the template tags (those tags render blurbs through ``kept_blurbs``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ficshelf.accounts.models import Pseud
+    from ficshelf.works.models import Work
+
+
+def thousands(number: int) -> str:
+    """1234 -> "1,234": AO3 writes counts with commas whatever the reader's language."""
+    return f"{number:,}"
+
+
+def credited_pseuds(work: Work) -> list[Pseud]:
+    # A co-creator who has not accepted yet is not credited (see Creatorship.is_approved).
+    return [c.pseud for c in work.creatorships.all() if c.is_approved]
