@@ -100,18 +100,24 @@ def _fixed_tag_by_word(condition: TagCondition) -> Tag | None:
     typed = condition.name.casefold()
     matching = [
         tag
-        for tag in Tag.objects.filter(type=condition.type)
+        for tag in _fixed_tags(condition.type)
         if any(word.startswith(typed) for word in tag.name.casefold().replace("/", " ").split())
     ]
     return matching[0] if len(matching) == 1 else None
+
+
+def _fixed_tags(tag_type: str) -> list[Tag]:
+    """The few tags of a fixed type (ratings, warnings, categories), by name. Read unordered:
+    ordered by name, SQLite walks the name index over every tag of the archive (150 ms at
+    250,000 tags) rather than take the type's index."""
+    return sorted(Tag.objects.filter(type=tag_type).order_by(), key=lambda tag: tag.name)
 
 
 def _search_words_instead(condition: TagCondition, found: TagSearch) -> None:
     label = TAG_TYPE_LABELS[condition.type]
     written = f"{condition.type}:{condition.name}"
     if condition.type in FIXED_TYPES:
-        names = Tag.objects.filter(type=condition.type).order_by("name")
-        known = ", ".join(f"“{name}”" for name in names.values_list("name", flat=True))
+        known = ", ".join(f"“{tag.name}”" for tag in _fixed_tags(condition.type))
         found.notices.append(
             f"“{written}” was left out: no {label} is called “{condition.name}” "
             f"(the {label}s are {known})."

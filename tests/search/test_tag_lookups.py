@@ -44,14 +44,15 @@ def test_the_lookups_a_search_makes_use_indexes() -> None:
     from django.db.models import Value
     from django.db.models.functions import Lower
 
-    by_type = Tag.objects.filter(type=TagType.RATING).query.sql_with_params()
+    # As _fixed_tags reads them: unordered, so the type's index is taken, not the name's.
+    by_type = Tag.objects.filter(type=TagType.RATING).order_by().query.sql_with_params()
     any_case = (
         Tag.objects.alias(lower_name=Lower("name"))
         .filter(lower_name=Lower(Value("teen")))
         .query.sql_with_params()
     )
 
-    assert "USING INDEX tag_type_name" in _plan(*by_type)
+    assert "(type=?)" in _plan(*by_type)
     assert "USING INDEX tag_lower_name" in _plan(*any_case)
 
 
