@@ -216,10 +216,10 @@ def _find_matches(
     Reading stops once every term was found ``ENOUGH_EACH`` times, ``ENOUGH_MATCHES``
     matches were kept and they spread over room for ``windows`` snippets: the rest of a long
     work is never converted nor scanned, which is most of a text search page's time when the
-    words are common. Once a term was found
-    ``TERM_LIMIT`` times, its further matches are kept only within ``width`` of a match of a
-    term still wanted (they count towards that window's choice), so a common word beside a
-    rare one keeps the matches to choose from few.
+    words are common. Once a term was found ``TERM_LIMIT`` times, its further matches are
+    kept only within ``width`` of a match of a term still wanted (they count towards that
+    window's choice), so a common word beside a rare one keeps the matches to choose from
+    few.
     """
     pattern = _compile(tuple(terms))
     read: list[str] = []
