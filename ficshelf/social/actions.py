@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -400,27 +400,27 @@ def mark_inbox_items_read(*, actor: User, item_ids: list[int] | None = None) -> 
 
 
 def record_reading(request: HttpRequest, work: Work, chapter: Chapter | None) -> None:
-    """Remember that a signed-in reader opened ``work`` (at ``chapter``, None = whole work)."""
+    """Remember that a signed-in reader opened ``work`` (at ``chapter``, None = whole work).
+
+    One statement (an insert that updates the reader's row when there is one), not a
+    transaction of a lookup and a write: every member's page view writes here, and on SQLite
+    a transaction that writes holds the archive's one writer for all its statements.
+    """
     user = request.user
     if not user.is_authenticated or is_work_creator(user, work):
         return
-    now = timezone.now()
-    with transaction.atomic():
-        updated = Reading.objects.filter(user_id=user.pk, work=work).update(
-            chapter=chapter, last_viewed_at=now, view_count=F("view_count") + 1
+    table = connection.ops.quote_name(Reading._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    chapter_id = chapter.pk if chapter is not None else None
+    with connection.cursor() as cursor:
+        # The same in SQLite and PostgreSQL; ``reading_unique`` is (user, work).
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, work_id, chapter_id, last_viewed_at, view_count,"  # noqa: S608 - the table's own name
+            " is_marked_for_later) VALUES (%s, %s, %s, %s, 1, %s)"
+            " ON CONFLICT (user_id, work_id) DO UPDATE SET chapter_id = excluded.chapter_id,"
+            f" last_viewed_at = excluded.last_viewed_at, view_count = {table}.view_count + 1",
+            [user.pk, work.pk, chapter_id, now, False],
         )
-        if not updated:
-            try:
-                with transaction.atomic():
-                    Reading.objects.create(
-                        user_id=user.pk,
-                        work=work,
-                        chapter=chapter,
-                        last_viewed_at=now,
-                        view_count=1,
-                    )
-            except IntegrityError:
-                pass
 
 
 @transaction.atomic

@@ -27,9 +27,8 @@ if TYPE_CHECKING:
 
 
 def get_work_for_viewer(request: HttpRequest, work_id: int) -> Work:
-    works = Work.objects.visible_to(request.user).with_everything_shown()
     try:
-        work = works.get(pk=work_id)
+        work = Work.objects.visible_to(request.user).one_with_everything_shown(work_id)
     except Work.DoesNotExist:
         raise Http404("No such work.") from None
     refresh_if_stale(work, ["summary", "notes", "end_notes"])

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ficshelf.works.models import Inspiration, Work
+from django.db.models import Prefetch
+
+from ficshelf.works.models import Creatorship, Inspiration, Work
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -113,6 +115,8 @@ def set_inspiration(work: Work, resolved: ResolvedInspiration) -> bool:
 
 def source_line(work: Work, user: User | AnonymousUser | None) -> SourceLine | None:
     """The work's "Inspired by …" line as ``user`` may see it; None when it has none."""
+    if not getattr(work, "has_inspiration", True):  # as loaded for its page
+        return None
     inspiration = Inspiration.objects.filter(work=work).first()
     if inspiration is None:
         return None
@@ -122,7 +126,7 @@ def source_line(work: Work, user: User | AnonymousUser | None) -> SourceLine | N
     if inspiration.source_id is None:
         # The source was deleted: its title and creator as they were, with no link.
         return SourceLine(verb, inspiration.title, inspiration.creator, "")
-    visible = Work.objects.visible_to(user).posted()
+    visible = Work.objects.visible_to(user).posted().prefetch_related(_credits())
     source = visible.filter(pk=inspiration.source_id).first()
     if source is None:
         # Restricted, hidden or made a draft: say nothing of it but that it exists.
@@ -132,13 +136,20 @@ def source_line(work: Work, user: User | AnonymousUser | None) -> SourceLine | N
 
 def inspired_works(work: Work, user: User | AnonymousUser | None) -> list[Work]:
     """The works inspired by ``work`` that ``user`` may see, oldest first (as AO3)."""
+    if not getattr(work, "is_inspiring", True):  # as loaded for its page
+        return []
     return list(
         Work.objects.visible_to(user)
         .posted()
         .filter(inspiration__source=work)
         .order_by("published_on", "pk")
-        .prefetch_related("creatorships__pseud__user")
+        .prefetch_related(_credits())
     )
+
+
+def _credits() -> Prefetch[Any]:
+    # What a byline reads, in one query (each pseud with its user).
+    return Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud__user"))
 
 
 def related_works_stamp(work: Work) -> list[object]:

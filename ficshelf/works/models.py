@@ -7,7 +7,7 @@ sanitized HTML and each row records the sanitizer version that cleaned it.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -73,16 +73,32 @@ class WorkQuerySet(models.QuerySet["Work"]):
         """All a work page or a download shows (tags, credits, series, collections, gifts,
         chapters), prefetched in a fixed number of queries."""
         return self.select_related("language").prefetch_related(
-            "tags",
-            models.Prefetch(
-                "creatorships",
-                queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
-            ),
-            "series_works__series",
-            "collections",
-            "gifts",
-            "chapters",
+            *_always_shown(), *_sometimes_shown()
         )
+
+    def one_with_everything_shown(self, pk: int) -> Work:
+        """The work ``pk`` of this queryset with what ``with_everything_shown`` loads, asking
+        only for the relations it has: most works are in no series or collection and have
+        no gifts or related works, and each empty relation would cost the page a query.
+        The work carries ``has_inspiration`` and ``is_inspiring`` (``works.inspiration``
+        reads them). Raises ``Work.DoesNotExist``."""
+        work = (
+            self.select_related("language")
+            .annotate(
+                **{flag: Exists(rows) for flag, rows in _presence_flags().items()},
+                has_inspiration=Exists(Inspiration.objects.filter(work=OuterRef("pk"))),
+                is_inspiring=Exists(Inspiration.objects.filter(source=OuterRef("pk"))),
+            )
+            .get(pk=pk)
+        )
+        models.prefetch_related_objects([work], *_always_shown())
+        for (flag, _), lookup in zip(_presence_flags().items(), _sometimes_shown(), strict=True):
+            name = lookup if isinstance(lookup, str) else lookup.prefetch_to
+            if getattr(work, flag):
+                models.prefetch_related_objects([work], lookup)
+            else:
+                _known_empty(work, name)
+        return work
 
     def visible_to(self, user: User | AnonymousUser | None) -> WorkQuerySet:
         """The one visibility rule (docs/design.md): every surface that shows works uses it.
@@ -107,6 +123,47 @@ class WorkQuerySet(models.QuerySet["Work"]):
         if user.is_staff:
             return self.filter(_own_works(user) | Q(is_posted=True))
         return self.filter(_own_works(user) | Q(is_posted=True, is_hidden_by_admin=False))
+
+
+# What ``with_everything_shown`` prefetches for every work, and the relations many works
+# lack (``one_with_everything_shown`` asks for those only when the work has rows in them).
+def _always_shown() -> tuple[str | models.Prefetch[Any], ...]:
+    return (
+        "tags",
+        models.Prefetch(
+            "creatorships",
+            queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
+        ),
+        "chapters",
+    )
+
+
+def _sometimes_shown() -> tuple[str | models.Prefetch[Any], ...]:
+    return (
+        # Each part with its series in one query (a plain "series_works__series" takes two).
+        models.Prefetch("series_works", queryset=SeriesWork.objects.select_related("series")),
+        "collections",
+        "gifts",
+    )
+
+
+def _presence_flags() -> dict[str, models.QuerySet[Any]]:
+    """For each of ``_sometimes_shown()``, in order: an annotation name and the rows whose
+    existence it tests."""
+    return {
+        "has_series_parts": SeriesWork.objects.filter(work=OuterRef("pk")),
+        "has_collections": Collection.works.through.objects.filter(work=OuterRef("pk")),
+        "has_gifts": Gift.objects.filter(work=OuterRef("pk")),
+    }
+
+
+def _known_empty(work: Work, relation: str) -> None:
+    """Record on ``work`` that ``relation`` has no rows, as a prefetch of it would (so
+    ``work.<relation>.all()`` answers without a query)."""
+    rows = getattr(work, relation).all()
+    rows._result_cache = []
+    rows._prefetch_done = True
+    work.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = rows
 
 
 def work_visible_to(user: User | AnonymousUser | None, field: str = "work") -> Exists:

@@ -40,6 +40,20 @@ def test_reading_is_recorded_with_the_chapter() -> None:
     assert reading.view_count == 2
 
 
+def test_reading_a_work_marked_for_later_keeps_the_mark_and_moves_the_time() -> None:
+    # The reading is one insert-or-update statement: the update must leave the mark alone.
+    work, reader = WorkFactory(chapters=2), UserFactory()
+    marked = ReadingFactory(user=reader, work=work, is_marked_for_later=True, view_count=0)
+    before = marked.last_viewed_at
+    record_reading(request_by(reader), work, work.chapters.get(position=2))
+    reading = Reading.objects.get(pk=marked.pk)
+    assert reading.is_marked_for_later
+    assert reading.view_count == 1
+    assert reading.last_viewed_at > before
+    assert reading.chapter == work.chapters.get(position=2)
+    assert Reading.objects.filter(user=reader).count() == 1
+
+
 def test_guests_reading_is_not_recorded() -> None:
     record_reading(request_by(), WorkFactory(), None)
     assert not Reading.objects.exists()

@@ -13,15 +13,30 @@ from ficshelf.accounts.models import User
 from ficshelf.core.sanitizer import SANITIZER_VERSION
 from ficshelf.social import counters
 from ficshelf.social.models import Comment, Kudos
-from ficshelf.works.models import Chapter, Work
+from ficshelf.works.models import (
+    Chapter,
+    Collection,
+    Gift,
+    Inspiration,
+    Series,
+    SeriesWork,
+    Work,
+)
 from tests.factories import UserFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
 
-# What a guest's page asks today: the work, its tags, creators, series, collections, gifts,
-# chapters, its source, the works it inspired (with the end notes), comments, the latest
+# What a guest's page asks today: the work (with whether it has series parts, collections,
+# gifts, a source or works it inspired), its tags, creators, chapters, comments, the latest
 # kudos givers. A new query on every view must be a decision, so the figure is pinned.
-GUEST_QUERIES = 11
+GUEST_QUERIES = 6
+# A member's adds: who they are, their reading (one statement), the action buttons' state
+# (one query), their mutes, and whether a creator blocked them (one per creator).
+MEMBER_QUERIES = GUEST_QUERIES + 5
+# Each optional relation the work has costs more: its series parts with their series, its
+# collections, its gifts (one each), its source (the link, the work, its credits) and the
+# works it inspired (the works, their credits).
+RELATED_QUERIES = 8
 
 
 def small_work() -> Work:
@@ -96,9 +111,52 @@ def test_a_members_work_page_asks_as_much_of_a_big_work_as_of_a_small_one() -> N
     reader: User = UserFactory()
     client = Client()
     client.force_login(reader)
-    assert queries_for(client, big.get_absolute_url()) == queries_for(
-        client, small.get_absolute_url()
-    )
+    asked_small = queries_for(client, small.get_absolute_url())
+    assert queries_for(client, big.get_absolute_url()) == asked_small
+    assert asked_small <= MEMBER_QUERIES
+
+
+def test_a_work_with_every_relation_shows_each_and_asks_once_for_each() -> None:
+    """The page asks for series, collections, gifts, the source and the inspired works
+    only when the work has them: a work that has them all shows them all."""
+    source = WorkFactory(title="The Source Work")
+    work = prepared(small_work())
+    series = Series.objects.create(title="A Series Title")
+    SeriesWork.objects.create(series=series, work=work, position=1)
+    Collection.objects.create(name="fest", title="A Summer Fest").works.add(work)
+    Gift.objects.create(work=work, recipient_name="GiftedOne")
+    Inspiration.objects.create(work=work, source=source, title=source.title)
+    child = WorkFactory(title="A Child Work")
+    Inspiration.objects.create(work=child, source=work, title=work.title)
+    plain = prepared(small_work())
+
+    client = Client()
+    # The entire work: the end of the work, where the inspired works are listed.
+    url = work.get_absolute_url() + "?view_full_work=true"
+    asked = queries_for(client, url)
+    asked_plain = queries_for(client, plain.get_absolute_url() + "?view_full_work=true")
+    assert asked == asked_plain + RELATED_QUERIES
+    page = client.get(url).content.decode()
+    for shown in [
+        "A Series Title",
+        "A Summer Fest",
+        "GiftedOne",
+        "The Source Work",
+        "A Child Work",
+    ]:
+        assert shown in page
+    assert "GiftedOne" not in client.get(plain.get_absolute_url()).content.decode()
+
+
+def test_a_work_without_them_answers_their_lists_without_asking() -> None:
+    work = prepared(small_work())
+    loaded = Work.objects.one_with_everything_shown(work.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert list(loaded.gifts.all()) == []
+        assert list(loaded.collections.all()) == []
+        assert list(loaded.series_works.all()) == []
+    assert len(captured) == 0
+    assert not loaded.has_inspiration and not loaded.is_inspiring
 
 
 def test_the_kudos_line_names_the_latest_givers_and_counts_the_rest(client: Client) -> None:
