@@ -9,12 +9,15 @@ context was fetched through the visibility rule, so the viewer may see it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import template
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from ficshelf.accounts.models import User
 from ficshelf.social.access import (
@@ -183,6 +186,16 @@ def _reader_state(work: Work, user: User) -> dict[str, bool]:
     return {name: bool(row and row[name]) for name in flags}
 
 
+@functools.cache
+def empty_comment_fields(form_class: type[CommentForm]) -> SafeString:
+    """The fields of an empty comment form of ``form_class``, rendered once per process:
+    every work page shows one to each reader, and nothing in it depends on the request or
+    the work (a field that did, such as a time stamp, would have to leave this cache)."""
+    return mark_safe(  # noqa: S308 - rendered by the template engine, which escapes
+        render_to_string("social/work/_comment_fields.html", {"form": form_class()})
+    )
+
+
 @register.inclusion_tag("social/work/footer.html", takes_context=True)
 def work_social_footer(context: template.Context) -> dict[str, Any]:
     request: HttpRequest = context["request"]
@@ -217,6 +230,7 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
         "user": user,
         "request": request,
         "next": request.get_full_path(),
+        "comment_fields": empty_comment_fields(type(form)) if form is not None else "",
         "kudos_sentence": kudos_line(work, user),
         "threads": threads,
         "threads_html": threads_html(threads, options),

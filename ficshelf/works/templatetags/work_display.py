@@ -1,5 +1,6 @@
-"""Template helpers for showing works the way AO3 does: tag blocks, bylines, and the tags
-that show blurbs (built in Python by ``works.blurb_html``, kept by ``works.kept_blurbs``).
+"""Template helpers for showing works the way AO3 does: the tag block (built in Python by
+``works.tag_block_html``), bylines, and blurbs (built in Python by ``works.blurb_html``, kept
+by ``works.kept_blurbs``).
 
 They read only prefetched relations (``work.tags.all()``, ``work.creatorships.all()``), so
 a listing of twenty works costs no extra queries per work.
@@ -8,15 +9,15 @@ a listing of twenty works costs no extra queries per work.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django import template
 from django.utils.safestring import SafeString
 
-from ficshelf.tags.models import TAG_BLOCK_ORDER, Tag, TagType
+from ficshelf.tags.models import Tag
 from ficshelf.works import display
 from ficshelf.works.kept_blurbs import blurbs_html
 from ficshelf.works.models import Work
+from ficshelf.works.tag_block_html import tag_block_html
 
 register = template.Library()
 
@@ -24,35 +25,11 @@ register = template.Library()
 register.filter("thousands", display.thousands)
 register.filter("credited_pseuds", display.credited_pseuds)
 
-# AO3's labels in the work's tag block, singular and plural ("Additional Tags" is always
-# plural on AO3).
-_TAG_LABELS: dict[str, tuple[str, str]] = {
-    TagType.RATING: ("Rating", "Ratings"),
-    TagType.WARNING: ("Archive Warning", "Archive Warnings"),
-    TagType.CATEGORY: ("Category", "Categories"),
-    TagType.FANDOM: ("Fandom", "Fandoms"),
-    TagType.RELATIONSHIP: ("Relationship", "Relationships"),
-    TagType.CHARACTER: ("Character", "Characters"),
-    TagType.FREEFORM: ("Additional Tags", "Additional Tags"),
-}
 
-
-@dataclass(frozen=True)
-class TagRow:
-    type: str
-    label: str
-    tags: list[Tag]
-
-
-@register.simple_tag
-def tag_block_rows(work: Work) -> list[TagRow]:
-    rows = []
-    for tag_type in TAG_BLOCK_ORDER:
-        tags = work.tags_of_type(tag_type)
-        if tags:
-            singular, plural = _TAG_LABELS[tag_type]
-            rows.append(TagRow(tag_type, singular if len(tags) == 1 else plural, tags))
-    return rows
+@register.simple_tag(takes_context=True)
+def work_tag_block(context: template.Context, work: Work) -> SafeString:
+    """AO3's tag block of the work page (``works.tag_block_html``)."""
+    return tag_block_html(work, context.get("reader_preferences"))
 
 
 @register.filter
