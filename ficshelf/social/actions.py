@@ -6,7 +6,8 @@ them; mail leaves only after the transaction commits.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from contextlib import nullcontext
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -412,15 +413,24 @@ def record_reading(request: HttpRequest, work: Work, chapter: Chapter | None) ->
     table = connection.ops.quote_name(Reading._meta.db_table)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     chapter_id = chapter.pk if chapter is not None else None
-    with connection.cursor() as cursor:
-        # The same in SQLite and PostgreSQL; ``reading_unique`` is (user, work).
-        cursor.execute(
-            f"INSERT INTO {table} (user_id, work_id, chapter_id, last_viewed_at, view_count,"  # noqa: S608 - the table's own name
-            " is_marked_for_later) VALUES (%s, %s, %s, %s, 1, %s)"
-            " ON CONFLICT (user_id, work_id) DO UPDATE SET chapter_id = excluded.chapter_id,"
-            f" last_viewed_at = excluded.last_viewed_at, view_count = {table}.view_count + 1",
-            [user.pk, work.pk, chapter_id, now, False],
-        )
+    # Inside a caller's transaction, a savepoint keeps a refused write from spoiling it.
+    in_savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    try:
+        with in_savepoint, connection.cursor() as cursor:
+            _upsert_reading(cursor, table, [user.pk, work.pk, chapter_id, now, False])
+    except IntegrityError:
+        pass  # the work or chapter was deleted since the page loaded it: nothing to remember
+
+
+def _upsert_reading(cursor: Any, table: str, values: list[Any]) -> None:
+    # The same in SQLite and PostgreSQL; ``reading_unique`` is (user, work).
+    cursor.execute(
+        f"INSERT INTO {table} (user_id, work_id, chapter_id, last_viewed_at, view_count,"  # noqa: S608 - the table's own name
+        " is_marked_for_later) VALUES (%s, %s, %s, %s, 1, %s)"
+        " ON CONFLICT (user_id, work_id) DO UPDATE SET chapter_id = excluded.chapter_id,"
+        f" last_viewed_at = excluded.last_viewed_at, view_count = {table}.view_count + 1",
+        values,
+    )
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.urls import reverse
 from ficshelf.accounts.models import User
 from ficshelf.social.actions import record_reading
 from ficshelf.social.models import Reading, ReadingList, ReadingListItem
+from ficshelf.works.models import Work
 from tests.factories import UserFactory, WorkFactory
 from tests.helpers import page_text
 from tests.social.factories import ReadingFactory, ReadingListFactory
@@ -52,6 +53,16 @@ def test_reading_a_work_marked_for_later_keeps_the_mark_and_moves_the_time() -> 
     assert reading.last_viewed_at > before
     assert reading.chapter == work.chapters.get(position=2)
     assert Reading.objects.filter(user=reader).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_work_deleted_since_its_page_loaded_it_is_not_remembered() -> None:
+    # Outside a transaction, as a page is served: the database refuses the row at once.
+    work, reader = WorkFactory(), UserFactory()
+    loaded = Work.objects.get(pk=work.pk)
+    work.delete()
+    record_reading(request_by(reader), loaded, None)
+    assert not Reading.objects.exists()
 
 
 def test_guests_reading_is_not_recorded() -> None:

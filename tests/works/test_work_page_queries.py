@@ -85,7 +85,9 @@ def queries_for(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
-    return len(captured)
+    # Savepoints are there only because a test runs inside a transaction (a served page
+    # records a reading without one).
+    return sum(1 for query in captured if not query["sql"].startswith(("SAVEPOINT", "RELEASE")))
 
 
 def prepared(work: Work) -> Work:
