@@ -55,7 +55,7 @@ def test_reading_a_work_marked_for_later_keeps_the_mark_and_moves_the_time() -> 
     assert Reading.objects.filter(user=reader).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_work_deleted_since_its_page_loaded_it_is_not_remembered() -> None:
     # Outside a transaction, as a page is served: the database refuses the row at once.
     work, reader = WorkFactory(), UserFactory()
