@@ -7,6 +7,7 @@ sanitized HTML and each row records the sanitizer version that cleaned it.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -73,7 +74,7 @@ class WorkQuerySet(models.QuerySet["Work"]):
         """All a work page or a download shows (tags, credits, series, collections, gifts,
         chapters), prefetched in a fixed number of queries."""
         return self.select_related("language").prefetch_related(
-            *_always_shown(), *_sometimes_shown()
+            *_always_shown(), *(relation.lookup for relation in _optional_relations())
         )
 
     def one_with_everything_shown(self, pk: int) -> Work:
@@ -82,22 +83,20 @@ class WorkQuerySet(models.QuerySet["Work"]):
         no gifts or related works, and each empty relation would cost the page a query.
         The work carries ``has_inspiration`` and ``is_inspiring`` (``works.inspiration``
         reads them). Raises ``Work.DoesNotExist``."""
+        optional = _optional_relations()
         work = (
             self.select_related("language")
             .annotate(
-                **{flag: Exists(rows) for flag, rows in _presence_flags().items()},
+                **{relation.flag: Exists(relation.rows) for relation in optional},
                 has_inspiration=Exists(Inspiration.objects.filter(work=OuterRef("pk"))),
                 is_inspiring=Exists(Inspiration.objects.filter(source=OuterRef("pk"))),
             )
             .get(pk=pk)
         )
-        models.prefetch_related_objects([work], *_always_shown())
-        for (flag, _), lookup in zip(_presence_flags().items(), _sometimes_shown(), strict=True):
-            name = lookup if isinstance(lookup, str) else lookup.prefetch_to
-            if getattr(work, flag):
-                models.prefetch_related_objects([work], lookup)
-            else:
-                _known_empty(work, name)
+        # An empty relation is prefetched from an empty queryset: recorded as empty, so
+        # ``work.gifts.all()`` answers without a query, and none is made for it.
+        lookups = [r.lookup if getattr(work, r.flag) else r.nothing for r in optional]
+        models.prefetch_related_objects([work], *_always_shown(), *lookups)
         return work
 
     def visible_to(self, user: User | AnonymousUser | None) -> WorkQuerySet:
@@ -138,32 +137,39 @@ def _always_shown() -> tuple[str | models.Prefetch[Any], ...]:
     )
 
 
-def _sometimes_shown() -> tuple[str | models.Prefetch[Any], ...]:
+@dataclass(frozen=True)
+class _OptionalRelation:
+    """A relation many works lack: ``flag`` names the annotation saying the work has
+    ``rows``; ``lookup`` prefetches it, ``nothing`` records it as empty."""
+
+    flag: str
+    rows: models.QuerySet[Any]
+    lookup: str | models.Prefetch[Any]
+    nothing: models.Prefetch[Any]
+
+
+def _optional_relations() -> tuple[_OptionalRelation, ...]:
     return (
         # Each part with its series in one query (a plain "series_works__series" takes two).
-        models.Prefetch("series_works", queryset=SeriesWork.objects.select_related("series")),
-        "collections",
-        "gifts",
+        _OptionalRelation(
+            "has_series_parts",
+            SeriesWork.objects.filter(work=OuterRef("pk")),
+            models.Prefetch("series_works", queryset=SeriesWork.objects.select_related("series")),
+            models.Prefetch("series_works", queryset=SeriesWork.objects.none()),
+        ),
+        _OptionalRelation(
+            "has_collections",
+            Collection.works.through.objects.filter(work=OuterRef("pk")),
+            "collections",
+            models.Prefetch("collections", queryset=Collection.objects.none()),
+        ),
+        _OptionalRelation(
+            "has_gifts",
+            Gift.objects.filter(work=OuterRef("pk")),
+            "gifts",
+            models.Prefetch("gifts", queryset=Gift.objects.none()),
+        ),
     )
-
-
-def _presence_flags() -> dict[str, models.QuerySet[Any]]:
-    """For each of ``_sometimes_shown()``, in order: an annotation name and the rows whose
-    existence it tests."""
-    return {
-        "has_series_parts": SeriesWork.objects.filter(work=OuterRef("pk")),
-        "has_collections": Collection.works.through.objects.filter(work=OuterRef("pk")),
-        "has_gifts": Gift.objects.filter(work=OuterRef("pk")),
-    }
-
-
-def _known_empty(work: Work, relation: str) -> None:
-    """Record on ``work`` that ``relation`` has no rows, as a prefetch of it would (so
-    ``work.<relation>.all()`` answers without a query)."""
-    rows = getattr(work, relation).all()
-    rows._result_cache = []
-    rows._prefetch_done = True
-    work.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = rows
 
 
 def work_visible_to(user: User | AnonymousUser | None, field: str = "work") -> Exists:
