@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 from django.urls import NoReverseMatch, reverse
 
 from ficshelf.tags.models import TAG_BLOCK_ORDER, TagType
+from ficshelf.works.display import credited_pseuds
 from ficshelf.works.inspiration import inspired_works, source_line
 from ficshelf.works.models import Chapter, Work
 
@@ -153,12 +154,11 @@ def build_work_document(
         site_url=site_url,
         creators=[
             Creator(
-                name=c.pseud.name,
-                byline=c.pseud.byline,
-                url=_creator_url(site_url, c.pseud.user.username if c.pseud.user else ""),
+                name=pseud.name,
+                byline=pseud.byline,
+                url=_creator_url(site_url, pseud.user.username if pseud.user else ""),
             )
-            for c in work.creatorships.all()
-            if c.is_approved
+            for pseud in credited_pseuds(work)
         ],
         tag_groups=[
             TagGroup(TAG_LABELS[tag_type], [tag.name for tag in tags])
@@ -171,7 +171,7 @@ def build_work_document(
             SeriesPart(sw.series.title, sw.position, sw.series.source_url)
             for sw in work.series_works.all()
         ],
-        collections=[collection.title for collection in work.collections.all()],
+        collections=[collection.title for collection in work.shown_collections],
         published_on=work.published_on,
         updated_on=work.updated_on,
         completed_on=work.completed_on if work.is_complete else None,

@@ -28,6 +28,7 @@ from django.conf import settings
 from ficshelf.core.disk_full import is_disk_full, note_disk_full
 from ficshelf.downloads.document import WorkDocument
 from ficshelf.downloads.formats import DownloadFormat
+from ficshelf.works.display import credited_pseuds
 from ficshelf.works.inspiration import related_works_stamp
 from ficshelf.works.models import Chapter, Work
 
@@ -47,11 +48,9 @@ def version_key(work: Work, chapters: list[Chapter], *, work_url: str, site_name
         "work": work.modified_at.isoformat(),
         "chapters": [[c.pk, c.position, c.modified_at.isoformat()] for c in chapters],
         "tags": sorted([t.pk, t.name, t.type] for t in work.tags.all()),
-        "creators": [
-            [c.pseud_id, c.pseud.byline] for c in work.creatorships.all() if c.is_approved
-        ],
+        "creators": [[pseud.pk, pseud.byline] for pseud in credited_pseuds(work)],
         "series": [[sw.series_id, sw.position, sw.series.title] for sw in work.series_works.all()],
-        "collections": sorted(c.title for c in work.collections.all()),
+        "collections": sorted(c.title for c in work.shown_collections),
         "language": [work.language.short, work.language.name] if work.language else [],
         # The "Inspired by" line and the afterword's list change with other works.
         "related": related_works_stamp(work),

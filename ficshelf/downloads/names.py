@@ -13,6 +13,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
+from ficshelf.works.display import credited_pseuds
 from ficshelf.works.models import Work
 
 MAX_NAME_LENGTH = 100
@@ -22,7 +23,7 @@ _NOT_SLUG = re.compile(r"[^A-Za-z0-9]+")
 
 
 def download_filename(work: Work, extension: str) -> str:
-    names = [c.pseud.name for c in work.creatorships.all() if c.is_approved]
+    names = [pseud.name for pseud in credited_pseuds(work)]
     name = _shorten(_safe(f"{work.title} - {', '.join(names) or 'Anonymous'}"))
     return f"{name or f'Work {work.pk}'}.{extension}"
 

@@ -1,7 +1,9 @@
 """What the search index holds for a work, built from the database in a few batched queries.
 
-Only works a listing may show are indexed: posted and not hidden by an admin. Restricted works
-are indexed with ``is_restricted`` so guests' queries leave them out. The text is plain (tags
+Only works a listing may show are indexed: posted, not hidden by an admin and not waiting to
+be revealed in a collection. Restricted works are indexed with ``is_restricted`` so guests'
+queries leave them out. A work in an anonymous collection is indexed without its creators,
+so neither ``creator:`` nor a creator's listing finds it. The text is plain (tags
 stripped); chapters that are not posted are left out.
 """
 
@@ -13,10 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import lxml.html
+from django.db.models import Prefetch, Q
 from lxml.etree import ParserError
 
 from ficshelf.tags.models import FilterTagging, MetaTagging, TagType
-from ficshelf.works.models import Chapter, Creatorship, Work
+from ficshelf.works.models import Chapter, CollectionItem, Creatorship, Work
 
 
 @dataclass
@@ -60,6 +63,10 @@ class WorkDocument:
         return self.title.casefold()
 
 
+# What the index holds (the module docstring says why).
+_INDEXED = Q(is_posted=True, is_hidden_by_admin=False, in_unrevealed_collection=False)
+
+
 def plain_text(html: str) -> str:
     """Text of sanitized HTML, block elements separated so words never run together."""
     if not html.strip():
@@ -76,11 +83,7 @@ def plain_text(html: str) -> str:
 def indexable_works() -> list[int]:
     """Ids of every work the index should hold, in id order (for ``reindex``). A list, not a
     cursor: building documents runs other queries meanwhile (8 MB per million works)."""
-    return list(
-        Work.objects.filter(is_posted=True, is_hidden_by_admin=False)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    return list(Work.objects.filter(_INDEXED).order_by("pk").values_list("pk", flat=True))
 
 
 def build_documents(work_ids: Sequence[int]) -> tuple[list[WorkDocument], list[int]]:
@@ -88,15 +91,19 @@ def build_documents(work_ids: Sequence[int]) -> tuple[list[WorkDocument], list[i
     (deleted, drafts, hidden)."""
     works = {
         w.pk: w
-        for w in Work.objects.filter(
-            pk__in=work_ids, is_posted=True, is_hidden_by_admin=False
-        ).prefetch_related("tags", "series_works", "collections")
+        for w in Work.objects.filter(_INDEXED, pk__in=work_ids).prefetch_related(
+            "tags",
+            "series_works",
+            Prefetch("collection_items", queryset=CollectionItem.objects.approved()),
+        )
     }
     removed = [work_id for work_id in work_ids if work_id not in works]
     if not works:
         return [], removed
     creators: dict[int, list[Creatorship]] = defaultdict(list)
-    for credit in Creatorship.objects.filter(work_id__in=works, is_approved=True).select_related(
+    # A work in an anonymous collection is indexed as if nobody were credited.
+    named = [work_id for work_id, work in works.items() if not work.in_anonymous_collection]
+    for credit in Creatorship.objects.filter(work_id__in=named, is_approved=True).select_related(
         "pseud__user"
     ):
         creators[credit.work_id].append(credit)
@@ -162,7 +169,7 @@ def _document(
         published_on=work.published_on,
         updated_on=work.updated_on or work.published_on,
         series_ids=[part.series_id for part in work.series_works.all()],
-        collection_ids=[c.pk for c in work.collections.all()],
+        collection_ids=[item.collection_id for item in work.collection_items.all()],
     )
 
 

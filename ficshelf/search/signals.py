@@ -19,7 +19,7 @@ from ficshelf.search.models import ExclusionSet
 from ficshelf.search.queue import enqueue_works, mark_listings_changed
 from ficshelf.social.signals import counts_changed
 from ficshelf.tags.signals import filters_changed
-from ficshelf.works.models import Chapter, Creatorship, SeriesWork, Work
+from ficshelf.works.models import Chapter, CollectionItem, Creatorship, SeriesWork, Work
 from ficshelf.works.signals import works_changed
 
 
@@ -35,6 +35,8 @@ def _work_changed(sender: type[Model], instance: Work, **kwargs: Any) -> None:
 @receiver(post_delete, sender=Creatorship)
 @receiver(post_save, sender=SeriesWork)
 @receiver(post_delete, sender=SeriesWork)
+@receiver(post_save, sender=CollectionItem)
+@receiver(post_delete, sender=CollectionItem)
 def _part_of_work_changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:
     enqueue_works([instance.work_id])
 
@@ -62,7 +64,7 @@ def _work_tags_changed(
     enqueue_works(work_ids)
 
 
-@receiver(m2m_changed, sender=Work.collections.through)
+@receiver(m2m_changed, sender=CollectionItem)
 def _work_collections_changed(
     sender: type[Model],
     instance: Any,
@@ -71,8 +73,11 @@ def _work_collections_changed(
     pk_set: set[int] | None,
     **kwargs: Any,
 ) -> None:
+    # ``collection.works.add(work)`` (the importer's) writes items without saving each one.
+    # The field is the collection's: forward, ``instance`` is a collection and ``pk_set``
+    # the works; reverse (``work.collections.clear()``), ``instance`` is the work.
     if action.startswith("post_"):
-        enqueue_works(list(pk_set or []) if reverse else [instance.pk])
+        enqueue_works([instance.pk] if reverse else list(pk_set or []))
 
 
 @receiver(post_save, sender=Pseud)

@@ -17,5 +17,10 @@ def thousands(number: int) -> str:
 
 
 def credited_pseuds(work: Work) -> list[Pseud]:
-    # A co-creator who has not accepted yet is not credited (see Creatorship.is_approved).
+    """The creators a byline names, for every reader alike (blurbs and pages are kept and
+    shared): none for a work in an anonymous collection (its creators see their work on
+    their dashboard), and a co-creator who has not accepted yet is not credited (see
+    Creatorship.is_approved). Every surface that names a work's creators asks this."""
+    if work.in_anonymous_collection:
+        return []
     return [c.pseud for c in work.creatorships.all() if c.is_approved]

@@ -1,4 +1,4 @@
-"""Works, chapters, series, languages, creatorships, collections and gifts.
+"""Works, chapters, series, languages, creatorships and gifts (collections: ``collection_models``).
 
 The shape follows AO3's (see docs/design.md, "The work"). HTML fields hold
 sanitized HTML and each row records the sanitizer version that cleaned it.
@@ -17,6 +17,12 @@ from django.urls import reverse
 
 from ficshelf.accounts.models import Pseud
 from ficshelf.tags.models import ADULT_RATINGS, Tag, TagType
+
+# Re-exported: the collection models belong to this app's models.
+from ficshelf.works.collection_models import MODERATING_ROLES
+from ficshelf.works.collection_models import Collection as Collection
+from ficshelf.works.collection_models import CollectionItem as CollectionItem
+from ficshelf.works.collection_models import CollectionParticipant as CollectionParticipant
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -103,11 +109,18 @@ class WorkQuerySet(models.QuerySet["Work"]):
         """The one visibility rule (docs/design.md): every surface that shows works uses it.
 
         Drafts: creators only. Restricted: signed-in users. Hidden by an admin: creators
+        and admins. In an unrevealed collection: creators, that collection's moderators
         and admins. Muted: a reader who muted a creator no longer sees their works (their
-        own works are never hidden from them).
+        own works are never hidden from them). (A work in an anonymous collection stays
+        visible; its creators are what is hidden: ``works.display.credited_pseuds``.)
         """
         if user is None or not user.is_authenticated:
-            return self.filter(is_posted=True, is_restricted=False, is_hidden_by_admin=False)
+            return self.filter(
+                is_posted=True,
+                is_restricted=False,
+                is_hidden_by_admin=False,
+                in_unrevealed_collection=False,
+            )
         return self._visible_but_for_mutes(user).exclude(_with_a_muted_creator(user))
 
     def muted_for(self, user: User) -> WorkQuerySet:
@@ -121,7 +134,10 @@ class WorkQuerySet(models.QuerySet["Work"]):
         # reader like any other (no drafts, no hidden works).
         if user.is_staff:
             return self.filter(_own_works(user) | Q(is_posted=True))
-        return self.filter(_own_works(user) | Q(is_posted=True, is_hidden_by_admin=False))
+        revealed_to_them = Q(in_unrevealed_collection=False) | Q(pk__in=_moderated_unrevealed(user))
+        return self.filter(
+            _own_works(user) | (Q(is_posted=True, is_hidden_by_admin=False) & revealed_to_them)
+        )
 
 
 # What ``with_everything_shown`` prefetches for every work, and the relations many works
@@ -159,9 +175,9 @@ def _optional_relations() -> tuple[_OptionalRelation, ...]:
         ),
         _OptionalRelation(
             "has_collections",
-            Collection.works.through.objects.filter(work=OuterRef("pk")),
-            "collections",
-            models.Prefetch("collections", queryset=Collection.objects.none()),
+            CollectionItem.objects.approved().filter(work=OuterRef("pk")),
+            _shown_collection_items(CollectionItem.objects.approved()),
+            _shown_collection_items(CollectionItem.objects.none()),
         ),
         _OptionalRelation(
             "has_gifts",
@@ -169,6 +185,15 @@ def _optional_relations() -> tuple[_OptionalRelation, ...]:
             "gifts",
             models.Prefetch("gifts", queryset=Gift.objects.none()),
         ),
+    )
+
+
+def _shown_collection_items(items: models.QuerySet[CollectionItem]) -> models.Prefetch[Any]:
+    # Only approved items show: a work waiting for a collection's answer is not in it yet.
+    return models.Prefetch(
+        "collection_items",
+        queryset=items.select_related("collection"),
+        to_attr="shown_collection_items",
     )
 
 
@@ -193,6 +218,19 @@ def series_visible_to(user: User | AnonymousUser | None, field: str = "series") 
 def _own_works(user: User) -> Q:
     return Q(
         pk__in=Creatorship.objects.filter(pseud__user=user, is_approved=True).values("work_id")
+    )
+
+
+def _moderated_unrevealed(user: User) -> models.QuerySet[CollectionItem, Any]:
+    """Works waiting to be revealed in collections ``user`` owns or moderates (a parent
+    collection's moderators moderate its subcollections)."""
+    moderated = CollectionParticipant.objects.filter(user=user, role__in=MODERATING_ROLES).values(
+        "collection_id"
+    )
+    return (
+        CollectionItem.objects.filter(is_unrevealed=True)
+        .filter(Q(collection__in=moderated) | Q(collection__parent__in=moderated))
+        .values("work_id")
     )
 
 
@@ -244,6 +282,10 @@ class Work(models.Model):
     is_posted = models.BooleanField(default=False)
     is_restricted = models.BooleanField(default=False)
     is_hidden_by_admin = models.BooleanField(default=False)
+    # Kept by ``works.collection_items`` from the work's collection items (AO3 keeps the
+    # same two flags): the visibility rule and every byline read them as columns.
+    in_unrevealed_collection = models.BooleanField(default=False, editable=False)
+    in_anonymous_collection = models.BooleanField(default=False, editable=False)
     comment_permission = models.CharField(
         max_length=20, choices=CommentPermission.choices, default=CommentPermission.EVERYONE
     )
@@ -297,10 +339,22 @@ class Work(models.Model):
 
     @property
     def byline(self) -> str:
-        """The credited pseuds as AO3 writes them ("wren, ada (adaline)"), or "Anonymous".
-        Reads prefetched creatorships when present."""
+        """The credited pseuds as AO3 writes them ("wren, ada (adaline)"), or "Anonymous"
+        (an orphaned work, or one in an anonymous collection). Reads prefetched
+        creatorships when present."""
+        if self.in_anonymous_collection:
+            return "Anonymous"
         names = [c.pseud.byline for c in self.creatorships.all() if c.is_approved]
         return ", ".join(names) or "Anonymous"
+
+    @property
+    def shown_collections(self) -> list[Collection]:
+        """The collections the work page and downloads name: approved by both sides.
+        Reads what ``with_everything_shown`` prefetched when it did."""
+        items = getattr(self, "shown_collection_items", None)
+        if items is None:
+            items = CollectionItem.objects.approved().filter(work=self).select_related("collection")
+        return [item.collection for item in items]
 
     @property
     def chapter_count_display(self) -> str:
@@ -390,15 +444,6 @@ class SeriesWork(models.Model):
 
     def __str__(self) -> str:
         return f"Part {self.position} of {self.series}"
-
-
-class Collection(models.Model):
-    name = models.SlugField(max_length=255, unique=True)
-    title = models.CharField(max_length=255)
-    works = models.ManyToManyField(Work, related_name="collections", blank=True)
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Gift(models.Model):

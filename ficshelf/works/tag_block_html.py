@@ -67,7 +67,7 @@ def tag_block_html(work: Work, preference: Preference | None) -> SafeString:
             for part in series_parts
         )
         parts.append(f'<dt class="series">Series:</dt><dd class="series">{spans}</dd>')
-    collections = work.collections.all()
+    collections = work.shown_collections
     if collections:
         items = "".join(f"<li>{escape(collection.title)}</li>" for collection in collections)
         parts.append(

@@ -87,10 +87,10 @@ def test_an_app_importing_the_composition_root_fails(package_copy: Path) -> None
 
 
 def test_a_new_package_must_be_given_its_layer(package_copy: Path) -> None:
-    (package_copy / "ficshelf/collections").mkdir()
-    (package_copy / "ficshelf/collections/__init__.py").touch()
+    (package_copy / "ficshelf/unplaced").mkdir()
+    (package_copy / "ficshelf/unplaced/__init__.py").touch()
 
     result = lint_imports(package_copy)
 
     assert result.returncode == 1
-    assert "ficshelf.collections" in result.stdout
+    assert "ficshelf.unplaced" in result.stdout

@@ -33,6 +33,13 @@ VISIBILITY_FIELDS = frozenset(
         "merger_id",
         "pseud",
         "pseud_id",
+        # Collections: a work's two states, and the item fields they follow.
+        "in_unrevealed_collection",
+        "in_anonymous_collection",
+        "is_unrevealed",
+        "is_anonymous",
+        "creator_approval",
+        "collection_approval",
     }
 )
 

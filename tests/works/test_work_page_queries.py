@@ -155,7 +155,7 @@ def test_a_work_without_them_answers_their_lists_without_asking() -> None:
     loaded = Work.objects.one_with_everything_shown(work.pk)
     with CaptureQueriesContext(connection) as captured:
         assert list(loaded.gifts.all()) == []
-        assert list(loaded.collections.all()) == []
+        assert loaded.shown_collections == []
         assert list(loaded.series_works.all()) == []
     assert len(captured) == 0
     assert not loaded.has_inspiration and not loaded.is_inspiring

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from ficshelf.core.sanitizer import sanitize_html
 from ficshelf.downloads.xhtml import clean_text
+from ficshelf.works.display import credited_pseuds
 from ficshelf.works.models import Work
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -119,7 +120,7 @@ def work_entry(
     text_element(entry, _atom("id"), work_url)
     text_element(entry, _atom("updated"), timestamp(work_updated(work)))
     text_element(entry, _atom("published"), timestamp(work_published(work)))
-    creators = [c.pseud for c in work.creatorships.all() if c.is_approved]
+    creators = credited_pseuds(work)
     for pseud in creators:
         author = etree.SubElement(entry, _atom("author"))
         text_element(author, _atom("name"), pseud.name)

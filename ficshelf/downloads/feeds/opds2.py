@@ -22,6 +22,7 @@ from django.urls import reverse
 from ficshelf.downloads.feeds.atom import timestamp, work_published, work_updated
 from ficshelf.downloads.feeds.views import feed_response
 from ficshelf.search.documents import plain_text
+from ficshelf.works.display import credited_pseuds
 
 if TYPE_CHECKING:
     from ficshelf.downloads.feeds.opds import NavigationItem, OpenSearchResult
@@ -102,7 +103,7 @@ def publications_response(
 def _publication(request: HttpRequest, work: Work, epub_path: str) -> dict[str, Any]:
     """One work, from ``for_blurbs()`` (tags and creators prefetched)."""
     work_url = request.build_absolute_uri(work.get_absolute_url())
-    creators = [c.pseud for c in work.creatorships.all() if c.is_approved]
+    creators = credited_pseuds(work)
     authors: list[dict[str, Any]] = []
     for pseud in creators:
         author: dict[str, Any] = {"name": pseud.name}

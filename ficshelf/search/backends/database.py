@@ -59,8 +59,7 @@ from ficshelf.search.query import (
     WorkQuery,
 )
 from ficshelf.tags.models import FilterTagging, MetaTagging, Tag, TagType
-from ficshelf.works.models import Chapter, Creatorship, SeriesWork, Work
-from ficshelf.works.models import Collection as WorkCollection
+from ficshelf.works.models import Chapter, CollectionItem, Creatorship, SeriesWork, Work
 
 _COUNTER_RANGES = {
     "words": "word_count",
@@ -118,7 +117,10 @@ class DatabaseBackend:
 
     def matching_works(self, query: WorkQuery) -> QuerySet[Work]:
         """Every work the query finds, unordered (what the total and the facets count)."""
-        works: QuerySet[Work] = Work.objects.filter(is_posted=True, is_hidden_by_admin=False)
+        # What the index holds (``search.documents``): no work waiting to be revealed.
+        works: QuerySet[Work] = Work.objects.filter(
+            is_posted=True, is_hidden_by_admin=False, in_unrevealed_collection=False
+        )
         if not query.include_restricted:
             works = works.filter(is_restricted=False)
         if query.only_work_ids is not None:
@@ -159,14 +161,14 @@ class DatabaseBackend:
         return works
 
     def _scoped(self, works: QuerySet[Work], query: WorkQuery) -> QuerySet[Work]:
-        credits = Creatorship.objects.filter(work=OuterRef("pk"), is_approved=True)
+        credits = _named_credits()
         if query.creator_user_id is not None:
             works = works.filter(Exists(credits.filter(pseud__user_id=query.creator_user_id)))
         if query.series_id is not None:
             parts = SeriesWork.objects.filter(work=OuterRef("pk"), series_id=query.series_id)
             works = works.filter(Exists(parts))
         if query.collection_id is not None:
-            items = WorkCollection.works.through.objects.filter(
+            items = CollectionItem.objects.approved().filter(
                 work_id=OuterRef("pk"), collection_id=query.collection_id
             )
             works = works.filter(Exists(items))
@@ -339,10 +341,18 @@ def _fandom_root_count() -> Coalesce:
     return _count_per_work(roots)
 
 
+def _named_credits() -> QuerySet[Creatorship]:
+    """The work's credits a reader may know of, as the index has them: none for a work in
+    an anonymous collection (``works.display.credited_pseuds``)."""
+    return Creatorship.objects.filter(
+        work=OuterRef("pk"), is_approved=True, work__in_anonymous_collection=False
+    )
+
+
 def _creator_sort_key() -> Coalesce:
     """As ``WorkDocument.creator_sort_key``: the least of the credited pseuds' names and their
     users' names, lowercased (SQLite lowercases ASCII only)."""
-    names = Creatorship.objects.filter(work=OuterRef("pk"), is_approved=True).annotate(
+    names = _named_credits().annotate(
         name_key=Least(
             Lower("pseud__name"), Lower(Coalesce("pseud__user__username", "pseud__name"))
         )
@@ -413,8 +423,7 @@ def _in_field(field: TextField, parts: list[str]) -> Q:
         names = _matches("pseud__name", parts, _PLAIN) | _matches(
             "pseud__user__username", parts, _PLAIN
         )
-        credits = Creatorship.objects.filter(work=OuterRef("pk"), is_approved=True)
-        return Q(Exists(credits.filter(names)))
+        return Q(Exists(_named_credits().filter(names)))
     raise ValueError(f"not a text field: {field!r}")
 
 
