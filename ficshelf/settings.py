@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ficshelf.moderation",
     "ficshelf.downloads",
     "ficshelf.search",
+    "ficshelf.collections",
 ]
 
 MIDDLEWARE = [

@@ -54,6 +54,7 @@ urlpatterns = [
     path("", include("ficshelf.downloads.urls")),
     path("", include("ficshelf.downloads.feeds.urls")),
     path("", include("ficshelf.downloads.bulk.urls")),
+    path("", include("ficshelf.collections.urls")),
     path("", include((tag_patterns, "tags"))),
     path("", include("ficshelf.search.urls")),
     path("", include((work_patterns, "works"))),

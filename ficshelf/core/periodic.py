@@ -25,6 +25,8 @@ PERIODIC_TASKS: list[tuple[str, float]] = [
     # Changes ask for a drain themselves (search.queue.schedule_drain); this is the backstop
     # for a change committed while a drain was running, and for the queue left at a restart.
     ("ficshelf.search.tasks.drain_index_queue", 30),
+    # Collections whose reveal time has come (collections.tasks).
+    ("ficshelf.collections.tasks.reveal_due_collections", 60),
     # Tasks left RUNNING by a worker on a server that died (core.recovery).
     ("ficshelf.core.tasks.recover_abandoned_work", 5 * 60),
 ]

@@ -140,7 +140,10 @@ def series_works(request: HttpRequest, series_id: int) -> HttpResponse:
 def collection_works(request: HttpRequest, name: str) -> HttpResponse:
     collection = get_object_or_404(Collection, name=name)
     scope = Scope(
-        base=_base(collection_id=collection.pk), heading_words="in", name=collection.title
+        base=_base(collection_id=collection.pk),
+        heading_words="in",
+        name=collection.title,
+        name_url=reverse("collections:profile", args=[collection.name]),
     )
     return _render_listing(request, scope)
 

@@ -339,9 +339,12 @@ def unsubscribe(subscription: Subscription, *, actor: User) -> None:
 def _subscribers_of(work: Work) -> set[int]:
     series_ids = work.series_works.values_list("series_id", flat=True)
     creators = creator_user_ids(work)
+    # A work in an anonymous collection must not tell its creators' subscribers: that
+    # would name its creators. They hear of it when the creators are revealed.
+    followed = set() if work.in_anonymous_collection else creators
     ids = set(
         Subscription.objects.filter(
-            Q(work=work) | Q(series_id__in=series_ids) | Q(creator_id__in=creators)
+            Q(work=work) | Q(series_id__in=series_ids) | Q(creator_id__in=followed)
         ).values_list("user_id", flat=True)
     )
     return ids - creators

@@ -208,6 +208,7 @@ class InboxKind(models.TextChoices):
     KUDOS = "kudos", "Kudos"
     SUBSCRIPTION = "subscription", "Subscription"
     INSPIRED = "inspired", "Inspired work"
+    COLLECTION = "collection", "Collection"
 
 
 class InboxItemQuerySet(models.QuerySet["InboxItem"]):

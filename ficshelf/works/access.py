@@ -142,7 +142,7 @@ def get_series_for_viewer(request: HttpRequest, series_id: int) -> Series:
 def works_credited_to(pseud: Pseud, user: User | AnonymousUser | None) -> WorkQuerySet:
     """The posted works ``user`` may see that credit ``pseud`` (accepted credits only)."""
     credited = Creatorship.objects.filter(pseud=pseud, is_approved=True).values("work_id")
-    return Work.objects.visible_to(user).posted().filter(pk__in=credited)
+    return Work.objects.visible_to(user).posted().shown_on_creator_pages().filter(pk__in=credited)
 
 
 def get_external_creator_for_viewer(request: HttpRequest, pseud_id: int) -> Pseud:

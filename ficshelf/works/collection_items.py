@@ -35,7 +35,12 @@ from ficshelf.works.collection_models import (
     Role,
 )
 from ficshelf.works.models import Creatorship, Work
-from ficshelf.works.signals import works_changed
+from ficshelf.works.signals import (
+    ItemEvent,
+    collection_item_changed,
+    collection_revealed,
+    works_changed,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -114,6 +119,9 @@ def add_work(collection: Collection, work: Work, *, actor: User) -> Added:
         added_by=actor,
     )
     refresh_collection_states([work.pk])
+    collection_item_changed.send(
+        sender=CollectionItem, item=item, actor=actor, event=ItemEvent.ADDED
+    )
     return Added(
         item,
         waits_for_creator=item.creator_approval != Approval.APPROVED,
@@ -150,6 +158,8 @@ def answer_as_creator(item: CollectionItem, *, approve: bool, actor: User) -> Co
     item.creator_approval = Approval.APPROVED if approve else Approval.REJECTED
     item.save(update_fields=["creator_approval"])
     refresh_collection_states([item.work_id])
+    event = ItemEvent.CREATOR_APPROVED if approve else ItemEvent.CREATOR_REJECTED
+    collection_item_changed.send(sender=CollectionItem, item=item, actor=actor, event=event)
     return item
 
 
@@ -162,6 +172,8 @@ def answer_as_collection(item: CollectionItem, *, approve: bool, actor: User) ->
     item.collection_approval = Approval.APPROVED if approve else Approval.REJECTED
     item.save(update_fields=["collection_approval"])
     refresh_collection_states([item.work_id])
+    event = ItemEvent.COLLECTION_APPROVED if approve else ItemEvent.COLLECTION_REJECTED
+    collection_item_changed.send(sender=CollectionItem, item=item, actor=actor, event=event)
     return item
 
 
@@ -172,6 +184,9 @@ def remove_item(item: CollectionItem, *, actor: User) -> None:
     if not (is_creator_of(actor, item.work) or moderates(actor, item.collection)):
         raise CollectionRefused("Only the work's creators or the collection's moderators can.")
     work_id = item.work_id
+    collection_item_changed.send(
+        sender=CollectionItem, item=item, actor=actor, event=ItemEvent.REMOVED
+    )
     item.delete()
     refresh_collection_states([work_id])
 
@@ -229,10 +244,18 @@ def reveal(
     if changed:
         collection.save(update_fields=changed)
     now_changed = refresh_collection_states(set(revealed_works) | set(revealed_creators))
-    return Revealed(
-        works=[w for w in revealed_works if w in now_changed.revealed],
-        creators=[w for w in revealed_creators if w in now_changed.named],
+    revealed = Revealed(
+        works=sorted(now_changed.revealed),
+        creators=sorted(now_changed.named),
     )
+    if revealed.works or revealed.creators:
+        collection_revealed.send(
+            sender=Collection,
+            collection=collection,
+            work_ids=revealed.works,
+            creators_of=revealed.creators,
+        )
+    return revealed
 
 
 def due_for_reveal(now: datetime.datetime | None = None) -> list[Collection]:
@@ -293,11 +316,27 @@ def refresh_collection_states(work_ids: Iterable[int]) -> StateChanges:
 
 
 @transaction.atomic
-def create_collection(*, owner: User, **fields: object) -> Collection:
-    """A new collection with ``owner`` as its first owner."""
-    collection = Collection.objects.create(**fields)
+def create_collection(collection: Collection, *, owner: User) -> Collection:
+    """Save the new ``collection`` with ``owner`` as its first owner."""
+    collection.save()
     CollectionParticipant.objects.create(collection=collection, user=owner, role=Role.OWNER)
     return collection
+
+
+@transaction.atomic
+def update_collection(collection: Collection, *, actor: User) -> Revealed:
+    """Save a moderator's changes to ``collection``'s settings. Turning anonymous or
+    unrevealed off reveals what it hid (as the reveal buttons do); turning them on marks
+    the works added from then on."""
+    if not moderates(actor, collection):
+        raise CollectionRefused("Only the collection's moderators can change it.")
+    before = Collection.objects.select_for_update().get(pk=collection.pk)
+    collection.save()
+    works = before.is_unrevealed and not collection.is_unrevealed
+    creators = before.is_anonymous and not collection.is_anonymous
+    if works or creators:
+        return reveal(collection, works=works, creators=creators, actor=actor)
+    return Revealed(works=[], creators=[])
 
 
 @transaction.atomic

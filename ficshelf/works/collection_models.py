@@ -144,6 +144,20 @@ class CollectionItem(models.Model):
         return f"{self.work_id} in {self.collection_id}"
 
     @property
+    def state(self) -> str:
+        """Where the item stands, for the review pages: "declined" (by either side),
+        "invited" (waiting for the creators), "submitted" (waiting for the moderators) or
+        "approved"."""
+        answers = (self.creator_approval, self.collection_approval)
+        if Approval.REJECTED in answers:
+            return "declined"
+        if self.creator_approval == Approval.UNREVIEWED:
+            return "invited"
+        if self.collection_approval == Approval.UNREVIEWED:
+            return "submitted"
+        return "approved"
+
+    @property
     def is_approved(self) -> bool:
         return (
             self.creator_approval == Approval.APPROVED

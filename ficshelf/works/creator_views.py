@@ -25,6 +25,7 @@ def member_profile(request: HttpRequest, username: str) -> HttpResponse:
         Work.objects.visible_to(request.user)
         .posted()
         .filter(creatorships__pseud__user=member, creatorships__is_approved=True)
+        .shown_on_creator_pages()
         .distinct()
         .order_by("-updated_on", "-pk")
         .for_blurbs()

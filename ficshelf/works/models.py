@@ -55,6 +55,12 @@ class WorkQuerySet(models.QuerySet["Work"]):
     def posted(self) -> WorkQuerySet:
         return self.filter(is_posted=True)
 
+    def shown_on_creator_pages(self) -> WorkQuerySet:
+        """What a creator's pages may list: never a work of an anonymous collection
+        (``works.display.credited_pseuds``) nor one waiting to be revealed, whoever looks,
+        the creator included, as the creator's listings (the index) hold neither."""
+        return self.filter(in_anonymous_collection=False, in_unrevealed_collection=False)
+
     def for_blurbs(self) -> WorkQuerySet:
         """What a blurb shows (``works.blurb_html``), prefetched: listings cost a fixed
         number of queries however many works they show."""

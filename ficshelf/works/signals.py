@@ -24,7 +24,26 @@ chapter_posted = Signal()
 # ``social.receivers`` tells that source's creators.
 source_named = Signal()
 
+# ``item``, ``actor``, ``event`` (one of ``ItemEvent``): a work joined a collection, one side
+# answered, or it was taken out. ``collections.receivers`` tells the other side.
+collection_item_changed = Signal()
+
+# ``collection``, ``work_ids``, ``creators_of`` (work ids whose creators are now named): a
+# collection's works were revealed. ``collections.receivers`` tells their creators.
+collection_revealed = Signal()
+
 # ``request``, ``work``, ``chapter`` (None for the entire work): a reader was shown the work's
 # text (not the adult notice, not a preview). ``social.receivers`` counts the hit and
 # records the reading history. Sent outside any transaction: the page is a read.
 work_viewed = Signal()
+
+
+class ItemEvent:
+    """What happened to a collection item (``collection_item_changed``'s ``event``)."""
+
+    ADDED = "added"
+    CREATOR_APPROVED = "creator_approved"
+    CREATOR_REJECTED = "creator_rejected"
+    COLLECTION_APPROVED = "collection_approved"
+    COLLECTION_REJECTED = "collection_rejected"
+    REMOVED = "removed"

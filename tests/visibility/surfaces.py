@@ -86,7 +86,10 @@ def truth(world: World, viewer: Viewer, creators: Iterable[str]) -> Truth:
     by_creator: dict[str, frozenset[str] | None] = {}
     for username in creators:
         member = User.objects.filter(username=username, is_active=True).first()
-        credited = Creatorship.objects.filter(pseud__user=member, is_approved=True)
+        # A work in an anonymous collection is nobody's on the creators' pages.
+        credited = Creatorship.objects.filter(
+            pseud__user=member, is_approved=True, work__in_anonymous_collection=False
+        )
         by_creator[username] = (
             None if member is None else names(visible.filter(pk__in=credited.values("work_id")))
         )

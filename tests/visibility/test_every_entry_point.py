@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 
-from ficshelf.accounts.models import Mute, Pseud
+from ficshelf.accounts.models import Mute, Pseud, User
 from ficshelf.core.admin_audit import CONFIRM
 from ficshelf.core.models import AuditEntry
 from ficshelf.moderation.models import Report
 from ficshelf.search.models import IndexQueueEntry
-from ficshelf.works.models import Creatorship, Work
+from ficshelf.works.collection_items import add_work, create_collection
+from ficshelf.works.models import Collection, CollectionItem, Creatorship, Work
 from tests.admin_helpers import run_action
+from tests.factories import UserFactory
 from tests.form_data import form_fields
 from tests.visibility.surfaces import Viewer, problems
 from tests.visibility.world import (
@@ -298,6 +300,55 @@ def creator_muted(world: World) -> None:
     Mute.objects.create(muter=world.reader, muted=world.creator)
 
 
+# --- Collections ---------------------------------------------------------------------------
+
+MODERATOR = "walkmoderator"
+
+
+def _collection(world: World, **states: bool) -> Collection:
+    moderator = UserFactory(username=MODERATOR)
+    collection = Collection(name="walk_fest", title="Walk Fest", **states)
+    return create_collection(collection, owner=moderator)
+
+
+def _moderator(world: World) -> User:
+    return User.objects.get(username=MODERATOR)
+
+
+def creator_adds_the_work_to_an_unrevealed_collection(world: World) -> None:
+    _collection(world, is_unrevealed=True)
+    client = world.act_as(world.creator)
+    url = f"/works/{world.subject.pk}/collections/add/"
+    ok(client.post(url, {"collection": "walk_fest"}))
+
+
+def creator_accepts_an_anonymous_collections_invitation(world: World) -> None:
+    item = CollectionItem.objects.get(work=world.subject)
+    client = world.act_as(world.creator)
+    ok(client.post("/collections/mine/", {"item": item.pk, "answer": "approve"}))
+
+
+def moderator_reveals_the_collection(world: World) -> None:
+    client = world.act_as(_moderator(world))
+    ok(client.post("/collections/walk_fest/reveal/", {"what": "both"}))
+
+
+def moderator_removes_the_work(world: World) -> None:
+    item = CollectionItem.objects.get(work=world.subject)
+    client = world.act_as(_moderator(world))
+    ok(client.post("/collections/walk_fest/items/", {"item": item.pk, "answer": "remove"}))
+
+
+def invited_to_an_anonymous_collection(world: World) -> None:
+    collection = _collection(world, is_anonymous=True)
+    add_work(collection, world.subject, actor=_moderator(world))
+
+
+def in_an_unrevealed_anonymous_collection(world: World) -> None:
+    collection = _collection(world, is_anonymous=True, is_unrevealed=True)
+    add_work(collection, world.subject, actor=world.creator)
+
+
 def subject(world: World) -> Work | None:
     return Work.objects.filter(pk=world.subject.pk).first()
 
@@ -455,6 +506,25 @@ ENTRY_POINTS = {
         reader_blocks_the_creator,
         lambda w: w.reader.blocks_made.filter(blocked=w.creator).exists(),
         queues_works=False,
+    ),
+    "creator adds the work to an unrevealed collection": EntryPoint(
+        creator_adds_the_work_to_an_unrevealed_collection,
+        lambda w: subject(w).in_unrevealed_collection,  # type: ignore[union-attr]
+    ),
+    "creator accepts an anonymous collection's invitation": EntryPoint(
+        creator_accepts_an_anonymous_collections_invitation,
+        lambda w: subject(w).in_anonymous_collection,  # type: ignore[union-attr]
+        start=invited_to_an_anonymous_collection,
+    ),
+    "collection moderator reveals the works and creators": EntryPoint(
+        moderator_reveals_the_collection,
+        lambda w: not (subject(w).in_unrevealed_collection or subject(w).in_anonymous_collection),  # type: ignore[union-attr]
+        start=in_an_unrevealed_anonymous_collection,
+    ),
+    "collection moderator takes the work out": EntryPoint(
+        moderator_removes_the_work,
+        lambda w: not subject(w).in_unrevealed_collection,  # type: ignore[union-attr]
+        start=in_an_unrevealed_anonymous_collection,
     ),
     "wrangler merges a tag": EntryPoint(
         wrangler_merges_the_secret_tag,
