@@ -22,6 +22,8 @@ from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
 from ficshelf.core.wordcount import count_words_in_html
 from ficshelf.tags.models import TAG_NAME_MAX_LENGTH, Tag, TagType
+from ficshelf.works import collection_models
+from ficshelf.works.collection_items import CollectionRefused, set_work_collections
 from ficshelf.works.inspiration import ResolvedInspiration, set_inspiration
 from ficshelf.works.models import (
     DRAFT_LIFETIME,
@@ -70,6 +72,8 @@ class WorkData:
     series_position: int | None = None
     co_creators: list[Pseud] = field(default_factory=list)
     gift_recipients: list[str] = field(default_factory=list)
+    # The collections the creators put the work in; None leaves them as they are.
+    collections: list[collection_models.Collection] | None = None
     is_restricted: bool = False
     comment_permission: str = CommentPermission.EVERYONE
     moderated_comments: bool = False
@@ -283,6 +287,11 @@ def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
     if data.inspiration is not None and set_inspiration(work, data.inspiration) and work.is_posted:
         source_named.send(sender=Work, work=work)  # a draft's source hears of it when posted
     _invite_co_creators(work, data.co_creators, actor=actor)
+    if data.collections is not None:
+        try:
+            set_work_collections(work, data.collections, actor=actor)
+        except CollectionRefused as refused:  # the form checked; a collection closed since
+            raise PostingError(str(refused)) from None
     work.gifts.all().delete()
     # A name several users share goes to the pseud that is someone's default.
     named = Pseud.objects.filter(name__in=data.gift_recipients, user__isnull=False)

@@ -1,6 +1,7 @@
 // Tag suggestions for the posting and wrangling forms: each input with data-autocomplete
 // (the tag type) in a form with data-autocomplete-url fills its <datalist> with existing tags
-// matching what is typed after the last comma. The forms work without it.
+// matching what is typed after the last comma. A list with a data-autocomplete-url of its
+// own asks there instead (collection names). The forms work without it.
 (function () {
   "use strict";
   if (!window.fetch) {
@@ -52,9 +53,10 @@
         return;
       }
       input.setAttribute("list", list.id);
+      var asked = list.getAttribute("data-autocomplete-url") || endpoint;
       input.addEventListener("input", function () {
         clearTimeout(timers.get(input));
-        timers.set(input, setTimeout(function () { suggest(endpoint, input, list); }, 200));
+        timers.set(input, setTimeout(function () { suggest(asked, input, list); }, 200));
       });
     });
   });

@@ -13,7 +13,9 @@ from django.utils import timezone
 from ficshelf.accounts.models import Block, Pseud, User
 from ficshelf.core.forms import SingleLineField
 from ficshelf.tags.models import ARCHIVE_WARNINGS, CATEGORIES, RATINGS, WORK_TAGS_LIMIT, TagType
+from ficshelf.works import collection_models
 from ficshelf.works.actions import ChapterData, WorkData, series_of, unique_names
+from ficshelf.works.collection_items import moderates
 from ficshelf.works.forms.chapter import ChapterTextMixin
 from ficshelf.works.forms.fields import (
     NOTES_MAX,
@@ -104,6 +106,17 @@ class WorkForm(ChapterTextMixin):
         help_text="Their pseuds or user names, separated by commas. They are credited "
         "once they accept.",
     )
+    collections = SingleLineField(
+        label="Post to collections",
+        required=False,
+        max_length=2000,
+        help_text="Collection names, separated by commas. A moderated collection reviews "
+        "the work first; an anonymous one hides your name on it, an unrevealed one the "
+        "work itself until the reveal.",
+        widget=forms.TextInput(
+            attrs={"data-autocomplete": "collection", "list": "collection-suggestions"}
+        ),
+    )
     gift_recipients = SingleLineField(
         label="Gift this work to",
         required=False,
@@ -179,6 +192,7 @@ class WorkForm(ChapterTextMixin):
         "new_series_title",
         "series_position",
         "co_creators",
+        "collections",
         "gift_recipients",
         "inspired_by_url",
         "inspired_by_title",
@@ -258,6 +272,33 @@ class WorkForm(ChapterTextMixin):
                 f"Fandom, relationship, character and additional tags can add up to at most "
                 f"{WORK_TAGS_LIMIT}; this work has {count}, so remove {count - WORK_TAGS_LIMIT}.",
             )
+
+    def clean_collections(self) -> list[collection_models.Collection]:
+        """The named collections; a closed one only if the work is in it already or the
+        member moderates it."""
+        found: list[collection_models.Collection] = []
+        joined = set(
+            self.work.collection_items.values_list("collection_id", flat=True) if self.work else ()
+        )
+        problems: list[str] = []
+        for name in split_names(self.cleaned_data["collections"]):
+            named = collection_models.Collection.objects
+            collection = named.filter(name__iexact=name).first() or (
+                named.filter(title__iexact=name).order_by("pk").first()
+            )
+            if collection is None:
+                problems.append(f"There is no collection named {name}.")
+            elif (
+                collection.pk not in joined
+                and not collection.is_open
+                and not moderates(self.user, collection)
+            ):
+                problems.append(f"{collection.title} is closed to new works.")
+            elif collection not in found:
+                found.append(collection)
+        if problems:
+            raise forms.ValidationError(problems)
+        return found
 
     def clean_gift_recipients(self) -> list[str]:
         names = split_names(self.cleaned_data["gift_recipients"])
@@ -347,6 +388,7 @@ class WorkForm(ChapterTextMixin):
             series_position=c["series_position"],
             co_creators=c["co_creators"],
             gift_recipients=c["gift_recipients"],
+            collections=c["collections"],
             is_restricted=c["is_restricted"],
             comment_permission=c["comment_permission"],
             moderated_comments=c["moderated_comments"],
@@ -390,6 +432,12 @@ def initial_for(work: Work) -> dict[str, Any]:
         "series": series_work.series_id if series_work else None,
         "series_position": series_work.position if series_work else None,
         "gift_recipients": ", ".join(g.recipient_name for g in work.gifts.all()),
+        # Those the creators said yes to (an invitation is answered on its own page).
+        "collections": ", ".join(
+            item.collection.name
+            for item in work.collection_items.select_related("collection").order_by("pk")
+            if item.creator_approval == collection_models.Approval.APPROVED
+        ),
         **_inspiration_initial(inspiration),
         "is_restricted": work.is_restricted,
         "comment_permission": work.comment_permission,
