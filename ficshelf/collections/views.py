@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -330,9 +331,11 @@ def reveal_view(request: HttpRequest, name: str) -> HttpResponse:
     except CollectionRefused as refused:
         messages.error(request, str(refused))
     else:
+        works, named = len(revealed.works), len(revealed.creators)
         messages.success(
             request,
-            f"Revealed: {len(revealed.works)} works, and the creators of {len(revealed.creators)}.",
+            f"Revealed {works} work{pluralize(works)}; named the creators of "
+            f"{named} work{pluralize(named)}.",
         )
     return redirect(collection)
 

@@ -87,7 +87,7 @@ def test_a_moderator_runs_an_unrevealed_anonymous_fest_from_start_to_reveal(
     # The reveal: the work appears, with its creator named.
     host.goto(live_server.url + "/collections/tide_fest/")
     host.get_by_role("button", name="Reveal works").click()
-    expect(host.get_by_text("Revealed: 1 works")).to_be_visible()
+    expect(host.get_by_text("Revealed 1 work; named the creators of 0 works.")).to_be_visible()
     guest.goto(live_server.url + "/collections/tide_fest/works/")
     expect(guest.get_by_role("link", name=TITLE)).to_be_visible()
     expect(guest.locator("li.blurb").first).to_contain_text("Anonymous")
