@@ -11,6 +11,7 @@ urlpatterns = [
     path("collections/mine/", views.my_items, name="my_items"),
     path("works/<int:work_id>/collections/add/", views.add_to_collection, name="add_work"),
     path("collections/<slug:name>/", views.profile, name="profile"),
+    path("collections/<slug:name>/bookmarks/", views.bookmarks, name="bookmarks"),
     path("collections/<slug:name>/header", views.header_image, name="header_image"),
     path("collections/<slug:name>/edit/", views.edit, name="edit"),
     path("collections/<slug:name>/items/", views.items, name="items"),

@@ -27,6 +27,9 @@ from ficshelf.collections.forms import (
     ParticipantForm,
     WorkAddressForm,
 )
+from ficshelf.social.access import muted_user_ids
+from ficshelf.social.models import Bookmark
+from ficshelf.social.stored_html import refresh_bookmark_notes
 from ficshelf.tags.models import FilterTagging, Tag, TagType
 from ficshelf.works.access import get_work_for_creator
 from ficshelf.works.collection_items import (
@@ -53,6 +56,7 @@ from ficshelf.works.collection_models import (
 from ficshelf.works.models import work_visible_to
 
 COLLECTIONS_PER_PAGE = 20
+BOOKMARKS_PER_PAGE = 20
 AUTOCOMPLETE_LIMIT = 15
 
 
@@ -180,6 +184,35 @@ def profile(request: HttpRequest, name: str) -> HttpResponse:
             "work_count": works_shown(collection, user).count(),
             "unrevealed_count": waiting,
             "role": role_of(request.user, collection),
+            "can_moderate": moderates(request.user, collection),
+        },
+    )
+
+
+@require_safe
+def bookmarks(request: HttpRequest, name: str) -> HttpResponse:
+    """Public bookmarks of the collection's works (and its subcollections'), newest first:
+    only of works the reader may see, and none by members they muted."""
+    collection = get_collection(name)
+    user = _viewer(request)
+    in_collection = CollectionItem.objects.approved().filter(
+        Q(collection=collection) | Q(collection__parent=collection)
+    )
+    found = (
+        Bookmark.objects.filter(is_private=False, work__in=in_collection.values("work_id"))
+        .filter(work_visible_to(user))
+        .exclude(user_id__in=muted_user_ids(request.user))
+        .select_related("user", "work")
+        .order_by("-updated_at", "-pk")
+    )
+    page = Paginator(found, BOOKMARKS_PER_PAGE).get_page(request.GET.get("page"))
+    refresh_bookmark_notes(page.object_list)
+    return render(
+        request,
+        "collections/bookmarks.html",
+        {
+            "collection": collection,
+            "page": page,
             "can_moderate": moderates(request.user, collection),
         },
     )

@@ -94,7 +94,10 @@ def build_documents(work_ids: Sequence[int]) -> tuple[list[WorkDocument], list[i
         for w in Work.objects.filter(_INDEXED, pk__in=work_ids).prefetch_related(
             "tags",
             "series_works",
-            Prefetch("collection_items", queryset=CollectionItem.objects.approved()),
+            Prefetch(
+                "collection_items",
+                queryset=CollectionItem.objects.approved().select_related("collection"),
+            ),
         )
     }
     removed = [work_id for work_id in work_ids if work_id not in works]
@@ -169,7 +172,15 @@ def _document(
         published_on=work.published_on,
         updated_on=work.updated_on or work.published_on,
         series_ids=[part.series_id for part in work.series_works.all()],
-        collection_ids=[item.collection_id for item in work.collection_items.all()],
+        # A work in a subcollection is in its parent's listing too (as AO3 lists them).
+        collection_ids=sorted(
+            {item.collection_id for item in work.collection_items.all()}
+            | {
+                item.collection.parent_id
+                for item in work.collection_items.all()
+                if item.collection.parent_id
+            }
+        ),
     )
 
 

@@ -266,3 +266,50 @@ def test_the_collection_works_listing_links_to_the_profile(client: Client) -> No
     owner = UserFactory(username="owner")
     collection_owned_by(owner)
     assert 'href="/collections/fest/"' in client.get("/collections/fest/works/").content.decode()
+
+
+def test_a_parent_collections_listing_holds_its_subcollections_works(client: Client) -> None:
+    from ficshelf.search.queue import drain_index_queue
+    from tests.search.listing_helpers import titles
+
+    owner = UserFactory(username="owner")
+    parent = collection_owned_by(owner)
+    child = create_collection(
+        Collection(name="round_one", title="Round One", parent=parent), owner=owner
+    )
+    creator, work = creator_and_work()
+    add_work(child, work, actor=creator)
+    # Before the worker indexes it (the database answers for queued works) and after.
+    assert titles(client.get("/collections/fest/works/").content.decode()) == [work.title]
+    drain_index_queue()
+    assert titles(client.get("/collections/fest/works/").content.decode()) == [work.title]
+    assert titles(client.get("/collections/round_one/works/").content.decode()) == [work.title]
+    profile = client.get("/collections/fest/").content.decode()
+    assert "Round One</a> (1)" in profile
+
+
+def test_the_collections_bookmarks_show_public_bookmarks_of_works_the_reader_may_see(
+    client: Client,
+) -> None:
+    from tests.social.factories import BookmarkFactory
+
+    owner = UserFactory(username="owner")
+    fest = collection_owned_by(owner)
+    creator, work = creator_and_work()
+    quiet_creator, restricted = creator_and_work("quiet")
+    restricted.is_restricted = True
+    restricted.save()
+    _outsider, elsewhere = creator_and_work("outsider")
+    for each, by in ((work, creator), (restricted, quiet_creator)):
+        add_work(fest, each, actor=by)
+    BookmarkFactory(user=UserFactory(username="fan"), work=work, notes="<p>Loved it.</p>")
+    BookmarkFactory(user=UserFactory(username="shy"), work=work, is_private=True)
+    BookmarkFactory(user=UserFactory(username="member_fan"), work=restricted)
+    BookmarkFactory(user=UserFactory(username="other_fan"), work=elsewhere)
+
+    page = client.get("/collections/fest/bookmarks/").content.decode()
+    assert "fan</strong>" in page and "Loved it." in page
+    for absent in ("shy", "member_fan", "other_fan"):
+        assert f"{absent}</strong>" not in page
+    member_page = signed_in(UserFactory(username="reader")).get("/collections/fest/bookmarks/")
+    assert "member_fan</strong>" in member_page.content.decode()

@@ -168,8 +168,10 @@ class DatabaseBackend:
             parts = SeriesWork.objects.filter(work=OuterRef("pk"), series_id=query.series_id)
             works = works.filter(Exists(parts))
         if query.collection_id is not None:
+            # A subcollection's works are in its parent's listing too.
             items = CollectionItem.objects.approved().filter(
-                work_id=OuterRef("pk"), collection_id=query.collection_id
+                Q(collection_id=query.collection_id) | Q(collection__parent_id=query.collection_id),
+                work_id=OuterRef("pk"),
             )
             works = works.filter(Exists(items))
         if query.exclude_creator_user_ids:
