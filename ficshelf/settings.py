@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "ficshelf.downloads",
     "ficshelf.search",
     "ficshelf.collections",
+    "ficshelf.challenges",
 ]
 
 MIDDLEWARE = [
