@@ -22,6 +22,7 @@ from ficshelf.works import urls as work_urls
 
 user_patterns: list[URLPattern | URLResolver] = [
     path("<str:username>/", creator_views.member_profile, name="profile"),
+    path("<str:username>/gifts/", creator_views.member_gifts, name="gifts"),
     *user_urls.urlpatterns,
 ]
 
@@ -55,6 +56,7 @@ urlpatterns = [
     path("", include("ficshelf.downloads.feeds.urls")),
     path("", include("ficshelf.downloads.bulk.urls")),
     path("", include("ficshelf.collections.urls")),
+    path("", include("ficshelf.challenges.urls")),
     path("", include((tag_patterns, "tags"))),
     path("", include("ficshelf.search.urls")),
     path("", include((work_patterns, "works"))),

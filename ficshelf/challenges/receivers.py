@@ -1,1 +1,29 @@
-"""Filled in below."""
+"""A gift posted to an exchange's collection fulfils its assignment: checked when a work
+joins the collection (or the collection approves it) and when a work in it is posted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from ficshelf.accounts.models import User
+from ficshelf.challenges.actions import fulfil_with
+from ficshelf.works.collection_models import CollectionItem
+from ficshelf.works.models import Work
+from ficshelf.works.signals import ItemEvent, collection_item_changed, work_posted
+
+
+@receiver(collection_item_changed)
+def _item_changed(
+    sender: Any, item: CollectionItem, actor: User, event: str, **kwargs: Any
+) -> None:
+    joined = (ItemEvent.ADDED, ItemEvent.CREATOR_APPROVED, ItemEvent.COLLECTION_APPROVED)
+    if event in joined and item.is_approved and item.work.is_posted:
+        fulfil_with(item.work_id, item.collection)
+
+
+@receiver(work_posted)
+def _work_posted(sender: Any, work: Work, **kwargs: Any) -> None:
+    for item in CollectionItem.objects.approved().filter(work=work).select_related("collection"):
+        fulfil_with(work.pk, item.collection)

@@ -209,6 +209,7 @@ class InboxKind(models.TextChoices):
     SUBSCRIPTION = "subscription", "Subscription"
     INSPIRED = "inspired", "Inspired work"
     COLLECTION = "collection", "Collection"
+    GIFT = "gift", "Gift"
 
 
 class InboxItemQuerySet(models.QuerySet["InboxItem"]):

@@ -27,7 +27,7 @@ from ficshelf.social.actions import (
     record_reading,
 )
 from ficshelf.social.models import Bookmark, Comment, InboxItem, InboxKind, Kudos
-from ficshelf.works.models import Chapter, Creatorship, Inspiration, Work
+from ficshelf.works.models import Chapter, Creatorship, Gift, Inspiration, Work
 from ficshelf.works.signals import chapter_posted, source_named, work_posted, work_viewed
 
 
@@ -35,6 +35,7 @@ from ficshelf.works.signals import chapter_posted, source_named, work_posted, wo
 def _work_posted(sender: Any, work: Work, **kwargs: Any) -> None:
     notify_subscribers_of_new_work(work)
     notify_source_creators(work)
+    notify_gift_recipients(work)
 
 
 @receiver(chapter_posted)
@@ -78,6 +79,32 @@ def _comment_or_bookmark_changed(
 ) -> None:
     if instance.work_id is not None:  # a series bookmark counts on no work
         counters.recount_comments_and_bookmarks([instance.work_id])
+
+
+def notify_gift_recipients(work: Work) -> int:
+    """Tell the members a posted work is given to (refused gifts aside). The notice is about
+    the work, so a recipient reads it only once they may see the work (an unrevealed
+    collection's gift waits for the reveal); it names the creators as the byline does
+    ("Anonymous" in an anonymous collection). Returns how many were told."""
+    gifts = Gift.objects.filter(work=work, refused_at__isnull=True, recipient__user__isnull=False)
+    recipients = set(gifts.values_list("recipient__user_id", flat=True))
+    recipients -= set(
+        Creatorship.objects.filter(work=work, is_approved=True).values_list(
+            "pseud__user_id", flat=True
+        )
+    )
+    InboxItem.objects.bulk_create(
+        InboxItem(
+            recipient_id=user_id,
+            work=work,
+            kind=InboxKind.GIFT,
+            text=f"{work.byline} gave you a gift: {work.title}"[:500],
+            link=work.get_absolute_url(),
+            awaits_digest=True,
+        )
+        for user_id in sorted(recipients)
+    )
+    return len(recipients)
 
 
 def notify_source_creators(work: Work) -> int:

@@ -36,7 +36,7 @@ from ficshelf.works.models import (
     SeriesWork,
     Work,
 )
-from ficshelf.works.signals import chapter_posted, source_named, work_posted
+from ficshelf.works.signals import chapter_posted, source_named, work_posted, works_changed
 
 
 class PostingError(Exception):
@@ -229,6 +229,17 @@ def orphan_work(work: Work, *, actor: User) -> None:
     )
 
 
+@transaction.atomic
+def refuse_gift(gift: Gift, *, actor: User) -> None:
+    """The recipient refuses a gift: the work stays, the gift credit goes (AO3)."""
+    if gift.recipient is None or gift.recipient.user_id != actor.pk:
+        raise PostingError("This gift is not yours to refuse.")
+    gift.refused_at = timezone.now()
+    gift.save(update_fields=["refused_at"])
+    # The work page shows its gifts: no kept copy may name the recipient any more.
+    works_changed.send(sender=Work, work_ids=[gift.work_id])
+
+
 def _fill_work(work: Work, data: WorkData) -> None:
     work.title = data.title.strip()[:255]
     work.summary = sanitize_html(data.summary)
@@ -287,19 +298,25 @@ def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
     if data.inspiration is not None and set_inspiration(work, data.inspiration) and work.is_posted:
         source_named.send(sender=Work, work=work)  # a draft's source hears of it when posted
     _invite_co_creators(work, data.co_creators, actor=actor)
-    if data.collections is not None:
-        try:
-            set_work_collections(work, data.collections, actor=actor)
-        except CollectionRefused as refused:  # the form checked; a collection closed since
-            raise PostingError(str(refused)) from None
-    work.gifts.all().delete()
+    # A refused gift stays refused: its row is kept and its name is not given again.
+    refused = set(
+        work.gifts.filter(refused_at__isnull=False).values_list("recipient_name", flat=True)
+    )
+    work.gifts.filter(refused_at__isnull=True).delete()
     # A name several users share goes to the pseud that is someone's default.
     named = Pseud.objects.filter(name__in=data.gift_recipients, user__isnull=False)
     recipients = {p.name: p for p in named.order_by("is_default", "-pk")}
     Gift.objects.bulk_create(
         Gift(work=work, recipient_name=name[:255], recipient=recipients.get(name))
         for name in unique_names(data.gift_recipients)
+        if name[:255] not in refused
     )
+    # After the gifts: a gift posted to an exchange's collection fulfils an assignment.
+    if data.collections is not None:
+        try:
+            set_work_collections(work, data.collections, actor=actor)
+        except CollectionRefused as refusal:  # the form checked; a collection closed since
+            raise PostingError(str(refusal)) from None
 
 
 def _set_series(work: Work, data: WorkData) -> None:

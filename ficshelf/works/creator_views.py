@@ -5,14 +5,17 @@ user, docs/decisions/0001), who has no profile here."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
 from ficshelf.accounts.access import get_user_for_profile, has_muted, is_blocked, reader_context
+from ficshelf.accounts.models import User
 from ficshelf.works.access import get_external_creator_for_viewer, works_credited_to
-from ficshelf.works.models import Work
+from ficshelf.works.actions import refuse_gift
+from ficshelf.works.models import Gift, Work
 
 WORKS_PER_PAGE = 20
 PROFILE_WORKS_SHOWN = 50
@@ -59,3 +62,43 @@ def external_creator(request: HttpRequest, pseud_id: int) -> HttpResponse:
         "page_numbers": list(paginator.get_elided_page_range(page.number)),
     }
     return render(request, "works/external_creator.html", context)
+
+
+@require_safe
+def member_gifts(request: HttpRequest, username: str) -> HttpResponse:
+    """The works given to a member (refused gifts aside) that the viewer may see; the
+    member can refuse each one here."""
+    member = get_user_for_profile(username)
+    given = Gift.objects.filter(recipient__user=member, refused_at__isnull=True)
+    works = (
+        Work.objects.visible_to(request.user)
+        .posted()
+        .filter(pk__in=given.values("work_id"))
+        .order_by("-updated_on", "-pk")
+        .for_blurbs()
+    )
+    paginator = Paginator(works, WORKS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    is_me = request.user.is_authenticated and request.user.pk == member.pk
+    gift_ids = dict(given.filter(work__in=page.object_list).values_list("work_id", "pk"))
+    context = {
+        **reader_context(request),
+        "member": member,
+        "page": page,
+        "works": page.object_list,
+        "page_numbers": list(paginator.get_elided_page_range(page.number)),
+        "is_me": is_me,
+        "refusable": [(work, gift_ids.get(work.pk)) for work in page.object_list] if is_me else [],
+    }
+    return render(request, "works/gifts.html", context)
+
+
+@require_POST
+def refuse_gift_view(request: HttpRequest, gift_id: int) -> HttpResponse:
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404("No such gift.")
+    gift = get_object_or_404(Gift, pk=gift_id, recipient__user=user, refused_at__isnull=True)
+    refuse_gift(gift, actor=user)
+    messages.success(request, "You refused the gift: the work no longer names you.")
+    return redirect("users:gifts", user.get_username())

@@ -185,10 +185,11 @@ def _optional_relations() -> tuple[_OptionalRelation, ...]:
             _shown_collection_items(CollectionItem.objects.approved()),
             _shown_collection_items(CollectionItem.objects.none()),
         ),
+        # Refused gifts are not shown (the recipient took the credit away).
         _OptionalRelation(
             "has_gifts",
-            Gift.objects.filter(work=OuterRef("pk")),
-            "gifts",
+            Gift.objects.filter(work=OuterRef("pk"), refused_at__isnull=True),
+            models.Prefetch("gifts", queryset=Gift.objects.filter(refused_at__isnull=True)),
             models.Prefetch("gifts", queryset=Gift.objects.none()),
         ),
     )
@@ -456,6 +457,9 @@ class Gift(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="gifts")
     recipient_name = models.CharField(max_length=255)
     recipient = models.ForeignKey(Pseud, null=True, blank=True, on_delete=models.SET_NULL)
+    # The recipient refused it: the work stays, the gift credit goes (and is not given
+    # again on the next edit).
+    refused_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.recipient_name

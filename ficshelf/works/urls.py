@@ -7,6 +7,7 @@ from ficshelf.works import creator_views, posting_views, tag_suggestions, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("works/<int:work_id>/", views.work_detail, name="detail"),
+    path("gifts/<int:gift_id>/refuse/", creator_views.refuse_gift_view, name="refuse_gift"),
     path("works/<int:work_id>/navigate/", views.chapter_index, name="navigate"),
     path("works/<int:work_id>/chapters/", views.chapter_select, name="chapter_select"),
     path("works/<int:work_id>/chapters/<int:chapter_id>/", views.chapter_detail, name="chapter"),

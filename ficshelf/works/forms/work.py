@@ -431,7 +431,9 @@ def initial_for(work: Work) -> dict[str, Any]:
         "end_notes": work.end_notes,
         "series": series_work.series_id if series_work else None,
         "series_position": series_work.position if series_work else None,
-        "gift_recipients": ", ".join(g.recipient_name for g in work.gifts.all()),
+        "gift_recipients": ", ".join(
+            g.recipient_name for g in work.gifts.all() if g.refused_at is None
+        ),
         # Those the creators said yes to (an invitation is answered on its own page).
         "collections": ", ".join(
             item.collection.name

@@ -1,0 +1,443 @@
+"""The gift exchange pages: the exchange's page (rules, stage, the moderators' buttons and
+the matching progress), its settings, a member's sign-up, the moderators' sign-ups and
+summary, the assignments (review, swap, send, defaults), pinch hits, a member's own
+assignments, and tag sets with nominations. Every change goes through ``actions``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from ficshelf.accounts.models import User
+from ficshelf.challenges import actions
+from ficshelf.challenges.actions import ExchangeRefused
+from ficshelf.challenges.forms import (
+    ExchangeForm,
+    SignUpForm,
+    TagNamesForm,
+    TagSetForm,
+    prompt_forms,
+)
+from ficshelf.challenges.models import (
+    PROMPT_TAG_TYPES,
+    Assignment,
+    GiftExchange,
+    Nomination,
+    Prompt,
+    SignUp,
+    TagSet,
+)
+from ficshelf.works.collection_items import moderates
+from ficshelf.works.models import Collection
+
+Stage = GiftExchange.Stage
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # behind login_required
+    return request.user
+
+
+def _exchange(name: str) -> GiftExchange:
+    return get_object_or_404(
+        GiftExchange.objects.select_related("collection", "tag_set"), collection__name=name
+    )
+
+
+def _exchange_to_moderate(request: HttpRequest, name: str) -> GiftExchange:
+    exchange = _exchange(name)
+    if not moderates(request.user, exchange.collection):
+        raise Http404("No such page.")
+    return exchange
+
+
+def _done(request: HttpRequest, action: Callable[[], object], said: str, to: str) -> HttpResponse:
+    try:
+        action()
+    except ExchangeRefused as refused:
+        for reason in refused.reasons:
+            messages.error(request, reason)
+    else:
+        messages.success(request, said)
+    return redirect(to)
+
+
+# --- The exchange's page and settings -----------------------------------------------------------
+
+
+@require_safe
+def exchange_page(request: HttpRequest, name: str) -> HttpResponse:
+    exchange = _exchange(name)
+    user = request.user
+    mine = (
+        SignUp.objects.filter(exchange=exchange, user=user).first()
+        if user.is_authenticated
+        else None
+    )
+    context = {
+        "exchange": exchange,
+        "collection": exchange.collection,
+        "can_moderate": moderates(user, exchange.collection),
+        "my_signup": mine,
+        "signup_count": exchange.signups.count(),
+        "limits": _limits_table(exchange),
+        "open_pinch_hits": exchange.assignments.filter(
+            sent_at__isnull=False,
+            giver__isnull=True,
+            pinch_hitter__isnull=True,
+            fulfilled_by__isnull=True,
+        ).count(),
+    }
+    return render(request, "challenges/exchange.html", context)
+
+
+def _limits_table(exchange: GiftExchange) -> list[tuple[str, list[int], list[int], int]]:
+    requests, offers = exchange.limits(Prompt.Kind.REQUEST), exchange.limits(Prompt.Kind.OFFER)
+    required = dict(exchange.required_matches)
+    return [
+        (str(t.label), requests.get(t, [0, 0]), offers.get(t, [0, 0]), int(required.get(t, 0)))
+        for t in PROMPT_TAG_TYPES
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def setup(request: HttpRequest, name: str) -> HttpResponse:
+    collection = get_object_or_404(Collection, name=name)
+    if not moderates(request.user, collection):
+        raise Http404("No such page.")
+    exchange = GiftExchange.objects.filter(collection=collection).first() or GiftExchange(
+        collection=collection
+    )
+    form = ExchangeForm(request.POST or None, instance=exchange, user=_user(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_up_exchange(collection, form.save(commit=False), actor=_user(request))
+        except ExchangeRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "The exchange's settings were saved.")
+            return redirect("challenges:exchange", collection.name)
+    return render(
+        request,
+        "challenges/setup.html",
+        {"form": form, "collection": collection, "can_moderate": True},
+    )
+
+
+@login_required
+@require_POST
+def stage(request: HttpRequest, name: str) -> HttpResponse:
+    """The moderators' buttons: open or close sign-ups, generate or send assignments."""
+    exchange = _exchange_to_moderate(request, name)
+    user = _user(request)
+    to = reverse("challenges:exchange", args=[name])
+    match request.POST.get("do"):
+        case "open":
+            return _done(
+                request,
+                lambda: actions.set_signups_open(exchange, is_open=True, actor=user),
+                "Sign-ups are open.",
+                to,
+            )
+        case "close":
+            return _done(
+                request,
+                lambda: actions.set_signups_open(exchange, is_open=False, actor=user),
+                "Sign-ups are closed.",
+                to,
+            )
+        case "match":
+            return _done(
+                request,
+                lambda: actions.start_matching(exchange, actor=user),
+                "Matching has started.",
+                to,
+            )
+        case "send":
+            return _done(
+                request,
+                lambda: actions.send_assignments(exchange, actor=user),
+                "The assignments were sent.",
+                to,
+            )
+    messages.error(request, "Choose one of the buttons.")
+    return redirect(to)
+
+
+# --- Signing up ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup(request: HttpRequest, name: str) -> HttpResponse:
+    exchange = _exchange(name)
+    user = _user(request)
+    existing = SignUp.objects.filter(exchange=exchange, user=user).first()
+    data = request.POST if request.method == "POST" else None
+    form = SignUpForm(data, user=user, initial={"pseud": existing.pseud_id} if existing else None)
+    requests = prompt_forms(
+        exchange, Prompt.Kind.REQUEST, data, _initial(existing, Prompt.Kind.REQUEST)
+    )
+    offers = prompt_forms(exchange, Prompt.Kind.OFFER, data, _initial(existing, Prompt.Kind.OFFER))
+    if request.method == "POST":
+        if "delete" in request.POST and existing is not None:
+            return _done(
+                request,
+                lambda: actions.delete_signup(existing, actor=user),
+                "Your sign-up was deleted.",
+                reverse("challenges:exchange", args=[name]),
+            )
+        if form.is_valid() and all(f.is_valid() for f in [*requests, *offers]):
+            try:
+                actions.save_signup(
+                    exchange,
+                    user=user,
+                    pseud=form.cleaned_data["pseud"],
+                    requests=[f.prompt_data() for f in requests],
+                    offers=[f.prompt_data() for f in offers],
+                )
+            except ExchangeRefused as refused:
+                for reason in refused.reasons:
+                    form.add_error(None, reason)
+            else:
+                messages.success(request, "Your sign-up was saved.")
+                return redirect("challenges:exchange", name)
+    elif not exchange.signups_are_open:
+        messages.error(request, "Sign-ups for this exchange are closed.")
+    return render(
+        request,
+        "challenges/signup.html",
+        {
+            "exchange": exchange,
+            "collection": exchange.collection,
+            "form": form,
+            "requests": requests,
+            "offers": offers,
+            "existing": existing,
+            "autocomplete_url": reverse("tags:autocomplete"),
+        },
+    )
+
+
+def _initial(signup: SignUp | None, kind: str) -> list[dict[str, Any]]:
+    if signup is None:
+        return []
+    found = []
+    for prompt in signup.prompts.filter(kind=kind).prefetch_related("tags").order_by("position"):
+        row: dict[str, Any] = {"details": prompt.details, "url": prompt.url}
+        for tag_type in PROMPT_TAG_TYPES:
+            row[tag_type] = ", ".join(
+                sorted(t.name for t in prompt.tags.all() if t.type == tag_type)
+            )
+            row[f"any_{tag_type}"] = tag_type in (prompt.any_types or [])
+        found.append(row)
+    return found
+
+
+@login_required
+@require_safe
+def signups(request: HttpRequest, name: str) -> HttpResponse:
+    """Everyone's sign-ups and the summary of requested and offered tags (moderators)."""
+    exchange = _exchange_to_moderate(request, name)
+    rows = (
+        exchange.signups.select_related("pseud", "user")
+        .prefetch_related(Prefetch("prompts", queryset=Prompt.objects.prefetch_related("tags")))
+        .order_by("pseud__name")
+    )
+    return render(
+        request,
+        "challenges/signups.html",
+        {
+            "exchange": exchange,
+            "collection": exchange.collection,
+            "can_moderate": True,
+            "rows": rows,
+            "summary": actions.signup_summary(exchange),
+        },
+    )
+
+
+# --- Assignments ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def assignments(request: HttpRequest, name: str) -> HttpResponse:
+    exchange = _exchange_to_moderate(request, name)
+    user = _user(request)
+    here = reverse("challenges:assignments", args=[name])
+    if request.method == "POST":
+        rows = exchange.assignments
+        if "swap" in request.POST:
+            first = get_object_or_404(rows, pk=request.POST.get("first"))
+            second = get_object_or_404(rows, pk=request.POST.get("second"))
+            return _done(
+                request,
+                lambda: actions.swap_recipients(first, second, actor=user),
+                "Swapped.",
+                here,
+            )
+        assignment = get_object_or_404(rows, pk=request.POST.get("assignment"))
+        if "giver" in request.POST:
+            giver_id = request.POST.get("giver")
+            giver = get_object_or_404(exchange.signups, pk=giver_id) if giver_id else None
+            return _done(
+                request, lambda: actions.set_giver(assignment, giver, actor=user), "Saved.", here
+            )
+        if "default" in request.POST:
+            return _done(
+                request,
+                lambda: actions.default_assignment(assignment, actor=user),
+                "It is a pinch hit now.",
+                here,
+            )
+    rows_shown = exchange.assignments.select_related(
+        "giver__pseud", "recipient__pseud", "pinch_hitter", "fulfilled_by"
+    ).order_by("recipient__pseud__name")
+    return render(
+        request,
+        "challenges/assignments.html",
+        {
+            "exchange": exchange,
+            "collection": exchange.collection,
+            "can_moderate": True,
+            "rows": rows_shown,
+            "participants": exchange.signups.select_related("pseud").order_by("pseud__name"),
+            "unmatched": sum(
+                1 for a in rows_shown if a.giver_id is None and a.pinch_hitter_id is None
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def pinch_hits(request: HttpRequest, name: str) -> HttpResponse:
+    exchange = _exchange(name)
+    user = _user(request)
+    open_ones = exchange.assignments.filter(
+        sent_at__isnull=False,
+        giver__isnull=True,
+        pinch_hitter__isnull=True,
+        fulfilled_by__isnull=True,
+    ).select_related("recipient__pseud")
+    if request.method == "POST":
+        assignment = get_object_or_404(open_ones, pk=request.POST.get("assignment"))
+        return _done(
+            request,
+            lambda: actions.claim_pinch_hit(assignment, user=user),
+            "The pinch hit is yours.",
+            reverse("challenges:my_assignments"),
+        )
+    return render(
+        request,
+        "challenges/pinch_hits.html",
+        {"exchange": exchange, "collection": exchange.collection, "rows": open_ones},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def my_assignments(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    mine = Assignment.objects.filter(sent_at__isnull=False).filter(
+        giver__user=user, pinch_hitter__isnull=True
+    ) | Assignment.objects.filter(sent_at__isnull=False, pinch_hitter=user)
+    if request.method == "POST":
+        assignment = get_object_or_404(mine, pk=request.POST.get("assignment"))
+        return _done(
+            request,
+            lambda: actions.default_assignment(assignment, actor=user),
+            "You gave the assignment up; it is a pinch hit now.",
+            reverse("challenges:my_assignments"),
+        )
+    rows = mine.select_related(
+        "exchange__collection", "recipient__pseud", "fulfilled_by"
+    ).prefetch_related(
+        Prefetch(
+            "recipient__prompts",
+            queryset=Prompt.objects.filter(kind=Prompt.Kind.REQUEST).prefetch_related("tags"),
+        )
+    )
+    return render(request, "challenges/my_assignments.html", {"rows": rows.order_by("-sent_at")})
+
+
+# --- Tag sets -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def new_tag_set(request: HttpRequest) -> HttpResponse:
+    form = TagSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        tag_set = form.save()
+        tag_set.owners.add(_user(request))
+        return redirect("challenges:tag_set", tag_set.pk)
+    return render(request, "challenges/tag_set_new.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def tag_set(request: HttpRequest, set_id: int) -> HttpResponse:
+    tag_set = get_object_or_404(TagSet, pk=set_id)
+    user = request.user
+    is_owner = user.is_authenticated and (
+        user.is_staff or tag_set.owners.filter(pk=user.pk).exists()
+    )
+    form = TagNamesForm(request.POST or None)
+    here = reverse("challenges:tag_set", args=[set_id])
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect(f"{reverse('accounts:login')}?next={here}")
+        member = _user(request)
+        if "nomination" in request.POST:
+            nomination = get_object_or_404(
+                Nomination, pk=request.POST.get("nomination"), tag_set=tag_set
+            )
+            approve = request.POST.get("answer") == "approve"
+            return _done(
+                request,
+                lambda: actions.review_nomination(nomination, approve=approve, actor=member),
+                "Saved.",
+                here,
+            )
+        if form.is_valid():
+            names = form.names_list()
+            tag_type = form.cleaned_data["tag_type"]
+            if is_owner:
+                return _done(
+                    request,
+                    lambda: actions.add_tags_to_set(tag_set, tag_type, names, actor=member),
+                    "The tags were added.",
+                    here,
+                )
+            return _done(
+                request,
+                lambda: actions.nominate(tag_set, tag_type, names, user=member),
+                "Your nominations were sent.",
+                here,
+            )
+    tags = tag_set.tags.order_by("type", "name")
+    return render(
+        request,
+        "challenges/tag_set.html",
+        {
+            "tag_set": tag_set,
+            "tags": tags,
+            "is_owner": is_owner,
+            "form": form,
+            "pending": tag_set.nominations.filter(state=Nomination.State.PENDING).select_related(
+                "nominator"
+            )
+            if is_owner
+            else [],
+        },
+    )

@@ -1,0 +1,306 @@
+"""A gift exchange from set-up to gifts: sign-up rules (bad input refused with nothing
+written), the summary, matching by the worker, review, sending, defaults and pinch hits,
+fulfilment by a posted gift, gift notices and refusing a gift."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ficshelf.accounts.models import User
+from ficshelf.challenges import actions
+from ficshelf.challenges.actions import ExchangeRefused, PromptData
+from ficshelf.challenges.models import Assignment, GiftExchange, Nomination, Prompt, SignUp, TagSet
+from ficshelf.social.models import InboxItem, InboxKind
+from ficshelf.tags.models import Tag, TagType
+from ficshelf.works.collection_items import add_work, create_collection, reveal
+from ficshelf.works.models import Collection, Gift, Work
+from tests.factories import PseudFactory, UserFactory, WorkFactory
+
+pytestmark = pytest.mark.django_db
+
+FANDOMS = ["Moomins", "Discworld", "Earthsea"]
+
+
+def member(name: str) -> User:
+    user = UserFactory(username=name)
+    PseudFactory(user=user, name=name)
+    return user
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def exchange_with(**settings: Any) -> tuple[User, GiftExchange]:
+    host = member("host")
+    for name in FANDOMS:
+        Tag.objects.get_or_create(name=name, defaults={"type": TagType.FANDOM})
+    collection = create_collection(
+        Collection(name="yule", title="Yule", is_unrevealed=True, is_anonymous=True), owner=host
+    )
+    exchange = GiftExchange(requests_min=1, requests_max=2, offers_min=1, offers_max=2, **settings)
+    exchange.request_tag_limits = {TagType.FANDOM: [1, 1], TagType.CHARACTER: [0, 2]}
+    exchange.offer_tag_limits = {TagType.FANDOM: [1, 1], TagType.CHARACTER: [0, 2]}
+    actions.set_up_exchange(collection, exchange, actor=host)
+    actions.set_signups_open(exchange, is_open=True, actor=host)
+    return host, exchange
+
+
+def prompt(fandom: str) -> PromptData:
+    return PromptData(tags={TagType.FANDOM: [fandom]})
+
+
+def sign_up(exchange: GiftExchange, name: str, requests: list[str], offers: list[str]) -> SignUp:
+    user = member(name)
+    return actions.save_signup(
+        exchange,
+        user=user,
+        pseud=user.pseuds.get(),
+        requests=[prompt(f) for f in requests],
+        offers=[prompt(f) for f in offers],
+    )
+
+
+def refused(call: Callable[[], object]) -> list[str]:
+    with pytest.raises(ExchangeRefused) as caught:
+        call()
+    return caught.value.reasons
+
+
+# --- Sign-ups ------------------------------------------------------------------------------------
+
+
+def test_too_few_requests_and_unknown_tags_are_refused_at_once_and_nothing_is_written() -> None:
+    _host, exchange = exchange_with()
+    user = member("eager")
+    reasons = refused(
+        lambda: actions.save_signup(
+            exchange,
+            user=user,
+            pseud=user.pseuds.get(),
+            requests=[],
+            offers=[PromptData(tags={TagType.FANDOM: ["Nowhere Fandom"]})],
+        )
+    )
+    assert "Give between 1 and 2 requests; you gave 0." in reasons
+    assert any("not a fandom tag on the archive: Nowhere Fandom" in r for r in reasons)
+    assert not SignUp.objects.exists() and not Prompt.objects.exists()
+
+
+def test_tags_outside_the_tag_set_and_any_where_not_allowed_are_refused() -> None:
+    host, exchange = exchange_with()
+    tag_set = TagSet.objects.create(title="Yule fandoms")
+    tag_set.owners.add(host)
+    actions.add_tags_to_set(tag_set, TagType.FANDOM, ["Moomins"], actor=host)
+    exchange.tag_set = tag_set
+    exchange.save()
+    user = member("picky")
+    reasons = refused(
+        lambda: actions.save_signup(
+            exchange,
+            user=user,
+            pseud=user.pseuds.get(),
+            requests=[prompt("Discworld")],
+            offers=[PromptData(tags={TagType.FANDOM: ["Moomins"]}, any_types=[TagType.CHARACTER])],
+        )
+    )
+    assert reasons == [
+        "Request 1: not a fandom tag in this exchange's tag set: Discworld.",
+        "Offer 1: “any” is not allowed for character tags.",
+    ]
+    assert not SignUp.objects.exists()
+
+
+def test_a_closed_window_refuses_sign_ups() -> None:
+    host, exchange = exchange_with()
+    actions.set_signups_open(exchange, is_open=False, actor=host)
+    assert refused(lambda: sign_up(exchange, "late", ["Moomins"], ["Discworld"])) == [
+        "Sign-ups for this exchange are closed."
+    ]
+    assert not SignUp.objects.exists()
+
+
+def test_the_sign_up_page_saves_and_edits_and_says_what_is_wrong() -> None:
+    exchange_with()
+    user = member("writer")
+    client = signed_in(user)
+    url = reverse("challenges:signup", args=["yule"])
+    pseud = user.pseuds.get().pk
+    bad = client.post(url, {"pseud": pseud, "offer-1-fandom": "Moomins"})
+    assert "Give between 1 and 2 requests; you gave 0." in bad.content.decode()
+    assert not SignUp.objects.exists()
+    sent = {"pseud": pseud, "request-1-fandom": "moomins", "offer-1-fandom": "Discworld"}
+    assert client.post(url, sent).status_code == 302
+    signup = SignUp.objects.get()
+    request = signup.prompts.get(kind=Prompt.Kind.REQUEST)
+    assert [t.name for t in request.tags.all()] == ["Moomins"]  # found in any case
+    page = client.get(url).content.decode()
+    assert 'value="Moomins"' in page
+    client.post(url, {**sent, "request-2-fandom": "Earthsea"})
+    assert signup.prompts.filter(kind=Prompt.Kind.REQUEST).count() == 2
+
+
+def test_the_summary_puts_requests_nobody_offers_first() -> None:
+    _host, exchange = exchange_with()
+    sign_up(exchange, "a", ["Earthsea"], ["Moomins"])
+    sign_up(exchange, "b", ["Moomins"], ["Moomins"])
+    fandoms = actions.signup_summary(exchange)[TagType.FANDOM]
+    assert [(d.tag.name, d.requested, d.offered) for d in fandoms] == [
+        ("Earthsea", 1, 0),
+        ("Moomins", 1, 2),
+    ]
+    assert fandoms[0].short_of_offers
+
+
+# --- Matching, sending, defaults ------------------------------------------------------------------
+
+
+def matched_exchange(django_capture_on_commit_callbacks: Any) -> tuple[User, GiftExchange]:
+    host, exchange = exchange_with()
+    # A ring: each offers what the next requests.
+    sign_up(exchange, "ann", ["Moomins"], ["Discworld"])
+    sign_up(exchange, "bob", ["Discworld"], ["Earthsea"])
+    sign_up(exchange, "cat", ["Earthsea"], ["Moomins"])
+    actions.set_signups_open(exchange, is_open=False, actor=host)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.start_matching(exchange, actor=host)
+    exchange.refresh_from_db()
+    return host, exchange
+
+
+def giver_of(exchange: GiftExchange, recipient: str) -> str | None:
+    assignment = exchange.assignments.get(recipient__user__username=recipient)
+    return assignment.giver.user.username if assignment.giver else None
+
+
+def test_the_worker_matches_everyone_and_sending_tells_each_giver(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    host, exchange = matched_exchange(django_capture_on_commit_callbacks)
+    assert exchange.stage == GiftExchange.Stage.MATCHED
+    assert exchange.matching_stage == "done"
+    assert {r: giver_of(exchange, r) for r in ("ann", "bob", "cat")} == {
+        "ann": "cat",
+        "bob": "ann",
+        "cat": "bob",
+    }
+    assert actions.send_assignments(exchange, actor=host) == 3
+    notice = InboxItem.objects.get(recipient__username="ann", kind=InboxKind.COLLECTION)
+    assert notice.text == "Your assignment in Yule: write for bob."
+    page = signed_in(User.objects.get(username="ann")).get("/assignments/").content.decode()
+    assert "Yule: for bob" in page and "Discworld" in page
+
+
+def test_moderators_swap_and_set_writers_before_sending(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    host, exchange = matched_exchange(django_capture_on_commit_callbacks)
+    ann, bob = (exchange.assignments.get(recipient__user__username=n) for n in ("ann", "bob"))
+    # ann's giver (cat) and bob's giver (ann) swap: ann would write for herself.
+    assert refused(lambda: actions.swap_recipients(ann, bob, actor=host)) == [
+        "That swap would have someone write for themselves."
+    ]
+    client = signed_in(host)
+    url = reverse("challenges:assignments", args=["yule"])
+    cat_signup = SignUp.objects.get(user__username="cat")
+    client.post(url, {"assignment": bob.pk, "giver": cat_signup.pk})
+    assert giver_of(exchange, "bob") == "cat"
+    assert giver_of(exchange, "ann") is None  # cat writes one gift
+    assert signed_in(member("stranger")).get(url).status_code == 404
+
+
+def test_a_default_becomes_a_pinch_hit_that_another_member_claims(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    host, exchange = matched_exchange(django_capture_on_commit_callbacks)
+    actions.send_assignments(exchange, actor=host)
+    ann = User.objects.get(username="ann")
+    ann_client = signed_in(ann)
+    mine = Assignment.objects.get(giver__user=ann)
+    ann_client.post("/assignments/", {"assignment": mine.pk})
+    mine.refresh_from_db()
+    assert mine.giver is None and mine.defaulted_at is not None
+    assert "was given up" in InboxItem.objects.filter(recipient=host).last().text  # type: ignore[union-attr]
+    helper = member("helper")
+    page = signed_in(helper).get(reverse("challenges:pinch_hits", args=["yule"]))
+    assert "For bob" in page.content.decode()
+    signed_in(helper).post(reverse("challenges:pinch_hits", args=["yule"]), {"assignment": mine.pk})
+    mine.refresh_from_db()
+    assert mine.pinch_hitter == helper
+    assert refused(lambda: actions.claim_pinch_hit(mine, user=member("late"))) == [
+        "This pinch hit is taken."
+    ]
+
+
+def test_a_gift_posted_to_the_collection_fulfils_the_assignment_and_tells_the_recipient(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    host, exchange = matched_exchange(django_capture_on_commit_callbacks)
+    actions.send_assignments(exchange, actor=host)
+    ann = User.objects.get(username="ann")
+    bob = User.objects.get(username="bob")
+    work = WorkFactory(title="For Bob", creator=ann.pseuds.get(), draft=True)
+    Gift.objects.create(work=work, recipient_name="bob", recipient=bob.pseuds.get())
+    add_work(exchange.collection, work, actor=ann)
+    from ficshelf.works.actions import post_work
+
+    post_work(work)
+
+    assignment = Assignment.objects.get(giver__user=ann)
+    assert assignment.fulfilled_by == work
+    notice = InboxItem.objects.get(recipient=bob, kind=InboxKind.GIFT)
+    assert notice.text == "Anonymous gave you a gift: For Bob"
+    # The collection is unrevealed: bob's inbox shows the notice only after the reveal.
+    bob_client = signed_in(bob)
+    assert "For Bob" not in bob_client.get("/inbox/").content.decode()
+    reveal(exchange.collection, actor=host)
+    assert "For Bob" in bob_client.get("/inbox/").content.decode()
+    assert "For Bob" in bob_client.get("/users/bob/gifts/").content.decode()
+
+
+def test_refusing_a_gift_takes_the_credit_away_and_it_is_not_given_again() -> None:
+    giver = member("giver")
+    taker = member("taker")
+    work = WorkFactory(title="Unwanted", creator=giver.pseuds.get())
+    gift = Gift.objects.create(work=work, recipient_name="taker", recipient=taker.pseuds.get())
+    guest = Client()
+    assert "taker" in guest.get(work.get_absolute_url()).content.decode()  # kept for guests
+    assert signed_in(member("other")).post(f"/gifts/{gift.pk}/refuse/").status_code == 404
+    signed_in(taker).post(f"/gifts/{gift.pk}/refuse/")
+    assert Gift.objects.get(pk=gift.pk).refused_at is not None
+    assert (
+        '<span class="recipient">taker</span>'
+        not in guest.get(work.get_absolute_url()).content.decode()
+    )
+    assert "Unwanted" not in signed_in(taker).get("/users/taker/gifts/").content.decode()
+    # The creator's next edit keeps the refusal.
+    from ficshelf.works.forms.work import initial_for
+
+    assert initial_for(Work.objects.get(pk=work.pk))["gift_recipients"] == ""
+
+
+# --- Tag sets ------------------------------------------------------------------------------------
+
+
+def test_members_nominate_within_the_limit_and_owners_approve_into_the_set() -> None:
+    owner = member("owner")
+    tag_set = TagSet.objects.create(title="Rare", nominations_open=True, nomination_limit=2)
+    tag_set.owners.add(owner)
+    nominator = signed_in(member("fan"))
+    url = reverse("challenges:tag_set", args=[tag_set.pk])
+    nominator.post(url, {"tag_type": TagType.FANDOM, "names": "Tove Fandom, Third"})
+    assert Nomination.objects.count() == 2
+    too_many = nominator.post(url, {"tag_type": TagType.FANDOM, "names": "Fourth"}, follow=True)
+    assert "You may nominate 2 tags of each type" in too_many.content.decode()
+    assert Nomination.objects.count() == 2
+    first = Nomination.objects.get(name="Tove Fandom")
+    signed_in(owner).post(url, {"nomination": first.pk, "answer": "approve"})
+    assert list(tag_set.tags.values_list("name", flat=True)) == ["Tove Fandom"]
+    assert Tag.objects.get(name="Tove Fandom").type == TagType.FANDOM
