@@ -86,6 +86,7 @@ def notify_gift_recipients(work: Work) -> int:
     the work, so a recipient reads it only once they may see the work (an unrevealed
     collection's gift waits for the reveal); it names the creators as the byline does
     ("Anonymous" in an anonymous collection). Returns how many were told."""
+    work = Work.objects.get(pk=work.pk)  # the byline's anonymity as stored, not as passed
     gifts = Gift.objects.filter(work=work, refused_at__isnull=True, recipient__user__isnull=False)
     recipients = set(gifts.values_list("recipient__user_id", flat=True))
     recipients -= set(

@@ -315,6 +315,9 @@ def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
     if data.collections is not None:
         try:
             set_work_collections(work, data.collections, actor=actor)
+            # The collections may have made it anonymous or unrevealed (saved on a fresh
+            # copy): what follows (posting, its notices) must read the states as they are.
+            work.refresh_from_db(fields=["in_unrevealed_collection", "in_anonymous_collection"])
         except CollectionRefused as refusal:  # the form checked; a collection closed since
             raise PostingError(str(refusal)) from None
 
