@@ -21,7 +21,7 @@ fandom's characters and requests 1-4, 5% of requests ticking "any" character; th
 are Yuletide's (fandom must match, at least one character must match, one request
 matched). Fandom popularity is Zipf: an offer picks the fandom of rank k with weight
 k^-0.8, a request with k^-0.6. With 0.8, at 3,000 participants the most offered fandom
-gets about 4.5% of the offers and the last few hundred about one offer each or none: a few
+gets about 4% of the offers and the last few hundred about one offer each or none: a few
 fandoms with many writers, a long tail with one or none, as in Yuletide's tag set; the
 requests' flatter 0.6 sends more of them into that tail (people ask for their rarest
 loves and offer what they know well). Characters within a fandom are Zipf too (k^-1: the

@@ -46,7 +46,7 @@ TAG_TYPES: Final = ("fandom", "character", "relationship", "freeform")
 QUALITY_BASE: Final = 1000
 
 # Solves spent on breaking up mutual pairs, the first included; each costs about as much as
-# the first (a second or less at 3,000 sign-ups), and the benchmark's sets needed 2 to 5.
+# the first (a second or less at 3,000 sign-ups), and the benchmark's sets needed up to 5.
 MUTUAL_ROUNDS: Final = 6
 # Progress is reported every this many recipients while the pairs are computed.
 PROGRESS_EVERY: Final = 250
