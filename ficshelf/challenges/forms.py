@@ -143,6 +143,8 @@ class PromptForm(forms.Form):
                 self.fields[f"any_{tag_type}"] = forms.BooleanField(
                     label=f"Any {TYPE_NAMES[tag_type].lower()}", required=False
                 )
+        # The tags first: they are what the matching reads; details and the link follow.
+        self.order_fields([name for name in self.fields if name not in ("details", "url")])
         if not exchange.allow_details:
             del self.fields["details"]
         if not exchange.allow_prompt_url:
