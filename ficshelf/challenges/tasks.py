@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections import defaultdict
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from ficshelf.challenges import matching
 from ficshelf.challenges.models import Assignment, GiftExchange, Prompt, SignUp
+from ficshelf.social.models import InboxItem, InboxKind
 
 # Progress is written at most this often: each write is a transaction.
 PROGRESS_SECONDS = 0.5
@@ -102,3 +105,41 @@ def _progress(exchange_id: int) -> matching.Progress:
         )
 
     return report
+
+
+# Writers are reminded this long before their assignment is due.
+REMINDER_BEFORE = datetime.timedelta(days=3)
+
+
+@task()
+def remind_writers() -> int:
+    """Remind each writer of a sent, unfulfilled assignment due within ``REMINDER_BEFORE``,
+    once; returns how many were reminded."""
+    now = timezone.now()
+    due = Assignment.objects.filter(
+        sent_at__isnull=False,
+        fulfilled_by__isnull=True,
+        reminded_at__isnull=True,
+        exchange__assignments_due_at__gt=now,
+        exchange__assignments_due_at__lte=now + REMINDER_BEFORE,
+    ).select_related("exchange__collection", "giver", "recipient__pseud")
+    count = 0
+    for assignment in due:
+        writer = assignment.writer_id
+        with transaction.atomic():
+            if writer is not None:
+                InboxItem.objects.create(
+                    recipient_id=writer,
+                    kind=InboxKind.COLLECTION,
+                    text=(
+                        f"A reminder: your gift for {assignment.recipient.pseud.byline} in "
+                        f"{assignment.exchange.collection.title} is due "
+                        f"{assignment.exchange.assignments_due_at:%d %B %Y, %H:%M} UTC."
+                    )[:500],
+                    link=reverse("challenges:my_assignments"),
+                    awaits_digest=True,
+                )
+                count += 1
+            assignment.reminded_at = now
+            assignment.save(update_fields=["reminded_at"])
+    return count

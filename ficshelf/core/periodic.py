@@ -27,6 +27,8 @@ PERIODIC_TASKS: list[tuple[str, float]] = [
     ("ficshelf.search.tasks.drain_index_queue", 30),
     # Collections whose reveal time has come (collections.tasks).
     ("ficshelf.collections.tasks.reveal_due_collections", 60),
+    # Exchange writers whose gift is due soon (challenges.tasks).
+    ("ficshelf.challenges.tasks.remind_writers", 60 * 60),
     # Tasks left RUNNING by a worker on a server that died (core.recovery).
     ("ficshelf.core.tasks.recover_abandoned_work", 5 * 60),
 ]

@@ -304,3 +304,26 @@ def test_members_nominate_within_the_limit_and_owners_approve_into_the_set() -> 
     signed_in(owner).post(url, {"nomination": first.pk, "answer": "approve"})
     assert list(tag_set.tags.values_list("name", flat=True)) == ["Tove Fandom"]
     assert Tag.objects.get(name="Tove Fandom").type == TagType.FANDOM
+
+
+def test_writers_are_reminded_once_before_the_deadline(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from ficshelf.challenges.tasks import remind_writers
+
+    host, exchange = matched_exchange(django_capture_on_commit_callbacks)
+    exchange.assignments_due_at = timezone.now() + datetime.timedelta(days=10)
+    exchange.save()
+    actions.send_assignments(exchange, actor=host)
+    assert remind_writers.call() == 0  # not due soon yet
+    GiftExchange.objects.filter(pk=exchange.pk).update(
+        assignments_due_at=timezone.now() + datetime.timedelta(days=2)
+    )
+    assert remind_writers.call() == 3
+    assert remind_writers.call() == 0
+    texts = InboxItem.objects.filter(recipient__username="ann").values_list("text", flat=True)
+    assert any(t.startswith("A reminder: your gift for bob in Yule is due") for t in texts)
