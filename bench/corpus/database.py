@@ -74,7 +74,8 @@ _WORK_COLUMNS = ["id", "title", "summary", "notes", "end_notes", "sanitizer_vers
                  "language_id", "expected_chapter_count", "is_complete", "word_count",
                  "kudos_count", "hits_count", "comments_count", "bookmarks_count",
                  "published_on", "updated_on", "completed_on", "is_posted", "is_restricted",
-                 "is_hidden_by_admin", "comment_permission", "moderated_comments",
+                 "is_hidden_by_admin", "in_unrevealed_collection", "in_anonymous_collection",
+                 "comment_permission", "moderated_comments",
                  "source_url", "imported_from", "created_at", "modified_at"]  # fmt: skip
 _CHAPTER_COLUMNS = ["work_id", "position", "title", "summary", "notes", "end_notes", "text",
                     "sanitizer_version", "word_count", "is_posted", "published_on",
@@ -93,7 +94,7 @@ def _work_rows(batch: WorkBatch, now: datetime.datetime) -> Iterator[tuple[Any, 
                int(batch.kudos[i]), int(batch.hits[i]), int(batch.comments[i]),
                int(batch.bookmarks[i]), batch.date(batch.published[i]), updated,
                updated if complete else None, True, bool(batch.is_restricted[i]), False,
-               "everyone", False, "", "", now, now)  # fmt: skip
+               False, False, "everyone", False, "", "", now, now)  # fmt: skip
 
 
 def _chapter_rows(

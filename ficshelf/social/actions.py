@@ -155,7 +155,7 @@ def post_comment(
 
 def _notify_of_comment(comment: Comment, creators: set[int]) -> None:
     work = comment.work
-    author = comment.author_name
+    author = comment.public_author_name
     awaiting = "" if comment.is_approved else " (awaiting your approval)"
     notices: dict[int, tuple[str, str]] = {}
     for creator_id in creators:

@@ -21,6 +21,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
+from ficshelf.social.models import ANONYMOUS_CREATOR, Comment
+
 if TYPE_CHECKING:
     import datetime
 
@@ -41,6 +43,9 @@ class ThreadOptions:
     # them does not make a token.
     csrf_token: object
     next_url: str  # where those buttons come back to
+    # The work's creators when it is in an anonymous collection: their comments are signed
+    # "Anonymous Creator" (``Comment.public_author_name``).
+    anonymous_creators: frozenset[int] = frozenset()
 
 
 def threads_html(threads: Iterable[CommentNode], options: ThreadOptions) -> SafeString:
@@ -76,7 +81,7 @@ def _comment(node: CommentNode, options: ThreadOptions, urls: _CommentUrls, out:
     if comment.is_deleted:
         out.append('<p class="deleted-comment">(Previous comment deleted.)</p>')
     else:
-        out.append(f'<article aria-label="Comment by {escape(comment.author_name)}">')
+        out.append(f'<article aria-label="Comment by {escape(_author(comment, options))}">')
         out.append(_heading(node, options))
         if not comment.is_approved:
             out.append(
@@ -98,7 +103,7 @@ def _comment(node: CommentNode, options: ThreadOptions, urls: _CommentUrls, out:
 
 def _heading(node: CommentNode, options: ThreadOptions) -> str:
     comment = node.comment
-    parts: list[str] = [f'<span class="comment-author">{escape(comment.author_name)}</span>']
+    parts: list[str] = [f'<span class="comment-author">{escape(_author(comment, options))}</span>']
     if comment.is_by_guest:
         parts.append(' <span class="guest-label">(Guest)</span>')
     if options.span_chapters:
@@ -106,6 +111,12 @@ def _heading(node: CommentNode, options: ThreadOptions) -> str:
         parts.append(f' <span class="comment-chapter">on Chapter {position}</span>')
     parts.append(" " + _time(comment.created_at, "comment-date"))
     return '<h4 class="comment-heading">' + "".join(parts) + "</h4>"
+
+
+def _author(comment: Comment, options: ThreadOptions) -> str:
+    if comment.user_id is not None and comment.user_id in options.anonymous_creators:
+        return ANONYMOUS_CREATOR
+    return comment.author_name
 
 
 def _time(moment: datetime.datetime, css_class: str) -> str:

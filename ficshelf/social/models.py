@@ -13,7 +13,10 @@ from django.db import models
 from django.db.models import Q
 
 from ficshelf.accounts.models import User
-from ficshelf.works.models import Chapter, Series, Work, work_visible_to
+from ficshelf.works.models import Chapter, Creatorship, Series, Work, work_visible_to
+
+# How a creator's own comments on a work in an anonymous collection are signed.
+ANONYMOUS_CREATOR = "Anonymous Creator"
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -110,6 +113,25 @@ class Comment(models.Model):
         if self.user is not None:
             return self.user.username
         return self.guest_name or "Anonymous"
+
+    @property
+    def public_author_name(self) -> str:
+        """The name others are shown, in notices and on reply pages: a creator commenting
+        on their own work in an anonymous collection is "Anonymous Creator" (AO3), so a
+        reply does not name them. (The work page's threads ask the same of
+        ``comment_html.ThreadOptions.anonymous_creators``, without a query per comment.)"""
+        if self.user_id is not None:
+            # Read from the database: the work this comment holds may predate its joining
+            # an anonymous collection.
+            credits = Creatorship.objects.filter(
+                work_id=self.work_id,
+                work__in_anonymous_collection=True,
+                pseud__user_id=self.user_id,
+                is_approved=True,
+            )
+            if credits.exists():
+                return ANONYMOUS_CREATOR
+        return self.author_name
 
     @property
     def is_by_guest(self) -> bool:

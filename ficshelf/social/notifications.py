@@ -50,10 +50,10 @@ def email_guest_of_reply(comment_id: int) -> bool:
     site = getattr(settings, "SITE_NAME", "Ficshelf")
     send_mail(
         subject=one_line(
-            f"[{site}] {reply.author_name} replied to your comment on {reply.work.title}"
+            f"[{site}] {reply.public_author_name} replied to your comment on {reply.work.title}"
         )[:200],
         message=(
-            f"{reply.author_name} replied to your comment on {reply.work.title}.\n\n"
+            f"{reply.public_author_name} replied to your comment on {reply.work.title}.\n\n"
             f"{comment_url(reply)}\n"
         ),
         from_email=None,

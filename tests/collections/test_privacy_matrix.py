@@ -162,3 +162,20 @@ def test_revealing_names_the_creators_and_shows_the_works_again() -> None:
     index_everything()
     assert SUBJECT in listed(guest, f"/search/?q=creator:{CREATOR}")
     assert SUBJECT in listed(guest, f"/users/{CREATOR}/works/")
+
+
+def test_a_creators_comment_on_their_anonymous_work_is_signed_anonymous_creator() -> None:
+    from ficshelf.social.actions import post_comment
+    from ficshelf.social.models import InboxItem
+
+    s = setup(anonymous=True, unrevealed=False)
+    work, creator = s.world.subject, s.world.creator
+    chapter = work.chapters.get()
+    reader_comment = post_comment(chapter, actor=s.world.reader, text="<p>Lovely.</p>")
+    post_comment(chapter, actor=creator, text="<p>Thank you!</p>", parent=reader_comment)
+    for viewer in ("guest", "member"):
+        page = s.clients[viewer].get(f"/works/{work.pk}/").content.decode()
+        assert "Anonymous Creator" in page
+        assert f'<span class="comment-author">{CREATOR}</span>' not in page
+    notice = InboxItem.objects.get(recipient=s.world.reader, kind="reply")
+    assert CREATOR not in notice.text and "Anonymous Creator" in notice.text

@@ -224,6 +224,7 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
         span_chapters=len(chapters) > 1,
         csrf_token=context.get("csrf_token", ""),
         next_url=request.get_full_path(),
+        anonymous_creators=frozenset(creators) if work.in_anonymous_collection else frozenset(),
     )
     return {
         "work": work,

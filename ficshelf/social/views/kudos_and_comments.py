@@ -102,7 +102,7 @@ def post_comment(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
             raise Http404("No such comment.")
         parent = get_comment_for_viewer(request, parent_id)
     action = reverse("social:post_comment", args=[work.pk, chapter.pk])
-    heading = f"Reply to {parent.author_name}" if parent else f"Comment on {work.title}"
+    heading = f"Reply to {parent.public_author_name}" if parent else f"Comment on {work.title}"
     form = _empty_comment_form(request, request.POST)
     page: dict[str, Any] = {"action": action, "heading": heading, "work": work, "parent": parent}
 
@@ -157,7 +157,7 @@ def reply_form(request: HttpRequest, comment_id: int) -> HttpResponse:
         request,
         _empty_comment_form(request),
         action=reverse("social:post_comment", args=[work.pk, parent.chapter_id]),
-        heading=f"Reply to {parent.author_name}",
+        heading=f"Reply to {parent.public_author_name}",
         work=work,
         parent=parent,
         refusal=refusal,
