@@ -7,7 +7,6 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from ficshelf.accounts.models import User
 from ficshelf.challenges.actions import fulfil_with
 from ficshelf.works.collection_models import CollectionItem
 from ficshelf.works.models import Work
@@ -15,9 +14,7 @@ from ficshelf.works.signals import ItemEvent, collection_item_changed, work_post
 
 
 @receiver(collection_item_changed)
-def _item_changed(
-    sender: Any, item: CollectionItem, actor: User, event: str, **kwargs: Any
-) -> None:
+def _item_changed(sender: Any, item: CollectionItem, event: str, **kwargs: Any) -> None:
     joined = (ItemEvent.ADDED, ItemEvent.CREATOR_APPROVED, ItemEvent.COLLECTION_APPROVED)
     if event in joined and item.is_approved and item.work.is_posted:
         fulfil_with(item.work_id, item.collection)

@@ -44,11 +44,12 @@ def main() -> None:
     poster.force_login(writer)  # signed in before: a session is a write
 
     filler = Path(sys.argv[1])
-    with filler.open("wb") as handle:  # fill the disk to the last byte
+    # Unbuffered: a write the full disk refuses leaves nothing behind for close() to try
+    # again (a buffered file raised "no space" a second time on closing).
+    with filler.open("wb", buffering=0) as handle:  # fill the disk to the last byte
         try:
             while True:
                 handle.write(b"\0" * 65536)
-                handle.flush()
         except OSError:
             pass
     visitor = Client(raise_request_exception=False)

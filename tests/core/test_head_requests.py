@@ -13,8 +13,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from ficshelf.accounts.models import Pseud, ReaderKey
+from ficshelf.challenges.models import TagSet
 from ficshelf.tags.models import TagType
-from ficshelf.works.models import Collection, Creatorship, Series, SeriesWork
+from ficshelf.works.models import Collection, Creatorship, Gift, Series, SeriesWork
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
 from tests.helpers import get_listing
 from tests.social.factories import (
@@ -90,6 +91,8 @@ def every_kind_of_object() -> tuple[Client, dict[str, object]]:
         "tag": fandom.name,
         "username": someone.username,
         "name": "a_collection",
+        "set_id": TagSet.objects.create(title="A Tag Set").pk,
+        "gift_id": Gift.objects.create(work=work, recipient_name="someone_else").pk,
         "short": "en",
         "slug": "a-work",
         "extension": "epub",
