@@ -57,6 +57,7 @@ urlpatterns = [
     path("", include("ficshelf.downloads.bulk.urls")),
     path("", include("ficshelf.collections.urls")),
     path("", include("ficshelf.challenges.urls")),
+    path("", include("ficshelf.challenges.prompt_meme_urls")),
     path("", include((tag_patterns, "tags"))),
     path("", include("ficshelf.search.urls")),
     path("", include((work_patterns, "works"))),

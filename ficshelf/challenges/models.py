@@ -227,3 +227,11 @@ class Assignment(models.Model):
     @property
     def is_open_pinch_hit(self) -> bool:
         return self.writer_id is None and self.fulfilled_by_id is None
+
+
+from ficshelf.challenges.prompt_meme_models import (  # noqa: E402, I001  (Django finds them here)
+    Claim as Claim,
+    Fill as Fill,
+    MemePrompt as MemePrompt,
+    PromptMeme as PromptMeme,
+)
