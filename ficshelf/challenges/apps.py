@@ -7,4 +7,5 @@ class ChallengesConfig(AppConfig):
     verbose_name = "Challenges"
 
     def ready(self) -> None:
-        from ficshelf.challenges import receivers  # noqa: F401  (gifts fulfil assignments)
+        # Gifts fulfil assignments; works joining a prompt meme fill its prompts.
+        from ficshelf.challenges import prompt_meme_receivers, receivers  # noqa: F401

@@ -164,8 +164,3 @@ class Fill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_id} fills {self.prompt_id}"
-
-
-# The app's ``ready()`` connects the gift exchanges' receivers; the prompt memes connect
-# theirs when their models load, which every process (web, worker, tests) does at start.
-from ficshelf.challenges import prompt_meme_receivers  # noqa: E402, F401

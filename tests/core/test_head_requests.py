@@ -13,7 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from ficshelf.accounts.models import Pseud, ReaderKey
-from ficshelf.challenges.models import TagSet
+from ficshelf.challenges.models import MemePrompt, PromptMeme, TagSet
 from ficshelf.tags.models import TagType
 from ficshelf.works.models import Collection, Creatorship, Gift, Series, SeriesWork
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
@@ -92,6 +92,11 @@ def every_kind_of_object() -> tuple[Client, dict[str, object]]:
         "username": someone.username,
         "name": "a_collection",
         "set_id": TagSet.objects.create(title="A Tag Set").pk,
+        "prompt_id": MemePrompt.objects.create(
+            meme=PromptMeme.objects.create(collection=Collection.objects.get()),
+            prompter=member,
+            title="A Prompt",
+        ).pk,
         "gift_id": Gift.objects.create(work=work, recipient_name="someone_else").pk,
         "short": "en",
         "slug": "a-work",
