@@ -173,7 +173,10 @@ def profile(request: HttpRequest, name: str) -> HttpResponse:
     runners = CollectionParticipant.objects.filter(
         collection=collection, role__in=[Role.OWNER, Role.MODERATOR]
     ).select_related("user")
-    waiting = CollectionItem.objects.filter(collection=collection, is_unrevealed=True).count()
+    # Works their creators agreed to put here (an unanswered invitation waits for nobody).
+    waiting = (
+        CollectionItem.objects.consented().filter(collection=collection, is_unrevealed=True).count()
+    )
     return render(
         request,
         "collections/profile.html",

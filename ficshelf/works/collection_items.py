@@ -332,6 +332,9 @@ def update_collection(collection: Collection, *, actor: User) -> Revealed:
         raise CollectionRefused("Only the collection's moderators can change it.")
     before = Collection.objects.select_for_update().get(pk=collection.pk)
     collection.save()
+    if before.title != collection.title:
+        # Work pages name their collections: no kept copy may keep the old title.
+        _touch_works(collection.items.values_list("work_id", flat=True))
     works = before.is_unrevealed and not collection.is_unrevealed
     creators = before.is_anonymous and not collection.is_anonymous
     if works or creators:

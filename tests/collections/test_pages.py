@@ -313,3 +313,28 @@ def test_the_collections_bookmarks_show_public_bookmarks_of_works_the_reader_may
         assert f"{absent}</strong>" not in page
     member_page = signed_in(UserFactory(username="reader")).get("/collections/fest/bookmarks/")
     assert "member_fan</strong>" in member_page.content.decode()
+
+
+def test_renaming_a_collection_moves_its_works_kept_pages() -> None:
+    from ficshelf.search.models import IndexQueueEntry
+
+    owner = UserFactory(username="owner")
+    fest = collection_owned_by(owner)
+    creator, work = creator_and_work()
+    add_work(fest, work, actor=creator)
+    guest = Client()
+    assert "Fest" in guest.get(work.get_absolute_url()).content.decode()
+    IndexQueueEntry.objects.all().delete()
+    signed_in(owner).post("/collections/fest/edit/", {"title": "Winter Fest", "is_open": "on"})
+    assert IndexQueueEntry.objects.filter(work_id=work.pk).exists()
+    assert "Winter Fest" in guest.get(work.get_absolute_url()).content.decode()
+
+
+def test_an_unanswered_invitation_is_not_counted_as_waiting_for_the_reveal(
+    client: Client,
+) -> None:
+    owner = UserFactory(username="owner")
+    fest = collection_owned_by(owner, is_unrevealed=True)
+    _creator, work = creator_and_work()
+    add_work(fest, work, actor=owner)
+    assert "will be revealed" not in client.get("/collections/fest/").content.decode()
