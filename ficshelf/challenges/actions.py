@@ -27,21 +27,19 @@ from ficshelf.challenges.models import (
     TagSet,
 )
 from ficshelf.challenges.tasks import generate_assignments
+from ficshelf.collections.notices import moderator_ids, tell
 from ficshelf.core.sanitizer import sanitize_html
-from ficshelf.social.models import InboxItem, InboxKind
 from ficshelf.tags.models import Tag, TagType
 from ficshelf.works.actions import tags_named
 from ficshelf.works.collection_items import moderates
 from ficshelf.works.collection_models import (
-    MODERATING_ROLES,
     ChallengeType,
     Collection,
-    CollectionParticipant,
 )
 from ficshelf.works.models import Creatorship, Gift
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
 
 class ExchangeRefused(Exception):
@@ -309,7 +307,7 @@ def send_assignments(exchange: GiftExchange, *, actor: User) -> int:
         assignment.sent_at = now
         assignment.save(update_fields=["sent_at"])
         if assignment.giver is not None:
-            _tell(
+            tell(
                 [assignment.giver.user_id],
                 f"Your assignment in {exchange.collection.title}: write for "
                 f"{assignment.recipient.pseud.byline}.",
@@ -333,7 +331,7 @@ def default_assignment(assignment: Assignment, *, actor: User) -> None:
     assignment.giver = None
     assignment.pinch_hitter = None
     assignment.save(update_fields=["defaulted_at", "giver", "pinch_hitter"])
-    _tell(
+    tell(
         moderator_ids(exchange.collection),
         f"An assignment in {exchange.collection.title} was given up and is a pinch hit now.",
         reverse("challenges:assignments", args=[exchange.collection.name]),
@@ -350,7 +348,7 @@ def claim_pinch_hit(assignment: Assignment, *, user: User) -> None:
         raise ExchangeRefused("You cannot write your own gift.")
     assignment.pinch_hitter = user
     assignment.save(update_fields=["pinch_hitter"])
-    _tell(
+    tell(
         [user.pk],
         f"You took a pinch hit in {assignment.exchange.collection.title}: write for "
         f"{assignment.recipient.pseud.byline}.",
@@ -380,28 +378,6 @@ def fulfil_with(work_id: int, collection: Collection) -> int:
             assignment.save(update_fields=["fulfilled_by"])
             count += 1
     return count
-
-
-def moderator_ids(collection: Collection) -> list[int]:
-    running = [collection.pk] + ([collection.parent_id] if collection.parent_id else [])
-    return list(
-        CollectionParticipant.objects.filter(
-            collection_id__in=running, role__in=MODERATING_ROLES
-        ).values_list("user_id", flat=True)
-    )
-
-
-def _tell(user_ids: Iterable[int | None], text: str, link: str) -> None:
-    InboxItem.objects.bulk_create(
-        InboxItem(
-            recipient_id=user_id,
-            kind=InboxKind.COLLECTION,
-            text=text[:500],
-            link=link,
-            awaits_digest=True,
-        )
-        for user_id in sorted({u for u in user_ids if u is not None})
-    )
 
 
 # --- Tag sets --------------------------------------------------------------------------------

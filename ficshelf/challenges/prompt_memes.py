@@ -37,8 +37,8 @@ from ficshelf.challenges.prompt_meme_models import (
     MemePrompt,
     PromptMeme,
 )
+from ficshelf.collections.notices import tell
 from ficshelf.core.sanitizer import SANITIZER_VERSION, Profile, sanitize_html
-from ficshelf.social.models import InboxItem, InboxKind
 from ficshelf.tags.models import TAG_NAME_MAX_LENGTH, Tag, TagType
 from ficshelf.works.actions import tags_named, unique_names
 from ficshelf.works.collection_items import (
@@ -313,11 +313,4 @@ def count_fills(work_id: int, collection: Collection) -> list[Fill]:
 def _tell_prompter(prompt: MemePrompt, text: str, *, work: Work | None) -> None:
     """A notice to the prompter alone (an anonymous one too: only they receive it). About
     ``work`` when there is one, so the inbox shows it only while they may see the work."""
-    InboxItem.objects.create(
-        recipient_id=prompt.prompter_id,
-        work=work,
-        kind=InboxKind.COLLECTION,
-        text=text[:500],
-        link=prompt.get_absolute_url(),
-        awaits_digest=True,
-    )
+    tell([prompt.prompter_id], text, prompt.get_absolute_url(), work=work)

@@ -8,20 +8,17 @@ so the inbox checks again that the recipient may see it when it is shown or mail
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.dispatch import receiver
 from django.urls import reverse
 
 from ficshelf.accounts.models import User
+from ficshelf.collections.notices import moderator_ids, tell
 from ficshelf.social.actions import notify_subscribers_of_new_work
-from ficshelf.social.models import InboxItem, InboxKind
 from ficshelf.works.collection_models import (
-    MODERATING_ROLES,
     Collection,
     CollectionItem,
-    CollectionParticipant,
 )
 from ficshelf.works.models import Creatorship, Work
 from ficshelf.works.signals import ItemEvent, collection_item_changed, collection_revealed
@@ -37,42 +34,42 @@ def _item_changed(
     answers = reverse("collections:my_items")
     if event == ItemEvent.ADDED:
         if item.creator_approval != "approved":
-            _tell(
+            tell(
                 creators_of(work) - {actor.pk},
-                work,
                 f"{collection.title} invited your work {name}. Say yes or no on your "
                 "collection items page.",
                 answers,
+                work=work,
             )
         elif item.collection_approval != "approved":
-            _tell(
-                moderators_of(collection) - {actor.pk},
-                work,
+            tell(
+                moderator_ids(collection) - {actor.pk},
                 f"{name} was submitted to {collection.title} and waits for approval.",
                 review,
+                work=work,
             )
     elif event in (ItemEvent.CREATOR_APPROVED, ItemEvent.CREATOR_REJECTED):
         answer = "accepted" if event == ItemEvent.CREATOR_APPROVED else "declined"
-        _tell(
-            moderators_of(collection) - {actor.pk},
-            work,
+        tell(
+            moderator_ids(collection) - {actor.pk},
             f"The invitation of {name} to {collection.title} was {answer}.",
             review,
+            work=work,
         )
     elif event in (ItemEvent.COLLECTION_APPROVED, ItemEvent.COLLECTION_REJECTED):
         answer = "approved" if event == ItemEvent.COLLECTION_APPROVED else "declined"
-        _tell(
+        tell(
             creators_of(work) - {actor.pk},
-            work,
             f"{collection.title} {answer} your work {name}.",
             answers,
+            work=work,
         )
     elif event == ItemEvent.REMOVED:
-        _tell(
+        tell(
             creators_of(work) - {actor.pk},
-            work,
             f"Your work {name} was taken out of {collection.title}.",
             answers,
+            work=work,
         )
 
 
@@ -87,11 +84,11 @@ def _revealed(
     named: list[int] = kwargs.get("creators_of", [])
     for work in Work.objects.filter(pk__in=sorted(set(work_ids) | set(named))):
         what = "revealed" if work.pk in work_ids else "now shows you as its creator"
-        _tell(
+        tell(
             creators_of(work),
-            work,
             f"Your work “{work.title}” in {collection.title} is {what}.",
             work.get_absolute_url(),
+            work=work,
         )
         # Subscribers hear of it now, as of a new work (each only if they may see it).
         notify_subscribers_of_new_work(work)
@@ -100,27 +97,3 @@ def _revealed(
 def creators_of(work: Work) -> set[int]:
     credits = Creatorship.objects.filter(work=work, is_approved=True, pseud__user__isnull=False)
     return {user_id for user_id in credits.values_list("pseud__user_id", flat=True) if user_id}
-
-
-def moderators_of(collection: Collection) -> set[int]:
-    """Its owners and moderators, and its parent's (who moderate it too)."""
-    running = [collection.pk] + ([collection.parent_id] if collection.parent_id else [])
-    return set(
-        CollectionParticipant.objects.filter(
-            collection_id__in=running, role__in=MODERATING_ROLES
-        ).values_list("user_id", flat=True)
-    )
-
-
-def _tell(user_ids: Iterable[int | None], work: Work, text: str, link: str) -> None:
-    InboxItem.objects.bulk_create(
-        InboxItem(
-            recipient_id=user_id,
-            work=work,
-            kind=InboxKind.COLLECTION,
-            text=text[:500],
-            link=link,
-            awaits_digest=True,
-        )
-        for user_id in sorted({u for u in user_ids if u is not None})
-    )
