@@ -15,6 +15,8 @@ from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import refresh_if_stale
 from ficshelf.works.models import (
     Chapter,
+    Collection,
+    CollectionItem,
     Creatorship,
     Series,
     Work,
@@ -61,6 +63,21 @@ def get_muted_work_for_viewer(request: HttpRequest, work_id: int) -> MutedWork |
         .order_by("username")
     )
     return MutedWork(work=work, muted_creators=list(muted))
+
+
+def unrevealed_collections_of(request: HttpRequest, work_id: int) -> list[Collection]:
+    """The collections a work waits to be revealed in, when that alone keeps it from the
+    reader (AO3's "Mystery Work": its page says where it waits, and nothing of the work);
+    empty for a work hidden for any other reason, or missing."""
+    waiting = Work.objects.filter(
+        pk=work_id, is_posted=True, is_hidden_by_admin=False, in_unrevealed_collection=True
+    )
+    if not request.user.is_authenticated:
+        waiting = waiting.filter(is_restricted=False)
+    if not waiting.exists():
+        return []
+    items = CollectionItem.objects.consented().filter(work_id=work_id, is_unrevealed=True)
+    return list(Collection.objects.filter(pk__in=items.values("collection_id")).order_by("title"))
 
 
 def get_chapters_for_viewer(request: HttpRequest, work: Work) -> list[Chapter]:

@@ -28,6 +28,7 @@ from ficshelf.works.access import (
     get_series_for_viewer,
     get_work_for_viewer,
     is_creator,
+    unrevealed_collections_of,
 )
 from ficshelf.works.inspiration import inspired_works, source_line
 from ficshelf.works.models import Chapter, Work
@@ -41,10 +42,11 @@ ADULT_NOTICE_SESSION_KEY = "adult_notice_accepted"
 WorkView = Callable[..., HttpResponse]
 
 
-def says_when_muted(view: WorkView) -> WorkView:
+def says_why_it_is_hidden(view: WorkView) -> WorkView:
     """A work kept from the reader only by their own mute of its creator gets a page that
     says so, with a way to unmute, instead of the 404 that suggests it was deleted (every
-    other surface goes on hiding it). The page shows none of the work's text."""
+    other surface goes on hiding it); one waiting to be revealed in a collection gets AO3's
+    "Mystery Work" page naming the collection. Neither page shows anything of the work."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, work_id: int, **kwargs: Any) -> HttpResponse:
@@ -53,7 +55,11 @@ def says_when_muted(view: WorkView) -> WorkView:
         except Http404:
             muted = get_muted_work_for_viewer(request, work_id)
             if muted is None:
-                raise
+                waiting_in = unrevealed_collections_of(request, work_id)
+                if not waiting_in:
+                    raise
+                context = {**reader_context(request), "collections": waiting_in}
+                return render(request, "works/mystery.html", context)
         context = {**reader_context(request), "muted": muted, "here": request.get_full_path()}
         return render(request, "works/muted.html", context)
 
@@ -85,7 +91,7 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
 
 
 @require_safe
-@says_when_muted
+@says_why_it_is_hidden
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     """The work: its first chapter, or every chapter with ``?view_full_work=true`` (AO3's URL).
 
@@ -109,7 +115,7 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @require_safe
-@says_when_muted
+@says_why_it_is_hidden
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = get_work_for_viewer(request, work_id)
     chapter = get_chapter_for_viewer(request, work, chapter_id)
@@ -133,7 +139,7 @@ def chapter_select(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @require_safe
-@says_when_muted
+@says_why_it_is_hidden
 def chapter_index(request: HttpRequest, work_id: int) -> HttpResponse:
     """AO3's "Chapter Index" page: every chapter with its date, as links."""
     work = get_work_for_viewer(request, work_id)

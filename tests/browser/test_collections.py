@@ -76,11 +76,13 @@ def test_a_moderator_runs_an_unrevealed_anonymous_fest_from_start_to_reveal(
     host.get_by_role("button", name=f"Approve {TITLE}").click()
     expect(host.get_by_role("heading", name="In the collection (1)")).to_be_visible()
 
-    # A guest finds nothing yet: the work page is a 404 and the collection says one waits.
+    # A guest finds nothing yet: the work page is a "Mystery Work" and the collection says
+    # one waits.
     drain_index_queue()
     guest = new_page(browser, viewport)
-    response = guest.goto(live_server.url + work.get_absolute_url())
-    assert response is not None and response.status == 404
+    guest.goto(live_server.url + work.get_absolute_url())
+    expect(guest.get_by_role("heading", name="Mystery Work")).to_be_visible()
+    expect(guest.get_by_text(TITLE)).to_have_count(0)
     guest.goto(live_server.url + "/collections/tide_fest/")
     expect(guest.get_by_text("1 more will be revealed by the moderators")).to_be_visible()
 

@@ -90,8 +90,13 @@ def test_an_unrevealed_work_is_seen_only_by_its_creator_moderators_and_admins(
     work = s.world.subject
     page = client.get(f"/works/{work.pk}/?view_full_work=true")
     sees = viewer in SEES_UNREVEALED
-    assert page.status_code == (200 if sees else 404)
-    assert (WORD in page.content.decode()) is sees
+    shown = page.content.decode()
+    assert page.status_code == 200
+    assert (WORD in shown) is sees
+    # Others get AO3's "Mystery Work": where it waits, nothing of the work.
+    assert ("Mystery Work" in shown) is not sees
+    if not sees:
+        assert SUBJECT not in shown and CREATOR not in shown and "Fest" in shown
     download = client.get(f"/downloads/{work.pk}/{url_slug(SUBJECT)}.html")
     assert download.status_code == (200 if sees else 404)
     # Listings, search, feeds and catalogs never show it before the reveal: the index does
@@ -147,7 +152,7 @@ def test_revealing_names_the_creators_and_shows_the_works_again() -> None:
     s = setup(anonymous=True, unrevealed=True)
     guest = s.clients["guest"]
     work = s.world.subject
-    assert guest.get(work.get_absolute_url()).status_code == 404
+    assert "Mystery Work" in guest.get(work.get_absolute_url()).content.decode()
     moderator = User.objects.get(username="festmod")
 
     revealed = reveal(s.collection, actor=moderator)
@@ -179,3 +184,17 @@ def test_a_creators_comment_on_their_anonymous_work_is_signed_anonymous_creator(
         assert f'<span class="comment-author">{CREATOR}</span>' not in page
     notice = InboxItem.objects.get(recipient=s.world.reader, kind="reply")
     assert CREATOR not in notice.text and "Anonymous Creator" in notice.text
+
+
+def test_no_mystery_page_for_works_hidden_otherwise() -> None:
+    """A restricted work waiting to be revealed stays a 404 for a guest, as does one an
+    admin hid: the placeholder never tells of a work the rule hides for another reason."""
+    s = setup(anonymous=False, unrevealed=True)
+    work = Work.objects.get(pk=s.world.subject.pk)
+    work.is_restricted = True
+    work.save()
+    assert s.clients["guest"].get(work.get_absolute_url()).status_code == 404
+    assert "Mystery Work" in s.clients["member"].get(work.get_absolute_url()).content.decode()
+    work.is_restricted, work.is_hidden_by_admin = False, True
+    work.save()
+    assert s.clients["member"].get(work.get_absolute_url()).status_code == 404
