@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -188,14 +190,14 @@ def _tags_named(
     choices = Tag.objects.filter(type=tag_type)
     if exchange.tag_set_id:
         choices = choices.filter(tag_sets=exchange.tag_set_id)
-    found: list[Tag] = []
-    unknown: list[str] = []
-    for name in names:
-        tag = choices.filter(name__iexact=name.strip()).first()
-        if tag is None:
-            unknown.append(name)
-        else:
-            found.append(tag)
+    # One query for the prompt's names of this type, not one per name.
+    wanted = {name.strip().casefold(): name for name in names}
+    by_name = {
+        tag.name.casefold(): tag
+        for tag in choices.annotate(lower=Lower("name")).filter(lower__in=list(wanted))
+    }
+    found = [by_name[key] for key in wanted if key in by_name]
+    unknown = [name for key, name in wanted.items() if key not in by_name]
     return found, unknown
 
 
@@ -371,7 +373,13 @@ def fulfil_with(work_id: int, collection: Collection) -> int:
     gifted = Gift.objects.filter(work_id=work_id, refused_at__isnull=True)
     recipients = set(gifted.values_list("recipient__user_id", flat=True))
     count = 0
-    open_ones = exchange.assignments.filter(fulfilled_by__isnull=True, sent_at__isnull=False)
+    # Only this work's writers' assignments to its recipients: not every open one.
+    open_ones = exchange.assignments.filter(
+        Q(giver__user_id__in=writers) | Q(pinch_hitter_id__in=writers),
+        fulfilled_by__isnull=True,
+        sent_at__isnull=False,
+        recipient__user_id__in=recipients,
+    )
     for assignment in open_ones.select_related("giver", "recipient"):
         if assignment.writer_id in writers and assignment.recipient.user_id in recipients:
             assignment.fulfilled_by_id = work_id

@@ -180,6 +180,17 @@ class Prompt(models.Model):
         return f"{self.kind} {self.position} of {self.signup_id}"
 
 
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def open_pinch_hits(self) -> AssignmentQuerySet:
+        """Sent assignments nobody writes and nobody fulfilled: anyone may take one."""
+        return self.filter(
+            sent_at__isnull=False,
+            giver__isnull=True,
+            pinch_hitter__isnull=True,
+            fulfilled_by__isnull=True,
+        )
+
+
 class Assignment(models.Model):
     """Who writes for whom. A pinch hit is an assignment whose giver defaulted (or never
     was): ``giver`` is empty until someone claims it or a moderator gives it out."""
@@ -208,6 +219,8 @@ class Assignment(models.Model):
         related_name="fulfilled_assignments",
     )
     reminded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         constraints = [

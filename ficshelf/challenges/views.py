@@ -89,12 +89,7 @@ def exchange_page(request: HttpRequest, name: str) -> HttpResponse:
         "my_signup": mine,
         "signup_count": exchange.signups.count(),
         "limits": _limits_table(exchange),
-        "open_pinch_hits": exchange.assignments.filter(
-            sent_at__isnull=False,
-            giver__isnull=True,
-            pinch_hitter__isnull=True,
-            fulfilled_by__isnull=True,
-        ).count(),
+        "open_pinch_hits": Assignment.objects.filter(exchange=exchange).open_pinch_hits().count(),
     }
     return render(request, "challenges/exchange.html", context)
 
@@ -324,12 +319,11 @@ def assignments(request: HttpRequest, name: str) -> HttpResponse:
 def pinch_hits(request: HttpRequest, name: str) -> HttpResponse:
     exchange = _exchange(name)
     user = _user(request)
-    open_ones = exchange.assignments.filter(
-        sent_at__isnull=False,
-        giver__isnull=True,
-        pinch_hitter__isnull=True,
-        fulfilled_by__isnull=True,
-    ).select_related("recipient__pseud")
+    open_ones = (
+        Assignment.objects.filter(exchange=exchange)
+        .open_pinch_hits()
+        .select_related("recipient__pseud")
+    )
     if request.method == "POST":
         assignment = get_object_or_404(open_ones, pk=request.POST.get("assignment"))
         return _done(
