@@ -28,7 +28,7 @@ from ficshelf.challenges.models import (
     SignUp,
     TagSet,
 )
-from ficshelf.challenges.tasks import generate_assignments
+from ficshelf.challenges.tasks import generate_assignments, hand_made_quality
 from ficshelf.collections.notices import moderator_ids, tell
 from ficshelf.core.sanitizer import sanitize_html
 from ficshelf.tags.models import Tag, TagType
@@ -271,10 +271,20 @@ def swap_recipients(first: Assignment, second: Assignment, *, actor: User) -> No
     if first.giver_id in (second.recipient_id,) or second.giver_id in (first.recipient_id,):
         raise ExchangeRefused("That swap would have someone write for themselves.")
     first.giver_id, second.giver_id = second.giver_id, first.giver_id
-    first.quality = second.quality = 0  # a hand-made match is not scored
+    for assignment in (first, second):
+        assignment.quality = _scored(assignment)
     # The unique recipient constraint is on recipients, which do not move.
     first.save(update_fields=["giver", "quality"])
     second.save(update_fields=["giver", "quality"])
+
+
+def _scored(assignment: Assignment) -> int:
+    """A hand-made match's quality as the matcher scores it; 0 when the giver's offers do
+    not match the recipient's requests under the rules (the page says so)."""
+    if assignment.giver_id is None:
+        return 0
+    quality = hand_made_quality(assignment.exchange, assignment.giver_id, assignment.recipient_id)
+    return quality if quality is not None else 0
 
 
 @transaction.atomic
@@ -291,7 +301,7 @@ def set_giver(assignment: Assignment, giver: SignUp | None, *, actor: User) -> N
         # A giver writes one gift: take them off the assignment they had.
         Assignment.objects.filter(exchange=exchange, giver=giver).update(giver=None, quality=0)
     assignment.giver = giver
-    assignment.quality = 0
+    assignment.quality = _scored(assignment)
     assignment.save(update_fields=["giver", "quality"])
 
 

@@ -204,3 +204,10 @@ class TagNamesForm(forms.Form):
 
     def names_list(self) -> list[str]:
         return [n.strip() for n in self.cleaned_data["names"].split(",") if n.strip()]
+
+
+class AssignmentFilterForm(forms.Form):
+    """The moderators' assignments list: find a participant, or only those without a writer."""
+
+    name = SingleLineField(label="Recipient or writer", max_length=100, required=False)
+    unmatched_only = forms.BooleanField(label="Only those without a writer", required=False)

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from ficshelf.accounts.models import Pseud
+from ficshelf.challenges.matching import QUALITY_BASE
 from ficshelf.tags.models import Tag, TagType
 from ficshelf.works.models import Collection, Work
 
@@ -240,6 +241,18 @@ class Assignment(models.Model):
     @property
     def is_open_pinch_hit(self) -> bool:
         return self.writer_id is None and self.fulfilled_by_id is None
+
+    @property
+    def match_summary(self) -> str:
+        """The quality as moderators read it: requests matched and tags shared ("" when the
+        pair does not match the rules, or nobody writes yet)."""
+        requests, shared = divmod(self.quality, QUALITY_BASE)
+        if not requests:
+            return ""
+        return (
+            f"{requests} request{'s' if requests != 1 else ''}, "
+            f"{shared} shared tag{'s' if shared != 1 else ''}"
+        )
 
 
 from ficshelf.challenges.prompt_meme_models import (  # noqa: E402, I001  (Django finds them here)

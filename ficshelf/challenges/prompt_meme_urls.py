@@ -5,6 +5,8 @@ from ficshelf.challenges import prompt_meme_views as views
 app_name = "prompt_memes"
 
 urlpatterns = [
+    path("prompts/mine/", views.my_prompts, name="mine"),
+    path("prompts/mine/claims/", views.my_claims, name="my_claims"),
     path("collections/<slug:name>/prompts/", views.prompts, name="prompts"),
     path("collections/<slug:name>/prompts/new/", views.new_prompt, name="new"),
     path("collections/<slug:name>/prompts/settings/", views.settings, name="settings"),

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -168,11 +168,19 @@ def _filtered(found: Any, wanted: dict[str, Any]) -> Any:
     elif state == "filled":
         found = found.filter(is_filled=True)
     if wanted.get("fandom"):
+        named = (
+            Tag.objects.filter(type=TagType.FANDOM, name__iexact=wanted["fandom"].strip())
+            .select_related("merger")
+            .first()
+        )
+        if named is None:
+            return found.none()
+        # The fandom and its synonyms, as the works filters take them (wranglers merged
+        # "MCU" into "Marvel Cinematic Universe": either name finds both).
+        canonical = named.canonical.pk
         # An Exists, not a join: a join on tags would multiply the counted claims.
         tagged = MemePrompt.tags.through.objects.filter(
-            memeprompt=OuterRef("pk"),
-            tag__type=TagType.FANDOM,
-            tag__name__iexact=wanted["fandom"].strip(),
+            Q(tag_id=canonical) | Q(tag__merger_id=canonical), memeprompt=OuterRef("pk")
         )
         found = found.filter(Exists(tagged))
     if wanted.get("q"):
@@ -424,4 +432,48 @@ def settings(request: HttpRequest, name: str) -> HttpResponse:
         request,
         "challenges/prompt_memes/settings.html",
         {"collection": collection, "can_moderate": True, "form": form},
+    )
+
+
+# --- A member's own prompts and claims, across every meme ---------------------------------
+
+
+@login_required
+@require_safe
+def my_prompts(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    found = (
+        MemePrompt.objects.filter(prompter=user)
+        .with_state_for(user)
+        .select_related("meme__collection", "prompter")
+        .prefetch_related("tags")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(found, PROMPTS_PER_PAGE).get_page(request.GET.get("page"))
+    # The prompter sees their own name: moderating rights change nothing on this page.
+    rows = [_shown(prompt, user, can_moderate=True) for prompt in page.object_list]
+    return render(
+        request, "challenges/prompt_memes/mine.html", {"tab": "prompts", "page": page, "rows": rows}
+    )
+
+
+@login_required
+@require_safe
+def my_claims(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    found = (
+        Claim.objects.filter(claimer=user)
+        .select_related("prompt__meme__collection", "fulfilled_by__work")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(found, PROMPTS_PER_PAGE).get_page(request.GET.get("page"))
+    # A fill is linked only while the member may see its work (a hidden work stays unnamed).
+    shown_fills = set(
+        Fill.objects.shown_to(user)
+        .filter(pk__in=[c.fulfilled_by_id for c in page.object_list if c.fulfilled_by_id])
+        .values_list("pk", flat=True)
+    )
+    rows = [(claim, claim.fulfilled_by_id in shown_fills) for claim in page.object_list]
+    return render(
+        request, "challenges/prompt_memes/mine.html", {"tab": "claims", "page": page, "rows": rows}
     )

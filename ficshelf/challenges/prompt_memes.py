@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from ficshelf.challenges.prompt_meme_models import (
@@ -156,7 +157,19 @@ def delete_prompt(prompt: MemePrompt, *, actor: User) -> None:
     prompt = _locked(prompt)
     if not moderates(actor, prompt.meme.collection):
         _must_be_prompters_while_open(prompt, actor, "delete")
+    # Those who claimed it lose their claim with it: they are told, not left to find a gap
+    # (the deleting member aside). The notice names no work and links to the meme.
+    claimers = set(prompt.claims.values_list("claimer_id", flat=True)) - {actor.pk}
+    collection = prompt.meme.collection
+    title = prompt.title
     prompt.delete()
+    if claimers:
+        tell(
+            sorted(claimers),
+            f"The prompt “{title}” you claimed in {collection.title} was deleted; "
+            "your claim went with it.",
+            reverse("prompt_memes:prompts", args=[collection.name]),
+        )
 
 
 def _must_be_prompters_while_open(prompt: MemePrompt, actor: User, verb: str) -> None:

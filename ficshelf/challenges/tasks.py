@@ -59,19 +59,23 @@ def rules_of(exchange: GiftExchange) -> matching.MatchRules:
     return matching.MatchRules(required=required, prompts_required=exchange.prompts_required)
 
 
-def matching_input(exchange: GiftExchange) -> list[matching.SignUp]:
-    """The sign-ups as the matcher takes them. A synonym counts as its canonical tag, so
-    "Steve Rogers" offered matches "Captain America" requested when wranglers merged them."""
+def matching_input(
+    exchange: GiftExchange, *, only: list[int] | None = None
+) -> list[matching.SignUp]:
+    """The sign-ups as the matcher takes them (``only``: just these sign-up ids). A synonym
+    counts as its canonical tag, so "Steve Rogers" offered matches "Captain America"
+    requested when wranglers merged them."""
     prompts: dict[int, dict[str, list[matching.Prompt]]] = defaultdict(lambda: defaultdict(list))
     tags_of: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    through = Prompt.tags.through.objects.filter(prompt__signup__exchange=exchange)
+    signups = SignUp.objects.filter(exchange=exchange)
+    if only is not None:
+        signups = signups.filter(pk__in=only)
+    through = Prompt.tags.through.objects.filter(prompt__signup__in=signups)
     for prompt_id, tag_id, merger_id, tag_type in through.values_list(
         "prompt_id", "tag_id", "tag__merger_id", "tag__type"
     ):
         tags_of[prompt_id][tag_type].add(merger_id or tag_id)
-    rows = Prompt.objects.filter(signup__exchange=exchange).order_by(
-        "signup_id", "kind", "position"
-    )
+    rows = Prompt.objects.filter(signup__in=signups).order_by("signup_id", "kind", "position")
     for prompt in rows.values("pk", "signup_id", "kind", "any_types"):
         prompts[prompt["signup_id"]][prompt["kind"]].append(
             matching.Prompt(
@@ -85,10 +89,21 @@ def matching_input(exchange: GiftExchange) -> list[matching.SignUp]:
             requests=tuple(prompts[signup_id][Prompt.Kind.REQUEST]),
             offers=tuple(prompts[signup_id][Prompt.Kind.OFFER]),
         )
-        for signup_id in SignUp.objects.filter(exchange=exchange)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+        for signup_id in signups.order_by("pk").values_list("pk", flat=True)
     ]
+
+
+def hand_made_quality(exchange: GiftExchange, giver_id: int, recipient_id: int) -> int | None:
+    """The quality the matcher would give ``giver_id`` writing for ``recipient_id`` (sign-up
+    ids), or None when their sign-ups do not match under the exchange's rules."""
+    pair = matching_input(exchange, only=[giver_id, recipient_id])
+    people = {signup.id: signup for signup in pair}
+    if giver_id not in people or recipient_id not in people:
+        return None
+    try:
+        return matching.pair_quality(people[giver_id], people[recipient_id], rules_of(exchange))
+    except ValueError:  # a sign-up the matcher's checks refuse cannot match
+        return None
 
 
 def _progress(exchange_id: int) -> matching.Progress:

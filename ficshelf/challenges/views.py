@@ -10,7 +10,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from ficshelf.accounts.models import User
 from ficshelf.challenges import actions
 from ficshelf.challenges.actions import ExchangeRefused
 from ficshelf.challenges.forms import (
+    AssignmentFilterForm,
     ExchangeForm,
     SignUpForm,
     TagNamesForm,
@@ -39,6 +41,7 @@ from ficshelf.works.collection_items import moderates
 from ficshelf.works.models import Collection
 
 Stage = GiftExchange.Stage
+ASSIGNMENTS_PER_PAGE = 50
 
 
 def _user(request: HttpRequest) -> User:
@@ -269,22 +272,26 @@ def signups(request: HttpRequest, name: str) -> HttpResponse:
 def assignments(request: HttpRequest, name: str) -> HttpResponse:
     exchange = _exchange_to_moderate(request, name)
     user = _user(request)
-    here = reverse("challenges:assignments", args=[name])
+    # Back to the same page of the same filtered list after a change.
+    here = request.get_full_path()
     if request.method == "POST":
         rows = exchange.assignments
         if "swap" in request.POST:
-            first = get_object_or_404(rows, pk=request.POST.get("first"))
-            second = get_object_or_404(rows, pk=request.POST.get("second"))
+            first = get_object_or_404(rows, pk=_number(request.POST.get("first")))
+            second = get_object_or_404(rows, pk=_number(request.POST.get("second")))
             return _done(
                 request,
                 lambda: actions.swap_recipients(first, second, actor=user),
                 "Swapped.",
                 here,
             )
-        assignment = get_object_or_404(rows, pk=request.POST.get("assignment"))
-        if "giver" in request.POST:
-            giver_id = request.POST.get("giver")
-            giver = get_object_or_404(exchange.signups, pk=giver_id) if giver_id else None
+        assignment = get_object_or_404(rows, pk=_number(request.POST.get("assignment")))
+        if "giver_name" in request.POST or "giver" in request.POST:
+            try:
+                giver = _giver_named(exchange, request.POST)
+            except ExchangeRefused as refused:
+                messages.error(request, str(refused))
+                return redirect(here)
             return _done(
                 request, lambda: actions.set_giver(assignment, giver, actor=user), "Saved.", here
             )
@@ -295,9 +302,26 @@ def assignments(request: HttpRequest, name: str) -> HttpResponse:
                 "It is a pinch hit now.",
                 here,
             )
-    rows_shown = exchange.assignments.select_related(
-        "giver__pseud", "recipient__pseud", "pinch_hitter", "fulfilled_by"
-    ).order_by("recipient__pseud__name")
+    every = exchange.assignments
+    unmatched = every.filter(giver__isnull=True, pinch_hitter__isnull=True)
+    form = AssignmentFilterForm(request.GET or None)
+    shown = every.all()
+    if form.is_valid():
+        wanted = form.cleaned_data["name"].strip()
+        if wanted:
+            shown = shown.filter(
+                Q(recipient__pseud__name__icontains=wanted)
+                | Q(giver__pseud__name__icontains=wanted)
+                | Q(pinch_hitter__username__icontains=wanted)
+            )
+        if form.cleaned_data["unmatched_only"]:
+            shown = shown.filter(giver__isnull=True, pinch_hitter__isnull=True)
+    page = Paginator(
+        shown.select_related(
+            "giver__pseud__user", "recipient__pseud__user", "pinch_hitter", "fulfilled_by"
+        ).order_by("recipient__pseud__name", "pk"),
+        ASSIGNMENTS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "challenges/assignments.html",
@@ -305,13 +329,49 @@ def assignments(request: HttpRequest, name: str) -> HttpResponse:
             "exchange": exchange,
             "collection": exchange.collection,
             "can_moderate": True,
-            "rows": rows_shown,
-            "participants": exchange.signups.select_related("pseud").order_by("pseud__name"),
-            "unmatched": sum(
-                1 for a in rows_shown if a.giver_id is None and a.pinch_hitter_id is None
+            "form": form,
+            "page": page,
+            "rows": page.object_list,
+            "total": every.count(),
+            "unmatched": unmatched.count(),
+            # One list of names for every row's writer field (a datalist, not a select per
+            # row: 3,000 participants in each of 3,000 rows would be nine million options).
+            "participants": exchange.signups.select_related("pseud__user").order_by(
+                "pseud__name", "pk"
             ),
         },
     )
+
+
+def _number(value: str | None) -> int:
+    """A posted row number; 0 (matching nothing, so a 404) when it is not one."""
+    return int(value) if value and value.isdigit() and len(value) < 12 else 0
+
+
+def _giver_named(exchange: GiftExchange, posted: Any) -> SignUp | None:
+    """The participant a moderator named as a writer, as the page lists them ("name" or
+    "name (username)"), or by sign-up number; None for an empty field (nobody)."""
+    if "giver_name" not in posted:
+        number = _number(posted.get("giver"))
+        return get_object_or_404(exchange.signups, pk=number) if posted.get("giver") else None
+    text = " ".join(str(posted.get("giver_name", "")).split())[:250]
+    if not text:
+        return None
+    found = exchange.signups.select_related("pseud__user")
+    pseud_name, _, rest = text.partition(" (")
+    if rest.endswith(")"):
+        found = found.filter(pseud__name__iexact=pseud_name, user__username__iexact=rest[:-1])
+    else:
+        found = found.filter(pseud__name__iexact=text)
+    matches = list(found[:2])
+    if not matches:
+        raise ExchangeRefused(f"Nobody called “{text}” signed up for this exchange.")
+    if len(matches) > 1:
+        raise ExchangeRefused(
+            f"Several participants are called “{text}”: write the name as the list shows it, "
+            "with the username in brackets."
+        )
+    return matches[0]
 
 
 @login_required

@@ -28,7 +28,13 @@ from ficshelf.social.actions import (
 )
 from ficshelf.social.models import Bookmark, Comment, InboxItem, InboxKind, Kudos
 from ficshelf.works.models import Chapter, Creatorship, Gift, Inspiration, Work
-from ficshelf.works.signals import chapter_posted, source_named, work_posted, work_viewed
+from ficshelf.works.signals import (
+    chapter_posted,
+    gifts_given,
+    source_named,
+    work_posted,
+    work_viewed,
+)
 
 
 @receiver(work_posted)
@@ -41,6 +47,11 @@ def _work_posted(sender: Any, work: Work, **kwargs: Any) -> None:
 @receiver(chapter_posted)
 def _chapter_posted(sender: Any, chapter: Chapter, **kwargs: Any) -> None:
     notify_subscribers_of_new_chapter(chapter)
+
+
+@receiver(gifts_given)
+def _gifts_given(sender: Any, work: Work, recipient_names: list[str], **kwargs: Any) -> None:
+    notify_gift_recipients(work, only_names=recipient_names)
 
 
 @receiver(source_named)
@@ -81,13 +92,16 @@ def _comment_or_bookmark_changed(
         counters.recount_comments_and_bookmarks([instance.work_id])
 
 
-def notify_gift_recipients(work: Work) -> int:
-    """Tell the members a posted work is given to (refused gifts aside). The notice is about
+def notify_gift_recipients(work: Work, *, only_names: list[str] | None = None) -> int:
+    """Tell the members a posted work is given to (refused gifts aside; ``only_names``: only
+    the recipients an edit added, by the names the gifts carry). The notice is about
     the work, so a recipient reads it only once they may see the work (an unrevealed
     collection's gift waits for the reveal); it names the creators as the byline does
     ("Anonymous" in an anonymous collection). Returns how many were told."""
     work = Work.objects.get(pk=work.pk)  # the byline's anonymity as stored, not as passed
     gifts = Gift.objects.filter(work=work, refused_at__isnull=True, recipient__user__isnull=False)
+    if only_names is not None:
+        gifts = gifts.filter(recipient_name__in=only_names)
     recipients = set(gifts.values_list("recipient__user_id", flat=True))
     recipients -= set(
         Creatorship.objects.filter(work=work, is_approved=True).values_list(

@@ -36,7 +36,13 @@ from ficshelf.works.models import (
     SeriesWork,
     Work,
 )
-from ficshelf.works.signals import chapter_posted, source_named, work_posted, works_changed
+from ficshelf.works.signals import (
+    chapter_posted,
+    gifts_given,
+    source_named,
+    work_posted,
+    works_changed,
+)
 
 
 class PostingError(Exception):
@@ -302,15 +308,22 @@ def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
     refused = set(
         work.gifts.filter(refused_at__isnull=False).values_list("recipient_name", flat=True)
     )
+    given_before = set(
+        work.gifts.filter(refused_at__isnull=True).values_list("recipient_name", flat=True)
+    )
     work.gifts.filter(refused_at__isnull=True).delete()
     # A name several users share goes to the pseud that is someone's default.
     named = Pseud.objects.filter(name__in=data.gift_recipients, user__isnull=False)
     recipients = {p.name: p for p in named.order_by("is_default", "-pk")}
-    Gift.objects.bulk_create(
+    gifts = Gift.objects.bulk_create(
         Gift(work=work, recipient_name=name[:255], recipient=recipients.get(name))
         for name in unique_names(data.gift_recipients)
         if name[:255] not in refused
     )
+    newly_given = [gift.recipient_name for gift in gifts if gift.recipient_name not in given_before]
+    if newly_given and work.is_posted:
+        # Posting tells every recipient; an edit of a posted work tells only those it adds.
+        gifts_given.send(sender=Work, work=work, recipient_names=newly_given)
     # After the gifts: a gift posted to an exchange's collection fulfils an assignment.
     if data.collections is not None:
         try:

@@ -24,6 +24,10 @@ chapter_posted = Signal()
 # ``social.receivers`` tells that source's creators.
 source_named = Signal()
 
+# ``work``, ``recipient_names``: an edit of a posted work gave it to more people (posting a
+# work announces all its gifts with ``work_posted``). ``social.receivers`` tells them.
+gifts_given = Signal()
+
 # ``item``, ``actor``, ``event`` (one of ``ItemEvent``): a work joined a collection, one side
 # answered, or it was taken out. ``collections.receivers`` tells the other side.
 collection_item_changed = Signal()

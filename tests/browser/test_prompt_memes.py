@@ -95,3 +95,15 @@ def test_an_anonymous_prompt_is_claimed_and_filled(
     expect(prompter.get_by_role("link", name=WORK)).to_be_visible()
     prompter.screenshot(path=str(shots_dir / f"{layout}-prompt-page.png"), full_page=True)
     assert_accessible(prompter)
+
+    # Each finds the prompt on their own page: the prompter's prompts, the writer's claims.
+    prompter.goto(live_server.url + "/dashboard/")
+    prompter.get_by_role("link", name="My prompts and claims").click()
+    expect(prompter.locator(".prompt-blurb")).to_contain_text("posted anonymously")
+    expect(prompter.locator(".prompt-state")).to_have_text("Filled")
+    assert_accessible(prompter)
+    writer_page.goto(live_server.url + "/prompts/mine/")
+    writer_page.get_by_role("link", name="Claims").click()
+    expect(writer_page.locator(".prompt-blurb")).to_contain_text(f"Filled by {WORK}")
+    writer_page.screenshot(path=str(shots_dir / f"{layout}-my-claims.png"), full_page=True)
+    assert_accessible(writer_page)

@@ -209,11 +209,80 @@ def test_moderators_swap_and_set_writers_before_sending(
     ]
     client = signed_in(host)
     url = reverse("challenges:assignments", args=["yule"])
-    cat_signup = SignUp.objects.get(user__username="cat")
-    client.post(url, {"assignment": bob.pk, "giver": cat_signup.pk})
+    client.post(url, {"assignment": bob.pk, "giver_name": "Cat"})  # as the page lists names
     assert giver_of(exchange, "bob") == "cat"
     assert giver_of(exchange, "ann") is None  # cat writes one gift
+    # cat offers Moomins, bob asked for Discworld: saved, and the page says it does not match.
+    bob.refresh_from_db()
+    assert bob.quality == 0
+    assert "no match under the rules" in client.get(url).content.decode()
+    client.post(url, {"assignment": ann.pk, "giver_name": "cat"})
+    ann.refresh_from_db()
+    assert giver_of(exchange, "ann") == "cat" and ann.quality > 0  # scored as the matcher does
     assert signed_in(member("stranger")).get(url).status_code == 404
+
+
+def test_a_writer_named_by_a_name_nobody_or_several_have_is_refused_and_nothing_changes(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    host, exchange = exchange_with()
+    sign_up(exchange, "ann", ["Moomins"], ["Discworld"])
+    sign_up(exchange, "bob", ["Discworld"], ["Earthsea"])
+    sign_up(exchange, "cat", ["Earthsea"], ["Moomins"])
+    twin = member("twin")
+    # A second participant whose pseud is also "ann".
+    actions.save_signup(
+        exchange,
+        user=twin,
+        pseud=PseudFactory(user=twin, name="ann"),
+        requests=[prompt("Moomins")],
+        offers=[prompt("Discworld")],
+    )
+    actions.set_signups_open(exchange, is_open=False, actor=host)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.start_matching(exchange, actor=host)
+    bob = exchange.assignments.get(recipient__user__username="bob")
+    before = list(exchange.assignments.values_list("pk", "giver_id", "quality").order_by("pk"))
+    client = signed_in(host)
+    url = reverse("challenges:assignments", args=["yule"])
+
+    said = client.post(url, {"assignment": bob.pk, "giver_name": "zed"}, follow=True)
+    assert "Nobody called “zed” signed up for this exchange." in said.content.decode()
+    said = client.post(url, {"assignment": bob.pk, "giver_name": "ann"}, follow=True)
+    assert "Several participants are called “ann”" in said.content.decode()
+    assert client.post(url, {"assignment": "x", "giver_name": "ann"}).status_code == 404
+    after = list(exchange.assignments.values_list("pk", "giver_id", "quality").order_by("pk"))
+    assert after == before
+
+    client.post(url, {"assignment": bob.pk, "giver_name": "ann (twin)"})
+    assert giver_of(exchange, "bob") == "twin"
+
+
+def test_the_assignments_list_is_paged_and_found_by_name(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    host, exchange = exchange_with()
+    for number in range(60):
+        sign_up(exchange, f"p{number:02}", ["Moomins"], ["Moomins"])
+    actions.set_signups_open(exchange, is_open=False, actor=host)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.start_matching(exchange, actor=host)
+    client = signed_in(host)
+    url = reverse("challenges:assignments", args=["yule"])
+
+    first = client.get(url).content.decode()
+    assert "60 recipients; 0 without a writer" in first
+    assert first.count('name="giver_name"') == 50 and "Page 1 of 2" in first
+    assert client.get(url + "?page=2").content.decode().count('name="giver_name"') == 10
+    found = client.get(url + "?name=p07").content.decode()
+    # p07 as a recipient, and the row p07 writes for.
+    assert 1 <= found.count('name="giver_name"') <= 2 and ">p07</th>" in found
+    # A change on page 2 returns to page 2.
+    row = exchange.assignments.order_by("recipient__pseud__name").last()
+    assert row is not None
+    response = client.post(url + "?page=2", {"assignment": row.pk, "giver_name": ""})
+    assert response.status_code == 302 and response["Location"].endswith("?page=2")
+    assert client.get(url + "?unmatched_only=on").content.decode().count('name="giver_name"') == 1
 
 
 def test_a_default_becomes_a_pinch_hit_that_another_member_claims(

@@ -405,6 +405,58 @@ def test_claimers_are_not_named_in_an_anonymous_collection() -> None:
     assert "writer</a> (you)" in page(signed_in(writer), prompt.get_absolute_url())
 
 
+def test_deleting_a_claimed_prompt_tells_its_claimers_but_not_the_deleter() -> None:
+    meme = meme_with(claims_per_prompt=2)
+    prompter = member("prompter")
+    prompt = prompt_by(meme, prompter)
+    one, two = member("one"), member("two")
+    prompt_memes.claim_prompt(prompt, actor=one)
+    prompt_memes.claim_prompt(prompt, actor=two)
+    InboxItem.objects.all().delete()  # the prompter's claim notices
+
+    prompt_memes.delete_prompt(prompt, actor=prompter)
+
+    told = InboxItem.objects.order_by("recipient__username")
+    assert [item.recipient.username for item in told] == ["one", "two"]
+    assert told[0].text == (
+        "The prompt “Tea at the lighthouse” you claimed in Kink Meme was deleted; "
+        "your claim went with it."
+    )
+    assert told[0].link == prompts_url(meme) and told[0].work is None
+    assert not Claim.objects.exists()
+
+
+def test_a_member_sees_their_prompts_and_claims_across_memes() -> None:
+    meme = meme_with()
+    prompter = member("prompter")
+    prompt_by(meme, prompter, "Mine, openly")
+    prompt_by(meme, prompter, "Mine, anonymously", is_anonymous=True)
+    someone = member("someone")
+    theirs = prompt_by(meme, someone, "Somebody else's")
+    prompt_memes.claim_prompt(theirs, actor=prompter)
+    client = signed_in(prompter)
+
+    mine = page(client, "/prompts/mine/")
+    assert "Mine, openly" in mine and "Mine, anonymously" in mine
+    assert "posted anonymously" in mine and "Somebody else&#x27;s" not in mine
+    claims = page(client, "/prompts/mine/claims/")
+    assert "Somebody else&#x27;s" in claims and "Mine, openly" not in claims
+    assert "Fill it" in claims
+    assert "Somebody else" not in page(signed_in(member("stranger")), "/prompts/mine/claims/")
+    assert Client().get("/prompts/mine/").status_code == 302  # members only
+
+
+def test_a_claim_links_its_fill_only_while_the_claimer_may_see_the_work() -> None:
+    meme = meme_with()
+    prompt = prompt_by(meme, member("prompter"))
+    writer = member("writer")
+    prompt_memes.claim_prompt(prompt, actor=writer)
+    work = work_of(writer, "The Filling Work")
+    prompt_memes.fill_prompt(prompt, work, actor=writer)
+
+    assert "The Filling Work" in page(signed_in(writer), "/prompts/mine/claims/")
+
+
 # --- Fills ------------------------------------------------------------------------------------
 
 
@@ -553,6 +605,16 @@ def test_the_listing_filters_by_state_fandom_and_title_and_is_paginated() -> Non
     assert titles("?state=claimed") == {"Claimed story"}
     assert titles("?state=filled") == {"Filled story"}
     assert titles("?fandom=earthsea") == {"Sea story"}
+    # A synonym finds the canonical's prompts, and the canonical finds the synonym's.
+    canonical = Tag.objects.get(name="Earthsea")
+    Tag.objects.create(name="Wizard of Earthsea", type=TagType.FANDOM, merger=canonical)
+    assert titles("?fandom=wizard+of+earthsea") == {"Sea story"}
+    assert titles("?fandom=Unknown+Fandom") == set()
+    synonym_prompt = prompt_by(
+        meme, prompter, "Wizard story", tags={"fandom": ["Wizard of Earthsea"]}
+    )
+    html = page(client, prompts_url(meme) + "?fandom=earthsea")
+    assert ">Sea story</a>" in html and f">{synonym_prompt.title}</a>" in html
     assert titles("?q=CLAIMED") == {"Claimed story"}
 
     for number in range(20):
