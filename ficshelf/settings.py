@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it times the whole answer and names the request for every log line.
+    "ficshelf.core.request_log.RequestLogMiddleware",
     # /health first: a load balancer's check reads no session, sets no cookie, and is not
     # redirected to HTTPS nor refused for the Host header it sends.
     "ficshelf.core.middleware.HealthCheckMiddleware",
@@ -273,9 +275,30 @@ FICSHELF_SERVERS = env_int("FICSHELF_SERVERS", 1)
 if FICSHELF_SERVERS < 1:
     raise ImproperlyConfigured(f"FICSHELF_SERVERS must be 1 or more, not {FICSHELF_SERVERS}.")
 
+# Every log line has a time and a level; FICSHELF_LOG_FORMAT=json makes each one a JSON
+# object and adds one line per request with its latency and request id (core.request_log).
+FICSHELF_LOG_FORMAT = os.environ.get("FICSHELF_LOG_FORMAT", "text").strip().lower()
+if FICSHELF_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(
+        f"FICSHELF_LOG_FORMAT must be text or json, not {FICSHELF_LOG_FORMAT!r}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ficshelf.core.request_log.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "ficshelf.core.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": FICSHELF_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("FICSHELF_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "ficshelf.requests": {"level": "INFO" if FICSHELF_LOG_FORMAT == "json" else "WARNING"}
+    },
 }

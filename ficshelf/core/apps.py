@@ -11,3 +11,9 @@ class CoreConfig(AppConfig):
         from ficshelf.core.health import register_core_checks
 
         register_core_checks()
+
+        from django.core.signals import request_finished
+
+        from ficshelf.core.request_log import forget_request_id
+
+        request_finished.connect(forget_request_id, dispatch_uid="ficshelf-forget-request-id")
