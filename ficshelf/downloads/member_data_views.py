@@ -35,8 +35,8 @@ def my_data(request: HttpRequest) -> HttpResponse:
         "waiting": waiting,
         "refresh_seconds": REFRESH_SECONDS,
         "keep_days": member_data.KEEP_DAYS,
-        "max_rows": member_data.MAX_ROWS,
-        "max_works": member_data.MAX_WORKS,
+        "max_rows": f"{member_data.MAX_ROWS:,}",
+        "max_works": f"{member_data.MAX_WORKS:,}",
     }
     response = render(request, "downloads/my_data.html", context)
     patch_cache_control(response, no_store=True, private=True)
