@@ -44,6 +44,10 @@ def pseuds_refusing_co_creation(pseuds: Iterable[Pseud]) -> list[Pseud]:
 
 
 def hidden_from_search_engines(work: Work) -> bool:
+    # The work page's work carries the answer (``one_with_everything_shown``): no query.
+    known: bool | None = getattr(work, "creators_refuse_robots", None)
+    if known is not None:
+        return known
     creators = Creatorship.objects.filter(work=work, is_approved=True)
     return bool(
         members_who("hide_from_search_engines", creators.values_list("pseud__user_id", flat=True))

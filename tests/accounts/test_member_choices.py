@@ -115,6 +115,8 @@ def test_history_off_keeps_no_reading_and_clear_history_forgets(client: Client) 
     choose(reader, keep_history=False)
     browser.get(other.get_absolute_url())
     assert not Reading.objects.filter(user=reader, work=other).exists()
+    page = browser.get(reverse("social:history")).content.decode()
+    assert "Your history is turned off" in page and "Clear History" in page
 
     response = browser.post(reverse("social:clear_history"))
     assert response.status_code == 302
