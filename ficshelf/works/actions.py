@@ -380,9 +380,11 @@ def set_guest_comments_on_my_works(*, actor: User, allow: bool) -> int:
         if allow
         else (CommentPermission.EVERYONE, CommentPermission.REGISTERED)
     )
-    works = Work.objects.filter(
-        creatorships__pseud__user=actor, creatorships__is_approved=True, comment_permission=before
-    ).distinct()
+    mine = Work.objects.filter(
+        creatorships__pseud__user=actor, creatorships__is_approved=True
+    ).values("pk")
+    # Locked by id: PostgreSQL locks no rows of a DISTINCT query.
+    works = Work.objects.filter(pk__in=mine, comment_permission=before).order_by("pk")
     changed = 0
     for work in works.select_for_update():
         work.comment_permission = after
