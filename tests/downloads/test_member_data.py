@@ -86,6 +86,7 @@ def test_the_member_gets_one_zip_with_data_json_and_their_works(
     assert [b["username"] for b in data["blocks"]] == ["rude"]
     assert [m["username"] for m in data["mutes"]] == ["loud"]
     assert data["left_out"] == {}
+    assert data["exchange_signups"] == [] and data["prompts"] == []  # the challenges app's
     # Told in the inbox, with a link to the page.
     notice = InboxItem.objects.get(recipient=member, kind=InboxKind.ACCOUNT)
     assert notice.link == reverse("downloads:my_data")
@@ -147,3 +148,13 @@ def test_a_work_that_cannot_be_made_leaves_the_rest_of_the_zip(
         data = json.loads(archive.read("data.json"))
     assert all(w["files"] == [] for w in data["works"])
     assert len(data["comments"]) == 1
+
+
+def test_the_challenges_app_adds_the_members_sign_ups() -> None:
+    from tests.challenges.test_exchange import exchange_with, sign_up
+
+    _host, exchange = exchange_with()
+    signup = sign_up(exchange, "signer", ["Moomins"], ["Discworld"])
+    sections, _left_out = member_data.collect(signup.user, site_url="http://testserver/")
+    assert sections["exchange_signups"][0]["collection"] == "yule"
+    assert sections["exchange_signups"][0]["pseud"] == "signer"
