@@ -94,6 +94,8 @@ MIDDLEWARE = [
     # E-reader apps sign in to the OPDS catalog and downloads with a key (HTTP Basic).
     "ficshelf.accounts.reader_keys.ReaderKeyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Dates in a signed-in member's own time zone (their preference).
+    "ficshelf.accounts.middleware.MemberTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ficshelf.core.middleware.ContentSecurityPolicyMiddleware",
 ]

@@ -6,6 +6,7 @@ kudos, gift or invitation from ``other``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpRequest
@@ -83,3 +84,18 @@ def reader_context(request: HttpRequest) -> dict[str, object]:
         "reader_preferences": preference,
         "reader_body_class": preference.body_class if preference else "",
     }
+
+
+def saved_preference(user_id: int) -> Preference:
+    """The member's preferences, or the defaults (unsaved) when they never saved any."""
+    return Preference.objects.filter(user_id=user_id).first() or Preference(user_id=user_id)
+
+
+def members_who(choice: str, user_ids: Iterable[int | None]) -> set[int]:
+    """Which of ``user_ids`` turned the boolean preference ``choice`` on (its default is
+    off: refuse_gifts, refuse_co_creator_invitations, hide_from_search_engines)."""
+    ids = {pk for pk in user_ids if pk is not None}
+    if not ids:
+        return set()
+    chosen = Preference.objects.filter(user_id__in=ids, **{choice: True})
+    return set(chosen.values_list("user_id", flat=True))

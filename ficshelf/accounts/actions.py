@@ -138,9 +138,14 @@ def change_email(user: User, *, email: str) -> None:
 @transaction.atomic
 def save_preferences(user: User, **values: object) -> Preference:
     preference, _ = Preference.objects.get_or_create(user=user)
+    was_hidden = preference.hide_from_search_engines
     for name, value in values.items():
         setattr(preference, name, value)
     preference.save()
+    if preference.hide_from_search_engines != was_hidden:
+        # Their work and creator pages now say otherwise to robots: the pages kept for
+        # guests, keyed on the archive's data state, must not outlive the change.
+        members_changed.send(sender=User, user_ids=[user.pk])
     return preference
 
 
@@ -172,7 +177,17 @@ def close_account(user: User, *, orphan_works: bool) -> None:
     end_sessions([user.pk])
     account_closing.send(sender=User, user=user, orphan_works=orphan_works)
     members_changed.send(sender=User, user_ids=[user.pk])
+    forget_addresses(user)
     user.delete()
+
+
+def forget_addresses(user: User) -> None:
+    """The member's email address in the accounts tables that outlive them: the invitation
+    they signed up with (kept, it is counted as used) and any place in the queue."""
+    Invitation.objects.filter(used_by=user).update(email="")
+    if user.email:
+        InviteRequest.objects.filter(email__iexact=user.email).delete()
+        Invitation.objects.filter(email__iexact=user.email).update(email="")
 
 
 # ---- Pseuds ----

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -196,7 +197,48 @@ class PseudForm(forms.ModelForm[Pseud]):
         return name
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    import zoneinfo
+
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
+    return [("", f"The archive's time ({settings.TIME_ZONE})")] + [(z, z) for z in zones]
+
+
 class PreferenceForm(forms.ModelForm[Preference]):
+    # The page shows the fields in these groups, in this order (``accounts/preferences.html``).
+    SECTIONS = [
+        ("Reading", ["hide_adult_notice", "hide_warnings", "hide_freeform_tags", "view_full_work"]),
+        ("Appearance", ["font_size", "theme", "time_zone"]),
+        (
+            "Mail me about",
+            [
+                "mail_comments",
+                "mail_kudos",
+                "mail_subscriptions",
+                "mail_gifts",
+                "mail_collections",
+                "daily_digest",
+            ],
+        ),
+        ("History", ["keep_history"]),
+        (
+            "My works and me",
+            [
+                "refuse_gifts",
+                "refuse_co_creator_invitations",
+                "guest_comments_on_new_works",
+                "hide_from_search_engines",
+                "private_bookmarks_by_default",
+            ],
+        ),
+    ]
+
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        required=False,
+        help_text="Dates and times on the pages you see are shown in it.",
+    )
+
     class Meta:
         model = Preference
         fields = [
@@ -206,5 +248,31 @@ class PreferenceForm(forms.ModelForm[Preference]):
             "view_full_work",
             "font_size",
             "theme",
+            "time_zone",
+            "mail_comments",
+            "mail_kudos",
+            "mail_subscriptions",
+            "mail_gifts",
+            "mail_collections",
+            "daily_digest",
+            "keep_history",
+            "refuse_gifts",
+            "refuse_co_creator_invitations",
+            "guest_comments_on_new_works",
+            "hide_from_search_engines",
+            "private_bookmarks_by_default",
         ]
         widgets = {"theme": forms.RadioSelect}
+        help_texts = {
+            "daily_digest": "The inbox keeps every notice either way; this changes only mail.",
+            "keep_history": "Turning it off stops new entries; clear what is kept below.",
+            "guest_comments_on_new_works": "The default for works you post from now on; "
+            "each work can still say otherwise.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()  # type: ignore[attr-defined]
+
+    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]

@@ -221,6 +221,43 @@ class Preference(models.Model):
         choices=[(size, f"{size}%") for size in FONT_SIZES],
     )
     theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.LIGHT)
+    # Dates on the pages the member sees are shown in this zone ("" = the archive's own).
+    # ``accounts.middleware`` activates it per request; the kept listing parts and blurbs
+    # are keyed on every preference, so a page kept for one zone never shows in another.
+    time_zone = models.CharField("Time zone", max_length=64, blank=True, default="")
+
+    # Which notices also come by mail; the inbox keeps every notice whatever these say
+    # (``social.notifications`` reads them when it mails).
+    mail_comments = models.BooleanField("Comments and replies to my comments", default=True)
+    mail_kudos = models.BooleanField("Kudos (gathered in a digest)", default=True)
+    mail_subscriptions = models.BooleanField("New works and chapters I subscribed to", default=True)
+    mail_gifts = models.BooleanField("Gifts given to me", default=True)
+    mail_collections = models.BooleanField(
+        "Collection and challenge notices, and works inspired by mine", default=True
+    )
+    daily_digest = models.BooleanField(
+        "Send one mail a day gathering my notices, instead of one mail each", default=False
+    )
+    # When the last daily digest went; not a choice (so not in the form nor in the keys of
+    # kept pages, which ``model_to_dict`` builds from editable fields only).
+    last_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    keep_history = models.BooleanField("Keep my reading history", default=True)
+    refuse_gifts = models.BooleanField(
+        "Refuse gifts (gifts for a challenge assignment still arrive)", default=False
+    )
+    refuse_co_creator_invitations = models.BooleanField(
+        "Refuse invitations to be a co-creator", default=False
+    )
+    guest_comments_on_new_works = models.BooleanField(
+        "Let guests comment on my new works", default=True
+    )
+    hide_from_search_engines = models.BooleanField(
+        "Ask search engines not to index my works and my pages", default=False
+    )
+    private_bookmarks_by_default = models.BooleanField(
+        "Make my new bookmarks private by default", default=False
+    )
 
     def __str__(self) -> str:
         return f"Preferences of {self.user}"

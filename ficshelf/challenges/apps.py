@@ -8,4 +8,4 @@ class ChallengesConfig(AppConfig):
 
     def ready(self) -> None:
         # Gifts fulfil assignments; works joining a prompt meme fill its prompts.
-        from ficshelf.challenges import prompt_meme_receivers, receivers  # noqa: F401
+        from ficshelf.challenges import member_data, prompt_meme_receivers, receivers  # noqa: F401

@@ -29,6 +29,8 @@ PERIODIC_TASKS: list[tuple[str, float]] = [
     ("ficshelf.collections.tasks.reveal_due_collections", 60),
     # Exchange writers whose gift is due soon (challenges.tasks).
     ("ficshelf.challenges.tasks.remind_writers", 60 * 60),
+    # Members' data exports past their expiry (downloads.member_data).
+    ("ficshelf.downloads.tasks.remove_expired_member_data", 60 * 60),
     # Tasks left RUNNING by a worker on a server that died (core.recovery).
     ("ficshelf.core.tasks.recover_abandoned_work", 5 * 60),
 ]

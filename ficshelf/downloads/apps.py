@@ -7,6 +7,7 @@ class DownloadsConfig(AppConfig):
     verbose_name = "Downloads"
 
     def ready(self) -> None:
+        from ficshelf.downloads import receivers  # noqa: F401
         from ficshelf.downloads.checks import register_downloads_checks
 
         register_downloads_checks()

@@ -8,6 +8,7 @@ server's own data folder instead (``files``): any server can make them again.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -78,3 +79,39 @@ class Preparation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.state}"
+
+
+class DataExport(models.Model):
+    """A member's "download my data" zip: asked for on their page, packed by the worker
+    (``member_data``), kept in the database as a made file (every server serves it, decision
+    0013), served to them alone, and removed when it expires or their account goes."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        PACKING = "packing"
+        READY = "ready"
+        FAILED = "failed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    requested_at = models.DateTimeField()
+    # Progress for the page that waits: entries written out of entries to write.
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.ForeignKey(
+        MadeFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"data export {self.pk} of {self.user_id} ({self.state})"
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0

@@ -17,12 +17,13 @@ from ficshelf.downloads import made_files
 from ficshelf.downloads.bulk.actions import book_name, bulk_dir, release_packing, zip_name
 from ficshelf.downloads.files import downloads_dir
 from ficshelf.downloads.formats import FORMATS_BY_EXTENSION
-from ficshelf.downloads.models import MadeFile, Preparation
+from ficshelf.downloads.models import DataExport, MadeFile, Preparation
 
 PREPARE_TASK = "ficshelf.downloads.tasks.prepare_download"
 PACK_ZIP_TASK = "ficshelf.downloads.bulk.tasks.pack_zip"
 PACK_BOOK_TASK = "ficshelf.downloads.bulk.tasks.pack_book"
 PACK_TASKS = (PACK_ZIP_TASK, PACK_BOOK_TASK)
+PACK_MEMBER_DATA_TASK = "ficshelf.downloads.tasks.pack_member_data"
 # A claim or part this young may be a request's that has not queued its task yet.
 GRACE_SECONDS = 60
 # ``files.store`` writes beside the file in requests too, where no task row says whose a
@@ -47,6 +48,12 @@ def recover_downloads(abandoned: list[AbandonedTask]) -> list[str]:
         elif task.task_path in PACK_TASKS:
             release_packing(task.args[0])
             done.append("A bulk download was being packed by a stopped worker: released.")
+        elif task.task_path == PACK_MEMBER_DATA_TASK:
+            # The member is told on their page and may ask again.
+            DataExport.objects.filter(
+                pk=task.args[0], state__in=[DataExport.State.QUEUED, DataExport.State.PACKING]
+            ).update(state=DataExport.State.FAILED, finished_at=timezone.now())
+            done.append("A member's data export was being packed by a stopped worker: failed.")
     held_claims, held_files = _held_by_live_tasks()
     done.extend(_remove_unheld_claims(held_claims))
     done.extend(_remove_unfinished_files(held_files))
@@ -101,6 +108,9 @@ def _remove_unfinished_files(held: set[str]) -> list[str]:
 
 def _remove_dead_parts() -> list[str]:
     packing = {args[0] for path in PACK_TASKS for args, _kwargs in pending_task_calls(path)}
+    packing |= {
+        f"member-data-{args[0]}" for args, _kwargs in pending_task_calls(PACK_MEMBER_DATA_TASK)
+    }
     dead = [
         part
         for part in bulk_dir().glob("*.part")

@@ -45,6 +45,7 @@ from ficshelf.search.snippets import make_snippets
 from ficshelf.tags.access import tags_called_exactly
 from ficshelf.tags.models import Tag
 from ficshelf.works.access import get_series_for_viewer
+from ficshelf.works.member_choices import member_hidden_from_search_engines
 from ficshelf.works.models import Chapter, Collection, Language, Work
 from ficshelf.works.tag_access import get_tag_for_viewer
 
@@ -69,6 +70,8 @@ class Scope:
     # The Atom feed of the same works (tag, creator and series listings have one).
     feed_url: str = ""
     feed_title: str = ""
+    # The creator asked search engines not to index their pages (``works.member_choices``).
+    noindex: bool = False
 
 
 def tag_works_url(tag: Tag) -> str:
@@ -116,6 +119,7 @@ def user_works(request: HttpRequest, username: str) -> HttpResponse:
         name_url=reverse("users:profile", args=[member.username]),
         feed_url=reverse("feeds:creator", args=[member.username]),
         feed_title=f"works by {member.username}",
+        noindex=member_hidden_from_search_engines(member),
     )
     return _render_listing(request, scope)
 

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from ficshelf.accounts.access import preferences_for
 from ficshelf.accounts.models import User
 from ficshelf.core.ratelimit import client_address
 from ficshelf.core.sanitizer import SANITIZER_VERSION, Profile, sanitize_html
@@ -413,6 +414,9 @@ def record_reading(request: HttpRequest, work: Work, chapter: Chapter | None) ->
     user = request.user
     if not user.is_authenticated or is_work_creator(user, work):
         return
+    preference = preferences_for(request)
+    if preference is not None and not preference.keep_history:
+        return  # they turned history off: nothing of this reading is kept
     table = connection.ops.quote_name(Reading._meta.db_table)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     chapter_id = chapter.pk if chapter is not None else None
@@ -455,6 +459,20 @@ def delete_reading(reading: Reading, *, actor: User) -> None:
     if reading.user_id != actor.pk:
         raise ActionRefused("Sorry, that isn't your history.")
     reading.delete()
+
+
+@transaction.atomic
+def clear_history(*, actor: User) -> int:
+    """Forget every work the member read; works they marked for later stay marked (a list
+    they made on purpose), with the reading itself forgotten. Returns how many were cleared."""
+    readings = Reading.objects.filter(user=actor)
+    cleared, _ = readings.filter(is_marked_for_later=False).delete()
+    marked = list(readings.filter(is_marked_for_later=True))
+    for reading in marked:
+        reading.chapter = None
+        reading.view_count = 0
+        reading.save(update_fields=["chapter", "view_count"])
+    return cleared + len(marked)
 
 
 @transaction.atomic

@@ -232,6 +232,7 @@ class InboxKind(models.TextChoices):
     INSPIRED = "inspired", "Inspired work"
     COLLECTION = "collection", "Collection"
     GIFT = "gift", "Gift"
+    ACCOUNT = "account", "Your account"  # e.g. a data export is ready
 
 
 class InboxItemQuerySet(models.QuerySet["InboxItem"]):

@@ -6,17 +6,43 @@ Subjects are made one line whatever the stored titles hold: a title saved with a
 Kudos and subscription notices are many and small, so (as AO3 does for kudos) they are
 collected and mailed as one digest per recipient by ``send_notification_digests``, run
 periodically by the operator (the ``send_notification_digests`` command) or the worker.
+
+What is mailed follows the recipient's preferences (``accounts.Preference``): a kind they
+turned off is never mailed, and with the daily digest every notice (comments too) waits for
+one mail a day. The inbox keeps every notice whatever they chose; only mail follows it.
 """
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
+from ficshelf.accounts.access import saved_preference
+from ficshelf.accounts.models import Preference
 from ficshelf.core.single_line import one_line
 from ficshelf.social.comment_pages import comment_url
-from ficshelf.social.models import InboxItem
+from ficshelf.social.models import InboxItem, InboxKind
+
+# The preference that turns each kind's mail on or off.
+MAIL_CHOICE: dict[str, str] = {
+    InboxKind.COMMENT: "mail_comments",
+    InboxKind.REPLY: "mail_comments",
+    InboxKind.KUDOS: "mail_kudos",
+    InboxKind.SUBSCRIPTION: "mail_subscriptions",
+    InboxKind.GIFT: "mail_gifts",
+    InboxKind.COLLECTION: "mail_collections",
+    InboxKind.INSPIRED: "mail_collections",
+}
+# A daily digest goes at most this often.
+DAILY = datetime.timedelta(hours=24)
+
+
+def wants_mail(preference: Preference, kind: str) -> bool:
+    return bool(getattr(preference, MAIL_CHOICE.get(kind, ""), True))
 
 
 def email_inbox_item(item_id: int) -> bool:
@@ -24,6 +50,13 @@ def email_inbox_item(item_id: int) -> bool:
     if item is None or not item.recipient.email:
         return False
     if not InboxItem.objects.about_works_visible_to(item.recipient).filter(pk=item.pk).exists():
+        return False
+    preference = saved_preference(item.recipient_id)
+    if not wants_mail(preference, item.kind):
+        return False
+    if preference.daily_digest:
+        # Mailed with the rest of the day's notices (``send_notification_digests``).
+        InboxItem.objects.filter(pk=item.pk).update(awaits_digest=True)
         return False
     site = getattr(settings, "SITE_NAME", "Ficshelf")
     body = f"{item.text}\n\n{item.link}\n\nYou can read all your notifications in your inbox.\n"
@@ -72,7 +105,14 @@ def send_notification_digests() -> int:
         .order_by("recipient_id")
     )
     sent = 0
+    daily = set(
+        Preference.objects.filter(
+            user_id__in=recipient_ids, daily_digest=True, last_digest_at__gt=timezone.now() - DAILY
+        ).values_list("user_id", flat=True)
+    )
     for recipient_id in list(recipient_ids):
+        if recipient_id in daily:
+            continue  # their day's mail went already: these wait for the next one
         with transaction.atomic():
             items = list(
                 InboxItem.objects.select_for_update()
@@ -90,9 +130,16 @@ def send_notification_digests() -> int:
                 .filter(pk__in=[i.pk for i in items])
                 .values_list("pk", flat=True)
             )
-            items = [i for i in items if i.pk in still_visible]
+            preference = saved_preference(recipient_id)
+            items = [i for i in items if i.pk in still_visible and wants_mail(preference, i.kind)]
             if not recipient.email or not items:
                 continue
+            if preference.daily_digest:
+                # Not a change of choice: saved without the signal that renews the reader's
+                # cached preferences.
+                Preference.objects.filter(user_id=recipient_id).update(
+                    last_digest_at=timezone.now()
+                )
             lines = [f"- {i.text}\n  {i.link}" if i.link else f"- {i.text}" for i in items]
             noun = "notification" if len(items) == 1 else "notifications"
             send_mail(

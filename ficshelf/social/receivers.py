@@ -12,13 +12,16 @@ the counts it keeps as kudos, comments and bookmarks come and go.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from ficshelf.accounts.models import User
+from ficshelf.accounts.signals import account_closing
 from ficshelf.core.disk_full import skipped_if_full
 from ficshelf.social import counters, hits
 from ficshelf.social.actions import (
@@ -149,3 +152,38 @@ def notify_source_creators(work: Work) -> int:
         )
         told += 1
     return told
+
+
+@receiver(account_closing)
+def _account_closing(sender: Any, user: User, **kwargs: Any) -> None:
+    forget_name_in_notices(user)
+
+
+# What a closed account's name becomes in other members' notices.
+DELETED_ACCOUNT = "(deleted account)"
+
+
+def forget_name_in_notices(user: User) -> int:
+    """Other members' notices name the member ("bob left kudos on ..."); the name becomes
+    ``DELETED_ACCOUNT`` there, whole words only (a notice about "bobby" keeps its name).
+    The member's own notices go with the account. Returns how many notices changed."""
+    names = {user.username} | set(user.pseuds.values_list("name", flat=True))
+    names = {n for n in names if n}
+    if not names:
+        return 0
+    pattern = re.compile(
+        r"(?<!\w)("
+        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        + r")(?!\w)"
+    )
+    named = Q()
+    for name in names:
+        named |= Q(text__contains=name)
+    changed = 0
+    for item in InboxItem.objects.filter(named).exclude(recipient=user).only("pk", "text"):
+        text = pattern.sub(DELETED_ACCOUNT, item.text)[:500]
+        if text != item.text:
+            item.text = text
+            item.save(update_fields=["text"])
+            changed += 1
+    return changed

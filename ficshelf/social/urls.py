@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("inbox/read/", views.mark_inbox_read, name="mark_inbox_read"),
     path("works/<int:work_id>/later/", views.mark_for_later, name="mark_for_later"),
     path("history/", views.history, name="history"),
+    path("history/clear/", views.clear_history, name="clear_history"),
     path("history/<int:reading_id>/delete/", views.delete_reading, name="delete_reading"),
     path("later/", views.marked_for_later, name="marked_for_later"),
     path("lists/", views.my_lists, name="my_lists"),

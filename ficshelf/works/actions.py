@@ -25,6 +25,7 @@ from ficshelf.tags.models import TAG_NAME_MAX_LENGTH, Tag, TagType
 from ficshelf.works import collection_models
 from ficshelf.works.collection_items import CollectionRefused, set_work_collections
 from ficshelf.works.inspiration import ResolvedInspiration, set_inspiration
+from ficshelf.works.member_choices import pseuds_refusing_co_creation, pseuds_refusing_gifts
 from ficshelf.works.models import (
     DRAFT_LIFETIME,
     Chapter,
@@ -308,6 +309,9 @@ def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
     refused = set(
         work.gifts.filter(refused_at__isnull=False).values_list("recipient_name", flat=True)
     )
+    refusing = refused_gift_names(data.gift_recipients, writer=actor, work=work)
+    if refusing:  # the form said so; a member who turned refusal on since
+        raise PostingError(", ".join(refusing) + " does not accept gifts.")
     given_before = set(
         work.gifts.filter(refused_at__isnull=True).values_list("recipient_name", flat=True)
     )
@@ -368,11 +372,49 @@ def series_of(user: User) -> list[Series]:
     )
 
 
+def refused_gift_names(names: Iterable[str], *, writer: User, work: Work | None) -> list[str]:
+    """The names among ``names`` whose member refuses gifts from ``writer`` on ``work``
+    (``member_choices``), for the form's message and the action's check alike."""
+    wanted = {name[:255] for name in names}
+    if not wanted:
+        return []
+    named = Pseud.objects.filter(name__in=wanted, user__isnull=False)
+    refusing = pseuds_refusing_gifts(named, writer=writer, work=work)
+    return sorted({p.name for p in refusing})
+
+
+@transaction.atomic
+def set_guest_comments_on_my_works(*, actor: User, allow: bool) -> int:
+    """Let guests comment on every work ``actor`` is an approved creator of, or only
+    registered members; works nobody may comment on stay so. Each work is saved through the
+    model (its search entry and kept pages move). Returns how many works changed."""
+    before, after = (
+        (CommentPermission.REGISTERED, CommentPermission.EVERYONE)
+        if allow
+        else (CommentPermission.EVERYONE, CommentPermission.REGISTERED)
+    )
+    mine = Work.objects.filter(
+        creatorships__pseud__user=actor, creatorships__is_approved=True
+    ).values("pk")
+    # Locked by id: PostgreSQL locks no rows of a DISTINCT query.
+    works = Work.objects.filter(pk__in=mine, comment_permission=before).order_by("pk")
+    changed = 0
+    for work in works.select_for_update():
+        work.comment_permission = after
+        work.save(update_fields=["comment_permission", "modified_at"])
+        changed += 1
+    return changed
+
+
 # Co-creators.
 
 
 def _invite_co_creators(work: Work, pseuds: Sequence[Pseud], *, actor: User) -> None:
     present = set(work.creatorships.values_list("pseud_id", flat=True))
+    declining = pseuds_refusing_co_creation(p for p in pseuds if p.pk not in present)
+    if declining:  # the form said so; a member who turned refusal on since
+        names = ", ".join(sorted(p.name for p in declining))
+        raise PostingError(f"{names} does not accept co-creator invitations.")
     last = work.creatorships.aggregate(last=Max("position"))["last"] or 0
     for pseud in pseuds:
         if pseud.pk in present or pseud.user_id == actor.pk:

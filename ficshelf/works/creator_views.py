@@ -15,6 +15,7 @@ from ficshelf.accounts.access import get_user_for_profile, has_muted, is_blocked
 from ficshelf.accounts.models import User
 from ficshelf.works.access import get_external_creator_for_viewer, works_credited_to
 from ficshelf.works.actions import refuse_gift
+from ficshelf.works.member_choices import member_hidden_from_search_engines
 from ficshelf.works.models import Gift, Work
 
 WORKS_PER_PAGE = 20
@@ -44,6 +45,7 @@ def member_profile(request: HttpRequest, username: str) -> HttpResponse:
         "is_me": is_me,
         "i_blocked": not is_me and is_blocked(by=viewer, other=member),
         "i_muted": not is_me and has_muted(by=viewer, other=member),
+        "noindex": member_hidden_from_search_engines(member),
     }
     return render(request, "accounts/profile.html", context)
 

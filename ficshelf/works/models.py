@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from ficshelf.accounts.models import Pseud
+from ficshelf.accounts.models import Preference, Pseud
 from ficshelf.tags.models import ADULT_RATINGS, Tag, TagType
 
 # Re-exported: the collection models belong to this app's models.
@@ -102,6 +102,14 @@ class WorkQuerySet(models.QuerySet["Work"]):
                 **{relation.flag: Exists(relation.rows) for relation in optional},
                 has_inspiration=Exists(Inspiration.objects.filter(work=OuterRef("pk"))),
                 is_inspiring=Exists(Inspiration.objects.filter(source=OuterRef("pk"))),
+                # A creator asked search engines to pass by (``works.member_choices``).
+                creators_refuse_robots=Exists(
+                    Preference.objects.filter(
+                        hide_from_search_engines=True,
+                        user__pseuds__creatorships__work=OuterRef("pk"),
+                        user__pseuds__creatorships__is_approved=True,
+                    )
+                ),
             )
             .get(pk=pk)
         )

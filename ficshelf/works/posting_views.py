@@ -418,3 +418,16 @@ def answer_invitation(request: HttpRequest, creatorship_id: int) -> HttpResponse
     else:
         messages.error(request, "Choose Accept or Decline.")
     return redirect("works:dashboard")
+
+
+@login_required
+@require_POST
+def guest_comments_on_my_works(request: HttpRequest) -> HttpResponse:
+    """The preferences page's switch: guests may comment on all my works, or none may."""
+    user = request.user
+    assert isinstance(user, User)
+    allow = request.POST.get("allow") == "1"
+    changed = actions.set_guest_comments_on_my_works(actor=user, allow=allow)
+    who = "Guests can now comment" if allow else "Only registered users can now comment"
+    messages.success(request, f"{who} on your works ({changed} changed).")
+    return redirect("accounts:preferences")

@@ -16,7 +16,8 @@ from ficshelf.accounts.actions import orphan_pseud
 from ficshelf.accounts.models import Pseud, User
 from ficshelf.accounts.signals import account_closing, pseud_deleting
 from ficshelf.works.actions import delete_work
-from ficshelf.works.models import Creatorship, Work
+from ficshelf.works.models import Creatorship, Gift, Work
+from ficshelf.works.signals import works_changed
 
 
 @receiver(account_closing)
@@ -25,6 +26,17 @@ def _account_closing(sender: Any, user: User, orphan_works: bool, **kwargs: Any)
         orphan_all_works(user)
     else:
         delete_own_works(user)
+    forget_gifts_to(user)
+
+
+def forget_gifts_to(user: User) -> None:
+    """Gifts to the member's pseuds go (the works stay): a gift names its recipient, and a
+    "for <name>" with no one behind it would keep their name on other people's works."""
+    gifts = Gift.objects.filter(recipient__user=user)
+    work_ids = sorted(set(gifts.values_list("work_id", flat=True)))
+    if work_ids:
+        gifts.delete()
+        works_changed.send(sender=Work, work_ids=work_ids)
 
 
 def orphan_all_works(user: User) -> None:

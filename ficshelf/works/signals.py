@@ -51,3 +51,9 @@ class ItemEvent:
     COLLECTION_APPROVED = "collection_approved"
     COLLECTION_REJECTED = "collection_rejected"
     REMOVED = "removed"
+
+
+# ``writer``, ``recipient_ids``: members who refuse gifts, named as recipients of a work by
+# ``writer``. Receivers return the ids among them the writer owes a work anyway (an exchange
+# assignment, ``challenges.receivers``), which are let through as AO3 does.
+gift_owed = Signal()

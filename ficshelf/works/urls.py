@@ -45,6 +45,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("dashboard/", posting_views.dashboard, name="dashboard"),
     path(
+        "dashboard/guest-comments/",
+        posting_views.guest_comments_on_my_works,
+        name="guest_comments_on_my_works",
+    ),
+    path(
         "invitations/<int:creatorship_id>/",
         posting_views.answer_invitation,
         name="answer_invitation",

@@ -31,6 +31,7 @@ from ficshelf.works.access import (
     unrevealed_collections_of,
 )
 from ficshelf.works.inspiration import inspired_works, source_line
+from ficshelf.works.member_choices import hidden_from_search_engines
 from ficshelf.works.models import Chapter, Work
 from ficshelf.works.signals import work_viewed
 
@@ -269,6 +270,9 @@ def _reading_context(request: HttpRequest, work: Work, reading: Reading) -> dict
         "end_notes_url": end_notes_url,
         "entire_work_url": reverse("works:detail", args=[work.pk]) + "?view_full_work=true",
         "source_line": source_line(work, request.user),
+        # A creator asked search engines to pass by (their preferences). Kept copies of
+        # this page move with it: saving that choice moves the archive's data state.
+        "noindex": hidden_from_search_engines(work),
         # AO3 lists them at the end of the work, where its end notes are.
         "inspired_works": inspired_works(work, request.user)
         if reading.shows_work_end_notes

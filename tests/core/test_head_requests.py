@@ -9,11 +9,13 @@ import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from ficshelf.accounts.models import Pseud, ReaderKey
 from ficshelf.challenges.models import MemePrompt, PromptMeme, TagSet
+from ficshelf.downloads.models import DataExport
 from ficshelf.tags.models import TagType
 from ficshelf.works.models import Collection, Creatorship, Gift, Series, SeriesWork
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
@@ -98,6 +100,7 @@ def every_kind_of_object() -> tuple[Client, dict[str, object]]:
             title="A Prompt",
         ).pk,
         "gift_id": Gift.objects.create(work=work, recipient_name="someone_else").pk,
+        "export_id": DataExport.objects.create(user=member, requested_at=timezone.now()).pk,
         "short": "en",
         "slug": "a-work",
         "extension": "epub",

@@ -24,6 +24,7 @@ from ficshelf.social.views.kudos_and_comments import (
 )
 from ficshelf.social.views.reading import (
     add_to_list,
+    clear_history,
     delete_list,
     delete_reading,
     history,
@@ -52,6 +53,7 @@ __all__ = [
     "approve_comment",
     "bookmark_series",
     "bookmark_work",
+    "clear_history",
     "comment_permalink",
     "delete_bookmark",
     "delete_comment",

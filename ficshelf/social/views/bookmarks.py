@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ficshelf.accounts.access import preferences_for
 from ficshelf.accounts.models import User
 from ficshelf.social import actions
 from ficshelf.social.access import get_own_bookmark, muted_user_ids, own_bookmarks
@@ -52,7 +53,10 @@ def _bookmark_form_page(
             }
         )
     else:
-        form = BookmarkForm()
+        # A new bookmark starts private when the member chose so in their preferences.
+        preference = preferences_for(request)
+        private = preference is not None and preference.private_bookmarks_by_default
+        form = BookmarkForm(initial={"is_private": private})
     context = {"form": form, "target": target, "existing": existing, "action": action}
     return render(request, "social/bookmark_form.html", context, status=400 if form.errors else 200)
 

@@ -75,6 +75,14 @@ def delete_reading(request: HttpRequest, reading_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def clear_history(request: HttpRequest) -> HttpResponse:
+    cleared = actions.clear_history(actor=_me(request))
+    messages.success(request, f"Your reading history was cleared ({cleared} works).")
+    return _back(request, reverse("social:history"))
+
+
+@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def my_lists(request: HttpRequest) -> HttpResponse:
     form = ReadingListForm(request.POST or None)

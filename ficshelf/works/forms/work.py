@@ -10,11 +10,18 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from ficshelf.accounts.access import saved_preference
 from ficshelf.accounts.models import Block, Pseud, User
 from ficshelf.core.forms import SingleLineField
 from ficshelf.tags.models import ARCHIVE_WARNINGS, CATEGORIES, RATINGS, WORK_TAGS_LIMIT, TagType
 from ficshelf.works import collection_models
-from ficshelf.works.actions import ChapterData, WorkData, series_of, unique_names
+from ficshelf.works.actions import (
+    ChapterData,
+    WorkData,
+    refused_gift_names,
+    series_of,
+    unique_names,
+)
 from ficshelf.works.collection_items import moderates
 from ficshelf.works.forms.chapter import ChapterTextMixin
 from ficshelf.works.forms.fields import (
@@ -33,6 +40,7 @@ from ficshelf.works.inspiration import (
     ResolvedInspiration,
     resolve,
 )
+from ficshelf.works.member_choices import pseuds_refusing_co_creation
 from ficshelf.works.models import CommentPermission, Inspiration, Language, Series, Work
 
 INSPIRATION_FIELDS = (
@@ -234,6 +242,9 @@ class WorkForm(ChapterTextMixin):
         ).order_by("title")
         if work is None:
             self.fields["language"].initial = Language.objects.filter(short="en").first()
+            # The member's default for new works (their preferences).
+            if not saved_preference(user.pk).guest_comments_on_new_works:
+                self.fields["comment_permission"].initial = CommentPermission.REGISTERED
         pseuds = Pseud.objects.filter(user=user).order_by("-is_default", "name")
         if work is None and len(pseuds) > 1:
             self.fields["pseud"].queryset = pseuds  # type: ignore[attr-defined]
@@ -306,6 +317,13 @@ class WorkForm(ChapterTextMixin):
         if refusing:
             # As on AO3: someone who blocked you cannot be given your works.
             raise forms.ValidationError("You can't give a gift to " + ", ".join(refusing) + ".")
+        refusing = refused_gift_names(names, writer=self.user, work=self.work)
+        if refusing:
+            raise forms.ValidationError(
+                ", ".join(refusing) + " does not accept gifts. Take the name out to post."
+                if len(refusing) == 1
+                else ", ".join(refusing) + " do not accept gifts. Take the names out to post."
+            )
         return names
 
     def _blocking_names(self, pseuds: Iterable[Pseud]) -> list[str]:
@@ -334,6 +352,15 @@ class WorkForm(ChapterTextMixin):
         refusing = self._blocking_names(pseuds)
         if refusing:
             raise forms.ValidationError("You can't invite " + ", ".join(refusing) + ".")
+        invited = (
+            set(self.work.creatorships.values_list("pseud_id", flat=True)) if self.work else set()
+        )
+        declining = pseuds_refusing_co_creation(p for p in pseuds if p.pk not in invited)
+        if declining:
+            raise forms.ValidationError(
+                ", ".join(sorted(p.name for p in declining))
+                + " does not accept co-creator invitations."
+            )
         return pseuds
 
     def clean_published_on(self) -> datetime.date | None:
