@@ -148,7 +148,7 @@ def open_backup(path: str) -> tuple[tarfile.TarFile, Manifest]:
         ) from None
     except (tarfile.TarError, OSError, EOFError) as problem:
         archive.close()
-        raise BackupProblem(f"{path} is damaged ({problem}).") from None
+        raise BackupProblem(f"{path} is damaged or was cut short ({problem}).") from None
     except BackupProblem:
         archive.close()
         raise

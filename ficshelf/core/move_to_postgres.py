@@ -129,7 +129,11 @@ def _move(
     say: Callable[[str], None],
 ) -> Moved:
     where = _without_password(url)
+    target = connections[TARGET]
     try:
+        # Connected here, not on first use: a wrong address or password is said at once.
+        with target.wrap_database_errors:
+            target.connect()
         tables = user_tables(TARGET)
     except DatabaseError as error:
         raise MoveProblem(f"Could not connect to {where}: {_first_line(error)}") from None
