@@ -377,10 +377,13 @@ def data_files(exclude: set[Path]) -> Iterator[tuple[Path, str]]:
     """The data folder's own files: everything but the database, what the archive makes
     again, and temporary files (names starting with a dot)."""
     data_dir = Path(settings.DATA_DIR)
-    database_files = set()
+    # The SQLite database, and on PostgreSQL the one left from before a move: never a file.
+    names = [data_dir / "ficshelf.sqlite3"]
     if connection.vendor == "sqlite":
-        name = Path(str(connection.settings_dict["NAME"]))
-        database_files = {Path(f"{name}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+        names.append(Path(str(connection.settings_dict["NAME"])))
+    database_files = {
+        Path(f"{name}{suffix}") for name in names for suffix in ("", "-wal", "-shm", "-journal")
+    }
     skipped = {path.resolve() for path in exclude | database_files}
     if not data_dir.is_dir():
         return
