@@ -16,6 +16,10 @@ class Command(BaseCommand):
         "is, compared on both sides, then the search index rebuilt. Stop the archive first."
     )
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # The name people type (``ficshelf`` maps it to this module's name).
+        return super().create_parser(prog_name, "move-to-postgres", **kwargs)
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("database_url", help="postgres://USER:PASSWORD@HOST:PORT/DATABASE")
         parser.add_argument("--quiet", action="store_true", help="No progress bars.")
