@@ -8,14 +8,20 @@ commands (``serve``, ``import``) are ordinary management commands, so
 import os
 import sys
 
+# Commands whose names read better with hyphens than Django's module names allow.
+HYPHENATED = {"move-to-postgres": "move_to_postgres"}
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ficshelf.settings")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    arguments = list(argv if argv is not None else sys.argv[1:])
+    if arguments:
+        arguments[0] = HYPHENATED.get(arguments[0], arguments[0])
     try:
-        execute_from_command_line(["ficshelf", *(argv if argv is not None else sys.argv[1:])])
+        execute_from_command_line(["ficshelf", *arguments])
     except ImproperlyConfigured as problem:  # a setting given a value it cannot take
         sys.exit(f"ficshelf: {problem}")
 
