@@ -34,8 +34,15 @@ RECOVERY_CODES = 10
 CODE_GUESSES_BY_ACCOUNT = RateLimit("two-factor", limit=5, window_seconds=15 * 60)
 APP_DEVICE = "Authenticator app"
 RECOVERY_DEVICE = "Recovery codes"
-# Admin pages: Django's admin site and the moderators' desk.
+# Admin pages: Django's admin site, the moderators' desk and the tag wranglers' pages.
 ADMIN_PREFIXES = ("/admin/", "/desk/")
+WRANGLING_ENDINGS = ("/edit/", "/unwrangled/")
+
+
+def is_admin_page(path: str) -> bool:
+    return path.startswith(ADMIN_PREFIXES) or (
+        path.startswith("/tags/") and path.endswith(WRANGLING_ENDINGS)
+    )
 
 
 # Whether the signed-in account has two-factor on, noted in its session at sign-in and when
@@ -175,6 +182,6 @@ class TwoFactorMiddleware:
                 note_in_session(request, user)
             if request.session[SESSION_FLAG]:
                 return _to("accounts:two_factor_verify", request)
-            if request.path.startswith(ADMIN_PREFIXES) and has_admin_role(user):
+            if is_admin_page(request.path) and has_admin_role(user):
                 return _to("accounts:two_factor_setup", request)
         return self.get_response(request)

@@ -186,6 +186,11 @@ class NoteForm(forms.Form):
     text = forms.CharField(label="Note (admins only)", widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class NextOfKinForm(ReasonForm):
+    name = forms.CharField(label="Next of kin: name", max_length=100, required=False)
+    email = forms.EmailField(label="Next of kin: email", required=False)
+
+
 class SuspendForm(ReasonForm):
     until = forms.DateTimeField(
         label="Suspended until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -209,6 +214,12 @@ def _member_page(request: HttpRequest, found: User, **forms_: Any) -> dict[str, 
         "note_form": forms_.get("note_form") or NoteForm(),
         "warn_form": forms_.get("warn_form") or ReasonForm(prefix="warn"),
         "suspend_form": forms_.get("suspend_form") or SuspendForm(prefix="suspend"),
+        "kin_form": forms_.get("kin_form")
+        or NextOfKinForm(
+            prefix="kin",
+            initial={"name": found.next_of_kin_name, "email": found.next_of_kin_email},
+        ),
+        "can_kin": can("accounts.change_next_of_kin"),
         "can_note": can("accounts.note_member"),
         "can_warn": can("accounts.warn_member"),
         "can_suspend": can("accounts.suspend_member"),
@@ -222,6 +233,7 @@ def member_act(request: HttpRequest, username: str, what: str) -> HttpResponse:
         "warn": "accounts.warn_member",
         "suspend": "accounts.suspend_member",
         "unsuspend": "accounts.suspend_member",
+        "kin": "accounts.change_next_of_kin",
     }.get(what)
     if permission is None:
         raise PermissionDenied
@@ -259,6 +271,19 @@ def _member_act(request: HttpRequest, username: str, what: str) -> HttpResponse:
                 messages.success(request, f"{found} suspended.")
                 return redirect("moderation:desk_member", found.username)
             extra = {"suspend_form": form}
+        elif what == "kin":
+            form = NextOfKinForm(request.POST, prefix="kin")
+            if form.is_valid():
+                account_moderation.set_next_of_kin(
+                    found,
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    reason=form.cleaned_data["reason"],
+                    actor=actor,
+                )
+                messages.success(request, "Next of kin saved.")
+                return redirect("moderation:desk_member", found.username)
+            extra = {"kin_form": form}
         else:
             form = ReasonForm(request.POST, prefix="unsuspend")
             if form.is_valid():
