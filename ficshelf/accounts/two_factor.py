@@ -19,6 +19,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -78,12 +79,28 @@ def secret_text(device: TOTPDevice) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
-def qr_svg_data_uri(device: TOTPDevice) -> str:
-    """The otpauth:// address as a QR code, an SVG data URI (an <img>: no inline script or
-    style for the CSP to refuse)."""
+def qr_svg(device: TOTPDevice) -> SafeString:
+    """The otpauth:// address as a QR code: inline SVG markup made by segno from the key
+    alone (paths and attributes, no script or style for the CSP to refuse; the CSP's
+    img-src would refuse a data: URI)."""
     import segno
 
-    return str(segno.make(device.config_url, error="m").svg_data_uri(scale=4, border=2))
+    svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=5,
+        border=2,
+        title="QR code holding the key below",
+        svgclass="qr",
+        dark="#000",
+        light="#fff",
+    )
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S308 (segno's own markup)
+
+
+def slowed_down(user: User) -> bool:
+    """django-otp makes an authenticator wait after each wrong code (1 s, 2 s, 4 s, ...)
+    and refuses even a right one meanwhile: the page says so instead of "not right"."""
+    devices = TOTPDevice.objects.filter(user=user)
+    return any(not device.verify_is_allowed()[0] for device in devices)
 
 
 def normalized(code: str) -> str:

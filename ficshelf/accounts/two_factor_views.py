@@ -59,6 +59,14 @@ def _guess_allowed(request: HttpRequest, user: User) -> HttpResponse | None:
     return None
 
 
+def _wrong_code_message(hint: str, *, slowed: bool) -> str:
+    """``slowed``: the device was still waiting after an earlier wrong code when this one
+    came, so it was not checked."""
+    if slowed:
+        return "Too many wrong codes in a row: wait a few seconds, then type the current one."
+    return f"That code is not right. {hint}".strip()
+
+
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     user = _member(request)
@@ -88,14 +96,17 @@ def setup(request: HttpRequest) -> HttpResponse:
         limited = _guess_allowed(request, user)
         if limited is not None:
             return limited
-        codes = two_factor.confirm_app_device(request, user, form.cleaned_data["code"])
+        slowed = two_factor.slowed_down(user)
+        codes = None
+        if not slowed:
+            codes = two_factor.confirm_app_device(request, user, form.cleaned_data["code"])
         if codes is not None:
             return render(
                 request,
                 "accounts/two_factor_codes.html",
                 {"codes": codes, "next": _next(request), "first_time": True},
             )
-        form.add_error("code", "That code is not right. Check the time on your phone.")
+        form.add_error("code", _wrong_code_message("Check the time on your phone.", slowed=slowed))
         status = 400
     return render(
         request,
@@ -103,7 +114,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "secret": two_factor.secret_text(device),
-            "qr": two_factor.qr_svg_data_uri(device),
+            "qr": two_factor.qr_svg(device),
             "next": request.GET.get("next", ""),
             "required": has_admin_role(user),
         },
@@ -124,9 +135,10 @@ def verify(request: HttpRequest) -> HttpResponse:
         limited = _guess_allowed(request, user)
         if limited is not None:
             return limited
+        slowed = two_factor.slowed_down(user)
         if two_factor.check_code(request, user, form.cleaned_data["code"]):
             return redirect(_next(request, "works:index"))
-        form.add_error("code", "That code is not right.")
+        form.add_error("code", _wrong_code_message("", slowed=slowed))
         status = 400
     return render(
         request,
