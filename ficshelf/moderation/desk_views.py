@@ -195,6 +195,7 @@ class SuspendForm(ReasonForm):
     until = forms.DateTimeField(
         label="Suspended until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+    field_order = ["until", "reason"]
 
 
 @desk_permission("accounts.view_user")
