@@ -73,6 +73,12 @@ ROLE_PERMISSIONS[SUPERADMIN] = sorted(
         "accounts.view_inviterequest",
         "auth.view_group",
         "works.delete_work",
+        # An admin who lost their phone and recovery codes: their devices go, they set up
+        # two-factor again (docs/self-hosting.md).
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
+        "otp_static.view_staticdevice",
+        "otp_static.delete_staticdevice",
     }
 )
 
