@@ -12,8 +12,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from ficshelf.accounts.models import Pseud, ReaderKey
+from ficshelf.accounts.models import MemberWarning, Pseud, ReaderKey
 from ficshelf.challenges.models import MemePrompt, PromptMeme, TagSet
+from ficshelf.moderation.models import Report
 from ficshelf.tags.models import TagType
 from ficshelf.works.models import Collection, Creatorship, Gift, Series, SeriesWork
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
@@ -98,6 +99,9 @@ def every_kind_of_object() -> tuple[Client, dict[str, object]]:
             title="A Prompt",
         ).pk,
         "gift_id": Gift.objects.create(work=work, recipient_name="someone_else").pk,
+        "warning_id": MemberWarning.objects.create(member=member, reason="Careful.").pk,
+        "report_id": Report.objects.create(work=work, reason="spam", details="An advert.").pk,
+        "what": "note",
         "short": "en",
         "slug": "a-work",
         "extension": "epub",
