@@ -55,9 +55,9 @@ def file_report(
     elif bookmark is not None:
         kind, about = ReportKind.BOOKMARK, f"bookmark {bookmark.pk} by {bookmark.user}"
     elif tag is not None:
-        kind, about = ReportKind.TAG, tag.name
+        kind, about = ReportKind.TAG, f"tag {tag.name}"
     elif profile is not None:
-        kind, about = ReportKind.PROFILE, profile.get_username()
+        kind, about = ReportKind.PROFILE, f"profile of {profile.get_username()}"
     else:
         kind, about = ReportKind.CONTACT, ""
     return Report.objects.create(

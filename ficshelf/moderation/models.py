@@ -103,7 +103,9 @@ class Report(models.Model):
     def __str__(self) -> str:
         if self.kind == ReportKind.CONTACT:
             return f"Contact: {self.subject}"
-        return f"{self.get_reason_display()}: {self.get_kind_display().lower()} {self.about}"
+        # ``about`` says what it is ("comment 5 on ...", "tag ..."); reports made before
+        # it was kept name their work.
+        return f"{self.get_reason_display()}: {self.about or self.work or '(gone)'}"
 
     @property
     def answer_address(self) -> str:

@@ -70,7 +70,7 @@ def test_a_tag_is_reported_when_the_reader_can_see_it(client: Client) -> None:
         client.post(f"/report/tag/{tag.pk}/", DETAILS | {"reporter_email": ""}).status_code == 302
     )
     report = Report.objects.get()
-    assert (report.kind, report.tag, report.about) == (ReportKind.TAG, tag, "Rudeness")
+    assert (report.kind, report.tag, report.about) == (ReportKind.TAG, tag, "tag Rudeness")
     hidden = Tag.objects.create(name="Only On A Draft", type=TagType.FREEFORM)
     WorkFactory(draft=True).tags.add(hidden)
     assert client.post(f"/report/tag/{hidden.pk}/", DETAILS).status_code == 404
