@@ -113,7 +113,9 @@ def close_reports(reports: QuerySet[Report], *, status: str, reason: str, actor:
     """Resolve or dismiss the open reports among ``reports``; returns how many."""
     reason = _required(reason)
     closing = list(
-        Report.objects.select_for_update()
+        # Only the reports' rows are locked: their work is joined (for the audit entry's
+        # text) on its nullable side, which PostgreSQL will not lock.
+        Report.objects.select_for_update(of=("self",))
         .filter(pk__in=reports.values("pk"), status=ReportStatus.OPEN)
         .select_related("work")
         .order_by("pk")
