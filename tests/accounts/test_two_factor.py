@@ -53,6 +53,7 @@ def test_a_member_turns_it_on_and_then_signs_in_in_two_steps() -> None:
     user = member()
     browser = Client()
     sign_in(browser, user)
+    assert 'href="/accounts/two-factor/"' in browser.get("/accounts/settings/").content.decode()
     codes = set_up(browser, user)
     assert len(codes) == 10
     assert TOTPDevice.objects.get(user=user).confirmed
