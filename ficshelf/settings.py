@@ -57,7 +57,8 @@ CSRF_TRUSTED_ORIGINS = [
 SITE_NAME = os.environ.get("FICSHELF_SITE_NAME", "Ficshelf")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, open to admin roles after two-factor sign-in (core/staff.py).
+    "ficshelf.core.staff.ArchiveAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,6 +67,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    # Two-factor sign-in: authenticator apps and recovery codes (docs/decisions/0017).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ficshelf.core",
     "ficshelf.accounts",
     "ficshelf.tags",
@@ -91,8 +96,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session passed two-factor; before the reader keys, whose requests have
+    # no session and so are never asked for a second step.
+    "django_otp.middleware.OTPMiddleware",
     # E-reader apps sign in to the OPDS catalog and downloads with a key (HTTP Basic).
     "ficshelf.accounts.reader_keys.ReaderKeyMiddleware",
+    # The second step of signing in (required of admin roles) and what a suspended member
+    # may not do (accounts/two_factor.py, accounts/suspension.py).
+    "ficshelf.accounts.two_factor.TwoFactorMiddleware",
+    "ficshelf.accounts.suspension.SuspensionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Dates in a signed-in member's own time zone (their preference).
     "ficshelf.accounts.middleware.MemberTimeZoneMiddleware",
@@ -115,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ficshelf.core.context_processors.site",
                 "ficshelf.accounts.context_processors.reader_preferences",
+                "ficshelf.accounts.context_processors.standing",
             ],
         },
     },

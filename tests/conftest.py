@@ -48,3 +48,26 @@ def _data_folder_of_its_own(
 ) -> None:
     # Files a test makes (download caches, bulk zips) go to a folder of its own.
     settings.DATA_DIR = tmp_path / "data"  # type: ignore[operator]
+
+
+@pytest.fixture(autouse=True)
+def _admins_signed_in_with_two_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.force_login(admin)`` stands for a whole sign-in, the second step included:
+    an admin role's session is marked as having passed two-factor (an authenticator set
+    up for them). Tests of the second step itself sign in through the pages, or with
+    ``tests.helpers.sign_in_password_only``."""
+    from django.test import Client
+
+    from tests.helpers import pass_second_step
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: object, backend: str | None = None) -> None:
+        original(self, user, backend)  # type: ignore[arg-type]
+        from ficshelf.core.staff import has_admin_role
+
+        if has_admin_role(user):
+            pass_second_step(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "force_login_password_only", original, raising=False)

@@ -36,3 +36,26 @@ def get_listing(client: Client, url: str, **headers: Any) -> HttpResponse:
     drain_index_queue()
     response: HttpResponse = client.get(url, **headers)
     return response
+
+
+def pass_second_step(client: Any, user: Any) -> Any:
+    """Mark the client's session as having passed two-factor, with an authenticator app
+    set up for ``user`` (made once). Returns the device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ficshelf.accounts.two_factor import SESSION_FLAG
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_FLAG] = True
+    session.save()
+    return device
+
+
+def sign_in_password_only(client: Any, user: Any) -> None:
+    """Signed in with the password alone: the second step not taken."""
+    client.force_login_password_only(user)

@@ -1,7 +1,9 @@
-"""Accounts in the admin site. Suspending, unsuspending and deleting members ask for a
-reason and go through ``accounts.moderation``, which signs them out, moves the kept listing
-pages' keys and records the audit entry; every other change is recorded by
-``AuditedModelAdmin``."""
+"""Accounts in the admin site. Suspending, banning, warning and deleting members ask for a
+reason and go through ``accounts.moderation``, which signs them out where it must, moves
+the kept listing pages' keys and records the audit entry; every other change is recorded
+by ``AuditedModelAdmin``. Each action needs its permission (``moderation.roles``); roles
+(the groups) are changed only with ``accounts.change_roles``, and each change of them is
+recorded as "change roles"."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from ficshelf.accounts.models import (
     Block,
     Invitation,
     InviteRequest,
+    MemberNote,
     Mute,
     Preference,
     Pseud,
@@ -36,6 +39,25 @@ from ficshelf.core.admin_audit import (
     given_reason,
     mark_audited,
 )
+from ficshelf.core.audit import record
+
+
+class MemberNoteInline(admin.TabularInline[MemberNote, User]):
+    """Admins' notes on the member: read here, written on the moderators' desk (which
+    records each in the audit log)."""
+
+    model = MemberNote
+    fk_name = "member"
+    fields = ["created_at", "author", "text"]
+    readonly_fields = ["created_at", "author", "text"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.has_perm("accounts.note_member")
 
 
 class PseudInline(admin.TabularInline[Pseud, User]):
@@ -56,17 +78,33 @@ class MemberChangeForm(UserChangeForm[User]):
         required=False,
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Needed when you suspend or unsuspend the member (Active).",
+        help_text="Needed when you ban or unban the member (Active) or change the next of kin.",
     )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if "is_active" in self.changed_data:
+        if {"is_active", "next_of_kin_name", "next_of_kin_email"} & set(self.changed_data):
             try:
                 cleaned["audit_reason"] = given_reason(cleaned.get("audit_reason", ""))
             except forms.ValidationError as error:
                 self.add_error("audit_reason", error)
         return cleaned
+
+
+class SuspendForm(ReasonForm):
+    until = forms.DateTimeField(
+        label="Suspended until",
+        help_text="Date and time (YYYY-MM-DD HH:MM), in the archive's time zone.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def clean_until(self) -> Any:
+        from django.utils import timezone
+
+        until = self.cleaned_data["until"]
+        if until <= timezone.now():
+            raise forms.ValidationError("A suspension ends in the future.")
+        return until
 
 
 class DeleteMembersForm(ReasonForm):
@@ -84,14 +122,59 @@ class DeleteMembersForm(ReasonForm):
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin[User], DjangoUserAdmin[User]):
     form = MemberChangeForm
-    inlines = [PseudInline]
-    list_display = ["username", "email", "is_active", "is_staff", "date_joined", "pseud_names"]
-    list_filter = ["is_active", "is_staff", "is_superuser"]
-    actions = ["suspend", "unsuspend", "delete_with_reason"]
+    inlines = [PseudInline, MemberNoteInline]
+    list_display = [
+        "username",
+        "email",
+        "is_active",
+        "suspended_until",
+        "is_staff",
+        "date_joined",
+        "pseud_names",
+    ]
+    list_filter = ["is_active", "is_staff", "is_superuser", "groups"]
+    actions = ["suspend", "unsuspend", "warn", "ban", "unban", "delete_with_reason"]
+    readonly_fields = ["suspended_until", "suspension_reason", "ban_reason"]
     fieldsets = [
         *(DjangoUserAdmin.fieldsets or []),
+        ("Standing", {"fields": ["suspended_until", "suspension_reason", "ban_reason"]}),
+        ("Next of kin", {"fields": ["next_of_kin_name", "next_of_kin_email"]}),
         ("Audit log", {"fields": ["audit_reason"]}),
     ]
+
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        hidden = set()
+        if not request.user.has_perm("accounts.change_roles"):
+            hidden.add("Permissions")
+        if not request.user.has_perm("accounts.change_next_of_kin"):
+            hidden.add("Next of kin")
+        return [(name, opts) for name, opts in fieldsets if name not in hidden]
+
+    # Each action is offered to the roles that may take it.
+    def has_suspend_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.suspend_member")
+
+    def has_ban_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.ban_member")
+
+    def has_warn_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.warn_member")
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.groups.values_list("name", flat=True))
+        if before != after:
+            record(
+                actor=acting_admin(request),
+                action="change roles",
+                target=form.instance,
+                reason=form.cleaned_data.get("audit_reason", ""),
+                details={"added": sorted(after - before), "removed": sorted(before - after)},
+            )
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         # Django's own "delete selected" would skip the reason, the works and the sessions.
@@ -106,7 +189,10 @@ class UserAdmin(AuditedModelAdmin[User], DjangoUserAdmin[User]):
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("pseuds")
 
-    @admin.action(description="Suspend the selected users (they can no longer log in)")
+    @admin.action(
+        description="Suspend the selected users until a date (they read, but post nothing)",
+        permissions=["suspend"],
+    )
     def suspend(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
         return confirm_with_reason(
             self,
@@ -114,23 +200,69 @@ class UserAdmin(AuditedModelAdmin[User], DjangoUserAdmin[User]):
             queryset,
             title="Suspend users",
             question=(
-                "Suspend these members? They are signed out everywhere at once and cannot "
-                "sign in; their works stay readable."
+                "Suspend these members until the date below? They can sign in and read, and "
+                "see the reason and the end; they cannot post, edit, comment, give kudos, "
+                "bookmark or send messages until it ends."
             ),
             button="Suspend them",
             perform=lambda form: _suspended(request, queryset, form),
+            form_class=SuspendForm,
         )
 
-    @admin.action(description="Unsuspend the selected users")
+    @admin.action(description="End the selected users' suspensions now", permissions=["suspend"])
     def unsuspend(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
         return confirm_with_reason(
             self,
             request,
             queryset,
             title="Unsuspend users",
-            question="Let these members sign in again?",
+            question="End these members' suspensions now?",
             button="Unsuspend them",
             perform=lambda form: _unsuspended(request, queryset, form),
+        )
+
+    @admin.action(description="Warn the selected users", permissions=["warn"])
+    def warn(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        return confirm_with_reason(
+            self,
+            request,
+            queryset,
+            title="Warn users",
+            question=(
+                "Warn these members? They see the reason on every page until they say they "
+                "have read it."
+            ),
+            button="Warn them",
+            perform=lambda form: _warned(request, queryset, form),
+        )
+
+    @admin.action(
+        description="Ban the selected users (they can no longer sign in)", permissions=["ban"]
+    )
+    def ban(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        return confirm_with_reason(
+            self,
+            request,
+            queryset,
+            title="Ban users",
+            question=(
+                "Ban these members? They are signed out everywhere at once and cannot "
+                "sign in; their works stay readable, their profile pages go."
+            ),
+            button="Ban them",
+            perform=lambda form: _banned(request, queryset, form),
+        )
+
+    @admin.action(description="Unban the selected users", permissions=["ban"])
+    def unban(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        return confirm_with_reason(
+            self,
+            request,
+            queryset,
+            title="Unban users",
+            question="Let these members sign in again?",
+            button="Unban them",
+            perform=lambda form: _unbanned(request, queryset, form),
         )
 
     @admin.action(description="Delete the selected users", permissions=["delete"])
@@ -162,40 +294,109 @@ class UserAdmin(AuditedModelAdmin[User], DjangoUserAdmin[User]):
         )
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        kin_changed = {"next_of_kin_name", "next_of_kin_email"} & set(form.changed_data)
+        if change and kin_changed:
+            # Through its action, which records the old and new values with the reason.
+            name, email = obj.next_of_kin_name, obj.next_of_kin_email
+            old = User.objects.get(pk=obj.pk)
+            obj.next_of_kin_name, obj.next_of_kin_email = (
+                old.next_of_kin_name,
+                old.next_of_kin_email,
+            )
         if not change or "is_active" not in form.changed_data:
             super().save_model(request, obj, form, change)
-            return
-        # Suspending goes through its action (sessions, kept pages, the audit entry): the
-        # other fields are saved as they are, Active by the action.
-        wanted = obj.is_active
-        obj.is_active = not wanted
-        super().save_model(request, obj, form, change)
-        reason = form.cleaned_data["audit_reason"]
-        if wanted:
-            done = moderation.unsuspend_users([obj], reason=reason, actor=_acting_user(request))
         else:
-            done = moderation.suspend_users([obj], reason=reason, actor=_acting_user(request))
-        obj.refresh_from_db(fields=["is_active"])
-        if not done:
-            self.message_user(
-                request, f"{obj} was left {'active' if obj.is_active else 'suspended'}: "
-                "admins cannot suspend themselves, nor unsuspend orphan_account.",
-                messages.WARNING,
-            )  # fmt: skip
-        if set(form.changed_data) <= {"is_active", "audit_reason"}:
+            # Banning goes through its action (sessions, kept pages, the audit entry): the
+            # other fields are saved as they are, Active by the action.
+            wanted = obj.is_active
+            obj.is_active = not wanted
+            super().save_model(request, obj, form, change)
+            reason = form.cleaned_data["audit_reason"]
+            if wanted:
+                done = moderation.unban_users([obj], reason=reason, actor=_acting_user(request))
+            else:
+                done = moderation.ban_users([obj], reason=reason, actor=_acting_user(request))
+            obj.refresh_from_db(fields=["is_active", "ban_reason"])
+            if not done:
+                self.message_user(
+                    request, f"{obj} was left {'active' if obj.is_active else 'banned'}: "
+                    "admins cannot ban themselves, nor unban orphan_account.",
+                    messages.WARNING,
+                )  # fmt: skip
+        if change and kin_changed:
+            moderation.set_next_of_kin(
+                obj,
+                name=name,
+                email=email,
+                reason=form.cleaned_data["audit_reason"],
+                actor=_acting_user(request),
+            )
+            obj.refresh_from_db(fields=["next_of_kin_name", "next_of_kin_email"])
+        if change and set(form.changed_data) <= {
+            "is_active",
+            "audit_reason",
+            "next_of_kin_name",
+            "next_of_kin_email",
+        }:
             mark_audited(request)
 
 
-def _suspended(request: HttpRequest, users: QuerySet[User], form: ReasonForm) -> str:
-    reason = form.cleaned_data["reason"]
-    count = moderation.suspend_users(users, reason=reason, actor=_acting_user(request))
-    return f"Suspended {count} user(s)."
+def _each(request: HttpRequest, users: QuerySet[User], act: Any, done: str) -> str:
+    """``act(user)`` for each chosen member; those it refuses are named with why."""
+    count, refused = 0, []
+    for user in users.order_by("pk"):
+        try:
+            act(user)
+            count += 1
+        except moderation.AccountModerationRefused as why:
+            refused.append(f"{user}: {why}")
+    message = f"{done} {count} user(s)."
+    if refused:
+        message += " Left alone: " + "; ".join(refused)
+    return message
+
+
+def _suspended(request: HttpRequest, users: QuerySet[User], form: SuspendForm) -> str:
+    reason, until, actor = (
+        form.cleaned_data["reason"],
+        form.cleaned_data["until"],
+        _acting_user(request),
+    )
+    return _each(
+        request,
+        users,
+        lambda user: moderation.suspend(user, until=until, reason=reason, actor=actor),
+        "Suspended",
+    )
 
 
 def _unsuspended(request: HttpRequest, users: QuerySet[User], form: ReasonForm) -> str:
+    reason, actor = form.cleaned_data["reason"], _acting_user(request)
+    return _each(
+        request,
+        users,
+        lambda user: moderation.unsuspend(user, reason=reason, actor=actor),
+        "Unsuspended",
+    )
+
+
+def _warned(request: HttpRequest, users: QuerySet[User], form: ReasonForm) -> str:
+    reason, actor = form.cleaned_data["reason"], _acting_user(request)
+    return _each(
+        request, users, lambda user: moderation.warn(user, reason=reason, actor=actor), "Warned"
+    )
+
+
+def _banned(request: HttpRequest, users: QuerySet[User], form: ReasonForm) -> str:
     reason = form.cleaned_data["reason"]
-    count = moderation.unsuspend_users(users, reason=reason, actor=_acting_user(request))
-    return f"Unsuspended {count} user(s)."
+    count = moderation.ban_users(users, reason=reason, actor=_acting_user(request))
+    return f"Banned {count} user(s)."
+
+
+def _unbanned(request: HttpRequest, users: QuerySet[User], form: ReasonForm) -> str:
+    reason = form.cleaned_data["reason"]
+    count = moderation.unban_users(users, reason=reason, actor=_acting_user(request))
+    return f"Unbanned {count} user(s)."
 
 
 def _deleted(request: HttpRequest, users: QuerySet[User], form: ReasonForm) -> str:

@@ -101,26 +101,30 @@ class InviteRequestForm(forms.Form):
 class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "inactive": "This account is suspended. Contact the archive's admins.",
+        "inactive": "This account is banned. Contact the archive's admins.",
     }
 
     def clean(self) -> dict[str, Any]:
         try:
             return super().clean()
         except forms.ValidationError as error:
-            # Django's backend turns suspended accounts away like a wrong password. Say
-            # it is suspended, but only to someone who knows the password.
-            if error.code == "invalid_login" and self._is_suspended_and_right():
-                raise forms.ValidationError(
-                    self.error_messages["inactive"], code="inactive"
-                ) from None
+            # Django's backend turns banned accounts away like a wrong password. Say
+            # it is banned, but only to someone who knows the password.
+            banned = self._banned_and_right() if error.code == "invalid_login" else None
+            if banned is not None:
+                message = self.error_messages["inactive"]
+                if banned.ban_reason:
+                    message = f"{message} Reason: {banned.ban_reason}"
+                raise forms.ValidationError(message, code="inactive") from None
             raise
 
-    def _is_suspended_and_right(self) -> bool:
+    def _banned_and_right(self) -> User | None:
         username = self.cleaned_data.get("username") or ""
         password = self.cleaned_data.get("password") or ""
         user = User.objects.filter(username=username).first()
-        return user is not None and not user.is_active and user.check_password(password)
+        if user is not None and not user.is_active and user.check_password(password):
+            return user
+        return None
 
 
 class ChangeEmailForm(forms.Form):

@@ -18,6 +18,31 @@ class User(AbstractUser):
     # what the cache keeps of those is keyed on it (``accounts.reader_cache``).
     reader_version = models.PositiveIntegerField(default=0, editable=False)
 
+    # A suspension (accounts.moderation.suspend): the member signs in and reads but writes
+    # nothing until this moment passes; no task needs to lift it.
+    suspended_until = models.DateTimeField(null=True, blank=True, editable=False)
+    suspension_reason = models.TextField(blank=True, editable=False)
+    # A ban is ``is_active=False`` (no sign-in at all); why, as the member is told.
+    ban_reason = models.TextField(blank=True, editable=False)
+    # AO3's "next of kin": who speaks for the account if its member dies. Admins only.
+    next_of_kin_name = models.CharField(max_length=100, blank=True)
+    next_of_kin_email = models.EmailField(blank=True)
+
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
+        permissions = [
+            ("suspend_member", "Can suspend and unsuspend members"),
+            ("ban_member", "Can ban and unban members"),
+            ("warn_member", "Can warn members"),
+            ("note_member", "Can read and write admins' notes on members"),
+            ("change_next_of_kin", "Can see and change a member's next of kin"),
+            ("change_roles", "Can give and take admin roles"),
+        ]
+
+    def suspended_now(self) -> bool:
+        from django.utils import timezone
+
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
+
 
 class PseudQuerySet(models.QuerySet["Pseud"]):
     def external(self) -> PseudQuerySet:
@@ -289,3 +314,36 @@ class ReaderKey(models.Model):
 
     def __str__(self) -> str:
         return f"reader key {self.label!r} of {self.user_id}"
+
+
+class MemberNote(models.Model):
+    """What admins keep about a member for each other; the member never sees it."""
+
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="admin_notes")
+    author = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"note on {self.member}"
+
+
+class MemberWarning(models.Model):
+    """A warning from the admins, shown to the member on every page until they say they
+    have read it."""
+
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="warnings")
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"warning to {self.member}"

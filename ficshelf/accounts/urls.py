@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, path, reverse_lazy
 
-from ficshelf.accounts import reader_key_views, views
+from ficshelf.accounts import reader_key_views, two_factor_views, views
 
 app_name = "accounts"
 
@@ -44,6 +44,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pseuds/<int:pseud_id>/delete/", views.pseud_delete, name="pseud_delete"),
     path("blocks/", views.blocks, name="blocks"),
     path("mutes/", views.mutes, name="mutes"),
+    path("two-factor/", two_factor_views.overview, name="two_factor"),
+    path("two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
+    path("two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path("two-factor/codes/", two_factor_views.regenerate_codes, name="two_factor_codes"),
+    path("two-factor/off/", two_factor_views.turn_off, name="two_factor_off"),
+    path(
+        "warnings/<int:warning_id>/read/",
+        views.acknowledge_warning,
+        name="acknowledge_warning",
+    ),
     path("reader-keys/", reader_key_views.reader_keys, name="reader_keys"),
     path(
         "reader-keys/<int:key_id>/revoke/",

@@ -12,11 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from ficshelf.accounts import actions
+from ficshelf.accounts import actions, moderation
 from ficshelf.accounts.access import get_user_for_profile, reader_context
 from ficshelf.accounts.forms import (
     ChangeEmailForm,
@@ -28,7 +28,14 @@ from ficshelf.accounts.forms import (
     SignupForm,
 )
 from ficshelf.accounts.login_limits import guarded_login
-from ficshelf.accounts.models import ArchiveSettings, Preference, Pseud, SignupMode, User
+from ficshelf.accounts.models import (
+    ArchiveSettings,
+    MemberWarning,
+    Preference,
+    Pseud,
+    SignupMode,
+    User,
+)
 from ficshelf.core.ratelimit import (
     RateLimit,
     Verdict,
@@ -417,3 +424,14 @@ def _me(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # login_required guarantees it
     return user
+
+
+@login_required
+@require_POST
+def acknowledge_warning(request: HttpRequest, warning_id: int) -> HttpResponse:
+    warning = get_object_or_404(MemberWarning, pk=warning_id, member_id=request.user.pk)
+    moderation.acknowledge_warning(warning)
+    back = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("works:dashboard")
+    return redirect(back)

@@ -13,11 +13,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ficshelf.accounts.models import User
-from ficshelf.core.audit import record_each
-from ficshelf.moderation.models import Report, ReportStatus
+from ficshelf.core.audit import record, record_each
+from ficshelf.moderation.models import Report, ReportKind, ReportReply, ReportStatus
 from ficshelf.social.actions import delete_comment
-from ficshelf.social.models import Comment
-from ficshelf.works.models import Work
+from ficshelf.social.models import Bookmark, Comment
+from ficshelf.tags.models import Tag
+from ficshelf.works.models import Chapter, Work
 from ficshelf.works.moderation import ModerationRefused, hide_works
 
 # The audit log's words for closing a report each way.
@@ -30,21 +31,74 @@ CLOSING_ACTIONS = {
 @transaction.atomic
 def file_report(
     *,
-    work: Work,
     reason: str,
     details: str,
     actor: User | None,
     reporter_email: str = "",
+    work: Work | None = None,
+    chapter: Chapter | None = None,
     comment: Comment | None = None,
+    bookmark: Bookmark | None = None,
+    tag: Tag | None = None,
+    profile: User | None = None,
+    subject: str = "",
 ) -> Report:
+    """A report into the queue; its kind is the most specific thing named (a comment's
+    report names its work too)."""
+    about: object
+    if comment is not None:
+        kind, about = ReportKind.COMMENT, f"comment {comment.pk} on {comment.work}"
+    elif chapter is not None:
+        kind, about = ReportKind.CHAPTER, f"{chapter.work}, chapter {chapter.position}"
+    elif work is not None:
+        kind, about = ReportKind.WORK, work
+    elif bookmark is not None:
+        kind, about = ReportKind.BOOKMARK, f"bookmark {bookmark.pk} by {bookmark.user}"
+    elif tag is not None:
+        kind, about = ReportKind.TAG, f"tag {tag.name}"
+    elif profile is not None:
+        kind, about = ReportKind.PROFILE, f"profile of {profile.get_username()}"
+    else:
+        kind, about = ReportKind.CONTACT, ""
     return Report.objects.create(
+        kind=kind,
+        about=str(about)[:300],
         work=work,
+        chapter=chapter,
         comment=comment,
+        bookmark=bookmark,
+        tag=tag,
+        profile=profile,
+        subject=subject,
         reason=reason,
         details=details,
         reporter=actor,
-        reporter_email="" if actor else reporter_email,
+        # A member's report is answered at their account's address; a contact message at
+        # the one typed in the form.
+        reporter_email=reporter_email if (actor is None or kind == ReportKind.CONTACT) else "",
     )
+
+
+@transaction.atomic
+def reply_to_report(report: Report, *, text: str, actor: User) -> ReportReply:
+    """Answer the reporter: kept with the report, recorded, mailed by the worker once the
+    transaction commits."""
+    text = text.strip()
+    if not text:
+        raise ModerationRefused("Write the reply.")
+    address = report.answer_address
+    if not address:
+        raise ModerationRefused("This reporter left no address to answer.")
+    reply = ReportReply.objects.create(report=report, author=actor, text=text, sent_to=address)
+    record(actor=actor, action="reply to report", target=report, details={"to": address})
+
+    def send() -> None:
+        from ficshelf.moderation.tasks import email_report_reply
+
+        email_report_reply.enqueue(reply.pk)
+
+    transaction.on_commit(send)
+    return reply
 
 
 def _required(reason: str) -> str:
@@ -59,16 +113,18 @@ def close_reports(reports: QuerySet[Report], *, status: str, reason: str, actor:
     """Resolve or dismiss the open reports among ``reports``; returns how many."""
     reason = _required(reason)
     closing = list(
-        Report.objects.select_for_update()
+        # Only the reports' rows are locked: their work is joined (for the audit entry's
+        # text) on its nullable side, which PostgreSQL will not lock.
+        Report.objects.select_for_update(of=("self",))
         .filter(pk__in=reports.values("pk"), status=ReportStatus.OPEN)
         .select_related("work")
         .order_by("pk")
     )
     if not closing:
         return 0
-    Report.objects.filter(pk__in=[r.pk for r in closing]).update(
-        status=status, resolved_at=timezone.now(), resolved_by=actor
-    )
+    for report in closing:
+        report.status, report.resolved_at, report.resolved_by = status, timezone.now(), actor
+        report.save(update_fields=["status", "resolved_at", "resolved_by"])
     record_each(
         actor=actor, action=CLOSING_ACTIONS[ReportStatus(status)], targets=closing, reason=reason
     )

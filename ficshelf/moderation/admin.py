@@ -22,15 +22,32 @@ from ficshelf.moderation.models import Report, ReportStatus
 
 @admin.register(Report)
 class ReportAdmin(AuditedModelAdmin[Report]):
-    list_display = ["created_at", "reason", "work", "comment", "reporter", "status"]
-    list_filter = ["status", "reason"]
-    search_fields = ["work__title", "details", "reporter__username", "reporter_email"]
-    raw_id_fields = ["work", "comment", "reporter", "resolved_by"]
+    list_display = ["created_at", "kind", "reason", "about", "reporter", "status"]
+    list_filter = ["status", "kind", "reason"]
+    search_fields = ["work__title", "about", "details", "reporter__username", "reporter_email"]
+    raw_id_fields = ["work", "chapter", "comment", "bookmark", "tag", "profile", "reporter"]
     # A report is closed by the actions, which record why.
     readonly_fields = ["status", "created_at", "resolved_at", "resolved_by"]
+
+    # The actions each need the role's permission (moderation.roles), on top of the
+    # permission of what they change.
+    def has_resolve_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("moderation.resolve_report")
+
+    def has_hide_permission(self, request: HttpRequest) -> bool:
+        return self.has_resolve_permission(request) and request.user.has_perm("works.change_work")
+
+    def has_delete_comments_permission(self, request: HttpRequest) -> bool:
+        return self.has_resolve_permission(request) and request.user.has_perm(
+            "social.delete_comment"
+        )
+
     actions = ["hide_reported_works", "delete_reported_comments", "mark_resolved", "dismiss"]
 
-    @admin.action(description="Delete the reported comments and resolve these reports")
+    @admin.action(
+        description="Delete the reported comments and resolve these reports",
+        permissions=["delete_comments"],
+    )
     def delete_reported_comments(
         self, request: HttpRequest, queryset: QuerySet[Report]
     ) -> HttpResponse | None:
@@ -46,7 +63,9 @@ class ReportAdmin(AuditedModelAdmin[Report]):
             ),
         )
 
-    @admin.action(description="Hide the reported works and resolve these reports")
+    @admin.action(
+        description="Hide the reported works and resolve these reports", permissions=["hide"]
+    )
     def hide_reported_works(
         self, request: HttpRequest, queryset: QuerySet[Report]
     ) -> HttpResponse | None:
@@ -65,13 +84,13 @@ class ReportAdmin(AuditedModelAdmin[Report]):
             ),
         )
 
-    @admin.action(description="Mark resolved")
+    @admin.action(description="Mark resolved", permissions=["resolve"])
     def mark_resolved(
         self, request: HttpRequest, queryset: QuerySet[Report]
     ) -> HttpResponse | None:
         return self._close(request, queryset, ReportStatus.RESOLVED, "resolved")
 
-    @admin.action(description="Dismiss")
+    @admin.action(description="Dismiss", permissions=["resolve"])
     def dismiss(self, request: HttpRequest, queryset: QuerySet[Report]) -> HttpResponse | None:
         return self._close(request, queryset, ReportStatus.DISMISSED, "dismissed")
 

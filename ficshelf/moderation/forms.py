@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from ficshelf.moderation.models import Report, ReportReason
@@ -22,7 +24,59 @@ class ReportForm(forms.ModelForm[Report]):
         # which as a radio button is shown ticked and then refused: the reader picks one.
         reason = self.fields["reason"]
         assert isinstance(reason, forms.ChoiceField)
-        reason.choices = ReportReason.choices
+        # "A message to the admins" is the contact form's, not a report's.
+        reason.choices = [c for c in ReportReason.choices if c[0] != ReportReason.CONTACT]
         reason.error_messages["required"] = "Choose what is wrong."
         if not is_guest:
             del self.fields["reporter_email"]
+
+
+class ContactForm(forms.Form):
+    """The support/contact form: a plain form, so checks against spam can be mixed in."""
+
+    subject = forms.CharField(label="Subject", max_length=200)
+    details = forms.CharField(
+        label="Your message",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    email = forms.EmailField(label="Your email (so the admins can answer you)")
+
+    def __init__(self, *args: Any, member_email: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if member_email:
+            self.fields["email"].initial = member_email
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label="Reply (mailed to the reporter)",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write the reply."},
+    )
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label="Actor", required=False, max_length=150)
+    member = forms.CharField(label="Member (target)", required=False, max_length=150)
+    action = forms.ChoiceField(label="Kind", required=False)
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["action"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Any"), *((a, a) for a in actions)]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end comes after the start.")
+        return cleaned

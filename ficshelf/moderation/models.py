@@ -1,7 +1,10 @@
-"""Reports of works and comments that land in the admins' queue.
+"""Reports that land in the admins' queue: of works, chapters, comments, bookmarks, tags
+and member profiles (each from a "Report" link on its page), and messages sent through the
+contact form.
 
-AO3 sends these to its Policy & Abuse team; here the community's admins work the queue in
-the admin site, where they can also hide the reported work.
+AO3 sends these to its Policy & Abuse and Support teams; here the community's admins work
+the queue on the moderators' desk (``moderation.desk_views``) or in the admin site, act on
+what was reported and answer the reporter by mail.
 """
 
 from __future__ import annotations
@@ -18,6 +21,18 @@ class ReportReason(models.TextChoices):
     HARASSMENT = "harassment", "Harassment or threats"
     PLAGIARISM = "plagiarism", "Plagiarism or copyright"
     OTHER = "other", "Something else"
+    # The contact form's messages: a question or a problem, not about one thing shown.
+    CONTACT = "contact", "A message to the admins"
+
+
+class ReportKind(models.TextChoices):
+    WORK = "work", "Work"
+    CHAPTER = "chapter", "Chapter"
+    COMMENT = "comment", "Comment"
+    BOOKMARK = "bookmark", "Bookmark"
+    TAG = "tag", "Tag"
+    PROFILE = "profile", "Profile"
+    CONTACT = "contact", "Contact form"
 
 
 class ReportStatus(models.TextChoices):
@@ -27,17 +42,42 @@ class ReportStatus(models.TextChoices):
 
 
 class Report(models.Model):
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="reports")
-    # Set when the report is about one comment on the work rather than the work itself.
-    # SET_NULL: deleting the comment must not delete the record that it was reported.
+    kind = models.CharField(
+        max_length=20, choices=ReportKind.choices, default=ReportKind.WORK, db_index=True
+    )
+    # What was reported: the one field its kind names (a chapter's and a comment's report
+    # name their work too). Deleting a work takes its reports, as before; deleting anything
+    # else keeps the record that it was reported (SET_NULL).
+    work = models.ForeignKey(
+        Work, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    chapter = models.ForeignKey(
+        "works.Chapter", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     comment = models.ForeignKey(
         "social.Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
+    bookmark = models.ForeignKey(
+        "social.Bookmark", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tag = models.ForeignKey(
+        "tags.Tag", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    profile = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports_about",
+    )
+    # How the reported thing read when it was reported (it may change or go).
+    about = models.CharField(max_length=300, blank=True)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     # Guests may report too; an address lets admins answer them.
     reporter_email = models.EmailField(blank=True)
+    subject = models.CharField(max_length=200, blank=True)
     reason = models.CharField(max_length=20, choices=ReportReason.choices)
     details = models.TextField()
     status = models.CharField(
@@ -54,8 +94,42 @@ class Report(models.Model):
     )
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("resolve_report", "Can resolve and dismiss reports"),
+            ("reply_to_report", "Can answer reporters by mail"),
+        ]
 
     def __str__(self) -> str:
-        about = f"comment {self.comment_id} on {self.work}" if self.comment_id else self.work
-        return f"{self.get_reason_display()}: {about}"
+        if self.kind == ReportKind.CONTACT:
+            return f"Contact: {self.subject}"
+        # ``about`` says what it is ("comment 5 on ...", "tag ..."); reports made before
+        # it was kept name their work.
+        return f"{self.get_reason_display()}: {self.about or self.work or '(gone)'}"
+
+    @property
+    def answer_address(self) -> str:
+        """Where a reply goes: the address left in the form, else the member's."""
+        if self.reporter_email:
+            return self.reporter_email
+        if self.reporter is not None and self.reporter.email:
+            return self.reporter.email
+        return ""
+
+
+class ReportReply(models.Model):
+    """An admin's answer to a reporter, mailed by the worker."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    sent_to = models.EmailField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"reply to report {self.report_id}"

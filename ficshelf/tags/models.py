@@ -91,6 +91,10 @@ PARENT_TYPES_OF_CHILD = {
 }
 
 
+# The admin role whose members wrangle (its permissions: ``moderation.roles``).
+WRANGLER_ROLE = "Tag wrangling"
+
+
 def can_wrangle(user: User | AnonymousUser | None) -> bool:
     return bool(user is not None and user.is_active and user.has_perm("tags.wrangle_tag"))
 

@@ -84,7 +84,10 @@ class WorkAdmin(AuditedModelAdmin[Work]):
         found.pop("delete_selected", None)
         return found
 
-    @admin.action(description="Hide from readers (creators and admins still see them)")
+    @admin.action(
+        description="Hide from readers (creators and admins still see them)",
+        permissions=["change"],
+    )
     def hide(self, request: HttpRequest, queryset: QuerySet[Work]) -> HttpResponse | None:
         return confirm_with_reason(
             self,
@@ -96,7 +99,7 @@ class WorkAdmin(AuditedModelAdmin[Work]):
             perform=lambda form: _hidden(request, queryset, form),
         )
 
-    @admin.action(description="Unhide")
+    @admin.action(description="Unhide", permissions=["change"])
     def unhide(self, request: HttpRequest, queryset: QuerySet[Work]) -> HttpResponse | None:
         return confirm_with_reason(
             self,

@@ -28,21 +28,21 @@ def test_user_admin_page_shows_the_users_pseuds(client: Client, boss: User) -> N
     assert 'value="Moonlit"' in html
 
 
-def test_admin_suspends_and_unsuspends_users(client: Client, boss: User) -> None:
+def test_admin_bans_and_unbans_users(client: Client, boss: User) -> None:
     troll = UserFactory(username="troll")
     changelist = reverse("admin:accounts_user_changelist")
 
-    run_action(client, changelist, "suspend", [troll.pk])
+    run_action(client, changelist, "ban", [troll.pk])
     troll.refresh_from_db()
     assert not troll.is_active
 
-    run_action(client, changelist, "unsuspend", [troll.pk])
+    run_action(client, changelist, "unban", [troll.pk])
     troll.refresh_from_db()
     assert troll.is_active
 
 
-def test_admin_cannot_suspend_themselves(client: Client, boss: User) -> None:
-    run_action(client, reverse("admin:accounts_user_changelist"), "suspend", [boss.pk])
+def test_admin_cannot_ban_themselves(client: Client, boss: User) -> None:
+    run_action(client, reverse("admin:accounts_user_changelist"), "ban", [boss.pk])
 
     boss.refresh_from_db()
     assert boss.is_active

@@ -64,17 +64,17 @@ def test_login_is_refused_with_429_after_too_many_attempts_from_one_address(
     assert "_auth_user_id" not in client.session
 
 
-def test_suspended_user_cannot_log_in(client: Client) -> None:
+def test_banned_user_cannot_log_in(client: Client) -> None:
     UserFactory(username="suspended", is_active=False)
 
     response = log_in(client, "suspended")
 
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
-    assert "This account is suspended." in response.content.decode()
+    assert "This account is banned." in response.content.decode()
 
 
-def test_only_the_right_password_learns_that_an_account_is_suspended(client: Client) -> None:
+def test_only_the_right_password_learns_that_an_account_is_banned(client: Client) -> None:
     UserFactory(username="suspended", is_active=False)
 
     response = client.post(

@@ -1,6 +1,7 @@
-"""Suspending and deleting accounts: the member is signed out everywhere at once (their
-sessions and the cache's copies of them go), their works stay readable while suspended
-(as on AO3), and their pages answer 404."""
+"""Banning and deleting accounts: the member is signed out everywhere at once (their
+sessions and the cache's copies of them go), their works stay readable while banned
+(as on AO3), and their pages answer 404. (Suspensions, which let the member sign in and
+read: tests/moderation/test_member_standing.py.)"""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def test_a_suspended_member_is_signed_out_everywhere_at_once(
     assert len(keys) == 2
 
     with django_capture_on_commit_callbacks(execute=True):
-        run_action(boss, USERS, "suspend", [troll.pk], reason="Harassment.")
+        run_action(boss, USERS, "ban", [troll.pk], reason="Harassment.")
 
     assert not is_signed_in(laptop) and not is_signed_in(phone)
     assert is_signed_in(bystander)
@@ -73,13 +74,13 @@ def test_unsuspending_does_not_bring_an_old_session_back(
     troll = UserFactory(username="troll")
     laptop = signed_in(troll)
     with django_capture_on_commit_callbacks(execute=True):
-        run_action(boss, USERS, "suspend", [troll.pk], reason="Cooling off.")
-        run_action(boss, USERS, "unsuspend", [troll.pk], reason="Served the time.")
+        run_action(boss, USERS, "ban", [troll.pk], reason="Cooling off.")
+        run_action(boss, USERS, "unban", [troll.pk], reason="Served the time.")
 
     troll.refresh_from_db()
     assert troll.is_active
     assert not is_signed_in(laptop)
-    assert [e.action for e in AuditEntry.objects.order_by("pk")] == ["suspend", "unsuspend"]
+    assert [e.action for e in AuditEntry.objects.order_by("pk")] == ["ban", "unban"]
 
 
 def test_a_suspended_members_works_stay_readable_and_their_pages_are_gone(
@@ -88,7 +89,7 @@ def test_a_suspended_members_works_stay_readable_and_their_pages_are_gone(
     pseud = PseudFactory(user=UserFactory(username="suspended_writer"))
     work = WorkFactory(title="Still Here", creator=pseud)
 
-    run_action(boss, USERS, "suspend", [pseud.user.pk], reason="Spam comments.")
+    run_action(boss, USERS, "ban", [pseud.user.pk], reason="Spam comments.")
 
     assert client.get(work.get_absolute_url()).status_code == 200
     assert client.get("/users/suspended_writer/").status_code == 404
@@ -99,7 +100,7 @@ def test_suspending_needs_a_reason_and_without_one_nothing_happens(boss: Client)
     troll = UserFactory(username="troll")
     laptop = signed_in(troll)
 
-    response = run_action(boss, USERS, "suspend", [troll.pk], reason="")
+    response = run_action(boss, USERS, "ban", [troll.pk], reason="")
 
     assert response.status_code == 400
     troll.refresh_from_db()

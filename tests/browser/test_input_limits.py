@@ -11,6 +11,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from ficshelf.social.models import Comment
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.two_factor import give_authenticator, pass_second_step
 from tests.factories import UserFactory, WorkFactory
 
 pytestmark = [
@@ -62,7 +63,7 @@ def test_guest_sees_the_comment_countdown_and_a_refusal_that_keeps_the_text(
 def test_admin_pages_work_under_their_content_security_policy(
     live_server: LiveServer, browser: Browser
 ) -> None:
-    UserFactory(username="boss", is_staff=True, is_superuser=True)
+    give_authenticator(UserFactory(username="boss", is_staff=True, is_superuser=True))
     work = WorkFactory(title="Administered")
     page = browser.new_context(viewport=DESKTOP).new_page()
     errors = watch_policy_violations(page)
@@ -70,6 +71,7 @@ def test_admin_pages_work_under_their_content_security_policy(
     page.get_by_label("Username").fill("boss")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    pass_second_step(page)
     expect(page.get_by_role("link", name="Works", exact=True).first).to_be_visible()
 
     page.goto(live_server.url + "/admin/works/work/")

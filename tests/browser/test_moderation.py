@@ -14,6 +14,7 @@ from ficshelf.moderation.models import Report, ReportStatus
 from ficshelf.search.queue import drain_index_queue
 from ficshelf.works.models import Work
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.two_factor import give_authenticator, pass_second_step
 from tests.factories import UserFactory, WorkFactory
 
 pytestmark = [
@@ -26,11 +27,12 @@ REASON = "Rated General Audiences, but chapter 2 is explicit."
 
 
 def admin_signs_in(page: Page, live_server: LiveServer) -> None:
-    UserFactory(username="moderator", is_staff=True, is_superuser=True)
+    give_authenticator(UserFactory(username="moderator", is_staff=True, is_superuser=True))
     page.goto(live_server.url + "/admin/login/")
     page.fill("input[name=username]", "moderator")
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    pass_second_step(page)
     expect(page.get_by_text("Site administration")).to_be_visible()
 
 

@@ -150,7 +150,7 @@ def test_the_log_filters_by_actor_action_target_type_and_date(client: Client, bo
     deputy = Client()
     deputy.force_login(other)
     run_action(deputy, WORKS, "hide", [WorkFactory(title="Hidden By Deputy").pk], reason="B.")
-    run_action(deputy, "/admin/accounts/user/", "suspend", [UserFactory().pk], reason="C.")
+    run_action(deputy, "/admin/accounts/user/", "ban", [UserFactory().pk], reason="C.")
     today = AuditEntry.objects.first().created_at.date()  # type: ignore[union-attr]
     work_type = ContentType.objects.get_for_model(Work).pk
 

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from ficshelf.accounts.models import Pseud, ReaderKey
+from ficshelf.accounts.models import MemberWarning, Pseud, ReaderKey
 from ficshelf.challenges.models import MemePrompt, PromptMeme, TagSet
 from ficshelf.downloads.models import DataExport
+from ficshelf.moderation.models import Report
 from ficshelf.tags.models import TagType
 from ficshelf.works.models import Collection, Creatorship, Gift, Series, SeriesWork
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
@@ -101,6 +102,9 @@ def every_kind_of_object() -> tuple[Client, dict[str, object]]:
         ).pk,
         "gift_id": Gift.objects.create(work=work, recipient_name="someone_else").pk,
         "export_id": DataExport.objects.create(user=member, requested_at=timezone.now()).pk,
+        "warning_id": MemberWarning.objects.create(member=member, reason="Careful.").pk,
+        "report_id": Report.objects.create(work=work, reason="spam", details="An advert.").pk,
+        "what": "note",
         "short": "en",
         "slug": "a-work",
         "extension": "epub",

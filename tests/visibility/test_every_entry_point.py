@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from ficshelf.accounts.models import Mute, Pseud, User
 from ficshelf.core.admin_audit import CONFIRM
@@ -125,22 +127,30 @@ def admin_deletes_on_the_change_form(world: World) -> None:
     ok(client.post(url, {"reason": REASON, CONFIRM: "yes"}))
 
 
-def admin_suspends_the_creator(world: World) -> None:
+def admin_bans_the_creator(world: World) -> None:
     client = world.act_as(world.admin)
-    ok(run_action(client, "/admin/accounts/user/", "suspend", [world.creator.pk], reason=REASON))
+    ok(run_action(client, "/admin/accounts/user/", "ban", [world.creator.pk], reason=REASON))
 
 
-def admin_suspends_the_creator_on_the_change_form(world: World) -> None:
+def admin_suspends_the_creator_until_a_date(world: World) -> None:
+    # A suspension changes what the member may do, not what others see of them.
+    client = world.act_as(world.admin)
+    until = (timezone.now() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    url = f"/desk/members/{world.creator.username}/suspend/"
+    ok(client.post(url, {"suspend-reason": REASON, "suspend-until": until}))
+
+
+def admin_bans_the_creator_on_the_change_form(world: World) -> None:
     client = world.act_as(world.admin)
     url = f"/admin/accounts/user/{world.creator.pk}/change/"
     changes = {"is_active": None, "audit_reason": REASON, "_save": "Save"}
     ok(client.post(url, form_fields(client, url, having="username", changes=changes)))
 
 
-def admin_unsuspends_the_creator(world: World) -> None:
+def admin_unbans_the_creator(world: World) -> None:
     client = world.act_as(world.admin)
     changelist = "/admin/accounts/user/"
-    ok(run_action(client, changelist, "unsuspend", [world.creator.pk], reason=REASON))
+    ok(run_action(client, changelist, "unban", [world.creator.pk], reason=REASON))
 
 
 def admin_deletes_the_creator_and_their_works(world: World) -> None:
@@ -292,7 +302,7 @@ def second_chapter_draft(world: World) -> None:
     move_word_to_a_second_chapter(world, posted=False)
 
 
-def creator_suspended(world: World) -> None:
+def creator_banned(world: World) -> None:
     type(world.creator).objects.filter(pk=world.creator.pk).update(is_active=False)
 
 
@@ -414,24 +424,30 @@ ENTRY_POINTS = {
     "admin deletes, change form": EntryPoint(
         admin_deletes_on_the_change_form, gone, audited="delete"
     ),
-    "admin suspends the creator, users list": EntryPoint(
-        admin_suspends_the_creator,
+    "admin bans the creator, users list": EntryPoint(
+        admin_bans_the_creator,
         lambda w: not type(w.creator).objects.get(pk=w.creator.pk).is_active,
         queues_works=False,
-        audited="suspend",
+        audited="ban",
     ),
-    "admin suspends the creator, change form": EntryPoint(
-        admin_suspends_the_creator_on_the_change_form,
+    "admin bans the creator, change form": EntryPoint(
+        admin_bans_the_creator_on_the_change_form,
         lambda w: not type(w.creator).objects.get(pk=w.creator.pk).is_active,
         queues_works=False,
-        audited="suspend",
+        audited="ban",
     ),
-    "admin unsuspends the creator": EntryPoint(
-        admin_unsuspends_the_creator,
+    "admin unbans the creator": EntryPoint(
+        admin_unbans_the_creator,
         lambda w: type(w.creator).objects.get(pk=w.creator.pk).is_active,
-        start=creator_suspended,
+        start=creator_banned,
         queues_works=False,
-        audited="unsuspend",
+        audited="unban",
+    ),
+    "admin suspends the creator until a date (desk)": EntryPoint(
+        admin_suspends_the_creator_until_a_date,
+        lambda w: type(w.creator).objects.get(pk=w.creator.pk).suspended_now(),
+        queues_works=False,
+        audited="suspend",
     ),
     "admin deletes the creator and their works": EntryPoint(
         admin_deletes_the_creator_and_their_works, gone, audited="delete"

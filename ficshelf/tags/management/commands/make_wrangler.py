@@ -1,13 +1,15 @@
-"""``ficshelf make_wrangler USERNAME [--remove]``: give or take the tag wrangler role."""
+"""``ficshelf make_wrangler USERNAME [--remove]``: give or take the tag wrangling role (the
+group of that name, which ``moderation.roles`` keeps with its permissions)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ficshelf.accounts.models import User
+from ficshelf.tags.models import WRANGLER_ROLE
 
 
 class Command(BaseCommand):
@@ -25,12 +27,12 @@ class Command(BaseCommand):
             user = User.objects.get(username=username)
         except User.DoesNotExist:
             raise CommandError(f"There is no user named {username!r}.") from None
-        permission = Permission.objects.get(content_type__app_label="tags", codename="wrangle_tag")
+        role, _ = Group.objects.get_or_create(name=WRANGLER_ROLE)
         if options["remove"]:
-            user.user_permissions.remove(permission)
+            user.groups.remove(role)
             self.stdout.write(f"{username} is no longer a tag wrangler.")
             if user.is_superuser:
                 self.stdout.write(f"{username} is a superuser and can still wrangle tags.")
         else:
-            user.user_permissions.add(permission)
+            user.groups.add(role)
             self.stdout.write(f"{username} is now a tag wrangler.")
