@@ -83,6 +83,13 @@ HANDLED: dict[str, str] = {
     "moderation.Report": "kept (moderators may still act on it); the reporter link is "
     "cleared and reporter_email blanked (moderation.receivers)",
     "downloads.DataExport": "deleted with its file (downloads.receivers)",
+    "moderation.ReportReply": "kept with its report; the address it was mailed to is "
+    "blanked (moderation.receivers); its author (an admin) link is cleared",
+    "accounts.MemberNote": DELETED + "; notes an admin wrote keep their text, the author "
+    "link is cleared",
+    "accounts.MemberWarning": DELETED,
+    "otp_totp.TOTPDevice": DELETED + " (two-factor devices)",
+    "otp_static.StaticDevice": DELETED + " (recovery codes)",
     "search.ExclusionSet": DELETED,
     "challenges.TagSet": "the member leaves its owners (the m2m row is deleted)",
     "challenges.Nomination": DELETED,
