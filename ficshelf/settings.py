@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ficshelf.search",
     "ficshelf.collections",
     "ficshelf.challenges",
+    "ficshelf.sitecontent",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,8 @@ MIDDLEWARE = [
     # E-reader apps sign in to the OPDS catalog and downloads with a key (HTTP Basic).
     "ficshelf.accounts.reader_keys.ReaderKeyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Members are asked to accept a new version of the Terms of Service at their next page.
+    "ficshelf.sitecontent.terms_middleware.TermsAcceptanceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ficshelf.core.middleware.ContentSecurityPolicyMiddleware",
 ]
