@@ -46,7 +46,8 @@ def _posts() -> Any:
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    posts = _posts().annotate(comment_count=Count("comments"))
+    # (A query with a count loses the model's ordering: it is asked again.)
+    posts = _posts().annotate(comment_count=Count("comments")).order_by("-published_at", "-pk")
     tag = None
     if tag_name := request.GET.get("tag", "").strip():
         tag = NewsTag.objects.filter(name__iexact=tag_name[:100]).first()
