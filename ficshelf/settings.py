@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "ficshelf.search",
     "ficshelf.collections",
     "ficshelf.challenges",
+    "ficshelf.sitecontent",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Dates in a signed-in member's own time zone (their preference).
     "ficshelf.accounts.middleware.MemberTimeZoneMiddleware",
+    # Members are asked to accept a new version of the Terms of Service at their next page.
+    "ficshelf.sitecontent.terms_middleware.TermsAcceptanceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ficshelf.core.middleware.ContentSecurityPolicyMiddleware",
 ]

@@ -36,8 +36,8 @@ tag_patterns: list[URLPattern | URLResolver] = [
 ]
 
 work_patterns: list[URLPattern | URLResolver] = [
-    # The archive's listing, with the filter sidebar.
-    path("", search_views.archive_works, name="index"),
+    # The archive's listing, with the filter sidebar (``/`` is the home page, sitecontent).
+    path("works/", search_views.archive_works, name="index"),
     path("works/", search_views.archive_works, name="list"),
     # A work's page and its chapters' pages are kept for guests like listing pages.
     *keep_work_pages_for_guests(work_urls.urlpatterns, names=["detail", "chapter"]),
@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("ficshelf.collections.urls")),
     path("", include("ficshelf.challenges.urls")),
     path("", include("ficshelf.challenges.prompt_meme_urls")),
+    path("", include("ficshelf.sitecontent.urls")),
     path("", include((tag_patterns, "tags"))),
     path("", include("ficshelf.search.urls")),
     path("", include((work_patterns, "works"))),

@@ -8,6 +8,8 @@ import factory
 from factory.django import DjangoModelFactory
 
 from ficshelf.accounts.models import Pseud, User
+from ficshelf.sitecontent.models import TermsAcceptance
+from ficshelf.sitecontent.state import site_content
 from ficshelf.tags.models import Tag, TagType
 from ficshelf.works.models import Chapter, Creatorship, Language, Work
 
@@ -16,10 +18,19 @@ class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ["username"]
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"reader{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def accepted_terms(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """Members have accepted the current Terms of Service, as sign-up makes them do
+        (``accepted_terms=False`` for one who has not: they are asked at their next page)."""
+        version = site_content().terms_version
+        if create and extracted is not False and version:
+            TermsAcceptance.objects.get_or_create(user=self, version=version)
 
 
 class PseudFactory(DjangoModelFactory[Pseud]):

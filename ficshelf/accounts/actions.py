@@ -26,7 +26,12 @@ from ficshelf.accounts.models import (
     User,
 )
 from ficshelf.accounts.sessions import end_sessions
-from ficshelf.accounts.signals import account_closing, members_changed, pseud_deleting
+from ficshelf.accounts.signals import (
+    account_closing,
+    members_changed,
+    pseud_deleting,
+    terms_accepted,
+)
 from ficshelf.core.audit import record
 
 # AO3 credits orphaned works to one shared account with this name.
@@ -42,10 +47,19 @@ class AccountActionError(Exception):
 
 @transaction.atomic
 def create_account(
-    *, username: str, email: str, password: str, invitation: Invitation | None = None
+    *,
+    username: str,
+    email: str,
+    password: str,
+    invitation: Invitation | None = None,
+    terms_version: int | None = None,
 ) -> User:
+    """``terms_version``: the version of the Terms of Service the person accepted on the
+    form, recorded by the app that keeps the Terms (``accounts.terms``)."""
     user = User.objects.create_user(username=username, email=email, password=password)
     Pseud.objects.create(user=user, name=username, is_default=True)
+    if terms_version is not None:
+        terms_accepted.send(sender=User, user=user, version=terms_version)
     if invitation is not None:
         # Locked and re-checked so two people racing with one code cannot both use it.
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)

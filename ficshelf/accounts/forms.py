@@ -9,7 +9,10 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.http import QueryDict
+from django.utils.html import escape
 
+from ficshelf.accounts import terms
 from ficshelf.accounts.actions import ORPHAN_USERNAME, find_unused_invitation
 from ficshelf.accounts.models import Invitation, Preference, Pseud, User
 from ficshelf.core.forms import SingleLineField
@@ -41,16 +44,28 @@ class SignupForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    age_and_terms = forms.BooleanField(
-        label="I am at least 13 years old and I accept the Terms of Service.",
-        error_messages={
-            "required": "You must be at least 13 and accept the Terms of Service to sign up."
-        },
+    is_at_least_13 = forms.BooleanField(
+        label="I am at least 13 years old.",
+        error_messages={"required": "You must be at least 13 to sign up."},
     )
+    accepts_terms = forms.BooleanField(
+        label="I have read and accept the Terms of Service.",
+        error_messages={"required": "You must accept the Terms of Service to sign up."},
+    )
+    # The version of the Terms shown with the form (``accounts.terms``).
+    terms_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args: Any, needs_invitation: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.invitation: Invitation | None = None
+        self.terms = terms.registered()
+        if self.terms is not None:
+            self.fields["terms_version"].initial = self.terms.current_version()
+            url = escape(self.terms.page_url())
+            self.fields["accepts_terms"].help_text = (
+                f'<a href="{url}" target="_blank" rel="noopener">Read the Terms of Service</a>'
+                " (opens in a new tab)."
+            )
         if needs_invitation:
             self.fields["invitation_code"] = SingleLineField(label="Invitation code", max_length=40)
             self.order_fields(["invitation_code"])
@@ -76,6 +91,27 @@ class SignupForm(forms.Form):
         if self.invitation is None:
             raise forms.ValidationError("This invitation code is not valid or has been used.")
         return code
+
+    def clean_terms_version(self) -> int | None:
+        """The version the person read: refused when the Terms changed meanwhile, and the
+        form then carries the new one, to read and accept."""
+        if self.terms is None:
+            return None
+        current = self.terms.current_version()
+        shown = self.cleaned_data.get("terms_version")
+        # A form sent without the version (not the archive's page) accepts the current one.
+        if shown is not None and shown != current:
+            if isinstance(self.data, QueryDict):
+                data = self.data.copy()
+                data[self.add_prefix("terms_version")] = str(current)
+                self.data = data
+            # Not the hidden field's own error: the page shows it above the form.
+            self.add_error(
+                None,
+                "The Terms of Service changed while you were signing up. Please read the "
+                "new version and accept it.",
+            )
+        return current
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

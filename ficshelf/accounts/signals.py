@@ -19,3 +19,7 @@ account_closing = Signal()
 # ``pseud``, ``default``: a pseud is about to be deleted. The works app credits its works to
 # the owner's ``default`` pseud instead, before the pseud goes.
 pseud_deleting = Signal()
+
+# ``user``, ``version``: a member accepted this version of the Terms of Service (at
+# sign-up: ``accounts.terms``). The app that keeps the Terms records it.
+terms_accepted = Signal()

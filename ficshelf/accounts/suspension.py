@@ -18,13 +18,21 @@ from django.urls import NoReverseMatch, reverse
 from ficshelf.accounts.models import User
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-# Sign out, the second step of sign-in, reading a warning, and writing to the admins.
-STILL_OPEN = (
+# Sign out, the second step of sign-in, reading a warning, and writing to the admins; higher
+# apps add what reading itself needs (``keep_open``), e.g. accepting new Terms of Service,
+# without which no page would open.
+STILL_OPEN = [
     "accounts:logout",
     "accounts:two_factor_verify",
     "accounts:acknowledge_warning",
     "moderation:contact",
-)
+]
+
+
+def keep_open(view_name: str) -> None:
+    """Let suspended members post to ``view_name`` (a URL name) too; called at start."""
+    if view_name not in STILL_OPEN:
+        STILL_OPEN.append(view_name)
 
 
 def refused(request: HttpRequest, user: User) -> HttpResponse:

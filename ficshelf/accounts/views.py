@@ -84,6 +84,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     password=form.cleaned_data["password1"],
                     invitation=form.invitation,
+                    terms_version=form.cleaned_data["terms_version"],
                 )
             except actions.AccountActionError as error:
                 form.add_error(None, str(error))

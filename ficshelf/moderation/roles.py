@@ -55,8 +55,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tags.view_tag",
         "tags.change_tag",
     ],
-    # Site pages and news add their permissions here.
-    COMMUNICATIONS: [],
+    COMMUNICATIONS: ["sitecontent.edit_site_pages", "sitecontent.publish_news"],
 }
 
 # Superadmins hold every role's permissions and run the archive: roles, settings, accounts.

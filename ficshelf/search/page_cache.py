@@ -50,6 +50,7 @@ from django.utils.safestring import SafeString
 
 from ficshelf.accounts.access import preferences_for
 from ficshelf.core.disk_full import skipped_if_full
+from ficshelf.core.kept_pages import key_parts
 from ficshelf.core.process_cache import cached_value
 from ficshelf.search.backends import get_backend
 from ficshelf.search.queue import newest_queue_entry
@@ -180,7 +181,9 @@ def _cache_key(request: HttpRequest) -> str | None:
     state = data_state(request)
     if state is None:
         return None
-    return "guest-page:" + _digest(state, request.get_full_path(), guest_session)
+    # What other apps show on every page (the site banner: ``core.kept_pages``).
+    shown_elsewhere = key_parts(request)
+    return "guest-page:" + _digest(state, request.get_full_path(), guest_session, shown_elsewhere)
 
 
 def _shareable_guest_session(request: HttpRequest) -> str | None:

@@ -21,7 +21,8 @@ def test_signup_with_a_300_character_email_is_a_form_error() -> None:
             "email": email_of_length(300),
             "password1": password,
             "password2": password,
-            "age_and_terms": "on",
+            "is_at_least_13": "on",
+            "accepts_terms": "on",
         }
     )
     assert form.errors["email"] == [TOO_LONG]
@@ -35,7 +36,8 @@ def test_signup_with_a_254_character_email_is_accepted() -> None:
             "email": email_of_length(254),
             "password1": password,
             "password2": password,
-            "age_and_terms": "on",
+            "is_at_least_13": "on",
+            "accepts_terms": "on",
         }
     )
     assert form.is_valid(), form.errors

@@ -26,7 +26,8 @@ def signup_data(**overrides: str) -> dict[str, str]:
         "email": "newreader@example.org",
         "password1": PASSWORD,
         "password2": PASSWORD,
-        "age_and_terms": "on",
+        "is_at_least_13": "on",
+        "accepts_terms": "on",
     }
     data.update(overrides)
     return data
@@ -69,14 +70,25 @@ def test_signup_mode_changed_by_an_admin_wins_over_the_setting(
     assert ArchiveSettings.current().signup_mode == SignupMode.QUEUE
 
 
-def test_signup_requires_the_age_and_terms_checkbox(client: Client) -> None:
+def test_signup_requires_the_age_checkbox(client: Client) -> None:
     data = signup_data()
-    del data["age_and_terms"]
+    del data["is_at_least_13"]
 
     response = client.post(reverse("accounts:signup"), data)
 
     assert response.status_code == 200
     assert "You must be at least 13" in response.content.decode()
+    assert not User.objects.filter(username="newreader").exists()
+
+
+def test_signup_requires_accepting_the_terms(client: Client) -> None:
+    data = signup_data()
+    del data["accepts_terms"]
+
+    response = client.post(reverse("accounts:signup"), data)
+
+    assert response.status_code == 200
+    assert "You must accept the Terms of Service" in response.content.decode()
     assert not User.objects.filter(username="newreader").exists()
 
 

@@ -64,6 +64,7 @@ def test_sign_up_log_out_log_in_and_see_preferences_applied(
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     page.get_by_label("I am at least 13 years old").check()
+    page.get_by_label("I have read and accept the Terms of Service").check()
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text("Welcome to the archive, newreader!")).to_be_visible()
     assert User.objects.get(username="newreader").pseuds.get().name == "newreader"

@@ -32,6 +32,7 @@ def sign_up(context: BrowserContext, base: str, username: str) -> Page:
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     page.get_by_label("I am at least 13 years old").check()
+    page.get_by_label("I have read and accept the Terms of Service").check()
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text(f"Welcome to the archive, {username}!")).to_be_visible()
     return page

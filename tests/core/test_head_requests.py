@@ -17,6 +17,7 @@ from ficshelf.accounts.models import MemberWarning, Pseud, ReaderKey
 from ficshelf.challenges.models import MemePrompt, PromptMeme, TagSet
 from ficshelf.downloads.models import DataExport
 from ficshelf.moderation.models import Report
+from ficshelf.sitecontent.models import NewsPost
 from ficshelf.tags.models import TagType
 from ficshelf.works.models import Collection, Creatorship, Gift, Series, SeriesWork
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
@@ -108,6 +109,8 @@ def every_kind_of_object() -> tuple[Client, dict[str, object]]:
         "short": "en",
         "slug": "a-work",
         "extension": "epub",
+        "post_id": NewsPost.objects.create(title="News", source="News", html="News").pk,
+        "number": 1,
         "uidb64": urlsafe_base64_encode(force_bytes(someone.pk)),
         "token": default_token_generator.make_token(someone),
     }

@@ -157,6 +157,7 @@ def problems(world: World, viewer: Viewer) -> list[str]:
     _work_page(reading, known)
     _listings_and_facets(reading, known)
     _tag_pages(reading, known)
+    _home_page(reading, known)
     _feeds(reading, known)
     _catalogs(reading, known)
     _creators_and_series(reading, known)
@@ -204,6 +205,17 @@ def _tag_pages(reading: Reading, known: Truth) -> None:
     index = reading.get("/tags/").content.decode()
     count = re.search(re.escape(FANDOM) + r'</a> <span class="index-count">\((\d+)\)', index)
     reading.expect("the fandoms index", int(count.group(1)) if count else 0, len(known.in_fandom))
+
+
+def _home_page(reading: Reading, known: Truth) -> None:
+    """The home page's newest works (the walk's archive is smaller than it shows) and its
+    fandom counts."""
+    html = unescape(reading.get("/").content.decode())
+    reading.expect("the home page's works", set(titles(html)) & WATCHED_WORKS, set(known.visible))
+    count = re.search(re.escape(FANDOM) + r'</a> <span class="index-count">\((\d+)\)', html)
+    reading.expect(
+        "the home page's fandom count", int(count.group(1)) if count else 0, len(known.in_fandom)
+    )
 
 
 def _atom_titles(response: HttpResponse) -> set[str]:

@@ -50,6 +50,7 @@ def cached_listing_urls(world: World) -> list[str]:
     """Listings and the work's pages, read before each entry point, so a stale kept copy
     would be served after."""
     return [
+        "/",
         f"/works/{world.subject.pk}/?view_full_work=true",
         f"/works/{world.subject.pk}/",
         "/works/",

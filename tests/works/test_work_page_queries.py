@@ -28,8 +28,10 @@ pytestmark = pytest.mark.django_db
 
 # What a guest's page asks today: the work (with whether it has series parts, collections,
 # gifts, a source or works it inspired), its tags, creators, chapters, comments, the latest
-# kudos givers. A new query on every view must be a decision, so the figure is pinned.
-GUEST_QUERIES = 6
+# kudos givers; and the site content's generation, the key of the banner shown on every
+# page (sitecontent.state, decision 0019). A new query on every view must be a decision, so
+# the figure is pinned.
+GUEST_QUERIES = 7
 # A member's adds: who they are, their reading (one statement), the action buttons' state
 # (one query), their mutes, and whether a creator blocked them (one per creator).
 MEMBER_QUERIES = GUEST_QUERIES + 5
