@@ -89,6 +89,13 @@ HANDLED: dict[str, str] = {
     "link is cleared",
     "accounts.MemberWarning": DELETED,
     "otp_totp.TOTPDevice": DELETED + " (two-factor devices)",
+    "sitecontent.TermsAcceptance": DELETED,
+    "sitecontent.BannerDismissal": DELETED,
+    "sitecontent.NewsComment": DELETED + " (a member's comments on news posts; guest_name "
+    "belongs to guests)",
+    "sitecontent.NewsPost": "kept: the archive's announcements; the author link is cleared",
+    "sitecontent.PageRevision": "kept on purpose: the site pages' history says who wrote "
+    "each revision of the Terms and policies (editor_name stays; the editor link is cleared)",
     "otp_static.StaticDevice": DELETED + " (recovery codes)",
     "search.ExclusionSet": DELETED,
     "challenges.TagSet": "the member leaves its owners (the m2m row is deleted)",
@@ -100,7 +107,7 @@ HANDLED: dict[str, str] = {
     "challenges.Fill": LINK_CLEARED,
 }
 # Tables whose text may still hold the member's name after deletion, on purpose (above).
-KEPT_ON_PURPOSE = {"core.AuditEntry"}
+KEPT_ON_PURPOSE = {"core.AuditEntry", "sitecontent.PageRevision"}
 
 # Fields that hold a person's address or name, whatever model they are on.
 PERSONAL_FIELD_TYPES = (models.EmailField, models.GenericIPAddressField)
