@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from ficshelf.core.form_guards import FormGuard
 from ficshelf.moderation.models import Report, ReportReason
 
 
-class ReportForm(forms.ModelForm[Report]):
+class ReportForm(FormGuard, forms.ModelForm[Report]):
     class Meta:
         model = Report
         fields = ["reason", "details", "reporter_email"]
