@@ -18,7 +18,7 @@ class ReportForm(FormGuard, forms.ModelForm[Report]):
         widgets = {"reason": forms.RadioSelect, "details": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args: object, is_guest: bool, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         # A model field without a default gives its form field a blank "---------" choice,
         # which as a radio button is shown ticked and then refused: the reader picks one.
         reason = self.fields["reason"]

@@ -49,8 +49,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString
 
 from ficshelf.accounts.access import preferences_for
-from ficshelf.core.form_guards import fresh_stamp
 from ficshelf.core.disk_full import skipped_if_full
+from ficshelf.core.form_guards import fresh_stamp
 from ficshelf.core.process_cache import cached_value
 from ficshelf.search.backends import get_backend
 from ficshelf.search.queue import newest_queue_entry

@@ -19,8 +19,8 @@ from ficshelf.accounts.models import User
 from ficshelf.core.audit import record
 from ficshelf.core.ratelimit import client_address
 from ficshelf.core.sanitizer import SANITIZER_VERSION, Profile, sanitize_html
-from ficshelf.core.spam import SpamState, count_links, too_many_links
 from ficshelf.core.single_line import control_characters, fold_lines
+from ficshelf.core.spam import SpamState, count_links, too_many_links
 from ficshelf.social.access import (
     comment_moderator_ids,
     comment_refusal,
@@ -31,8 +31,6 @@ from ficshelf.social.access import (
     is_work_creator,
 )
 from ficshelf.social.comment_pages import comment_url
-from ficshelf.social.spam_checks import Sender, hold_reason
-from ficshelf.social.trust import is_trusted
 from ficshelf.social.models import (
     Bookmark,
     Comment,
@@ -44,6 +42,8 @@ from ficshelf.social.models import (
     ReadingListItem,
     Subscription,
 )
+from ficshelf.social.spam_checks import Sender, hold_reason
+from ficshelf.social.trust import is_trusted
 from ficshelf.works.models import Chapter, Series, Work
 
 if TYPE_CHECKING:

@@ -18,7 +18,6 @@ from typing import Any
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
-from ficshelf.core.spam import SpamState
 from ficshelf.social.models import Bookmark, Comment
 from ficshelf.social.signals import counts_changed
 from ficshelf.works.models import Work
@@ -46,9 +45,7 @@ def recount_comments_and_bookmarks(work_ids: Iterable[int]) -> None:
     marked spam (``Comment.objects.public``); public bookmarks not hidden as spam."""
     work_ids = list(work_ids)
     comments = Comment.objects.public().filter(work=OuterRef("pk"))
-    bookmarks = Bookmark.objects.filter(
-        work=OuterRef("pk"), is_private=False, spam_state=SpamState.CLEAR
-    )
+    bookmarks = Bookmark.objects.public().filter(work=OuterRef("pk"))
     Work.objects.filter(pk__in=work_ids).update(
         comments_count=_count(comments), bookmarks_count=_count(bookmarks)
     )

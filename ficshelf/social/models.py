@@ -179,6 +179,13 @@ class Comment(models.Model):
         return self.spam_state in (SpamState.SPAM, SpamState.SPAMMER)
 
 
+class BookmarkQuerySet(models.QuerySet["Bookmark"]):
+    def public(self) -> BookmarkQuerySet:
+        """What others may see and the work's count counts: not private, not hidden with
+        a spammer's account."""
+        return self.filter(is_private=False, spam_state=SpamState.CLEAR)
+
+
 class Bookmark(models.Model):
     """A bookmark of a work or of a series (exactly one), with the bookmarker's notes."""
 
@@ -200,6 +207,8 @@ class Bookmark(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookmarkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-pk"]

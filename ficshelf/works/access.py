@@ -14,8 +14,8 @@ from django.http import Http404, HttpRequest
 
 from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import refresh_if_stale
+from ficshelf.works.collection_models import MODERATING_ROLES
 from ficshelf.works.models import (
-    MODERATING_ROLES,
     Chapter,
     Collection,
     CollectionItem,

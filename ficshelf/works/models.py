@@ -123,10 +123,11 @@ class WorkQuerySet(models.QuerySet["Work"]):
         """The one visibility rule (docs/design.md): every surface that shows works uses it.
 
         Drafts: creators only. Restricted: signed-in users. Hidden by an admin, held for
-        moderation or marked spam (``spam_state``, core/spam.py): creators and admins. In an unrevealed collection: creators, that collection's moderators
-        and admins. Muted: a reader who muted a creator no longer sees their works (their
-        own works are never hidden from them). (A work in an anonymous collection stays
-        visible; its creators are what is hidden: ``works.display.credited_pseuds``.)
+        moderation or marked spam (``spam_state``, core/spam.py): creators and admins. In
+        an unrevealed collection: creators, that collection's moderators and admins.
+        Muted: a reader who muted a creator no longer sees their works (their own works
+        are never hidden from them). (A work in an anonymous collection stays visible;
+        its creators are what is hidden: ``works.display.credited_pseuds``.)
         """
         if user is None or not user.is_authenticated:
             return self.filter(
@@ -340,14 +341,14 @@ class Work(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("works:detail", args=[self.pk])
+
     @property
     def is_withheld(self) -> bool:
         """Hidden by an admin, or held for moderation or marked spam: only its creators
         and admins see it (``WorkQuerySet.visible_to``)."""
         return self.is_hidden_by_admin or self.spam_state != SpamState.CLEAR
-
-    def get_absolute_url(self) -> str:
-        return reverse("works:detail", args=[self.pk])
 
     def tags_of_type(self, tag_type: str) -> list[Tag]:
         # Reads the prefetched tags when the caller prefetched them (work page, index).
