@@ -149,6 +149,8 @@ def post_comment(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
             "Your comment was received and is held for moderation: it will appear once a "
             "moderator approves it.",
         )
+        # A guest cannot see it: back to the chapter, not to the comment's address.
+        return redirect(reverse("works:chapter", args=[work.pk, chapter.pk]) + "#comments")
     elif comment.is_approved:
         messages.success(request, "Comment created!")
     else:
