@@ -42,7 +42,7 @@ from ficshelf.social.models import (
     ReadingListItem,
     Subscription,
 )
-from ficshelf.social.spam_checks import Sender, hold_reason
+from ficshelf.social.spam_checks import Sender, fingerprint, hold_reason
 from ficshelf.social.trust import is_trusted
 from ficshelf.works.models import Chapter, Series, Work
 
@@ -173,6 +173,7 @@ def post_comment(
         is_approved=by_creator or not work.moderated_comments,
         spam_state=SpamState.HELD if held_because else SpamState.CLEAR,
         held_because=held_because[:200],
+        fingerprint=fingerprint(clean),
     )
     if not held_because:
         notify_of_comment(comment, creators)
@@ -248,7 +249,8 @@ def edit_comment(comment: Comment, *, actor: Actor, text: str) -> Comment:
     comment.text = clean
     comment.sanitizer_version = SANITIZER_VERSION
     comment.edited_at = timezone.now()
-    fields = ["text", "sanitizer_version", "edited_at"]
+    comment.fingerprint = fingerprint(clean)
+    fields = ["text", "sanitizer_version", "edited_at", "fingerprint"]
     if comment.spam_state == SpamState.CLEAR and not is_trusted(user) and too_many_links(clean):
         # Links added by an edit count as when the comment was posted.
         comment.spam_state = SpamState.HELD

@@ -124,6 +124,10 @@ class Comment(models.Model):
     )
     held_because = models.CharField(max_length=200, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The text with its links, numbers and markup taken out, hashed: the same pitch sent
+    # again with another address in it is found (``social.spam_checks``). Empty when the
+    # text is too short to tell ("Loved it!" is written alike by many readers).
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     # Hidden by the work's creator or a moderator of its collection: seen by its author,
     # the work's creators, those moderators and admins, marked hidden; not counted.
     is_hidden = models.BooleanField(default=False)

@@ -4,8 +4,8 @@ in this order, the first that applies holds it:
 
 - sent from a blocked address or network (``core.models.BlockedNetwork``);
 - more links than ``FICSHELF_SPAM_LINK_LIMIT``;
-- the same text as another comment of the last day, when it is long or has a link (short
-  praise such as "Loved it!" is written alike by many readers);
+- the same text as another comment of the last day, links and numbers aside, when it is
+  long enough to tell (short praise such as "Loved it!" is written alike by many readers);
 - a burst: more than ``BURST_LIMIT`` comments from one address within ``BURST_WINDOW``
   seconds (the rate limit refuses at a higher rate still);
 - the outside checker, when configured, calls it spam or does not answer in time.
@@ -14,6 +14,7 @@ in this order, the first that applies holds it:
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -32,8 +33,9 @@ from ficshelf.core.spam import (
 from ficshelf.social.models import Comment
 from ficshelf.social.trust import is_trusted
 
-BURST_LIMIT = 4
-BURST_WINDOW = 10 * 60
+# Spam bursts come seconds apart; a reader binging chapters comments a minute or more apart.
+BURST_LIMIT = 3
+BURST_WINDOW = 60
 BURSTS = RateLimit("comment-burst", limit=BURST_LIMIT, window_seconds=BURST_WINDOW)
 REPEAT_WINDOW = datetime.timedelta(days=1)
 REPEAT_MIN_CHARACTERS = 60
@@ -80,9 +82,20 @@ def hold_reason(
     return ""
 
 
+def fingerprint(text: str) -> str:
+    """What ``Comment.fingerprint`` holds for this sanitized text ("" when too short)."""
+    plain = re.sub(r"<[^>]*>", " ", text)
+    # Addresses, and anything shaped like a domain name (a link's text is often its host).
+    plain = re.sub(r"(?:https?://|www\.)\S+|[\w-]+(?:\.[\w-]+)+\S*|\d+", " ", plain.lower())
+    words = " ".join(re.findall(r"\w+", plain))
+    if len(words) < REPEAT_MIN_CHARACTERS:
+        return ""
+    return hashlib.sha256(words.encode()).hexdigest()
+
+
 def _repeated(text: str) -> bool:
-    plain = re.sub(r"<[^>]*>", "", text).strip()
-    if len(plain) < REPEAT_MIN_CHARACTERS and not count_links(text):
+    shape = fingerprint(text)
+    if not shape:
         return False
     since = timezone.now() - REPEAT_WINDOW
-    return Comment.objects.filter(created_at__gte=since, text=text).exists()
+    return Comment.objects.filter(fingerprint=shape, created_at__gte=since).exists()
