@@ -204,3 +204,20 @@ def test_a_chapter_full_of_links_holds_a_new_members_work() -> None:
     add_chapter(work, ChapterData(text=LINK_LIST), post=True)
     work.refresh_from_db()
     assert work.spam_state == SpamState.HELD
+
+
+def test_a_held_works_subscribers_hear_of_it_only_when_approved() -> None:
+    from ficshelf.moderation.spam_actions import approve
+    from ficshelf.social.models import Subscription
+
+    member, fan = UserFactory(), UserFactory()
+    Subscription.objects.create(user=fan, creator=member)
+    signed_in(member).post("/works/new/", _work_form(LINK_LIST))
+    work = Work.objects.get(title="Links Galore")
+    assert work.spam_state == SpamState.HELD
+    assert not InboxItem.objects.filter(recipient=fan).exists()
+    from django.db import transaction
+
+    with transaction.atomic():
+        approve(work, actor=UserFactory(is_staff=True))
+    assert InboxItem.objects.filter(recipient=fan, work=work).exists()
