@@ -165,6 +165,9 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=10_000)
     parser.add_argument("--spam-share", type=float, default=0.02)
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument(
+        "--burst-window", type=int, default=0, help="seconds (default: the archive's)"
+    )
     args = parser.parse_args()
     use_data_folder(Path(tempfile.mkdtemp(prefix="spam-stream-")))
     from django.conf import settings
@@ -175,6 +178,13 @@ def main() -> None:
     from ficshelf.social.actions import post_comment
     from ficshelf.social.spam_checks import Sender
 
+    if args.burst_window:  # trying another window than the archive's default
+        from ficshelf.core.ratelimit import RateLimit
+        from ficshelf.social import spam_checks
+
+        spam_checks.BURSTS = RateLimit(
+            "comment-burst", limit=spam_checks.BURST_LIMIT, window_seconds=args.burst_window
+        )
     call_command("migrate", verbosity=0)
     rng = random.Random(args.seed)
     chapters = make_works(20)
@@ -208,7 +218,12 @@ def main() -> None:
     seconds = time.perf_counter() - began
     rate = len(comments) / seconds
     print(f"{len(comments):,} comments in {seconds:.1f} s ({rate:.0f}/s) on {cpu_model()}")
-    print(f"link limit {settings.FICSHELF_SPAM_LINK_LIMIT}, seed {args.seed}\n")
+    from ficshelf.social.spam_checks import BURSTS
+
+    print(
+        f"link limit {settings.FICSHELF_SPAM_LINK_LIMIT}, bursts: more than {BURSTS.limit} in "
+        f"{BURSTS.window_seconds} s, seed {args.seed}\n"
+    )
     print("| comments | sent | held | share held |")
     print("|---|---|---|---|")
     spam_kinds = ["link list", "repeated", "burst"]
