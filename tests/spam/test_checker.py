@@ -94,10 +94,10 @@ def test_a_slow_checker_holds_the_comment(
     checker: type[FakeChecker], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(spam, "CHECKER_TIMEOUT_SECONDS", 0.2)
-    checker.delay = 1.0
+    checker.delay = 4.0
     started = time.monotonic()
     comment = post_comment(WorkFactory())
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 3.0  # the archive did not wait for the checker
     assert comment.spam_state == SpamState.HELD
     assert comment.held_because == "the spam checker did not answer"
     assert comment.text == "<p>Such a good chapter.</p>"  # kept whole for a moderator
