@@ -286,6 +286,20 @@ FICSHELF_IMPORT_MAX_BYTES = env_int("FICSHELF_IMPORT_MAX_BYTES", 50 * 1024 * 102
 # is not kept, and the reader is told it could not be made (decision 0013).
 FICSHELF_DOWNLOAD_MAX_BYTES = env_int("FICSHELF_DOWNLOAD_MAX_BYTES", 512 * 1024 * 1024)
 
+# Spam defence (core/form_guards.py, core/spam.py, docs/design.md "Spam defence"): forms
+# sent sooner than this after they were shown, or with a stamp older than the second, are
+# refused; guest comments and untrusted members' works with more links than the limit are
+# held for moderation; a member is trusted after this many approved or lasting posts.
+FICSHELF_FORM_MIN_SECONDS = env_int("FICSHELF_FORM_MIN_SECONDS", 3)
+FICSHELF_FORM_MAX_AGE_SECONDS = env_int("FICSHELF_FORM_MAX_AGE_SECONDS", 2 * 24 * 60 * 60)
+FICSHELF_SPAM_LINK_LIMIT = env_int("FICSHELF_SPAM_LINK_LIMIT", 2)
+FICSHELF_SPAM_TRUST_AFTER = env_int("FICSHELF_SPAM_TRUST_AFTER", 3)
+# "Spam and suspend" suspends the account for this many days ("not spam" lifts it early).
+FICSHELF_SPAM_SUSPENSION_DAYS = env_int("FICSHELF_SPAM_SUSPENSION_DAYS", 90)
+# An outside checker with Akismet's comment-check API, used only when both are set.
+FICSHELF_SPAM_CHECKER_URL = os.environ.get("FICSHELF_SPAM_CHECKER_URL", "").rstrip("/")
+FICSHELF_SPAM_CHECKER_KEY = os.environ.get("FICSHELF_SPAM_CHECKER_KEY", "")
+
 # How many app servers (machines or data folders running `ficshelf serve`) share this
 # archive's database: with more than one, `ficshelf check --deploy` asks for what they must
 # share (docs/self-hosting.md, "Several servers"). Servers seen running count too.

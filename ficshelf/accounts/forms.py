@@ -15,14 +15,16 @@ from django.utils.html import escape
 from ficshelf.accounts import terms
 from ficshelf.accounts.actions import ORPHAN_USERNAME, find_unused_invitation
 from ficshelf.accounts.models import Invitation, Preference, Pseud, User
+from ficshelf.core.form_guards import FormGuard
 from ficshelf.core.forms import SingleLineField
+from ficshelf.core.spam import email_domain_blocked
 
 # The model's EmailField column is 254 wide (RFC 5321's limit); a longer address must be a
 # form error, not a database error on PostgreSQL.
 EMAIL_MAX_LENGTH = 254
 
 
-class SignupForm(forms.Form):
+class SignupForm(FormGuard, forms.Form):
     username = SingleLineField(
         max_length=40,
         min_length=3,
@@ -83,6 +85,11 @@ class SignupForm(forms.Form):
         email: str = self.cleaned_data["email"]
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("An account with this email address already exists.")
+        if email_domain_blocked(email):
+            raise forms.ValidationError(
+                "Sorry, this archive does not accept sign-ups from that email domain. "
+                "Please use another address."
+            )
         return email
 
     def clean_invitation_code(self) -> str:

@@ -17,6 +17,9 @@ class User(AbstractUser):
     # Raised whenever the member changes their preferences, mutes or saved exclusions:
     # what the cache keeps of those is keyed on it (``accounts.reader_cache``).
     reader_version = models.PositiveIntegerField(default=0, editable=False)
+    # Spam defence: since when the member's posts skip the link limit (core/spam.py; set by
+    # ``works.trust`` and ``social.trust`` once earned, cleared when marked a spammer).
+    trusted_at = models.DateTimeField(null=True, blank=True)
 
     # A suspension (accounts.moderation.suspend): the member signs in and reads but writes
     # nothing until this moment passes; no task needs to lift it.

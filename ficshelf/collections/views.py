@@ -202,7 +202,8 @@ def bookmarks(request: HttpRequest, name: str) -> HttpResponse:
         Q(collection=collection) | Q(collection__parent=collection)
     )
     found = (
-        Bookmark.objects.filter(is_private=False, work__in=in_collection.values("work_id"))
+        Bookmark.objects.public()
+        .filter(work__in=in_collection.values("work_id"))
         .filter(work_visible_to(user))
         .exclude(user_id__in=muted_user_ids(request.user))
         .select_related("user", "work")

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from ficshelf.core.admin_audit import AuditedModelAdmin
-from ficshelf.core.models import AuditEntry
+from ficshelf.core.models import AuditEntry, BlockedEmailDomain, BlockedNetwork
 
 # Characters of a reason the log's list shows.
 REASON_SHOWN = 120
@@ -81,3 +81,16 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class AuditedGroupAdmin(AuditedModelAdmin[Group], GroupAdmin):
     pass
+
+
+# The spam defence's blocklists (core/spam.py): edits are recorded in the audit log.
+@admin.register(BlockedEmailDomain)
+class BlockedEmailDomainAdmin(AuditedModelAdmin[BlockedEmailDomain]):
+    list_display = ["domain", "note", "created_at"]
+    search_fields = ["domain", "note"]
+
+
+@admin.register(BlockedNetwork)
+class BlockedNetworkAdmin(AuditedModelAdmin[BlockedNetwork]):
+    list_display = ["network", "note", "created_at"]
+    search_fields = ["network", "note"]

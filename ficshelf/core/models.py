@@ -82,3 +82,49 @@ class AppServer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.data_dir}"
+
+
+class BlockedEmailDomain(models.Model):
+    """Sign-up is refused from addresses at this domain and its subdomains (admin-edited)."""
+
+    domain = models.CharField(max_length=253, unique=True, help_text="For example: spam.example")
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.domain = self.domain.strip().lower().rstrip(".").lstrip("@")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class BlockedNetwork(models.Model):
+    """Comments sent from this address or network (CIDR) are held for moderation."""
+
+    network = models.CharField(
+        max_length=64, unique=True, help_text="An address (192.0.2.7) or a network (192.0.2.0/24)."
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["network"]
+
+    def __str__(self) -> str:
+        return self.network
+
+    def clean(self) -> None:
+        import ipaddress
+
+        from django.core.exceptions import ValidationError
+
+        try:
+            self.network = str(ipaddress.ip_network(self.network.strip(), strict=False))
+        except ValueError:
+            raise ValidationError(
+                {"network": "Enter an address such as 192.0.2.7 or a network such as 192.0.2.0/24."}
+            ) from None

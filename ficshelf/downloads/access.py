@@ -15,7 +15,7 @@ from ficshelf.works.models import Chapter, Work
 
 def get_work_for_download(request: HttpRequest, work_id: int) -> tuple[Work, list[Chapter]]:
     work = get_work_for_viewer(request, work_id)
-    if not work.is_posted or work.is_hidden_by_admin:
+    if not work.is_posted or work.is_withheld:
         raise Http404("No such work.")
     chapters = [c for c in get_chapters_for_viewer(request, work) if c.is_posted]
     if not chapters:

@@ -37,7 +37,7 @@ def _make(
     work_id: int, key: str, download_format: DownloadFormat, variant: str, work_url: str,
     site_url: str, site_name: str,
 ) -> bool:  # fmt: skip
-    work = Work.objects.filter(pk=work_id, is_posted=True, is_hidden_by_admin=False).first()
+    work = Work.objects.filter(pk=work_id, is_posted=True).not_withheld().first()
     if work is None:
         return False
     chapters = [c for c in work.chapters.all() if c.is_posted]

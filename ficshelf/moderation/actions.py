@@ -142,7 +142,7 @@ def delete_reported_comments(reports: QuerySet[Report], *, reason: str, actor: U
     # Recorded before they go: the entries name the comments as they were.
     record_each(actor=actor, action="delete comment", targets=comments, reason=reason)
     for comment in comments:
-        delete_comment(comment, actor=actor)
+        delete_comment(comment, actor=actor, audited=False)
     close_reports(
         Report.objects.filter(pk__in=report_ids),
         status=ReportStatus.RESOLVED,

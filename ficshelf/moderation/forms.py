@@ -4,10 +4,11 @@ from typing import Any
 
 from django import forms
 
+from ficshelf.core.form_guards import FormGuard
 from ficshelf.moderation.models import Report, ReportReason
 
 
-class ReportForm(forms.ModelForm[Report]):
+class ReportForm(FormGuard, forms.ModelForm[Report]):
     class Meta:
         model = Report
         fields = ["reason", "details", "reporter_email"]
@@ -19,7 +20,7 @@ class ReportForm(forms.ModelForm[Report]):
         widgets = {"reason": forms.RadioSelect, "details": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args: object, is_guest: bool, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         # A model field without a default gives its form field a blank "---------" choice,
         # which as a radio button is shown ticked and then refused: the reader picks one.
         reason = self.fields["reason"]
@@ -31,8 +32,8 @@ class ReportForm(forms.ModelForm[Report]):
             del self.fields["reporter_email"]
 
 
-class ContactForm(forms.Form):
-    """The support/contact form: a plain form, so checks against spam can be mixed in."""
+class ContactForm(FormGuard, forms.Form):
+    """The support/contact form, guarded against spam as every form guests send is."""
 
     subject = forms.CharField(label="Subject", max_length=200)
     details = forms.CharField(

@@ -133,3 +133,40 @@ class ReportReply(models.Model):
 
     def __str__(self) -> str:
         return f"reply to report {self.report_id}"
+
+
+class SpamMark(models.Model):
+    """A member's account marked as spam from the spam queue: everything they posted was
+    hidden with it (``SpamState.SPAMMER``) until "not spam" lifts the mark.
+
+    Its Meta declares ``review_spam``, the permission the spam queue checks."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="spam_marks"
+    )
+    reason = models.TextField()
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    # The end of the suspension made with the mark ("spam and suspend"), so "not spam" can
+    # lift that suspension too while it is still the member's.
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-marked_at", "-pk"]
+        permissions = [("review_spam", "Can review the spam queue and mark posts and accounts")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="one_open_spam_mark",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"spam mark on {self.user_id}"

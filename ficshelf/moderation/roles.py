@@ -33,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_DESK,
         "moderation.resolve_report",
         "moderation.reply_to_report",
+        "moderation.review_spam",
         "works.view_work",
         "works.change_work",  # hide and unhide works
         "social.view_comment",

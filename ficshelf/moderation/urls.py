@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ficshelf.moderation import desk_views, views
+from ficshelf.moderation import desk_views, spam_views, views
 
 app_name = "moderation"
 
@@ -23,4 +23,7 @@ urlpatterns = [
         desk_views.member_act,
         name="desk_member_act",
     ),
+    path("moderation/spam/", spam_views.spam_queue, name="spam_queue"),
+    path("moderation/spam/accounts/<int:user_id>/", spam_views.not_spam, name="not_spam"),
+    path("moderation/spam/<str:kind>/<int:pk>/", spam_views.decide, name="spam_decide"),
 ]

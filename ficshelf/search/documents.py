@@ -19,7 +19,7 @@ from django.db.models import Prefetch, Q
 from lxml.etree import ParserError
 
 from ficshelf.tags.models import FilterTagging, MetaTagging, TagType
-from ficshelf.works.models import Chapter, CollectionItem, Creatorship, Work
+from ficshelf.works.models import NOT_WITHHELD, Chapter, CollectionItem, Creatorship, Work
 
 
 @dataclass
@@ -64,7 +64,7 @@ class WorkDocument:
 
 
 # What the index holds (the module docstring says why).
-_INDEXED = Q(is_posted=True, is_hidden_by_admin=False, in_unrevealed_collection=False)
+_INDEXED = Q(is_posted=True, in_unrevealed_collection=False) & NOT_WITHHELD
 
 
 def plain_text(html: str) -> str:

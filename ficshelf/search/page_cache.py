@@ -50,6 +50,7 @@ from django.utils.safestring import SafeString
 
 from ficshelf.accounts.access import preferences_for
 from ficshelf.core.disk_full import skipped_if_full
+from ficshelf.core.form_guards import fresh_stamp
 from ficshelf.core.kept_pages import key_parts
 from ficshelf.core.process_cache import cached_value
 from ficshelf.search.backends import get_backend
@@ -142,9 +143,10 @@ def cached_work_page_for_guests(view: Callable[..., HttpResponse]) -> Callable[.
             content, content_type = kept
             count_kept_view(request, work_id)
             token = get_token(request).encode()
-            response = HttpResponse(
-                content.replace(_TOKEN_PLACEHOLDER, token), content_type=content_type
-            )
+            content = content.replace(_TOKEN_PLACEHOLDER, token)
+            # The comment form's spam guard is stamped with the time it is shown.
+            content = content.replace(_STAMP_PLACEHOLDER, fresh_stamp().encode())
+            response = HttpResponse(content, content_type=content_type)
             patch_vary_headers(response, ["Cookie"])
             return response
         response = view(request, work_id, **kwargs)
@@ -155,6 +157,7 @@ def cached_work_page_for_guests(view: Callable[..., HttpResponse]) -> Callable[.
             )
             if taken != content.count(b"csrfmiddlewaretoken"):
                 return response  # a token in a shape not taken out: not for another reader
+            content = _STAMP_FIELD.sub(rb"\1" + _STAMP_PLACEHOLDER + rb"\2", content)
             with skipped_if_full("keeping a work page"):
                 cache.set(key, (content, response["Content-Type"]), GUEST_PAGE_SECONDS)
         return response
@@ -168,6 +171,9 @@ _CSRF_FIELD = re.compile(
 )
 # Stands for the reader's token in a kept page: never in a page of ours (a NUL byte).
 _TOKEN_PLACEHOLDER = b"\x00csrf-token\x00"
+# The spam guard's time stamp (``core.form_guards``), put in anew for each reader.
+_STAMP_FIELD = re.compile(rb'(<input type="hidden" name="form_started" value=")[^"]*(")')
+_STAMP_PLACEHOLDER = b"\x00form-started\x00"
 
 
 def _cache_key(request: HttpRequest) -> str | None:

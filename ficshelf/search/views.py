@@ -251,7 +251,7 @@ def _render_listing_part(
     html = SafeString(render_to_string("search/_listing_part.html", context, request=request))
     # Only its creators and admins may see a hidden work: a page showing one (none should,
     # see ``cached_listing_part``) is theirs alone.
-    shareable = not any(work.is_hidden_by_admin for work in page.works)
+    shareable = not any(work.is_withheld for work in page.works)
     return html, shareable
 
 

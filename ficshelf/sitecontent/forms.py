@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from ficshelf.core.form_guards import FormGuard
 from ficshelf.core.forms import SingleLineField
 from ficshelf.sitecontent.models import TextFormat, WhoMayComment
 
@@ -81,8 +82,8 @@ class NewsPostForm(forms.Form):
         return names
 
 
-class NewsCommentForm(forms.Form):
-    """A plain form: the spam guard is mixed in where every comment form gets it."""
+class NewsCommentForm(FormGuard, forms.Form):
+    """A comment on a news post, guarded against spam as every comment form is."""
 
     name = SingleLineField(label="Your name", max_length=100, required=False)
     text = forms.CharField(

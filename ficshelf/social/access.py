@@ -18,6 +18,7 @@ from ficshelf.social.models import Bookmark, Comment, ReadingList
 from ficshelf.social.stored_html import refresh_comments
 
 # Who is credited on a work is the works app's to say; re-exported for the social code.
+from ficshelf.works.access import comment_moderator_ids as comment_moderator_ids
 from ficshelf.works.access import creator_user_ids as creator_user_ids
 from ficshelf.works.access import get_chapter_for_viewer
 from ficshelf.works.access import is_work_creator as is_work_creator
@@ -82,8 +83,8 @@ def get_comment_for_viewer(request: HttpRequest, comment_id: int) -> Comment:
         pk=comment_id,
     )
     work = comment.work
-    creators = creator_user_ids(work)
-    if not Comment.objects.shown_to(request.user, creators).filter(pk=comment.pk).exists():
+    moderators = comment_moderator_ids(work, request.user)
+    if not Comment.objects.shown_to(request.user, moderators).filter(pk=comment.pk).exists():
         raise Http404("No such comment.")
     # The chapter too must be readable: comments on unposted chapters are the creators'.
     get_chapter_for_viewer(request, work, comment.chapter_id)
@@ -100,13 +101,16 @@ def may_edit_comment(user: Viewer, comment: Comment) -> bool:
     )
 
 
-def may_delete_comment(user: Viewer, comment: Comment, creators: set[int] | None = None) -> bool:
-    """Its author or one of the work's creators (``creators`` saves looking them up)."""
+def may_delete_comment(user: Viewer, comment: Comment, moderators: set[int] | None = None) -> bool:
+    """Its author, one of the work's creators or its collections' moderators, or an admin
+    (``moderators``, from ``comment_moderator_ids``, saves looking them up)."""
     if user is None or not user.is_authenticated or comment.is_deleted:
         return False
-    if comment.user_id == user.pk:
+    if comment.user_id == user.pk or user.is_staff:
         return True
-    return user.pk in (creators if creators is not None else creator_user_ids(comment.work))
+    if moderators is None:
+        moderators = comment_moderator_ids(comment.work, user)
+    return user.pk in moderators
 
 
 def get_own_bookmark(request: HttpRequest, bookmark_id: int) -> Bookmark:

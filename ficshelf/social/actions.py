@@ -17,10 +17,13 @@ from django.utils.crypto import salted_hmac
 
 from ficshelf.accounts.access import preferences_for
 from ficshelf.accounts.models import User
+from ficshelf.core.audit import record
 from ficshelf.core.ratelimit import client_address
 from ficshelf.core.sanitizer import SANITIZER_VERSION, Profile, sanitize_html
 from ficshelf.core.single_line import control_characters, fold_lines
+from ficshelf.core.spam import SpamState, count_links, too_many_links
 from ficshelf.social.access import (
+    comment_moderator_ids,
     comment_refusal,
     creator_user_ids,
     has_blocked,
@@ -40,6 +43,8 @@ from ficshelf.social.models import (
     ReadingListItem,
     Subscription,
 )
+from ficshelf.social.spam_checks import Sender, fingerprint, hold_reason
+from ficshelf.social.trust import is_trusted
 from ficshelf.works.models import Chapter, Series, Work
 
 if TYPE_CHECKING:
@@ -123,13 +128,24 @@ def post_comment(
     parent: Comment | None = None,
     guest_name: str = "",
     guest_email: str = "",
+    sender: Sender | None = None,
 ) -> Comment:
+    """Post a comment; a guest's or new member's comment that looks like spam is held for
+    moderation (``social.spam_checks``): saved, seen by its author and moderators only,
+    announced to nobody until a moderator approves it."""
     work = chapter.work
     _require_visible(work, actor)
     refusal = comment_refusal(work, actor, parent)
     if refusal:
         raise ActionRefused(refusal)
-    if parent is not None and (parent.work_id != work.pk or parent.is_deleted):
+    if parent is not None and parent.is_frozen:
+        raise ActionRefused("Sorry, this thread is frozen: it takes no more replies.")
+    if parent is not None and (
+        parent.work_id != work.pk
+        or parent.is_deleted
+        or parent.is_hidden
+        or parent.spam_state != SpamState.CLEAR
+    ):
         raise ActionRefused("Sorry, you can't reply to that comment.")
     user = _user(actor)
     if user is None and not (guest_name.strip() and guest_email.strip()):
@@ -139,6 +155,13 @@ def post_comment(
         raise ActionRefused("Brevity is the soul of wit, but we need your comment to have text.")
     creators = creator_user_ids(work)
     by_creator = user is not None and user.pk in creators
+    held_because = hold_reason(
+        user=user,
+        text=clean,
+        sender=sender or Sender(),
+        guest_name=guest_name.strip(),
+        guest_email=guest_email.strip(),
+    )
     comment = Comment.objects.create(
         work=work,
         chapter=chapter,
@@ -149,12 +172,18 @@ def post_comment(
         text=clean,
         sanitizer_version=SANITIZER_VERSION,
         is_approved=by_creator or not work.moderated_comments,
+        spam_state=SpamState.HELD if held_because else SpamState.CLEAR,
+        held_because=held_because[:200],
+        fingerprint=fingerprint(clean),
     )
-    _notify_of_comment(comment, creators)
+    if not held_because:
+        notify_of_comment(comment, creators)
     return comment
 
 
-def _notify_of_comment(comment: Comment, creators: set[int]) -> None:
+def notify_of_comment(comment: Comment, creators: set[int]) -> None:
+    """Tell the work's creators and the replied-to of a comment now shown (posted, or
+    approved from the spam queue)."""
     work = comment.work
     author = comment.public_author_name
     awaiting = "" if comment.is_approved else " (awaiting your approval)"
@@ -221,24 +250,31 @@ def edit_comment(comment: Comment, *, actor: Actor, text: str) -> Comment:
     comment.text = clean
     comment.sanitizer_version = SANITIZER_VERSION
     comment.edited_at = timezone.now()
-    comment.save(update_fields=["text", "sanitizer_version", "edited_at"])
+    comment.fingerprint = fingerprint(clean)
+    fields = ["text", "sanitizer_version", "edited_at", "fingerprint"]
+    if comment.spam_state == SpamState.CLEAR and not is_trusted(user) and too_many_links(clean):
+        # Links added by an edit count as when the comment was posted.
+        comment.spam_state = SpamState.HELD
+        comment.held_because = f"{count_links(clean)} links, added by an edit"
+        fields += ["spam_state", "held_because"]
+    comment.save(update_fields=fields)
     return comment
 
 
 @transaction.atomic
-def delete_comment(comment: Comment, *, actor: Actor) -> None:
+def delete_comment(comment: Comment, *, actor: Actor, audited: bool = True) -> None:
     """Its author, the work's creators or an admin delete it; with replies it stays as a
     placeholder."""
     user = _user(actor)
     if user is None or comment.is_deleted:
         raise ActionRefused("Sorry, you can't delete that comment.")
-    is_moderator = user.is_staff
-    if (
-        comment.user_id != user.pk
-        and not is_moderator
-        and user.pk not in creator_user_ids(comment.work)
-    ):
+    is_moderator = user.is_staff or user.pk in comment_moderator_ids(comment.work, user)
+    if comment.user_id != user.pk and not is_moderator:
         raise ActionRefused("Sorry, you can't delete that comment.")
+    if comment.user_id != user.pk and audited:
+        # Someone else's comment: the log keeps who took it away. (``audited=False``: the
+        # caller recorded it with the moderator's reason.)
+        record(actor=user, action="delete comment", target=comment)
     if comment.replies.exists():
         comment.is_deleted = True
         comment.text = ""

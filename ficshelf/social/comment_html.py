@@ -21,6 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
+from ficshelf.core.spam import SpamState
 from ficshelf.social.models import ANONYMOUS_CREATOR, Comment
 
 if TYPE_CHECKING:
@@ -73,11 +74,16 @@ class _CommentUrls:
             return reverse(name, args=[comment_id])
         return f"{pattern[0]}{comment_id}{pattern[1]}"
 
+    def moderation(self, comment_id: int, change: str) -> str:
+        """The Hide/Unhide/Freeze/Unfreeze button's URL (shown to moderators only)."""
+        return reverse("social:moderate_comment", args=[comment_id, change])
+
 
 def _comment(node: CommentNode, options: ThreadOptions, urls: _CommentUrls, out: list[str]) -> None:
     comment = node.comment
-    unreviewed = "" if comment.is_approved else " unreviewed"
-    out.append(f'<li class="comment{unreviewed}" id="comment_{comment.pk}">')
+    states = "" if comment.is_approved else " unreviewed"
+    states += " withheld" if comment.is_hidden or comment.spam_state else ""
+    out.append(f'<li class="comment{states}" id="comment_{comment.pk}">')
     if comment.is_deleted:
         out.append('<p class="deleted-comment">(Previous comment deleted.)</p>')
     else:
@@ -87,6 +93,7 @@ def _comment(node: CommentNode, options: ThreadOptions, urls: _CommentUrls, out:
             out.append(
                 '<p class="notice">This comment is awaiting approval by the work\'s creator.</p>'
             )
+        out.extend(_state_notes(comment))
         # The text is stored sanitized.
         out.append(f'<blockquote class="userstuff comment-text">{comment.text}</blockquote>')
         if comment.edited_at:
@@ -99,6 +106,26 @@ def _comment(node: CommentNode, options: ThreadOptions, urls: _CommentUrls, out:
             _comment(reply, options, urls, out)
         out.append("</ol>")
     out.append("</li>")
+
+
+def _state_notes(comment: Comment) -> list[str]:
+    """What only its author and moderators see: why the comment is not shown to others."""
+    notes = []
+    if comment.spam_state == SpamState.HELD:
+        notes.append(
+            '<p class="notice held-note">Held for moderation: only its author and the '
+            "archive's moderators see this comment until a moderator approves it.</p>"
+        )
+    elif comment.spam_state:
+        notes.append('<p class="notice held-note">Marked as spam: shown to nobody else.</p>')
+    if comment.is_hidden:
+        notes.append(
+            '<p class="notice hidden-note">Hidden: only its author, the work\'s creators '
+            "and moderators see this comment.</p>"
+        )
+    if comment.is_frozen:
+        notes.append('<p class="frozen-note">Frozen: this thread takes no more replies.</p>')
+    return notes
 
 
 def _heading(node: CommentNode, options: ThreadOptions) -> str:
@@ -141,13 +168,20 @@ def _comment_date(local: datetime.datetime) -> str:
 def _actions(node: CommentNode, options: ThreadOptions, urls: _CommentUrls) -> str:
     comment = node.comment
     items: list[str] = []
-    if options.reply_links and comment.is_approved:
+    open_to_replies = not (comment.is_frozen or comment.is_hidden or comment.spam_state)
+    if options.reply_links and comment.is_approved and open_to_replies:
         items.append(_link(urls("social:reply", comment.pk), "Reply"))
     if node.may_edit:
         items.append(_link(urls("social:edit_comment", comment.pk), "Edit"))
     if node.may_approve:
         items.append(_button(urls("social:approve_comment", comment.pk), "Approve", options))
     items.append(_link(urls("moderation:report_comment", comment.pk), "Report"))
+    if node.may_moderate:
+        hide = "unhide" if comment.is_hidden else "hide"
+        freeze = "unfreeze" if comment.is_frozen else "freeze"
+        for change, label in ((hide, hide.title()), (freeze, f"{freeze.title()} thread")):
+            url = urls.moderation(comment.pk, change)
+            items.append(_button(url, label, options))
     if node.may_delete:
         items.append(_button(urls("social:delete_comment", comment.pk), "Delete", options))
     return '<ul class="actions comment-actions">' + "".join(items) + "</ul>"

@@ -41,10 +41,11 @@ def add_hits(hits_by_work: Mapping[int, int]) -> None:
 
 
 def recount_comments_and_bookmarks(work_ids: Iterable[int]) -> None:
-    """As AO3 shows them: approved, undeleted comments; public bookmarks."""
+    """As everyone may see them: approved, undeleted comments neither hidden nor held or
+    marked spam (``Comment.objects.public``); public bookmarks not hidden as spam."""
     work_ids = list(work_ids)
-    comments = Comment.objects.filter(work=OuterRef("pk"), is_approved=True, is_deleted=False)
-    bookmarks = Bookmark.objects.filter(work=OuterRef("pk"), is_private=False)
+    comments = Comment.objects.public().filter(work=OuterRef("pk"))
+    bookmarks = Bookmark.objects.public().filter(work=OuterRef("pk"))
     Work.objects.filter(pk__in=work_ids).update(
         comments_count=_count(comments), bookmarks_count=_count(bookmarks)
     )

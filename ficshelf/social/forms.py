@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django import forms
 
+from ficshelf.core.form_guards import FormGuard
 from ficshelf.core.forms import LongTextField, SingleLineField
 
 COMMENT_MAX_LENGTH = 10_000  # AO3's limit
 
 
-class CommentForm(forms.Form):
+class CommentTextForm(forms.Form):
+    """A comment's text: editing one's own comment."""
+
     text = LongTextField(
         label="Comment",
         max_length=COMMENT_MAX_LENGTH,
@@ -21,6 +24,10 @@ class CommentForm(forms.Form):
         },
         help_text=f"Up to {COMMENT_MAX_LENGTH:,} characters.",
     )
+
+
+class CommentForm(FormGuard, CommentTextForm):
+    """A new comment or reply by a member, past the spam guard (``core.form_guards``)."""
 
 
 class GuestCommentForm(CommentForm):

@@ -7,12 +7,14 @@ from ``Work.objects.visible_to`` (docs/design.md, "Who sees what: one rule").
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
 
 from ficshelf.accounts.models import User
+from ficshelf.core.spam import SpamState
 from ficshelf.works.models import Chapter, Creatorship, Series, Work, work_visible_to
 
 # How a creator's own comments on a work in an anonymous collection are signed.
@@ -68,14 +70,31 @@ class CommentQuerySet(models.QuerySet["Comment"]):
     def on_works_visible_to(self, user: User | AnonymousUser | None) -> CommentQuerySet:
         return self.filter(work_visible_to(user))
 
-    def shown_to(self, user: User | AnonymousUser | None, creator_ids: set[int]) -> CommentQuerySet:
-        """Comments a viewer of a visible work sees: approved ones, plus their own, plus every
-        unreviewed one for the work's creators; never those by users the viewer muted."""
+    def public(self) -> CommentQuerySet:
+        """What everyone sees and what the work's count counts: approved by the creator (if
+        the work moderates comments), not deleted, hidden, held nor marked spam."""
+        return self.filter(
+            is_approved=True, is_deleted=False, is_hidden=False, spam_state=SpamState.CLEAR
+        )
+
+    def shown_to(
+        self, user: User | AnonymousUser | None, moderator_ids: Collection[int]
+    ) -> CommentQuerySet:
+        """Comments a viewer of a visible work sees; never those by users they muted.
+
+        Everyone: approved comments neither hidden nor held or marked spam (deleted ones
+        with replies show as placeholders). Their author: their own, whatever their state.
+        The work's creators and its collections' moderators (``moderator_ids``): also the
+        unreviewed and the hidden ones. Admins: every comment, held and spam included."""
+        clear = Q(spam_state=SpamState.CLEAR)
         if user is None or not user.is_authenticated:
-            return self.filter(is_approved=True)
-        shown = self
-        if user.pk not in creator_ids:
-            shown = shown.filter(Q(is_approved=True) | Q(user=user))
+            return self.filter(clear, is_approved=True, is_hidden=False)
+        if user.is_staff:
+            return self.exclude(user__muted_by__muter=user)
+        if user.pk in moderator_ids:
+            shown = self.filter(clear | Q(user=user))
+        else:
+            shown = self.filter((clear & Q(is_approved=True, is_hidden=False)) | Q(user=user))
         return shown.exclude(user__muted_by__muter=user)
 
 
@@ -96,6 +115,24 @@ class Comment(models.Model):
     is_approved = models.BooleanField(default=True)
     # A deleted comment that has replies stays as "(Previous comment deleted.)".
     is_deleted = models.BooleanField(default=False)
+    # Spam defence (core/spam.py): held for moderation or marked spam, seen only by its
+    # author and admins; never counted nor announced. (Apart from ``is_approved``, which is
+    # the creator's own moderation of a work's comments.) ``reviewed_at``: when a moderator
+    # approved it from the spam queue.
+    spam_state = models.CharField(
+        max_length=10, choices=SpamState.choices, default=SpamState.CLEAR, blank=True
+    )
+    held_because = models.CharField(max_length=200, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The text with its links, numbers and markup taken out, hashed: the same pitch sent
+    # again with another address in it is found (``social.spam_checks``). Empty when the
+    # text is too short to tell ("Loved it!" is written alike by many readers).
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    # Hidden by the work's creator or a moderator of its collection: seen by its author,
+    # the work's creators, those moderators and admins, marked hidden; not counted.
+    is_hidden = models.BooleanField(default=False)
+    # No more replies to it (its thread frozen by the same people).
+    is_frozen = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -137,6 +174,21 @@ class Comment(models.Model):
     def is_by_guest(self) -> bool:
         return self.user_id is None
 
+    @property
+    def is_held(self) -> bool:
+        return self.spam_state == SpamState.HELD
+
+    @property
+    def is_spam(self) -> bool:
+        return self.spam_state in (SpamState.SPAM, SpamState.SPAMMER)
+
+
+class BookmarkQuerySet(models.QuerySet["Bookmark"]):
+    def public(self) -> BookmarkQuerySet:
+        """What others may see and the work's count counts: not private, not hidden with
+        a spammer's account."""
+        return self.filter(is_private=False, spam_state=SpamState.CLEAR)
+
 
 class Bookmark(models.Model):
     """A bookmark of a work or of a series (exactly one), with the bookmarker's notes."""
@@ -153,8 +205,14 @@ class Bookmark(models.Model):
     tags = models.CharField(max_length=1000, blank=True, help_text="Comma-separated.")
     is_private = models.BooleanField(default=False)
     is_rec = models.BooleanField(default=False)
+    # SPAMMER while its member's account is marked spam (core/spam.py): not shown to others.
+    spam_state = models.CharField(
+        max_length=10, choices=SpamState.choices, default=SpamState.CLEAR, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookmarkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-pk"]

@@ -1,6 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from ficshelf.social import views
+from ficshelf.social.views import comment_moderation as comment_moderation_views
 
 app_name = "social"
 
@@ -16,6 +17,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("comments/<int:comment_id>/edit/", views.edit_comment, name="edit_comment"),
     path("comments/<int:comment_id>/delete/", views.delete_comment, name="delete_comment"),
     path("comments/<int:comment_id>/approve/", views.approve_comment, name="approve_comment"),
+    path(
+        "comments/<int:comment_id>/moderate/<str:change>/",
+        comment_moderation_views.moderate_comment,
+        name="moderate_comment",
+    ),
     path("works/<int:work_id>/bookmark/", views.bookmark_work, name="bookmark_work"),
     path("works/<int:work_id>/bookmarks/", views.work_bookmarks, name="work_bookmarks"),
     path("series/<int:series_id>/bookmark/", views.bookmark_series, name="bookmark_series"),

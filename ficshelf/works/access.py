@@ -9,14 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 
 from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import refresh_if_stale
+from ficshelf.works.collection_models import MODERATING_ROLES
 from ficshelf.works.models import (
     Chapter,
     Collection,
     CollectionItem,
+    CollectionParticipant,
     Creatorship,
     Series,
     Work,
@@ -70,8 +73,8 @@ def unrevealed_collections_of(request: HttpRequest, work_id: int) -> list[Collec
     reader (AO3's "Mystery Work": its page says where it waits, and nothing of the work);
     empty for a work hidden for any other reason, or missing."""
     waiting = Work.objects.filter(
-        pk=work_id, is_posted=True, is_hidden_by_admin=False, in_unrevealed_collection=True
-    )
+        pk=work_id, is_posted=True, in_unrevealed_collection=True
+    ).not_withheld()
     if not request.user.is_authenticated:
         waiting = waiting.filter(is_restricted=False)
     if not waiting.exists():
@@ -169,3 +172,27 @@ def get_external_creator_for_viewer(request: HttpRequest, pseud_id: int) -> Pseu
     if pseud is None or not works_credited_to(pseud, request.user).exists():
         raise Http404("No such creator.")
     return pseud
+
+
+def comment_moderator_ids(work: Work, viewer: User | AnonymousUser | None) -> set[int]:
+    """Who among the work's creators and ``viewer`` moderates the work's comments (hide,
+    freeze, delete, see the hidden ones): its creators, and the viewer when they own or
+    moderate a collection the work is in (or its parent). A guest costs no query."""
+    moderators = creator_user_ids(work)
+    if viewer is None or not viewer.is_authenticated or viewer.pk in moderators:
+        return moderators
+    if getattr(work, "has_collections", None) is False:
+        return moderators  # a work page's work knows it is in no collection: no query
+    collections = CollectionItem.objects.approved().filter(work=work).values("collection_id")
+    parents = (
+        CollectionItem.objects.approved()
+        .filter(work=work, collection__parent__isnull=False)
+        .values("collection__parent_id")
+    )
+    if CollectionParticipant.objects.filter(
+        Q(collection_id__in=collections) | Q(collection_id__in=parents),
+        user_id=viewer.pk,
+        role__in=MODERATING_ROLES,
+    ).exists():
+        moderators.add(viewer.pk)
+    return moderators

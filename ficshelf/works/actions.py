@@ -44,6 +44,7 @@ from ficshelf.works.signals import (
     work_posted,
     works_changed,
 )
+from ficshelf.works.trust import hold_if_linky
 
 
 class PostingError(Exception):
@@ -187,6 +188,8 @@ def update_work(
     _attach_relations(work, data, actor=actor)
     if post and not work.is_posted:
         _post(work, today=today)
+    elif work.is_posted:
+        hold_if_linky(work)  # links added to a posted work count as when it was posted
     refresh_work_stats(work, is_complete=data.is_complete, today=today)
     return work
 
@@ -284,7 +287,10 @@ def _post(work: Work, *, today: datetime.date) -> None:
         # A backdated work's first chapter carries the same date.
         first.published_on = work.published_on
         first.save(update_fields=["published_on"])
-    work_posted.send(sender=Work, work=work)
+    # A new member's work full of links waits for a moderator; subscribers hear of it when
+    # it is approved (``moderation.spam_actions``).
+    if not hold_if_linky(work):
+        work_posted.send(sender=Work, work=work)
 
 
 def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
@@ -459,7 +465,7 @@ def add_chapter(
         chapter.published_on = today
     chapter.save()
     refresh_work_stats(work, today=today)
-    if post:
+    if post and not (work.is_posted and hold_if_linky(work)):
         chapter_posted.send(sender=Chapter, chapter=chapter)
     return chapter
 
@@ -482,7 +488,7 @@ def update_chapter(
             chapter.published_on = today
     chapter.save()
     refresh_work_stats(chapter.work, today=today)
-    if newly_posted:
+    if newly_posted and not (chapter.work.is_posted and hold_if_linky(chapter.work)):
         chapter_posted.send(sender=Chapter, chapter=chapter)
     return chapter
 
@@ -496,7 +502,8 @@ def post_chapter(chapter: Chapter, *, today: datetime.date | None = None) -> Cha
             chapter.published_on = today
         chapter.save(update_fields=["is_posted", "published_on"])
         refresh_work_stats(chapter.work, today=today)
-        chapter_posted.send(sender=Chapter, chapter=chapter)
+        if not (chapter.work.is_posted and hold_if_linky(chapter.work)):
+            chapter_posted.send(sender=Chapter, chapter=chapter)
     return chapter
 
 

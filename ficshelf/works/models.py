@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from ficshelf.accounts.models import Preference, Pseud
+from ficshelf.core.spam import SpamState
 from ficshelf.tags.models import ADULT_RATINGS, Tag, TagType
 
 # Re-exported: the collection models belong to this app's models.
@@ -51,9 +52,16 @@ class CommentPermission(models.TextChoices):
     NOBODY = "nobody", "No one can comment"
 
 
+# Neither hidden by an admin nor held or marked spam: what the index holds and shares.
+NOT_WITHHELD = Q(is_hidden_by_admin=False, spam_state=SpamState.CLEAR)
+
+
 class WorkQuerySet(models.QuerySet["Work"]):
     def posted(self) -> WorkQuerySet:
         return self.filter(is_posted=True)
+
+    def not_withheld(self) -> WorkQuerySet:
+        return self.filter(NOT_WITHHELD)
 
     def shown_on_creator_pages(self) -> WorkQuerySet:
         """What a creator's pages may list: never a work of an anonymous collection
@@ -122,17 +130,19 @@ class WorkQuerySet(models.QuerySet["Work"]):
     def visible_to(self, user: User | AnonymousUser | None) -> WorkQuerySet:
         """The one visibility rule (docs/design.md): every surface that shows works uses it.
 
-        Drafts: creators only. Restricted: signed-in users. Hidden by an admin: creators
-        and admins. In an unrevealed collection: creators, that collection's moderators
-        and admins. Muted: a reader who muted a creator no longer sees their works (their
-        own works are never hidden from them). (A work in an anonymous collection stays
-        visible; its creators are what is hidden: ``works.display.credited_pseuds``.)
+        Drafts: creators only. Restricted: signed-in users. Hidden by an admin, held for
+        moderation or marked spam (``spam_state``, core/spam.py): creators and admins. In
+        an unrevealed collection: creators, that collection's moderators and admins.
+        Muted: a reader who muted a creator no longer sees their works (their own works
+        are never hidden from them). (A work in an anonymous collection stays visible;
+        its creators are what is hidden: ``works.display.credited_pseuds``.)
         """
         if user is None or not user.is_authenticated:
             return self.filter(
                 is_posted=True,
                 is_restricted=False,
                 is_hidden_by_admin=False,
+                spam_state=SpamState.CLEAR,
                 in_unrevealed_collection=False,
             )
         return self._visible_but_for_mutes(user).exclude(_with_a_muted_creator(user))
@@ -150,7 +160,11 @@ class WorkQuerySet(models.QuerySet["Work"]):
             return self.filter(_own_works(user) | Q(is_posted=True))
         revealed_to_them = Q(in_unrevealed_collection=False) | Q(pk__in=_moderated_unrevealed(user))
         return self.filter(
-            _own_works(user) | (Q(is_posted=True, is_hidden_by_admin=False) & revealed_to_them)
+            _own_works(user)
+            | (
+                Q(is_posted=True, is_hidden_by_admin=False, spam_state=SpamState.CLEAR)
+                & revealed_to_them
+            )
         )
 
 
@@ -297,6 +311,13 @@ class Work(models.Model):
     is_posted = models.BooleanField(default=False)
     is_restricted = models.BooleanField(default=False)
     is_hidden_by_admin = models.BooleanField(default=False)
+    # Spam defence (core/spam.py): a work held for moderation or marked spam is seen only by
+    # its creators and admins. ``reviewed_at``: when a moderator approved it.
+    spam_state = models.CharField(
+        max_length=10, choices=SpamState.choices, default=SpamState.CLEAR, blank=True
+    )
+    held_because = models.CharField(max_length=200, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     # Kept by ``works.collection_items`` from the work's collection items (AO3 keeps the
     # same two flags): the visibility rule and every byline read them as columns.
     in_unrevealed_collection = models.BooleanField(default=False, editable=False)
@@ -330,6 +351,12 @@ class Work(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("works:detail", args=[self.pk])
+
+    @property
+    def is_withheld(self) -> bool:
+        """Hidden by an admin, or held for moderation or marked spam: only its creators
+        and admins see it (``WorkQuerySet.visible_to``)."""
+        return self.is_hidden_by_admin or self.spam_state != SpamState.CLEAR
 
     def tags_of_type(self, tag_type: str) -> list[Tag]:
         # Reads the prefetched tags when the caller prefetched them (work page, index).

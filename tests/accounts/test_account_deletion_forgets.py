@@ -90,6 +90,8 @@ HANDLED: dict[str, str] = {
     "accounts.MemberWarning": DELETED,
     "otp_totp.TOTPDevice": DELETED + " (two-factor devices)",
     "sitecontent.TermsAcceptance": DELETED,
+    "moderation.SpamMark": DELETED + " (marks on the member); marks they made or lifted "
+    "keep the mark, the link to them is cleared",
     "sitecontent.BannerDismissal": DELETED,
     "sitecontent.NewsComment": DELETED + " (a member's comments on news posts; guest_name "
     "belongs to guests)",

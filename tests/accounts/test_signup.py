@@ -14,6 +14,7 @@ from django.urls import reverse
 from ficshelf.accounts.models import ArchiveSettings, Invitation, InviteRequest, SignupMode, User
 from tests.accounts.factories import InvitationFactory, InviteRequestFactory
 from tests.factories import UserFactory
+from tests.helpers import guarded
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def signup_data(**overrides: str) -> dict[str, str]:
         "accepts_terms": "on",
     }
     data.update(overrides)
-    return data
+    return guarded(data)
 
 
 def set_mode(mode: str) -> None:

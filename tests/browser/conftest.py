@@ -58,6 +58,13 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+@pytest.fixture(autouse=True)
+def _forms_sent_at_browser_speed(settings: pytest.FixtureRequest) -> None:
+    """A browser driven by a test fills a form in milliseconds: the spam guard's minimum
+    time (core/form_guards.py) is tested in tests/spam; here it would only slow tests."""
+    settings.FICSHELF_FORM_MIN_SECONDS = 0  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def shots_dir() -> Path:
     SHOTS_DIR.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from ficshelf.social.models import Comment, Kudos
 from ficshelf.works.models import Work
 from tests.factories import UserFactory, WorkFactory
 from tests.full_disk import full_disk
-from tests.helpers import page_text
+from tests.helpers import guarded, page_text
 from tests.works.factories_posting import work_form_data, writer
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,13 @@ def test_a_comment_is_refused_with_a_503_that_gives_the_text_back() -> None:
     with full_disk():
         response = guest().post(
             comment_url(work),
-            {"text": "Such a good chapter, truly.", "guest_name": "Pat", "guest_email": "p@x.org"},
+            guarded(
+                {
+                    "text": "Such a good chapter, truly.",
+                    "guest_name": "Pat",
+                    "guest_email": "p@x.org",
+                }
+            ),
         )
     html = page_text(response, status=503)
     assert "is out of space" in html
@@ -122,7 +128,7 @@ def test_one_log_line_for_an_episode_not_a_traceback_per_request(
 def test_writes_work_again_as_soon_as_there_is_room() -> None:
     work = WorkFactory()
     client = guest()
-    data = {"text": "Second try.", "guest_name": "Pat", "guest_email": "p@x.org"}
+    data = guarded({"text": "Second try.", "guest_name": "Pat", "guest_email": "p@x.org"})
     with full_disk():
         assert client.post(comment_url(work), data).status_code == 503
     assert client.post(comment_url(work), data).status_code == 302

@@ -113,6 +113,11 @@ def every_kind_of_object() -> tuple[Client, dict[str, object]]:
         "number": 1,
         "uidb64": urlsafe_base64_encode(force_bytes(someone.pk)),
         "token": default_token_generator.make_token(someone),
+        # The comment moderation buttons and the spam queue (POST only).
+        "change": "hide",
+        "kind": "comment",
+        "pk": comment.pk,
+        "user_id": someone.pk,
     }
     get_listing(client, "/")  # fills the search index
     return client, values

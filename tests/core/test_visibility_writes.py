@@ -20,6 +20,9 @@ SOURCE = Path(ficshelf.__file__).parent
 VISIBILITY_FIELDS = frozenset(
     {
         "is_hidden_by_admin",
+        "spam_state",
+        "is_hidden",
+        "trusted_at",
         "is_posted",
         "is_restricted",
         "is_active",

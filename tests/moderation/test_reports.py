@@ -13,6 +13,7 @@ from ficshelf.works.models import Work
 from tests.admin_helpers import run_action
 from tests.caches import FakeClock
 from tests.factories import UserFactory, WorkFactory
+from tests.helpers import guarded
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +26,13 @@ def test_guest_reports_a_work_with_an_email(client: Client) -> None:
     work = WorkFactory()
     response = client.post(
         report_url(work),
-        {
-            "reason": "ratings",
-            "details": "Explicit scenes, rated General.",
-            "reporter_email": "r@e.org",
-        },
+        guarded(
+            {
+                "reason": "ratings",
+                "details": "Explicit scenes, rated General.",
+                "reporter_email": "r@e.org",
+            }
+        ),
     )
     assert response.status_code == 302
     report = Report.objects.get()
@@ -41,12 +44,12 @@ def test_guest_reports_a_work_with_an_email(client: Client) -> None:
 def test_signed_in_report_is_credited_to_the_reader(client: Client) -> None:
     reader = UserFactory()
     client.force_login(reader)
-    client.post(report_url(WorkFactory()), {"reason": "spam", "details": "An advert."})
+    client.post(report_url(WorkFactory()), guarded({"reason": "spam", "details": "An advert."}))
     assert Report.objects.get().reporter == reader
 
 
 def test_report_without_details_is_refused_with_a_form_error(client: Client) -> None:
-    response = client.post(report_url(WorkFactory()), {"reason": "spam", "details": ""})
+    response = client.post(report_url(WorkFactory()), guarded({"reason": "spam", "details": ""}))
     assert response.status_code == 200
     assert b"This field is required" in response.content
     assert not Report.objects.exists()
@@ -55,13 +58,16 @@ def test_report_without_details_is_refused_with_a_form_error(client: Client) -> 
 def test_guest_cannot_report_a_restricted_work_they_cannot_see(client: Client) -> None:
     work = WorkFactory(restricted=True)
     assert client.get(report_url(work)).status_code == 404
-    assert client.post(report_url(work), {"reason": "spam", "details": "x"}).status_code == 404
+    assert (
+        client.post(report_url(work), guarded({"reason": "spam", "details": "x"})).status_code
+        == 404
+    )
 
 
 def test_reports_are_rate_limited_per_address(client: Client) -> None:
     work = WorkFactory()
     codes = [
-        client.post(report_url(work), {"reason": "spam", "details": f"n{i}"}).status_code
+        client.post(report_url(work), guarded({"reason": "spam", "details": f"n{i}"})).status_code
         for i in range(11)
     ]
     assert codes[:10] == [302] * 10 and codes[10] == 429
@@ -73,11 +79,11 @@ def test_the_hourly_report_limit_still_holds_after_five_minutes_and_many_writes(
 ) -> None:
     work = WorkFactory()
     for i in range(10):
-        client.post(report_url(work), {"reason": "spam", "details": f"n{i}"})
+        client.post(report_url(work), guarded({"reason": "spam", "details": f"n{i}"}))
     clock.advance(6 * 60)
     for n in range(1000):
         cache.set(f"a kept page {n}", "x" * 500, timeout=600)
-    refused = client.post(report_url(work), {"reason": "spam", "details": "again"})
+    refused = client.post(report_url(work), guarded({"reason": "spam", "details": "again"}))
     assert refused.status_code == 429
     assert "Please try again in 60 minutes." in refused.content.decode()
     assert Report.objects.count() == 10
@@ -116,7 +122,7 @@ def test_reader_reports_a_comment(client: Client) -> None:
 
     comment = CommentFactory()
     response = client.post(
-        f"/comments/{comment.pk}/report/", {"reason": "harassment", "details": "Threats."}
+        f"/comments/{comment.pk}/report/", guarded({"reason": "harassment", "details": "Threats."})
     )
     assert response.status_code == 302
     report = Report.objects.get()
@@ -216,7 +222,7 @@ def test_report_form_offers_only_real_reasons_and_ticks_none(client: Client) -> 
 
 
 def test_report_without_a_reason_asks_for_one_and_saves_nothing(client: Client) -> None:
-    response = client.post(report_url(WorkFactory()), {"details": "Something is off."})
+    response = client.post(report_url(WorkFactory()), guarded({"details": "Something is off."}))
 
     assert response.status_code == 200
     assert "Choose what is wrong." in response.content.decode()
@@ -225,7 +231,7 @@ def test_report_without_a_reason_asks_for_one_and_saves_nothing(client: Client) 
 
 
 def test_report_with_the_blank_reason_is_refused(client: Client) -> None:
-    response = client.post(report_url(WorkFactory()), {"reason": "", "details": "x"})
+    response = client.post(report_url(WorkFactory()), guarded({"reason": "", "details": "x"}))
 
     assert "Choose what is wrong." in response.content.decode()
     assert not Report.objects.exists()

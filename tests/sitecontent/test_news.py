@@ -12,7 +12,7 @@ from ficshelf.core.models import AuditEntry
 from ficshelf.sitecontent.models import NewsComment, NewsPost, WhoMayComment
 from ficshelf.social.views.kudos_and_comments import COMMENT_LIMIT_PER_ACCOUNT
 from tests.factories import UserFactory
-from tests.helpers import page_text
+from tests.helpers import guarded, page_text
 from tests.sitecontent.helpers import publisher
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_a_member_comments_and_the_comment_is_cleaned(client: Client) -> None:
 
     response = client.post(
         reverse("sitecontent:news_comment", args=[post.pk]),
-        {"text": 'Great! <img src="https://example.org/x.png"><b>Thanks</b>'},
+        guarded({"text": 'Great! <img src="https://example.org/x.png"><b>Thanks</b>'}),
     )
 
     comment = NewsComment.objects.get()
@@ -142,18 +142,20 @@ def test_guests_comment_only_where_the_post_allows_them(client: Client) -> None:
 
     refused = client.post(
         reverse("sitecontent:news_comment", args=[members_only.pk]),
-        {"name": "Passer-by", "text": "Hi"},
+        guarded({"name": "Passer-by", "text": "Hi"}),
     )
     assert "Only members can comment" in page_text(refused, 403)
     assert not NewsComment.objects.exists()
 
-    nameless = client.post(reverse("sitecontent:news_comment", args=[everyone.pk]), {"text": "Hi"})
+    nameless = client.post(
+        reverse("sitecontent:news_comment", args=[everyone.pk]), guarded({"text": "Hi"})
+    )
     assert "This field is required" in page_text(nameless, 400)
     assert not NewsComment.objects.exists()
 
     client.post(
         reverse("sitecontent:news_comment", args=[everyone.pk]),
-        {"name": "Passer-by", "text": "Hi"},
+        guarded({"name": "Passer-by", "text": "Hi"}),
     )
     comment = NewsComment.objects.get()
     assert (comment.user, comment.guest_name, comment.post) == (None, "Passer-by", everyone)
@@ -163,7 +165,9 @@ def test_closed_comments_refuse_everyone(client: Client) -> None:
     post = publish(who_may_comment=WhoMayComment.NOBODY)
     client.force_login(UserFactory())
 
-    response = client.post(reverse("sitecontent:news_comment", args=[post.pk]), {"text": "Hi"})
+    response = client.post(
+        reverse("sitecontent:news_comment", args=[post.pk]), guarded({"text": "Hi"})
+    )
 
     assert "Comments on this post are closed" in page_text(response, 403)
     assert not NewsComment.objects.exists()
@@ -174,9 +178,9 @@ def test_comments_are_rate_limited_and_the_refused_one_is_not_saved(client: Clie
     client.force_login(UserFactory())
     url = reverse("sitecontent:news_comment", args=[post.pk])
     for number in range(COMMENT_LIMIT_PER_ACCOUNT):
-        assert client.post(url, {"text": f"Comment {number}"}).status_code == 302
+        assert client.post(url, guarded({"text": f"Comment {number}"})).status_code == 302
 
-    response = client.post(url, {"text": "One too many"})
+    response = client.post(url, guarded({"text": "One too many"}))
 
     text = page_text(response, 429)
     assert "too many comments" in text
@@ -192,10 +196,10 @@ def test_a_publisher_deletes_a_comment_with_a_reason_that_is_audited(client: Cli
     client.force_login(publisher(username="comms"))
     url = reverse("sitecontent:news_comment_delete", args=[comment.pk])
 
-    client.post(url, {"reason": ""})
+    client.post(url, guarded({"reason": ""}))
     assert NewsComment.objects.exists()
 
-    client.post(url, {"reason": "Advertising"})
+    client.post(url, guarded({"reason": "Advertising"}))
     assert not NewsComment.objects.exists()
     entry = AuditEntry.objects.get(action="delete news comment")
     assert (entry.actor_name, entry.reason) == ("comms", "Advertising")

@@ -15,7 +15,7 @@ from ficshelf.accounts.moderation import suspend
 from ficshelf.sitecontent.models import TermsAcceptance
 from ficshelf.sitecontent.state import site_content
 from tests.factories import UserFactory
-from tests.helpers import page_text
+from tests.helpers import guarded, page_text
 from tests.sitecontent.helpers import editor
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def signup_data(**overrides: str) -> dict[str, str]:
         "terms_version": "1",
     }
     data.update(overrides)
-    return data
+    return guarded(data)
 
 
 def publish_terms(*, new_version: bool, text: str = "Be kind. Tag your works.") -> None:

@@ -14,7 +14,7 @@ from ficshelf.social.views import COMMENT_LIMIT_PER_ACCOUNT, COMMENT_LIMIT_PER_A
 from ficshelf.works.models import CommentPermission, Work
 from tests.caches import FakeClock
 from tests.factories import UserFactory, WorkFactory
-from tests.helpers import email_of_length, page_text
+from tests.helpers import email_of_length, guarded, page_text
 from tests.social.factories import CommentFactory, block, creator_of, mute
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def signed_in(user: object = None) -> Client:
 
 def test_reader_comments_on_a_chapter() -> None:
     work = WorkFactory()
-    response = signed_in().post(comment_url(work), {"text": "<p>Lovely!</p>"})
+    response = signed_in().post(comment_url(work), guarded({"text": "<p>Lovely!</p>"}))
     comment = Comment.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/comments/{comment.pk}/"  # which finds its page
@@ -43,7 +43,7 @@ def test_reader_comments_on_a_chapter() -> None:
 
 def test_comment_text_is_sanitized() -> None:
     work = WorkFactory()
-    signed_in().post(comment_url(work), {"text": "<p>Hi<script>alert(1)</script></p>"})
+    signed_in().post(comment_url(work), guarded({"text": "<p>Hi<script>alert(1)</script></p>"}))
     assert Comment.objects.get().text == "<p>Hi</p>"
 
 
@@ -58,7 +58,7 @@ def test_comment_shows_on_the_work_page() -> None:
 def test_reply_is_threaded_under_its_parent() -> None:
     work = WorkFactory()
     parent = CommentFactory(work=work)
-    signed_in().post(comment_url(work), {"text": "Agreed", "parent_id": parent.pk})
+    signed_in().post(comment_url(work), guarded({"text": "Agreed", "parent_id": parent.pk}))
     reply = Comment.objects.get(parent=parent)
     html = page_text(Client().get(work.get_absolute_url()))
     assert html.index(f'id="comment_{parent.pk}"') < html.index(f'id="comment_{reply.pk}"')
@@ -67,14 +67,16 @@ def test_reply_is_threaded_under_its_parent() -> None:
 
 def test_empty_comment_is_refused_with_a_message() -> None:
     work = WorkFactory()
-    response = signed_in().post(comment_url(work), {"text": "  "})
+    response = signed_in().post(comment_url(work), guarded({"text": "  "}))
     assert "we need your comment to have text" in page_text(response, status=400)
     assert not Comment.objects.exists()
 
 
 def test_guest_comments_with_name_and_email() -> None:
     work = WorkFactory()
-    Client().post(comment_url(work), {"text": "Hi", "guest_name": "Pat", "guest_email": "p@x.org"})
+    Client().post(
+        comment_url(work), guarded({"text": "Hi", "guest_name": "Pat", "guest_email": "p@x.org"})
+    )
     comment = Comment.objects.get()
     assert comment.user is None
     assert comment.author_name == "Pat"
@@ -82,7 +84,7 @@ def test_guest_comments_with_name_and_email() -> None:
 
 def test_guest_comment_needs_an_email() -> None:
     work = WorkFactory()
-    response = Client().post(comment_url(work), {"text": "Hi", "guest_name": "Pat"})
+    response = Client().post(comment_url(work), guarded({"text": "Hi", "guest_name": "Pat"}))
     assert response.status_code == 400
     assert not Comment.objects.exists()
 
@@ -90,7 +92,7 @@ def test_guest_comment_needs_an_email() -> None:
 def test_guest_cannot_comment_when_only_registered_users_may() -> None:
     work = WorkFactory(comment_permission=CommentPermission.REGISTERED)
     response = Client().post(
-        comment_url(work), {"text": "Hi", "guest_name": "Pat", "guest_email": "p@x.org"}
+        comment_url(work), guarded({"text": "Hi", "guest_name": "Pat", "guest_email": "p@x.org"})
     )
     assert response.status_code == 403
     assert not Comment.objects.exists()
@@ -98,7 +100,7 @@ def test_guest_cannot_comment_when_only_registered_users_may() -> None:
 
 def test_nobody_can_comment_when_comments_are_off() -> None:
     work = WorkFactory(comment_permission=CommentPermission.NOBODY)
-    response = signed_in().post(comment_url(work), {"text": "Hi"})
+    response = signed_in().post(comment_url(work), guarded({"text": "Hi"}))
     assert "doesn't allow comments" in page_text(response, status=403)
 
 
@@ -112,7 +114,7 @@ def test_work_page_has_no_comment_form_when_comments_are_off() -> None:
 def test_guest_gets_404_commenting_on_restricted_work() -> None:
     work = WorkFactory(restricted=True)
     response = Client().post(
-        comment_url(work), {"text": "Hi", "guest_name": "Pat", "guest_email": "p@x.org"}
+        comment_url(work), guarded({"text": "Hi", "guest_name": "Pat", "guest_email": "p@x.org"})
     )
     assert response.status_code == 404
 
@@ -121,7 +123,7 @@ def test_user_blocked_by_the_creator_cannot_comment() -> None:
     work = WorkFactory()
     reader = UserFactory()
     block(creator_of(work), reader)
-    response = signed_in(reader).post(comment_url(work), {"text": "Hi"})
+    response = signed_in(reader).post(comment_url(work), guarded({"text": "Hi"}))
     assert response.status_code == 403
     assert not Comment.objects.exists()
 
@@ -186,8 +188,8 @@ def test_comments_are_rate_limited_per_account() -> None:
     work = WorkFactory()
     client = signed_in()
     for _ in range(COMMENT_LIMIT_PER_ACCOUNT):
-        assert client.post(comment_url(work), {"text": "Hi"}).status_code == 302
-    response = client.post(comment_url(work), {"text": "One too many"})
+        assert client.post(comment_url(work), guarded({"text": "Hi"})).status_code == 302
+    response = client.post(comment_url(work), guarded({"text": "One too many"}))
     assert "too many comments" in page_text(response, status=429)
     assert Comment.objects.count() == COMMENT_LIMIT_PER_ACCOUNT
 
@@ -198,18 +200,20 @@ def test_guest_comments_are_limited_per_address_and_a_refusal_saves_nothing(
     work = WorkFactory()
     guest = {"guest_name": "Pat", "guest_email": "p@x.org"}
     codes = [
-        Client().post(comment_url(work), {"text": f"Hi {n}", **guest}).status_code
+        Client().post(comment_url(work), guarded({"text": f"Hi {n}", **guest})).status_code
         for n in range(COMMENT_LIMIT_PER_ADDRESS + 1)
     ]
     assert codes == [302] * COMMENT_LIMIT_PER_ADDRESS + [429]
-    refused = Client().post(comment_url(work), {"text": "Kept for later", **guest})
+    refused = Client().post(comment_url(work), guarded({"text": "Kept for later", **guest}))
     text = page_text(refused, status=429)
     assert "too many comments in a short time. Please try again in 6 minutes" in text
     assert "Kept for later" in text  # the comment is given back to copy
     assert refused["Retry-After"] == "330"
     assert Comment.objects.count() == COMMENT_LIMIT_PER_ADDRESS
     other_address = Client(REMOTE_ADDR="10.3.3.3")
-    assert other_address.post(comment_url(work), {"text": "Hi", **guest}).status_code == 302
+    assert (
+        other_address.post(comment_url(work), guarded({"text": "Hi", **guest})).status_code == 302
+    )
 
 
 def test_creator_gets_inbox_item_and_email_for_a_comment(
@@ -219,7 +223,7 @@ def test_creator_gets_inbox_item_and_email_for_a_comment(
     creator = creator_of(work)
     client = signed_in(UserFactory(username="fan"))
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(comment_url(work), {"text": "Hi"})
+        client.post(comment_url(work), guarded({"text": "Hi"}))
     item = InboxItem.objects.get(recipient=creator)
     assert item.kind == InboxKind.COMMENT
     assert item.text == f"fan left a comment on {work.title}"
@@ -230,13 +234,13 @@ def test_reply_notifies_the_parent_commenter() -> None:
     work = WorkFactory()
     first = UserFactory()
     parent = CommentFactory(work=work, user=first)
-    signed_in().post(comment_url(work), {"text": "Agreed", "parent_id": parent.pk})
+    signed_in().post(comment_url(work), guarded({"text": "Agreed", "parent_id": parent.pk}))
     assert InboxItem.objects.filter(recipient=first, kind=InboxKind.REPLY).exists()
 
 
 def test_moderated_work_holds_comments_until_the_creator_approves() -> None:
     work = WorkFactory(moderated_comments=True)
-    signed_in().post(comment_url(work), {"text": "Hidden for now"})
+    signed_in().post(comment_url(work), guarded({"text": "Hidden for now"}))
     comment = Comment.objects.get()
     assert not comment.is_approved
     assert "Hidden for now" not in page_text(Client().get(work.get_absolute_url()))
@@ -287,7 +291,7 @@ def test_reply_to_a_guest_comment_mails_the_guest(django_capture_on_commit_callb
     work = WorkFactory()
     parent = CommentFactory(work=work, guest=True)
     with django_capture_on_commit_callbacks(execute=True):
-        signed_in().post(comment_url(work), {"text": "Thanks!", "parent_id": parent.pk})
+        signed_in().post(comment_url(work), guarded({"text": "Thanks!", "parent_id": parent.pk}))
     assert any(m.to == ["v@example.org"] for m in mail.outbox)
 
 
@@ -295,7 +299,7 @@ def test_creator_is_not_told_of_comments_from_someone_they_muted() -> None:
     work = WorkFactory()
     troll = UserFactory()
     mute(creator_of(work), troll)
-    signed_in(troll).post(comment_url(work), {"text": "Hi"})
+    signed_in(troll).post(comment_url(work), guarded({"text": "Hi"}))
     assert Comment.objects.exists()
     assert not InboxItem.objects.exists()
 
@@ -326,7 +330,9 @@ def test_user_blocked_by_a_commenter_cannot_reply_to_them() -> None:
     commenter, reader = UserFactory(), UserFactory()
     parent = CommentFactory(work=work, user=commenter)
     block(commenter, reader)
-    response = signed_in(reader).post(comment_url(work), {"text": "Hey", "parent_id": parent.pk})
+    response = signed_in(reader).post(
+        comment_url(work), guarded({"text": "Hey", "parent_id": parent.pk})
+    )
     assert response.status_code == 403
     assert Comment.objects.count() == 1
 
@@ -348,21 +354,22 @@ def test_work_page_queries_do_not_grow_with_the_number_of_comments(
 @pytest.mark.parametrize("parent_id", ["²", "9" * 25, "0", "abc"])
 def test_reply_to_an_impossible_parent_id_is_404_and_posts_nothing(parent_id: str) -> None:
     work = WorkFactory()
-    response = signed_in().post(comment_url(work), {"text": "Hi", "parent_id": parent_id})
+    response = signed_in().post(comment_url(work), guarded({"text": "Hi", "parent_id": parent_id}))
     assert response.status_code == 404
     assert not Comment.objects.exists()
 
 
 def test_empty_parent_id_posts_a_top_level_comment() -> None:
     work = WorkFactory()
-    signed_in().post(comment_url(work), {"text": "Hi", "parent_id": ""})
+    signed_in().post(comment_url(work), guarded({"text": "Hi", "parent_id": ""}))
     assert Comment.objects.get().parent is None
 
 
 def test_guest_email_longer_than_the_column_is_a_form_error() -> None:
     work = WorkFactory()
     response = Client().post(
-        comment_url(work), {"text": "Hi", "guest_name": "Pat", "guest_email": email_of_length(300)}
+        comment_url(work),
+        guarded({"text": "Hi", "guest_name": "Pat", "guest_email": email_of_length(300)}),
     )
     assert "at most 254 characters" in page_text(response, status=400)
     assert not Comment.objects.exists()
@@ -372,11 +379,13 @@ def test_guest_comment_images_never_reach_readers_browsers() -> None:
     work = WorkFactory()
     Client().post(
         comment_url(work),
-        {
-            "text": '<p>Nice<img src="https://tracker.example/pixel.gif"></p>',
-            "guest_name": "Pat",
-            "guest_email": "p@x.org",
-        },
+        guarded(
+            {
+                "text": '<p>Nice<img src="https://tracker.example/pixel.gif"></p>',
+                "guest_name": "Pat",
+                "guest_email": "p@x.org",
+            }
+        ),
     )
     assert Comment.objects.get().text == "<p>Nice</p>"
     html = page_text(Client().get(work.get_absolute_url()))
@@ -386,7 +395,9 @@ def test_guest_comment_images_never_reach_readers_browsers() -> None:
 
 def test_member_comment_images_are_stripped_too() -> None:
     work = WorkFactory()
-    signed_in().post(comment_url(work), {"text": '<p>Hi <img src="https://e.org/a.png"></p>'})
+    signed_in().post(
+        comment_url(work), guarded({"text": '<p>Hi <img src="https://e.org/a.png"></p>'})
+    )
     assert "<img" not in Comment.objects.get().text
 
 
@@ -409,7 +420,7 @@ def test_a_notification_about_a_work_whose_stored_title_has_a_newline_is_mailed(
     creator.email = "creator@example.org"
     creator.save()
     with django_capture_on_commit_callbacks(execute=True):
-        signed_in().post(comment_url(work), {"text": "Hi"})
+        signed_in().post(comment_url(work), guarded({"text": "Hi"}))
     sent = [m for m in mail.outbox if m.to == ["creator@example.org"]]
     assert len(sent) == 1
     assert "Broken Title" in sent[0].subject
@@ -422,7 +433,7 @@ def test_a_guest_reply_mail_about_a_title_with_a_newline_is_sent(
     work = WorkFactory(title="Line\nbreak")
     parent = CommentFactory(work=work, guest=True)
     with django_capture_on_commit_callbacks(execute=True):
-        signed_in().post(comment_url(work), {"text": "Thanks!", "parent_id": parent.pk})
+        signed_in().post(comment_url(work), guarded({"text": "Thanks!", "parent_id": parent.pk}))
     sent = [m for m in mail.outbox if m.to == ["v@example.org"]]
     assert len(sent) == 1
     assert "Line break" in sent[0].subject
@@ -431,7 +442,8 @@ def test_a_guest_reply_mail_about_a_title_with_a_newline_is_sent(
 def test_a_guest_name_is_folded_into_one_line() -> None:
     work = WorkFactory()
     Client().post(
-        comment_url(work), {"text": "Hi", "guest_name": "Pat\r\nSmith", "guest_email": "p@x.org"}
+        comment_url(work),
+        guarded({"text": "Hi", "guest_name": "Pat\r\nSmith", "guest_email": "p@x.org"}),
     )
     assert Comment.objects.get().guest_name == "Pat Smith"
 
@@ -439,7 +451,8 @@ def test_a_guest_name_is_folded_into_one_line() -> None:
 def test_a_guest_name_with_control_characters_is_refused() -> None:
     work = WorkFactory()
     response = Client().post(
-        comment_url(work), {"text": "Hi", "guest_name": "Pat\x1b[31m", "guest_email": "p@x.org"}
+        comment_url(work),
+        guarded({"text": "Hi", "guest_name": "Pat\x1b[31m", "guest_email": "p@x.org"}),
     )
     assert "control characters" in response.content.decode()
     assert not Comment.objects.exists()
@@ -447,7 +460,7 @@ def test_a_guest_name_with_control_characters_is_refused() -> None:
 
 def test_a_comment_over_the_limit_is_refused_with_the_limit_and_its_length() -> None:
     work = WorkFactory()
-    response = signed_in().post(comment_url(work), {"text": "x" * 10_001})
+    response = signed_in().post(comment_url(work), guarded({"text": "x" * 10_001}))
     html = response.content.decode()
     assert "Comments can be up to 10,000 characters long (yours has 10,001)" in html
     assert "x" * 10_001 in html  # the text comes back to be shortened, not lost
@@ -457,7 +470,7 @@ def test_a_comment_over_the_limit_is_refused_with_the_limit_and_its_length() -> 
 def test_a_comment_of_exactly_the_limit_counts_line_breaks_once() -> None:
     work = WorkFactory()
     text = ("a" * 99 + "\r\n") * 100  # 10,000 characters as the reader sees them
-    signed_in().post(comment_url(work), {"text": text})
+    signed_in().post(comment_url(work), guarded({"text": text}))
     assert Comment.objects.exists()
 
 

@@ -21,8 +21,11 @@ from django.utils import timezone
 from ficshelf.accounts.models import Mute, Pseud, User
 from ficshelf.core.admin_audit import CONFIRM
 from ficshelf.core.models import AuditEntry
+from ficshelf.core.spam import SpamState
 from ficshelf.moderation.models import Report
+from ficshelf.moderation.spam_actions import mark_account_spam
 from ficshelf.search.models import IndexQueueEntry
+from ficshelf.social.models import Comment
 from ficshelf.works.collection_items import add_work, create_collection
 from ficshelf.works.models import Collection, CollectionItem, Creatorship, Work
 from tests.admin_helpers import run_action
@@ -270,6 +273,56 @@ def admin_deletes_the_secret_tag(world: World) -> None:
         {"action": "delete_selected", "_selected_action": [secret.pk], "post": "yes"},
     )
     ok(response)
+
+
+# --- The spam queue (moderation/spam_views.py) and the link limit ------------------------
+
+LINKS = " ".join(f'<a href="https://spam{n}.example/">deal {n}</a>' for n in range(5))
+
+
+def _spam_decision(world: World, kind: str, pk: int, decision: str) -> None:
+    client = world.act_as(world.admin)
+    ok(client.post(f"/moderation/spam/{kind}/{pk}/", {"decision": decision, "reason": REASON}))
+
+
+def creator_adds_links_to_the_posted_work(world: World) -> None:
+    _creator_edits(world, summary=f"<p>Read more: {LINKS}</p>")
+
+
+def queue_approves_the_held_work(world: World) -> None:
+    _spam_decision(world, "work", world.subject.pk, "approve")
+
+
+def queue_marks_the_held_work_spam(world: World) -> None:
+    _spam_decision(world, "work", world.subject.pk, "spam")
+
+
+def queue_marks_the_creators_comment_spam_and_suspends(world: World) -> None:
+    comment = Comment.objects.get(user=world.creator)
+    _spam_decision(world, "comment", comment.pk, "spam_and_suspend")
+
+
+def queue_says_the_creator_is_not_a_spammer(world: World) -> None:
+    client = world.act_as(world.admin)
+    ok(client.post(f"/moderation/spam/accounts/{world.creator.pk}/", {"reason": REASON}))
+
+
+def held(world: World) -> None:
+    Work.objects.filter(pk=world.subject.pk).update(spam_state=SpamState.HELD)
+
+
+def creator_has_a_held_comment(world: World) -> None:
+    Comment.objects.create(
+        work=world.bystander,
+        chapter=world.bystander.chapters.get(),
+        user=world.creator,
+        text=f"<p>{LINKS}</p>",
+        spam_state=SpamState.HELD,
+    )
+
+
+def creator_marked_a_spammer(world: World) -> None:
+    mark_account_spam(world.creator, actor=world.admin, reason=REASON)
 
 
 # --- Where each starts, and what must have happened --------------------------------------
@@ -542,6 +595,34 @@ ENTRY_POINTS = {
         moderator_removes_the_work,
         lambda w: not subject(w).in_unrevealed_collection,  # type: ignore[union-attr]
         start=in_an_unrevealed_anonymous_collection,
+    ),
+    "creator adds links to the posted work (held)": EntryPoint(
+        creator_adds_links_to_the_posted_work,
+        lambda w: subject(w).spam_state == SpamState.HELD,  # type: ignore[union-attr]
+    ),
+    "spam queue approves the held work": EntryPoint(
+        queue_approves_the_held_work,
+        lambda w: subject(w).spam_state == SpamState.CLEAR,  # type: ignore[union-attr]
+        start=held,
+        audited="approve held",
+    ),
+    "spam queue marks the held work spam": EntryPoint(
+        queue_marks_the_held_work_spam,
+        lambda w: subject(w).spam_state == SpamState.SPAM,  # type: ignore[union-attr]
+        start=held,
+        audited="mark spam",
+    ),
+    "spam queue: spam and suspend the creator": EntryPoint(
+        queue_marks_the_creators_comment_spam_and_suspends,
+        lambda w: subject(w).spam_state == SpamState.SPAMMER,  # type: ignore[union-attr]
+        start=creator_has_a_held_comment,
+        audited="mark account spam",
+    ),
+    "spam queue: the creator is not a spammer": EntryPoint(
+        queue_says_the_creator_is_not_a_spammer,
+        lambda w: subject(w).spam_state == SpamState.CLEAR,  # type: ignore[union-attr]
+        start=creator_marked_a_spammer,
+        audited="not spam",
     ),
     "wrangler merges a tag": EntryPoint(
         wrangler_merges_the_secret_tag,

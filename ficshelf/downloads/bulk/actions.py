@@ -226,7 +226,7 @@ def pack_zip(
 def _works(entries: list[Entry], include_unposted: bool) -> list[Work]:
     works = Work.objects.filter(pk__in=[e.work_id for e in entries])
     if not include_unposted:
-        works = works.filter(is_posted=True, is_hidden_by_admin=False)
+        works = works.filter(is_posted=True).not_withheld()
     return list(works.only("pk"))
 
 
@@ -281,6 +281,7 @@ def readme(
             for label, applies in [
                 ("draft", not work.is_posted),
                 ("hidden by an admin", work.is_hidden_by_admin),
+                ("held for moderation", bool(work.spam_state)),
             ]
             if applies
         ]

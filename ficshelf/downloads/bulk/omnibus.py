@@ -49,8 +49,8 @@ def pack_book(
         release_packing(key)
         return len(entries)
     visible = Work.objects.filter(
-        pk__in=[entry.work_id for entry in entries], is_posted=True, is_hidden_by_admin=False
-    )
+        pk__in=[entry.work_id for entry in entries], is_posted=True
+    ).not_withheld()
     works = {work.pk: work for work in works_with_download_facts(visible.only("pk"))}
     set_progress(key, 0)
     docs: list[WorkDocument] = []

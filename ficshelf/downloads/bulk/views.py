@@ -154,7 +154,7 @@ def backup_zip(request: HttpRequest) -> HttpResponseBase:
 def _downloadable(request: HttpRequest) -> WorkQuerySet:
     # Stricter than the visibility rule, like a single download: a creator's drafts and
     # an admin's view of hidden works stay out of shared zips.
-    return Work.objects.visible_to(request.user).filter(is_posted=True, is_hidden_by_admin=False)
+    return Work.objects.visible_to(request.user).filter(is_posted=True).not_withheld()
 
 
 def _entries(

@@ -37,12 +37,7 @@ FEED_SIZE = 20
 
 def feed_works(user: User | AnonymousUser | None) -> WorkQuerySet:
     posted_chapter = Chapter.objects.filter(work=OuterRef("pk"), is_posted=True)
-    return (
-        Work.objects.visible_to(user)
-        .posted()
-        .filter(is_hidden_by_admin=False)
-        .filter(Exists(posted_chapter))
-    )
+    return Work.objects.visible_to(user).posted().not_withheld().filter(Exists(posted_chapter))
 
 
 def newest_first(works: WorkQuerySet) -> WorkQuerySet:

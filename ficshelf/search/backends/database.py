@@ -119,8 +119,8 @@ class DatabaseBackend:
         """Every work the query finds, unordered (what the total and the facets count)."""
         # What the index holds (``search.documents``): no work waiting to be revealed.
         works: QuerySet[Work] = Work.objects.filter(
-            is_posted=True, is_hidden_by_admin=False, in_unrevealed_collection=False
-        )
+            is_posted=True, in_unrevealed_collection=False
+        ).not_withheld()
         if not query.include_restricted:
             works = works.filter(is_restricted=False)
         if query.only_work_ids is not None:

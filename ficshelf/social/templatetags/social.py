@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ficshelf.accounts.models import User
 from ficshelf.social.access import (
+    comment_moderator_ids,
     comment_refusal,
     creator_user_ids,
     may_delete_comment,
@@ -53,6 +54,7 @@ class CommentNode:
     may_edit: bool = False
     may_delete: bool = False
     may_approve: bool = False
+    may_moderate: bool = False  # hide, freeze (the work's creators, its collections' moderators)
 
 
 # AO3 names the latest givers and counts the rest: a work with 10,000 kudos must not fetch
@@ -91,17 +93,25 @@ def kudos_line(work: Work, viewer: Any) -> str:
 
 
 def comment_threads(
-    comments: list[Comment], request: HttpRequest, creators: set[int]
+    comments: list[Comment],
+    request: HttpRequest,
+    creators: set[int],
+    moderators: set[int] | None = None,
 ) -> tuple[list[CommentNode], int]:
-    """Threads from a flat list; replies whose parent is not shown (muted) are not shown."""
+    """Threads from a flat list; replies whose parent is not shown (muted) are not shown.
+    ``moderators``: who moderates these comments (``comment_moderator_ids``; the creators
+    when not given)."""
     user = request.user
+    moderators = creators if moderators is None else moderators
     is_creator = user.is_authenticated and user.pk in creators
+    moderates = user.is_authenticated and (user.is_staff or user.pk in moderators)
     nodes = {
         c.pk: CommentNode(
             comment=c,
             may_edit=may_edit_comment(user, c),
-            may_delete=may_delete_comment(user, c, creators),
+            may_delete=may_delete_comment(user, c, moderators),
             may_approve=not c.is_approved and is_creator,
+            may_moderate=moderates and not c.is_deleted,
         )
         for c in comments
     }
@@ -203,8 +213,11 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
     user = request.user
     chapters, comment_chapter = _commented_chapters(context)
     creators = creator_user_ids(work)
+    moderators = comment_moderator_ids(work, user)
     comments = list(
-        Comment.objects.filter(chapter__in=chapters).shown_to(user, creators).select_related("user")
+        Comment.objects.filter(chapter__in=chapters)
+        .shown_to(user, moderators)
+        .select_related("user")
     )
     # The page has the chapters already: joining them would copy a chapter's whole text into
     # every comment's row.
@@ -212,7 +225,7 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
     for comment in comments:
         comment.chapter = chapters_by_id[comment.chapter_id]
     refresh_comments(comments)
-    threads, comment_count = comment_threads(comments, request, creators)
+    threads, comment_count = comment_threads(comments, request, creators, moderators)
     threads, comment_pages = page_of_threads(threads, request)
 
     refusal = comment_refusal(work, user)

@@ -104,7 +104,8 @@ def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
     """The public bookmarks of a work, without those of users the viewer muted."""
     work = get_work_for_viewer(request, work_id)
     bookmarks = (
-        Bookmark.objects.filter(work=work, is_private=False)
+        Bookmark.objects.public()
+        .filter(work=work)
         .exclude(user_id__in=muted_user_ids(request.user))
         .select_related("user")
     )

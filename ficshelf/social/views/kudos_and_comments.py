@@ -17,16 +17,22 @@ from ficshelf.core.ratelimit import (
     RateLimit,
     Verdict,
     attempt_all,
+    client_address,
     give_back,
     limit_address,
     with_retry_after,
 )
 from ficshelf.social import actions
-from ficshelf.social.access import comment_refusal, creator_user_ids, get_comment_for_viewer
+from ficshelf.social.access import (
+    comment_moderator_ids,
+    comment_refusal,
+    get_comment_for_viewer,
+)
 from ficshelf.social.actions import ActionRefused
 from ficshelf.social.comment_pages import comment_url, url_on_its_page
-from ficshelf.social.forms import CommentForm, GuestCommentForm
+from ficshelf.social.forms import CommentForm, CommentTextForm, GuestCommentForm
 from ficshelf.social.models import Comment
+from ficshelf.social.spam_checks import Sender
 from ficshelf.social.views._common import _back
 from ficshelf.works.access import get_chapter_for_viewer, get_work_for_viewer
 from ficshelf.works.models import Work
@@ -64,7 +70,7 @@ def leave_kudos(request: HttpRequest, work_id: int) -> HttpResponse:
 
 def _comment_form_page(
     request: HttpRequest,
-    form: CommentForm,
+    form: CommentTextForm,
     *,
     action: str,
     heading: str,
@@ -127,11 +133,25 @@ def post_comment(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
             parent=parent,
             guest_name=form.cleaned_data.get("guest_name", ""),
             guest_email=form.cleaned_data.get("guest_email", ""),
+            sender=Sender(
+                address=client_address(request),
+                burst_key=limit_address(request),
+                user_agent=request.headers.get("User-Agent", "")[:300],
+                site=request.build_absolute_uri("/"),
+            ),
         )
     except ActionRefused as error:
         give_back(verdict)  # nothing was posted
         return _comment_form_page(request, form, refusal=str(error), status=403, **page)
-    if comment.is_approved:
+    if comment.spam_state:
+        messages.success(
+            request,
+            "Your comment was received and is held for moderation: it will appear once a "
+            "moderator approves it.",
+        )
+        # A guest cannot see it: back to the chapter, not to the comment's address.
+        return redirect(reverse("works:chapter", args=[work.pk, chapter.pk]) + "#comments")
+    elif comment.is_approved:
         messages.success(request, "Comment created!")
     else:
         messages.success(request, "Your comment was received; it will appear once approved.")
@@ -151,7 +171,9 @@ def reply_form(request: HttpRequest, comment_id: int) -> HttpResponse:
     parent = get_comment_for_viewer(request, comment_id)
     work = get_work_for_viewer(request, parent.work_id)
     refusal = comment_refusal(work, request.user, parent) or ""
-    if parent.is_deleted or not parent.is_approved:
+    if parent.is_frozen:
+        refusal = "Sorry, this thread is frozen: it takes no more replies."
+    elif parent.is_deleted or not parent.is_approved or parent.is_hidden or parent.spam_state:
         refusal = "Sorry, you can't reply to that comment."
     return _comment_form_page(
         request,
@@ -175,13 +197,13 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
         "work": work,
     }
     if request.method != "POST":
-        form = CommentForm(initial={"text": comment.text})
+        form = CommentTextForm(initial={"text": comment.text})
         if comment.user_id != request.user.pk or comment.is_deleted:
             return _comment_form_page(
                 request, form, refusal="Sorry, you can't edit that comment.", status=403, **page
             )
         return _comment_form_page(request, form, **page)
-    form = CommentForm(request.POST)
+    form = CommentTextForm(request.POST)
     if not form.is_valid():
         return _comment_form_page(request, form, status=400, **page)
     try:
@@ -196,9 +218,9 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
 def comment_permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
     """A comment's address: the chapter page its thread is on, for this reader."""
     comment = get_comment_for_viewer(request, comment_id)
-    creators = creator_user_ids(comment.work)
+    moderators = comment_moderator_ids(comment.work, request.user)
     on_chapter = Comment.objects.filter(chapter_id=comment.chapter_id)
-    shown = list(on_chapter.shown_to(request.user, creators))  # the footer's order
+    shown = list(on_chapter.shown_to(request.user, moderators))  # the footer's order
     return redirect(url_on_its_page(comment, shown))
 
 

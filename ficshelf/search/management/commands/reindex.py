@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 "This search backend reads the works tables directly: nothing to rebuild."
             )
             return
-        total = Work.objects.filter(is_posted=True, is_hidden_by_admin=False).count()
+        total = Work.objects.filter(is_posted=True).not_withheld().count()
         with tqdm(
             total=total, unit="work", disable=options["quiet"], desc="Indexing", file=self.stderr
         ) as bar:
