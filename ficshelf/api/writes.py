@@ -1,0 +1,199 @@
+"""The write endpoints: each checks its token's scope first (403, nothing looked up or
+written), fetches what it acts on as the site's pages fetch it for the member, validates
+with the site's own forms, and calls the same action the site's views call
+(``social.actions``), so blocks, visibility, sanitizing, counters and notices apply alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router
+
+from ficshelf.accounts.models import User
+from ficshelf.api import schemas
+from ficshelf.api.auth import RateLimited, member_with
+from ficshelf.api.models import Scope
+from ficshelf.api.reads import ERRORS, _id
+from ficshelf.api.serialize import bookmark, comment
+from ficshelf.core.ratelimit import attempt_all, give_back, limit_address
+from ficshelf.social import actions
+from ficshelf.social.access import get_comment_for_viewer
+from ficshelf.social.forms import BookmarkForm, CommentForm
+from ficshelf.social.models import Bookmark, Reading, Subscription
+from ficshelf.social.views.kudos_and_comments import COMMENTS_BY_ACCOUNT, COMMENTS_BY_ADDRESS
+from ficshelf.works.access import get_chapter_for_viewer, get_series_for_viewer, get_work_for_viewer
+
+router = Router(tags=["write"])
+
+WRITE_ERRORS = {**ERRORS, 400: schemas.Message}
+
+
+class BadInput(Exception):
+    """400: the site's form refused what was sent; ``messages`` say why."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def _valid(form: Any) -> dict[str, Any]:
+    if not form.is_valid():
+        raise BadInput([f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()])
+    cleaned: dict[str, Any] = form.cleaned_data
+    return cleaned
+
+
+# ---- Kudos ----
+
+
+@router.post("/works/{work_id}/kudos", response={201: schemas.KudosCount, **WRITE_ERRORS})
+def leave_kudos(request: HttpRequest, work_id: int) -> Any:
+    member = member_with(request, Scope.KUDOS)
+    work = get_work_for_viewer(request, _id(work_id))
+    actions.leave_kudos(work, actor=member)
+    work.refresh_from_db(fields=["kudos_count"])
+    return 201, {"work_id": work.pk, "kudos": work.kudos_count}
+
+
+# ---- Comments ----
+
+
+@router.post(
+    "/works/{work_id}/chapters/{chapter_id}/comments",
+    response={201: schemas.Comment, **WRITE_ERRORS},
+)
+def post_comment(
+    request: HttpRequest, work_id: int, chapter_id: int, body: schemas.CommentIn
+) -> Any:
+    """A comment on a chapter (a reply with ``parent_id``), under the site's comment limits."""
+    member = member_with(request, Scope.COMMENTS)
+    work = get_work_for_viewer(request, _id(work_id))
+    chapter = get_chapter_for_viewer(request, work, _id(chapter_id))
+    parent = get_comment_for_viewer(request, _id(body.parent_id)) if body.parent_id else None
+    text = _valid(CommentForm({"text": body.text}))["text"]
+    verdict = attempt_all(
+        [(COMMENTS_BY_ADDRESS, limit_address(request)), (COMMENTS_BY_ACCOUNT, str(member.pk))]
+    )
+    if not verdict:
+        raise RateLimited(verdict)
+    try:
+        made = actions.post_comment(chapter, actor=member, text=text, parent=parent)
+    except actions.ActionRefused:
+        give_back(verdict)  # nothing was posted
+        raise
+    return 201, comment(made, anonymous_creator_ids=set())
+
+
+@router.put("/comments/{comment_id}", response={200: schemas.Comment, **WRITE_ERRORS})
+def edit_comment(request: HttpRequest, comment_id: int, body: schemas.CommentEdit) -> Any:
+    member = member_with(request, Scope.COMMENTS)
+    found = get_comment_for_viewer(request, _id(comment_id))
+    text = _valid(CommentForm({"text": body.text}))["text"]
+    edited = actions.edit_comment(found, actor=member, text=text)
+    return comment(edited, anonymous_creator_ids=set())
+
+
+@router.delete("/comments/{comment_id}", response={200: schemas.Done, **WRITE_ERRORS})
+def delete_comment(request: HttpRequest, comment_id: int) -> Any:
+    member = member_with(request, Scope.COMMENTS)
+    found = get_comment_for_viewer(request, _id(comment_id))
+    actions.delete_comment(found, actor=member)
+    return {"detail": "The comment is deleted."}
+
+
+# ---- Bookmarks ----
+
+
+@router.put("/works/{work_id}/bookmark", response={200: schemas.Bookmark, **WRITE_ERRORS})
+def bookmark_work(request: HttpRequest, work_id: int, body: schemas.BookmarkIn) -> Any:
+    """Makes or changes the member's bookmark of the work."""
+    member = member_with(request, Scope.BOOKMARKS)
+    work = get_work_for_viewer(request, _id(work_id))
+    fields = _valid(BookmarkForm(body.dict()))
+    return bookmark(actions.save_bookmark(actor=member, work=work, **fields))
+
+
+@router.put("/series/{series_id}/bookmark", response={200: schemas.Bookmark, **WRITE_ERRORS})
+def bookmark_series(request: HttpRequest, series_id: int, body: schemas.BookmarkIn) -> Any:
+    member = member_with(request, Scope.BOOKMARKS)
+    series = get_series_for_viewer(request, _id(series_id))
+    fields = _valid(BookmarkForm(body.dict()))
+    return bookmark(actions.save_bookmark(actor=member, series=series, **fields))
+
+
+@router.delete("/bookmarks/{bookmark_id}", response={200: schemas.Done, **WRITE_ERRORS})
+def delete_bookmark(request: HttpRequest, bookmark_id: int) -> Any:
+    member = member_with(request, Scope.BOOKMARKS)
+    found = get_object_or_404(Bookmark, pk=_id(bookmark_id), user=member)
+    actions.delete_bookmark(found, actor=member)
+    return {"detail": "The bookmark is deleted."}
+
+
+# ---- Subscriptions ----
+
+
+def _subscription(found: Subscription) -> dict[str, Any]:
+    return {
+        "id": found.pk,
+        "work_id": found.work_id,
+        "series_id": found.series_id,
+        "username": found.creator.username if found.creator is not None else None,
+    }
+
+
+@router.put("/works/{work_id}/subscription", response={200: schemas.Subscription, **WRITE_ERRORS})
+def subscribe_work(request: HttpRequest, work_id: int) -> Any:
+    member = member_with(request, Scope.SUBSCRIPTIONS)
+    work = get_work_for_viewer(request, _id(work_id))
+    return _subscription(actions.subscribe(actor=member, work=work))
+
+
+@router.put(
+    "/series/{series_id}/subscription", response={200: schemas.Subscription, **WRITE_ERRORS}
+)
+def subscribe_series(request: HttpRequest, series_id: int) -> Any:
+    member = member_with(request, Scope.SUBSCRIPTIONS)
+    series = get_series_for_viewer(request, _id(series_id))
+    return _subscription(actions.subscribe(actor=member, series=series))
+
+
+@router.put("/users/{username}/subscription", response={200: schemas.Subscription, **WRITE_ERRORS})
+def subscribe_creator(request: HttpRequest, username: str) -> Any:
+    member = member_with(request, Scope.SUBSCRIPTIONS)
+    creator = get_object_or_404(User, username=username, is_active=True)
+    return _subscription(actions.subscribe(actor=member, creator=creator))
+
+
+@router.delete("/subscriptions/{subscription_id}", response={200: schemas.Done, **WRITE_ERRORS})
+def unsubscribe(request: HttpRequest, subscription_id: int) -> Any:
+    member = member_with(request, Scope.SUBSCRIPTIONS)
+    found = get_object_or_404(Subscription, pk=_id(subscription_id), user=member)
+    actions.unsubscribe(found, actor=member)
+    return {"detail": "You are unsubscribed."}
+
+
+# ---- Marked for Later ----
+
+
+def _marked(request: HttpRequest, work_id: int, *, is_marked: bool) -> dict[str, Any]:
+    member = member_with(request, Scope.READING)
+    work = get_work_for_viewer(request, _id(work_id))
+    reading: Reading = actions.set_marked_for_later(work, actor=member, is_marked=is_marked)
+    return {"work_id": work.pk, "is_marked_for_later": reading.is_marked_for_later}
+
+
+@router.put(
+    "/works/{work_id}/marked-for-later", response={200: schemas.MarkedForLater, **WRITE_ERRORS}
+)
+def mark_for_later(request: HttpRequest, work_id: int) -> Any:
+    return _marked(request, work_id, is_marked=True)
+
+
+@router.delete(
+    "/works/{work_id}/marked-for-later", response={200: schemas.MarkedForLater, **WRITE_ERRORS}
+)
+def unmark_for_later(request: HttpRequest, work_id: int) -> Any:
+    return _marked(request, work_id, is_marked=False)
