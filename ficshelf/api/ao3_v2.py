@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from ficshelf.api.auth import reader
 from ficshelf.api.reads import ERRORS
@@ -55,17 +55,23 @@ class UrlsOut(Schema):
 def works_by_original_url(request: HttpRequest, body: UrlsIn) -> Any:
     asked = body.original_urls
     if not asked:
-        return 400, {
-            "status": "empty_request",
-            "messages": ["Please provide a list of URLs to find."],
-            "works": [],
-        }
+        return Status(
+            400,
+            {
+                "status": "empty_request",
+                "messages": ["Please provide a list of URLs to find."],
+                "works": [],
+            },
+        )
     if len(asked) >= MAX_URLS:
-        return 400, {
-            "status": "too_many_request",
-            "messages": [f"Please provide fewer than {MAX_URLS} URLs to find."],
-            "works": [],
-        }
+        return Status(
+            400,
+            {
+                "status": "too_many_request",
+                "messages": [f"Please provide fewer than {MAX_URLS} URLs to find."],
+                "works": [],
+            },
+        )
     user = reader(request)
     pairs = [(a, "") if isinstance(a, str) else (a.url, a.id) for a in asked]
     variants = {url: _variants(url) for url, _ in pairs}
@@ -104,7 +110,9 @@ def works_by_original_url(request: HttpRequest, body: UrlsIn) -> Any:
                 ],
             }
         )
-    return 200, {"status": "ok", "messages": ["Successfully searched all URLs."], "works": results}
+    return Status(
+        200, {"status": "ok", "messages": ["Successfully searched all URLs."], "works": results}
+    )
 
 
 def _variants(url: str) -> list[str]:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import datetime
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, QueryDict
@@ -26,7 +27,13 @@ from ficshelf.accounts.access import get_user_for_profile
 from ficshelf.accounts.models import User
 from ficshelf.api.serialize import Urls, tag_ref, work_summary
 from ficshelf.search.exclusions import filter_id_of
-from ficshelf.search.forms import EXCLUDE_PARAMS, INCLUDE_PARAMS, MAX_PAGE, WorkFilterForm
+from ficshelf.search.forms import (
+    EXCLUDE_PARAMS,
+    INCLUDE_PARAMS,
+    MAX_CHOSEN_TAGS,
+    MAX_PAGE,
+    WorkFilterForm,
+)
 from ficshelf.search.query import FACET_TYPES, WorkQuery
 from ficshelf.search.service import reader_query, run_reader_query
 from ficshelf.search.views import FACET_LIMIT, WORKS_PER_PAGE
@@ -46,6 +53,9 @@ Sort = Literal[
     "comments",
     "bookmarks",
 ]
+
+
+TagId = Annotated[int, Field(ge=1, le=2**62)]
 
 
 class BadQuery(Exception):
@@ -68,23 +78,23 @@ class WorkFilters(Schema):
     complete: Literal["complete", "in_progress"] | None = None
     words_from: int | None = Field(None, ge=0, le=10**9)
     words_to: int | None = Field(None, ge=0, le=10**9)
-    updated_from: str | None = Field(None, description="YYYY-MM-DD")
-    updated_to: str | None = Field(None, description="YYYY-MM-DD")
+    updated_from: datetime.date | None = None
+    updated_to: datetime.date | None = None
     language: str | None = Field(None, description="A language's short code: en, zh, …")
-    include_rating: list[int] = Field(default_factory=list)
-    include_warning: list[int] = Field(default_factory=list)
-    include_category: list[int] = Field(default_factory=list)
-    include_fandom: list[int] = Field(default_factory=list)
-    include_relationship: list[int] = Field(default_factory=list)
-    include_character: list[int] = Field(default_factory=list)
-    include_freeform: list[int] = Field(default_factory=list)
-    exclude_rating: list[int] = Field(default_factory=list)
-    exclude_warning: list[int] = Field(default_factory=list)
-    exclude_category: list[int] = Field(default_factory=list)
-    exclude_fandom: list[int] = Field(default_factory=list)
-    exclude_relationship: list[int] = Field(default_factory=list)
-    exclude_character: list[int] = Field(default_factory=list)
-    exclude_freeform: list[int] = Field(default_factory=list)
+    include_rating: list[TagId] = Field(default_factory=list, max_length=MAX_CHOSEN_TAGS)
+    include_warning: list[TagId] = Field(default_factory=list, max_length=MAX_CHOSEN_TAGS)
+    include_category: list[TagId] = Field(default_factory=list, max_length=MAX_CHOSEN_TAGS)
+    include_fandom: list[TagId] = Field(default_factory=list, max_length=MAX_CHOSEN_TAGS)
+    include_relationship: list[TagId] = Field(default_factory=list, max_length=MAX_CHOSEN_TAGS)
+    include_character: list[TagId] = Field(default_factory=list, max_length=MAX_CHOSEN_TAGS)
+    include_freeform: list[TagId] = Field(default_factory=list, max_length=MAX_CHOSEN_TAGS)
+    exclude_rating: list[TagId] = Field(default_factory=list, max_length=MAX_CHOSEN_TAGS)
+    exclude_warning: list[TagId] = Field(default_factory=list, max_length=MAX_CHOSEN_TAGS)
+    exclude_category: list[TagId] = Field(default_factory=list, max_length=MAX_CHOSEN_TAGS)
+    exclude_fandom: list[TagId] = Field(default_factory=list, max_length=MAX_CHOSEN_TAGS)
+    exclude_relationship: list[TagId] = Field(default_factory=list, max_length=MAX_CHOSEN_TAGS)
+    exclude_character: list[TagId] = Field(default_factory=list, max_length=MAX_CHOSEN_TAGS)
+    exclude_freeform: list[TagId] = Field(default_factory=list, max_length=MAX_CHOSEN_TAGS)
     # The scopes of the site's listings: /tags/X/works, /users/X/works, /series/N/works, …
     tag_id: int | None = Field(None, ge=1, le=2**62, description="Works in this tag.")
     username: str | None = Field(None, max_length=150, description="Works by this member.")
@@ -130,7 +140,12 @@ def list_works(filters: WorkFilters, user: User | AnonymousUser) -> dict[str, An
     data["page"] = str(page)
     form = WorkFilterForm(data, user=user)
     if not form.is_valid():
-        raise BadQuery([f"{field}: {' '.join(str(e) for e in errors)}" for field, errors in form.errors.items()])
+        raise BadQuery(
+            [
+                f"{field}: {' '.join(str(e) for e in errors)}"
+                for field, errors in form.errors.items()
+            ]
+        )
     query = form.to_query(_scope(filters, user))
     asked = reader_query(
         user,
@@ -188,7 +203,7 @@ def _scope(filters: WorkFilters, user: User | AnonymousUser) -> WorkQuery:
 def _digest(filters: WorkFilters) -> str:
     """What a cursor belongs to: every filter but the cursor itself."""
     shown = filters.dict(exclude={"cursor", "facets"})
-    return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()[:16]
+    return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def _cursor(page: int, digest: str) -> str:

@@ -4,18 +4,19 @@ would answer 404 for answers 404 here, whoever asks."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Query, Router
+from ninja import Path, Query
 
 from ficshelf.accounts.access import get_user_for_profile
 from ficshelf.accounts.models import User as UserModel
 from ficshelf.api import schemas
 from ficshelf.api.auth import reader
 from ficshelf.api.listing import WorkFilters, list_works
+from ficshelf.api.routes import router
 from ficshelf.api.serialize import Urls, bookmark, comment, tag_ref, work_in_full
 from ficshelf.collections.views import works_shown
 from ficshelf.social.access import creator_user_ids, muted_user_ids
@@ -27,12 +28,14 @@ from ficshelf.works.access import (
     get_series_for_viewer,
     get_work_for_viewer,
 )
+from ficshelf.works.collection_models import COLLECTION_NAME_MAX
 from ficshelf.works.models import Collection
 from ficshelf.works.tag_access import visible_among
 
-router = Router(tags=["read"])
-
 PAGE_SIZE = 50
+# Names in paths, as long as the archive lets them be (longer ones are refused with a 422).
+Username = Annotated[str, Path(max_length=150)]
+CollectionName = Annotated[str, Path(max_length=COLLECTION_NAME_MAX)]
 ERRORS: dict[int, Any] = {
     401: schemas.Message,
     403: schemas.Message,
@@ -50,26 +53,30 @@ def _viewed_as(request: HttpRequest) -> HttpRequest:
     return request
 
 
-@router.get("/works", response={200: schemas.WorkListing, **LISTING_ERRORS})
+@router.get("/works", response={200: schemas.WorkListing, **LISTING_ERRORS}, tags=["read"])
 def works(request: HttpRequest, filters: Query[WorkFilters]) -> Any:
     """Works, filtered, searched and sorted as the site's listings and search page."""
     return list_works(filters, _viewed_as(request).user)
 
 
-@router.get("/works/{work_id}", response={200: schemas.Work, **ERRORS})
+@router.get("/works/{work_id}", response={200: schemas.Work, **ERRORS}, tags=["read"])
 def work(request: HttpRequest, work_id: int) -> Any:
     """A work and its chapters (unposted chapters for its creators only)."""
     found = get_work_for_viewer(_viewed_as(request), _id(work_id))
     return work_in_full(found, get_chapters_for_viewer(request, found), Urls())
 
 
-@router.get("/works/{work_id}/kudos", response={200: schemas.KudosCount, **ERRORS})
+@router.get("/works/{work_id}/kudos", response={200: schemas.KudosCount, **ERRORS}, tags=["read"])
 def kudos(request: HttpRequest, work_id: int) -> Any:
     found = get_work_for_viewer(_viewed_as(request), _id(work_id))
     return {"work_id": found.pk, "kudos": found.kudos_count}
 
 
-@router.get("/works/{work_id}/bookmarks", response={200: schemas.BookmarkPage, **LISTING_ERRORS})
+@router.get(
+    "/works/{work_id}/bookmarks",
+    response={200: schemas.BookmarkPage, **LISTING_ERRORS},
+    tags=["read"],
+)
 def work_bookmarks(request: HttpRequest, work_id: int, cursor: int | None = None) -> Any:
     """The work's public bookmarks, newest first, as its bookmarks page lists them."""
     found = get_work_for_viewer(_viewed_as(request), _id(work_id))
@@ -89,7 +96,11 @@ def work_bookmarks(request: HttpRequest, work_id: int, cursor: int | None = None
     }
 
 
-@router.get("/works/{work_id}/comments", response={200: schemas.CommentPage, **LISTING_ERRORS})
+@router.get(
+    "/works/{work_id}/comments",
+    response={200: schemas.CommentPage, **LISTING_ERRORS},
+    tags=["read"],
+)
 def work_comments(request: HttpRequest, work_id: int, cursor: int | None = None) -> Any:
     """The comments the work page shows this reader, oldest first (replies name their
     parent): on chapters they may read, approved (or theirs, or every one for creators),
@@ -114,7 +125,7 @@ def work_comments(request: HttpRequest, work_id: int, cursor: int | None = None)
     }
 
 
-@router.get("/tags/{tag_id}", response={200: schemas.Tag, **ERRORS})
+@router.get("/tags/{tag_id}", response={200: schemas.Tag, **ERRORS}, tags=["read"])
 def tag(request: HttpRequest, tag_id: int) -> Any:
     """A tag the reader could meet (canonical, or on a work they may see), its canonical,
     synonyms, parents and children (only those they could meet too)."""
@@ -139,7 +150,7 @@ def tag(request: HttpRequest, tag_id: int) -> Any:
     }
 
 
-@router.get("/series/{series_id}", response={200: schemas.Series, **ERRORS})
+@router.get("/series/{series_id}", response={200: schemas.Series, **ERRORS}, tags=["read"])
 def series(request: HttpRequest, series_id: int) -> Any:
     """A series while one of its works is visible to the reader; its works are the listing's
     ``?series_id=``."""
@@ -155,8 +166,8 @@ def series(request: HttpRequest, series_id: int) -> Any:
     }
 
 
-@router.get("/collections/{name}", response={200: schemas.Collection, **ERRORS})
-def collection(request: HttpRequest, name: str) -> Any:
+@router.get("/collections/{name}", response={200: schemas.Collection, **ERRORS}, tags=["read"])
+def collection(request: HttpRequest, name: CollectionName) -> Any:
     user = _viewed_as(request).user
     found = get_object_or_404(Collection.objects.select_related("parent"), name=name)
     return {
@@ -174,8 +185,8 @@ def collection(request: HttpRequest, name: str) -> Any:
     }
 
 
-@router.get("/users/{username}", response={200: schemas.User, **ERRORS})
-def user(request: HttpRequest, username: str) -> Any:
+@router.get("/users/{username}", response={200: schemas.User, **ERRORS}, tags=["read"])
+def user(request: HttpRequest, username: Username) -> Any:
     """An active member and their pseuds; their works are the listing's ``?username=``."""
     _viewed_as(request)
     member = get_user_for_profile(username)

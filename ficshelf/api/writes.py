@@ -10,13 +10,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Status
 
 from ficshelf.accounts.models import User
 from ficshelf.api import schemas
 from ficshelf.api.auth import RateLimited, member_with
 from ficshelf.api.models import Scope
-from ficshelf.api.reads import ERRORS, _id
+from ficshelf.api.reads import ERRORS, Username, _id
+from ficshelf.api.routes import router
 from ficshelf.api.serialize import bookmark, comment
 from ficshelf.core.ratelimit import attempt_all, give_back, limit_address
 from ficshelf.social import actions
@@ -25,8 +26,6 @@ from ficshelf.social.forms import BookmarkForm, CommentForm
 from ficshelf.social.models import Bookmark, Reading, Subscription
 from ficshelf.social.views.kudos_and_comments import COMMENTS_BY_ACCOUNT, COMMENTS_BY_ADDRESS
 from ficshelf.works.access import get_chapter_for_viewer, get_series_for_viewer, get_work_for_viewer
-
-router = Router(tags=["write"])
 
 WRITE_ERRORS = {**ERRORS, 400: schemas.Message}
 
@@ -49,13 +48,15 @@ def _valid(form: Any) -> dict[str, Any]:
 # ---- Kudos ----
 
 
-@router.post("/works/{work_id}/kudos", response={201: schemas.KudosCount, **WRITE_ERRORS})
+@router.post(
+    "/works/{work_id}/kudos", response={201: schemas.KudosCount, **WRITE_ERRORS}, tags=["write"]
+)
 def leave_kudos(request: HttpRequest, work_id: int) -> Any:
     member = member_with(request, Scope.KUDOS)
     work = get_work_for_viewer(request, _id(work_id))
     actions.leave_kudos(work, actor=member)
     work.refresh_from_db(fields=["kudos_count"])
-    return 201, {"work_id": work.pk, "kudos": work.kudos_count}
+    return Status(201, {"work_id": work.pk, "kudos": work.kudos_count})
 
 
 # ---- Comments ----
@@ -64,6 +65,7 @@ def leave_kudos(request: HttpRequest, work_id: int) -> Any:
 @router.post(
     "/works/{work_id}/chapters/{chapter_id}/comments",
     response={201: schemas.Comment, **WRITE_ERRORS},
+    tags=["write"],
 )
 def post_comment(
     request: HttpRequest, work_id: int, chapter_id: int, body: schemas.CommentIn
@@ -84,10 +86,12 @@ def post_comment(
     except actions.ActionRefused:
         give_back(verdict)  # nothing was posted
         raise
-    return 201, comment(made, anonymous_creator_ids=set())
+    return Status(201, comment(made, anonymous_creator_ids=set()))
 
 
-@router.put("/comments/{comment_id}", response={200: schemas.Comment, **WRITE_ERRORS})
+@router.put(
+    "/comments/{comment_id}", response={200: schemas.Comment, **WRITE_ERRORS}, tags=["write"]
+)
 def edit_comment(request: HttpRequest, comment_id: int, body: schemas.CommentEdit) -> Any:
     member = member_with(request, Scope.COMMENTS)
     found = get_comment_for_viewer(request, _id(comment_id))
@@ -96,7 +100,9 @@ def edit_comment(request: HttpRequest, comment_id: int, body: schemas.CommentEdi
     return comment(edited, anonymous_creator_ids=set())
 
 
-@router.delete("/comments/{comment_id}", response={200: schemas.Done, **WRITE_ERRORS})
+@router.delete(
+    "/comments/{comment_id}", response={200: schemas.Done, **WRITE_ERRORS}, tags=["write"]
+)
 def delete_comment(request: HttpRequest, comment_id: int) -> Any:
     member = member_with(request, Scope.COMMENTS)
     found = get_comment_for_viewer(request, _id(comment_id))
@@ -107,7 +113,9 @@ def delete_comment(request: HttpRequest, comment_id: int) -> Any:
 # ---- Bookmarks ----
 
 
-@router.put("/works/{work_id}/bookmark", response={200: schemas.Bookmark, **WRITE_ERRORS})
+@router.put(
+    "/works/{work_id}/bookmark", response={200: schemas.Bookmark, **WRITE_ERRORS}, tags=["write"]
+)
 def bookmark_work(request: HttpRequest, work_id: int, body: schemas.BookmarkIn) -> Any:
     """Makes or changes the member's bookmark of the work."""
     member = member_with(request, Scope.BOOKMARKS)
@@ -116,7 +124,9 @@ def bookmark_work(request: HttpRequest, work_id: int, body: schemas.BookmarkIn) 
     return bookmark(actions.save_bookmark(actor=member, work=work, **fields))
 
 
-@router.put("/series/{series_id}/bookmark", response={200: schemas.Bookmark, **WRITE_ERRORS})
+@router.put(
+    "/series/{series_id}/bookmark", response={200: schemas.Bookmark, **WRITE_ERRORS}, tags=["write"]
+)
 def bookmark_series(request: HttpRequest, series_id: int, body: schemas.BookmarkIn) -> Any:
     member = member_with(request, Scope.BOOKMARKS)
     series = get_series_for_viewer(request, _id(series_id))
@@ -124,7 +134,9 @@ def bookmark_series(request: HttpRequest, series_id: int, body: schemas.Bookmark
     return bookmark(actions.save_bookmark(actor=member, series=series, **fields))
 
 
-@router.delete("/bookmarks/{bookmark_id}", response={200: schemas.Done, **WRITE_ERRORS})
+@router.delete(
+    "/bookmarks/{bookmark_id}", response={200: schemas.Done, **WRITE_ERRORS}, tags=["write"]
+)
 def delete_bookmark(request: HttpRequest, bookmark_id: int) -> Any:
     member = member_with(request, Scope.BOOKMARKS)
     found = get_object_or_404(Bookmark, pk=_id(bookmark_id), user=member)
@@ -144,7 +156,11 @@ def _subscription(found: Subscription) -> dict[str, Any]:
     }
 
 
-@router.put("/works/{work_id}/subscription", response={200: schemas.Subscription, **WRITE_ERRORS})
+@router.put(
+    "/works/{work_id}/subscription",
+    response={200: schemas.Subscription, **WRITE_ERRORS},
+    tags=["write"],
+)
 def subscribe_work(request: HttpRequest, work_id: int) -> Any:
     member = member_with(request, Scope.SUBSCRIPTIONS)
     work = get_work_for_viewer(request, _id(work_id))
@@ -152,7 +168,9 @@ def subscribe_work(request: HttpRequest, work_id: int) -> Any:
 
 
 @router.put(
-    "/series/{series_id}/subscription", response={200: schemas.Subscription, **WRITE_ERRORS}
+    "/series/{series_id}/subscription",
+    response={200: schemas.Subscription, **WRITE_ERRORS},
+    tags=["write"],
 )
 def subscribe_series(request: HttpRequest, series_id: int) -> Any:
     member = member_with(request, Scope.SUBSCRIPTIONS)
@@ -160,14 +178,20 @@ def subscribe_series(request: HttpRequest, series_id: int) -> Any:
     return _subscription(actions.subscribe(actor=member, series=series))
 
 
-@router.put("/users/{username}/subscription", response={200: schemas.Subscription, **WRITE_ERRORS})
-def subscribe_creator(request: HttpRequest, username: str) -> Any:
+@router.put(
+    "/users/{username}/subscription",
+    response={200: schemas.Subscription, **WRITE_ERRORS},
+    tags=["write"],
+)
+def subscribe_creator(request: HttpRequest, username: Username) -> Any:
     member = member_with(request, Scope.SUBSCRIPTIONS)
     creator = get_object_or_404(User, username=username, is_active=True)
     return _subscription(actions.subscribe(actor=member, creator=creator))
 
 
-@router.delete("/subscriptions/{subscription_id}", response={200: schemas.Done, **WRITE_ERRORS})
+@router.delete(
+    "/subscriptions/{subscription_id}", response={200: schemas.Done, **WRITE_ERRORS}, tags=["write"]
+)
 def unsubscribe(request: HttpRequest, subscription_id: int) -> Any:
     member = member_with(request, Scope.SUBSCRIPTIONS)
     found = get_object_or_404(Subscription, pk=_id(subscription_id), user=member)
@@ -186,14 +210,18 @@ def _marked(request: HttpRequest, work_id: int, *, is_marked: bool) -> dict[str,
 
 
 @router.put(
-    "/works/{work_id}/marked-for-later", response={200: schemas.MarkedForLater, **WRITE_ERRORS}
+    "/works/{work_id}/marked-for-later",
+    response={200: schemas.MarkedForLater, **WRITE_ERRORS},
+    tags=["write"],
 )
 def mark_for_later(request: HttpRequest, work_id: int) -> Any:
     return _marked(request, work_id, is_marked=True)
 
 
 @router.delete(
-    "/works/{work_id}/marked-for-later", response={200: schemas.MarkedForLater, **WRITE_ERRORS}
+    "/works/{work_id}/marked-for-later",
+    response={200: schemas.MarkedForLater, **WRITE_ERRORS},
+    tags=["write"],
 )
 def unmark_for_later(request: HttpRequest, work_id: int) -> Any:
     return _marked(request, work_id, is_marked=False)

@@ -89,7 +89,7 @@ def test_facets_count_the_tags(client: Client) -> None:
     fandom = Tag.objects.create(name="Counted Fandom", type=TagType.FANDOM, is_canonical=True)
     for _ in range(2):
         WorkFactory().tags.add(fandom)
-    status, data = listing(client, "?facets=true")
+    _status, data = listing(client, "?facets=true")
     counts = {f["tag"]["name"]: f["count"] for f in data["facets"]["fandom"]}
     assert counts["Counted Fandom"] == 2
 
@@ -127,7 +127,7 @@ def test_creators_see_their_drafts_and_unposted_chapters(client: Client) -> None
 def test_a_work_in_an_anonymous_collection_names_no_creator(client: Client) -> None:
     work = WorkFactory()
     type(work).objects.filter(pk=work.pk).update(in_anonymous_collection=True)
-    status, data = call(client, "GET", f"/api/v1/works/{work.pk}")
+    _status, data = call(client, "GET", f"/api/v1/works/{work.pk}")
     assert data["creators"] == []
     assert data["is_anonymous"] is True
 
@@ -153,9 +153,9 @@ def test_kudos_count_from_the_works_counter(client: Client) -> None:
     work = WorkFactory()
     for _ in range(3):
         actions.leave_kudos(work, actor=UserFactory())
-    status, data = call(client, "GET", f"/api/v1/works/{work.pk}/kudos")
+    _status, data = call(client, "GET", f"/api/v1/works/{work.pk}/kudos")
     assert data == {"work_id": work.pk, "kudos": 3}
-    status, data = call(client, "GET", f"/api/v1/works/{work.pk}")
+    _status, data = call(client, "GET", f"/api/v1/works/{work.pk}")
     assert data["counts"]["kudos"] == 3
 
 
@@ -163,7 +163,7 @@ def test_public_bookmarks_only(client: Client) -> None:
     work = WorkFactory()
     actions.save_bookmark(actor=UserFactory(username="shown"), work=work, notes="<p>Yes</p>")
     actions.save_bookmark(actor=UserFactory(username="private"), work=work, is_private=True)
-    status, data = call(client, "GET", f"/api/v1/works/{work.pk}/bookmarks")
+    _status, data = call(client, "GET", f"/api/v1/works/{work.pk}/bookmarks")
     assert [b["bookmarker"] for b in data["bookmarks"]] == ["shown"]
     assert Bookmark.objects.count() == 2
 
@@ -172,7 +172,9 @@ def test_comments_shown_as_on_the_work_page(client: Client) -> None:
     work = WorkFactory()
     chapter = work.chapters.get()
     actions.post_comment(chapter, actor=UserFactory(username="talker"), text="Lovely")
-    Comment.objects.create(work=work, chapter=chapter, user=UserFactory(), text="x", is_approved=False)
+    Comment.objects.create(
+        work=work, chapter=chapter, user=UserFactory(), text="x", is_approved=False
+    )
     status, data = call(client, "GET", f"/api/v1/works/{work.pk}/comments")
     assert status == 200
     assert [(c["author"], c["text"]) for c in data["comments"]] == [("talker", "Lovely")]
@@ -202,7 +204,7 @@ def test_series_while_a_work_in_it_is_visible(client: Client) -> None:
     series = Series.objects.create(title="Api Series")
     work = WorkFactory()
     SeriesWork.objects.create(series=series, work=work)
-    status, data = call(client, "GET", f"/api/v1/series/{series.pk}")
+    _status, data = call(client, "GET", f"/api/v1/series/{series.pk}")
     assert data["title"] == "Api Series"
     type(work).objects.filter(pk=work.pk).update(is_posted=False)
     assert call(client, "GET", f"/api/v1/series/{series.pk}")[0] == 404
