@@ -75,16 +75,20 @@ def test_the_api_docs_page_works_under_the_sites_policy(
     refused: list[str] = []
     page.on(
         "console",
-        lambda message: refused.append(message.text)
-        if "Content Security Policy" in message.text or message.type == "error"
-        else None,
+        lambda message: (
+            refused.append(message.text)
+            if "Content Security Policy" in message.text or message.type == "error"
+            else None
+        ),
     )
     outside: list[str] = []
     page.on(
         "request",
-        lambda request: outside.append(request.url)
-        if not request.url.startswith(live_server.url) and not request.url.startswith("data:")
-        else None,
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith(live_server.url) and not request.url.startswith("data:")
+            else None
+        ),
     )
     page.goto(live_server.url + "/api/v1/docs")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Ficshelf API")
