@@ -107,7 +107,8 @@ v1 = _api(
     description=(
         "The archive's works, tags, series, collections, members, comments, bookmarks and "
         "kudos, read as a guest or with a token as its member, and a member's kudos, "
-        "comments, bookmarks, subscriptions and Marked for Later written with a token. "
+        "comments, bookmarks, subscriptions, Marked for Later and reading lists written "
+        "with a token. "
         "Make tokens on your account's API tokens page; send `Authorization: Bearer <token>`."
     ),
 )

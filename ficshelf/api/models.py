@@ -17,7 +17,7 @@ class Scope(models.TextChoices):
     COMMENTS = "write:comments", "Post, edit and delete your comments"
     BOOKMARKS = "write:bookmarks", "Make, change and delete your bookmarks"
     SUBSCRIPTIONS = "write:subscriptions", "Subscribe and unsubscribe"
-    READING = "write:reading", "Mark for Later"
+    READING = "write:reading", "Mark for Later and keep reading lists"
 
 
 class ApiToken(models.Model):

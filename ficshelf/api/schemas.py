@@ -236,3 +236,15 @@ class Subscription(Schema):
 class MarkedForLater(Schema):
     work_id: int
     is_marked_for_later: bool
+
+
+class ReadingListIn(Schema):
+    name: str
+    is_public: bool = False
+
+
+class ReadingList(Schema):
+    id: int
+    name: str
+    is_public: bool
+    work_ids: list[int]

@@ -21,11 +21,18 @@ from ficshelf.api.routes import router
 from ficshelf.api.serialize import bookmark, comment
 from ficshelf.core.ratelimit import attempt_all, give_back, limit_address
 from ficshelf.social import actions
-from ficshelf.social.access import get_comment_for_viewer
-from ficshelf.social.forms import BookmarkForm, CommentForm
-from ficshelf.social.models import Bookmark, Reading, Subscription
+from ficshelf.social.access import get_comment_for_viewer, get_own_reading_list
+from ficshelf.social.forms import BookmarkForm, CommentForm, ReadingListForm
+from ficshelf.social.models import (
+    Bookmark,
+    Reading,
+    ReadingList,
+    ReadingListItem,
+    Subscription,
+)
 from ficshelf.social.views.kudos_and_comments import COMMENTS_BY_ACCOUNT, COMMENTS_BY_ADDRESS
 from ficshelf.works.access import get_chapter_for_viewer, get_series_for_viewer, get_work_for_viewer
+from ficshelf.works.models import work_visible_to
 
 WRITE_ERRORS = {**ERRORS, 400: schemas.Message}
 
@@ -225,3 +232,62 @@ def mark_for_later(request: HttpRequest, work_id: int) -> Any:
 )
 def unmark_for_later(request: HttpRequest, work_id: int) -> Any:
     return _marked(request, work_id, is_marked=False)
+
+
+# ---- Reading lists ----
+
+
+def _reading_list(found: ReadingList) -> dict[str, Any]:
+    # The works the member may still see, as the list's page shows them.
+    items = ReadingListItem.objects.filter(work_visible_to(found.owner), reading_list=found)
+    return {
+        "id": found.pk,
+        "name": found.name,
+        "is_public": found.is_public,
+        "work_ids": list(items.order_by("added_at", "pk").values_list("work_id", flat=True)),
+    }
+
+
+@router.post("/reading-lists", response={201: schemas.ReadingList, **WRITE_ERRORS}, tags=["write"])
+def create_reading_list(request: HttpRequest, body: schemas.ReadingListIn) -> Any:
+    member = member_with(request, Scope.READING)
+    fields = _valid(ReadingListForm(body.dict()))
+    made = actions.create_reading_list(
+        actor=member, name=fields["name"], is_public=fields["is_public"]
+    )
+    return Status(201, _reading_list(made))
+
+
+@router.put(
+    "/reading-lists/{list_id}/works/{work_id}",
+    response={200: schemas.ReadingList, **WRITE_ERRORS},
+    tags=["write"],
+)
+def add_to_reading_list(request: HttpRequest, list_id: int, work_id: int) -> Any:
+    member = member_with(request, Scope.READING)
+    reading_list = get_own_reading_list(request, _id(list_id))
+    work = get_work_for_viewer(request, _id(work_id))
+    actions.add_to_reading_list(reading_list, work, actor=member)
+    return _reading_list(reading_list)
+
+
+@router.delete(
+    "/reading-lists/{list_id}/works/{work_id}",
+    response={200: schemas.ReadingList, **WRITE_ERRORS},
+    tags=["write"],
+)
+def remove_from_reading_list(request: HttpRequest, list_id: int, work_id: int) -> Any:
+    member = member_with(request, Scope.READING)
+    reading_list = get_own_reading_list(request, _id(list_id))
+    actions.remove_from_reading_list(reading_list, _id(work_id), actor=member)
+    return _reading_list(reading_list)
+
+
+@router.delete(
+    "/reading-lists/{list_id}", response={200: schemas.Done, **WRITE_ERRORS}, tags=["write"]
+)
+def delete_reading_list(request: HttpRequest, list_id: int) -> Any:
+    member = member_with(request, Scope.READING)
+    reading_list = get_own_reading_list(request, _id(list_id))
+    actions.delete_reading_list(reading_list, actor=member)
+    return {"detail": "The list is deleted."}

@@ -232,3 +232,16 @@ def test_a_collection(client: Client) -> None:
     assert status == 200
     assert data["title"] == "Api Fest"
     assert call(client, "GET", "/api/v1/collections/nope")[0] == 404
+
+
+def test_saved_exclusions_apply_when_asked(client: Client) -> None:
+    from ficshelf.search.models import ExclusionSet
+
+    unwanted = Tag.objects.create(name="Unwanted Trope", type=TagType.FREEFORM, is_canonical=True)
+    WorkFactory(title="Kept")
+    WorkFactory(title="Left Out").tags.add(unwanted)
+    member = UserFactory()
+    ExclusionSet.objects.create(user=member).tags.add(unwanted)
+    token = token_for(member, "read")
+    assert sorted(titles(listing(client, token=token)[1])) == ["Kept", "Left Out"]
+    assert titles(listing(client, "?with_exclusions=true", token)[1]) == ["Kept"]

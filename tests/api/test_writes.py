@@ -164,3 +164,30 @@ def test_marked_for_later(client: Client) -> None:
     _status, data = call(client, "DELETE", f"/api/v1/works/{work.pk}/marked-for-later", token)
     assert data["is_marked_for_later"] is False
     assert not Reading.objects.get(user=member).is_marked_for_later
+
+
+def test_reading_lists_made_filled_emptied_and_deleted(client: Client) -> None:
+    from ficshelf.social.models import ReadingList
+
+    work = WorkFactory()
+    hidden = WorkFactory(hidden=True)
+    token = token_for(UserFactory(), "write:reading")
+    status, data = call(client, "POST", "/api/v1/reading-lists", token, {"name": "Summer"})
+    assert status == 201
+    list_id = data["id"]
+    status, data = call(client, "PUT", f"/api/v1/reading-lists/{list_id}/works/{work.pk}", token)
+    assert data["work_ids"] == [work.pk]
+    status, _ = call(client, "PUT", f"/api/v1/reading-lists/{list_id}/works/{hidden.pk}", token)
+    assert status == 404
+    status, data = call(client, "POST", "/api/v1/reading-lists", token, {"name": "Summer"})
+    assert status == 403
+    assert "already have a list" in data["detail"]
+    status, data = call(client, "POST", "/api/v1/reading-lists", token, {"name": ""})
+    assert status == 400
+    assert ReadingList.objects.count() == 1
+    other = token_for(UserFactory(), "write:reading")
+    assert call(client, "DELETE", f"/api/v1/reading-lists/{list_id}", other)[0] == 404
+    status, data = call(client, "DELETE", f"/api/v1/reading-lists/{list_id}/works/{work.pk}", token)
+    assert data["work_ids"] == []
+    assert call(client, "DELETE", f"/api/v1/reading-lists/{list_id}", token)[0] == 200
+    assert not ReadingList.objects.exists()
