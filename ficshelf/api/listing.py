@@ -20,11 +20,12 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpRequest, QueryDict
 from ninja import Field, Schema
 
 from ficshelf.accounts.access import get_user_for_profile
 from ficshelf.accounts.models import User
+from ficshelf.api.schemas import WorkListing
 from ficshelf.api.serialize import Urls, tag_ref, work_summary
 from ficshelf.search.exclusions import filter_id_of
 from ficshelf.search.forms import (
@@ -34,8 +35,9 @@ from ficshelf.search.forms import (
     MAX_PAGE,
     WorkFilterForm,
 )
+from ficshelf.search.page_cache import cached_listing_part
 from ficshelf.search.query import FACET_TYPES, WorkQuery
-from ficshelf.search.service import reader_query, run_reader_query
+from ficshelf.search.service import WorkPage, reader_query, run_reader_query
 from ficshelf.search.views import FACET_LIMIT, WORKS_PER_PAGE
 from ficshelf.tags.models import Tag
 from ficshelf.works.models import Collection, Series, series_visible_to
@@ -133,11 +135,15 @@ def form_data(filters: WorkFilters) -> QueryDict:
     return data
 
 
-def list_works(filters: WorkFilters, user: User | AnonymousUser) -> dict[str, Any]:
+def listing_json(request: HttpRequest, filters: WorkFilters) -> str:
+    """The listing as JSON text (a ``schemas.WorkListing``), kept as the HTML listing's part
+    is kept (``search.page_cache.cached_listing_part``: under the index's state, the
+    address, the widened query and the reader's exclusions and preferences), so readers who
+    would see the same are given the same text without asking the backend again."""
+    user = request.user
     data = form_data(filters)
     digest = _digest(filters)
-    page = _page_of(filters.cursor, digest)
-    data["page"] = str(page)
+    data["page"] = str(_page_of(filters.cursor, digest))
     form = WorkFilterForm(data, user=user)
     if not form.is_valid():
         raise BadQuery(
@@ -152,14 +158,25 @@ def list_works(filters: WorkFilters, user: User | AnonymousUser) -> dict[str, An
         dataclasses.replace(query, facet_limit=FACET_LIMIT if filters.facets else 0),
         apply_exclusions=filters.with_exclusions,
     )
-    found = run_reader_query(asked)
+
+    def build() -> tuple[str, bool]:
+        found = run_reader_query(asked)
+        answer = WorkListing.model_validate(_answer(found, form.notices, digest, filters.facets))
+        # As the HTML listing: a page showing a hidden work (none should) is its reader's.
+        shareable = not any(work.is_hidden_by_admin for work in found.works)
+        return answer.model_dump_json(), shareable
+
+    return str(cached_listing_part(request, asked, build))
+
+
+def _answer(found: WorkPage, notices: list[str], digest: str, facets: bool) -> dict[str, Any]:
     urls = Urls()
     more = found.page < found.page_count and found.total > 0
     return {
         "works": [work_summary(work, urls) for work in found.works],
         "total": found.total,
         "next_cursor": _cursor(found.page + 1, digest) if more else None,
-        "notices": list(form.notices),
+        "notices": list(notices),
         "facets": (
             {
                 tag_type: [
@@ -168,7 +185,7 @@ def list_works(filters: WorkFilters, user: User | AnonymousUser) -> dict[str, An
                 ]
                 for tag_type in FACET_TYPES
             }
-            if filters.facets
+            if facets
             else None
         ),
         "facets_are_estimates": found.facets_are_estimates,

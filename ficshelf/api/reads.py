@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Path, Query
@@ -15,7 +15,7 @@ from ficshelf.accounts.access import get_user_for_profile
 from ficshelf.accounts.models import User as UserModel
 from ficshelf.api import schemas
 from ficshelf.api.auth import reader
-from ficshelf.api.listing import WorkFilters, list_works
+from ficshelf.api.listing import WorkFilters, listing_json
 from ficshelf.api.routes import router
 from ficshelf.api.serialize import Urls, bookmark, comment, tag_ref, work_in_full
 from ficshelf.collections.views import works_shown
@@ -56,7 +56,8 @@ def _viewed_as(request: HttpRequest) -> HttpRequest:
 @router.get("/works", response={200: schemas.WorkListing, **LISTING_ERRORS}, tags=["read"])
 def works(request: HttpRequest, filters: Query[WorkFilters]) -> Any:
     """Works, filtered, searched and sorted as the site's listings and search page."""
-    return list_works(filters, _viewed_as(request).user)
+    text = listing_json(_viewed_as(request), filters)
+    return HttpResponse(text, content_type="application/json; charset=utf-8")
 
 
 @router.get("/works/{work_id}", response={200: schemas.Work, **ERRORS}, tags=["read"])

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
 from ficshelf.social.models import ANONYMOUS_CREATOR
 from ficshelf.social.models import Bookmark as BookmarkModel
 from ficshelf.social.models import Comment as CommentModel
 from ficshelf.tags.models import Tag, TagType
+from ficshelf.tags.naming import tag_page_url
 from ficshelf.works.display import credited_pseuds
 from ficshelf.works.models import Chapter
 from ficshelf.works.models import Work as WorkModel
@@ -26,8 +25,8 @@ _TYPE_FIELDS = {
 
 
 class Urls:
-    """Tag page addresses, reversed once per tag per response (a listing names the same
-    fandoms and warnings on many works)."""
+    """Tag page addresses, built once per tag per response without a URL lookup
+    (``tags.naming.tag_page_url``, as listings build theirs: a listing names hundreds)."""
 
     def __init__(self) -> None:
         self._tags: dict[int, str] = {}
@@ -35,7 +34,7 @@ class Urls:
     def tag(self, tag: Tag) -> str:
         url = self._tags.get(tag.pk)
         if url is None:
-            url = self._tags[tag.pk] = reverse("tags:show", kwargs={"tag": tag.name})
+            url = self._tags[tag.pk] = tag_page_url(tag.name)
         return url
 
 

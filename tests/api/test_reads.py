@@ -245,3 +245,21 @@ def test_saved_exclusions_apply_when_asked(client: Client) -> None:
     token = token_for(member, "read")
     assert sorted(titles(listing(client, token=token)[1])) == ["Kept", "Left Out"]
     assert titles(listing(client, "?with_exclusions=true", token)[1]) == ["Kept"]
+
+
+def test_the_kept_listing_is_not_given_to_a_reader_who_would_see_otherwise(
+    client: Client,
+) -> None:
+    """The listing's answer is kept like the HTML listing's part: shared by readers who
+    would see the same, never given to one whose mutes or membership make it differ."""
+    pseud = PseudFactory()
+    WorkFactory(title="Muted Creator's", creator=pseud)
+    WorkFactory(title="Members Only", restricted=True)
+    guest_first = listing(client)[1]
+    assert titles(guest_first) == ["Muted Creator's"]
+    assert listing(client)[1] == guest_first
+    reader = UserFactory()
+    reader.mutes_made.create(muted=pseud.user)
+    assert titles(listing(client, token=token_for(reader, "read"))[1]) == ["Members Only"]
+    other = token_for(UserFactory(), "read")
+    assert sorted(titles(listing(client, token=other)[1])) == ["Members Only", "Muted Creator's"]

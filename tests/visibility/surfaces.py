@@ -311,6 +311,25 @@ def _api_get(reading: Reading, url: str) -> tuple[int, Any]:
     return response.status_code, json.loads(response.content)
 
 
+def api_listing_urls(world: World) -> list[str]:
+    """The API's listings, read before each entry point (as the HTML listings are) so a
+    stale kept answer would be served after."""
+    fandom = world.tag(FANDOM)
+    return [
+        "/api/v1/works?facets=true",
+        f"/api/v1/works?tag_id={fandom.pk}",
+        f"/api/v1/works?q={WORD}",
+        f"/api/v1/works?username={world.creator.username}",
+        f"/api/v1/works?series_id={world.series.pk}",
+    ]
+
+
+def read_api_listings(world: World, viewer: Viewer) -> None:
+    reading = Reading(world, viewer)
+    for url in api_listing_urls(world):
+        reading.viewer.client.get(url, **_api_headers(reading))
+
+
 def _api_listing(reading: Reading, surface: str, url: str, wanted: frozenset[str] | None) -> Any:
     status, data = _api_get(reading, url)
     if wanted is None:
