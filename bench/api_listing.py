@@ -9,9 +9,9 @@ warm-up, with the static-file baseline of the same server first:
 - ``static``: a file served by whitenoise from the same process (the ceiling);
 - ``/works/`` as a guest (the page is kept whole, ``search.page_cache``) and signed in
   (the listing part is kept, the header is rendered per request);
-- ``/api/v1/works`` as a guest and with a member's read token (never kept: every request
-  asks the search backend and serializes 20 works), and with ``facets=true`` (the tag counts
-  the HTML sidebar shows);
+- ``/api/v1/works`` as a guest and with a member's read token, and with ``facets=true``
+  (the tag counts the HTML sidebar shows): the answer is kept as the HTML listing's part
+  is (``search.page_cache``), the token is checked and counted on every request;
 - every page new: the same pages of both in every sort, each request one not asked for yet
   (``/works/?sort=S&page=N`` against ``/api/v1/works?sort=S&cursor=...``).
 

@@ -219,7 +219,7 @@ def _scope(filters: WorkFilters, user: User | AnonymousUser) -> WorkQuery:
 
 def _digest(filters: WorkFilters) -> str:
     """What a cursor belongs to: every filter but the cursor itself."""
-    shown = filters.dict(exclude={"cursor", "facets"})
+    shown = filters.model_dump(exclude={"cursor", "facets"})
     return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

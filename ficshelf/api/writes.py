@@ -127,7 +127,7 @@ def bookmark_work(request: HttpRequest, work_id: int, body: schemas.BookmarkIn) 
     """Makes or changes the member's bookmark of the work."""
     member = member_with(request, Scope.BOOKMARKS)
     work = get_work_for_viewer(request, _id(work_id))
-    fields = _valid(BookmarkForm(body.dict()))
+    fields = _valid(BookmarkForm(body.model_dump()))
     return bookmark(actions.save_bookmark(actor=member, work=work, **fields))
 
 
@@ -137,7 +137,7 @@ def bookmark_work(request: HttpRequest, work_id: int, body: schemas.BookmarkIn) 
 def bookmark_series(request: HttpRequest, series_id: int, body: schemas.BookmarkIn) -> Any:
     member = member_with(request, Scope.BOOKMARKS)
     series = get_series_for_viewer(request, _id(series_id))
-    fields = _valid(BookmarkForm(body.dict()))
+    fields = _valid(BookmarkForm(body.model_dump()))
     return bookmark(actions.save_bookmark(actor=member, series=series, **fields))
 
 
@@ -251,7 +251,7 @@ def _reading_list(found: ReadingList) -> dict[str, Any]:
 @router.post("/reading-lists", response={201: schemas.ReadingList, **WRITE_ERRORS}, tags=["write"])
 def create_reading_list(request: HttpRequest, body: schemas.ReadingListIn) -> Any:
     member = member_with(request, Scope.READING)
-    fields = _valid(ReadingListForm(body.dict()))
+    fields = _valid(ReadingListForm(body.model_dump()))
     made = actions.create_reading_list(
         actor=member, name=fields["name"], is_public=fields["is_public"]
     )
