@@ -5,6 +5,7 @@ would answer 404 for answers 404 here, whoever asks."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,7 +18,7 @@ from ficshelf.api import schemas
 from ficshelf.api.auth import reader
 from ficshelf.api.listing import WorkFilters, listing_json
 from ficshelf.api.routes import router
-from ficshelf.api.serialize import Urls, bookmark, comment, tag_ref, work_in_full
+from ficshelf.api.serialize import Urls, api_root, bookmark, comment, tag_ref, work_in_full
 from ficshelf.collections.views import works_shown
 from ficshelf.social.access import creator_user_ids, muted_user_ids
 from ficshelf.social.models import Bookmark, Comment
@@ -163,7 +164,7 @@ def series(request: HttpRequest, series_id: int) -> Any:
         "notes": found.notes,
         "is_complete": found.is_complete,
         "url": reverse("works:series", args=[found.pk]),
-        "works_url": f"/api/v1/works?series_id={found.pk}",
+        "works_url": f"{api_root()}works?series_id={found.pk}",
     }
 
 
@@ -182,7 +183,7 @@ def collection(request: HttpRequest, name: CollectionName) -> Any:
         "is_unrevealed": found.is_unrevealed,
         "work_count": works_shown(found, user if isinstance(user, UserModel) else None).count(),
         "url": reverse("collections:profile", args=[found.name]),
-        "works_url": f"/api/v1/works?collection={found.name}",
+        "works_url": f"{api_root()}works?{urlencode({'collection': found.name})}",
     }
 
 
@@ -200,7 +201,7 @@ def user(request: HttpRequest, username: Username) -> Any:
             for p in pseuds
         ],
         "url": reverse("users:profile", args=[member.username]),
-        "works_url": f"/api/v1/works?username={member.username}",
+        "works_url": f"{api_root()}works?{urlencode({'username': member.username})}",
     }
 
 

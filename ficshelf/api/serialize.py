@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from ficshelf.social.models import ANONYMOUS_CREATOR
 from ficshelf.social.models import Bookmark as BookmarkModel
 from ficshelf.social.models import Comment as CommentModel
@@ -30,12 +32,18 @@ class Urls:
 
     def __init__(self) -> None:
         self._tags: dict[int, str] = {}
+        # "/api/v1/", or under the prefix the archive is mounted at.
+        self.api_root = api_root()
 
     def tag(self, tag: Tag) -> str:
         url = self._tags.get(tag.pk)
         if url is None:
             url = self._tags[tag.pk] = tag_page_url(tag.name)
         return url
+
+
+def api_root() -> str:
+    return reverse("api-v1:api-root")
 
 
 def tag_ref(tag: Tag, urls: Urls) -> dict[str, Any]:
@@ -52,7 +60,7 @@ def work_summary(work: WorkModel, urls: Urls) -> dict[str, Any]:
     summary: dict[str, Any] = {
         "id": work.pk,
         "url": work.get_absolute_url(),
-        "api_url": f"/api/v1/works/{work.pk}",
+        "api_url": f"{urls.api_root}works/{work.pk}",
         "title": work.title,
         "summary": work.summary,
         "creators": [

@@ -263,3 +263,16 @@ def test_the_kept_listing_is_not_given_to_a_reader_who_would_see_otherwise(
     assert titles(listing(client, token=token_for(reader, "read"))[1]) == ["Members Only"]
     other = token_for(UserFactory(), "read")
     assert sorted(titles(listing(client, token=other)[1])) == ["Members Only", "Muted Creator's"]
+
+
+def test_addresses_in_answers_lead_to_the_api_and_the_site(client: Client) -> None:
+    work = WorkFactory()
+    listing(client)
+    _status, data = call(client, "GET", f"/api/v1/works/{work.pk}")
+    assert data["api_url"] == f"/api/v1/works/{work.pk}"
+    assert client.get(data["url"]).status_code == 200
+    member = work.creatorships.get().pseud.user
+    _status, data = call(client, "GET", f"/api/v1/users/{member.username}")
+    status, found = call(client, "GET", data["works_url"])
+    assert status == 200
+    assert [w["id"] for w in found["works"]] == [work.pk]
