@@ -6,9 +6,12 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.openapi.docs import Swagger
@@ -120,3 +123,29 @@ v2 = _api(
     description="AO3's API shape: look works up by the address they were imported from.",
 )
 v2.add_router("/", ao3_v2.router)
+
+
+def _head_as_get(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """HEAD answered as GET (the server sends no body): load balancers and link checkers
+    send HEAD, and django-ninja routes only the methods an operation names."""
+
+    @functools.wraps(view)
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "HEAD":
+            return view(request, *args, **kwargs)
+        request.method = "GET"
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            request.method = "HEAD"
+
+    return answer
+
+
+def urls(api: NinjaAPI) -> tuple[list[Any], str, str]:
+    """``api.urls`` with HEAD answered wherever GET is."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = _head_as_get(pattern.callback)
+    return patterns, app_name, namespace

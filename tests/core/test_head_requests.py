@@ -9,11 +9,14 @@ import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from ficshelf.accounts.models import Pseud, ReaderKey
+from ficshelf.api.models import ApiToken
 from ficshelf.challenges.models import MemePrompt, PromptMeme, TagSet
+from ficshelf.social.models import Subscription
 from ficshelf.tags.models import TagType
 from ficshelf.works.models import Collection, Creatorship, Gift, Series, SeriesWork
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
@@ -74,6 +77,10 @@ def every_kind_of_object() -> tuple[Client, dict[str, object]]:
         work=invited, pseud=member.pseuds.get(is_default=True), is_approved=False
     )
     someone = UserFactory(username="someone_else")
+    subscription = Subscription.objects.create(user=member, work=work)
+    api_token = ApiToken.objects.create(
+        user=member, name="tool", token_hash="1" * 64, scopes="read", expires_at=timezone.now()
+    )
     client = Client()
     client.force_login(member)
     values: dict[str, object] = {
@@ -86,6 +93,8 @@ def every_kind_of_object() -> tuple[Client, dict[str, object]]:
         "series_id": series.pk,
         "pseud_id": other_pseud.pk,
         "key_id": reader_key.pk,
+        "subscription_id": subscription.pk,
+        "token_id": api_token.pk,
         "creatorship_id": invitation.pk,
         "tag_id": fandom.pk,
         "tag": fandom.name,
