@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "ficshelf.collections",
     "ficshelf.challenges",
     "ficshelf.sitecontent",
+    "ficshelf.api",
+    # django-ninja's templates and static files: its docs page is served from here, not a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +247,8 @@ else:
 # balancer): the client's address is then taken from X-Forwarded-For, that many from the
 # right. 0: REMOTE_ADDR is the client (docs/self-hosting.md).
 FICSHELF_TRUSTED_PROXIES = env_int("FICSHELF_TRUSTED_PROXIES", 0)
+# Requests per minute the API takes from one token, and from one address (docs/api.md).
+FICSHELF_API_REQUESTS_PER_MINUTE = env_int("FICSHELF_API_REQUESTS_PER_MINUTE", 120)
 if FICSHELF_TRUSTED_PROXIES < 0:
     raise ImproperlyConfigured(
         f"FICSHELF_TRUSTED_PROXIES must be 0 or more, not {FICSHELF_TRUSTED_PROXIES}."

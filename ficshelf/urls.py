@@ -12,6 +12,9 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from ficshelf.accounts import user_urls
 from ficshelf.accounts import views as accounts_views
+from ficshelf.api.api import urls as api_urls
+from ficshelf.api.api import v1 as api_v1
+from ficshelf.api.api import v2 as api_v2
 from ficshelf.core import views as core_views
 from ficshelf.search import tag_pages
 from ficshelf.search import views as search_views
@@ -48,6 +51,9 @@ urlpatterns = [
     # The admin site's login, behind the archive's login limits (before the admin's own).
     path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
+    path("api/v1/", api_urls(api_v1)),
+    path("api/v2/", api_urls(api_v2)),
+    path("accounts/api-tokens/", include("ficshelf.api.urls")),
     path("accounts/", include("ficshelf.accounts.urls")),
     path("users/", include((user_patterns, "users"))),
     path("", include("ficshelf.social.urls")),

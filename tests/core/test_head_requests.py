@@ -14,10 +14,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from ficshelf.accounts.models import MemberWarning, Pseud, ReaderKey
+from ficshelf.api.models import ApiToken
 from ficshelf.challenges.models import MemePrompt, PromptMeme, TagSet
 from ficshelf.downloads.models import DataExport
 from ficshelf.moderation.models import Report
 from ficshelf.sitecontent.models import NewsPost
+from ficshelf.social.models import Subscription
 from ficshelf.tags.models import TagType
 from ficshelf.works.models import Collection, Creatorship, Gift, Series, SeriesWork
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
@@ -78,6 +80,10 @@ def every_kind_of_object() -> tuple[Client, dict[str, object]]:
         work=invited, pseud=member.pseuds.get(is_default=True), is_approved=False
     )
     someone = UserFactory(username="someone_else")
+    subscription = Subscription.objects.create(user=member, work=work)
+    api_token = ApiToken.objects.create(
+        user=member, name="tool", token_hash="1" * 64, scopes="read", expires_at=timezone.now()
+    )
     client = Client()
     client.force_login(member)
     values: dict[str, object] = {
@@ -90,6 +96,8 @@ def every_kind_of_object() -> tuple[Client, dict[str, object]]:
         "series_id": series.pk,
         "pseud_id": other_pseud.pk,
         "key_id": reader_key.pk,
+        "subscription_id": subscription.pk,
+        "token_id": api_token.pk,
         "creatorship_id": invitation.pk,
         "tag_id": fandom.pk,
         "tag": fandom.name,

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import unescape
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef
@@ -20,6 +21,8 @@ from django.test import Client
 from lxml import etree
 
 from ficshelf.accounts.models import User
+from ficshelf.api.models import ApiToken
+from ficshelf.api.tokens import digest, make_token
 from ficshelf.downloads.feeds.queries import feed_works
 from ficshelf.downloads.names import url_slug
 from ficshelf.tags.models import FilterTagging, Tag
@@ -28,8 +31,10 @@ from ficshelf.works.tag_access import visible_tags
 from tests.search.listing_helpers import titles
 from tests.visibility.world import (
     BYSTANDER,
+    CREATOR,
     FANDOM,
     SECRET,
+    SOURCE_URL,
     SUBJECT,
     WATCHED_TAGS,
     WORD,
@@ -162,6 +167,7 @@ def problems(world: World, viewer: Viewer) -> list[str]:
     _catalogs(reading, known)
     _creators_and_series(reading, known)
     _autocomplete(reading)
+    _api(reading, known)
     return reading.problems
 
 
@@ -293,3 +299,116 @@ def _autocomplete(reading: Reading) -> None:
     suggested = SECRET in json.loads(response.content)["tags"]
     could_meet = visible_tags(reading.viewer.user).filter(name=SECRET).exists()
     reading.expect("tag suggestions", suggested, could_meet)
+
+
+# --- The API (ficshelf/api): the same rule, read with the viewer's token ------------------
+
+
+def _api_headers(reading: Reading) -> dict[str, str]:
+    """A guest sends no token; a member a read token of theirs (made once per walk)."""
+    user = reading.viewer.user
+    if user is None:
+        return {}
+    token = _API_TOKENS.get(user.pk)
+    if token is None or not ApiToken.objects.filter(token_hash=digest(token)).exists():
+        token = _API_TOKENS[user.pk] = make_token(user, "visibility walk", ["read"], 7)
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+_API_TOKENS: dict[int, str] = {}
+
+
+def _api_get(reading: Reading, url: str) -> tuple[int, Any]:
+    response = reading.viewer.client.get(url, **_api_headers(reading))
+    return response.status_code, json.loads(response.content)
+
+
+def api_listing_urls(world: World) -> list[str]:
+    """The API's listings, read before each entry point (as the HTML listings are) so a
+    stale kept answer would be served after."""
+    fandom = world.tag(FANDOM)
+    return [
+        "/api/v1/works?facets=true",
+        f"/api/v1/works?tag_id={fandom.pk}",
+        f"/api/v1/works?q={WORD}",
+        f"/api/v1/works?username={world.creator.username}",
+        f"/api/v1/works?series_id={world.series.pk}",
+    ]
+
+
+def read_api_listings(world: World, viewer: Viewer) -> None:
+    reading = Reading(world, viewer)
+    for url in api_listing_urls(world):
+        reading.viewer.client.get(url, **_api_headers(reading))
+
+
+def _api_listing(reading: Reading, surface: str, url: str, wanted: frozenset[str] | None) -> Any:
+    status, data = _api_get(reading, url)
+    if wanted is None:
+        reading.expect(surface, status, 404)
+        return None
+    reading.expect(f"{surface} (status)", status, 200)
+    if status != 200:
+        return None
+    shown = {work["title"] for work in data["works"]} & WATCHED_WORKS
+    reading.expect(surface, shown, set(wanted))
+    reading.expect(f"{surface} total", data["total"], len(wanted))
+    return data
+
+
+def _api(reading: Reading, known: Truth) -> None:
+    world = reading.world
+    fandom = world.tag(FANDOM)
+    data = _api_listing(reading, "the API's works", "/api/v1/works?facets=true", known.visible)
+    if data is not None:
+        counted = {f["tag"]["name"]: f["count"] for fs in data["facets"].values() for f in fs}
+        for name in WATCHED_TAGS:
+            reading.expect(
+                f"the API's facet count for {name}",
+                counted.get(name, 0),
+                known.facet_counts.get(name, 0),
+            )
+    _api_listing(
+        reading, "the API's fandom works", f"/api/v1/works?tag_id={fandom.pk}", known.in_fandom
+    )
+    _api_listing(reading, "the API's search", f"/api/v1/works?q={WORD}", known.with_word)
+    for username, wanted in known.by_creator.items():
+        _api_listing(
+            reading, f"the API's works by {username}", f"/api/v1/works?username={username}", wanted
+        )
+        status, _ = _api_get(reading, f"/api/v1/users/{username}")
+        reading.expect(f"the API's member {username}", status, 404 if wanted is None else 200)
+    series = world.series.pk
+    in_series = known.in_series or None
+    _api_listing(reading, "the API's series works", f"/api/v1/works?series_id={series}", in_series)
+    status, _ = _api_get(reading, f"/api/v1/series/{series}")
+    reading.expect("the API's series", status, 404 if in_series is None else 200)
+    _api_work(reading, known)
+    for name, wanted in known.tag_pages.items():
+        tag = Tag.objects.filter(name=name).first()
+        if tag is None:
+            continue
+        status, _ = _api_get(reading, f"/api/v1/tags/{tag.pk}")
+        reading.expect(f"the API's tag {name}", status, 404 if wanted is None else 200)
+    found = reading.viewer.client.post(
+        "/api/v2/works/urls",
+        json.dumps({"original_urls": [SOURCE_URL]}),
+        content_type="application/json",
+        **_api_headers(reading),
+    )
+    is_found = json.loads(found.content)["works"][0]["status"] == "found"
+    reading.expect("AO3's works/urls look-up", is_found, known.subject_visible)
+
+
+def _api_work(reading: Reading, known: Truth) -> None:
+    subject = reading.world.subject
+    status, data = _api_get(reading, f"/api/v1/works/{subject.pk}")
+    reading.expect("the API's work (status)", status, 200 if known.subject_visible else 404)
+    text = json.dumps(data)
+    reading.expect("the API's work's text", WORD in text, known.word_readable)
+    current = Work.objects.filter(pk=subject.pk).first()
+    if status == 200 and current is not None and current.in_anonymous_collection:
+        reading.expect("the API's anonymous work names no creator", CREATOR in text, False)
+    for part in ("comments", "bookmarks", "kudos"):
+        status, _ = _api_get(reading, f"/api/v1/works/{subject.pk}/{part}")
+        reading.expect(f"the API's work {part}", status, 200 if known.subject_visible else 404)

@@ -31,7 +31,7 @@ from ficshelf.works.models import Collection, CollectionItem, Creatorship, Work
 from tests.admin_helpers import run_action
 from tests.factories import UserFactory
 from tests.form_data import form_fields
-from tests.visibility.surfaces import Viewer, problems
+from tests.visibility.surfaces import Viewer, problems, read_api_listings
 from tests.visibility.world import (
     CANON,
     FANDOM,
@@ -651,6 +651,7 @@ def test_right_after_each_entry_point_every_surface_agrees_with_the_visibility_r
     for viewer in viewers:
         for url in cached_listing_urls(world):
             viewer.client.get(url)
+        read_api_listings(world, viewer)
     audited_before = AuditEntry.objects.order_by("pk").values_list("pk", flat=True).last() or 0
 
     entry.act(world)

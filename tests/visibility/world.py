@@ -25,6 +25,8 @@ CANON = "Walk Canon Freeform"  # canonical, for the wrangling scenario
 WATCHED_TAGS = (FANDOM, SECRET, CANON)
 CREATOR = "walkwriter"
 PARTNER = "walkpartner"  # co-creates the subject in some scenarios
+# Where the subject was imported from (AO3's works/urls look-up finds it by this).
+SOURCE_URL = "https://example.org/walk/subject"
 
 
 @dataclass
@@ -65,7 +67,7 @@ def build_world() -> World:
     PseudFactory(user=partner, name=PARTNER)
     fandom = Tag.objects.create(name=FANDOM, type=TagType.FANDOM, is_canonical=True)
     Tag.objects.create(name=CANON, type=TagType.FREEFORM, is_canonical=True)
-    subject = WorkFactory(title=SUBJECT, creator=creator_pseud)
+    subject = WorkFactory(title=SUBJECT, creator=creator_pseud, source_url=SOURCE_URL)
     # A warning, as the posting form asks for one when the creator edits the work.
     no_warnings = Tag.objects.get(name="No Archive Warnings Apply")
     subject.tags.add(fandom, no_warnings, Tag.objects.create(name=SECRET, type=TagType.FREEFORM))
