@@ -142,6 +142,15 @@ class _Rows:
     """Rows of one table gathered for a chunk of works and written with executemany."""
 
     def __init__(self, table: str, columns: list[str]) -> None:
+        from django.apps import apps
+
+        from bench.corpus.database import required_defaults
+
+        # The table's other required columns get their fields' defaults (a field the
+        # archive adds later is filled without this generator knowing of it).
+        model = next(m for m in apps.get_models() if m._meta.db_table == table)
+        extra_columns, self.extra_values = required_defaults(model, columns)
+        columns = [*columns, *extra_columns]
         self.sql = (
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         )
@@ -149,7 +158,8 @@ class _Rows:
         self.total = 0
 
     def flush(self, cursor: Any) -> None:
-        cursor.executemany(self.sql, self.rows)
+        extra = self.extra_values
+        cursor.executemany(self.sql, [(*row, *extra) for row in self.rows] if extra else self.rows)
         self.total += len(self.rows)
         self.rows = []
 

@@ -113,6 +113,28 @@ def _chapter_rows(
                    share, True, day, now, now)  # fmt: skip
 
 
+def required_defaults(model: Any, columns: list[str]) -> tuple[list[str], tuple[Any, ...]]:
+    """The required columns of ``model`` beyond ``columns``, with their fields' defaults
+    (Django sets defaults, not the database): a field the archive adds later is filled
+    without the corpus knowing of it."""
+    extra = [
+        field
+        for field in model._meta.concrete_fields
+        if field.column not in columns
+        and not field.null
+        and not field.primary_key
+        and field.get_default() is not None
+    ]
+    return [field.column for field in extra], tuple(field.get_default() for field in extra)
+
+
+def _with_defaults(model: Any, columns: list[str], rows: Any) -> tuple[list[str], Any]:
+    extra_columns, values = required_defaults(model, columns)
+    if not extra_columns:
+        return columns, rows
+    return [*columns, *extra_columns], ((*row, *values) for row in rows)
+
+
 class _Writer:
     """Bulk rows into a table: COPY on PostgreSQL, executemany on SQLite."""
 
@@ -132,6 +154,7 @@ class _Writer:
                 cursor.execute("SET LOCAL session_replication_role = replica")
 
     def rows(self, model: Any, columns: list[str], rows: Any) -> None:
+        columns, rows = _with_defaults(model, columns, rows)
         table = model._meta.db_table
         with self.connection.cursor() as cursor:
             if self.is_postgres:
