@@ -35,14 +35,22 @@ RECOVERY_CODES = 10
 CODE_GUESSES_BY_ACCOUNT = RateLimit("two-factor", limit=5, window_seconds=15 * 60)
 APP_DEVICE = "Authenticator app"
 RECOVERY_DEVICE = "Recovery codes"
-# Admin pages: Django's admin site, the moderators' desk and the tag wranglers' pages.
-ADMIN_PREFIXES = ("/admin/", "/desk/")
+# Admin pages: Django's admin site, the moderators' desk, the spam queue, the tag wranglers'
+# pages, and the communications role's: editing site pages, news and the banner. (Each also
+# checks its permission; this says which of them an admin reaches only past two-factor.)
+ADMIN_PREFIXES = ("/admin/", "/desk/", "/moderation/")
 WRANGLING_ENDINGS = ("/edit/", "/unwrangled/")
+SITE_CONTENT_PREFIXES = ("/site/", "/news/")
+SITE_CONTENT_ENDINGS = ("/edit/", "/new/", "/delete/")
+BANNER_EDIT = "/banner/"
 
 
 def is_admin_page(path: str) -> bool:
-    return path.startswith(ADMIN_PREFIXES) or (
-        path.startswith("/tags/") and path.endswith(WRANGLING_ENDINGS)
+    return (
+        path.startswith(ADMIN_PREFIXES)
+        or (path.startswith("/tags/") and path.endswith(WRANGLING_ENDINGS))
+        or (path.startswith(SITE_CONTENT_PREFIXES) and path.endswith(SITE_CONTENT_ENDINGS))
+        or path == BANNER_EDIT
     )
 
 

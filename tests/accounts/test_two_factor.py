@@ -139,7 +139,19 @@ def test_an_admin_cannot_turn_it_off() -> None:
     assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-@pytest.mark.parametrize("page", ["/admin/", "/desk/", "/desk/audit/", "/tags/Rain/edit/"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/admin/",
+        "/desk/",
+        "/desk/audit/",
+        "/tags/Rain/edit/",
+        "/moderation/spam/",
+        "/site/faq/edit/",
+        "/news/new/",
+        "/banner/",
+    ],
+)
 @pytest.mark.parametrize("kind", ["superuser", "staff", "role"])
 def test_admin_pages_wait_for_two_factor(page: str, kind: str) -> None:
     user = member("mod", is_superuser=kind == "superuser", is_staff=kind == "staff")
