@@ -90,6 +90,7 @@ HANDLED: dict[str, str] = {
     "accounts.MemberWarning": DELETED,
     "otp_totp.TOTPDevice": DELETED + " (two-factor devices)",
     "sitecontent.TermsAcceptance": DELETED,
+    "api.ApiToken": DELETED + " (the member's API tokens stop working with the account)",
     "moderation.SpamMark": DELETED + " (marks on the member); marks they made or lifted "
     "keep the mark, the link to them is cleared",
     "sitecontent.BannerDismissal": DELETED,
