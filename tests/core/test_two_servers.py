@@ -25,6 +25,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from django_otp.oath import TOTP
 
 from tests.core.check_deploy import run_check_deploy
 from tests.core.processes import (
@@ -139,12 +140,17 @@ class Servers:
         return self.archives[0].django(code)
 
 
+ADMIN_TOTP_KEY = "3132333435363738393031323334353637383930"
 SEED = f"""
 from ficshelf.accounts.models import Pseud, User
 for name, is_admin in [("wren", False), ("harbourmaster", True)]:
     user = User.objects.create_user(name, f"{{name}}@example.org", {PASSWORD!r},
                                     is_staff=is_admin, is_superuser=is_admin)
     Pseud.objects.create(user=user, name=name, is_default=True)
+# The admin signs in with two-factor, as every admin must (an authenticator of a known key).
+from django_otp.plugins.otp_totp.models import TOTPDevice
+TOTPDevice.objects.create(user=User.objects.get(username="harbourmaster"), name="app",
+                          key={ADMIN_TOTP_KEY!r}, confirmed=True)
 """
 
 
@@ -234,6 +240,13 @@ def test_a_hide_on_one_server_shows_on_the_other_at_once(servers: Servers) -> No
 
     admin = Visitor()
     admin.sign_in(servers.worker, "harbourmaster")
+    code = TOTP(bytes.fromhex(ADMIN_TOTP_KEY)).token()
+    verified = admin.submit(
+        f"{servers.worker}/accounts/two-factor/verify/",
+        having="code",
+        changes={"code": f"{code:06d}"},
+    )
+    assert verified.status == 302, verified.text
     hidden = admin.post(
         f"{servers.worker}/admin/works/work/",
         {
