@@ -467,6 +467,8 @@ class Traffic:
     def write(self, kind: str) -> Request:
         r, a = self.rng, self.a
         self.write_number += 1
+        from ficshelf.core.form_guards import fresh_stamp
+
         number = self.write_number
         if kind == "write-kudos":
             member, work = self.first_time(lambda m: m.kudos)
@@ -478,7 +480,10 @@ class Traffic:
             work, chapters = self.work()
             path = f"/works/{work}/chapters/{r.choice(chapters)}/comments/"
             text = f"<p>Bench write {number}: " + " ".join(r.choices(a.words[:300], k=20))
-            fields = urllib.parse.urlencode({"text": text + "</p>"})
+            # The comment form's spam guard: a stamp signed with the archive's key, made
+            # "a minute ago" (a person takes that long to write; the guard's minimum).
+            stamp = fresh_stamp(time.time() - 60)
+            fields = urllib.parse.urlencode({"text": text + "</p>", "form_started": stamp})
         elif kind == "write-bookmark":
             member, work = self.first_time(lambda m: m.bookmarked)
             path = f"/works/{work}/bookmark/"
