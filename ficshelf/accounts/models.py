@@ -7,6 +7,8 @@ imported from elsewhere, kept so the credit stays right until its creator claims
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -40,6 +42,22 @@ class User(AbstractUser):
             ("change_next_of_kin", "Can see and change a member's next of kin"),
             ("change_roles", "Can give and take admin roles"),
         ]
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        # A request's user (django-otp's middleware gives it ``is_verified``) holds its
+        # permissions only once this session passed two-factor. Every admin view asks
+        # ``has_perm``, so a new admin page is guarded without being named anywhere (the
+        # middleware's list of admin paths only sends people to the right step first).
+        # Outside a request (the worker, the shell) there is no session and no second
+        # step: the permissions as given.
+        if hasattr(self, "is_verified") and not self.is_verified():
+            return False
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if hasattr(self, "is_verified") and not self.is_verified():
+            return False
+        return super().has_module_perms(app_label)
 
     def suspended_now(self) -> bool:
         from django.utils import timezone

@@ -17,14 +17,15 @@ _ROLE_CACHE = "_ficshelf_has_admin_role"
 
 
 def has_admin_role(user: Any) -> bool:
-    """Staff, superuser or a member of any role group (every group is a role)."""
+    """Staff, superuser, a member of any role group (every group is a role), or anyone
+    given a permission directly (outside a role, it still opens admin pages)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_staff or user.is_superuser:
         return True
     cached = getattr(user, _ROLE_CACHE, None)
     if cached is None:
-        cached = user.groups.exists()
+        cached = user.groups.exists() or user.user_permissions.exists()
         setattr(user, _ROLE_CACHE, cached)
     return bool(cached)
 

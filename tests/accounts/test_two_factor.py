@@ -189,3 +189,55 @@ def _signed_in(user: User) -> Client:
     browser = Client()
     sign_in(browser, user)
     return browser
+
+
+def _request_user(user: User, *, verified: bool) -> User:
+    """``user`` as a view sees it: through django-otp's middleware, on a session that has
+    or has not passed the second step."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.middleware import OTPMiddleware
+
+    request = RequestFactory().get("/an-admin-page-no-list-names/")
+    request.session = SessionStore()
+    if verified:
+        device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+        request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    request.user = user
+    seen: list[User] = []
+    OTPMiddleware(lambda r: seen.append(r.user) or None)(request)  # type: ignore[arg-type,func-returns-value]
+    return seen[0]
+
+
+@pytest.mark.parametrize("kind", ["superuser", "role", "direct"])
+def test_permissions_hold_only_past_the_second_step(kind: str) -> None:
+    """The check is where permissions are asked, not in a list of admin paths: an admin
+    page nobody listed, or a permission given outside any role, still needs two-factor."""
+    from django.contrib.auth.models import Permission
+
+    user = member("mod", is_superuser=kind == "superuser")
+    if kind == "role":
+        user.groups.add(Group.objects.get(name=roles.POLICY_AND_ABUSE))
+    if kind == "direct":
+        user.user_permissions.add(Permission.objects.get(codename="suspend_member"))
+    user = User.objects.get(pk=user.pk)  # no permission cache
+    unverified = _request_user(user, verified=False)
+    assert not unverified.has_perm("accounts.suspend_member")
+    assert not unverified.has_module_perms("accounts")
+    verified = _request_user(User.objects.get(pk=user.pk), verified=True)
+    assert verified.has_perm("accounts.suspend_member")
+    # Outside a request (the worker, the shell): the permissions as given.
+    assert User.objects.get(pk=user.pk).has_perm("accounts.suspend_member")
+
+
+def test_a_permission_given_outside_a_role_sends_to_two_factor_set_up() -> None:
+    from django.contrib.auth.models import Permission
+
+    user = member("helper")
+    user.user_permissions.add(Permission.objects.get(codename="publish_news"))
+    browser = Client()
+    sign_in(browser, user)
+    response = browser.get("/news/new/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/two-factor/setup/")
