@@ -100,10 +100,9 @@ def hand_made_quality(exchange: GiftExchange, giver_id: int, recipient_id: int) 
     people = {signup.id: signup for signup in pair}
     if giver_id not in people or recipient_id not in people:
         return None
-    try:
-        return matching.pair_quality(people[giver_id], people[recipient_id], rules_of(exchange))
-    except ValueError:  # a sign-up the matcher's checks refuse cannot match
-        return None
+    # The sign-up form and the set-up form check everything the matcher would refuse: a
+    # ValueError here is a bug, and is left to say so rather than read as "no match".
+    return matching.pair_quality(people[giver_id], people[recipient_id], rules_of(exchange))
 
 
 def _progress(exchange_id: int) -> matching.Progress:
