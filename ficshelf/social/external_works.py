@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.db import IntegrityError, transaction
 
 from ficshelf.accounts.models import User
+from ficshelf.core.audit import record_each
 from ficshelf.core.safe_urls import WEB_SCHEMES, scheme_of, tidy_url
 from ficshelf.core.sanitizer import SANITIZER_VERSION, Profile, sanitize_html
 from ficshelf.social.actions import save_bookmark
@@ -136,3 +137,34 @@ def bookmark_external_work(
         is_rec=is_rec,
     )
     return bookmark, is_new
+
+
+# ---- What admins do to external works (audited) ----
+
+
+@transaction.atomic
+def set_external_works_hidden(
+    external_works: Iterable[ExternalWork], *, hidden: bool, reason: str, actor: User
+) -> int:
+    """Hide external works from every bookmark listing and search (their bookmarks stay,
+    shown again on unhiding), or unhide them; one audit entry each, with the reason.
+    Returns how many changed."""
+    if not reason.strip():
+        raise ValueError("a reason is required")
+    ids = [external.pk for external in external_works]
+    changing = list(
+        ExternalWork.objects.select_for_update()
+        .filter(pk__in=ids)
+        .exclude(is_hidden_by_admin=hidden)
+        .order_by("pk")
+    )
+    for external in changing:
+        external.is_hidden_by_admin = hidden
+        external.save(update_fields=["is_hidden_by_admin", "updated_at"])
+    record_each(
+        actor=actor,
+        action="hide external work" if hidden else "unhide external work",
+        targets=changing,
+        reason=reason.strip(),
+    )
+    return len(changing)
