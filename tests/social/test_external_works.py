@@ -277,3 +277,17 @@ def test_the_members_data_export_names_their_external_bookmarks() -> None:
     [entry] = data["bookmarks"]
     assert entry["external_work"]["url"] == "https://elsewhere.example/mine"
     assert entry["tags"] == "keep"
+
+
+def test_a_bookmark_of_an_external_work_can_be_reported_until_an_admin_hides_it() -> None:
+    bookmark, _ = bookmark_external_work(
+        actor=UserFactory(username="reportee"),
+        details=ExternalWorkDetails(
+            url="https://elsewhere.example/r", title="Reported", creator="x", fandoms=["F"]
+        ),
+        notes="<p>rude words</p>",
+    )
+    url = reverse("moderation:report_bookmark", args=[bookmark.pk])
+    assert "rude words" in page_text(Client().get(url))
+    ExternalWork.objects.filter(pk=bookmark.external_work_id).update(is_hidden_by_admin=True)
+    assert Client().get(url).status_code == 404
