@@ -80,6 +80,8 @@ class ExternalWorkAdminForm(forms.ModelForm[ExternalWork]):
     """An admin's correction of an external work: the address stays http(s) and keeps its
     normalised key; the summary is cleaned as when a member wrote it."""
 
+    url = forms.URLField(label="URL", max_length=2000, assume_scheme="https")
+
     class Meta:
         model = ExternalWork
         fields = ["url", "title", "creator", "summary", "tags"]

@@ -11,6 +11,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from ficshelf.social import actions
 from ficshelf.tags.models import Tag, TagType
+from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_social import assert_main_fits_the_screen, log_in
 from tests.factories import TagFactory, UserFactory, WorkFactory
@@ -66,6 +67,7 @@ def test_member_bookmarks_an_external_work_filters_their_page_and_others_find_it
         "href", "https://elsewhere.example/works/7"
     )
     page.screenshot(path=str(shots_dir / "user-bookmarks-desktop.png"), full_page=True)
+    assert_accessible(page)
 
     # The sidebar: the bookmarker's tag "comfort read" is on two bookmarks.
     page.locator("summary", has_text="Bookmarker's Tags").click()
@@ -83,6 +85,7 @@ def test_member_bookmarks_an_external_work_filters_their_page_and_others_find_it
     guest.get_by_role("button", name="Search Bookmarks").click()
     expect(guest.get_by_role("heading", name="1 – 1 of 1 Bookmark found")).to_be_visible()
     expect(guest.get_by_text("Best road trip fic")).to_be_visible()
+    assert_accessible(guest)
     guest.get_by_role("link", name="trailfinder").first.click()
     expect(guest.get_by_role("heading", name="3 Bookmarks by trailfinder")).to_be_visible()
     guest.context.close()
@@ -116,4 +119,5 @@ def test_the_dashboard_and_profile_link_to_the_public_bookmarks_page(
     page.screenshot(path=str(shots_dir / "bookmark-search-desktop.png"), full_page=True)
     page.goto(live_server.url + "/bookmarks/external/new/")
     page.screenshot(path=str(shots_dir / "external-form-desktop.png"), full_page=True)
+    assert_accessible(page)
     context.close()

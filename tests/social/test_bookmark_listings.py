@@ -52,7 +52,13 @@ def user_page(client: Client, user: User, status: int = 200, **params: object) -
 
 def test_guests_see_a_members_public_bookmarks_with_notes_tags_and_rec() -> None:
     reader = UserFactory(username="recfan")
-    mark(reader, WorkFactory(title="Loved Story"), notes="<p>Read it!</p>", tags="slow burn", is_rec=True)
+    mark(
+        reader,
+        WorkFactory(title="Loved Story"),
+        notes="<p>Read it!</p>",
+        tags="slow burn",
+        is_rec=True,
+    )
     page = user_page(Client(), reader)
     assert "Loved Story" in page
     assert "Read it!" in page
@@ -178,9 +184,12 @@ def test_pages_hold_twenty_and_keep_the_filters() -> None:
         mark(reader, WorkFactory(title=f"Paged {n}"), tags="paged")
     page = user_page(Client(), reader, bookmark_tag="paged")
     assert "1 – 20 of 21" in words(page)
-    assert "bookmark_tag=paged&amp;page=2" in Client().get(
-        reverse("social:user_bookmarks", args=[reader.username]), {"bookmark_tag": "paged"}
-    ).content.decode()
+    assert (
+        "bookmark_tag=paged&amp;page=2"
+        in Client()
+        .get(reverse("social:user_bookmarks", args=[reader.username]), {"bookmark_tag": "paged"})
+        .content.decode()
+    )
     assert "Paged 0" in user_page(Client(), reader, bookmark_tag="paged", page=2)
 
 
