@@ -71,9 +71,7 @@ def listings() -> dict[str, Any]:
     from ficshelf.social.models import Bookmark
     from ficshelf.tags.models import FilterTagging, TagType
 
-    member = (
-        Bookmark.objects.values("user_id").annotate(n=Count("pk")).order_by("-n")[0]["user_id"]
-    )
+    member = Bookmark.objects.values("user_id").annotate(n=Count("pk")).order_by("-n")[0]["user_id"]
     fandom = (
         FilterTagging.objects.filter(tag__type=TagType.FANDOM, work__bookmarks__isnull=False)
         .values("tag_id")

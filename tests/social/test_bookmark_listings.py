@@ -18,7 +18,7 @@ from ficshelf.tags.models import Tag, TagType
 from ficshelf.works.models import Series, SeriesWork, Work
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
 from tests.helpers import page_text
-from tests.social.factories import mute
+from tests.social.factories import BookmarkFactory, mute
 
 pytestmark = pytest.mark.django_db
 
@@ -282,3 +282,17 @@ def test_search_leaves_out_private_bookmarks_of_others() -> None:
     mark(owner, WorkFactory(title="Hush Pick"), is_private=True)
     assert "Hush Pick" not in search(Client(), title="Hush")
     assert "Hush Pick" in search(signed_in(owner), title="Hush")
+
+
+def test_the_migration_gives_existing_bookmarks_their_tag_rows() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("ficshelf.social.migrations.0010_external_works")
+    bookmark = BookmarkFactory(tags="Angst, angst ,  Slow  Burn")
+    BookmarkFactory(tags="")
+    migration.tag_rows_for_existing_bookmarks(apps, None)
+    rows = BookmarkTag.objects.filter(bookmark=bookmark).order_by("key")
+    assert [(row.name, row.key) for row in rows] == [("Angst", "angst"), ("Slow Burn", "slow burn")]
+    assert BookmarkTag.objects.count() == 2
