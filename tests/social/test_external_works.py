@@ -291,3 +291,17 @@ def test_a_bookmark_of_an_external_work_can_be_reported_until_an_admin_hides_it(
     assert "rude words" in page_text(Client().get(url))
     ExternalWork.objects.filter(pk=bookmark.external_work_id).update(is_hidden_by_admin=True)
     assert Client().get(url).status_code == 404
+
+
+def test_a_suspended_member_bookmarks_nothing() -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    member = UserFactory()
+    member.suspended_until = timezone.now() + datetime.timedelta(days=3)
+    member.suspension_reason = "Cooling off."
+    member.save()
+    response = signed_in(member).post(reverse(NEW), form_data())
+    assert response.status_code == 403
+    assert not ExternalWork.objects.exists() and not Bookmark.objects.exists()
