@@ -7,15 +7,23 @@ A value that cannot be used is a form error shown beside its field, never a trac
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models.functions import Lower
 
 from ficshelf.core.forms import SingleLineField
-from ficshelf.social.bookmark_listing import SORT_BOOKMARKED, SORT_LABELS, BookmarkQuery
+from ficshelf.social.bookmark_listing import (
+    SORT_BOOKMARKED,
+    SORT_LABELS,
+    BookmarkQuery,
+    tags_reader_may_meet,
+)
 from ficshelf.social.bookmark_tags import bookmark_tag_names
 from ficshelf.tags.models import Tag
+
+if TYPE_CHECKING:
+    from ficshelf.social.bookmark_listing import Viewer
 
 # More checked tags than anyone ticks by hand: a longer list is a made-up address.
 MAX_CHOSEN_TAGS = 30
@@ -59,6 +67,10 @@ class BookmarkFilterForm(forms.Form):
         label="Sort by", required=False, choices=list(SORT_LABELS.items()), initial=SORT_BOOKMARKED
     )
 
+    def __init__(self, *args: Any, viewer: Viewer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+
     SEARCH_FIELDS = ("bookmarker", "notes", "bookmarker_tags", "title", "creator", "work_tags")
 
     def clean_tag(self) -> list[int]:
@@ -73,10 +85,9 @@ class BookmarkFilterForm(forms.Form):
             raise forms.ValidationError(f"Name at most {MAX_CHOSEN_TAGS} tags at once.")
         wanted = {name.casefold(): name for name in names}
         lowered = Tag.objects.annotate(lowered=Lower("name"))
-        found = {
-            tag.name.casefold(): tag
-            for tag in lowered.filter(lowered__in=[name.lower() for name in names])
-        }
+        # A tag the reader may not know of (only on drafts, say) is answered as unknown.
+        named = lowered.filter(lowered__in=[name.lower() for name in names])
+        found = {tag.name.casefold(): tag for tag in tags_reader_may_meet(named, self.viewer)}
         missing = [name for key, name in wanted.items() if key not in found]
         if missing:
             raise forms.ValidationError(

@@ -12,6 +12,7 @@ anyway (docs/design.md, "Bookmark listings").
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from ficshelf.social.bookmark_tags import tag_key
 from ficshelf.social.models import Bookmark, BookmarkTag, ExternalWork
 from ficshelf.tags.models import FilterTagging, Tag, TagType
 from ficshelf.works.models import Creatorship, series_visible_to, work_visible_to
+from ficshelf.works.tag_access import visible_among
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -181,7 +183,8 @@ def facet_groups(
     for tag_type, _label in WORK_TAG_GROUPS:
         ranked = sorted(by_type[tag_type], key=lambda pair: (-pair[1], pair[0]))
         top.extend(tag_id for tag_id, _count in ranked[:FACET_LIMIT])
-    top.extend(chosen)
+    # A chosen tag no bookmark here carries shows only if the reader may know of it.
+    top.extend(tag.pk for tag in tags_reader_may_meet(Tag.objects.filter(pk__in=chosen), viewer))
     tags = {tag.pk: tag for tag in Tag.objects.filter(pk__in=top)}
     count_of = {tag_id: count for (tag_id, _type), count in counts.items()}
     for tag_type, label in WORK_TAG_GROUPS:
@@ -199,6 +202,21 @@ def facet_groups(
         choices.sort(key=lambda choice: (-choice.count, choice.label.casefold()))
         groups.append(FacetGroup(param="tag", label=label, choices=choices))
     return [group for group in groups if group.choices]
+
+
+def tags_reader_may_meet(tags: Iterable[Tag], viewer: Viewer) -> list[Tag]:
+    """Those of ``tags`` the reader may know of: by the works' rule (``visible_among``), or
+    on an external work no admin hid (its blurb shows them to everyone)."""
+    tags = list(tags)
+    met = {tag.pk for tag in visible_among(tags, viewer)}
+    rest = [tag.pk for tag in tags if tag.pk not in met]
+    if rest:
+        met |= set(
+            ExternalWork.tags.through.objects.filter(
+                tag_id__in=rest, externalwork__is_hidden_by_admin=False
+            ).values_list("tag_id", flat=True)
+        )
+    return [tag for tag in tags if tag.pk in met]
 
 
 def _bookmark_tag_group(matched: QuerySet[Bookmark, Any], query: BookmarkQuery) -> FacetGroup:

@@ -296,3 +296,14 @@ def test_the_migration_gives_existing_bookmarks_their_tag_rows() -> None:
     rows = BookmarkTag.objects.filter(bookmark=bookmark).order_by("key")
     assert [(row.name, row.key) for row in rows] == [("Angst", "angst"), ("Slow Burn", "slow burn")]
     assert BookmarkTag.objects.count() == 2
+
+
+def test_tags_only_on_works_the_reader_may_not_see_stay_unknown() -> None:
+    reader = UserFactory()
+    mark(reader, WorkFactory(title="Public Pick"))
+    secret = TagFactory(name="Secret Draft Tag", type=TagType.FREEFORM)
+    WorkFactory(draft=True).tags.add(secret)
+    typed = search(Client(), 400, work_tags="Secret Draft Tag")
+    assert "No tag is called “Secret Draft Tag”." in typed
+    checked = user_page(Client(), reader, tag=secret.pk)
+    assert "Secret Draft Tag" not in checked

@@ -32,7 +32,7 @@ def user_bookmarks(request: HttpRequest, username: str) -> HttpResponse:
     if has_muted(by=request.user, other=member):
         # A muted member's bookmarks are kept from the reader, as their works are.
         return render(request, "social/user_bookmarks.html", {**context, "is_muted": True})
-    form = BookmarkFilterForm(request.GET)
+    form = BookmarkFilterForm(request.GET, viewer=request.user)
     form.is_valid()
     query = form.to_query(bookmarker_id=member.pk)
     return _listing(request, "social/user_bookmarks.html", form, query, context)
@@ -41,7 +41,7 @@ def user_bookmarks(request: HttpRequest, username: str) -> HttpResponse:
 @require_safe
 def bookmark_search(request: HttpRequest) -> HttpResponse:
     """AO3's bookmark search: the bookmarker, notes, their tags, rec, and the work's fields."""
-    form = BookmarkFilterForm(request.GET)
+    form = BookmarkFilterForm(request.GET, viewer=request.user)
     form.is_valid()
     context: dict[str, Any] = {"is_search": True}
     if not form.has_search():
