@@ -288,10 +288,19 @@ def collect(user: User, *, site_url: str) -> tuple[dict[str, Any], dict[str, int
         ),
         "bookmarks": rows(
             "bookmarks",
-            Bookmark.objects.filter(user=user).order_by("pk"),
+            Bookmark.objects.filter(user=user).select_related("external_work").order_by("pk"),
             lambda b: {
                 "work": url(f"/works/{b.work_id}/") if b.work_id else None,
                 "series": url(f"/series/{b.series_id}/") if b.series_id else None,
+                "external_work": (
+                    {
+                        "url": b.external_work.url,
+                        "title": b.external_work.title,
+                        "creator": b.external_work.creator,
+                    }
+                    if b.external_work is not None
+                    else None
+                ),
                 "notes": b.notes,
                 "tags": b.tags,
                 "is_private": b.is_private,

@@ -39,6 +39,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "social.view_comment",
         "social.delete_comment",
         "social.view_bookmark",
+        "social.view_externalwork",
+        "social.change_externalwork",  # correct and hide works bookmarked from elsewhere
         "accounts.suspend_member",
         "accounts.ban_member",
         "accounts.warn_member",

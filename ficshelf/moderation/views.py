@@ -89,7 +89,7 @@ def report_profile(request: HttpRequest, username: str) -> HttpResponse:
 
 def _visible_bookmark(request: HttpRequest, bookmark_id: int) -> Bookmark:
     """A bookmark the reader may see: public (or theirs), by an active member, of a work or
-    series the reader may see."""
+    series the reader may see, or of an external work no admin hid."""
     viewer = request.user
     shown = (
         Q(is_private=False) | Q(user_id=viewer.pk)
@@ -97,22 +97,27 @@ def _visible_bookmark(request: HttpRequest, bookmark_id: int) -> Bookmark:
         else Q(is_private=False)
     )
     bookmark = get_object_or_404(
-        Bookmark.objects.select_related("user").filter(shown, user__is_active=True),
+        Bookmark.objects.select_related("user", "external_work").filter(
+            shown, user__is_active=True
+        ),
         pk=bookmark_id,
     )
     if bookmark.work_id is not None:
         if not Work.objects.visible_to(viewer).filter(pk=bookmark.work_id).exists():
             raise Http404("No such bookmark.")
-    else:
-        assert bookmark.series_id is not None
+    elif bookmark.series_id is not None:
         get_series_for_viewer(request, bookmark.series_id)
+    elif bookmark.external_work is None or bookmark.external_work.is_hidden_by_admin:
+        raise Http404("No such bookmark.")
     return bookmark
 
 
 def _bookmark_back(bookmark: Bookmark) -> str:
     if bookmark.work_id is not None:
         return f"/works/{bookmark.work_id}/bookmarks/"
-    return f"/series/{bookmark.series_id}/"
+    if bookmark.series_id is not None:
+        return f"/series/{bookmark.series_id}/"
+    return f"/users/{bookmark.user.get_username()}/bookmarks/"
 
 
 def _limited(request: HttpRequest, limit: RateLimit) -> tuple[bool, dict[str, Any], Any]:

@@ -131,8 +131,12 @@ def get_own_reading_list(request: HttpRequest, list_id: int) -> ReadingList:
 def own_bookmarks(user: User) -> QuerySet[Bookmark]:
     """A member's bookmarks of works and series they may still see (a work hidden or made
     a draft since drops out; it comes back if it does). Bookmarks of works whose creator
-    they muted stay: the list is theirs, and says the creator is muted."""
+    they muted stay: the list is theirs, and says the creator is muted. External works stay
+    until an admin hides them."""
     muted = Exists(Work.objects.muted_for(user).filter(pk=OuterRef("work")))
     return Bookmark.objects.filter(user=user).filter(
-        Q(work_visible_to(user)) | Q(muted) | Q(series_visible_to(user))
+        Q(work_visible_to(user))
+        | Q(muted)
+        | Q(series_visible_to(user))
+        | Q(external_work__is_hidden_by_admin=False)
     )

@@ -31,10 +31,12 @@ from ficshelf.social.access import (
     is_visible_to,
     is_work_creator,
 )
+from ficshelf.social.bookmark_tags import bookmark_tag_names, write_tag_rows
 from ficshelf.social.comment_pages import comment_url
 from ficshelf.social.models import (
     Bookmark,
     Comment,
+    ExternalWork,
     InboxItem,
     InboxKind,
     Kudos,
@@ -308,29 +310,35 @@ def save_bookmark(
     actor: User,
     work: Work | None = None,
     series: Series | None = None,
+    external_work: ExternalWork | None = None,
     notes: str = "",
     tags: str = "",
     is_private: bool = False,
     is_rec: bool = False,
 ) -> Bookmark:
-    """Create or update the actor's bookmark of a work or a series the caller fetched for them."""
-    if (work is None) == (series is None):
-        raise ValueError("bookmark exactly one of a work or a series")
+    """Create or update the actor's bookmark of a work, a series or an external work the
+    caller fetched for them."""
+    if sum(target is not None for target in (work, series, external_work)) != 1:
+        raise ValueError("bookmark exactly one of a work, a series or an external work")
     if work is not None:
         _require_visible(work, actor)
-    tag_text = ", ".join(dict.fromkeys(t.strip() for t in tags.split(",") if t.strip()))
+    if external_work is not None and external_work.is_hidden_by_admin:
+        raise ActionRefused("Sorry, that external work has been hidden by an admin.")
+    names = bookmark_tag_names(tags)
     bookmark, _ = Bookmark.objects.update_or_create(
         user=actor,
         work=work,
         series=series,
+        external_work=external_work,
         defaults={
             "notes": sanitize_html(notes, Profile.COMMENT),
             "sanitizer_version": SANITIZER_VERSION,
-            "tags": tag_text[:1000],
+            "tags": ", ".join(names),
             "is_private": is_private,
             "is_rec": is_rec and not is_private,
         },
     )
+    write_tag_rows(bookmark, names)
     return bookmark
 
 

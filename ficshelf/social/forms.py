@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from ficshelf.core.form_guards import FormGuard
 from ficshelf.core.forms import LongTextField, SingleLineField
+from ficshelf.social.external_works import (
+    URL_MAX,
+    ExternalWorkDetails,
+    NotAWebAddress,
+    checked_url,
+)
+from ficshelf.tags.models import ARCHIVE_WARNINGS, RATINGS, WORK_TAGS_LIMIT
+from ficshelf.works.forms.fields import SUMMARY_MAX, TAG_FIELD_MAX, TITLE_MAX, tag_names
 
 COMMENT_MAX_LENGTH = 10_000  # AO3's limit
 
@@ -51,6 +61,114 @@ class BookmarkForm(forms.Form):
     )
     is_rec = forms.BooleanField(label="Rec", required=False)
     is_private = forms.BooleanField(label="Private bookmark", required=False)
+
+
+def _tag_field(label: str, *, required: bool = False) -> SingleLineField:
+    return SingleLineField(
+        label=label,
+        required=required,
+        max_length=TAG_FIELD_MAX,
+        help_text="Separate tags with commas.",
+        error_messages={"required": f"Add at least one {label.lower().rstrip('s')} tag."},
+    )
+
+
+class ExternalWorkBookmarkForm(BookmarkForm):
+    """A bookmark of a work hosted elsewhere: the work's details, then the bookmark's."""
+
+    url = SingleLineField(
+        label="URL",
+        max_length=URL_MAX,
+        help_text="The work's address on the other site, starting with http:// or https://.",
+    )
+    title = SingleLineField(label="Title", max_length=TITLE_MAX)
+    creator = SingleLineField(label="Creator", max_length=255)
+    summary = LongTextField(
+        label="Summary",
+        required=False,
+        max_length=SUMMARY_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    rating = forms.ChoiceField(
+        label="Rating",
+        required=False,
+        choices=[("", "Not chosen"), *((r, r) for r in RATINGS)],
+    )
+    warnings = forms.MultipleChoiceField(
+        label="Archive warnings",
+        required=False,
+        choices=[(w, w) for w in ARCHIVE_WARNINGS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fandoms = _tag_field("Fandoms", required=True)
+    relationships = _tag_field("Relationships")
+    characters = _tag_field("Characters")
+    freeforms = _tag_field("Additional tags")
+
+    field_order = [
+        "url",
+        "title",
+        "creator",
+        "summary",
+        "rating",
+        "warnings",
+        "fandoms",
+        "relationships",
+        "characters",
+        "freeforms",
+        "notes",
+        "tags",
+        "is_rec",
+        "is_private",
+    ]
+
+    def clean_url(self) -> str:
+        try:
+            return checked_url(self.cleaned_data["url"])
+        except NotAWebAddress as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_fandoms(self) -> list[str]:
+        return tag_names(self.cleaned_data["fandoms"])
+
+    def clean_relationships(self) -> list[str]:
+        return tag_names(self.cleaned_data["relationships"])
+
+    def clean_characters(self) -> list[str]:
+        return tag_names(self.cleaned_data["characters"])
+
+    def clean_freeforms(self) -> list[str]:
+        return tag_names(self.cleaned_data["freeforms"])
+
+    def clean(self) -> dict[str, object] | None:
+        cleaned = super().clean() or {}
+        typed = sum(
+            len(cleaned.get(name) or [])
+            for name in ("fandoms", "relationships", "characters", "freeforms", "warnings")
+        )
+        if typed > WORK_TAGS_LIMIT:
+            raise forms.ValidationError(
+                f"An external work can have at most {WORK_TAGS_LIMIT} tags (this has {typed})."
+            )
+        return cleaned
+
+    def details(self) -> ExternalWorkDetails:
+        c = self.cleaned_data
+        return ExternalWorkDetails(
+            url=c["url"],
+            title=c["title"],
+            creator=c["creator"],
+            summary=c["summary"],
+            rating=c["rating"],
+            warnings=list(c["warnings"]),
+            fandoms=c["fandoms"],
+            relationships=c["relationships"],
+            characters=c["characters"],
+            freeforms=c["freeforms"],
+        )
+
+    def bookmark_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in BookmarkForm.base_fields}
 
 
 class ReadingListForm(forms.Form):

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from ficshelf.accounts.models import User
 from ficshelf.core.spam import SpamState
+from ficshelf.tags.models import Tag
 from ficshelf.works.models import Chapter, Creatorship, Series, Work, work_visible_to
 
 # How a creator's own comments on a work in an anonymous collection are signed.
@@ -190,8 +191,47 @@ class BookmarkQuerySet(models.QuerySet["Bookmark"]):
         return self.filter(is_private=False, spam_state=SpamState.CLEAR)
 
 
+class ExternalWorkQuerySet(models.QuerySet["ExternalWork"]):
+    def shown(self) -> ExternalWorkQuerySet:
+        """What bookmark listings show: not hidden by an admin."""
+        return self.filter(is_hidden_by_admin=False)
+
+
+class ExternalWork(models.Model):
+    """A work hosted elsewhere that members bookmark, as AO3's external works: one row per
+    address (``url_key``, see ``social.external_works``), shared by every bookmarker.
+
+    It is never a work here: no listing, index, feed or download reads this table; only
+    bookmark pages and bookmark search show it.
+    """
+
+    url = models.URLField(max_length=2000)
+    # The address normalised (scheme, "www.", case of the host, default port, fragment and
+    # trailing slash aside): two bookmarkers of one work elsewhere share its row.
+    url_key = models.CharField(max_length=2000, unique=True)
+    title = models.CharField(max_length=255)
+    creator = models.CharField(max_length=255, help_text="As the other site names them.")
+    summary = models.TextField(blank=True)
+    sanitizer_version = models.PositiveSmallIntegerField(default=0)
+    # Rating, warnings, fandoms, relationships, characters and additional tags, the
+    # archive's own tags (so bookmark filters find external works beside works here).
+    tags = models.ManyToManyField(Tag, blank=True, related_name="external_works")
+    is_hidden_by_admin = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ExternalWorkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} by {self.creator} (external)"
+
+
 class Bookmark(models.Model):
-    """A bookmark of a work or of a series (exactly one), with the bookmarker's notes."""
+    """A bookmark of a work, a series or an external work (exactly one), with the
+    bookmarker's notes."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="bookmarks")
     work = models.ForeignKey(
@@ -199,6 +239,9 @@ class Bookmark(models.Model):
     )
     series = models.ForeignKey(
         Series, null=True, blank=True, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    external_work = models.ForeignKey(
+        ExternalWork, null=True, blank=True, on_delete=models.CASCADE, related_name="bookmarks"
     )
     notes = models.TextField(blank=True)
     sanitizer_version = models.PositiveSmallIntegerField(default=0)
@@ -218,8 +261,9 @@ class Bookmark(models.Model):
         ordering = ["-updated_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(work__isnull=False, series__isnull=True)
-                | Q(work__isnull=True, series__isnull=False),
+                condition=Q(work__isnull=False, series__isnull=True, external_work__isnull=True)
+                | Q(work__isnull=True, series__isnull=False, external_work__isnull=True)
+                | Q(work__isnull=True, series__isnull=True, external_work__isnull=False),
                 name="bookmark_one_target",
             ),
             models.UniqueConstraint(
@@ -230,6 +274,16 @@ class Bookmark(models.Model):
                 condition=Q(series__isnull=False),
                 name="bookmark_series_once",
             ),
+            models.UniqueConstraint(
+                fields=["user", "external_work"],
+                condition=Q(external_work__isnull=False),
+                name="bookmark_external_work_once",
+            ),
+        ]
+        indexes = [
+            # Public bookmark listings and search, newest first (``social.bookmark_listing``).
+            models.Index(fields=["-created_at", "-id"], name="bookmark_newest"),
+            models.Index(fields=["user", "-created_at"], name="bookmark_user_newest"),
         ]
 
     def __str__(self) -> str:
@@ -238,6 +292,25 @@ class Bookmark(models.Model):
     @property
     def tag_list(self) -> list[str]:
         return [t.strip() for t in self.tags.split(",") if t.strip()]
+
+
+class BookmarkTag(models.Model):
+    """One of a bookmark's own tags (``Bookmark.tags``) as a row, so bookmark pages filter
+    and count by them in SQL. Written only with the bookmark (``actions.save_bookmark``)."""
+
+    bookmark = models.ForeignKey(Bookmark, on_delete=models.CASCADE, related_name="tag_rows")
+    name = models.CharField(max_length=1000)
+    # The name lowercased: filters match "Fluff" and "fluff" alike, as AO3's tags do.
+    key = models.CharField(max_length=1000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bookmark", "key"], name="bookmark_tag_once")
+        ]
+        indexes = [models.Index(fields=["key"], name="bookmark_tag_key")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Subscription(models.Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ficshelf.core.sanitizer import Profile, refresh_if_stale
-from ficshelf.social.models import Bookmark, Comment
+from ficshelf.social.models import Bookmark, Comment, ExternalWork
 
 
 def refresh_comments(comments: Iterable[Comment]) -> None:
@@ -20,3 +20,8 @@ def refresh_comments(comments: Iterable[Comment]) -> None:
 def refresh_bookmark_notes(bookmarks: Iterable[Bookmark]) -> None:
     for bookmark in bookmarks:
         refresh_if_stale(bookmark, ["notes"], Profile.COMMENT)
+
+
+def refresh_external_summaries(external_works: Iterable[ExternalWork]) -> None:
+    for external in external_works:
+        refresh_if_stale(external, ["summary"], Profile.COMMENT)

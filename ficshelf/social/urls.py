@@ -26,6 +26,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("works/<int:work_id>/bookmarks/", views.work_bookmarks, name="work_bookmarks"),
     path("series/<int:series_id>/bookmark/", views.bookmark_series, name="bookmark_series"),
     path("bookmarks/", views.my_bookmarks, name="my_bookmarks"),
+    path("bookmarks/search/", views.bookmark_search, name="bookmark_search"),
+    path(
+        "bookmarks/external/new/",
+        views.bookmark_new_external_work,
+        name="bookmark_new_external_work",
+    ),
+    path(
+        "external_works/<int:external_work_id>/bookmark/",
+        views.bookmark_external_work_again,
+        name="bookmark_external_work",
+    ),
+    path("users/<str:username>/bookmarks/", views.user_bookmarks, name="user_bookmarks"),
     path("bookmarks/<int:bookmark_id>/delete/", views.delete_bookmark, name="delete_bookmark"),
     path("works/<int:work_id>/subscribe/", views.subscribe_work, name="subscribe_work"),
     path("series/<int:series_id>/subscribe/", views.subscribe_series, name="subscribe_series"),

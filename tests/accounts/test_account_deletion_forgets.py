@@ -38,6 +38,7 @@ from ficshelf.downloads import member_data
 from ficshelf.moderation.models import Report, ReportReason
 from ficshelf.search.models import ExclusionSet
 from ficshelf.social import actions as social_actions
+from ficshelf.social.external_works import ExternalWorkDetails, bookmark_external_work
 from ficshelf.social.models import Comment, InboxItem
 from ficshelf.works.collection_items import create_collection
 from ficshelf.works.collection_models import Collection, CollectionParticipant
@@ -75,6 +76,9 @@ HANDLED: dict[str, str] = {
     "social.Comment": "kept on purpose: other members' threads hang on it; the author link "
     "is cleared (shown without a name). guest_name/guest_email belong to guests, not members",
     "social.Bookmark": DELETED,
+    "social.BookmarkTag": DELETED + " (with the member's bookmarks)",
+    "social.ExternalWork": "kept: a work hosted elsewhere, shared by everyone who bookmarked "
+    "its address; it names no member and no link says who added it",
     "social.Subscription": DELETED,
     "social.InboxItem": "the member's are deleted; their name in others' notices becomes "
     "'(deleted account)' (social.receivers.forget_name_in_notices)",
@@ -168,6 +172,13 @@ def member_everywhere() -> User:
     social_actions.leave_kudos(others, actor=member)  # "zqxleaver left kudos" in friend's inbox
     social_actions.leave_kudos(own, actor=friend)
     social_actions.save_bookmark(actor=member, work=others, notes="<p>Keep.</p>")
+    bookmark_external_work(
+        actor=member,
+        details=ExternalWorkDetails(
+            url="https://elsewhere.example/works/1", title="Far", creator="someone", fandoms=["F"]
+        ),
+        tags=f"{NAME} favourites",
+    )
     social_actions.subscribe(actor=member, work=others)
     social_actions.subscribe(actor=friend, creator=member)
     social_actions.set_marked_for_later(others, actor=member, is_marked=True)

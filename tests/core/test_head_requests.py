@@ -19,7 +19,7 @@ from ficshelf.challenges.models import MemePrompt, PromptMeme, TagSet
 from ficshelf.downloads.models import DataExport
 from ficshelf.moderation.models import Report
 from ficshelf.sitecontent.models import NewsPost
-from ficshelf.social.models import Subscription
+from ficshelf.social.models import ExternalWork, Subscription
 from ficshelf.tags.models import TagType
 from ficshelf.works.models import Collection, Creatorship, Gift, Series, SeriesWork
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
@@ -91,6 +91,12 @@ def every_kind_of_object() -> tuple[Client, dict[str, object]]:
         "chapter_id": chapter.pk,
         "comment_id": comment.pk,
         "bookmark_id": bookmark.pk,
+        "external_work_id": ExternalWork.objects.create(
+            url="https://elsewhere.example/1",
+            url_key="elsewhere.example/1",
+            title="Far",
+            creator="x",
+        ).pk,
         "reading_id": reading.pk,
         "list_id": reading_list.pk,
         "series_id": series.pk,

@@ -307,4 +307,5 @@ def series_social_actions(context: template.Context, series: Series) -> dict[str
 def dashboard_bookmarks(user: User) -> dict[str, Any]:
     """The member's latest bookmarks on their dashboard: ``{% dashboard_bookmarks user %}``."""
     # As AO3's dashboard: the latest few, and a link to them all.
-    return {"bookmarks": list(own_bookmarks(user).select_related("work", "series")[:5])}
+    bookmarks = own_bookmarks(user).select_related("work", "series", "external_work")[:5]
+    return {"bookmarks": list(bookmarks), "user": user}

@@ -2,6 +2,12 @@
 the viewer may not see), calls one action, and redirects back or renders a small page."""
 
 from ficshelf.social.views._common import PER_PAGE
+from ficshelf.social.views.bookmark_listings import (
+    bookmark_external_work_again,
+    bookmark_new_external_work,
+    bookmark_search,
+    user_bookmarks,
+)
 from ficshelf.social.views.bookmarks import (
     bookmark_series,
     bookmark_work,
@@ -51,6 +57,9 @@ __all__ = [
     "RATE_LIMITED_MESSAGE",
     "add_to_list",
     "approve_comment",
+    "bookmark_external_work_again",
+    "bookmark_new_external_work",
+    "bookmark_search",
     "bookmark_series",
     "bookmark_work",
     "clear_history",
@@ -76,5 +85,6 @@ __all__ = [
     "subscribe_creator",
     "subscribe_series",
     "subscribe_work",
+    "user_bookmarks",
     "work_bookmarks",
 ]

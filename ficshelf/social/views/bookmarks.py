@@ -18,7 +18,7 @@ from ficshelf.social import actions
 from ficshelf.social.access import get_own_bookmark, muted_user_ids, own_bookmarks
 from ficshelf.social.forms import BookmarkForm
 from ficshelf.social.models import Bookmark
-from ficshelf.social.stored_html import refresh_bookmark_notes
+from ficshelf.social.stored_html import refresh_bookmark_notes, refresh_external_summaries
 from ficshelf.social.views._common import _back, _me, _page
 from ficshelf.works.access import MutedWork, get_series_for_viewer, get_work_for_viewer
 from ficshelf.works.models import Creatorship, Series, SeriesWork, Work, work_visible_to
@@ -92,9 +92,10 @@ def delete_bookmark(request: HttpRequest, bookmark_id: int) -> HttpResponse:
 @require_safe
 def my_bookmarks(request: HttpRequest) -> HttpResponse:
     user = _me(request)
-    page = _page(request, own_bookmarks(user))
+    page = _page(request, own_bookmarks(user).select_related("external_work"))
     refresh_bookmark_notes(page.object_list)
     _attach_targets(page.object_list, user)
+    refresh_external_summaries(b.shown_external for b in page.object_list if b.shown_external)
     context = {"page": page, "bookmarks": page.object_list, "heading": "My Bookmarks"}
     return render(request, "social/bookmarks.html", context)
 
@@ -140,6 +141,12 @@ def _attach_targets(bookmarks: Any, user: Any) -> None:
         bookmark.shown_series = series.get(bookmark.series_id) if bookmark.series_id else None
         if bookmark.shown_series is not None:
             bookmark.shown_series_works = works_of_series.get(bookmark.series_id, [])
+        # An external work's row came with the bookmark (select_related), hidden or not.
+        bookmark.shown_external = (
+            bookmark.external_work
+            if bookmark.external_work_id and not bookmark.external_work.is_hidden_by_admin
+            else None
+        )
 
 
 def _muted_works(user: User, work_ids: set[int]) -> dict[int, MutedWork]:

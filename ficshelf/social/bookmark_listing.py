@@ -1,0 +1,275 @@
+"""Which bookmarks a reader may see, filtered as a bookmark listing asks, and the counts of
+its sidebar: one member's bookmarks (``/users/<name>/bookmarks/``) and bookmark search
+(``/bookmarks/search/``) are the same query with a different scope.
+
+Queried in SQL over the bookmark rows, each row's target checked by the one visibility rule
+as a condition per row (``work_visible_to``, ``series_visible_to``), not through the search
+index: a bookmark's own fields (notes, its bookmarker's tags, rec, private, spam state)
+change on every save and are not in the works' documents, and the rule must decide per row
+anyway (docs/design.md, "Bookmark listings").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, DateField, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+
+from ficshelf.accounts.models import User
+from ficshelf.core.spam import SpamState
+from ficshelf.social.access import muted_user_ids
+from ficshelf.social.bookmark_tags import tag_key
+from ficshelf.social.models import Bookmark, BookmarkTag, ExternalWork
+from ficshelf.tags.models import FilterTagging, Tag, TagType
+from ficshelf.works.models import Creatorship, series_visible_to, work_visible_to
+from ficshelf.works.tag_access import visible_among
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    Viewer = User | AnonymousUser | None
+
+SORT_BOOKMARKED = "bookmarked"
+SORT_UPDATED = "updated"
+SORT_LABELS = {SORT_BOOKMARKED: "Date Bookmarked", SORT_UPDATED: "Date Updated"}
+
+# The work's tag groups of the sidebar, in AO3's order, and the choices shown in each.
+WORK_TAG_GROUPS = [
+    (TagType.RATING, "Ratings"),
+    (TagType.WARNING, "Warnings"),
+    (TagType.FANDOM, "Fandoms"),
+    (TagType.CHARACTER, "Characters"),
+    (TagType.RELATIONSHIP, "Relationships"),
+    (TagType.FREEFORM, "Additional Tags"),
+]
+FACET_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class BookmarkQuery:
+    """What a bookmark listing asks for; empty fields ask nothing."""
+
+    bookmarker_id: int | None = None  # one member's bookmarks
+    bookmarker_name: str = ""
+    notes_words: str = ""
+    bookmark_tags: tuple[str, ...] = ()  # the bookmarker's tags, as typed (case aside)
+    work_tag_ids: tuple[int, ...] = ()  # the work's tags, by filter (synonyms and subtags)
+    title_words: str = ""
+    creator_name: str = ""
+    is_rec: bool = False
+    has_notes: bool = False
+    sort: str = SORT_BOOKMARKED
+
+
+@dataclass
+class FacetChoice:
+    value: str  # the checkbox's value: a tag's id, or a bookmarker's tag
+    label: str
+    count: int
+    is_checked: bool
+
+
+@dataclass
+class FacetGroup:
+    param: str
+    label: str
+    choices: list[FacetChoice] = field(default_factory=list)
+
+
+def shown_bookmarks(viewer: Viewer) -> QuerySet[Bookmark]:
+    """Every bookmark ``viewer`` may see: others' public ones (not private, not held or
+    hidden as spam) and their own, of a work or series the rule lets them see or an external
+    work no admin hid, by members they have not muted and whose accounts are open."""
+    shown_to_all = Q(is_private=False, spam_state=SpamState.CLEAR)
+    signed_in = viewer is not None and viewer.is_authenticated
+    whose = (shown_to_all | Q(user_id=viewer.pk)) if viewer and signed_in else shown_to_all
+    target = (
+        (Q(work__isnull=False) & Q(work_visible_to(viewer)))
+        | (Q(series__isnull=False) & Q(series_visible_to(viewer)))
+        | Q(external_work__is_hidden_by_admin=False)
+    )
+    # Closed accounts as a subquery, not a join: a join made SQLite start from the members
+    # and sort every match; this walks the bookmarks newest first and stops at the page.
+    closed = User.objects.filter(is_active=False).values("pk")
+    bookmarks = Bookmark.objects.filter(whose, target).exclude(user_id__in=closed)
+    if signed_in:
+        bookmarks = bookmarks.exclude(user_id__in=muted_user_ids(viewer))
+    return bookmarks
+
+
+def find_bookmarks(viewer: Viewer, query: BookmarkQuery) -> QuerySet[Bookmark]:
+    """The bookmarks ``viewer`` may see that ``query`` asks for, in its order."""
+    bookmarks = shown_bookmarks(viewer)
+    if query.bookmarker_id is not None:
+        bookmarks = bookmarks.filter(user_id=query.bookmarker_id)
+    if query.bookmarker_name:
+        bookmarks = bookmarks.filter(user__username__iexact=query.bookmarker_name.strip())
+    for word in query.notes_words.split():
+        bookmarks = bookmarks.filter(notes__icontains=word)
+    for name in query.bookmark_tags:
+        with_tag = BookmarkTag.objects.filter(bookmark=OuterRef("pk"), key=tag_key(name))
+        bookmarks = bookmarks.filter(Exists(with_tag))
+    for tag_id in query.work_tag_ids:
+        bookmarks = bookmarks.filter(_target_tagged(tag_id, viewer))
+    for word in query.title_words.split():
+        bookmarks = bookmarks.filter(
+            Q(work__title__icontains=word)
+            | Q(series__title__icontains=word)
+            | Q(external_work__title__icontains=word)
+        )
+    if query.creator_name.strip():
+        bookmarks = bookmarks.filter(_by_creator(query.creator_name.strip()))
+    if query.is_rec:
+        bookmarks = bookmarks.filter(is_rec=True)
+    if query.has_notes:
+        bookmarks = bookmarks.exclude(notes="")
+    if query.sort == SORT_UPDATED:
+        updated = Coalesce(
+            "work__updated_on",
+            "work__published_on",
+            TruncDate("external_work__updated_at"),
+            TruncDate("series__created_at"),
+            output_field=DateField(),
+        )
+        return bookmarks.alias(target_updated=updated).order_by(
+            "-target_updated", "-created_at", "-pk"
+        )
+    return bookmarks.order_by("-created_at", "-pk")
+
+
+def _target_tagged(tag_id: int, viewer: Viewer) -> Q:
+    """The bookmark's target carries the tag as a filter finds it: a work by its filter
+    taggings, an external work by the tag or a synonym of it, a series by the visible works
+    in it."""
+    on_work = FilterTagging.objects.filter(work=OuterRef("work"), tag_id=tag_id)
+    on_external = ExternalWork.tags.through.objects.filter(
+        externalwork=OuterRef("external_work")
+    ).filter(Q(tag_id=tag_id) | Q(tag__merger_id=tag_id))
+    in_series = FilterTagging.objects.filter(
+        work_visible_to(viewer), tag_id=tag_id, work__series_works__series=OuterRef("series")
+    )
+    return Q(Exists(on_work)) | Q(Exists(on_external)) | Q(Exists(in_series))
+
+
+def _by_creator(name: str) -> Q:
+    """A work credited to a pseud of that name (never one whose byline names nobody, in an
+    anonymous collection), or an external work whose creator's name holds it."""
+    credited = Creatorship.objects.filter(
+        work=OuterRef("work"), is_approved=True, pseud__name__iexact=name
+    )
+    return (Q(Exists(credited)) & Q(work__in_anonymous_collection=False)) | Q(
+        external_work__creator__icontains=name
+    )
+
+
+def facet_groups(
+    viewer: Viewer, bookmarks: QuerySet[Bookmark], query: BookmarkQuery
+) -> list[FacetGroup]:
+    """The sidebar's groups: the bookmarker's tags, then the work's tags by type, each with
+    how many of ``bookmarks`` (already within what ``viewer`` may see) carry it, the most
+    first. Chosen tags always show."""
+    matched = bookmarks.order_by().values("pk")
+    groups = [_bookmark_tag_group(matched, query)]
+    counts = _work_tag_counts(viewer, bookmarks)
+    chosen = set(query.work_tag_ids)
+    top: list[int] = []
+    by_type: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for (tag_id, tag_type), count in counts.items():
+        by_type[tag_type].append((tag_id, count))
+    for tag_type, _label in WORK_TAG_GROUPS:
+        ranked = sorted(by_type[tag_type], key=lambda pair: (-pair[1], pair[0]))
+        top.extend(tag_id for tag_id, _count in ranked[:FACET_LIMIT])
+    # A chosen tag no bookmark here carries shows only if the reader may know of it.
+    top.extend(tag.pk for tag in tags_reader_may_meet(Tag.objects.filter(pk__in=chosen), viewer))
+    tags = {tag.pk: tag for tag in Tag.objects.filter(pk__in=top)}
+    count_of = {tag_id: count for (tag_id, _type), count in counts.items()}
+    for tag_type, label in WORK_TAG_GROUPS:
+        ids = [tag_id for tag_id in dict.fromkeys(top) if tag_id in tags]
+        ids = [tag_id for tag_id in ids if tags[tag_id].type == tag_type]
+        choices = [
+            FacetChoice(
+                value=str(tag_id),
+                label=tags[tag_id].name,
+                count=count_of.get(tag_id, 0),
+                is_checked=tag_id in chosen,
+            )
+            for tag_id in ids
+        ]
+        choices.sort(key=lambda choice: (-choice.count, choice.label.casefold()))
+        groups.append(FacetGroup(param="tag", label=label, choices=choices))
+    return [group for group in groups if group.choices]
+
+
+def tags_reader_may_meet(tags: Iterable[Tag], viewer: Viewer) -> list[Tag]:
+    """Those of ``tags`` the reader may know of: by the works' rule (``visible_among``), or
+    on an external work no admin hid (its blurb shows them to everyone)."""
+    tags = list(tags)
+    met = {tag.pk for tag in visible_among(tags, viewer)}
+    rest = [tag.pk for tag in tags if tag.pk not in met]
+    if rest:
+        met |= set(
+            ExternalWork.tags.through.objects.filter(
+                tag_id__in=rest, externalwork__is_hidden_by_admin=False
+            ).values_list("tag_id", flat=True)
+        )
+    return [tag for tag in tags if tag.pk in met]
+
+
+def _bookmark_tag_group(matched: QuerySet[Bookmark, Any], query: BookmarkQuery) -> FacetGroup:
+    rows = (
+        BookmarkTag.objects.filter(bookmark__in=matched)
+        .values("key")
+        .annotate(count=Count("pk"), name=Min("name"))
+        .order_by("-count", "key")[:FACET_LIMIT]
+    )
+    chosen = {tag_key(name) for name in query.bookmark_tags}
+    choices = [
+        FacetChoice(value=row["name"], label=row["name"], count=row["count"], is_checked=False)
+        for row in rows
+    ]
+    for choice in choices:
+        choice.is_checked = tag_key(choice.value) in chosen
+    shown = {tag_key(choice.value) for choice in choices}
+    for name in query.bookmark_tags:
+        if tag_key(name) not in shown:
+            choices.append(FacetChoice(value=name, label=name, count=0, is_checked=True))
+            shown.add(tag_key(name))
+    return FacetGroup(param="bookmark_tag", label="Bookmarker's Tags", choices=choices)
+
+
+def _work_tag_counts(viewer: Viewer, bookmarks: QuerySet[Bookmark]) -> dict[tuple[int, str], int]:
+    """How many of ``bookmarks`` carry each tag, by (tag id, type): three grouped queries,
+    one per kind of target, whose bookmarks never overlap, so their counts add up."""
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    on_works = (
+        bookmarks.filter(work__isnull=False)
+        .order_by()
+        .values_list("work__filter_taggings__tag", "work__filter_taggings__tag__type")
+        .annotate(count=Count("pk"))
+    )
+    external = (
+        bookmarks.filter(external_work__isnull=False)
+        .order_by()
+        .annotate(
+            filter_tag=Coalesce("external_work__tags__merger", "external_work__tags"),
+        )
+        .values_list("filter_tag", "external_work__tags__type")
+        .annotate(count=Count("pk", distinct=True))
+    )
+    series_bookmarks = bookmarks.filter(series__isnull=False).order_by().values("pk")
+    in_series = (
+        FilterTagging.objects.filter(
+            work_visible_to(viewer), work__series_works__series__bookmarks__in=series_bookmarks
+        )
+        .values_list("tag_id", "tag__type")
+        .annotate(count=Count("work__series_works__series__bookmarks", distinct=True))
+    )
+    for rows in (on_works, external, in_series):
+        for tag_id, tag_type, count in rows:
+            if tag_id is not None:
+                counts[(tag_id, tag_type)] += count
+    return dict(counts)
