@@ -93,7 +93,7 @@ def tag_search(request: HttpRequest) -> HttpResponse:
     asked = request.GET.copy()
     asked.pop("page", None)
     form = TagSearchForm(asked, visible=visible)
-    context: dict[str, Any] = {"form": form}
+    context: dict[str, Any] = {"form": form, "page": None}
     if not form.is_valid():
         return render(request, "tags/search.html", context, status=400)
     matching = form.matching()

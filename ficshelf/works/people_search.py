@@ -121,7 +121,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
     asked.pop("page", None)
     form = PeopleSearchForm(asked, fandoms=visible_tags(request.user).of_type(TagType.FANDOM))
     if not form.is_valid():
-        return render(request, "works/people_search.html", {"form": form}, status=400)
+        return render(request, "works/people_search.html", {"form": form, "page": None}, status=400)
     found = find_people(
         request.user, name=form.cleaned_data["name"].strip(), fandom=form.cleaned_data["fandom"]
     )
