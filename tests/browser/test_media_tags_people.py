@@ -71,7 +71,7 @@ def test_a_reader_browses_fandoms_by_media(
     assert_accessible(page)
     shoot(page, shots_dir, "media-index")
 
-    page.get_by_role("link", name="All Movies fandoms").click()
+    page.get_by_role("link", name="Every fandom in Movies").click()
     expect(page.get_by_role("heading", name="Movies fandoms")).to_be_visible()
     expect(page.locator(".fandom-list li")).to_have_text(["Harbour Lights (Movies) (1)"])
     assert_accessible(page)
