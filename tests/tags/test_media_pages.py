@@ -9,6 +9,8 @@ import re
 import pytest
 from django.test import Client
 
+from ficshelf.search import tag_counts
+from ficshelf.search.service import SearchUnavailable
 from ficshelf.tags.models import MEDIA, ParentTagging, Tag, TagType
 from ficshelf.tags.naming import tag_to_url_part
 from ficshelf.works.actions import tags_named
@@ -128,3 +130,21 @@ def test_the_header_links_to_media_tags_and_people(client: Client) -> None:
     html = page_text(client.get("/media/"))
     for href in ('href="/media/"', 'href="/tags/search/"', 'href="/people/search/"'):
         assert href in html
+
+
+def test_media_are_suggested_on_the_wrangling_form(client: Client) -> None:
+    client.force_login(UserFactory())
+    response = client.get("/tags/autocomplete/", {"type": "media", "term": "lit"})
+    assert response.json() == {"tags": ["Books & Literature"]}
+
+
+@pytest.mark.parametrize("page_url", ["/media/", "/media/TV%20Shows/fandoms/", "/tags/search/"])
+def test_pages_counting_tags_say_so_when_search_is_away(
+    client: Client, monkeypatch: pytest.MonkeyPatch, page_url: str
+) -> None:
+    def away(*args: object, **kwargs: object) -> None:
+        raise SearchUnavailable("the index is being rebuilt")
+
+    monkeypatch.setattr(tag_counts, "find_works", away)
+    response = client.get(page_url)
+    assert response.status_code == 503 and "Search is unavailable" in response.content.decode()
