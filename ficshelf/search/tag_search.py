@@ -9,6 +9,7 @@ never on a work, and ``/media/`` lists them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -87,6 +88,13 @@ class TagSearchForm(forms.Form):
         return tags.order_by("name")
 
 
+def _works_per_tag(request: HttpRequest, tag_types: Iterable[str]) -> dict[int, int]:
+    """Exact for every tag of these types, so a small tag never reads 0 (the facet counts
+    the most used tags of each type first)."""
+    types = set(tag_types)
+    return works_per_filter_tag(request, types, at_most=Tag.objects.filter(type__in=types).count())
+
+
 @require_safe
 def tag_search(request: HttpRequest) -> HttpResponse:
     visible = visible_tags(request.user)
@@ -97,20 +105,20 @@ def tag_search(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "tags/search.html", context, status=400)
     matching = form.matching()
-    types = [form.cleaned_data["type"]] if form.cleaned_data["type"] else list(FACET_TYPES)
     try:
-        # Exact for every tag of these types, so a small tag never reads 0 (the facet
-        # counts the most used tags of each type first).
-        counts = works_per_filter_tag(
-            request, types, at_most=Tag.objects.filter(type__in=types).count()
-        )
+        if form.cleaned_data["sort"] == "uses":
+            # Every match must be counted before the first page is known.
+            asked_type = form.cleaned_data["type"]
+            counts = _works_per_tag(request, [asked_type] if asked_type else FACET_TYPES)
+            ordered = sorted(matching, key=lambda tag: (-count_for(tag, counts), tag.name.lower()))
+            page = Paginator(ordered, TAGS_PER_PAGE).get_page(request.GET.get("page"))
+        else:
+            # By name: only the types on this page need counting.
+            page = Paginator(matching, TAGS_PER_PAGE).get_page(request.GET.get("page"))
+            counts = _works_per_tag(request, {tag.type for tag in page.object_list})
     except SearchUnavailable:
         return render(request, "search/unavailable.html", status=503)
-    ordered: QuerySet[Tag] | list[Tag] = matching
-    if form.cleaned_data["sort"] == "uses":
-        ordered = sorted(matching, key=lambda tag: (-count_for(tag, counts), tag.name.lower()))
-    paginator = Paginator(ordered, TAGS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    paginator = page.paginator
     context.update(
         page=page,
         results=[(tag, count_for(tag, counts)) for tag in page.object_list],
