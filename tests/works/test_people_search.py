@@ -8,7 +8,9 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ficshelf.accounts.models import Pseud, User
@@ -155,3 +157,18 @@ def test_names_are_escaped(client: Client) -> None:
     work_tagged(creator=Pseud.objects.get(name="<b>bold</b>"))
     html = client.get("/people/search/", {"name": "bold"}).content.decode()
     assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def test_a_page_of_people_costs_the_same_queries_however_many_are_on_it(client: Client) -> None:
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            search(client, name="scribe")
+        return len(captured.captured_queries)
+
+    show = fandom("Lighthouse (TV)")
+    for number in range(2):
+        work_tagged(show, creator=member(f"scribe{number:03d}"))
+    few = queries_for_page()
+    for number in range(2, PEOPLE_PER_PAGE):
+        work_tagged(show, creator=member(f"scribe{number:03d}"))
+    assert queries_for_page() == few
