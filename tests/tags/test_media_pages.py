@@ -4,6 +4,7 @@ Uncategorized Fandoms."""
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import pytest
@@ -16,7 +17,7 @@ from ficshelf.tags.naming import tag_to_url_part
 from ficshelf.works.actions import tags_named
 from tests.factories import UserFactory
 from tests.helpers import get_listing, page_text
-from tests.tags.factories import fandom, synonym, work_tagged
+from tests.tags.factories import fandom, synonym, tag, work_tagged
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +149,19 @@ def test_pages_counting_tags_say_so_when_search_is_away(
     monkeypatch.setattr(tag_counts, "find_works", away)
     response = client.get(page_url)
     assert response.status_code == 503 and "Search is unavailable" in response.content.decode()
+
+
+def test_the_migration_keeps_a_tag_on_works_that_has_a_mediums_name() -> None:
+    """On an archive that had "Movies" as a writer's tag on works, the migration leaves it
+    as it is; an unused tag of a medium's name becomes the medium."""
+    from django.apps import apps
+
+    create_media = importlib.import_module("ficshelf.tags.migrations.0006_media").create_media
+    Tag.objects.filter(name__in=["Movies", "Theater"]).delete()
+    work_tagged(tag("Movies"))
+    tag("Theater", TagType.FANDOM)
+    create_media(apps, None)
+    assert Tag.objects.get(name="Movies").type == TagType.FREEFORM
+    theater = Tag.objects.get(name="Theater")
+    assert theater.type == TagType.MEDIA and theater.is_canonical
+    assert Tag.objects.filter(type=TagType.MEDIA).count() == len(MEDIA) - 1
