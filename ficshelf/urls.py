@@ -16,7 +16,7 @@ from ficshelf.api.api import urls as api_urls
 from ficshelf.api.api import v1 as api_v1
 from ficshelf.api.api import v2 as api_v2
 from ficshelf.core import views as core_views
-from ficshelf.search import tag_pages
+from ficshelf.search import media_pages, tag_pages, tag_search
 from ficshelf.search import views as search_views
 from ficshelf.search.page_cache import keep_work_pages_for_guests
 from ficshelf.tags import urls as tag_urls  # (registers the ``tagname`` converter first)
@@ -31,9 +31,14 @@ user_patterns: list[URLPattern | URLResolver] = [
 
 tag_patterns: list[URLPattern | URLResolver] = [
     path("tags/", tag_pages.index, name="index"),
-    # Before the tag pattern, which would otherwise take "autocomplete" for a tag's name.
+    # Before the tag pattern, which would otherwise take "autocomplete" or "search" for a
+    # tag's name.
     # (The works patterns name the same view "works:tag_autocomplete".)
     path("tags/autocomplete/", tag_suggestions.autocomplete, name="autocomplete"),
+    path("tags/search/", tag_search.tag_search, name="search"),
+    # AO3's /media and /media/<name>/fandoms (a medium's name escaped as a tag's).
+    path("media/", media_pages.media_index, name="media_index"),
+    path("media/<tagname:medium>/fandoms/", media_pages.media_fandoms, name="media_fandoms"),
     path("tags/<tagname:tag>/", tag_pages.show, name="show"),
     *tag_urls.urlpatterns,
 ]

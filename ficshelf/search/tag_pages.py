@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from ficshelf.search.query import WorkQuery
-from ficshelf.search.service import find_works
+from ficshelf.search.service import SearchUnavailable, find_works
+from ficshelf.search.tag_counts import works_per_filter_tag
 from ficshelf.tags.models import CHILD_TYPE_ORDER, GROUP_LABELS, Tag, TagType, can_wrangle
 from ficshelf.works.tag_access import get_tag_for_viewer, visible_tags
 
@@ -21,31 +22,35 @@ RELATED_TAGS_SHOWN = 300
 def index(request: HttpRequest) -> HttpResponse:
     """AO3's "Fandoms" page: every fandom a filter finds works by, with the count of works
     the viewer may see, grouped by initial."""
+    try:
+        fandoms = listed_fandoms(request)
+    except SearchUnavailable:
+        return render(request, "search/unavailable.html", status=503)
+    return render(request, "tags/index.html", {"groups": by_initial(fandoms)})
+
+
+def listed_fandoms(request: HttpRequest) -> list[tuple[Tag, int]]:
+    """The fandoms a reader may browse, by name, each with the works its listing shows
+    them: canonical fandoms always; an unwrangled one once a reader can find a work in it.
+    (The fandoms index and the media pages.)"""
     candidates = (
         Tag.objects.of_type(TagType.FANDOM)
         .filter(merger__isnull=True)
         .filter(Q(is_canonical=True) | Q(filter_taggings__isnull=False))
         .distinct()
     )
-    # The counts the fandoms' listings would show this reader (exclusions, mutes and the
-    # visibility rule included), exact even for small fandoms of a big archive.
-    counted = find_works(
-        request,
-        WorkQuery(
-            per_page=0,
-            facet_types=(TagType.FANDOM.value,),
-            facet_limit=max(candidates.count(), 1),
-            exact_facets=True,
-        ),
-    ).facets.get(TagType.FANDOM.value, [])
-    counts = {entry.tag.pk: entry.count for entry in counted}
-    # Canonical fandoms always; an unwrangled one once a reader can find a work in it.
+    # Exact even for small fandoms of a big archive (``tag_counts``).
+    counts = works_per_filter_tag(request, [TagType.FANDOM], at_most=candidates.count())
     fandoms = candidates.filter(Q(is_canonical=True) | Q(pk__in=counts)).order_by("name")
+    return [(fandom, counts.get(fandom.pk, 0)) for fandom in fandoms]
+
+
+def by_initial(fandoms: list[tuple[Tag, int]]) -> list[tuple[str, list[tuple[Tag, int]]]]:
+    """Grouped under their first letter ("#" for the rest, last), as AO3 lists fandoms."""
     groups: dict[str, list[tuple[Tag, int]]] = {}
-    for fandom in fandoms:
-        groups.setdefault(_initial(fandom.name), []).append((fandom, counts.get(fandom.pk, 0)))
-    ordered = sorted(groups.items(), key=lambda item: (item[0] == "#", item[0]))
-    return render(request, "tags/index.html", {"groups": ordered})
+    for fandom, count in fandoms:
+        groups.setdefault(_initial(fandom.name), []).append((fandom, count))
+    return sorted(groups.items(), key=lambda item: (item[0] == "#", item[0]))
 
 
 def _initial(name: str) -> str:
@@ -56,6 +61,9 @@ def _initial(name: str) -> str:
 @require_safe
 def show(request: HttpRequest, tag: str) -> HttpResponse:
     found = get_tag_for_viewer(request, tag)
+    if found.type == TagType.MEDIA:
+        # A medium has no works of its own: its page is the list of its fandoms.
+        return redirect("tags:media_fandoms", found.name)
     visible = visible_tags(request.user)
     child_groups = []
     if found.type in (TagType.FANDOM, TagType.CHARACTER):

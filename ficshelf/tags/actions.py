@@ -43,8 +43,8 @@ def _check_wrangleable(*tags: Tag) -> None:
     for tag in tags:
         if tag.is_fixed:
             raise WranglingError(
-                f"“{tag.name}” is a {tag.get_type_display().lower()}: ratings, warnings and "
-                "categories are fixed and can't be wrangled."
+                f"“{tag.name}” is a {tag.get_type_display().lower()} tag: ratings, warnings, "
+                "categories and media are fixed and can't be wrangled."
             )
 
 
@@ -249,16 +249,13 @@ def remove_meta_tag(sub_tag: Tag, meta_tag: Tag, *, actor: User | AnonymousUser 
 @transaction.atomic
 def add_parent(child: Tag, parent: Tag, *, actor: User | AnonymousUser | None) -> None:
     """Give ``child`` a parent: a canonical fandom, or a canonical character for a
-    relationship."""
+    relationship, or a medium for a fandom (media are fixed, but filing fandoms under them
+    is what they are for)."""
     _check_actor(actor)
-    _check_wrangleable(child, parent)
+    _check_wrangleable(child)
     _lock(child, parent)
     allowed = PARENT_TYPES_OF_CHILD.get(TagType(child.type), set())
     if parent.type not in allowed:
-        if not allowed:
-            raise WranglingError(
-                f"“{child.name}” is a fandom; fandoms are grouped with meta tags, not parents."
-            )
         kinds = " or ".join(sorted(TagType(t).label.lower() for t in allowed))
         raise WranglingError(
             f"A {child.get_type_display().lower()} tag's parent must be a {kinds} tag; "

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 
 from ficshelf.core.forms import SingleLineField
-from ficshelf.tags.models import TAG_NAME_MAX_LENGTH, Tag, TagType
+from ficshelf.tags.models import MEDIA, TAG_NAME_MAX_LENGTH, UNCATEGORIZED_MEDIA, Tag, TagType
 
 
 def find_tag(name: str) -> Tag | None:
@@ -96,12 +96,19 @@ class TagWranglingForm(forms.Form):
         remove_parents = self.fields["remove_parents"]
         assert isinstance(remove_parents, forms.TypedMultipleChoiceField)
         remove_parents.choices = [(t.pk, t.name) for t in self.current_parents]
+        parent_type = TagType.MEDIA if tag.type == TagType.FANDOM else TagType.FANDOM
         if tag.type == TagType.FANDOM:
-            del self.fields["add_parents"], self.fields["remove_parents"]
-        else:
-            self.fields["add_parents"].widget.attrs.update(
-                {"data-autocomplete": TagType.FANDOM, "autocomplete": "off"}
+            # A fandom's parents are its media (AO3's "Media" field on a fandom).
+            self.fields["add_parents"].label = "Add media"
+            self.fields["add_parents"].help_text = (
+                "Media this fandom belongs to, separated by commas: "
+                + ", ".join(m for m in MEDIA if m != UNCATEGORIZED_MEDIA)
+                + "."
             )
+            self.fields["remove_parents"].label = "Remove media"
+        self.fields["add_parents"].widget.attrs.update(
+            {"data-autocomplete": parent_type, "autocomplete": "off"}
+        )
         for name in ("synonym_of", "add_meta_tags"):
             self.fields[name].widget.attrs.update(
                 {"data-autocomplete": tag.type, "autocomplete": "off"}

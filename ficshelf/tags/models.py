@@ -39,6 +39,9 @@ class TagType(models.TextChoices):
     RELATIONSHIP = "relationship", "Relationship"
     CHARACTER = "character", "Character"
     FREEFORM = "freeform", "Additional Tags"
+    # AO3's media ("TV Shows", "Books & Literature"): the fixed set wranglers file fandoms
+    # under (a fandom's parent), made by a data migration; never on a work.
+    MEDIA = "media", "Media"
 
 
 # The order AO3 shows them in a work's tag block.
@@ -69,6 +72,22 @@ FIXED_TAGS = {
     TagType.CATEGORY: CATEGORIES,
 }
 
+# AO3's media, in its order; a fandom filed under none shows under UNCATEGORIZED_MEDIA.
+UNCATEGORIZED_MEDIA = "Uncategorized Fandoms"
+MEDIA = [
+    "Anime & Manga",
+    "Books & Literature",
+    "Cartoons & Comics & Graphic Novels",
+    "Celebrities & Real People",
+    "Movies",
+    "Music & Bands",
+    "Other Media",
+    "Theater",
+    "TV Shows",
+    "Video Games",
+    UNCATEGORIZED_MEDIA,
+]
+
 
 # The column: AO3 caps tag names at 150 characters (TAG_NAME_LIMIT, what a writer may
 # type), but imports may keep run-together tags as one, so there is room for those rather
@@ -82,9 +101,10 @@ WORK_TAGS_LIMIT = 75
 
 # Tag types a writer makes and wranglers tidy; the fixed ones are canonical from the start.
 WRANGLEABLE_TYPES = {TagType.FANDOM, TagType.RELATIONSHIP, TagType.CHARACTER, TagType.FREEFORM}
-# Which types of tag may be the parent of which (AO3: fandoms parent characters,
-# relationships and additional tags; characters parent relationships).
+# Which types of tag may be the parent of which (AO3: media parent fandoms; fandoms parent
+# characters, relationships and additional tags; characters parent relationships).
 PARENT_TYPES_OF_CHILD = {
+    TagType.FANDOM: {TagType.MEDIA},
     TagType.CHARACTER: {TagType.FANDOM},
     TagType.RELATIONSHIP: {TagType.FANDOM, TagType.CHARACTER},
     TagType.FREEFORM: {TagType.FANDOM},
@@ -142,7 +162,8 @@ class Tag(models.Model):
 
     @property
     def is_fixed(self) -> bool:
-        """Ratings, warnings and categories: canonical for good, never wrangled."""
+        """Ratings, warnings, categories and media: canonical for good, never wrangled
+        (a medium is only ever a fandom's parent)."""
         return self.type not in WRANGLEABLE_TYPES
 
     @property

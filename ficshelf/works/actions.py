@@ -102,6 +102,8 @@ def tags_named(names_by_type: Iterable[tuple[str, Iterable[str]]]) -> list[Tag]:
     Names are unique across types, as on AO3: an existing tag keeps its type, and a name
     given under two types takes the first. Callers check lengths first (the forms refuse,
     the importers leave out): a name too long for the column is an error here, never cut.
+    A medium's name ("TV Shows") is left out: media are wranglers' shelves for fandoms,
+    never a work's tag.
     """
     wanted: dict[str, str] = {}
     for tag_type, names in names_by_type:
@@ -117,7 +119,7 @@ def tags_named(names_by_type: Iterable[tuple[str, Iterable[str]]]) -> list[Tag]:
         # ignore_conflicts: a concurrent writer may create the same tag; re-read after.
         Tag.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
-    return list(existing.values())
+    return [tag for tag in existing.values() if tag.type != TagType.MEDIA]
 
 
 def language_named(name: str) -> Language | None:

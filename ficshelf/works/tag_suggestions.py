@@ -11,8 +11,15 @@ from ficshelf.tags.models import TagType
 from ficshelf.works.tag_access import visible_tags
 
 SUGGESTION_LIMIT = 15
-# The tag types writers type freely; ratings, warnings and categories are fixed choices.
-SUGGESTED_TYPES = {TagType.FANDOM, TagType.RELATIONSHIP, TagType.CHARACTER, TagType.FREEFORM}
+# The tag types writers type freely (ratings, warnings and categories are fixed choices),
+# and media, which wranglers type on a fandom's wrangling form.
+SUGGESTED_TYPES = {
+    TagType.FANDOM,
+    TagType.RELATIONSHIP,
+    TagType.CHARACTER,
+    TagType.FREEFORM,
+    TagType.MEDIA,
+}
 
 
 @login_required

@@ -3,7 +3,7 @@ archive's listing (``works:index``, ``works:list``), which the search app makes.
 
 from django.urls import URLPattern, URLResolver, path
 
-from ficshelf.works import creator_views, posting_views, tag_suggestions, views
+from ficshelf.works import creator_views, people_search, posting_views, tag_suggestions, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("works/<int:work_id>/", views.work_detail, name="detail"),
@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("series/<int:series_id>/", views.series_detail, name="series"),
     # A creator of imported works, who has no account here.
     path("creators/<int:pseud_id>/", creator_views.external_creator, name="external_creator"),
+    path("people/search/", people_search.people_search, name="people_search"),
     # Posting and editing (issue 3).
     path("works/new/", posting_views.new_work, name="new"),
     path("works/<int:work_id>/edit/", posting_views.edit_work, name="edit"),

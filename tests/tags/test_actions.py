@@ -249,9 +249,30 @@ def test_add_parent_refuses_a_non_canonical_fandom(actor: User) -> None:
         actions.add_parent(tag("Rain"), fandom("lighthouse", is_canonical=False), actor=actor)
 
 
-def test_fandoms_have_no_parents(actor: User) -> None:
-    with pytest.raises(WranglingError, match="fandoms are grouped with meta tags"):
+def test_a_fandoms_parent_must_be_a_medium(actor: User) -> None:
+    with pytest.raises(WranglingError, match="must be a media tag"):
         actions.add_parent(fandom("Lighthouse (TV)"), fandom("Sea Stories"), actor=actor)
+
+
+def test_a_fandom_is_filed_under_a_medium(actor: User) -> None:
+    show, tv = fandom("Lighthouse (TV)"), Tag.objects.get(name="TV Shows", type=TagType.MEDIA)
+    actions.add_parent(show, tv, actor=actor)
+    assert list(show.parent_taggings.values_list("parent", flat=True)) == [tv.pk]
+
+
+def test_a_medium_is_the_parent_of_fandoms_only(actor: User) -> None:
+    tv = Tag.objects.get(name="TV Shows")
+    with pytest.raises(WranglingError, match="must be a fandom"):
+        actions.add_parent(tag("Keeper", TagType.CHARACTER), tv, actor=actor)
+
+
+def test_media_themselves_are_fixed(actor: User) -> None:
+    movies, books = Tag.objects.get(name="Movies"), Tag.objects.get(name="Books & Literature")
+    with pytest.raises(WranglingError, match="fixed"):
+        actions.add_parent(movies, books, actor=actor)
+    with pytest.raises(WranglingError, match="fixed"):
+        actions.make_uncanonical(movies, actor=actor)
+    assert Tag.objects.get(pk=movies.pk).is_canonical
 
 
 def test_remove_parent(actor: User) -> None:

@@ -172,9 +172,36 @@ def test_form_adds_and_removes_parent_fandoms(wrangling: Client) -> None:
     assert list(keeper.parent_taggings.values_list("parent", flat=True)) == [new.pk]
 
 
-def test_fandom_form_has_no_parent_fields(wrangling: Client) -> None:
-    fandom("Lighthouse (TV)")
-    assert "add_parents" not in page_text(wrangling.get(url("Lighthouse (TV)", "edit/")))
+def test_fandom_form_files_the_fandom_under_media(wrangling: Client) -> None:
+    show = fandom("Lighthouse (TV)")
+    html = page_text(wrangling.get(url("Lighthouse (TV)", "edit/")))
+    assert "Add media" in html and 'data-autocomplete="media"' in html
+    edit(wrangling, "Lighthouse (TV)", is_canonical="on", add_parents="TV Shows, Movies")
+    assert set(show.parent_taggings.values_list("parent__name", flat=True)) == {
+        "TV Shows",
+        "Movies",
+    }
+    movies = fresh("Movies")
+    edit(wrangling, "Lighthouse (TV)", is_canonical="on", remove_parents=movies.pk)
+    assert list(show.parent_taggings.values_list("parent__name", flat=True)) == ["TV Shows"]
+
+
+def test_fandom_form_refuses_a_fandom_as_its_medium_and_writes_nothing(
+    wrangling: Client,
+) -> None:
+    show = fandom("Lighthouse (TV)")
+    fandom("Sea Stories")
+    response = edit(
+        wrangling, "Lighthouse (TV)", is_canonical="on", add_parents="TV Shows, Sea Stories"
+    )
+    assert "must be a media tag" in page_text(response, status=400)
+    assert not show.parent_taggings.exists()
+
+
+def test_a_medium_has_no_wrangling_form(wrangling: Client) -> None:
+    response = edit(wrangling, "TV Shows", is_canonical="")
+    assert "can't be wrangled" in page_text(response)
+    assert fresh("TV Shows").is_canonical
 
 
 def test_fixed_tag_form_explains_it_cannot_be_wrangled(wrangling: Client) -> None:
