@@ -64,6 +64,8 @@ def _form_data(fields: dict[str, Any]) -> dict[str, Any]:
 
 def _language(name: str) -> Language | None:
     wanted = name.strip()
+    if "\x00" in wanted:
+        return None  # PostgreSQL cannot even compare it
     return (
         Language.objects.filter(short=wanted).first()
         or Language.objects.filter(name=wanted).first()
