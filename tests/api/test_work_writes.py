@@ -293,10 +293,14 @@ def test_an_edit_changes_what_is_sent_and_keeps_the_rest(client: Client) -> None
     assert Work.objects.get(pk=work_id).title == "A New Title"
 
 
-@pytest.mark.parametrize("state", ["draft", "posted", "restricted", "hidden"])
+@pytest.mark.parametrize(
+    "state", ["draft", "posted", "restricted", "hidden", "anonymous", "unrevealed"]
+)
 def test_nobody_but_its_creators_reaches_a_work(client: Client, state: str) -> None:
-    flags = {} if state == "posted" else {state: True}
+    flags = {state: True} if state in {"draft", "restricted", "hidden"} else {}
     work = WorkFactory(**flags)
+    if state in {"anonymous", "unrevealed"}:
+        Work.objects.filter(pk=work.pk).update(**{f"in_{state}_collection": True})
     chapter = work.chapters.get()
     token = token_for(UserFactory(), "read", "write:works")
     before = written()
