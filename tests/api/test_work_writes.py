@@ -369,3 +369,23 @@ def test_a_work_is_deleted_and_gone_from_the_api(client: Client) -> None:
     assert status == 200 and "A Posted Work" in data["detail"]
     assert not Work.objects.filter(pk=work.pk).exists()
     assert call(client, "GET", f"/api/v1/works/{work.pk}", token)[0] == 404
+
+
+def test_characters_no_text_can_hold_are_refused_by_name(client: Client) -> None:
+    author = writer()
+    work = posted_work(author)
+    token = token_for(author, "write:works")
+    before = written()
+    body = new_work(title="Bad\ud800", summary="a\x01b", text="<p>x\ufffe</p>")
+    status, data = call(client, "POST", "/api/v1/works", token, body)
+    assert status == 400
+    assert "title: This can't contain control characters (found U+D800)" in data["detail"]
+    assert "summary: This can't contain control characters (found U+0001)" in data["detail"]
+    assert "text: This can't contain control characters (found U+FFFE)" in data["detail"]
+    url = f"/api/v1/works/{work.pk}/chapters/{work.chapters.get().pk}"
+    status, data = call(client, "PATCH", url, token, {"text": "<p>a\x0bb</p>"})
+    assert status == 400 and "U+000B" in data["detail"]
+    assert written() == before
+    # Tabs and line breaks are text.
+    status, _ = call(client, "PATCH", url, token, {"text": "<p>a\tb\r\nc</p>"})
+    assert status == 200
