@@ -339,7 +339,8 @@ class WorkIn(WorkFields):
 
 
 class WorkEdit(WorkFields):
-    """What to change; a field left out (or null) stays as it is."""
+    """What to change (a merge patch): a field left out stays as it is; null empties it
+    (``series_id``: out of the series). ``language`` and ``text_format`` cannot be empty."""
 
 
 class ChapterFields(Schema):
@@ -356,6 +357,6 @@ class ChapterIn(ChapterFields):
 
 
 class ChapterEdit(ChapterFields):
-    """What to change; a field left out (or null) stays as it is."""
+    """What to change (a merge patch): a field left out stays as it is; null empties it."""
 
     post: bool = Field(False, description="Also post it, when it is unposted.")

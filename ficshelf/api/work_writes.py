@@ -52,11 +52,24 @@ _COMMA_LISTS = {
 }
 
 
+def _edited(body: schemas.WorkEdit | schemas.ChapterEdit) -> dict[str, Any]:
+    """The fields an edit sent, as a merge patch: left out stays, null empties the field
+    (takes the work out of its series, the expected chapter count back to "?"), as an
+    emptied field of the edit form. A format or language cannot be empty: null leaves it."""
+    fields = body.model_dump(exclude_unset=True, exclude={"post"})
+    for name in ("text_format", "language"):
+        if fields.get(name, "") is None:
+            del fields[name]
+    return {name: "" if value is None else value for name, value in fields.items()}
+
+
 def _form_data(fields: dict[str, Any]) -> dict[str, Any]:
     """The body's fields as the site's form would send them."""
     data: dict[str, Any] = {}
     for name, value in fields.items():
-        if name in _COMMA_LISTS:
+        if value == "" and name in {"warnings", "categories"}:
+            value = []
+        if name in _COMMA_LISTS and isinstance(value, list):
             value = ", ".join(value)
         data[_FORM_NAMES.get(name, name)] = value
     return data
@@ -64,8 +77,8 @@ def _form_data(fields: dict[str, Any]) -> dict[str, Any]:
 
 def _language(name: str) -> Language | None:
     wanted = name.strip()
-    if "\x00" in wanted:
-        return None  # PostgreSQL cannot even compare it
+    if not wanted.isprintable() or len(wanted) > 100:
+        return None  # no language is named so (and a database cannot compare some of it)
     return (
         Language.objects.filter(short=wanted).first()
         or Language.objects.filter(name=wanted).first()
@@ -157,7 +170,7 @@ def edit_work(request: HttpRequest, work_id: int, body: schemas.WorkEdit) -> Any
     """Changes the fields sent (the first chapter's too); the rest stays as saved."""
     member = member_with(request, Scope.WORKS)
     work = get_work_for_creator(request, _id(work_id))
-    form = _work_form(request, member, body.model_dump(exclude_none=True), work, [])
+    form = _work_form(request, member, _edited(body), work, [])
     edited = actions.update_work(work, form.to_data(), actor=member, post=False)
     return _work_answer(edited)
 
@@ -220,7 +233,7 @@ def edit_chapter(
 ) -> Any:
     member_with(request, Scope.WORKS)
     found = get_chapter_for_creator(request, _id(work_id), _id(chapter_id))
-    form = _chapter_form(body.model_dump(exclude_none=True, exclude={"post"}), found=found)
+    form = _chapter_form(_edited(body), found=found)
     return chapter(actions.update_chapter(found, form.to_data(), post=body.post))
 
 

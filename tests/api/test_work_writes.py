@@ -376,12 +376,15 @@ def test_characters_no_text_can_hold_are_refused_by_name(client: Client) -> None
     work = posted_work(author)
     token = token_for(author, "write:works")
     before = written()
-    body = new_work(title="Bad\ud800", summary="a\x01b", text="<p>x\ufffe</p>")
+    body = new_work(
+        title="Bad\ud800", summary="a\x01b", text="<p>x\ufffe</p>", language="e\ud800n"
+    )
     status, data = call(client, "POST", "/api/v1/works", token, body)
     assert status == 400
     assert "title: This can't contain control characters (found U+D800)" in data["detail"]
     assert "summary: This can't contain control characters (found U+0001)" in data["detail"]
     assert "text: This can't contain control characters (found U+FFFE)" in data["detail"]
+    assert "language: There is no language" in data["detail"]
     url = f"/api/v1/works/{work.pk}/chapters/{work.chapters.get().pk}"
     status, data = call(client, "PATCH", url, token, {"text": "<p>a\x0bb</p>"})
     assert status == 400 and "U+000B" in data["detail"]
@@ -389,3 +392,25 @@ def test_characters_no_text_can_hold_are_refused_by_name(client: Client) -> None
     # Tabs and line breaks are text.
     status, _ = call(client, "PATCH", url, token, {"text": "<p>a\tb\r\nc</p>"})
     assert status == 200
+
+
+def test_null_in_an_edit_empties_the_field(client: Client) -> None:
+    author = writer()
+    token = token_for(author, "write:works")
+    body = new_work(post=True, new_series_title="Doors", expected_chapter_count=3)
+    status, data = call(client, "POST", "/api/v1/works", token, body)
+    assert status == 201 and data["series"][0]["title"] == "Doors"
+    assert data["chapters"] == "1/3"
+    url = f"/api/v1/works/{data['id']}"
+    status, data = call(
+        client,
+        "PATCH",
+        url,
+        token,
+        {"series_id": None, "expected_chapter_count": None, "language": None, "freeforms": None},
+    )
+    assert status == 200, data
+    assert data["series"] == [] and data["chapters"] == "1/?"
+    assert data["language"] == "English"
+    status, data = call(client, "PATCH", url, token, {"title": None})
+    assert status == 400 and data["detail"].startswith("title:")
