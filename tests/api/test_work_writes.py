@@ -376,9 +376,7 @@ def test_characters_no_text_can_hold_are_refused_by_name(client: Client) -> None
     work = posted_work(author)
     token = token_for(author, "write:works")
     before = written()
-    body = new_work(
-        title="Bad\ud800", summary="a\x01b", text="<p>x\ufffe</p>", language="e\ud800n"
-    )
+    body = new_work(title="Bad\ud800", summary="a\x01b", text="<p>x\ufffe</p>", language="e\ud800n")
     status, data = call(client, "POST", "/api/v1/works", token, body)
     assert status == 400
     assert "title: This can't contain control characters (found U+D800)" in data["detail"]
