@@ -16,7 +16,13 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.openapi.docs import Swagger
 
-from ficshelf.api import ao3_v2, reads, writes  # noqa: F401 - they fill the router
+from ficshelf.api import (  # noqa: F401 - they fill the router
+    ao3_v2,
+    pseuds,
+    reads,
+    work_writes,
+    writes,
+)
 from ficshelf.api.auth import Forbidden, RateLimited, TokenAuth, Unauthorized
 from ficshelf.api.listing import BadQuery
 from ficshelf.api.routes import router
@@ -25,6 +31,7 @@ from ficshelf.core.image_hosts import image_hosts
 from ficshelf.core.middleware import content_security_policy
 from ficshelf.core.ratelimit import with_retry_after
 from ficshelf.social.actions import ActionRefused
+from ficshelf.works.actions import PostingError
 
 
 class LocalSwagger(Swagger):
@@ -67,6 +74,9 @@ def _api(*, version: str, namespace: str, description: str) -> NinjaAPI:
         (Unauthorized, 401),
         (Forbidden, 403),
         (ActionRefused, 403),
+        # What the archive refuses once the form passed: a work's only chapter, a
+        # collection closed in the meantime.
+        (PostingError, 409),
     ):
         api.add_exception_handler(exception, _message(api, status))
 
@@ -110,8 +120,8 @@ v1 = _api(
     description=(
         "The archive's works, tags, series, collections, members, comments, bookmarks and "
         "kudos, read as a guest or with a token as its member, and a member's kudos, "
-        "comments, bookmarks, subscriptions, Marked for Later and reading lists written "
-        "with a token. "
+        "comments, bookmarks, subscriptions, Marked for Later, reading lists, works and "
+        "chapters written with a token. "
         "Make tokens on your account's API tokens page; send `Authorization: Bearer <token>`."
     ),
 )

@@ -18,6 +18,7 @@ class Scope(models.TextChoices):
     BOOKMARKS = "write:bookmarks", "Make, change and delete your bookmarks"
     SUBSCRIPTIONS = "write:subscriptions", "Subscribe and unsubscribe"
     READING = "write:reading", "Mark for Later and keep reading lists"
+    WORKS = "write:works", "Post, edit and delete your works and chapters"
 
 
 class ApiToken(models.Model):

@@ -10,6 +10,7 @@ the archive stores and shows, as stored: a client shows them as it would any HTM
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from pydantic import BaseModel as Schema
 from pydantic import Field
@@ -111,6 +112,7 @@ class CollectionRef(Schema):
 
 
 class Work(WorkSummary):
+    is_posted: bool = Field(description="False for a draft (only its creators see it).")
     notes: str
     end_notes: str
     collections: list[CollectionRef]
@@ -168,6 +170,26 @@ class User(Schema):
     pseuds: list[Pseud]
     url: str
     works_url: str
+
+
+class PseudInFull(Pseud):
+    username: str | None = Field(description="None for an imported creator with no account.")
+    url: str = Field(description="The page of the member, or of the imported creator.")
+    works_url: str
+
+
+class PseudList(Schema):
+    username: str
+    pseuds: list[Pseud]
+
+
+class CreatorWorks(Schema):
+    """An imported creator's works the reader may see, newest first."""
+
+    pseud: PseudInFull
+    works: list[WorkSummary]
+    total: int
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page.")
 
 
 class Bookmark(Schema):
@@ -252,3 +274,89 @@ class ReadingList(Schema):
     name: str
     is_public: bool
     work_ids: list[int]
+
+
+# ---- Posting and editing works and chapters (the site's work and chapter forms) ----
+
+TextFormat = Literal["html", "plain"]
+CommentPolicy = Literal["everyone", "registered", "nobody"]
+
+
+class WorkFields(Schema):
+    """The work form's fields, by the names the work's reads use. Tag lists are names (new
+    ones are made, as on the site); HTML fields go through the archive's sanitizer."""
+
+    title: str | None = None
+    summary: str | None = None
+    notes: str | None = Field(None, description="Notes at the beginning.")
+    end_notes: str | None = None
+    rating: str | None = Field(
+        None, description="General Audiences, Teen And Up Audiences, Mature, Explicit or Not Rated."
+    )
+    warnings: list[str] | None = Field(None, description="Archive warnings, at least one.")
+    categories: list[str] | None = None
+    fandoms: list[str] | None = None
+    relationships: list[str] | None = None
+    characters: list[str] | None = None
+    freeforms: list[str] | None = Field(None, description="Additional tags.")
+    language: str | None = Field(None, description="A language's short code (en, zh) or name.")
+    series_id: int | None = Field(None, ge=1, le=2**62, description="One of your series.")
+    new_series_title: str | None = Field(None, description="Or start a new series.")
+    series_position: int | None = None
+    collections: list[str] | None = Field(None, description="Collection names.")
+    gift_recipients: list[str] | None = Field(None, description="Names the work is gifted to.")
+    co_creators: list[str] | None = Field(
+        None, description="Pseuds or user names to invite; credited once they accept."
+    )
+    inspired_by_url: str | None = None
+    inspired_by_title: str | None = None
+    inspired_by_creator: str | None = None
+    is_translation: bool | None = None
+    is_restricted: bool | None = Field(None, description="Only registered users see it.")
+    comment_permission: CommentPolicy | None = None
+    moderated_comments: bool | None = None
+    expected_chapter_count: int | None = None
+    is_complete: bool | None = None
+    published_on: datetime.date | None = Field(None, description="A backdate.")
+    chapter_title: str | None = Field(None, description="The first chapter's.")
+    chapter_summary: str | None = None
+    chapter_notes: str | None = None
+    chapter_end_notes: str | None = None
+    text: str | None = Field(None, description="The first chapter's text.")
+    text_format: TextFormat | None = Field(
+        None, description="html (the default) or plain: a blank line starts a paragraph."
+    )
+
+
+class WorkIn(WorkFields):
+    """A new work and its first chapter. Required as on the site's form: title, rating,
+    warnings, fandoms, text."""
+
+    pseud_id: int | None = Field(
+        None, ge=1, le=2**62, description="Which of your pseuds to post as (your default)."
+    )
+    post: bool = Field(False, description="Post it now; otherwise it is saved as a draft.")
+
+
+class WorkEdit(WorkFields):
+    """What to change (a merge patch): a field left out stays as it is; null empties it
+    (``series_id``: out of the series). ``language`` and ``text_format`` cannot be empty."""
+
+
+class ChapterFields(Schema):
+    title: str | None = None
+    summary: str | None = None
+    notes: str | None = None
+    end_notes: str | None = None
+    text: str | None = None
+    text_format: TextFormat | None = None
+
+
+class ChapterIn(ChapterFields):
+    post: bool = Field(True, description="Post it now; otherwise it is saved unposted.")
+
+
+class ChapterEdit(ChapterFields):
+    """What to change (a merge patch): a field left out stays as it is; null empties it."""
+
+    post: bool = Field(False, description="Also post it, when it is unposted.")

@@ -99,26 +99,28 @@ def work_summary(work: WorkModel, urls: Urls) -> dict[str, Any]:
 def work_in_full(work: WorkModel, chapters: list[Chapter], urls: Urls) -> dict[str, Any]:
     return {
         **work_summary(work, urls),
+        "is_posted": work.is_posted,
         "notes": work.notes,
         "end_notes": work.end_notes,
         "collections": [{"name": c.name, "title": c.title} for c in work.shown_collections],
         "gifted_to": [gift.recipient_name for gift in work.gifts.all()],
         "comment_permission": work.comment_permission,
-        "work_chapters": [
-            {
-                "id": chapter.pk,
-                "position": chapter.position,
-                "title": chapter.title,
-                "summary": chapter.summary,
-                "notes": chapter.notes,
-                "end_notes": chapter.end_notes,
-                "text": chapter.text,
-                "words": chapter.word_count,
-                "is_posted": chapter.is_posted,
-                "published_on": chapter.published_on,
-            }
-            for chapter in chapters
-        ],
+        "work_chapters": [chapter(one) for one in chapters],
+    }
+
+
+def chapter(found: Chapter) -> dict[str, Any]:
+    return {
+        "id": found.pk,
+        "position": found.position,
+        "title": found.title,
+        "summary": found.summary,
+        "notes": found.notes,
+        "end_notes": found.end_notes,
+        "text": found.text,
+        "words": found.word_count,
+        "is_posted": found.is_posted,
+        "published_on": found.published_on,
     }
 
 

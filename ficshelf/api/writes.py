@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Status
 
-from ficshelf.accounts.models import User
+from ficshelf.accounts.access import get_user_for_profile
 from ficshelf.api import schemas
 from ficshelf.api.auth import RateLimited, member_with
 from ficshelf.api.models import Scope
@@ -194,7 +194,8 @@ def subscribe_series(request: HttpRequest, series_id: int) -> Any:
 )
 def subscribe_creator(request: HttpRequest, username: Username) -> Any:
     member = member_with(request, Scope.SUBSCRIPTIONS)
-    creator = get_object_or_404(User, username=username, is_active=True)
+    # The profile's own lookup: whoever has no profile shown cannot be subscribed to.
+    creator = get_user_for_profile(username)
     return _subscription(actions.subscribe(actor=member, creator=creator))
 
 

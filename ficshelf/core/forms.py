@@ -1,7 +1,8 @@
 """Form fields every app uses for what a person types.
 
 ``SingleLineField`` folds line breaks and tabs into a space (a title pasted from a document
-often ends in one) and refuses other control characters with a message.
+often ends in one) and refuses other control characters with a message; ``LongTextField``
+keeps tabs and line breaks and refuses the characters no stored text can hold.
 
 Both fields leave out the HTML ``maxlength`` attribute: a browser silently cuts pasted text
 there, mid-word. The length is checked here instead, with a message that names the limit,
@@ -10,6 +11,7 @@ and a textarea carries ``data-char-limit`` for the script that counts down as on
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -18,9 +20,27 @@ from django.core.validators import MaxLengthValidator
 
 from ficshelf.core.single_line import control_characters, fold_lines
 
+# What no stored text may hold, typed or not: XML (the downloads, and lxml, which counts a
+# chapter's words) has no place for C0 controls but tab and line breaks, nor for U+FFFE and
+# U+FFFF, and a lone surrogate (JSON can send one) cannot even be encoded for the database.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _named(characters: set[str]) -> list[str]:
+    return [f"U+{ord(c):04X}" for c in sorted(characters)]
+
 
 def refuse_control_characters(value: str) -> None:
-    found = control_characters(value)
+    found = sorted(set(control_characters(value)) | set(_named(set(_UNSTORABLE.findall(value)))))
+    _refuse(found)
+
+
+def refuse_unstorable_characters(value: str) -> None:
+    """A long text keeps its tabs and line breaks; other controls are refused."""
+    _refuse(_named(set(_UNSTORABLE.findall(value))))
+
+
+def _refuse(found: list[str]) -> None:
     if found:
         raise ValidationError(
             "This can't contain control characters (found %(found)s); retype it without them.",
@@ -73,6 +93,10 @@ class LongTextField(_LimitNamedNotCut):
     Browsers send a textarea's line breaks as CRLF but count (and show) them as one
     character; they are stored as LF, so the limit counts them as the writer sees them.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators.append(refuse_unstorable_characters)
 
     def to_python(self, value: Any) -> str | None:
         if isinstance(value, str):

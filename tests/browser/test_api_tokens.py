@@ -96,3 +96,45 @@ def test_the_api_docs_page_works_under_the_sites_policy(
     page.screenshot(path=str(shots_dir / "desktop-api-docs.png"))
     assert refused == []
     assert outside == []
+
+
+def test_a_work_posted_by_a_tool_is_on_the_site_for_its_writer_to_edit(
+    live_server: LiveServer, browser: Browser, shots_dir: Path
+) -> None:
+    UserFactory(username="poster", password=PASSWORD)
+    base = live_server.url
+    for layout, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        log_in(page, base, "poster", PASSWORD)
+        page.goto(base + "/accounts/api-tokens/")
+        page.get_by_label("Name this token").fill(f"posting tool ({layout})")
+        page.get_by_label("Post, edit and delete your works and chapters").check()
+        page.get_by_role("button", name="Make a token").click()
+        token = page.locator("code.api-token").inner_text()
+
+        # The tool posts a work, then the member finds it on the site, with its tags and
+        # text, and their own Edit button.
+        sent = context.request.post(
+            f"{base}/api/v1/works",
+            headers={"Authorization": f"Bearer {token}"},
+            data={
+                "title": f"Posted From A Tool ({layout})",
+                "rating": "General Audiences",
+                "warnings": ["No Archive Warnings Apply"],
+                "fandoms": ["Original Work"],
+                "freeforms": ["Written Elsewhere"],
+                "text": "Typed in my editor.\n\nA second paragraph.",
+                "text_format": "plain",
+                "post": True,
+            },
+        )
+        assert sent.status == 201, sent.text()
+        page.goto(base + sent.json()["url"])
+        expect(page.locator("#work-title")).to_contain_text(f"Posted From A Tool ({layout})")
+        expect(page.get_by_role("link", name="Written Elsewhere")).to_be_visible()
+        expect(page.get_by_text("A second paragraph.")).to_be_visible()
+        expect(page.get_by_role("link", name="Edit").first).to_be_visible()
+        assert_no_sideways_scrolling(page)
+        page.screenshot(path=str(shots_dir / f"{layout}-api-posted-work.png"), full_page=True)
+        context.close()
