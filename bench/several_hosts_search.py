@@ -300,6 +300,11 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=50)
     parser.add_argument("--report", action="store_true", help="print the last run's Markdown")
     parser.add_argument(
+        "--reuse-hosts",
+        action="store_true",
+        help="keep the hosts' indexes of the last run (queue entries since are followed)",
+    )
+    parser.add_argument(
         "--child", choices=["load", "hosts", "query", "visibility"], help=argparse.SUPPRESS
     )
     args = parser.parse_args()
@@ -318,8 +323,13 @@ def main() -> None:
         return
     result: dict[str, Any] = {"works": args.works, "machine": machine()}
     result["load"] = ensure_loaded(args.works)
-    print("building host A's index, copying it as host B's", file=sys.stderr, flush=True)
-    result["hosts"] = run_child(args.works, "hosts")
+    built = folder(args.works) / "hosts.json"
+    if args.reuse_hosts and built.exists():
+        result["hosts"] = json.loads(built.read_text())
+    else:
+        print("building host A's index, copying it as host B's", file=sys.stderr, flush=True)
+        result["hosts"] = run_child(args.works, "hosts")
+        built.write_text(json.dumps(result["hosts"]))
     print("querying", file=sys.stderr, flush=True)
     result["query"] = run_child(args.works, "query", "--runs", str(args.runs))
     print("changes to found", file=sys.stderr, flush=True)

@@ -189,7 +189,9 @@ def pending_here(limit: int) -> set[int]:
         .values_list("pk", "work_id")
     )
     found: set[int] = set()
-    for pk, work_id in rows[: limit * 4 + len(above)].iterator():
+    # A plain fetch: asked on every listing, and on PostgreSQL ``iterator()`` opens a
+    # server-side cursor (three round trips) even when the queue is empty.
+    for pk, work_id in rows[: limit * 4 + len(above)]:
         if pk in above:
             continue
         found.add(work_id)
