@@ -1,8 +1,7 @@
-"""Two servers' real search indexers (``ficshelf search-indexer``) on one PostgreSQL
-database, data folders of their own: a change written on one is found by the other's own
-index within seconds; one stopped while changes are made catches up when started again.
-
-Needs DATABASE_URL=postgres://... (part of the PostgreSQL run)."""
+"""Servers' real search indexers (``ficshelf search-indexer``): ``serve`` starts one; two on
+one PostgreSQL database with data folders of their own find each other's changes within
+seconds, and one stopped while changes are made catches up when started again (that test
+needs DATABASE_URL=postgres://..., part of the PostgreSQL run)."""
 
 from __future__ import annotations
 
@@ -17,12 +16,14 @@ import pytest
 from tests.core.processes import (
     Archive,
     archive_in,
+    child_running,
+    free_port,
     postgres_database,
     postgres_run_only,
+    serve,
+    sqlite_run_only,
     wait_until,
 )
-
-pytestmark = postgres_run_only
 
 PER_HOST = {"FICSHELF_SEARCH": "per-host-embedded", "FICSHELF_SEARCH_FOLLOW_MS": "200"}
 # Generous for a loaded test machine; the benchmark measures the real delay.
@@ -65,6 +66,28 @@ def two_hosts(tmp_path: Path) -> Iterator[TwoHosts]:
         yield TwoHosts(a, b)
 
 
+@sqlite_run_only
+def test_serve_without_a_worker_runs_this_servers_indexer(tmp_path: Path) -> None:
+    with archive_in(tmp_path, environment=PER_HOST) as archive:
+        process = serve(archive, free_port(), "--no-worker")
+        assert wait_until(lambda: child_running(process, "ficshelf search-indexer"))
+        posted = archive.django(POST_WORK.format(title="Kumquat"))
+        assert wait_until(
+            lambda: FoundOn(archive).finds("kumquat") == f"[{posted}]",
+            timeout=FOUND_WITHIN_SECONDS,
+        )
+        assert child_running(process, "ficshelf worker") is None
+
+
+@dataclass
+class FoundOn:
+    host: Archive
+
+    def finds(self, word: str) -> str:
+        return self.host.django(FOUND_HERE.format(word=word))
+
+
+@postgres_run_only
 def test_a_change_on_one_host_is_found_by_the_other_and_one_down_catches_up(
     two_hosts: TwoHosts,
 ) -> None:
