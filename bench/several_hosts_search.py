@@ -10,7 +10,7 @@ Stages (each in its own process, like ``bench.search``):
 The load and the index build run at ``nice 10``; queries and changes at normal priority.
 
 - ``load``: ``bench.corpus`` (seed 20260226) written into the PostgreSQL database
-  ``bench_hosts_<works>`` (skipped when already loaded).
+  ``bench_search_hosts_<works>`` (skipped when already loaded).
 - ``hosts``: host A's index built by ``search.host_index.rebuild_host_index`` from the
   corpus's documents (what ``ficshelf reindex`` builds from the database, without the
   database reads), then copied as host B's (a server added from a copy, position included).
@@ -24,7 +24,7 @@ The load and the index build run at ``nice 10``; queries and changes at normal p
   the new word until it finds it: commit-to-found delay, p50/p95/max, and the same for
   "found on both hosts".
 
-Results: /work/benchdata/results/several-hosts-<works>.json, and Markdown on stdout.
+Results: /work/benchdata/results/search-hosts-<works>.json, and Markdown on stdout.
 """
 
 from __future__ import annotations
@@ -48,11 +48,11 @@ EMBEDDED = "ficshelf.search.backends.embedded.TantivyBackend"
 
 
 def folder(works: int) -> Path:
-    return DATA / f"several-hosts-{works}"
+    return DATA / f"search-hosts-{works}"
 
 
 def database_url(works: int) -> str:
-    return f"{PG_SERVER}/bench_hosts_{works}"
+    return f"{PG_SERVER}/bench_search_hosts_{works}"
 
 
 def env_for(works: int, host: str) -> dict[str, str]:
@@ -308,7 +308,7 @@ def main() -> None:
         "--child", choices=["load", "hosts", "query", "visibility"], help=argparse.SUPPRESS
     )
     args = parser.parse_args()
-    path = RESULTS / f"several-hosts-{args.works}.json"
+    path = RESULTS / f"search-hosts-{args.works}.json"
     if args.report:
         print(report(json.loads(path.read_text())))
         return
