@@ -9,7 +9,7 @@ import os
 import sys
 
 # Commands whose names read better with hyphens than Django's module names allow.
-HYPHENATED = {"move-to-postgres": "move_to_postgres"}
+HYPHENATED = {"move-to-postgres": "move_to_postgres", "search-indexer": "search_indexer"}
 
 
 def main(argv: list[str] | None = None) -> None:

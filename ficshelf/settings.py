@@ -275,6 +275,21 @@ DEFAULT_FROM_EMAIL = os.environ.get("FICSHELF_EMAIL_FROM", "ficshelf@localhost")
 FICSHELF_SEARCH_BACKEND = os.environ.get(
     "FICSHELF_SEARCH_BACKEND", "ficshelf.search.backends.embedded.TantivyBackend"
 )
+# How the index is kept (decision 0025): "one-index" (the default: one index, drained by
+# the worker), or "per-host-embedded" (every app server keeps its own embedded index, fed
+# from the index queue in the shared database from a position of its own; for several
+# servers on PostgreSQL; ``search.host_index``).
+FICSHELF_SEARCH = os.environ.get("FICSHELF_SEARCH", "one-index").strip() or "one-index"
+SEARCH_MODES = ("one-index", "per-host-embedded")
+if FICSHELF_SEARCH not in SEARCH_MODES:
+    raise ImproperlyConfigured(
+        f"FICSHELF_SEARCH must be one of {', '.join(SEARCH_MODES)}, not {FICSHELF_SEARCH!r}."
+    )
+# Per-host indexes: how often each host's indexer looks for new queue entries, and how long
+# a host may stay silent before it stops holding entries back (it rebuilds its index from
+# scratch if it comes back after they are gone).
+FICSHELF_SEARCH_FOLLOW_MS = env_int("FICSHELF_SEARCH_FOLLOW_MS", 500)
+FICSHELF_SEARCH_HOST_SILENT_MINUTES = env_int("FICSHELF_SEARCH_HOST_SILENT_MINUTES", 15)
 
 # PDF downloads: a long work is laid out in this many processes at once (1: in one pass);
 # by default one per core, at most 4, as each holds its part's layout in memory.

@@ -22,10 +22,18 @@ from typing import Any
 from django.apps import apps
 from django.db import connections, models
 
-# Made again by the archive when missing: the files the worker made (PDFs, bulk zips) and
-# the PostgreSQL search backend's word chunks (``ficshelf reindex``).
+# Made again by the archive when missing: the files the worker made (PDFs, bulk zips), the
+# PostgreSQL search backend's word chunks (``ficshelf reindex``), and where each server's
+# own search index stands in the queue (``search.host_index``: the indexes are not in a
+# backup, so a restored archive's servers rebuild theirs and start again from nothing).
 REBUILDABLE_TABLES = frozenset(
-    {"downloads_madefile", "downloads_madefilechunk", "search_worktextchunk"}
+    {
+        "downloads_madefile",
+        "downloads_madefilechunk",
+        "search_worktextchunk",
+        "search_indexhost",
+        "search_indexqueuetrim",
+    }
 )
 DIGEST_MODULUS = 2**256
 

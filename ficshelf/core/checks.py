@@ -93,8 +93,10 @@ def check_several_servers(app_configs: Any, **kwargs: Any) -> list[CheckMessage]
                 f"{several}, but search uses the embedded index in each server's data "
                 "folder: a change reaches only the index of the server whose worker took "
                 "it, so servers find different works.",
-                hint="Set FICSHELF_SEARCH_BACKEND=ficshelf.search.backends.postgres."
-                "PostgresBackend on every server, then run `ficshelf reindex` once.",
+                hint="Set FICSHELF_SEARCH=per-host-embedded on every server (each keeps its "
+                "own index, fed from the queue in the database; decision 0025), or "
+                "FICSHELF_SEARCH_BACKEND=ficshelf.search.backends.postgres.PostgresBackend "
+                "and run `ficshelf reindex` once.",
                 id="ficshelf.E013",
             )
         )
@@ -137,7 +139,13 @@ def _check_one_server() -> list[CheckMessage]:
 
 
 def _search_index_is_per_server() -> bool:
+    """Whether each server answers from an index only its own worker writes. Not with
+    ``FICSHELF_SEARCH=per-host-embedded``: every server's indexer follows the shared queue
+    (the search app's checks explain that mode)."""
     from django.utils.module_loading import import_string
+
+    if settings.FICSHELF_SEARCH == "per-host-embedded":
+        return False
 
     try:
         backend_class = import_string(settings.FICSHELF_SEARCH_BACKEND)

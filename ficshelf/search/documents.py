@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -84,6 +84,19 @@ def indexable_works() -> list[int]:
     """Ids of every work the index should hold, in id order (for ``reindex``). A list, not a
     cursor: building documents runs other queries meanwhile (8 MB per million works)."""
     return list(Work.objects.filter(_INDEXED).order_by("pk").values_list("pk", flat=True))
+
+
+def all_documents(batch_size: int = 200) -> Iterator[WorkDocument]:
+    """A document for every work the index should hold, built a batch at a time (for a
+    rebuild: ``reindex``, a host's own index)."""
+    batch: list[int] = []
+    for work_id in indexable_works():
+        batch.append(work_id)
+        if len(batch) == batch_size:
+            yield from build_documents(batch)[0]
+            batch = []
+    if batch:
+        yield from build_documents(batch)[0]
 
 
 def build_documents(work_ids: Sequence[int]) -> tuple[list[WorkDocument], list[int]]:

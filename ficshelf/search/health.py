@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ficshelf.core.health import CheckResult, queue_lag, register
 from ficshelf.search.backends import get_backend
+from ficshelf.search.host_index import per_host_indexes, unapplied_here
 from ficshelf.search.models import IndexQueueEntry
 from ficshelf.search.query import WorkQuery
 
@@ -19,7 +20,9 @@ def check_search_index() -> CheckResult:
 def check_index_queue() -> CheckResult:
     # The oldest row by id is the oldest change (hits included: they wait for the 30-second
     # periodic drain, so they age past the limit only when nobody drains).
-    oldest = IndexQueueEntry.objects.order_by("pk").values_list("queued_at", flat=True).first()
+    # With an index on every host, entries stay until every host has them: this host's lag.
+    entries = unapplied_here() if per_host_indexes() else IndexQueueEntry.objects.all()
+    oldest = entries.order_by("pk").values_list("queued_at", flat=True).first()
     return queue_lag(oldest, "change to the search index")
 
 

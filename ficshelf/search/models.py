@@ -80,3 +80,31 @@ class WorkTextChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field} chunk {self.position} of work {self.work_id}"
+
+
+class IndexHost(models.Model):
+    """A server keeping its own embedded index, fed from the index queue
+    (``FICSHELF_SEARCH=per-host-embedded``, ``search.host_index``). Its row says how far it
+    has applied the queue, so entries are deleted only once every live host is past them;
+    the index's own metadata holds the authoritative position (the index is the host's),
+    this row is a copy written after it. A host silent for
+    ``FICSHELF_SEARCH_HOST_SILENT_MINUTES`` no longer holds entries back."""
+
+    host_id = models.CharField(max_length=64, unique=True)  # ``core.servers.this_server_id``
+    host = models.CharField(max_length=255)  # for people reading the table
+    data_dir = models.TextField()
+    position = models.BigIntegerField(default=0)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.data_dir} at {self.position}"
+
+
+class IndexQueueTrim(models.Model):
+    """One row: the highest index-queue id deleted because every live host had applied it.
+    A host whose position is below it has missed entries and rebuilds its index."""
+
+    pruned_through = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"queue pruned through {self.pruned_through}"

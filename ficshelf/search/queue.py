@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from ficshelf.search.backends import get_backend
 from ficshelf.search.documents import build_documents
+from ficshelf.search.host_index import follow_once, pending_here, per_host_indexes
 from ficshelf.search.models import IndexQueueEntry
 
 if TYPE_CHECKING:
@@ -46,7 +47,10 @@ def mark_listings_changed() -> None:
 def pending_work_ids(limit: int) -> set[int]:
     """Works changed since the index last took them in, the most recently changed first, at
     most ``limit``: what the index says of these may be out of date (``search.index_lag``).
-    Hits are left out: they change only a count."""
+    Hits are left out: they change only a count. With an index on every host, the works
+    beyond this host's position."""
+    if per_host_indexes():
+        return pending_here(limit)
     rows = (
         IndexQueueEntry.objects.filter(counters_only=False)
         .exclude(work_id=NO_WORK)
@@ -91,6 +95,8 @@ def schedule_drain() -> None:
     """
     from ficshelf.search.tasks import drain_index_queue as drain_task
 
+    if per_host_indexes():
+        return  # every host's indexer reads the queue a few times a second
     if drain_waiting(drain_task):
         return
     drain_task.enqueue()
@@ -116,8 +122,12 @@ def drain_waiting(drain_task: Task[[], int]) -> bool:
 def drain_index_queue(batch_size: int = DRAIN_BATCH) -> int:
     """Reindex queued works, a batch at a time, until the queue is empty; returns how many.
 
-    A failed batch stays on the queue, so nothing is lost when the backend is down.
+    A failed batch stays on the queue, so nothing is lost when the backend is down. With an
+    index on every host, this host's index follows the queue instead (entries stay until
+    every host has applied them).
     """
+    if per_host_indexes():
+        return follow_once(batch_size=batch_size)
     done = 0
     backend = get_backend()
     while True:

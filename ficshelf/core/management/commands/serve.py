@@ -2,8 +2,10 @@
 
 Waits for the database and applies migrations, recovers what a crash left
 (``core.recovery``), then runs the web server (gunicorn) and the background worker
-(``ficshelf worker``) as child processes and keeps them running (``core.supervisor``): a
+(``ficshelf worker``) as child processes, and keeps them running (``core.supervisor``): a
 child that dies is started again with a growing pause, and the other goes on meanwhile.
+With ``FICSHELF_SEARCH=per-host-embedded`` a third child, ``ficshelf search-indexer``,
+keeps this server's own search index (``--no-worker`` servers too).
 It also enqueues periodic work for the worker (``core.periodic``), waiting out a database
 that is away. Ctrl-C or SIGTERM stops both children; a second Ctrl-C stops them at once.
 ``--dev`` uses Django's auto-reloading development server.
@@ -22,6 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
@@ -95,6 +98,10 @@ class Command(BaseCommand):
         children = []
         if not options["no_worker"]:
             children.append(Child("worker", _worker_command(), say=self._say))
+        if settings.FICSHELF_SEARCH == "per-host-embedded":
+            # This server's own search index follows the queue (decision 0025), with or
+            # without a worker here.
+            children.append(Child("search indexer", _indexer_command(), say=self._say))
         web = _web_command(address, listener.fileno(), options)
         pass_fds = () if options["dev"] else (listener.fileno(),)
         children.append(Child("web server", web, say=self._say, pass_fds=pass_fds))
@@ -247,6 +254,10 @@ def _listen(host: str, port: int) -> socket.socket:
 
 def _worker_command() -> list[str]:
     return [sys.executable, "-m", "ficshelf", "worker"]
+
+
+def _indexer_command() -> list[str]:
+    return [sys.executable, "-m", "ficshelf", "search-indexer"]
 
 
 def _web_command(address: str, listener_fd: int, options: dict[str, Any]) -> list[str]:

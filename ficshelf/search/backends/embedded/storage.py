@@ -108,11 +108,14 @@ def remove_abandoned_folders(location: Path) -> list[str]:
 
 
 @contextlib.contextmanager
-def writer_lock(location: Path, wait_seconds: float | None = None) -> Iterator[None]:
+def writer_lock(
+    location: Path, wait_seconds: float | None = None, *, name: str = WRITER_LOCK
+) -> Iterator[None]:
+    """Held by one process at a time; ``name`` picks another lock in the same folder."""
     if wait_seconds is None:
         wait_seconds = WRITER_WAIT_SECONDS
     location.mkdir(parents=True, exist_ok=True)
-    with (location / WRITER_LOCK).open("a") as lock_file:
+    with (location / name).open("a") as lock_file:
         deadline = time.monotonic() + wait_seconds
         while True:
             try:

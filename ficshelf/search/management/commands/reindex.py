@@ -7,7 +7,7 @@ and are applied by the next drain.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -16,11 +16,10 @@ from tqdm import tqdm
 
 from ficshelf.search.backends import get_backend
 from ficshelf.search.backends.base import SearchUnavailable
-from ficshelf.search.documents import WorkDocument, build_documents, indexable_works
+from ficshelf.search.documents import all_documents
+from ficshelf.search.host_index import per_host_indexes, rebuild_host_index
 from ficshelf.search.models import IndexQueueEntry
 from ficshelf.works.models import Work
-
-BATCH = 200
 
 
 class Command(BaseCommand):
@@ -39,27 +38,31 @@ class Command(BaseCommand):
             )
             return
         total = Work.objects.filter(is_posted=True).not_withheld().count()
+        if per_host_indexes():
+            self._rebuild_this_host(total, quiet=options["quiet"])
+            return
         with tqdm(
             total=total, unit="work", disable=options["quiet"], desc="Indexing", file=self.stderr
         ) as bar:
             try:
-                backend.rebuild(_all_documents(), on_progress=_advance(bar))
+                backend.rebuild(all_documents(), on_progress=_advance(bar))
             except SearchUnavailable as problem:
                 raise CommandError(f"The index could not be rebuilt: {problem}") from problem
         # Entries queued before the rebuild started are in the new index; later ones stay.
         IndexQueueEntry.objects.filter(queued_at__lt=started_at).delete()
         self.stdout.write(f"Indexed {total:,} works.")
 
-
-def _all_documents() -> Iterator[WorkDocument]:
-    batch: list[int] = []
-    for work_id in indexable_works():
-        batch.append(work_id)
-        if len(batch) == BATCH:
-            yield from build_documents(batch)[0]
-            batch = []
-    if batch:
-        yield from build_documents(batch)[0]
+    def _rebuild_this_host(self, total: int, *, quiet: bool) -> None:
+        """This server's own index (every server keeps one): the queue stays, for the other
+        servers; this index follows it from where the rebuild read it."""
+        with tqdm(
+            total=total, unit="work", disable=quiet, desc="Indexing", file=self.stderr
+        ) as bar:
+            try:
+                rebuild_host_index(on_progress=_advance(bar))
+            except SearchUnavailable as problem:
+                raise CommandError(f"The index could not be rebuilt: {problem}") from problem
+        self.stdout.write(f"Indexed {total:,} works into this server's own index.")
 
 
 def _advance(bar: tqdm[Any]) -> Callable[[int], None]:
