@@ -5,14 +5,17 @@ Usage (as root: ``ip netns`` needs it):
     .venv/bin/python -m bench.several_hosts [--works 2000] [--data-dir DIR]
         [--setups sqlite-1,postgres-1,postgres-2] [--processes 2] [--connections 64]
         [--threads 2] [--duration 60] [--warm-up 10] [--timeout 10] [--mixes read,write]
-        [--kill-at 20] [--back-at 35] [--search-backend PATH] [--members 200]
+        [--kill-at 20] [--back-at 35] [--search per-host|postgres] [--members 200]
         [--guests 200] [--seed 12] [--zipf 1.0]
 
 The archive is ``bench.traffic_data``'s (DIR, default /work/benchdata/traffic-<works>/, made
 first if missing); for the PostgreSQL setups it is moved once with ``ficshelf
-move-to-postgres`` into the database ``bench_hosts_<works>`` (its search index built for
-``--search-backend``, by default the PostgreSQL backend, which every host shares). The
-traffic is ``bench.traffic_load``'s: the same request lists, readers and checks.
+move-to-postgres`` into the database ``bench_hosts_<works>``. Search on PostgreSQL is
+``--search``: ``per-host`` (the default, decision 0025: every app host keeps its own embedded
+index, built from the database when the host first starts and then fed from the index
+queue by its own indexer) or ``postgres`` (the PostgreSQL backend every host shares, indexed
+by the move). The traffic is ``bench.traffic_load``'s: the same request lists, readers and
+checks.
 
 The topology, built for each setup and taken down after it:
 
@@ -43,11 +46,13 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,7 +140,7 @@ def main() -> None:
     prepare(folder, args.works)
     setups = [Setup.parse(name, args.processes) for name in args.setups.split(",")]
     if any(s.database == "postgres" for s in setups):
-        move_once(folder, database_name(args), args.search_backend)
+        move_once(folder, database_name(args), PG_BACKEND)
     load.close_database()
     run_dir = folder / f"hosts-{time.strftime('%Y%m%d-%H%M%S')}"
     run_dir.mkdir()
@@ -143,7 +148,8 @@ def main() -> None:
     for setup in setups:
         # Each setup in a process of its own, whose Django is set up for that setup's
         # database and cache (its sessions are made where the app hosts read them).
-        env = {**os.environ, "FICSHELF_SECRET_KEY": secret, "FICSHELF_DATA_DIR": str(folder)}
+        env = {**os.environ, "FICSHELF_SECRET_KEY": secret, "FICSHELF_DATA_DIR": str(folder),
+               "BENCH_SEARCH": args.search}  # fmt: skip
         if setup.database == "postgres":
             own = run_dir / f"{setup.name}-bench-data"
             own.mkdir()
@@ -188,7 +194,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--mixes", default="read,write", help="read, write or both")
     parser.add_argument("--kill-at", type=int, default=20, help="s into the two-host write run")
     parser.add_argument("--back-at", type=int, default=35, help="s into that run")
-    parser.add_argument("--search-backend", default=PG_BACKEND, help="on PostgreSQL")
+    parser.add_argument("--search", choices=["per-host", "postgres"], default="per-host")
     parser.add_argument("--members", type=int, default=200, help="members signed in")
     parser.add_argument("--guests", type=int, default=200, help="guest sessions")
     parser.add_argument("--seed", type=int, default=12)
@@ -278,7 +284,7 @@ class Host:
 def start_host(
     host: str, setup: Setup, folder: Path, database: str, secret: str, run_dir: Path, n: int = 0
 ) -> Host:  # fmt: skip
-    search_backend = os.environ.get("FICSHELF_SEARCH_BACKEND", PG_BACKEND)
+    search = os.environ.get("BENCH_SEARCH", "per-host")
     """``ficshelf serve`` (or ``worker``) in ``host``'s namespace, in a session of its own so
     that the whole host (gunicorn, its web processes, a worker) can be killed at once."""
     log = run_dir / f"{setup.name}-{host}-{n}.log"
@@ -295,7 +301,11 @@ def start_host(
         env["FICSHELF_DATA_DIR"] = str(own)
         env["DATABASE_URL"] = f"postgres://postgres@{BRIDGE_ADDRESS}:15432/{database}"
         env["REDIS_URL"] = f"redis://{BRIDGE_ADDRESS}:16379/{REDIS_DB}"
-        env["FICSHELF_SEARCH_BACKEND"] = search_backend
+        if search == "postgres":
+            env["FICSHELF_SEARCH_BACKEND"] = PG_BACKEND
+        else:
+            env.pop("FICSHELF_SEARCH_BACKEND", None)
+            env["FICSHELF_SEARCH"] = "per-host-embedded"
     if host == setup.worker_host:
         command = ["ficshelf", "worker"]
     else:
@@ -340,6 +350,30 @@ def wait_for_app(host: str, timeout: float = 90) -> None:
     sys.exit(f"{host} did not answer {url} within {timeout:.0f} s")
 
 
+def wait_for_index(host: str, timeout: float = 900) -> None:
+    """Until the host's search answers the same number of works three times a second apart:
+    a host with an index of its own builds it from the database when it first starts."""
+    url = f"http://10.77.0.{HOSTS[host]}:{APP_PORT}/health"
+    deadline, seen = time.monotonic() + timeout, []
+    while time.monotonic() < deadline:
+        request = urllib.request.Request(url, headers={"Host": "127.0.0.1"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                report = json.loads(response.read())
+        except urllib.error.HTTPError as failing:  # 503 while the index lags
+            report = json.loads(failing.read())
+        except OSError:
+            report = {}
+        detail = report.get("checks", {}).get("search_index", {}).get("detail", "")
+        found = re.search(r"\(([\d,]+) works\)", detail)
+        seen.append(int(found.group(1).replace(",", "")) if found else 0)
+        if len(seen) >= 3 and seen[-1] > 0 and len(set(seen[-3:])) == 1:
+            print(f"{host}: its search answers {seen[-1]:,} works", flush=True)
+            return
+        time.sleep(1)
+    sys.exit(f"{host}'s search index was not ready within {timeout:.0f} s")
+
+
 def start_balancer(setup: Setup, run_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = load.free_port()
     servers = "\n".join(
@@ -382,6 +416,7 @@ def run_setup(
             hosts[name] = start_host(name, setup, folder, database, secret, setup_dir)
         for app in setup.apps:
             wait_for_app(app)
+            wait_for_index(app)
         balancer, base = start_balancer(setup, setup_dir)
         wait_until_up(base + STATIC_PATH)
         load.check_requests(base, lists)
@@ -464,7 +499,7 @@ def print_summary(run_dir: Path, args: argparse.Namespace, folder: Path) -> None
     print()
     print(f"{load.machine()}; {folder}; {args.processes} web processes in all, wrk "
           f"{args.threads} threads, {args.connections} connections, {args.warm_up} s warm-up "
-          f"+ {args.duration} s; PostgreSQL search: {args.search_backend}")  # fmt: skip
+          f"+ {args.duration} s; search on PostgreSQL: {args.search}")  # fmt: skip
     print()
     print("| setup | mix | req/s | x static | p50 ms | p99 ms | socket errors | non-2xx/3xx "
           "| lost writes |")  # fmt: skip
