@@ -262,7 +262,7 @@ class PseudIconForm(forms.Form):
     """A pseud's icon: a new picture, its description, or taking it away."""
 
     icon_file = forms.FileField(
-        label="Icon",
+        label="Icon image",
         required=False,
         help_text=f"{ICON_LIMITS.described}; shown at {ICON_SIDE}×{ICON_SIDE}.",
         widget=forms.ClearableFileInput(

@@ -16,13 +16,14 @@ from django.utils.safestring import SafeString
 
 from ficshelf.works.display import thousands
 
-WIDTH = 720
-LABEL_WIDTH = 250
-VALUE_WIDTH = 80
+# Narrow enough that the text stays readable when a phone scales the chart to its width.
+WIDTH = 480
+LABEL_WIDTH = 170
+VALUE_WIDTH = 64
 BAR_AREA = WIDTH - LABEL_WIDTH - VALUE_WIDTH
 ROW_HEIGHT = 26
 BAR_HEIGHT = 18
-LABEL_CHARACTERS = 34
+LABEL_CHARACTERS = 22
 
 
 @dataclass(frozen=True)

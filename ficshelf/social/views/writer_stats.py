@@ -94,7 +94,7 @@ def stats_page(request: HttpRequest, username: str) -> HttpResponse:
         "years": [(line, _numbers(line)) for line in totals_per_year(rows)],
         "subscriber_count": creator_subscriber_count(member),
         "work_chart": _work_chart(shown, sort),
-        "year_chart": _year_chart(rows, sort) if year is None else "",
+        "year_chart": _year_chart(rows, sort) if year is None else None,
     }
     return render(request, "social/stats.html", context, status=status)
 
@@ -140,20 +140,24 @@ def _chart_column(sort: str) -> tuple[str, str]:
     return key, heading
 
 
-def _work_chart(shown: list[WorkStats], sort: str) -> str:
+def _work_chart(shown: list[WorkStats], sort: str) -> dict[str, str] | None:
+    """The works with the most of the sorted column: its caption and its SVG."""
+    if not shown:
+        return None
     key, heading = _chart_column(sort)
     attribute = attribute_of(key)
     most = sorted_rows(shown, key, descending=True)[:CHART_BARS]
     bars = [Bar(row.title, row.number(attribute)) for row in most]
     title = f"{heading}: the {len(bars)} work{'s' if len(bars) != 1 else ''} with the most"
-    return bar_chart(bars, title=title, chart_id="works-chart")
+    return {"title": title, "svg": bar_chart(bars, title=title, chart_id="works-chart")}
 
 
-def _year_chart(rows: list[WorkStats], sort: str) -> str:
+def _year_chart(rows: list[WorkStats], sort: str) -> dict[str, str] | None:
     per_year = totals_per_year(rows)
     if len(per_year) < 2:
-        return ""  # one bar says nothing the totals do not
+        return None  # one bar says nothing the totals do not
     key, heading = _chart_column(sort)
     attribute = attribute_of(key)
     bars = [Bar(line.label, line.number(attribute)) for line in per_year]
-    return bar_chart(bars, title=f"{heading} per year published", chart_id="years-chart")
+    title = f"{heading} per year published"
+    return {"title": title, "svg": bar_chart(bars, title=title, chart_id="years-chart")}
