@@ -56,6 +56,17 @@ class WorkStats:
         value: int = getattr(self, attribute)
         return value
 
+    def numbers(self) -> list[int]:
+        """The numeric columns' values, in the table's order."""
+        return [
+            self.word_count,
+            self.hits_count,
+            self.kudos_count,
+            self.comments_count,
+            self.bookmarks_count,
+            self.subscription_count,
+        ]
+
 
 @dataclass
 class Totals:
@@ -67,6 +78,9 @@ class Totals:
 
     def number(self, attribute: str) -> int:
         return self.sums.get(attribute, 0)
+
+    def numbers(self) -> list[int]:
+        return [self.number(attribute) for *_, attribute in NUMBER_COLUMNS]
 
 
 def stats_rows(member: User) -> list[WorkStats]:
@@ -140,12 +154,11 @@ def attribute_of(sort: str) -> str:
 
 
 def totals(rows: Iterable[WorkStats], label: str) -> Totals:
-    summed = Totals(label=label, sums={attribute: 0 for *_, attribute in NUMBER_COLUMNS})
-    for row in rows:
-        summed.work_count += 1
-        for *_, attribute in NUMBER_COLUMNS:
-            summed.sums[attribute] += row.number(attribute)
-    return summed
+    rows = list(rows)
+    sums = {
+        attribute: sum(getattr(row, attribute) for row in rows) for *_, attribute in NUMBER_COLUMNS
+    }
+    return Totals(label=label, work_count=len(rows), sums=sums)
 
 
 def totals_per_year(rows: Iterable[WorkStats]) -> list[Totals]:

@@ -15,11 +15,13 @@ from django.views.decorators.http import require_safe
 
 from ficshelf.accounts.access import get_user_for_profile, reader_context
 from ficshelf.social.stats_chart import Bar, bar_chart
+from ficshelf.social.stats_table_html import work_rows_html
 from ficshelf.social.writer_stats import (
     DEFAULT_SORT,
     NUMBER_COLUMNS,
     SORT_KEYS,
     TEXT_COLUMNS,
+    Totals,
     WorkStats,
     attribute_of,
     creator_subscriber_count,
@@ -73,7 +75,8 @@ def stats_page(request: HttpRequest, username: str) -> HttpResponse:
     sort = asked.get("sort") or DEFAULT_SORT
     descending = (asked.get("order") or _natural_order(sort)) == DESCENDING
     shown = sorted_rows(in_year(rows, year), sort, descending)
-    shown_totals = _numbers(totals(shown, "Total"))
+    shown_totals = totals(shown, "Total").numbers()
+    per_year = totals_per_year(rows)
     context = {
         **reader_context(request),
         "member": member,
@@ -84,17 +87,17 @@ def stats_page(request: HttpRequest, username: str) -> HttpResponse:
         "order": DESCENDING if descending else ASCENDING,
         "columns": _column_headers(year, sort, descending),
         "number_headings": [heading for _key, heading, _attribute in NUMBER_COLUMNS],
-        "rows": [(row, _numbers(row)) for row in shown],
+        "work_rows": work_rows_html(shown),
         "shown_totals": shown_totals,
         "total_cards": [
             (heading, value)
             for (_key, heading, _attribute), value in zip(NUMBER_COLUMNS, shown_totals, strict=True)
         ],
         "shown_count": len(shown),
-        "years": [(line, _numbers(line)) for line in totals_per_year(rows)],
+        "years": [(line, line.numbers()) for line in per_year],
         "subscriber_count": creator_subscriber_count(member),
         "work_chart": _work_chart(shown, sort),
-        "year_chart": _year_chart(rows, sort) if year is None else None,
+        "year_chart": _year_chart(per_year, sort) if year is None else None,
     }
     return render(request, "social/stats.html", context, status=status)
 
@@ -102,10 +105,6 @@ def stats_page(request: HttpRequest, username: str) -> HttpResponse:
 def _natural_order(sort: str) -> str:
     """Numbers and dates start from the largest and newest, titles from A."""
     return ASCENDING if sort == "title" else DESCENDING
-
-
-def _numbers(row: Any) -> list[int]:
-    return [row.number(attribute) for *_, attribute in NUMBER_COLUMNS]
 
 
 def _column_headers(year: int | None, sort: str, descending: bool) -> list[dict[str, Any]]:
@@ -152,8 +151,7 @@ def _work_chart(shown: list[WorkStats], sort: str) -> dict[str, str] | None:
     return {"title": title, "svg": bar_chart(bars, title=title, chart_id="works-chart")}
 
 
-def _year_chart(rows: list[WorkStats], sort: str) -> dict[str, str] | None:
-    per_year = totals_per_year(rows)
+def _year_chart(per_year: list[Totals], sort: str) -> dict[str, str] | None:
     if len(per_year) < 2:
         return None  # one bar says nothing the totals do not
     key, heading = _chart_column(sort)
