@@ -329,7 +329,12 @@ def pseud_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Pseud “{pseud.name}” created.")
             return redirect("accounts:pseuds")
     actions.ensure_default_pseud(user)
-    pseuds = Pseud.objects.filter(user=user).order_by("-is_default", "name")
+    pseuds = (
+        Pseud.objects.filter(user=user)
+        .select_related("user", "icon")
+        .defer("icon__image")
+        .order_by("-is_default", "name")
+    )
     return _render(request, "accounts/pseuds.html", {"form": form, "pseuds": pseuds})
 
 

@@ -7,7 +7,9 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -360,3 +362,24 @@ def test_icons_of_unknown_pseuds_and_closed_accounts_are_not_found(client: Clien
     writer.is_active = False
     writer.save()
     assert client.get(icon.get_absolute_url()).status_code == 404
+
+
+def test_the_profile_asks_the_same_queries_however_many_pseuds_have_icons(
+    client: Client,
+) -> None:
+    writer = member()
+    url = reverse("users:profile", args=["foxglove"])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(5):
+        pseud = PseudFactory(user=writer, name=f"pen{n}", is_default=False)
+        actions.set_pseud_icon(pseud, image=png_bytes(colour=f"#00000{n}"), alt=f"Pen {n}")
+    with CaptureQueriesContext(connection) as six:
+        html = client.get(url).content.decode()
+
+    assert html.count('class="pseud-icon pseud-icon-small"') == 5
+    assert len(six) == len(one)
+    assert not any(
+        "image" in query["sql"] and "accounts_pseudicon" in query["sql"] for query in six
+    )
