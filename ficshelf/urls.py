@@ -19,6 +19,7 @@ from ficshelf.core import views as core_views
 from ficshelf.search import media_pages, tag_pages, tag_search
 from ficshelf.search import views as search_views
 from ficshelf.search.page_cache import keep_work_pages_for_guests
+from ficshelf.social.views import writer_stats
 from ficshelf.tags import urls as tag_urls  # (registers the ``tagname`` converter first)
 from ficshelf.works import creator_views, tag_suggestions
 from ficshelf.works import urls as work_urls
@@ -26,6 +27,9 @@ from ficshelf.works import urls as work_urls
 user_patterns: list[URLPattern | URLResolver] = [
     path("<str:username>/", creator_views.member_profile, name="profile"),
     path("<str:username>/gifts/", creator_views.member_gifts, name="gifts"),
+    path("<str:username>/series/", creator_views.member_series, name="series"),
+    path("<str:username>/collections/", creator_views.member_collections, name="collections"),
+    path("<str:username>/stats/", writer_stats.stats_page, name="stats"),
     *user_urls.urlpatterns,
 ]
 

@@ -16,13 +16,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ficshelf.accounts.icons import icon_digest
 from ficshelf.accounts.models import (
     Block,
     Invitation,
     InviteRequest,
+    MemberProfile,
     Mute,
     Preference,
     Pseud,
+    PseudIcon,
     User,
 )
 from ficshelf.accounts.sessions import end_sessions
@@ -33,6 +36,7 @@ from ficshelf.accounts.signals import (
     terms_accepted,
 )
 from ficshelf.core.audit import record
+from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
 
 # AO3 credits orphaned works to one shared account with this name.
 ORPHAN_USERNAME = "orphan_account"
@@ -252,6 +256,36 @@ def rename_pseud(pseud: Pseud, *, name: str, description: str | None = None) -> 
         pseud.description = description
         fields.append("description")
     pseud.save(update_fields=fields)
+
+
+@transaction.atomic
+def set_pseud_icon(pseud: Pseud, *, image: bytes | None, alt: str, remove: bool = False) -> None:
+    """Give ``pseud`` the icon ``image`` (made by ``accounts.icons``; None keeps the one it
+    has) described by ``alt``, or take its icon away (``remove``)."""
+    if remove:
+        PseudIcon.objects.filter(pseud=pseud).delete()
+        return
+    icon = PseudIcon.objects.filter(pseud=pseud).first()
+    if image is not None:
+        icon = icon or PseudIcon(pseud=pseud)
+        icon.image, icon.digest = image, icon_digest(image)
+    if icon is None:
+        return  # a description without an icon describes nothing
+    icon.alt = alt
+    icon.save()
+
+
+# ---- The profile ----
+
+
+@transaction.atomic
+def save_profile_about(user: User, *, about: str) -> MemberProfile:
+    """What the member says about themself, cleaned as every member's HTML is."""
+    profile = MemberProfile.objects.filter(user=user).first() or MemberProfile(user=user)
+    profile.about = sanitize_html(about)
+    profile.sanitizer_version = SANITIZER_VERSION
+    profile.save()
+    return profile
 
 
 @transaction.atomic

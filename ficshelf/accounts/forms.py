@@ -9,19 +9,23 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
 from django.utils.html import escape
 
 from ficshelf.accounts import terms
 from ficshelf.accounts.actions import ORPHAN_USERNAME, find_unused_invitation
-from ficshelf.accounts.models import Invitation, Preference, Pseud, User
+from ficshelf.accounts.icons import ICON_LIMITS, ICON_SIDE, icon_from_upload
+from ficshelf.accounts.models import ICON_ALT_MAX, Invitation, Preference, Pseud, User
 from ficshelf.core.form_guards import FormGuard
-from ficshelf.core.forms import SingleLineField
+from ficshelf.core.forms import LongTextField, SingleLineField
 from ficshelf.core.spam import email_domain_blocked
 
 # The model's EmailField column is 254 wide (RFC 5321's limit); a longer address must be a
 # form error, not a database error on PostgreSQL.
 EMAIL_MAX_LENGTH = 254
+# AO3's limit on "About me".
+ABOUT_MAX_LENGTH = 2000
 
 
 class SignupForm(FormGuard, forms.Form):
@@ -242,6 +246,56 @@ class PseudForm(forms.ModelForm[Pseud]):
         if not name:
             raise forms.ValidationError("A pseud needs a name.")
         return name
+
+
+class ProfileForm(forms.Form):
+    about = LongTextField(
+        label="About me",
+        required=False,
+        max_length=ABOUT_MAX_LENGTH,
+        help_text="Shown on your profile. HTML is allowed (as in a work's summary).",
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+
+class PseudIconForm(forms.Form):
+    """A pseud's icon: a new picture, its description, or taking it away."""
+
+    icon_file = forms.FileField(
+        label="Icon image",
+        required=False,
+        help_text=f"{ICON_LIMITS.described}; shown at {ICON_SIDE}×{ICON_SIDE}.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
+        ),
+    )
+    icon_alt = SingleLineField(
+        label="Icon description",
+        required=False,
+        max_length=ICON_ALT_MAX,
+        help_text="For readers who cannot see the icon, e.g. “A red fox curled up asleep”.",
+    )
+    remove_icon = forms.BooleanField(label="Remove the icon", required=False)
+
+    def __init__(self, *args: Any, has_icon: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.has_icon = has_icon
+        self.icon: bytes | None = None
+        if not has_icon:
+            del self.fields["remove_icon"]
+
+    def clean_icon_file(self) -> UploadedFile | None:
+        upload: UploadedFile | None = self.cleaned_data.get("icon_file")
+        if upload is not None:
+            self.icon = icon_from_upload(upload)
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        wants_an_icon = not cleaned.get("remove_icon")
+        if not self.errors and wants_an_icon and self.icon is None and not self.has_icon:
+            self.add_error("icon_file", "Choose a picture for the icon.")
+        return cleaned
 
 
 def time_zone_choices() -> list[tuple[str, str]]:

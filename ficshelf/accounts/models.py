@@ -65,6 +65,9 @@ class User(AbstractUser):
         return self.suspended_until is not None and self.suspended_until > timezone.now()
 
 
+ICON_ALT_MAX = 250
+
+
 class PseudQuerySet(models.QuerySet["Pseud"]):
     def external(self) -> PseudQuerySet:
         return self.filter(user__isnull=True)
@@ -104,6 +107,43 @@ class Pseud(models.Model):
         if self.user is None or self.user.username == self.name:
             return self.name
         return f"{self.name} ({self.user.username})"
+
+
+class MemberProfile(models.Model):
+    """What a member says about themself on their profile (AO3's "About me"): sanitized
+    HTML, made the first time they save it."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    about = models.TextField(blank=True)
+    sanitizer_version = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"profile of {self.user_id}"
+
+
+class PseudIcon(models.Model):
+    """A pseud's icon: a 100×100 PNG made from what the member uploaded
+    (``accounts.icons``), kept in the database like a collection's header so every app
+    server serves it. A row of its own, so the many queries that load pseuds (every byline)
+    never carry the picture. Its address carries ``digest`` as its version: a new picture
+    gets a new address, so browsers may keep each one for good."""
+
+    pseud = models.OneToOneField(Pseud, on_delete=models.CASCADE, related_name="icon")
+    image = models.BinaryField(editable=False)
+    digest = models.CharField(max_length=16, editable=False)
+    alt = models.CharField(max_length=ICON_ALT_MAX, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"icon of pseud {self.pseud_id}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        member = self.pseud.user
+        assert member is not None  # only a member's pseud is given an icon
+        return reverse("users:pseud_icon", args=[member.username, self.pseud_id, self.digest])
 
 
 class Block(models.Model):

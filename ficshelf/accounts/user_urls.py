@@ -1,6 +1,6 @@
-"""Members' pages under /users/: blocking and muting. ``ficshelf/urls.py`` mounts them under
-the ``users`` names with the profile itself, which lists works (the works app's
-``creator_views.member_profile``)."""
+"""Members' pages under /users/: blocking and muting, pseuds' icons. ``ficshelf/urls.py``
+mounts them under the ``users`` names with the profile and its tabs, which list works (the
+works app's ``creator_views``) and a writer's statistics (the social app's)."""
 
 from django.urls import URLPattern, URLResolver, path
 
@@ -11,4 +11,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<str:username>/unblock/", views.unblock, name="unblock"),
     path("<str:username>/mute/", views.mute, name="mute"),
     path("<str:username>/unmute/", views.unmute, name="unmute"),
+    path(
+        "<str:username>/icons/<int:pseud_id>/<str:digest>.png",
+        views.pseud_icon,
+        name="pseud_icon",
+    ),
 ]

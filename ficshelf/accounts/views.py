@@ -10,7 +10,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,15 +24,19 @@ from ficshelf.accounts.forms import (
     InviteRequestForm,
     LoginForm,
     PreferenceForm,
+    ProfileForm,
     PseudForm,
+    PseudIconForm,
     SignupForm,
 )
 from ficshelf.accounts.login_limits import guarded_login
 from ficshelf.accounts.models import (
     ArchiveSettings,
+    MemberProfile,
     MemberWarning,
     Preference,
     Pseud,
+    PseudIcon,
     SignupMode,
     User,
 )
@@ -263,6 +267,47 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return _render(request, "accounts/preferences.html", {"form": form})
 
 
+# ---- The profile ----
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit_profile(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    profile = MemberProfile.objects.filter(user=user).first()
+    initial = {"about": profile.about if profile else ""}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.save_profile_about(user, about=form.cleaned_data["about"])
+        messages.success(request, "Your profile was saved.")
+        return redirect("users:profile", username=user.get_username())
+    status = 400 if form.is_bound else None
+    return _render(request, "accounts/edit_profile.html", {"form": form}, status=status)
+
+
+# A new picture gets a new address (``PseudIcon.digest``): any copy may be kept for good.
+ICON_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+@require_safe
+def pseud_icon(request: HttpRequest, username: str, pseud_id: int, digest: str) -> HttpResponse:
+    """A pseud's icon, for anyone who may see its member's profile."""
+    icon = (
+        PseudIcon.objects.filter(
+            pseud_id=pseud_id, pseud__user__username=username, pseud__user__is_active=True
+        )
+        .only("image", "digest")
+        .first()
+    )
+    if icon is None:
+        raise Http404("No such icon.")
+    if icon.digest != digest:  # an address from before the icon changed
+        return redirect("users:pseud_icon", username, pseud_id, icon.digest)
+    response = HttpResponse(bytes(icon.image), content_type="image/png")
+    response["Cache-Control"] = ICON_CACHE_CONTROL
+    return response
+
+
 # ---- Pseuds ----
 
 
@@ -284,7 +329,12 @@ def pseud_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Pseud “{pseud.name}” created.")
             return redirect("accounts:pseuds")
     actions.ensure_default_pseud(user)
-    pseuds = Pseud.objects.filter(user=user).order_by("-is_default", "name")
+    pseuds = (
+        Pseud.objects.filter(user=user)
+        .select_related("user", "icon")
+        .defer("icon__image")
+        .order_by("-is_default", "name")
+    )
     return _render(request, "accounts/pseuds.html", {"form": form, "pseuds": pseuds})
 
 
@@ -294,6 +344,9 @@ def pseud_edit(request: HttpRequest, pseud_id: int) -> HttpResponse:
     user = _me(request)
     pseud = get_object_or_404(Pseud, pk=pseud_id, user=user)
     form = PseudForm(request.POST or None, instance=pseud)
+    icon = PseudIcon.objects.filter(pseud=pseud).defer("image").first()
+    icon_form = PseudIconForm(initial={"icon_alt": icon.alt if icon else ""}, has_icon=bool(icon))
+    context = {"form": form, "pseud": pseud, "icon": icon, "icon_form": icon_form}
     if request.method == "POST" and form.is_valid():
         try:
             # The form already wrote its values onto the instance; the action checks them.
@@ -307,7 +360,31 @@ def pseud_edit(request: HttpRequest, pseud_id: int) -> HttpResponse:
         else:
             messages.success(request, "Pseud saved.")
             return redirect("accounts:pseuds")
-    return _render(request, "accounts/pseud_edit.html", {"form": form, "pseud": pseud})
+    return _render(request, "accounts/pseud_edit.html", context)
+
+
+@login_required
+@require_POST
+def pseud_icon_edit(request: HttpRequest, pseud_id: int) -> HttpResponse:
+    """The icon part of a pseud's edit page: a new picture, its description, or none."""
+    user = _me(request)
+    pseud = get_object_or_404(Pseud, pk=pseud_id, user=user)
+    icon = PseudIcon.objects.filter(pseud=pseud).defer("image").first()
+    icon_form = PseudIconForm(request.POST, request.FILES, has_icon=bool(icon))
+    if icon_form.is_valid():
+        removed = bool(icon_form.cleaned_data.get("remove_icon"))
+        actions.set_pseud_icon(
+            pseud, image=icon_form.icon, alt=icon_form.cleaned_data["icon_alt"], remove=removed
+        )
+        messages.success(request, "Icon removed." if removed else "Icon saved.")
+        return redirect("accounts:pseud_edit", pseud.pk)
+    context = {
+        "form": PseudForm(instance=pseud),
+        "pseud": pseud,
+        "icon": icon,
+        "icon_form": icon_form,
+    }
+    return _render(request, "accounts/pseud_edit.html", context, status=400)
 
 
 @login_required

@@ -3,17 +3,16 @@ invited or added by address, and who runs it."""
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, UnidentifiedImageError
 
 from ficshelf.accounts.models import User
 from ficshelf.core.forms import LongTextField, SingleLineField
 from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
+from ficshelf.core.uploaded_images import ImageLimits, checked_image
 from ficshelf.works.collection_models import (
     COLLECTION_NAME_MAX,
     HEADER_IMAGE_MAX_BYTES,
@@ -27,12 +26,7 @@ from ficshelf.works.models import Work
 # a small file that unpacks into a huge picture is refused without unpacking it.
 HEADER_MAX_WIDTH = 2000
 HEADER_MAX_HEIGHT = 800
-HEADER_FORMATS = {
-    "PNG": "image/png",
-    "JPEG": "image/jpeg",
-    "GIF": "image/gif",
-    "WEBP": "image/webp",
-}
+HEADER_LIMITS = ImageLimits(HEADER_IMAGE_MAX_BYTES, HEADER_MAX_WIDTH, HEADER_MAX_HEIGHT)
 # The introduction, rules and FAQ: a page each, as AO3's profile tabs.
 PAGE_TEXT_MAX = 20_000
 _NAME = re.compile(r"^[A-Za-z0-9_]+$")
@@ -64,10 +58,7 @@ class CollectionForm(forms.ModelForm[Collection]):
     header_image_file = forms.FileField(
         label="Header image",
         required=False,
-        help_text=(
-            f"PNG, JPEG, GIF or WebP, at most {HEADER_IMAGE_MAX_BYTES // 1000} KB and "
-            f"{HEADER_MAX_WIDTH}×{HEADER_MAX_HEIGHT} pixels."
-        ),
+        help_text=f"{HEADER_LIMITS.described}.",
     )
     remove_header_image = forms.BooleanField(label="Remove the header image", required=False)
 
@@ -169,31 +160,9 @@ class CollectionForm(forms.ModelForm[Collection]):
 
 def checked_header_image(upload: UploadedFile) -> tuple[bytes, str]:
     """The upload's bytes and media type, if it is an image of an allowed format and size.
-    The size is read from the header before anything is decoded."""
-    if upload.size is None or upload.size > HEADER_IMAGE_MAX_BYTES:
-        raise forms.ValidationError(
-            f"The image is too big: at most {HEADER_IMAGE_MAX_BYTES // 1000} KB."
-        )
-    data = upload.read(HEADER_IMAGE_MAX_BYTES + 1)
-    if len(data) > HEADER_IMAGE_MAX_BYTES:
-        raise forms.ValidationError(
-            f"The image is too big: at most {HEADER_IMAGE_MAX_BYTES // 1000} KB."
-        )
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind = image.format or ""
-            width, height = image.size
-            if kind not in HEADER_FORMATS:
-                raise forms.ValidationError("Use a PNG, JPEG, GIF or WebP image.")
-            if width > HEADER_MAX_WIDTH or height > HEADER_MAX_HEIGHT:
-                raise forms.ValidationError(
-                    f"The image is {width}×{height} pixels: at most "
-                    f"{HEADER_MAX_WIDTH}×{HEADER_MAX_HEIGHT}."
-                )
-            image.verify()  # a damaged file is refused here, not when a reader loads it
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise forms.ValidationError("This file is not an image we can show.") from None
-    return data, HEADER_FORMATS[kind]
+    The size is read from the header before anything is decoded (``core.uploaded_images``)."""
+    checked = checked_image(upload, HEADER_LIMITS)
+    return checked.data, checked.media_type
 
 
 class WorkAddressForm(forms.Form):

@@ -1,6 +1,6 @@
 """ "Download my data": everything the archive holds about one member, as one zip.
 
-The zip holds ``data.json`` (machine-readable: the account, preferences, pseuds, works,
+The zip holds ``data.json`` (machine-readable: the account, preferences, profile, pseuds, works,
 comments, kudos, bookmarks, reading lists, history, subscriptions, inbox, blocks and mutes,
 collection roles, and what higher apps add through ``member_data_wanted``), a README, and
 each of the member's works as HTML and EPUB (drafts and hidden works too, every chapter: the
@@ -31,7 +31,16 @@ from django.dispatch import Signal
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from ficshelf.accounts.models import Block, Mute, Preference, Pseud, ReaderKey, User
+from ficshelf.accounts.models import (
+    Block,
+    MemberProfile,
+    Mute,
+    Preference,
+    Pseud,
+    PseudIcon,
+    ReaderKey,
+    User,
+)
 from ficshelf.downloads import made_files
 from ficshelf.downloads.bulk import actions as bulk
 from ficshelf.downloads.models import DataExport, MadeFile
@@ -175,6 +184,7 @@ def _write_zip(part: Any, export: DataExport, *, site_url: str, site_name: str) 
             **sections,
             "left_out": left_out,
         }
+        _add_icons(archive, user)
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=1, default=str))
         archive.writestr("README.txt", _readme(user, site_name, site_url, left_out))
 
@@ -234,6 +244,7 @@ def collect(user: User, *, site_url: str) -> tuple[dict[str, Any], dict[str, int
         return urljoin(site_url, path) if path else ""
 
     preference = Preference.objects.filter(user=user).first()
+    profile = MemberProfile.objects.filter(user=user).first()
     sections: dict[str, Any] = {
         "account": {
             "username": user.username,
@@ -242,14 +253,19 @@ def collect(user: User, *, site_url: str) -> tuple[dict[str, Any], dict[str, int
             "last_login": user.last_login,
         },
         "preferences": _fields(preference, exclude=["id", "user"]) if preference else None,
+        "profile": {"about": profile.about if profile else ""},
         "pseuds": rows(
             "pseuds",
-            Pseud.objects.filter(user=user).order_by("pk"),
+            Pseud.objects.filter(user=user)
+            .select_related("icon")
+            .defer("icon__image")
+            .order_by("pk"),
             lambda p: {
                 "name": p.name,
                 "is_default": p.is_default,
                 "description": p.description,
                 "created_at": p.created_at,
+                "icon": _icon_entry(p),
             },
         ),
         "works": rows(
@@ -382,6 +398,26 @@ def collect(user: User, *, site_url: str) -> tuple[dict[str, Any], dict[str, int
     return sections, left_out
 
 
+ICONS_FOLDER = "icons/"
+
+
+def _icon_entry(pseud: Pseud) -> dict[str, str] | None:
+    """Where the pseud's icon is in the zip, and its description (None: no icon). The
+    pseud comes with its icon's row, less the picture (``_add_icons`` writes that)."""
+    try:
+        icon = pseud.icon
+    except PseudIcon.DoesNotExist:
+        return None
+    return {"file": f"{ICONS_FOLDER}{pseud.pk}.png", "alt": icon.alt}
+
+
+def _add_icons(archive: zipfile.ZipFile, user: User) -> None:
+    for pseud_id, image in PseudIcon.objects.filter(pseud__user=user).values_list(
+        "pseud_id", "image"
+    ):
+        archive.writestr(f"{ICONS_FOLDER}{pseud_id}.png", bytes(image))
+
+
 def _fields(instance: Model, *, exclude: list[str]) -> dict[str, Any]:
     return model_to_dict(instance, exclude=exclude)
 
@@ -394,6 +430,7 @@ def _readme(user: User, site_name: str, site_url: str, left_out: dict[str, int])
         "data.json: the account, preferences, pseuds, works, comments, kudos, bookmarks,",
         "reading lists, history, subscriptions, inbox, blocks, mutes and more, for programs.",
         "works/: each of your works (drafts too) as HTML and EPUB.",
+        "icons/: your pseuds' icons (data.json says whose each one is).",
     ]
     if left_out:
         lines += ["", "Left out (over the limit of entries one export writes):"]

@@ -72,6 +72,8 @@ class Scope:
     feed_title: str = ""
     # The creator asked search engines not to index their pages (``works.member_choices``).
     noindex: bool = False
+    # A member's works: their profile's tabs above the listing (``works/_profile_tabs.html``).
+    member_tabs_of: str = ""
 
 
 def tag_works_url(tag: Tag) -> str:
@@ -120,6 +122,7 @@ def user_works(request: HttpRequest, username: str) -> HttpResponse:
         feed_url=reverse("feeds:creator", args=[member.username]),
         feed_title=f"works by {member.username}",
         noindex=member_hidden_from_search_engines(member),
+        member_tabs_of=member.username,
     )
     return _render_listing(request, scope)
 

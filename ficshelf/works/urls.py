@@ -16,6 +16,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # A creator of imported works, who has no account here.
     path("creators/<int:pseud_id>/", creator_views.external_creator, name="external_creator"),
     path("people/search/", people_search.people_search, name="people_search"),
+    path(
+        "creators/<int:pseud_id>/series/",
+        creator_views.external_creator_series,
+        name="external_creator_series",
+    ),
     # Posting and editing (issue 3).
     path("works/new/", posting_views.new_work, name="new"),
     path("works/<int:work_id>/edit/", posting_views.edit_work, name="edit"),

@@ -22,6 +22,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from ficshelf.accounts import actions as account_actions
 from ficshelf.accounts.models import (
     Block,
     Invitation,
@@ -66,6 +67,8 @@ HANDLED: dict[str, str] = {
     "accounts.InviteRequest": "deleted by address (forget_addresses)",
     "accounts.Preference": DELETED,
     "accounts.ReaderKey": DELETED,
+    "accounts.MemberProfile": DELETED + " (the profile's about text)",
+    "accounts.PseudIcon": DELETED + " with its pseud (the icon and its description)",
     "works.Creatorship": "moved to orphan_account (orphaning) or deleted with the work or "
     "the pseud",
     "works.CollectionItem": LINK_CLEARED,
@@ -162,7 +165,9 @@ def member_everywhere() -> User:
     member = writer(NAME)
     member.email = EMAIL
     member.save()
-    Pseud.objects.create(user=member, name="zqxleaver-pen")
+    pen = Pseud.objects.create(user=member, name="zqxleaver-pen")
+    account_actions.save_profile_about(member, about=f"<p>I am {NAME}.</p>")
+    account_actions.set_pseud_icon(pen, image=b"\x89PNG icon", alt=f"{NAME} as a fox")
     Preference.objects.create(user=member, time_zone="Europe/Oslo")
     friend = writer("friend")
     own = posted_work(member, title="Mine")

@@ -13,11 +13,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ficshelf.accounts.models import Block, Mute, Preference, User
+from ficshelf.accounts import actions as account_actions
+from ficshelf.accounts.models import Block, Mute, Preference, PseudIcon, User
 from ficshelf.downloads import member_data
 from ficshelf.downloads.models import DataExport, MadeFile
 from ficshelf.social import actions as social_actions
 from ficshelf.social.models import InboxItem, InboxKind
+from tests.accounts.images import png_bytes
 from tests.factories import WorkFactory
 from tests.works.factories_posting import posted_work, writer
 
@@ -158,3 +160,25 @@ def test_the_challenges_app_adds_the_members_sign_ups() -> None:
     sections, _left_out = member_data.collect(signup.user, site_url="http://testserver/")
     assert sections["exchange_signups"][0]["collection"] == "yule"
     assert sections["exchange_signups"][0]["pseud"] == "signer"
+
+
+def test_the_zip_holds_the_profile_text_and_the_pseuds_icons(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    member = writer("keeper")
+    account_actions.save_profile_about(member, about="<p>I keep things.</p>")
+    pseud = member.pseuds.get()
+    account_actions.set_pseud_icon(pseud, image=png_bytes(100, 100), alt="A lighthouse")
+    client = signed_in(member)
+    ask(client, django_capture_on_commit_callbacks)
+
+    export = DataExport.objects.get(user=member)
+    response = client.get(reverse("downloads:download_my_data", args=[export.pk]))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        data = json.loads(archive.read("data.json"))
+        icon_entry = data["pseuds"][0]["icon"]
+        icon_file = archive.read(icon_entry["file"])
+    assert data["profile"] == {"about": "<p>I keep things.</p>"}
+    assert icon_entry["alt"] == "A lighthouse"
+    assert icon_file == bytes(PseudIcon.objects.get(pseud=pseud).image)

@@ -280,6 +280,13 @@ def _creators_and_series(reading: Reading, known: Truth) -> None:
                 f"{username}'s profile count", int(total.group(1)) if total else None, len(wanted)
             )
         reading.listing(f"{username}'s works listing", f"/users/{username}/works/", wanted)
+        # The profile's series tab: the series, while one of its works is theirs to list.
+        series_tab = reading.get(f"/users/{username}/series/")
+        if wanted is None:
+            reading.expect(f"{username}'s series tab", series_tab.status_code, 404)
+        else:
+            listed = reading.world.series.title in unescape(series_tab.content.decode())
+            reading.expect(f"{username}'s series tab", listed, bool(wanted & known.in_series))
     series = reading.world.series.pk
     in_series = known.in_series or None
     reading.listing("the series' works listing", f"/series/{series}/works/", in_series)
