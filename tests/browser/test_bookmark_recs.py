@@ -113,7 +113,9 @@ def test_the_dashboard_and_profile_link_to_the_public_bookmarks_page(
     page.get_by_role("link", name="Your public bookmarks page").click()
     expect(page.get_by_role("heading", name="1 Bookmark by linkeduser")).to_be_visible()
     page.goto(live_server.url + "/users/linkeduser/")
-    page.get_by_role("link", name="Bookmarks by linkeduser").click()
+    page.get_by_role("navigation", name="Pages of linkeduser").get_by_role(
+        "link", name="Bookmarks"
+    ).click()
     expect(page.get_by_text("Dashboard Pick")).to_be_visible()
     page.goto(live_server.url + "/bookmarks/search/")
     page.screenshot(path=str(shots_dir / "bookmark-search-desktop.png"), full_page=True)
