@@ -298,10 +298,18 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
         next_url=request.get_full_path(),
         anonymous_creators=frozenset(creators) if work.in_anonymous_collection else frozenset(),
     )
+    # The end bar's Bookmark button says what the top one says, from the state the top bar
+    # fetched for this request (no second query).
+    is_creator = user.is_authenticated and user.pk in creators
+    has_bookmark = isinstance(user, User) and _reader_state(request, work, user).flags.get(
+        "has_bookmark", False
+    )
     return {
         "work": work,
         "user": user,
         "request": request,
+        "is_creator": is_creator,
+        "has_bookmark": has_bookmark,
         "next": request.get_full_path(),
         "comment_fields": empty_comment_fields(type(form)) if form is not None else "",
         "kudos_sentence": kudos_line(work, user),
