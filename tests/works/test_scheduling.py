@@ -257,3 +257,32 @@ def test_posting_a_scheduled_chapter_of_a_draft_work_keeps_the_work_a_draft() ->
     chapter.refresh_from_db()
     work.refresh_from_db()
     assert chapter.is_posted and not work.is_posted
+
+
+def test_editing_a_scheduled_draft_keeps_its_time_unless_changed(
+    client: Client, author: User
+) -> None:
+    work = scheduled_work(author, timezone.now() + SOON)
+    form = client.get(reverse("works:edit", args=[work.pk])).content.decode()
+    assert f'value="{local_input(work.post_at)}"' in form  # type: ignore[arg-type]
+    client.post(
+        reverse("works:edit", args=[work.pk]),
+        work_form_data(action="draft", title="Later, retitled", post_at=local_input(work.post_at)),  # type: ignore[arg-type]
+    )
+    edited = Work.objects.get(pk=work.pk)
+    assert edited.title == "Later, retitled" and not edited.is_posted
+    assert edited.post_at == work.post_at.replace(second=0, microsecond=0)  # type: ignore[union-attr]
+
+
+def test_a_time_that_passed_while_waiting_does_not_block_saving_the_draft(
+    client: Client, author: User
+) -> None:
+    work = scheduled_work(author, timezone.now() + SOON)
+    overdue = (timezone.now() - SOON).replace(second=0, microsecond=0)
+    Work.objects.filter(pk=work.pk).update(post_at=overdue)
+    response = client.post(
+        reverse("works:edit", args=[work.pk]),
+        work_form_data(action="draft", title="Still waiting", post_at=local_input(overdue)),
+    )
+    assert response.status_code == 302
+    assert Work.objects.get(pk=work.pk).title == "Still waiting"

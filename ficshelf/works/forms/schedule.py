@@ -36,7 +36,9 @@ class PostAtField(forms.Form):
 
     def clean_post_at(self) -> datetime.datetime | None:
         post_at: datetime.datetime | None = self.cleaned_data.get("post_at")
-        if post_at is not None:
+        # A time left as it was is not asked again: one that passed while its creator was
+        # suspended is simply due, and saving the draft must not be refused for it.
+        if post_at is not None and "post_at" in self.changed_data:
             try:
                 check_post_at(post_at)
             except PostingError as refusal:
