@@ -19,12 +19,12 @@ import datetime
 import logging
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ficshelf.works import actions
 from ficshelf.works.actions import PostingError
-from ficshelf.works.models import Chapter, Work
+from ficshelf.works.models import Chapter, Creatorship, Work
 
 log = logging.getLogger(__name__)
 
@@ -81,25 +81,24 @@ def unschedule_chapter(chapter: Chapter) -> Chapter:
     return chapter
 
 
-def _waiting_for_a_suspension(now: datetime.datetime, prefix: str = "") -> Q:
+def _a_creator_suspended(now: datetime.datetime, work: str) -> Exists:
     """Items with a credited creator suspended now: they wait (a suspended member writes
-    nothing, and a scheduled post is their writing)."""
-    return Q(
-        **{
-            f"{prefix}creatorships__is_approved": True,
-            f"{prefix}creatorships__pseud__user__suspended_until__gt": now,
-        }
+    nothing, and a scheduled post is their writing). ``work``: the outer row's work key."""
+    return Exists(
+        Creatorship.objects.filter(
+            work_id=OuterRef(work), is_approved=True, pseud__user__suspended_until__gt=now
+        )
     )
 
 
 def due_works(now: datetime.datetime) -> QuerySet[Work]:
     due = Work.objects.filter(is_posted=False, post_at__lte=now)
-    return due.exclude(_waiting_for_a_suspension(now)).order_by("post_at", "pk")
+    return due.exclude(_a_creator_suspended(now, "pk")).order_by("post_at", "pk")
 
 
 def due_chapters(now: datetime.datetime) -> QuerySet[Chapter]:
     due = Chapter.objects.filter(is_posted=False, post_at__lte=now)
-    return due.exclude(_waiting_for_a_suspension(now, "work__")).order_by("post_at", "pk")
+    return due.exclude(_a_creator_suspended(now, "work_id")).order_by("post_at", "pk")
 
 
 def claim_work(work_id: int, post_at: datetime.datetime | None) -> bool:

@@ -18,7 +18,7 @@ from ficshelf.works.tasks import post_scheduled
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import UserFactory
-from tests.works.factories_posting import writer
+from tests.works.factories_posting import posted_work, writer
 
 pytestmark = [
     pytest.mark.browser,
@@ -136,3 +136,17 @@ def test_a_time_in_the_past_is_refused_on_the_form(live_server: LiveServer, page
     page.get_by_role("button", name="Schedule").click()
     expect(page.get_by_text("Choose a time in the future to post it.", exact=True)).to_be_visible()
     assert not Work.objects.exists()
+
+
+def test_writer_chooses_to_keep_their_drafts(live_server: LiveServer, page: Page) -> None:
+    author = writer("keeper")
+    posted_work(author, post=False, title="Someday")
+    log_in(page, live_server, "keeper")
+    page.goto(live_server.url + "/dashboard/")
+    expect(page.locator(".dashboard-item.draft")).to_contain_text("Deleted on")
+    page.goto(live_server.url + "/accounts/preferences/")
+    page.get_by_label("Keep my drafts until I delete them").check()
+    page.get_by_role("button", name="Save preferences").click()
+    page.goto(live_server.url + "/dashboard/")
+    expect(page.locator(".dashboard-item.draft")).to_contain_text("Kept until you delete it")
+    expect(page.get_by_text("You keep your drafts until you delete them")).to_be_visible()

@@ -286,3 +286,13 @@ def test_a_time_that_passed_while_waiting_does_not_block_saving_the_draft(
     )
     assert response.status_code == 302
     assert Work.objects.get(pk=work.pk).title == "Still waiting"
+
+
+def test_an_invited_co_creator_who_is_suspended_does_not_hold_the_work_back() -> None:
+    user = writer()
+    work = scheduled_work(user, timezone.now() + SOON)
+    invited = writer("invited")
+    invited.suspended_until = timezone.now() + datetime.timedelta(days=7)
+    invited.save(update_fields=["suspended_until"])
+    work.creatorships.create(pseud=invited.pseuds.get(), position=1, is_approved=False)
+    assert scheduling.post_due(now=timezone.now() + SOON * 2) == 1
