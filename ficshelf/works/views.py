@@ -127,7 +127,7 @@ def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
         reading = Reading.entire_work(chapters)
     else:
         reading = Reading.one_chapter(chapters, chapter)
-    return _render_reading(request, work, reading, is_chapter_address=True)
+    return _render_reading(request, work, reading, is_chapter_address=True, opened=chapter)
 
 
 @require_safe
@@ -238,14 +238,21 @@ def render_edit_preview(
 
 
 def _render_reading(
-    request: HttpRequest, work: Work, reading: Reading, *, is_chapter_address: bool
+    request: HttpRequest,
+    work: Work,
+    reading: Reading,
+    *,
+    is_chapter_address: bool,
+    opened: Chapter | None = None,
 ) -> HttpResponse:
+    """``opened``: the chapter whose own address was asked for (a one-chapter work's
+    chapter address shows the whole work, and that chapter is still the reader's place)."""
     # Counted only once the text itself is shown (not for the adult-content notice).
     work_viewed.send(
         sender=Work,
         request=request,
         work=work,
-        chapter=reading.current,
+        chapter=reading.current or opened,
         is_chapter_address=is_chapter_address,
     )
     setattr(request, _SHOWN_WORK, work.pk)

@@ -163,3 +163,14 @@ def test_the_history_page_still_names_the_last_chapter(
 ) -> None:
     client.get(chapter(work, 3).get_absolute_url())
     assert "Chapter 3" in page_text(client.get(reverse("social:history")))
+
+
+def test_a_one_chapter_works_chapter_address_keeps_its_place(client: Client, reader: User) -> None:
+    work = WorkFactory(rating="General Audiences", title="Short")
+    only = work.chapters.get()
+    client.get(only.get_absolute_url())
+    send_place(client, work, only.pk, "0.5")
+    client.get(only.get_absolute_url())  # what "Continue reading" opens
+    assert place(reader, work) == (only.pk, 0.5)
+    html = client.get(work.get_absolute_url()).content.decode()
+    assert ">Continue reading</a>" in html  # no chapter number for a one-chapter work
