@@ -78,6 +78,15 @@ def preferences_for(request: HttpRequest) -> Preference | None:
     return preference
 
 
+def keeps_history(request: HttpRequest) -> bool:
+    """Whether the signed-in reader keeps a reading history (and their place in works);
+    guests keep none, and history off means nothing new is kept."""
+    if not request.user.is_authenticated:
+        return False
+    preference = preferences_for(request)
+    return preference is None or preference.keep_history
+
+
 def reader_context(request: HttpRequest) -> dict[str, object]:
     preference = preferences_for(request)
     return {

@@ -330,6 +330,7 @@ class PreferenceForm(forms.ModelForm[Preference]):
                 "guest_comments_on_new_works",
                 "hide_from_search_engines",
                 "private_bookmarks_by_default",
+                "keep_drafts",
             ],
         ),
     ]
@@ -362,6 +363,7 @@ class PreferenceForm(forms.ModelForm[Preference]):
             "guest_comments_on_new_works",
             "hide_from_search_engines",
             "private_bookmarks_by_default",
+            "keep_drafts",
         ]
         widgets = {"theme": forms.RadioSelect}
         help_texts = {
@@ -369,6 +371,8 @@ class PreferenceForm(forms.ModelForm[Preference]):
             "keep_history": "Turning it off stops new entries; clear what is kept below.",
             "guest_comments_on_new_works": "The default for works you post from now on; "
             "each work can still say otherwise.",
+            "keep_drafts": "Otherwise drafts are deleted a month after they were begun, "
+            "as on AO3 (a draft scheduled to post is kept until then).",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -344,6 +344,9 @@ class Preference(models.Model):
     private_bookmarks_by_default = models.BooleanField(
         "Make my new bookmarks private by default", default=False
     )
+    # AO3 deletes a draft a month after it was begun; a member may ask to keep theirs
+    # (``works.actions.purge_old_drafts`` reads it when it purges).
+    keep_drafts = models.BooleanField("Keep my drafts until I delete them", default=False)
 
     def __str__(self) -> str:
         return f"Preferences of {self.user}"

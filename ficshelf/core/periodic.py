@@ -20,6 +20,8 @@ from ficshelf.core.disk_full import skipped_if_full
 PERIODIC_TASKS: list[tuple[str, float]] = [
     ("ficshelf.social.tasks.send_notification_digests", 60 * 60),
     ("ficshelf.works.tasks.purge_old_drafts", 24 * 60 * 60),
+    # Works and chapters their creators scheduled (works.scheduling): posted within a minute.
+    ("ficshelf.works.tasks.post_scheduled", 60),
     # Hits wait in the cache (social.hits) until this adds them to the works' counts.
     ("ficshelf.social.tasks.flush_hits", 30),
     # Changes ask for a drain themselves (search.queue.schedule_drain); this is the backstop

@@ -279,9 +279,15 @@ def collect(user: User, *, site_url: str) -> tuple[dict[str, Any], dict[str, int
                 "title": w.title,
                 "url": url(w.get_absolute_url()),
                 "is_posted": w.is_posted,
+                "post_at": w.post_at,  # a draft scheduled to post (works.scheduling)
                 "summary": w.summary,
                 "chapters": [
-                    {"position": c.position, "title": c.title, "is_posted": c.is_posted}
+                    {
+                        "position": c.position,
+                        "title": c.title,
+                        "is_posted": c.is_posted,
+                        "post_at": c.post_at,
+                    }
                     for c in w.chapters.all()
                 ],
             },
@@ -338,6 +344,11 @@ def collect(user: User, *, site_url: str) -> tuple[dict[str, Any], dict[str, int
             Reading.objects.filter(user=user).order_by("pk"),
             lambda r: {
                 "work": url(f"/works/{r.work_id}/"),
+                # Where they were, for "Continue reading" (social.reading_place).
+                "chapter": url(f"/works/{r.work_id}/chapters/{r.chapter_id}/")
+                if r.chapter_id
+                else None,
+                "scroll_fraction": r.scroll_fraction,
                 "last_viewed_at": r.last_viewed_at,
                 "view_count": r.view_count,
                 "is_marked_for_later": r.is_marked_for_later,

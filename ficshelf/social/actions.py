@@ -6,16 +6,15 @@ them; mail leaves only after the transaction commits.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from ficshelf.accounts.access import preferences_for
+from ficshelf.accounts.access import keeps_history
 from ficshelf.accounts.models import User
 from ficshelf.core.audit import record
 from ficshelf.core.ratelimit import client_address
@@ -45,6 +44,7 @@ from ficshelf.social.models import (
     ReadingListItem,
     Subscription,
 )
+from ficshelf.social.reading_place import ReadingEvent, upsert_reading
 from ficshelf.social.spam_checks import Sender, fingerprint, hold_reason
 from ficshelf.social.trust import is_trusted
 from ficshelf.works.models import Chapter, Series, Work
@@ -448,40 +448,44 @@ def mark_inbox_items_read(*, actor: User, item_ids: list[int] | None = None) -> 
 # ---- History, Marked for Later, reading lists ----
 
 
-def record_reading(request: HttpRequest, work: Work, chapter: Chapter | None) -> None:
-    """Remember that a signed-in reader opened ``work`` (at ``chapter``, None = whole work).
-
-    One statement (an insert that updates the reader's row when there is one), not a
-    transaction of a lookup and a write: every member's page view writes here, and on SQLite
-    a transaction that writes holds the archive's one writer for all its statements.
-    """
-    user = request.user
-    if not user.is_authenticated or is_work_creator(user, work):
+def record_reading(
+    request: HttpRequest, work: Work, chapter: Chapter | None, *, is_chapter_address: bool
+) -> None:
+    """Remember that a signed-in reader opened ``work`` (at ``chapter``, None = whole work):
+    one statement (``reading_place``). ``is_chapter_address``: the reader opened that
+    chapter's own address, which makes it their place in the work; the work's own address
+    leaves a place they had where it was."""
+    if not _keeps_history(request, work):
         return
-    preference = preferences_for(request)
-    if preference is not None and not preference.keep_history:
-        return  # they turned history off: nothing of this reading is kept
-    table = connection.ops.quote_name(Reading._meta.db_table)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    chapter_id = chapter.pk if chapter is not None else None
-    # Inside a caller's transaction, a savepoint keeps a refused write from spoiling it.
-    in_savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    try:
-        with in_savepoint, connection.cursor() as cursor:
-            _upsert_reading(cursor, table, [user.pk, work.pk, chapter_id, now, False])
-    except IntegrityError:
-        pass  # the work or chapter was deleted since the page loaded it: nothing to remember
-
-
-def _upsert_reading(cursor: Any, table: str, values: list[Any]) -> None:
-    # The same in SQLite and PostgreSQL; ``reading_unique`` is (user, work).
-    cursor.execute(
-        f"INSERT INTO {table} (user_id, work_id, chapter_id, last_viewed_at, view_count,"  # noqa: S608 - the table's own name
-        " is_marked_for_later) VALUES (%s, %s, %s, %s, 1, %s)"
-        " ON CONFLICT (user_id, work_id) DO UPDATE SET chapter_id = excluded.chapter_id,"
-        f" last_viewed_at = excluded.last_viewed_at, view_count = {table}.view_count + 1",
-        values,
+    assert request.user.pk is not None  # a member: guests keep no history
+    event = ReadingEvent.CHAPTER_OPENED if is_chapter_address else ReadingEvent.WORK_OPENED
+    upsert_reading(
+        user_id=request.user.pk,
+        work_id=work.pk,
+        chapter_id=chapter.pk if chapter is not None else None,
+        event=event,
     )
+
+
+def record_reading_place(
+    request: HttpRequest, work: Work, chapter: Chapter, fraction: float
+) -> None:
+    """The reading page's script says how far down ``chapter`` the reader is (0 to 1)."""
+    if not _keeps_history(request, work):
+        return
+    assert request.user.pk is not None  # a member: guests keep no history
+    upsert_reading(
+        user_id=request.user.pk,
+        work_id=work.pk,
+        chapter_id=chapter.pk,
+        event=ReadingEvent.PLACE_SENT,
+        fraction=min(max(fraction, 0.0), 1.0),
+    )
+
+
+def _keeps_history(request: HttpRequest, work: Work) -> bool:
+    # A creator reading their own work is not a reader of it; history off keeps nothing.
+    return keeps_history(request) and not is_work_creator(request.user, work)
 
 
 @transaction.atomic

@@ -63,6 +63,7 @@ class _CommentUrls:
 
     def __init__(self) -> None:
         self._patterns: dict[str, tuple[str, str] | None] = {}
+        self._profiles: dict[str, str] = {}
 
     def __call__(self, name: str, comment_id: int) -> str:
         if name not in self._patterns:
@@ -73,6 +74,12 @@ class _CommentUrls:
         if pattern is None:  # a URL that does not show the id as it is: ask each time
             return reverse(name, args=[comment_id])
         return f"{pattern[0]}{comment_id}{pattern[1]}"
+
+    def profile(self, username: str) -> str:
+        """A commenter's profile (``users:profile``), reversed once per name on the page."""
+        if username not in self._profiles:
+            self._profiles[username] = reverse("users:profile", args=[username])
+        return self._profiles[username]
 
     def moderation(self, comment_id: int, change: str) -> str:
         """The Hide/Unhide/Freeze/Unfreeze button's URL (shown to moderators only)."""
@@ -88,7 +95,7 @@ def _comment(node: CommentNode, options: ThreadOptions, urls: _CommentUrls, out:
         out.append('<p class="deleted-comment">(Previous comment deleted.)</p>')
     else:
         out.append(f'<article aria-label="Comment by {escape(_author(comment, options))}">')
-        out.append(_heading(node, options))
+        out.append(_heading(node, options, urls))
         if not comment.is_approved:
             out.append(
                 '<p class="notice">This comment is awaiting approval by the work\'s creator.</p>'
@@ -128,9 +135,9 @@ def _state_notes(comment: Comment) -> list[str]:
     return notes
 
 
-def _heading(node: CommentNode, options: ThreadOptions) -> str:
+def _heading(node: CommentNode, options: ThreadOptions, urls: _CommentUrls) -> str:
     comment = node.comment
-    parts: list[str] = [f'<span class="comment-author">{escape(_author(comment, options))}</span>']
+    parts: list[str] = [_author_html(comment, options, urls)]
     if comment.is_by_guest:
         parts.append(' <span class="guest-label">(Guest)</span>')
     if options.span_chapters:
@@ -138,6 +145,17 @@ def _heading(node: CommentNode, options: ThreadOptions) -> str:
         parts.append(f' <span class="comment-chapter">on Chapter {position}</span>')
     parts.append(" " + _time(comment.created_at, "comment-date"))
     return '<h4 class="comment-heading">' + "".join(parts) + "</h4>"
+
+
+def _author_html(comment: Comment, options: ThreadOptions, urls: _CommentUrls) -> str:
+    """The commenter's name, linked to their profile when they have one to show: a guest's
+    name is not a member's, an anonymous creator is never named, and a closed account's
+    profile is gone."""
+    name = escape(_author(comment, options))
+    user = comment.user if comment.user_id is not None else None
+    if user is None or not user.is_active or comment.user_id in options.anonymous_creators:
+        return f'<span class="comment-author">{name}</span>'
+    return f'<a class="comment-author" href="{escape(urls.profile(user.username))}">{name}</a>'
 
 
 def _author(comment: Comment, options: ThreadOptions) -> str:
@@ -170,7 +188,10 @@ def _actions(node: CommentNode, options: ThreadOptions, urls: _CommentUrls) -> s
     items: list[str] = []
     open_to_replies = not (comment.is_frozen or comment.is_hidden or comment.spam_state)
     if options.reply_links and comment.is_approved and open_to_replies:
-        items.append(_link(urls("social:reply", comment.pk), "Reply"))
+        # ``comment-replies.js`` opens the reply form under the comment; without it the
+        # link opens the reply page.
+        reply_url = escape(urls("social:reply", comment.pk))
+        items.append(f'<li><a href="{reply_url}" data-inline-reply="{comment.pk}">Reply</a></li>')
     if node.may_edit:
         items.append(_link(urls("social:edit_comment", comment.pk), "Edit"))
     if node.may_approve:

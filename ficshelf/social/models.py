@@ -403,11 +403,13 @@ class InboxItem(models.Model):
 
 class Reading(models.Model):
     """AO3's reading history row: the last chapter a user opened, when, how often; and
-    "Marked for Later"."""
+    "Marked for Later". ``scroll_fraction``: how far down that chapter's text they were
+    (0 to 1), sent by the reading page's script, for "Continue reading"."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="readings")
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="readings")
     chapter = models.ForeignKey(Chapter, null=True, blank=True, on_delete=models.SET_NULL)
+    scroll_fraction = models.FloatField(default=0.0)
     last_viewed_at = models.DateTimeField()
     view_count = models.PositiveIntegerField(default=0)
     is_marked_for_later = models.BooleanField(default=False)

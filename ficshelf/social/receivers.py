@@ -70,7 +70,9 @@ def _work_viewed(
     with skipped_if_full("counting a hit"):
         hits.record_hit(request, work)
     with skipped_if_full("recording the reading history"):
-        record_reading(request, work, chapter)
+        # Sent by the works app's views; a kept page (guests) has no history to keep.
+        is_chapter_address = bool(kwargs.get("is_chapter_address", False))
+        record_reading(request, work, chapter, is_chapter_address=is_chapter_address)
 
 
 @receiver(post_save, sender=Kudos)

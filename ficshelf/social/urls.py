@@ -46,6 +46,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.mark_inbox_read, name="mark_inbox_read"),
     path("works/<int:work_id>/later/", views.mark_for_later, name="mark_for_later"),
+    path("works/<int:work_id>/place/", views.reading_place, name="reading_place"),
     path("history/", views.history, name="history"),
     path("history/clear/", views.clear_history, name="clear_history"),
     path("history/<int:reading_id>/delete/", views.delete_reading, name="delete_reading"),

@@ -36,6 +36,7 @@ from ficshelf.works.models import (
     Series,
     SeriesWork,
     Work,
+    drafts_kept_by_their_creators,
 )
 from ficshelf.works.signals import (
     chapter_posted,
@@ -58,6 +59,8 @@ class ChapterData:
     notes: str = ""
     end_notes: str = ""
     text: str = ""
+    # A draft chapter's time to post (``works.scheduling``); None: not scheduled.
+    post_at: datetime.datetime | None = None
 
 
 @dataclass
@@ -91,6 +94,8 @@ class WorkData:
     pseud: Pseud | None = None  # which of the actor's pseuds a new work is credited to
     # The work's source, checked (``inspiration.resolve``); None leaves it as it is.
     inspiration: ResolvedInspiration | None = None
+    # A draft's time to post (``works.scheduling``); None: not scheduled. Posting clears it.
+    post_at: datetime.datetime | None = None
 
 
 # Tags and languages, shared with the importers.
@@ -157,6 +162,7 @@ def create_work(
     today = today or timezone.localdate()
     work = Work(is_posted=False)
     _fill_work(work, data)
+    work.post_at = None if post else data.post_at
     work.save()
     pseud = data.pseud if data.pseud and data.pseud.user_id == actor.pk else None
     Creatorship.objects.create(work=work, pseud=pseud or ensure_default_pseud(actor), position=0)
@@ -179,6 +185,7 @@ def update_work(
     _fill_work(work, data)
     if data.published_on is None:
         work.published_on = keep_published_on
+    work.post_at = None if post or work.is_posted else data.post_at
     work.save()
     first = work.chapters.order_by("position").first()
     if first is None:
@@ -280,7 +287,8 @@ def _fill_chapter(chapter: Chapter, data: ChapterData) -> Chapter:
 def _post(work: Work, *, today: datetime.date) -> None:
     work.is_posted = True
     work.published_on = work.published_on or today
-    work.save(update_fields=["is_posted", "published_on"])
+    work.post_at = None  # posted now: a schedule it had is done with
+    work.save(update_fields=["is_posted", "published_on", "post_at"])
     work.chapters.filter(is_posted=True, published_on__isnull=True).update(
         published_on=work.published_on
     )
@@ -463,6 +471,7 @@ def add_chapter(
     work = Work.objects.select_for_update().get(pk=work.pk)
     last = work.chapters.aggregate(last=Max("position"))["last"] or 0
     chapter = _fill_chapter(Chapter(work=work, position=last + 1, is_posted=post), data)
+    chapter.post_at = None if post else data.post_at
     if post and work.is_posted:
         chapter.published_on = today
     chapter.save()
@@ -488,6 +497,7 @@ def update_chapter(
         chapter.is_posted = True
         if chapter.work.is_posted:
             chapter.published_on = today
+    chapter.post_at = None if chapter.is_posted else data.post_at
     chapter.save()
     refresh_work_stats(chapter.work, today=today)
     if newly_posted and not (chapter.work.is_posted and hold_if_linky(chapter.work)):
@@ -500,9 +510,10 @@ def post_chapter(chapter: Chapter, *, today: datetime.date | None = None) -> Cha
     today = today or timezone.localdate()
     if not chapter.is_posted:
         chapter.is_posted = True
+        chapter.post_at = None  # posted now: a schedule it had is done with
         if chapter.work.is_posted:
             chapter.published_on = today
-        chapter.save(update_fields=["is_posted", "published_on"])
+        chapter.save(update_fields=["is_posted", "published_on", "post_at"])
         refresh_work_stats(chapter.work, today=today)
         if not (chapter.work.is_posted and hold_if_linky(chapter.work)):
             chapter_posted.send(sender=Chapter, chapter=chapter)
@@ -578,10 +589,13 @@ def refresh_work_stats(
 
 
 def purge_old_drafts(*, now: datetime.datetime | None = None) -> int:
-    """Delete drafts older than ``DRAFT_LIFETIME``; return how many went."""
+    """Delete drafts older than ``DRAFT_LIFETIME``; return how many went. A draft scheduled
+    to post stays until then, and so does every draft of a creator who chose to keep their
+    drafts (``Preference.keep_drafts``), however long ago it was begun."""
     cutoff = (now or timezone.now()) - DRAFT_LIFETIME
     count = 0
-    for work in Work.objects.filter(is_posted=False, created_at__lt=cutoff):
+    old = Work.objects.filter(is_posted=False, created_at__lt=cutoff, post_at__isnull=True)
+    for work in old.exclude(pk__in=drafts_kept_by_their_creators()):
         with transaction.atomic():
             delete_work(work)
         count += 1

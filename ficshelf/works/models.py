@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -68,6 +69,12 @@ class WorkQuerySet(models.QuerySet["Work"]):
         (``works.display.credited_pseuds``) nor one waiting to be revealed, whoever looks,
         the creator included, as the creator's listings (the index) hold neither."""
         return self.filter(in_anonymous_collection=False, in_unrevealed_collection=False)
+
+    def with_draft_kept(self) -> WorkQuerySet:
+        """Each work knows whether a creator keeps their drafts (``Work.is_kept_draft``)."""
+        return self.annotate(
+            draft_kept=Exists(drafts_kept_by_their_creators().filter(work_id=OuterRef("pk")))
+        )
 
     def for_blurbs(self) -> WorkQuerySet:
         """What a blurb shows (``works.blurb_html``), prefetched: listings cost a fixed
@@ -244,6 +251,14 @@ def series_visible_to(user: User | AnonymousUser | None, field: str = "series") 
     return Exists(parts)
 
 
+def drafts_kept_by_their_creators() -> models.QuerySet[Creatorship, Any]:
+    """Creatorships of members who keep their drafts (``Preference.keep_drafts``): the
+    works they credit are never purged as old drafts."""
+    return Creatorship.objects.filter(
+        is_approved=True, pseud__user__preference__keep_drafts=True
+    ).values("work_id")
+
+
 def _own_works(user: User) -> Q:
     return Q(
         pk__in=Creatorship.objects.filter(pseud__user=user, is_approved=True).values("work_id")
@@ -309,6 +324,9 @@ class Work(models.Model):
     completed_on = models.DateField(null=True, blank=True)
 
     is_posted = models.BooleanField(default=False)
+    # A draft its creators scheduled: the worker posts it then (``works.scheduling``), and
+    # until then it is a draft like any other, seen by its creators alone.
+    post_at = models.DateTimeField(null=True, blank=True)
     is_restricted = models.BooleanField(default=False)
     is_hidden_by_admin = models.BooleanField(default=False)
     # Spam defence (core/spam.py): a work held for moderation or marked spam is seen only by
@@ -344,7 +362,11 @@ class Work(models.Model):
                 fields=["source_url"], condition=~Q(source_url=""), name="work_unique_source_url"
             )
         ]
-        indexes = [models.Index(fields=["is_posted", "-updated_on"])]
+        indexes = [
+            models.Index(fields=["is_posted", "-updated_on"]),
+            # The worker's look for what is due (``works.scheduling.post_due``).
+            models.Index(fields=["post_at"], condition=Q(post_at__isnull=False), name="work_due"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -374,10 +396,22 @@ class Work(models.Model):
 
     @property
     def draft_deleted_on(self) -> datetime.date | None:
-        """The day an unposted draft is purged (AO3 keeps drafts for a month)."""
-        if self.is_posted or self.created_at is None:
+        """The day an unposted draft is purged (AO3 keeps drafts for a month); None for a
+        draft scheduled to post, which is kept until then, and for one a creator keeps."""
+        if self.is_posted or self.created_at is None or self.post_at is not None:
+            return None
+        if self.is_kept_draft:
             return None
         return (self.created_at + DRAFT_LIFETIME).date()
+
+    @cached_property
+    def is_kept_draft(self) -> bool:
+        """A creator chose to keep their drafts (``Preference.keep_drafts``): the purge
+        passes this one by. Read from ``WorkQuerySet.with_draft_kept`` when annotated."""
+        annotated: bool | None = getattr(self, "draft_kept", None)
+        if annotated is not None:
+            return annotated
+        return drafts_kept_by_their_creators().filter(work_id=self.pk).exists()
 
     @property
     def byline(self) -> str:
@@ -419,6 +453,8 @@ class Chapter(models.Model):
     sanitizer_version = models.PositiveSmallIntegerField(default=0)
     word_count = models.PositiveIntegerField(default=0)
     is_posted = models.BooleanField(default=True)
+    # A draft chapter its creators scheduled (``works.scheduling``).
+    post_at = models.DateTimeField(null=True, blank=True)
     published_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
@@ -427,6 +463,9 @@ class Chapter(models.Model):
         ordering = ["position"]
         constraints = [
             models.UniqueConstraint(fields=["work", "position"], name="chapter_unique_position")
+        ]
+        indexes = [
+            models.Index(fields=["post_at"], condition=Q(post_at__isnull=False), name="chapter_due")
         ]
 
     def __str__(self) -> str:

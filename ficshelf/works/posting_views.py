@@ -29,7 +29,9 @@ from ficshelf.works.access import (
 )
 from ficshelf.works.forms import ChapterForm, ReorderChaptersForm, WorkForm
 from ficshelf.works.forms.fields import TextFormat
+from ficshelf.works.forms.schedule import SCHEDULE
 from ficshelf.works.models import Chapter, Creatorship, Work
+from ficshelf.works.schedule_views import scheduled_context, when
 from ficshelf.works.views import PreviewBar, render_edit_preview
 
 # The submit buttons of the work form: <button name="action" value="...">.
@@ -126,10 +128,16 @@ def _upload_refused(
 def _after_saving(request: HttpRequest, work: Work, action: str) -> HttpResponse:
     if work.is_posted:
         messages.success(request, "Your work was posted.")
+    elif work.post_at is not None and action != PREVIEW:
+        messages.success(request, f"“{work.title}” will be posted {when(work.post_at)}.")
+        return redirect("works:dashboard")
     elif action == SAVE_DRAFT:
+        deleted_on = work.draft_deleted_on
         messages.success(
             request,
-            f"Draft saved. Unposted drafts are deleted on {work.draft_deleted_on:%d %B %Y}.",
+            f"Draft saved. Unposted drafts are deleted on {deleted_on:%d %B %Y}."
+            if deleted_on
+            else "Draft saved. You keep your drafts until you delete them.",
         )
         return redirect("works:dashboard")
     return redirect(work)
@@ -246,9 +254,9 @@ def add_chapter(request: HttpRequest, work_id: int) -> HttpResponse:
         elif form.is_valid():
             if action == PREVIEW:
                 return _preview_chapter(request, work, form, editing=None)
-            post = action != SAVE_DRAFT
+            post = action not in (SAVE_DRAFT, SCHEDULE)
             chapter = actions.add_chapter(work, form.to_data(), post=post)
-            messages.success(request, "Chapter posted." if post else "Chapter saved as a draft.")
+            messages.success(request, _chapter_saved(chapter, "Chapter posted."))
             return redirect(chapter)
     else:
         form = ChapterForm()
@@ -275,13 +283,21 @@ def edit_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
             if action == PREVIEW:
                 return _preview_chapter(request, chapter.work, form, editing=chapter)
             post = action == POST
-            actions.update_chapter(chapter, form.to_data(), post=post)
-            messages.success(request, "Chapter saved.")
+            chapter = actions.update_chapter(chapter, form.to_data(), post=post)
+            messages.success(request, _chapter_saved(chapter, "Chapter saved."))
             return redirect(chapter)
     else:
         form = ChapterForm(chapter=chapter)
     context = {"form": form, "work": chapter.work, "chapter": chapter}
     return render(request, "works/posting/chapter_form.html", context)
+
+
+def _chapter_saved(chapter: Chapter, posted: str) -> str:
+    if chapter.is_posted:
+        return posted
+    if chapter.post_at is not None:
+        return f"{chapter.heading} will be posted {when(chapter.post_at)}."
+    return "Chapter saved as a draft."
 
 
 def _preview_chapter(
@@ -374,6 +390,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     mine = (
         Work.objects.filter(creatorships__pseud__user=user, creatorships__is_approved=True)
         .distinct()
+        .with_draft_kept()
         .select_related("language")
         .prefetch_related(
             Prefetch("chapters", queryset=Chapter.objects.only("id", "work_id", "is_posted")),
@@ -382,7 +399,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("-updated_on", "-created_at")
     )
     works = [w for w in mine if w.is_posted]
-    drafts = sorted((w for w in mine if not w.is_posted), key=lambda w: w.created_at)
+    # Scheduled drafts have their own list (``scheduled_context``).
+    drafts = sorted(
+        (w for w in mine if not w.is_posted and w.post_at is None), key=lambda w: w.created_at
+    )
     invitations = (
         Creatorship.objects.filter(pseud__user=user, is_approved=False)
         .select_related("work", "pseud")
@@ -399,6 +419,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "drafts": drafts,
         "series": actions.series_of(user),
         "invitations": invitations,
+        **scheduled_context(user),
         # The latest bookmarks come from the social app's dashboard_bookmarks tag.
     }
     return render(request, "works/posting/dashboard.html", context)

@@ -36,9 +36,10 @@ collection_item_changed = Signal()
 # collection's works were revealed. ``collections.receivers`` tells their creators.
 collection_revealed = Signal()
 
-# ``request``, ``work``, ``chapter`` (None for the entire work): a reader was shown the work's
+# ``request``, ``work``, ``chapter`` (None for the entire work), ``is_chapter_address`` (the
+# reader opened that chapter's own address, not the work's): a reader was shown the work's
 # text (not the adult notice, not a preview). ``social.receivers`` counts the hit and
-# records the reading history. Sent outside any transaction: the page is a read.
+# records the reading history and place. Sent outside any transaction: the page is a read.
 work_viewed = Signal()
 
 

@@ -3,7 +3,14 @@ archive's listing (``works:index``, ``works:list``), which the search app makes.
 
 from django.urls import URLPattern, URLResolver, path
 
-from ficshelf.works import creator_views, people_search, posting_views, tag_suggestions, views
+from ficshelf.works import (
+    creator_views,
+    people_search,
+    posting_views,
+    schedule_views,
+    tag_suggestions,
+    views,
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("works/<int:work_id>/", views.work_detail, name="detail"),
@@ -48,6 +55,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "works/<int:work_id>/chapters/<int:chapter_id>/delete/",
         posting_views.delete_chapter,
         name="delete_chapter",
+    ),
+    path("works/<int:work_id>/schedule/", schedule_views.schedule_work, name="schedule"),
+    path(
+        "works/<int:work_id>/chapters/<int:chapter_id>/schedule/",
+        schedule_views.schedule_chapter,
+        name="schedule_chapter",
     ),
     path("dashboard/", posting_views.dashboard, name="dashboard"),
     path(

@@ -112,7 +112,7 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
         reading = Reading.entire_work(chapters)
     else:
         reading = Reading.one_chapter(chapters, chapters[0])
-    return _render_reading(request, work, reading)
+    return _render_reading(request, work, reading, is_chapter_address=False)
 
 
 @require_safe
@@ -124,8 +124,10 @@ def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
         return _adult_notice(request, work)
     chapters = get_chapters_for_viewer(request, work)
     if len(chapters) <= 1:
-        return _render_reading(request, work, Reading.entire_work(chapters))
-    return _render_reading(request, work, Reading.one_chapter(chapters, chapter))
+        reading = Reading.entire_work(chapters)
+    else:
+        reading = Reading.one_chapter(chapters, chapter)
+    return _render_reading(request, work, reading, is_chapter_address=True, opened=chapter)
 
 
 @require_safe
@@ -235,9 +237,24 @@ def render_edit_preview(
     return render_to_string("works/detail.html", context, request=request)
 
 
-def _render_reading(request: HttpRequest, work: Work, reading: Reading) -> HttpResponse:
+def _render_reading(
+    request: HttpRequest,
+    work: Work,
+    reading: Reading,
+    *,
+    is_chapter_address: bool,
+    opened: Chapter | None = None,
+) -> HttpResponse:
+    """``opened``: the chapter whose own address was asked for (a one-chapter work's
+    chapter address shows the whole work, and that chapter is still the reader's place)."""
     # Counted only once the text itself is shown (not for the adult-content notice).
-    work_viewed.send(sender=Work, request=request, work=work, chapter=reading.current)
+    work_viewed.send(
+        sender=Work,
+        request=request,
+        work=work,
+        chapter=reading.current or opened,
+        is_chapter_address=is_chapter_address,
+    )
     setattr(request, _SHOWN_WORK, work.pk)
     return render(request, "works/detail.html", _reading_context(request, work, reading))
 

@@ -65,7 +65,7 @@ def test_reader_leaves_kudos_comments_bookmarks_subscribes_and_hears_of_a_new_ch
     log_in(page, live_server, reader)
     page.goto(live_server.url + work.get_absolute_url())
 
-    page.get_by_role("button", name="Kudos ♥").click()
+    page.get_by_role("button", name="Kudos ♥").first.click()
     expect(page.get_by_text("Thank you for leaving kudos!")).to_be_visible()
     expect(page.locator(".kudos-list")).to_have_text("avid left kudos on this work!")
 
@@ -74,7 +74,7 @@ def test_reader_leaves_kudos_comments_bookmarks_subscribes_and_hears_of_a_new_ch
     expect(page.locator("li.comment")).to_contain_text("This made my day.")
     expect(page.get_by_role("heading", name="Comments (1)")).to_be_visible()
 
-    page.get_by_role("link", name="Bookmark").click()
+    page.get_by_role("link", name="Bookmark").first.click()
     page.get_by_label("Notes").fill("Read it twice.")
     page.get_by_label("Your tags").fill("comfort, favourites")
     page.get_by_role("button", name="Create").click()

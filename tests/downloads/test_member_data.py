@@ -84,6 +84,10 @@ def test_the_member_gets_one_zip_with_data_json_and_their_works(
     assert all(len(w["files"]) == 2 for w in data["works"])
     assert [c["text"] for c in data["comments"]] == ["<p>Loved it.</p>"]
     assert len(data["kudos"]) == 1 and len(data["history"]) == 1
+    # Where they were in a work ("Continue reading") and what they scheduled go too.
+    assert data["history"][0]["scroll_fraction"] == 0.0
+    assert all("post_at" in w for w in data["works"])
+    assert data["preferences"]["keep_drafts"] is False
     assert data["reading_lists"][0]["name"] == "Cosy"
     assert [b["username"] for b in data["blocks"]] == ["rude"]
     assert [m["username"] for m in data["mutes"]] == ["loud"]

@@ -34,8 +34,8 @@ def request_by(user: User | None = None, address: str = "10.0.0.1") -> HttpReque
 def test_reading_is_recorded_with_the_chapter() -> None:
     work, reader = WorkFactory(chapters=2), UserFactory()
     second = work.chapters.get(position=2)
-    record_reading(request_by(reader), work, None)
-    record_reading(request_by(reader), work, second)
+    record_reading(request_by(reader), work, None, is_chapter_address=False)
+    record_reading(request_by(reader), work, second, is_chapter_address=True)
     reading = Reading.objects.get(user=reader, work=work)
     assert reading.chapter == second
     assert reading.view_count == 2
@@ -46,7 +46,7 @@ def test_reading_a_work_marked_for_later_keeps_the_mark_and_moves_the_time() -> 
     work, reader = WorkFactory(chapters=2), UserFactory()
     marked = ReadingFactory(user=reader, work=work, is_marked_for_later=True, view_count=0)
     before = marked.last_viewed_at
-    record_reading(request_by(reader), work, work.chapters.get(position=2))
+    record_reading(request_by(reader), work, work.chapters.get(position=2), is_chapter_address=True)
     reading = Reading.objects.get(pk=marked.pk)
     assert reading.is_marked_for_later
     assert reading.view_count == 1
@@ -61,12 +61,12 @@ def test_a_work_deleted_since_its_page_loaded_it_is_not_remembered() -> None:
     work, reader = WorkFactory(), UserFactory()
     loaded = Work.objects.get(pk=work.pk)
     work.delete()
-    record_reading(request_by(reader), loaded, None)
+    record_reading(request_by(reader), loaded, None, is_chapter_address=False)
     assert not Reading.objects.exists()
 
 
 def test_guests_reading_is_not_recorded() -> None:
-    record_reading(request_by(), WorkFactory(), None)
+    record_reading(request_by(), WorkFactory(), None, is_chapter_address=False)
     assert not Reading.objects.exists()
 
 

@@ -33,9 +33,9 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     rendered: list[int] = []
     real = views._render_reading
 
-    def counting(request: object, work: Work, reading: object) -> object:
+    def counting(request: object, work: Work, reading: object, **kwargs: bool) -> object:
         rendered.append(work.pk)
-        return real(request, work, reading)  # type: ignore[arg-type]
+        return real(request, work, reading, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(views, "_render_reading", counting)
     return rendered

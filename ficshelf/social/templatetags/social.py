@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import template
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from ficshelf.accounts.access import keeps_history
 from ficshelf.accounts.models import User
 from ficshelf.social.access import (
     comment_moderator_ids,
@@ -153,6 +155,7 @@ def work_social_actions(context: template.Context) -> dict[str, Any]:
     user = request.user
     data: dict[str, Any] = {
         "work": work,
+        "reading": context.get("reading"),
         "user": user,
         "request": request,
         "messages": context.get("messages"),
@@ -164,20 +167,53 @@ def work_social_actions(context: template.Context) -> dict[str, Any]:
         "comment_count": work.comments_count,
         "is_creator": user.is_authenticated and user.pk in creator_user_ids(work),
     }
-    if user.is_authenticated:
-        state = _reader_state(work, user)
-        data.update(state)
+    if isinstance(user, User):
+        state = _reader_state(request, work, user)
+        data.update(state.flags)
         data["reading_lists"] = (
-            list(ReadingList.objects.filter(owner_id=user.pk)) if state["has_reading_lists"] else []
+            list(ReadingList.objects.filter(owner_id=user.pk))
+            if state.flags["has_reading_lists"]
+            else []
         )
+        if not data["is_creator"] and keeps_history(request):
+            data["reading_place_url"] = reverse("social:reading_place", args=[work.pk])
+            data["continue_reading"] = state.place
     return data
 
 
-def _reader_state(work: Work, user: User) -> dict[str, bool]:
+@dataclass(frozen=True)
+class ReadingPlace:
+    """Where "Continue reading" leads: the chapter's page, scrolled ``fraction`` down it
+    (by ``reading-position.js``; without it, the address's anchor opens at the chapter)."""
+
+    url: str
+    position: int
+    fraction: float
+
+    @property
+    def fraction_text(self) -> str:
+        return f"{self.fraction:.4f}"
+
+
+@dataclass(frozen=True)
+class ReaderState:
+    flags: dict[str, bool]
+    place: ReadingPlace | None
+
+
+# The request attribute keeping the reader's state: the bar at the end of the work reads it
+# again without asking the database again.
+_READER_STATE = "_ficshelf_reader_state"
+
+
+def _reader_state(request: HttpRequest, work: Work, user: User) -> ReaderState:
     """What the action buttons say for this member (bookmarked, subscribed, marked for
-    later, whether they have reading lists to offer), asked in one query: a member's work
-    page asks the database about twenty questions, each costing more in the ORM than in
-    the database."""
+    later, whether they have reading lists to offer, where they were in the work), asked in
+    one query: a member's work page asks the database about twenty questions, each costing
+    more in the ORM than in the database."""
+    kept: ReaderState | None = getattr(request, _READER_STATE, None)
+    if kept is not None:
+        return kept
     this_work = OuterRef("pk")
     flags = {
         "has_bookmark": Bookmark.objects.filter(work=this_work, user_id=user.pk),
@@ -187,13 +223,36 @@ def _reader_state(work: Work, user: User) -> dict[str, bool]:
         ),
         "has_reading_lists": ReadingList.objects.filter(owner_id=user.pk),
     }
+    # The place in a chapter still posted (one made a draft since is nowhere to go).
+    place = Reading.objects.filter(work=this_work, user_id=user.pk, chapter__is_posted=True)
+    places = {
+        "place_chapter_id": Subquery(place.values("chapter_id")[:1]),
+        "place_position": Subquery(place.values("chapter__position")[:1]),
+        "place_fraction": Subquery(place.values("scroll_fraction")[:1]),
+    }
     row = (
         Work.objects.filter(pk=work.pk)
-        .annotate(**{name: Exists(rows) for name, rows in flags.items()})
-        .values(*flags)
+        .annotate(**{name: Exists(rows) for name, rows in flags.items()}, **places)
+        .values(*flags, *places)
         .first()
+    ) or {}
+    state = ReaderState(
+        flags={name: bool(row.get(name)) for name in flags},
+        place=_place(work, row),
     )
-    return {name: bool(row and row[name]) for name in flags}
+    setattr(request, _READER_STATE, state)
+    return state
+
+
+def _place(work: Work, row: dict[str, Any]) -> ReadingPlace | None:
+    chapter_id, position = row.get("place_chapter_id"), row.get("place_position")
+    fraction = float(row.get("place_fraction") or 0.0)
+    if chapter_id is None or position is None:
+        return None
+    if position == 1 and fraction < 0.01:
+        return None  # still at the start: nothing to continue
+    url = reverse("works:chapter", args=[work.pk, chapter_id]) + f"#chapter-{position}"
+    return ReadingPlace(url=url, position=position, fraction=fraction)
 
 
 @functools.cache
@@ -239,10 +298,18 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
         next_url=request.get_full_path(),
         anonymous_creators=frozenset(creators) if work.in_anonymous_collection else frozenset(),
     )
+    # The end bar's Bookmark button says what the top one says, from the state the top bar
+    # fetched for this request (no second query).
+    is_creator = user.is_authenticated and user.pk in creators
+    has_bookmark = isinstance(user, User) and _reader_state(request, work, user).flags.get(
+        "has_bookmark", False
+    )
     return {
         "work": work,
         "user": user,
         "request": request,
+        "is_creator": is_creator,
+        "has_bookmark": has_bookmark,
         "next": request.get_full_path(),
         "comment_fields": empty_comment_fields(type(form)) if form is not None else "",
         "kudos_sentence": kudos_line(work, user),

@@ -38,6 +38,7 @@ from ficshelf.social.views.reading import (
     mark_for_later,
     marked_for_later,
     my_lists,
+    reading_place,
     remove_from_list,
 )
 from ficshelf.social.views.subscriptions_and_inbox import (
@@ -80,6 +81,7 @@ __all__ = [
     "my_lists",
     "my_subscriptions",
     "post_comment",
+    "reading_place",
     "remove_from_list",
     "reply_form",
     "subscribe_creator",

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ficshelf.accounts.access import keeps_history
 from ficshelf.core.parsing import parse_id
 from ficshelf.social import actions
 from ficshelf.social.access import get_own_reading_list, get_reading_list_for_viewer
@@ -16,7 +19,7 @@ from ficshelf.social.actions import ActionRefused
 from ficshelf.social.forms import ReadingListForm
 from ficshelf.social.models import Reading, ReadingList, ReadingListItem
 from ficshelf.social.views._common import _back, _me, _page
-from ficshelf.works.access import get_work_for_viewer
+from ficshelf.works.access import get_chapter_for_viewer, get_work_for_viewer
 from ficshelf.works.models import Work, work_visible_to
 
 # ---- History, Marked for Later, reading lists ----
@@ -49,8 +52,36 @@ def _readings_page(request: HttpRequest, *, later: bool) -> HttpResponse:
     }
     rows = [(r, works[r.work_id]) for r in page if r.work_id in works]
     heading = "Marked for Later" if later else "History"
-    context = {"page": page, "rows": rows, "heading": heading, "later": later}
+    context = {
+        "page": page,
+        "rows": rows,
+        "heading": heading,
+        "later": later,
+        # "Continue reading" on Marked for Later: only while history (and places) are kept.
+        "keeps_history": keeps_history(request),
+    }
     return render(request, "social/history.html", context)
+
+
+@login_required
+@require_POST
+def reading_place(request: HttpRequest, work_id: int) -> HttpResponse:
+    """Where the reader is in the work (``reading-position.js``, debounced as they scroll):
+    a chapter they may read and how far down it, 0 to 1. Kept only with history on."""
+    work = get_work_for_viewer(request, work_id)
+    chapter_id = parse_id(request.POST.get("chapter"))
+    try:
+        fraction = float(request.POST.get("fraction", ""))
+    except ValueError:
+        fraction = math.nan
+    if chapter_id is None or not 0.0 <= fraction <= 1.0:  # NaN fails both comparisons
+        return HttpResponseBadRequest(
+            "Send the chapter's id and how far down it you are, from 0 to 1.",
+            content_type="text/plain",
+        )
+    chapter = get_chapter_for_viewer(request, work, chapter_id)
+    actions.record_reading_place(request, work, chapter, fraction)
+    return HttpResponse(status=204)
 
 
 @login_required

@@ -36,6 +36,10 @@
   function start() {
     document.querySelectorAll("textarea[data-char-limit]").forEach(attach);
   }
+  // A form put into the page later (an inline reply, comment-replies.js) says so.
+  document.addEventListener("ficshelf:content-added", function (event) {
+    event.target.querySelectorAll("textarea[data-char-limit]").forEach(attach);
+  });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {

@@ -19,6 +19,7 @@ from ficshelf.works.forms.fields import (
     _html_area,
     plain_text_to_html,
 )
+from ficshelf.works.forms.schedule import PostAtField
 from ficshelf.works.models import Chapter
 
 
@@ -88,13 +89,22 @@ class ChapterTextMixin(forms.Form):
             self.add_error("text", "Your work needs some text: type it here or upload a .docx.")
 
 
-class ChapterForm(ChapterTextMixin):
+class ChapterForm(PostAtField, ChapterTextMixin):
     title = SingleLineField(label="Chapter title", required=False, max_length=TITLE_MAX)
     summary = _html_area("Chapter summary", SUMMARY_MAX, rows=3)
     notes = _html_area("Chapter notes (at the beginning)", NOTES_MAX, rows=3)
     end_notes = _html_area("Chapter end notes", NOTES_MAX, rows=3)
 
-    field_order = ["title", "summary", "notes", "end_notes", "text_format", "text", "text_file"]
+    field_order = [
+        "title",
+        "summary",
+        "notes",
+        "end_notes",
+        "text_format",
+        "text",
+        "text_file",
+        "post_at",
+    ]
 
     def __init__(self, *args: Any, chapter: Chapter | None = None, **kwargs: Any) -> None:
         if chapter is not None and "initial" not in kwargs:
@@ -105,6 +115,7 @@ class ChapterForm(ChapterTextMixin):
                 "end_notes": chapter.end_notes,
                 "text": chapter.text,
                 "text_format": TextFormat.HTML,
+                "post_at": chapter.post_at,
             }
         super().__init__(*args, **kwargs)
 
@@ -121,4 +132,5 @@ class ChapterForm(ChapterTextMixin):
             notes=c["notes"],
             end_notes=c["end_notes"],
             text=self.chapter_text_html(),
+            post_at=c.get("post_at"),
         )

@@ -34,6 +34,7 @@ from ficshelf.works.forms.fields import (
     split_names,
     tag_names,
 )
+from ficshelf.works.forms.schedule import PostAtField
 from ficshelf.works.inspiration import (
     InspirationData,
     InspirationError,
@@ -51,7 +52,7 @@ INSPIRATION_FIELDS = (
 )
 
 
-class WorkForm(ChapterTextMixin):
+class WorkForm(PostAtField, ChapterTextMixin):
     title = SingleLineField(
         label="Work title",
         max_length=TITLE_MAX,
@@ -212,6 +213,7 @@ class WorkForm(ChapterTextMixin):
         "expected_chapter_count",
         "is_complete",
         "published_on",
+        "post_at",
         "chapter_title",
         "chapter_summary",
         "chapter_notes",
@@ -423,6 +425,7 @@ class WorkForm(ChapterTextMixin):
             is_complete=c["is_complete"],
             published_on=c["published_on"],
             inspiration=self.inspiration,
+            post_at=c.get("post_at"),
             chapter=ChapterData(
                 title=c["chapter_title"],
                 summary=c["chapter_summary"],
@@ -474,6 +477,7 @@ def initial_for(work: Work) -> dict[str, Any]:
         "expected_chapter_count": work.expected_chapter_count,
         "is_complete": work.is_complete,
         "published_on": work.published_on,
+        "post_at": work.post_at,
         "chapter_title": first.title if first else "",
         "chapter_summary": first.summary if first else "",
         "chapter_notes": first.notes if first else "",
