@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0008_user_trusted_at"),
+        ("accounts", "0009_profile_about_icon"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("social", "0009_spam_defence"),
+        ("social", "0010_external_works"),
     ]
 
     operations = [
