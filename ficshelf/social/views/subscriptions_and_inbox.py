@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from ficshelf.accounts.models import User
+from ficshelf.accounts.access import get_user_for_profile
 from ficshelf.core.parsing import parse_id
 from ficshelf.social import actions
 from ficshelf.social.actions import ActionRefused
@@ -57,7 +57,7 @@ def subscribe_series(request: HttpRequest, series_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def subscribe_creator(request: HttpRequest, username: str) -> HttpResponse:
-    creator = get_object_or_404(User, username=username, is_active=True)
+    creator = get_user_for_profile(username)  # the profile's one lookup (who has a page)
     _toggle_subscription(request, creator=creator)
     return _back(request, reverse("social:my_subscriptions"))
 
