@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from ficshelf.accounts.actions import ensure_default_pseud, orphan_pseud
 from ficshelf.accounts.models import Pseud, User
-from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
+from ficshelf.core.sanitizer import SANITIZER_VERSION, Profile, sanitize_html
 from ficshelf.core.wordcount import count_words_in_html
 from ficshelf.tags.models import TAG_NAME_MAX_LENGTH, Tag, TagType
 from ficshelf.works import collection_models
@@ -269,7 +269,7 @@ def _fill_chapter(chapter: Chapter, data: ChapterData) -> Chapter:
     chapter.summary = sanitize_html(data.summary)
     chapter.notes = sanitize_html(data.notes)
     chapter.end_notes = sanitize_html(data.end_notes)
-    chapter.text = sanitize_html(data.text)
+    chapter.text = sanitize_html(data.text, Profile.CHAPTER_TEXT)
     chapter.sanitizer_version = SANITIZER_VERSION
     chapter.word_count = count_words_in_html(chapter.text)
     return chapter
