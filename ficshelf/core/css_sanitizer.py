@@ -173,7 +173,7 @@ def _clean_media_query(prelude: Sequence[css.Node]) -> str:
             raise _Refused("That @media rule asks something we don't allow; use widths.")
 
     check(prelude)
-    return tinycss2.serialize(prelude).strip()
+    return _serialized(prelude)
 
 
 # --- Selectors ------------------------------------------------------------------------------
@@ -369,6 +369,11 @@ def _write(pairs: list[tuple[str, list[css.Node]]]) -> str:
     return _NTH_ARGUMENTS.sub(lambda found: found[0].replace("/**/", ""), " ".join(parts))
 
 
+def _serialized(tokens: Iterable[css.Node]) -> str:
+    text: str = tinycss2.serialize(tokens)
+    return text.strip()
+
+
 _NTH_ARGUMENTS = re.compile(r":nth-[a-z-]+\([^)]*\)")
 
 
@@ -426,7 +431,7 @@ def _clean_value(name: str, tokens: Sequence[css.Node]) -> str:
         _check_content(meaningful)
     else:
         _check_tokens(bare, meaningful)
-    value = tinycss2.serialize(tokens).strip()
+    value = _serialized(tokens)
     if "\\" in value or "<" in value:
         raise _Refused(f"the value of {name} holds characters we don't allow.")
     return value

@@ -22,9 +22,7 @@ from ficshelf.core.health_views import HEALTH_PATH, health_response
 from ficshelf.core.image_hosts import image_hosts
 
 
-def content_security_policy(
-    image_sources: Sequence[str], frame_sources: Sequence[str] = ()
-) -> str:
+def content_security_policy(image_sources: Sequence[str], frame_sources: Sequence[str] = ()) -> str:
     return "; ".join(
         [
             "default-src 'self'",

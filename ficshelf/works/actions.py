@@ -44,6 +44,7 @@ from ficshelf.works.signals import (
     work_posted,
     works_changed,
 )
+from ficshelf.works.skin_models import WorkSkin
 from ficshelf.works.trust import hold_if_linky
 
 
@@ -91,6 +92,28 @@ class WorkData:
     pseud: Pseud | None = None  # which of the actor's pseuds a new work is credited to
     # The work's source, checked (``inspiration.resolve``); None leaves it as it is.
     inspiration: ResolvedInspiration | None = None
+    # Podfic and art fields, and the work skin; None leaves them as they are (importers
+    # and the API do not set them).
+    media: WorkMedia | None = None
+    work_skin: SkinChoice | None = None
+
+
+@dataclass(frozen=True)
+class WorkMedia:
+    """What AO3 asks of podfic and art (``Work.is_podfic`` and the rest)."""
+
+    is_podfic: bool = False
+    is_fanart: bool = False
+    audio_duration: datetime.timedelta | None = None
+    audio_format: str = ""
+
+
+@dataclass(frozen=True)
+class SkinChoice:
+    """The work skin chosen on the form (None: the archive's own look). The form offers
+    only the writer's own skins and the one the work has."""
+
+    skin: WorkSkin | None
 
 
 # Tags and languages, shared with the importers.
@@ -262,6 +285,13 @@ def _fill_work(work: Work, data: WorkData) -> None:
     work.moderated_comments = data.moderated_comments
     work.expected_chapter_count = data.expected_chapter_count
     work.published_on = data.published_on
+    if data.media is not None:
+        work.is_podfic = data.media.is_podfic
+        work.is_fanart = data.media.is_fanart
+        work.audio_duration = data.media.audio_duration
+        work.audio_format = data.media.audio_format
+    if data.work_skin is not None:
+        work.work_skin = data.work_skin.skin
 
 
 def _fill_chapter(chapter: Chapter, data: ChapterData) -> Chapter:

@@ -35,10 +35,10 @@ HOSTILE_DECLARATIONS = [
     "width: -moz-calc(expression(1))",
     "width: calc(expression(1))",
     "filter: progid:DXImageTransform.Microsoft.AlphaImageLoader(src='x.png')",
-    "-ms-filter: \"progid:DXImageTransform.Microsoft.Alpha(Opacity=50)\"",
+    '-ms-filter: "progid:DXImageTransform.Microsoft.Alpha(Opacity=50)"',
     # Script and data addresses, and images from where they may not come.
     "background: url(javascript:alert(1))",
-    "background: url(\"javascript:alert(1)\")",
+    'background: url("javascript:alert(1)")',
     "background: url( javascript:alert(1) )",
     "background-image: url('java\\09script:alert(1)')",
     "background-image: url('jav&#x61;script:alert(1)')",
@@ -48,7 +48,7 @@ HOSTILE_DECLARATIONS = [
     "list-style-image: url(livescript:x)",
     "border-image: url(javascript:alert(1)) 30",
     "background: url(data:image/png;base64,AAAA)",
-    "background: url(\"data:image/svg+xml,<svg onload=alert(1)>\")",
+    'background: url("data:image/svg+xml,<svg onload=alert(1)>")',
     "background-image: url(http://evil.example/track.png)",
     "background-image: url(//evil.example/a.png)",
     "background-image: url(/local/a.png)",
@@ -56,7 +56,7 @@ HOSTILE_DECLARATIONS = [
     "background-image: url(https://evil.example/a.php)",
     "background-image: url(https://evil.example/a.svg)",
     "background-image: url(https://evil.example/a.png\\29 )",
-    "background-image: url(\"https://img.example.org/a.png\" x)",
+    'background-image: url("https://img.example.org/a.png" x)',
     "background: #ff0000 url(https://img.example.org/a.png), url(javascript:alert(1))",
     "background-image: url(ftp://img.example.org/a.png)",
     "background-image: url(file:///etc/passwd.png)",
@@ -105,16 +105,16 @@ HOSTILE_DECLARATIONS = [
     "position: -webkit-sticky",
     # Breaking out of the stylesheet or the page.
     "color: red</style><script>alert(1)</script>",
-    "content: \"<script>alert(1)</script>\"",
-    "content: \"\\3c script\\3e\"",
-    "font-family: \"x</style><script>alert(1)</script>\"",
-    "quotes: \"<\" \">\"",
+    'content: "<script>alert(1)</script>"',
+    'content: "\\3c script\\3e"',
+    'font-family: "x</style><script>alert(1)</script>"',
+    'quotes: "<" ">"',
     "color: red\\;",
     "color: inherit !ie",
     # Properties that are no skin's business.
     "-o-link: javascript:alert(1)",
     "-o-link-source: current",
-    "-replace: \"x\"",
+    '-replace: "x"',
     "-use-link-source: current",
     "include-source: url(x)",
     "accelerator: true",
@@ -165,7 +165,7 @@ HOSTILE_RULES = [
     "@import 'evil.css';",
     "@font-face { font-family: x; src: url(https://evil.example/x.woff); }",
     "@namespace svg url(http://www.w3.org/2000/svg);",
-    "@charset \"utf-7\";",
+    '@charset "utf-7";',
     "@keyframes spin { from { color: red } }",
     "@supports (display: grid) { p { color: red } }",
     "@page { margin: 0 }",
@@ -241,7 +241,7 @@ def test_at_rules_and_nesting_are_left_out(rule: str) -> None:
         ("#workskin > p", "#workskin p"),
         ("p.text > span:hover", "#workskin p.text > span:hover"),
         (".chat li:nth-child(2n+1)", "#workskin .chat li:nth-child(2n+1)"),
-        ("a[class~=\"x\"]::before", "#workskin a[class~=\"x\"]::before"),
+        ('a[class~="x"]::before', '#workskin a[class~="x"]::before'),
     ],
 )
 def test_selectors_are_put_under_the_work_text(written: str, scoped: str) -> None:
@@ -258,7 +258,9 @@ def test_escapes_are_decoded_before_the_check_and_not_written_back() -> None:
 
 
 def test_a_site_skin_may_style_the_whole_page_with_the_same_values() -> None:
-    cleaned = clean_css("body { background: #222; color: #eee } .site-header { margin: 0 }", scope=None)
+    cleaned = clean_css(
+        "body { background: #222; color: #eee } .site-header { margin: 0 }", scope=None
+    )
     assert cleaned.css == (
         "body {\n  background: #222;\n  color: #eee;\n}\n\n.site-header {\n  margin: 0;\n}\n"
     )
