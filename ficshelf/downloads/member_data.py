@@ -31,7 +31,7 @@ from django.dispatch import Signal
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from ficshelf.accounts.models import Block, Mute, Preference, Pseud, ReaderKey, User
+from ficshelf.accounts.models import Block, Mute, Preference, Pseud, ReaderKey, SiteSkin, User
 from ficshelf.downloads import made_files
 from ficshelf.downloads.bulk import actions as bulk
 from ficshelf.downloads.models import DataExport, MadeFile
@@ -46,7 +46,7 @@ from ficshelf.social.models import (
     Subscription,
 )
 from ficshelf.works.collection_models import CollectionParticipant
-from ficshelf.works.models import Work
+from ficshelf.works.models import Work, WorkSkin
 
 logger = logging.getLogger(__name__)
 
@@ -353,6 +353,29 @@ def collect(user: User, *, site_url: str) -> tuple[dict[str, Any], dict[str, int
             "collection_roles",
             CollectionParticipant.objects.filter(user=user).select_related("collection"),
             lambda p: {"collection": p.collection.name, "role": p.role},
+        ),
+        "site_skins": rows(
+            "site_skins",
+            SiteSkin.objects.filter(owner=user).order_by("pk"),
+            lambda s: {"title": s.title, "css": s.css, "updated_at": s.updated_at},
+        ),
+        "work_skins": rows(
+            "work_skins",
+            WorkSkin.objects.filter(owner=user).order_by("pk"),
+            lambda s: {
+                "title": s.title,
+                "css": s.css,
+                "updated_at": s.updated_at,
+                # Their own works using it (a co-creator's draft is not theirs to read).
+                "works": [
+                    url(w.get_absolute_url())
+                    for w in s.works.filter(
+                        creatorships__pseud__user=user, creatorships__is_approved=True
+                    )
+                    .distinct()
+                    .order_by("pk")
+                ],
+            },
         ),
         "reader_keys": rows(
             "reader_keys",
