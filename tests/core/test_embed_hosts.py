@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 from django.test import Client
 
@@ -27,11 +28,22 @@ def test_an_iframe_from_a_listed_host_is_kept_sandboxed(soundcloud: EmbedHost) -
         'width="100%" height="166">fallback <script>x</script></iframe>',
         Profile.CHAPTER_TEXT,
     )
-    assert cleaned == (
-        '<p>Listen:</p><iframe src="https://w.soundcloud.com/player/?url=track" width="100%" '
-        'height="166" loading="lazy" sandbox="allow-scripts allow-same-origin allow-popups '
-        'allow-presentation" referrerpolicy="strict-origin"></iframe>'
-    )
+    assert cleaned.startswith("<p>Listen:</p><iframe ")
+    assert cleaned.endswith("></iframe>")  # nothing written inside it is kept
+    assert attributes_of_the_player(cleaned) == {
+        "src": "https://w.soundcloud.com/player/?url=track",
+        "width": "100%",
+        "height": "166",
+        "loading": "lazy",
+        "sandbox": "allow-scripts allow-same-origin allow-popups allow-presentation",
+        "referrerpolicy": "strict-origin",
+    }
+
+
+def attributes_of_the_player(html: str) -> dict[str, str]:
+    frames = lxml.html.fragment_fromstring(html, create_parent="div").findall(".//iframe")
+    assert len(frames) == 1
+    return dict(frames[0].attrib)
 
 
 @pytest.mark.parametrize(
@@ -50,6 +62,19 @@ def test_an_iframe_from_a_listed_host_is_kept_sandboxed(soundcloud: EmbedHost) -
 def test_iframes_from_elsewhere_are_removed_whole(soundcloud: EmbedHost, source: str) -> None:
     cleaned = sanitize_html(f'<p>a</p><iframe src="{source}">x</iframe>', Profile.CHAPTER_TEXT)
     assert cleaned == "<p>a</p>"
+
+
+def test_angle_brackets_in_a_players_attributes_cannot_open_a_way_out(
+    soundcloud: EmbedHost,
+) -> None:
+    cleaned = sanitize_html(
+        '<iframe src="https://w.soundcloud.com/p" title="x<iframe>y"></iframe>'
+        '<p>" onload="alert(1)</p>',
+        Profile.CHAPTER_TEXT,
+    )
+    assert "title" not in attributes_of_the_player(cleaned)
+    assert "onload" not in attributes_of_the_player(cleaned)
+    assert cleaned.endswith('></iframe><p>" onload="alert(1)</p>')
 
 
 def test_summaries_notes_and_comments_never_keep_a_player(soundcloud: EmbedHost) -> None:
