@@ -46,7 +46,8 @@ from ficshelf.social.models import (
     Subscription,
 )
 from ficshelf.works.collection_models import CollectionParticipant
-from ficshelf.works.models import Work, WorkSkin
+from ficshelf.works.models import Work
+from ficshelf.works.skin_models import WorkSkin
 
 logger = logging.getLogger(__name__)
 

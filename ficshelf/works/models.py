@@ -24,7 +24,7 @@ from ficshelf.works.collection_models import MODERATING_ROLES
 from ficshelf.works.collection_models import Collection as Collection
 from ficshelf.works.collection_models import CollectionItem as CollectionItem
 from ficshelf.works.collection_models import CollectionParticipant as CollectionParticipant
-from ficshelf.works.skin_models import WorkSkin
+from ficshelf.works.skin_models import WorkSkin as WorkSkin
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
