@@ -66,6 +66,16 @@ def test_creator_writes_a_skin_chooses_it_and_a_guest_turns_it_off(
     # What was saved, and shown back, is the cleaned CSS: under #workskin, no comment.
     expect(page.get_by_label("CSS")).to_have_value(WorkSkin.objects.get().css)
     assert "#workskin .signature" in WorkSkin.objects.get().css
+    assert_accessible(page)
+    page.screenshot(path=str(shots_dir / "skins-form-desktop.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    assert_no_sideways_scrolling(page)
+    page.screenshot(path=str(shots_dir / "skins-form-phone.png"), full_page=True)
+    page.get_by_role("link", name="Back to your skins").click()
+    expect(page.get_by_role("link", name="Letters")).to_be_visible()
+    assert_no_sideways_scrolling(page)
+    page.screenshot(path=str(shots_dir / "skins-list-phone.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
 
     page.goto(base + f"/works/{work.pk}/edit/")
     page.get_by_label("Work skin").select_option(label="Letters")
