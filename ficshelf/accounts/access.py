@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 
-from ficshelf.accounts.models import Block, Mute, Preference, User
+from ficshelf.accounts.models import Block, Mute, Preference, SiteSkin, User
 from ficshelf.accounts.reader_cache import cached_for_reader
 
 if TYPE_CHECKING:
@@ -92,7 +93,24 @@ def reader_context(request: HttpRequest) -> dict[str, object]:
     return {
         "reader_preferences": preference,
         "reader_body_class": preference.body_class if preference else "",
+        "reader_site_skin_url": _site_skin_url(request.user, preference),
     }
+
+
+def _site_skin_url(user: Someone, preference: Preference | None) -> str:
+    """The address of the member's own site skin's stylesheet, when they chose one; "" else.
+    Kept under their reader version, which saving or deleting a site skin raises."""
+    if preference is None or preference.site_skin_id is None or not isinstance(user, User):
+        return ""
+    skin_id = preference.site_skin_id
+
+    def address() -> str:
+        skin = SiteSkin.objects.filter(pk=skin_id, owner_id=user.pk).only("css").first()
+        if skin is None:
+            return ""
+        return reverse("accounts:site_skin_stylesheet", args=[skin.pk, skin.version])
+
+    return cached_for_reader(user, "site-skin", address, seconds=CHOICES_CACHE_SECONDS)
 
 
 def saved_preference(user_id: int) -> Preference:

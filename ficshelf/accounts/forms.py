@@ -11,12 +11,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
-from django.utils.html import escape
+from django.urls import reverse
+from django.utils.html import escape, format_html
 
 from ficshelf.accounts import terms
 from ficshelf.accounts.actions import ORPHAN_USERNAME, find_unused_invitation
 from ficshelf.accounts.icons import ICON_LIMITS, ICON_SIDE, icon_from_upload
-from ficshelf.accounts.models import ICON_ALT_MAX, Invitation, Preference, Pseud, User
+from ficshelf.accounts.models import ICON_ALT_MAX, Invitation, Preference, Pseud, SiteSkin, User
 from ficshelf.core.form_guards import FormGuard
 from ficshelf.core.forms import LongTextField, SingleLineField
 from ficshelf.core.spam import email_domain_blocked
@@ -309,7 +310,7 @@ class PreferenceForm(forms.ModelForm[Preference]):
     # The page shows the fields in these groups, in this order (``accounts/preferences.html``).
     SECTIONS = [
         ("Reading", ["hide_adult_notice", "hide_warnings", "hide_freeform_tags", "view_full_work"]),
-        ("Appearance", ["font_size", "theme", "time_zone"]),
+        ("Appearance", ["font_size", "theme", "site_skin", "hide_work_skins", "time_zone"]),
         (
             "Mail me about",
             [
@@ -350,6 +351,8 @@ class PreferenceForm(forms.ModelForm[Preference]):
             "view_full_work",
             "font_size",
             "theme",
+            "site_skin",
+            "hide_work_skins",
             "time_zone",
             "mail_comments",
             "mail_kudos",
@@ -366,6 +369,7 @@ class PreferenceForm(forms.ModelForm[Preference]):
             "keep_drafts",
         ]
         widgets = {"theme": forms.RadioSelect}
+        labels = {"theme": "The archive's skin"}
         help_texts = {
             "daily_digest": "The inbox keeps every notice either way; this changes only mail.",
             "keep_history": "Turning it off stops new entries; clear what is kept below.",
@@ -373,11 +377,24 @@ class PreferenceForm(forms.ModelForm[Preference]):
             "each work can still say otherwise.",
             "keep_drafts": "Otherwise drafts are deleted a month after they were begun, "
             "as on AO3 (a draft scheduled to post is kept until then).",
+            "hide_work_skins": "Works show the archive's own look; each work still offers "
+            "“Show creator's style”.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices()  # type: ignore[attr-defined]
+        # Only the member's own site skins (a skin is private to the one who wrote it).
+        owner = self.instance.user_id
+        self.fields["site_skin"].queryset = SiteSkin.objects.filter(  # type: ignore[attr-defined]
+            owner_id=owner
+        )
+        self.fields["site_skin"].empty_label = "None (the archive's skin alone)"  # type: ignore[attr-defined]
+        self.fields["site_skin"].help_text = format_html(
+            'Your own CSS over the archive\'s skin: write one under <a href="{}">My site '
+            "skins</a>.",
+            reverse("accounts:site_skins"),
+        )
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]

@@ -7,6 +7,7 @@ imported from elsewhere, kept so the credit stays right until its creator claims
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -279,8 +280,36 @@ class InviteRequest(models.Model):
 
 
 class Theme(models.TextChoices):
-    LIGHT = "light", "Light"
+    """The site skins the archive ships (site.css styles each as a class on <body>)."""
+
+    LIGHT = "light", "Default"
     DARK = "dark", "Dark"
+    CONTRAST = "contrast", "Low vision (high contrast, larger text)"
+
+
+class SiteSkin(models.Model):
+    """A member's own CSS for the whole site, on top of the archive's skin they chose.
+
+    Cleaned as work skins are (``core.css_sanitizer``, the same properties and values, but
+    free to style any part of the page) and served as a stylesheet of its own at an address
+    carrying its digest (``accounts.skin_views``); only its owner's pages link it.
+    """
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="site_skins")
+    title = models.CharField(max_length=255)
+    css = models.TextField(blank=True)  # cleaned
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def version(self) -> str:
+        return hashlib.sha256(self.css.encode()).hexdigest()[:16]
 
 
 FONT_SIZES = [90, 100, 110, 120, 135, 150]
@@ -347,6 +376,19 @@ class Preference(models.Model):
     # AO3 deletes a draft a month after it was begun; a member may ask to keep theirs
     # (``works.actions.purge_old_drafts`` reads it when it purges).
     keep_drafts = models.BooleanField("Keep my drafts until I delete them", default=False)
+    # Skins: the member's own site skin over the archive's (``theme``), and whether
+    # creators' work skins are shown to them (AO3's "Hide work skins").
+    site_skin = models.ForeignKey(
+        SiteSkin,
+        verbose_name="My own site skin",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hide_work_skins = models.BooleanField(
+        "Hide creators' styles on works (work skins)", default=False
+    )
 
     def __str__(self) -> str:
         return f"Preferences of {self.user}"

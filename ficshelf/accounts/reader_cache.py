@@ -20,7 +20,7 @@ from django.db.models import F, Model
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from ficshelf.accounts.models import Mute, Preference, User
+from ficshelf.accounts.models import Mute, Preference, SiteSkin, User
 from ficshelf.core.process_cache import cached_value
 
 T = TypeVar("T")
@@ -48,3 +48,10 @@ def _preferences_changed(sender: type[Model], instance: Preference, **kwargs: An
 @receiver(post_delete, sender=Mute)
 def _mutes_changed(sender: type[Model], instance: Mute, **kwargs: Any) -> None:
     reader_choices_changed(instance.muter_id)
+
+
+@receiver(post_save, sender=SiteSkin)
+@receiver(post_delete, sender=SiteSkin)
+def _site_skin_changed(sender: type[Model], instance: SiteSkin, **kwargs: Any) -> None:
+    # Every page of the member links their site skin's stylesheet by its digest.
+    reader_choices_changed(instance.owner_id)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, path, reverse_lazy
 
-from ficshelf.accounts import reader_key_views, two_factor_views, views
+from ficshelf.accounts import reader_key_views, skin_views, two_factor_views, views
 
 app_name = "accounts"
 
@@ -39,6 +39,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("delete/", views.delete_account, name="delete"),
     path("preferences/", views.preferences, name="preferences"),
     path("profile/", views.edit_profile, name="edit_profile"),
+    path("site-skins/", skin_views.skin_list, name="site_skins"),
+    path("site-skins/new/", skin_views.skin_new, name="site_skin_new"),
+    path("site-skins/<int:skin_id>/edit/", skin_views.skin_edit, name="site_skin_edit"),
+    path("site-skins/<int:skin_id>/delete/", skin_views.skin_delete, name="site_skin_delete"),
+    path(
+        "site-skins/<int:skin_id>/<slug:version>.css",
+        skin_views.skin_stylesheet,
+        name="site_skin_stylesheet",
+    ),
     path("pseuds/", views.pseud_list, name="pseuds"),
     path("pseuds/<int:pseud_id>/edit/", views.pseud_edit, name="pseud_edit"),
     path("pseuds/<int:pseud_id>/icon/", views.pseud_icon_edit, name="pseud_icon"),

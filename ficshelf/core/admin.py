@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from ficshelf.core.admin_audit import AuditedModelAdmin
-from ficshelf.core.models import AuditEntry, BlockedEmailDomain, BlockedNetwork
+from ficshelf.core.models import AuditEntry, BlockedEmailDomain, BlockedNetwork, EmbedHost
 
 # Characters of a reason the log's list shows.
 REASON_SHOWN = 120
@@ -94,3 +94,10 @@ class BlockedEmailDomainAdmin(AuditedModelAdmin[BlockedEmailDomain]):
 class BlockedNetworkAdmin(AuditedModelAdmin[BlockedNetwork]):
     list_display = ["network", "note", "created_at"]
     search_fields = ["network", "note"]
+
+
+# Hosts whose players works may embed (core/embed_hosts.py): edits are audited.
+@admin.register(EmbedHost)
+class EmbedHostAdmin(AuditedModelAdmin[EmbedHost]):
+    list_display = ["host", "note", "created_at"]
+    search_fields = ["host", "note"]

@@ -17,3 +17,11 @@ class CoreConfig(AppConfig):
         from ficshelf.core.request_log import forget_request_id
 
         request_finished.connect(forget_request_id, dispatch_uid="ficshelf-forget-request-id")
+
+        from django.db.models.signals import post_delete, post_save
+
+        from ficshelf.core.embed_hosts import embed_hosts_changed
+        from ficshelf.core.models import EmbedHost
+
+        for signal in (post_save, post_delete):
+            signal.connect(embed_hosts_changed, sender=EmbedHost, dispatch_uid="embed-hosts")

@@ -5,20 +5,24 @@ No inline scripts or styles anywhere (the pages are built that way, and so is Dj
 admin: its scripts are files and its page data sits in JSON blocks, which a policy does
 not block), nothing framed, forms posted only to this site. Images come from this site
 and from the hosts ``FICSHELF_IMAGE_HOSTS`` allows in work text (``core.image_hosts``);
-the admin shows no writer's images, so its pages allow only the site's own.
+the admin shows no writer's images, so its pages allow only the site's own. Pages frame
+only the players of the hosts admins listed for embedding (``core.embed_hosts``); the
+admin frames nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
+from ficshelf.core.embed_hosts import frame_sources
 from ficshelf.core.health_views import HEALTH_PATH, health_response
 from ficshelf.core.image_hosts import image_hosts
 
 
-def content_security_policy(image_sources: list[str]) -> str:
+def content_security_policy(image_sources: Sequence[str], frame_sources: Sequence[str] = ()) -> str:
     return "; ".join(
         [
             "default-src 'self'",
@@ -26,6 +30,7 @@ def content_security_policy(image_sources: list[str]) -> str:
             "style-src 'self'",
             " ".join(["img-src 'self'", *image_sources]),
             "font-src 'self'",
+            " ".join(["frame-src", *frame_sources]) if frame_sources else "frame-src 'none'",
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'none'",
@@ -47,9 +52,16 @@ class ContentSecurityPolicyMiddleware:
         if request.path.startswith("/admin/"):
             policy = ADMIN_CONTENT_SECURITY_POLICY
         else:
-            policy = content_security_policy(image_hosts().csp_sources())
+            policy = content_security_policy(image_hosts().csp_sources(), _frame_sources())
         response.headers.setdefault("Content-Security-Policy", policy)
         return response
+
+
+def _frame_sources() -> list[str]:
+    try:
+        return frame_sources()
+    except DatabaseError:
+        return []  # the database is away (a 503 page): frame nothing
 
 
 class HealthCheckMiddleware:

@@ -128,3 +128,40 @@ class BlockedNetwork(models.Model):
             raise ValidationError(
                 {"network": "Enter an address such as 192.0.2.7 or a network such as 192.0.2.0/24."}
             ) from None
+
+
+class EmbedHost(models.Model):
+    """A host whose players (audio, video, images) may be embedded in works as iframes.
+
+    Admins edit the list (``core.embed_hosts``): the sanitizer keeps an ``<iframe>`` only
+    when its address is on one of these hosts, and the Content-Security-Policy's
+    ``frame-src`` names exactly these, so taking a host off stops its players at once,
+    even in text saved before.
+    """
+
+    host = models.CharField(
+        max_length=253,
+        unique=True,
+        help_text="A host name such as www.youtube-nocookie.com; *.example.org allows its "
+        "subdomains.",
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["host"]
+
+    def __str__(self) -> str:
+        return self.host
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from ficshelf.core.embed_hosts import normalized_host
+
+        host = normalized_host(self.host)
+        if host is None:
+            raise ValidationError(
+                {"host": "Enter a host name such as player.example.org or *.example.org."}
+            )
+        self.host = host

@@ -76,6 +76,13 @@ def process_cache_set(key: str, value: Any) -> None:
             _process_cache.popitem(last=False)
 
 
+def process_cache_forget(key: str) -> None:
+    """Drop this process's copy under ``key`` (a value kept by time alone that this
+    process just changed; other processes see the change when their copy runs out)."""
+    with _lock:
+        _process_cache.pop(key, None)
+
+
 def clear_process_cache() -> None:
     """For tests, which start each with an empty cache."""
     with _lock:

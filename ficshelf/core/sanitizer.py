@@ -7,11 +7,16 @@ handlers, iframes, forms. Links get rel="nofollow" so the archive lends no weigh
 spam. Every address kept (``href``, ``src``, ``cite``) must use a web scheme (or
 ``mailto:`` for links), judged as ``core.safe_urls`` explains.
 
-There are two profiles. Work text (summaries, notes, chapters) keeps images from the hosts
-``FICSHELF_IMAGE_HOSTS`` allows. Comments and bookmark notes keep no images at all, as on
-AO3: anyone, a guest included, writes them, and an image there would make every reader's
-browser call a host its writer chose (to track who reads, or to show what the archive's
-admins never approved).
+There are three profiles. Work text (summaries, notes) keeps images from the hosts
+``FICSHELF_IMAGE_HOSTS`` allows. A chapter's text also keeps players embedded with
+``<iframe>`` from the hosts the archive's admins list (``core.embed_hosts``): podfic, fanvids
+and art live on such hosts. Each kept iframe gets ``sandbox`` (no top navigation, no
+forms) and sends only the archive's origin as referrer, whatever the writer put; the
+Content-Security-Policy's ``frame-src`` names the same hosts. Summaries never carry
+players, as blurbs show them in every listing. Comments and bookmark notes keep no
+images at all, as on AO3: anyone, a guest included, writes them, and an image there would
+make every reader's browser call a host its writer chose (to track who reads, or to show
+what the archive's admins never approved).
 
 Stored text records ``SANITIZER_VERSION``; raise it whenever the rules below change, and
 text stored under an older version is cleaned again when read.
@@ -20,12 +25,15 @@ text stored under an older version is cleaned again when read.
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Mapping
 from typing import Protocol
 
 import nh3
 from django.db import transaction
 
 from ficshelf.core.disk_full import skipped_if_full
+from ficshelf.core.embed_hosts import allowed_embed_source
 from ficshelf.core.image_hosts import allowed_image_source
 from ficshelf.core.safe_urls import LINK_SCHEMES, WEB_SCHEMES, allowed_url
 
@@ -60,18 +68,36 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "td": {"abbr", "axis", "colspan", "rowspan", "width"},
     "th": {"abbr", "axis", "colspan", "rowspan", "scope", "width"},
     "ul": {"type"},
+    "iframe": {"src", "width", "height", "title", "allowfullscreen"},
 }
+# What every kept iframe carries, whatever the writer wrote: players run their own scripts
+# in their own origin, and may open a popup (a "listen on..." link), never navigate the
+# archive's page nor send forms; only the archive's origin goes to the host as referrer.
+_IFRAME_SANDBOX = "allow-scripts allow-same-origin allow-popups allow-presentation"
+_IFRAME_SET = {
+    "iframe": {"sandbox": _IFRAME_SANDBOX, "referrerpolicy": "strict-origin", "loading": "lazy"}
+}
+# What is written inside an iframe is never shown (the player is); it goes.
+_IFRAME_CONTENT = re.compile(r"(<iframe[^>]*>).*?(</iframe>)", re.S)
+# An iframe whose address was refused (nh3 keeps the element, without its src).
+_IFRAME_WITHOUT_SOURCE = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
 # Every attribute above that holds an address, with the schemes it may use.
 _URL_ATTRIBUTES: dict[str, frozenset[str]] = {"href": LINK_SCHEMES, "cite": WEB_SCHEMES}
 
 
 class Profile(enum.Enum):
-    WORK_TEXT = "work text"  # summaries, notes, chapter text: images from allowed hosts
+    WORK_TEXT = "work text"  # summaries and notes: images from allowed hosts
+    CHAPTER_TEXT = "chapter text"  # as work text, and players from the listed hosts
     COMMENT = "comment"  # comments and bookmark notes: no images
 
 
 def _judge_attribute(element: str, attribute: str, value: str) -> str | None:
-    if attribute == "src":  # only <img> keeps a src
+    if element == "iframe" and ("<" in value or ">" in value):
+        return None  # the iframe tags are tidied by pattern after nh3: no ">" inside them
+    if attribute == "src" and element == "iframe":
+        kept = allowed_url(value, WEB_SCHEMES, relative=False)
+        return allowed_embed_source(kept) if kept else None
+    if attribute == "src":  # otherwise only <img> keeps a src
         kept = allowed_url(value, WEB_SCHEMES, relative=False)
         return allowed_image_source(kept) if kept else None
     schemes = _URL_ATTRIBUTES.get(attribute)
@@ -84,7 +110,20 @@ def sanitize_html(html: str, profile: Profile = Profile.WORK_TEXT) -> str:
     """Return ``html`` with everything outside the profile's allowlist removed."""
     if not html:
         return ""
-    tags = _ALLOWED_TAGS if profile is Profile.WORK_TEXT else _ALLOWED_TAGS - {"img"}
+    tags = _ALLOWED_TAGS if profile is not Profile.COMMENT else _ALLOWED_TAGS - {"img"}
+    if profile is Profile.CHAPTER_TEXT and "<iframe" in html.lower():
+        cleaned = nh3.clean(
+            html,
+            tags=tags | {"iframe"},
+            attributes=_ATTRIBUTES,
+            url_schemes=set(LINK_SCHEMES),
+            link_rel="nofollow",
+            attribute_filter=_judge_attribute,
+            strip_comments=True,
+            set_tag_attribute_values=_IFRAME_SET,
+        )
+        cleaned = _IFRAME_CONTENT.sub(r"\1\2", cleaned)
+        return _IFRAME_WITHOUT_SOURCE.sub("", cleaned).strip()
     return nh3.clean(
         html,
         tags=tags,
@@ -103,7 +142,11 @@ class HasSanitizedHtml(Protocol):
 
 
 def refresh_if_stale(
-    instance: HasSanitizedHtml, html_fields: list[str], profile: Profile = Profile.WORK_TEXT
+    instance: HasSanitizedHtml,
+    html_fields: list[str],
+    profile: Profile = Profile.WORK_TEXT,
+    *,
+    profile_of: Mapping[str, Profile] | None = None,
 ) -> bool:
     """Clean ``html_fields`` again when they were stored under older rules; True if so.
 
@@ -113,7 +156,8 @@ def refresh_if_stale(
     if instance.sanitizer_version >= SANITIZER_VERSION:
         return False
     for name in html_fields:
-        setattr(instance, name, sanitize_html(getattr(instance, name), profile))
+        field_profile = (profile_of or {}).get(name, profile)
+        setattr(instance, name, sanitize_html(getattr(instance, name), field_profile))
     instance.sanitizer_version = SANITIZER_VERSION
     # Shown cleaned either way; on a full disk it is saved at a later reading (in a
     # savepoint of its own, so a refused write leaves the caller's transaction usable).

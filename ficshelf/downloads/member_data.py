@@ -39,6 +39,7 @@ from ficshelf.accounts.models import (
     Pseud,
     PseudIcon,
     ReaderKey,
+    SiteSkin,
     User,
 )
 from ficshelf.downloads import made_files
@@ -56,6 +57,7 @@ from ficshelf.social.models import (
 )
 from ficshelf.works.collection_models import CollectionParticipant
 from ficshelf.works.models import Work
+from ficshelf.works.skin_models import WorkSkin
 
 logger = logging.getLogger(__name__)
 
@@ -389,6 +391,29 @@ def collect(user: User, *, site_url: str) -> tuple[dict[str, Any], dict[str, int
             "collection_roles",
             CollectionParticipant.objects.filter(user=user).select_related("collection"),
             lambda p: {"collection": p.collection.name, "role": p.role},
+        ),
+        "site_skins": rows(
+            "site_skins",
+            SiteSkin.objects.filter(owner=user).order_by("pk"),
+            lambda s: {"title": s.title, "css": s.css, "updated_at": s.updated_at},
+        ),
+        "work_skins": rows(
+            "work_skins",
+            WorkSkin.objects.filter(owner=user).order_by("pk"),
+            lambda s: {
+                "title": s.title,
+                "css": s.css,
+                "updated_at": s.updated_at,
+                # Their own works using it (a co-creator's draft is not theirs to read).
+                "works": [
+                    url(w.get_absolute_url())
+                    for w in s.works.filter(
+                        creatorships__pseud__user=user, creatorships__is_approved=True
+                    )
+                    .distinct()
+                    .order_by("pk")
+                ],
+            },
         ),
         "reader_keys": rows(
             "reader_keys",

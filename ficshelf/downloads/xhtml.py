@@ -87,6 +87,8 @@ def _modernise(element: HtmlElement) -> None:
         _fix_link(element)
     elif element.tag == "img":
         _replace_image(element)
+    elif element.tag == "iframe":
+        _replace_player(element)
     elif element.tag == "table":
         _fix_table(element)
     elif element.tag == "ol":
@@ -123,6 +125,19 @@ def _replace_image(image: HtmlElement) -> None:
     if image.tag == "a":
         image.set("href", src)
     image.text = f"[{label}]"
+
+
+def _replace_player(frame: HtmlElement) -> None:
+    """An embedded player (``core.embed_hosts``) cannot play in a book: a link to it."""
+    src = (frame.get("src") or "").strip()
+    label = (frame.get("title") or "").strip() or "embedded player"
+    frame.attrib.clear()
+    for child in list(frame):
+        frame.remove(child)
+    frame.tag = "a" if src.lower().startswith("https://") else "span"
+    if frame.tag == "a":
+        frame.set("href", src)
+    frame.text = f"[{label}]"
 
 
 def _fix_table(table: HtmlElement) -> None:

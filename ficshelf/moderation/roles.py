@@ -45,6 +45,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.ban_member",
         "accounts.warn_member",
         "accounts.note_member",
+        # Which hosts' players works may embed (core.EmbedHost, the CSP's frame-src).
+        "core.view_embedhost",
+        "core.add_embedhost",
+        "core.change_embedhost",
+        "core.delete_embedhost",
     ],
     SUPPORT: [
         *_DESK,

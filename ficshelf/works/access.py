@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 
 from ficshelf.accounts.models import Pseud, User
-from ficshelf.core.sanitizer import refresh_if_stale
+from ficshelf.core.sanitizer import Profile, refresh_if_stale
 from ficshelf.works.collection_models import MODERATING_ROLES
 from ficshelf.works.models import (
     Chapter,
@@ -38,7 +38,11 @@ def get_work_for_viewer(request: HttpRequest, work_id: int) -> Work:
         raise Http404("No such work.") from None
     refresh_if_stale(work, ["summary", "notes", "end_notes"])
     for chapter in work.chapters.all():
-        refresh_if_stale(chapter, ["summary", "notes", "end_notes", "text"])
+        refresh_if_stale(
+            chapter,
+            ["summary", "notes", "end_notes", "text"],
+            profile_of={"text": Profile.CHAPTER_TEXT},
+        )
     return work
 
 

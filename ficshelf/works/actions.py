@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from ficshelf.accounts.actions import ensure_default_pseud, orphan_pseud
 from ficshelf.accounts.models import Pseud, User
-from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
+from ficshelf.core.sanitizer import SANITIZER_VERSION, Profile, sanitize_html
 from ficshelf.core.wordcount import count_words_in_html
 from ficshelf.tags.models import TAG_NAME_MAX_LENGTH, Tag, TagType
 from ficshelf.works import collection_models
@@ -45,6 +45,7 @@ from ficshelf.works.signals import (
     work_posted,
     works_changed,
 )
+from ficshelf.works.skin_models import WorkSkin
 from ficshelf.works.trust import hold_if_linky
 
 
@@ -96,6 +97,28 @@ class WorkData:
     inspiration: ResolvedInspiration | None = None
     # A draft's time to post (``works.scheduling``); None: not scheduled. Posting clears it.
     post_at: datetime.datetime | None = None
+    # Podfic and art fields, and the work skin; None leaves them as they are (importers
+    # and the API do not set them).
+    media: WorkMedia | None = None
+    work_skin: SkinChoice | None = None
+
+
+@dataclass(frozen=True)
+class WorkMedia:
+    """What AO3 asks of podfic and art (``Work.is_podfic`` and the rest)."""
+
+    is_podfic: bool = False
+    is_fanart: bool = False
+    audio_duration: datetime.timedelta | None = None
+    audio_format: str = ""
+
+
+@dataclass(frozen=True)
+class SkinChoice:
+    """The work skin chosen on the form (None: the archive's own look). The form offers
+    only the writer's own skins and the one the work has."""
+
+    skin: WorkSkin | None
 
 
 # Tags and languages, shared with the importers.
@@ -271,6 +294,13 @@ def _fill_work(work: Work, data: WorkData) -> None:
     work.moderated_comments = data.moderated_comments
     work.expected_chapter_count = data.expected_chapter_count
     work.published_on = data.published_on
+    if data.media is not None:
+        work.is_podfic = data.media.is_podfic
+        work.is_fanart = data.media.is_fanart
+        work.audio_duration = data.media.audio_duration
+        work.audio_format = data.media.audio_format
+    if data.work_skin is not None:
+        work.work_skin = data.work_skin.skin
 
 
 def _fill_chapter(chapter: Chapter, data: ChapterData) -> Chapter:
@@ -278,7 +308,7 @@ def _fill_chapter(chapter: Chapter, data: ChapterData) -> Chapter:
     chapter.summary = sanitize_html(data.summary)
     chapter.notes = sanitize_html(data.notes)
     chapter.end_notes = sanitize_html(data.end_notes)
-    chapter.text = sanitize_html(data.text)
+    chapter.text = sanitize_html(data.text, Profile.CHAPTER_TEXT)
     chapter.sanitizer_version = SANITIZER_VERSION
     chapter.word_count = count_words_in_html(chapter.text)
     return chapter

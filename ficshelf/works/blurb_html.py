@@ -34,7 +34,7 @@ from ficshelf.tags.templatetags import tag_urls
 from ficshelf.tags.templatetags.tag_urls import tag_link
 from ficshelf.works import display
 from ficshelf.works import models as work_models
-from ficshelf.works.display import credited_pseuds, thousands
+from ficshelf.works.display import credited_pseuds, media_kinds, thousands
 
 if TYPE_CHECKING:
     from ficshelf.accounts.models import Preference, Pseud
@@ -356,6 +356,9 @@ def _stats(work: Work) -> str:
             f'<dd class="language" lang="{escape(language.short)}">'
             f"{escape(language.name)}</dd></div>"
         )
+    kinds = media_kinds(work)
+    if kinds:  # podfic and art: readers looking for a recording find it at a glance
+        parts.append(_stat("media", "Media", escape(kinds)))
     parts.append(_stat("words", "Words", thousands(work.word_count)))
     parts.append(_stat("chapters", "Chapters", escape(work.chapter_count_display)))
     # As AO3: comments, kudos and bookmarks only once there are some; hits always.

@@ -4,6 +4,7 @@ import the template tags (those tags render blurbs through ``kept_blurbs``)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,3 +25,25 @@ def credited_pseuds(work: Work) -> list[Pseud]:
     if work.in_anonymous_collection:
         return []
     return [c.pseud for c in work.creatorships.all() if c.is_approved]
+
+
+def format_duration(duration: datetime.timedelta) -> str:
+    """A recording's length as AO3's podfic blurbs write it: "1:02:03", or "4:05"."""
+    total = int(duration.total_seconds())
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def media_kinds(work: Work) -> str:
+    """What kind of work besides text, as blurbs and work pages say it: "Podfic (1:02:03,
+    MP3), fanart"; "" for a work of text alone."""
+    kinds: list[str] = []
+    if work.is_podfic:
+        details = [format_duration(work.audio_duration)] if work.audio_duration else []
+        if work.audio_format:
+            details.append(work.get_audio_format_display())
+        kinds.append("Podfic" + (f" ({', '.join(details)})" if details else ""))
+    if work.is_fanart:
+        kinds.append("Fanart" if not kinds else "fanart")
+    return ", ".join(kinds)

@@ -25,6 +25,7 @@ from ficshelf.works.collection_models import MODERATING_ROLES
 from ficshelf.works.collection_models import Collection as Collection
 from ficshelf.works.collection_models import CollectionItem as CollectionItem
 from ficshelf.works.collection_models import CollectionParticipant as CollectionParticipant
+from ficshelf.works.skin_models import WorkSkin as WorkSkin
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -55,6 +56,16 @@ class CommentPermission(models.TextChoices):
 
 # Neither hidden by an admin nor held or marked spam: what the index holds and shares.
 NOT_WITHHELD = Q(is_hidden_by_admin=False, spam_state=SpamState.CLEAR)
+
+
+class AudioFormat(models.TextChoices):
+    MP3 = "mp3", "MP3"
+    M4A = "m4a", "M4A"
+    M4B = "m4b", "M4B (audiobook)"
+    OGG = "ogg", "OGG"
+    OPUS = "opus", "Opus"
+    WAV = "wav", "WAV"
+    FLAC = "flac", "FLAC"
 
 
 class WorkQuerySet(models.QuerySet["Work"]):
@@ -112,7 +123,7 @@ class WorkQuerySet(models.QuerySet["Work"]):
         reads them). Raises ``Work.DoesNotExist``."""
         optional = _optional_relations()
         work = (
-            self.select_related("language")
+            self.select_related("language", "work_skin")
             .annotate(
                 **{relation.flag: Exists(relation.rows) for relation in optional},
                 has_inspiration=Exists(Inspiration.objects.filter(work=OuterRef("pk"))),
@@ -350,6 +361,17 @@ class Work(models.Model):
     # Where an imported work came from; re-importing the same source updates the work.
     source_url = models.URLField(max_length=500, blank=True)
     imported_from = models.CharField(max_length=40, blank=True)
+
+    # What AO3 asks of podfic and art: the kinds besides text, a recording's length and
+    # file format. Blurbs show them (``blurb_html``), so readers looking for audio find it.
+    is_podfic = models.BooleanField(default=False)
+    is_fanart = models.BooleanField(default=False)
+    audio_duration = models.DurationField(null=True, blank=True)
+    audio_format = models.CharField(max_length=10, blank=True, choices=AudioFormat.choices)
+    # The creator's CSS for this work (``skin_models``); readers may turn it off.
+    work_skin = models.ForeignKey(
+        WorkSkin, null=True, blank=True, on_delete=models.SET_NULL, related_name="works"
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ficshelf.tags.models import TAG_BLOCK_ORDER, TagType
 from ficshelf.tags.templatetags.tag_urls import tag_link
 from ficshelf.works.blurb_html import tags_by_type
-from ficshelf.works.display import thousands
+from ficshelf.works.display import media_kinds, thousands
 
 if TYPE_CHECKING:
     import datetime
@@ -100,6 +100,11 @@ def _stats(work: Work) -> str:
         rows.append(_date_row("status", "Completed", work.completed_on))
     elif work.updated_on and work.updated_on != work.published_on:
         rows.append(_date_row("status", "Updated", work.updated_on))
+    kinds = media_kinds(work)
+    if kinds:
+        rows.append(
+            f'<div><dt class="media">Media:</dt> <dd class="media">{escape(kinds)}</dd></div>'
+        )
     rows.append(
         f'<div><dt class="words">Words:</dt> <dd class="words">{thousands(work.word_count)}</dd>'
         "</div>"

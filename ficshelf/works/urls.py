@@ -8,6 +8,7 @@ from ficshelf.works import (
     people_search,
     posting_views,
     schedule_views,
+    skin_views,
     tag_suggestions,
     views,
 )
@@ -72,6 +73,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "invitations/<int:creatorship_id>/",
         posting_views.answer_invitation,
         name="answer_invitation",
+    ),
+    # Work skins: a creator's CSS, and each skin's stylesheet (its address carries a digest).
+    path("work-skins/", skin_views.skin_list, name="skins"),
+    path("work-skins/new/", skin_views.skin_new, name="skin_new"),
+    path("work-skins/<int:skin_id>/edit/", skin_views.skin_edit, name="skin_edit"),
+    path("work-skins/<int:skin_id>/delete/", skin_views.skin_delete, name="skin_delete"),
+    path(
+        "work-skins/<int:skin_id>/<slug:version>.css",
+        skin_views.skin_stylesheet,
+        name="skin_stylesheet",
     ),
     # Tag suggestions for the posting form.
     path("tags/autocomplete/", tag_suggestions.autocomplete, name="tag_autocomplete"),

@@ -294,8 +294,45 @@ def _reading_context(request: HttpRequest, work: Work, reading: Reading) -> dict
         "inspired_works": inspired_works(work, request.user)
         if reading.shows_work_end_notes
         else [],
+        "work_style": WorkStyle.for_reader(request, work),
     }
     return context
+
+
+@dataclass(frozen=True)
+class WorkStyle:
+    """Whether the page links the creator's work skin, and the link that turns it off or on.
+
+    A reader turns a creator's style off for one page with ``?style=disable`` (AO3's
+    address, which works for guests, whose kept pages are keyed on the whole address) or
+    for every work in their preferences; ``?style=creator`` shows it again on one page.
+    """
+
+    stylesheet_url: str
+    toggle_url: str
+    toggle_label: str
+
+    @classmethod
+    def for_reader(cls, request: HttpRequest, work: Work) -> WorkStyle | None:
+        skin = work.work_skin
+        if skin is None or not skin.css:
+            return None
+        asked = request.GET.get("style")
+        preference = preferences_for(request)
+        hidden_by_choice = preference is not None and preference.hide_work_skins
+        shown = asked == "creator" or (asked != "disable" and not hidden_by_choice)
+        query = request.GET.copy()
+        query.pop("style", None)
+        if shown:
+            query["style"] = "disable"
+        elif hidden_by_choice:
+            query["style"] = "creator"
+        encoded = query.urlencode()
+        return cls(
+            stylesheet_url=skin.stylesheet_url() if shown else "",
+            toggle_url=request.path + (f"?{encoded}" if encoded else ""),
+            toggle_label="Hide creator's style" if shown else "Show creator's style",
+        )
 
 
 def _must_see_adult_notice(request: HttpRequest, work: Work) -> bool:

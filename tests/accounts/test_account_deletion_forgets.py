@@ -115,6 +115,8 @@ HANDLED: dict[str, str] = {
     "challenges.MemePrompt": DELETED,
     "challenges.Claim": DELETED,
     "challenges.Fill": LINK_CLEARED,
+    "accounts.SiteSkin": DELETED,
+    "works.WorkSkin": DELETED + " (their works go back to the archive's own look)",
 }
 # Tables whose text may still hold the member's name after deletion, on purpose (above).
 KEPT_ON_PURPOSE = {"core.AuditEntry", "sitecontent.PageRevision"}

@@ -48,3 +48,11 @@ def test_control_characters_are_dropped() -> None:
 def test_text_paragraphs_keep_line_breaks_and_list_items() -> None:
     html = "<p>one<br>two</p><ul><li>x</li><li>y</li></ul><p>  spaced   out </p>"
     assert html_paragraphs(html) == ["one\ntwo", "- x", "- y", "spaced out"]
+
+
+def test_an_embedded_player_becomes_a_link_to_it() -> None:
+    xhtml = to_xhtml(
+        '<iframe src="https://w.soundcloud.com/player/?url=x&amp;a=1" title="Chapter 1 audio" '
+        'sandbox="allow-scripts" loading="lazy"></iframe>'
+    )
+    assert xhtml == '<a href="https://w.soundcloud.com/player/?url=x&amp;a=1">[Chapter 1 audio]</a>'

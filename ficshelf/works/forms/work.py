@@ -17,7 +17,9 @@ from ficshelf.tags.models import ARCHIVE_WARNINGS, CATEGORIES, RATINGS, WORK_TAG
 from ficshelf.works import collection_models
 from ficshelf.works.actions import (
     ChapterData,
+    SkinChoice,
     WorkData,
+    WorkMedia,
     refused_gift_names,
     series_of,
     unique_names,
@@ -34,6 +36,7 @@ from ficshelf.works.forms.fields import (
     split_names,
     tag_names,
 )
+from ficshelf.works.forms.media import WorkMediaFields, media_initial
 from ficshelf.works.forms.schedule import PostAtField
 from ficshelf.works.inspiration import (
     InspirationData,
@@ -52,7 +55,7 @@ INSPIRATION_FIELDS = (
 )
 
 
-class WorkForm(PostAtField, ChapterTextMixin):
+class WorkForm(PostAtField, WorkMediaFields, ChapterTextMixin):
     title = SingleLineField(
         label="Work title",
         max_length=TITLE_MAX,
@@ -238,6 +241,7 @@ class WorkForm(PostAtField, ChapterTextMixin):
         self.work = work
         self.site_hosts = site_hosts
         self.inspiration: ResolvedInspiration | None = None
+        self.limit_skins(user, work)
         self.fields["series"].queryset = Series.objects.filter(  # type: ignore[attr-defined]
             pk__in=[s.pk for s in series_of(user)]
             + ([sw.series_id for sw in work.series_works.all()] if work else [])
@@ -426,6 +430,13 @@ class WorkForm(PostAtField, ChapterTextMixin):
             published_on=c["published_on"],
             inspiration=self.inspiration,
             post_at=c.get("post_at"),
+            media=WorkMedia(
+                is_podfic=c["is_podfic"],
+                is_fanart=c["is_fanart"],
+                audio_duration=c["audio_duration"],
+                audio_format=c["audio_format"],
+            ),
+            work_skin=SkinChoice(c["work_skin"]),
             chapter=ChapterData(
                 title=c["chapter_title"],
                 summary=c["chapter_summary"],
@@ -471,6 +482,7 @@ def initial_for(work: Work) -> dict[str, Any]:
             if item.creator_approval == collection_models.Approval.APPROVED
         ),
         **_inspiration_initial(inspiration),
+        **media_initial(work),
         "is_restricted": work.is_restricted,
         "comment_permission": work.comment_permission,
         "moderated_comments": work.moderated_comments,

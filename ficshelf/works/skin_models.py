@@ -1,0 +1,44 @@
+"""Work skins: CSS a creator writes for their works (AO3's work skins).
+
+The CSS is stored as ``core.css_sanitizer`` cleaned it, every rule under the work text's
+container (``#workskin``), and served as a stylesheet of its own at an address that
+carries a digest of it (``works.skin_views``): the work page links it, never inlines it
+(the Content-Security-Policy forbids inline styles), and a browser keeps it until the
+skin changes, which changes the address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class WorkSkin(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_skins"
+    )
+    title = models.CharField(max_length=255)
+    css = models.TextField(blank=True)  # cleaned, scoped under #workskin
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def version(self) -> str:
+        return stylesheet_version(self.css)
+
+    def stylesheet_url(self) -> str:
+        return reverse("works:skin_stylesheet", args=[self.pk, self.version])
+
+
+def stylesheet_version(css: str) -> str:
+    """What a skin's address carries: a digest of its CSS, so a change is a new address."""
+    return hashlib.sha256(css.encode()).hexdigest()[:16]
