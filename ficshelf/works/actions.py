@@ -37,6 +37,7 @@ from ficshelf.works.models import (
     SeriesWork,
     Work,
 )
+from ficshelf.works.series_actions import series_managed_by
 from ficshelf.works.signals import (
     chapter_posted,
     gifts_given,
@@ -78,6 +79,8 @@ class WorkData:
     series: Series | None = None
     new_series_title: str = ""
     series_position: int | None = None
+    # Series the work leaves (a work may be in several; adding to one keeps the others).
+    leave_series: list[Series] = field(default_factory=list)
     co_creators: list[Pseud] = field(default_factory=list)
     gift_recipients: list[str] = field(default_factory=list)
     # The collections the creators put the work in; None leaves them as they are.
@@ -346,13 +349,16 @@ def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
 
 
 def _set_series(work: Work, data: WorkData) -> None:
+    """Add the work to the chosen (or new) series, at the given part number, and take it
+    out of those it leaves; it stays in its other series (AO3: a work in several series)."""
     series = data.series
     if series is None and data.new_series_title.strip():
         series = Series.objects.create(title=data.new_series_title.strip()[:255])
+    leaving = [s.pk for s in data.leave_series if series is None or s.pk != series.pk]
+    for part in work.series_works.filter(series__in=leaving):
+        part.delete()  # one at a time: each part's deletion queues the work for the index
     if series is None:
-        work.series_works.all().delete()
         return
-    work.series_works.exclude(series=series).delete()
     existing = SeriesWork.objects.filter(series=series, work=work).first()
     if existing is not None:
         if data.series_position and data.series_position != existing.position:
@@ -367,15 +373,9 @@ def _set_series(work: Work, data: WorkData) -> None:
 
 
 def series_of(user: User) -> list[Series]:
-    """The series a user may add works to: those holding a work they are credited on."""
-    return list(
-        Series.objects.filter(
-            series_works__work__creatorships__pseud__user=user,
-            series_works__work__creatorships__is_approved=True,
-        )
-        .distinct()
-        .order_by("title")
-    )
+    """The series a user may add works to: those holding a work they are credited on, and
+    those they co-create (``series_actions``)."""
+    return series_managed_by(user)
 
 
 def refused_gift_names(names: Iterable[str], *, writer: User, work: Work | None) -> list[str]:

@@ -462,6 +462,7 @@ class Series(models.Model):
     title = models.CharField(max_length=255)
     summary = models.TextField(blank=True)
     notes = models.TextField(blank=True)
+    sanitizer_version = models.PositiveSmallIntegerField(default=0)
     is_complete = models.BooleanField(default=False)
     source_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -486,6 +487,27 @@ class SeriesWork(models.Model):
 
     def __str__(self) -> str:
         return f"Part {self.position} of {self.series}"
+
+
+class SeriesCreatorship(models.Model):
+    """A series co-creator (AO3's series creators): once accepted, they edit the series and
+    add their works to it. The creators of the series' works manage it too, so a series
+    made from the posting form needs no row here."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="creatorships")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="series_creatorships")
+    # Invited by a series creator; credited and allowed in only after accepting.
+    is_approved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "pseud"], name="series_creatorship_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pseud} on series {self.series_id}"
 
 
 class Gift(models.Model):

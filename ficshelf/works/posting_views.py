@@ -29,7 +29,7 @@ from ficshelf.works.access import (
 )
 from ficshelf.works.forms import ChapterForm, ReorderChaptersForm, WorkForm
 from ficshelf.works.forms.fields import TextFormat
-from ficshelf.works.models import Chapter, Creatorship, Work
+from ficshelf.works.models import Chapter, Creatorship, SeriesCreatorship, Work
 from ficshelf.works.views import PreviewBar, render_edit_preview
 
 # The submit buttons of the work form: <button name="action" value="...">.
@@ -399,6 +399,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "drafts": drafts,
         "series": actions.series_of(user),
         "invitations": invitations,
+        "series_invitations": SeriesCreatorship.objects.filter(
+            pseud__user=user, is_approved=False
+        ).select_related("series", "pseud"),
         # The latest bookmarks come from the social app's dashboard_bookmarks tag.
     }
     return render(request, "works/posting/dashboard.html", context)

@@ -3,7 +3,7 @@ archive's listing (``works:index``, ``works:list``), which the search app makes.
 
 from django.urls import URLPattern, URLResolver, path
 
-from ficshelf.works import creator_views, posting_views, tag_suggestions, views
+from ficshelf.works import creator_views, posting_views, series_views, tag_suggestions, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("works/<int:work_id>/", views.work_detail, name="detail"),
@@ -13,6 +13,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("works/<int:work_id>/chapters/<int:chapter_id>/", views.chapter_detail, name="chapter"),
     path("works/<int:work_id>/adult/", views.proceed_past_adult_notice, name="proceed"),
     path("series/<int:series_id>/", views.series_detail, name="series"),
+    # Managing a series (its creators).
+    path("series/<int:series_id>/edit/", series_views.manage_series, name="manage_series"),
+    path("series/<int:series_id>/order/", series_views.reorder_series, name="reorder_series"),
+    path(
+        "series/<int:series_id>/invite/",
+        series_views.invite_series_creator,
+        name="invite_series_creator",
+    ),
+    path("series/<int:series_id>/delete/", series_views.delete_series, name="delete_series"),
+    path(
+        "series-invitations/<int:invitation_id>/",
+        series_views.answer_series_invitation,
+        name="answer_series_invitation",
+    ),
     # A creator of imported works, who has no account here.
     path("creators/<int:pseud_id>/", creator_views.external_creator, name="external_creator"),
     # Posting and editing (issue 3).

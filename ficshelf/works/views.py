@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from ficshelf.accounts.access import preferences_for, reader_context
+from ficshelf.accounts.models import User
 from ficshelf.core.sequences import unique_in_order
 from ficshelf.works.access import (
     get_chapter_for_viewer,
@@ -33,6 +34,7 @@ from ficshelf.works.access import (
 from ficshelf.works.inspiration import inspired_works, source_line
 from ficshelf.works.member_choices import hidden_from_search_engines
 from ficshelf.works.models import Chapter, Work
+from ficshelf.works.series_actions import manages_series, series_creator_names
 from ficshelf.works.signals import work_viewed
 
 # AO3 asks once per visit, not once per work: "Proceed" on one adult work lets the guest
@@ -79,8 +81,15 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
         .annotate(part=Min("series_works__position", filter=Q(series_works__series=series)))
         .order_by("part", "pk")
     )
-    creators = unique_in_order(c.pseud.byline for w in works for c in w.creatorships.all())
+    creators = unique_in_order(
+        [
+            *(c.pseud.byline for w in works for c in w.creatorships.all()),
+            *series_creator_names(series),
+        ]
+    )
+    user = request.user
     context = {
+        "can_manage": isinstance(user, User) and manages_series(user, series),
         **reader_context(request),
         "series": series,
         "works": works,

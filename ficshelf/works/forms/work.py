@@ -107,6 +107,13 @@ class WorkForm(ChapterTextMixin):
         max_value=9999,
         help_text="Leave empty to add it after the last part.",
     )
+    leave_series = forms.ModelMultipleChoiceField(
+        label="Take the work out of these series",
+        queryset=Series.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="It stays in the others: a work can be part of several series.",
+    )
     co_creators = SingleLineField(
         label="Invite co-creators",
         required=False,
@@ -199,6 +206,7 @@ class WorkForm(ChapterTextMixin):
         "series",
         "new_series_title",
         "series_position",
+        "leave_series",
         "co_creators",
         "collections",
         "gift_recipients",
@@ -240,6 +248,13 @@ class WorkForm(ChapterTextMixin):
             pk__in=[s.pk for s in series_of(user)]
             + ([sw.series_id for sw in work.series_works.all()] if work else [])
         ).order_by("title")
+        in_series = [sw.series_id for sw in work.series_works.all()] if work else []
+        if in_series:
+            self.fields["leave_series"].queryset = Series.objects.filter(  # type: ignore[attr-defined]
+                pk__in=in_series
+            ).order_by("title")
+        else:
+            del self.fields["leave_series"]
         if work is None:
             self.fields["language"].initial = Language.objects.filter(short="en").first()
             # The member's default for new works (their preferences).
@@ -413,6 +428,7 @@ class WorkForm(ChapterTextMixin):
             series=c["series"],
             new_series_title=c["new_series_title"],
             series_position=c["series_position"],
+            leave_series=list(c.get("leave_series") or []),
             co_creators=c["co_creators"],
             gift_recipients=c["gift_recipients"],
             collections=c["collections"],
