@@ -211,7 +211,13 @@ def _optional_relations() -> tuple[_OptionalRelation, ...]:
         _OptionalRelation(
             "has_gifts",
             Gift.objects.filter(work=OuterRef("pk"), refused_at__isnull=True),
-            models.Prefetch("gifts", queryset=Gift.objects.filter(refused_at__isnull=True)),
+            # A member recipient's name links to their gifts (a plain name is only text).
+            models.Prefetch(
+                "gifts",
+                queryset=Gift.objects.filter(refused_at__isnull=True).select_related(
+                    "recipient__user"
+                ),
+            ),
             models.Prefetch("gifts", queryset=Gift.objects.none()),
         ),
     )
