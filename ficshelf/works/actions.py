@@ -24,7 +24,7 @@ from ficshelf.core.wordcount import count_words_in_html
 from ficshelf.tags.models import TAG_NAME_MAX_LENGTH, Tag, TagType
 from ficshelf.works import collection_models
 from ficshelf.works.collection_items import CollectionRefused, set_work_collections
-from ficshelf.works.inspiration import ResolvedInspiration, set_inspiration
+from ficshelf.works.inspiration import ResolvedInspiration, set_inspirations
 from ficshelf.works.member_choices import pseuds_refusing_co_creation, pseuds_refusing_gifts
 from ficshelf.works.models import (
     DRAFT_LIFETIME,
@@ -92,8 +92,8 @@ class WorkData:
     is_complete: bool = False
     published_on: datetime.date | None = None  # a backdate; None means "when posted"
     pseud: Pseud | None = None  # which of the actor's pseuds a new work is credited to
-    # The work's source, checked (``inspiration.resolve``); None leaves it as it is.
-    inspiration: ResolvedInspiration | None = None
+    # The work's sources, checked (``inspiration.resolve``); None leaves them as they are.
+    inspirations: list[ResolvedInspiration] | None = None
 
 
 # Tags and languages, shared with the importers.
@@ -311,8 +311,11 @@ def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
         )
     )
     _set_series(work, data)
-    if data.inspiration is not None and set_inspiration(work, data.inspiration) and work.is_posted:
-        source_named.send(sender=Work, work=work)  # a draft's source hears of it when posted
+    if data.inspirations is not None:
+        waiting = set_inspirations(work, data.inspirations, actor=actor)
+        if waiting and work.is_posted:  # a draft's sources hear of it when posted
+            source_ids = [row.source_id for row in waiting]
+            source_named.send(sender=Work, work=work, source_ids=source_ids)
     _invite_co_creators(work, data.co_creators, actor=actor)
     # A refused gift stays refused: its row is kept and its name is not given again.
     refused = set(

@@ -528,12 +528,24 @@ class Gift(models.Model):
         return self.recipient_name
 
 
+class SourceApproval(models.TextChoices):
+    """What a source's creators said of a work naming it (AO3's approved related works):
+    the source's page lists it only once approved."""
+
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REMOVED = "removed", "Removed by the source's creator"
+
+
 class Inspiration(models.Model):
     """``work`` was inspired by another work, or translates it (AO3's related works): one
-    on this archive (``source``) or elsewhere (``url``). The source's title and creator are
-    kept as they were, so the line still reads right if the source is deleted."""
+    on this archive (``source``) or elsewhere (``url``); a work may name several. The
+    source's title and creator are kept as they were, so the line still reads right if the
+    source is deleted. The source's page lists the work once its creators approve
+    (``approval``; a source elsewhere has nobody here to ask, and a creator naming their
+    own work approves it by naming it)."""
 
-    work = models.OneToOneField(Work, on_delete=models.CASCADE, related_name="inspiration")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="inspirations")
     source = models.ForeignKey(
         Work, null=True, blank=True, on_delete=models.SET_NULL, related_name="inspired"
     )
@@ -541,7 +553,23 @@ class Inspiration(models.Model):
     title = models.CharField(max_length=255)
     creator = models.CharField(max_length=255, blank=True)
     is_translation = models.BooleanField(default=False)
+    approval = models.CharField(
+        max_length=10, choices=SourceApproval.choices, default=SourceApproval.PENDING
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work", "source"],
+                condition=Q(source__isnull=False),
+                name="inspiration_unique_source",
+            ),
+            models.UniqueConstraint(
+                fields=["work", "url"], condition=~Q(url=""), name="inspiration_unique_url"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.work_id} inspired by {self.source_id or self.url}"

@@ -3,7 +3,14 @@ archive's listing (``works:index``, ``works:list``), which the search app makes.
 
 from django.urls import URLPattern, URLResolver, path
 
-from ficshelf.works import creator_views, posting_views, series_views, tag_suggestions, views
+from ficshelf.works import (
+    creator_views,
+    posting_views,
+    related_views,
+    series_views,
+    tag_suggestions,
+    views,
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("works/<int:work_id>/", views.work_detail, name="detail"),
@@ -36,6 +43,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("works/<int:work_id>/delete/", posting_views.delete_work, name="delete"),
     path("works/<int:work_id>/orphan/", posting_views.orphan_work, name="orphan"),
     path("works/<int:work_id>/leave/", posting_views.leave_work, name="leave"),
+    # Works naming this one as their source, for its creators to approve or remove.
+    path("works/<int:work_id>/related/", related_views.related_works, name="related_works"),
+    path(
+        "works/<int:work_id>/related/<int:inspiration_id>/",
+        related_views.answer_related,
+        name="answer_related",
+    ),
     path("works/<int:work_id>/chapters/new/", posting_views.add_chapter, name="add_chapter"),
     path(
         "works/<int:work_id>/chapters/manage/",

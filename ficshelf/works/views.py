@@ -31,7 +31,7 @@ from ficshelf.works.access import (
     is_creator,
     unrevealed_collections_of,
 )
-from ficshelf.works.inspiration import inspired_works, source_line
+from ficshelf.works.inspiration import RelatedWorks, related_to, source_lines
 from ficshelf.works.member_choices import hidden_from_search_engines
 from ficshelf.works.models import Chapter, Work
 from ficshelf.works.series_actions import manages_series, series_creator_names
@@ -271,6 +271,12 @@ def _reading_context(request: HttpRequest, work: Work, reading: Reading) -> dict
     end_notes_url = "#work_endnotes"
     if not reading.shows_work_end_notes:
         end_notes_url = reading.chapters[-1].get_absolute_url() + "#work_endnotes"
+    # AO3 lists them at the end of the work, where its end notes are.
+    related = (
+        related_to(work, request.user)
+        if reading.shows_work_end_notes
+        else RelatedWorks(inspired=[], translations=[])
+    )
     context: dict[str, Any] = {
         **reader_context(request),
         "work": work,
@@ -278,14 +284,13 @@ def _reading_context(request: HttpRequest, work: Work, reading: Reading) -> dict
         "chapter": reading.current,
         "end_notes_url": end_notes_url,
         "entire_work_url": reverse("works:detail", args=[work.pk]) + "?view_full_work=true",
-        "source_line": source_line(work, request.user),
+        "source_lines": source_lines(work, request.user),
         # A creator asked search engines to pass by (their preferences). Kept copies of
         # this page move with it: saving that choice moves the archive's data state.
         "noindex": hidden_from_search_engines(work),
-        # AO3 lists them at the end of the work, where its end notes are.
-        "inspired_works": inspired_works(work, request.user)
-        if reading.shows_work_end_notes
-        else [],
+        "inspired_works": related.inspired,
+        # Listed apart from the works inspired by it, each with its language (AO3).
+        "translations": related.translations,
     }
     return context
 

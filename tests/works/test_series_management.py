@@ -169,7 +169,10 @@ def test_someone_else_cannot_answer_an_invitation(client: Client, author: User) 
     series = saga_of(author, "One")
     invitation = SeriesCreatorship.objects.create(series=series, pseud=pseud_of(writer("friend")))
     client.force_login(writer("thief"))
-    assert client.post(f"/series-invitations/{invitation.pk}/", {"answer": "accept"}).status_code == 404
+    assert (
+        client.post(f"/series-invitations/{invitation.pk}/", {"answer": "accept"}).status_code
+        == 404
+    )
     invitation.refresh_from_db()
     assert not invitation.is_approved
 

@@ -56,6 +56,13 @@ def _lines(doc: WorkDocument) -> list[str]:
         lines += ["Works inspired by this one:", ""]
         lines += [_related_line("", child) for child in doc.inspired]
         lines.append("")
+    if doc.translations:
+        lines += ["Translations:", ""]
+        lines += [
+            _related_line(f"[{child.language}] " if child.language else "", child)
+            for child in doc.translations
+        ]
+        lines.append("")
     return lines
 
 
