@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 from django.urls import NoReverseMatch, reverse
 
 from ficshelf.tags.models import TAG_BLOCK_ORDER, TagType
-from ficshelf.works.display import credited_pseuds
+from ficshelf.works.display import chapter_credited_pseuds, credited_pseuds
 from ficshelf.works.inspiration import related_to, source_line
 from ficshelf.works.models import Chapter, Work
 
@@ -73,6 +73,9 @@ class ChapterDocument:
     notes_html: str
     end_notes_html: str
     text_html: str
+    # A chapter credited to its own creators (``works.display.chapter_credited_pseuds``)
+    # names them under its heading; empty for one credited to the work's creators.
+    creators: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,7 @@ def build_work_document(
                 notes_html=chapter.notes,
                 end_notes_html=chapter.end_notes,
                 text_html=chapter.text,
+                creators=[p.byline for p in chapter_credited_pseuds(work, chapter) or []],
             )
             for chapter in chapters
         ],

@@ -23,6 +23,7 @@ from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
 from ficshelf.core.wordcount import count_words_in_html
 from ficshelf.tags.models import TAG_NAME_MAX_LENGTH, Tag, TagType
 from ficshelf.works import collection_models
+from ficshelf.works.chapter_credits import ChapterCreditError, set_chapter_credits
 from ficshelf.works.collection_items import CollectionRefused, set_work_collections
 from ficshelf.works.inspiration import ResolvedInspiration, set_inspirations
 from ficshelf.works.member_choices import pseuds_refusing_co_creation, pseuds_refusing_gifts
@@ -59,6 +60,9 @@ class ChapterData:
     notes: str = ""
     end_notes: str = ""
     text: str = ""
+    # The chapter's own creators (``chapter_credits``): empty credits the work's creators;
+    # None leaves them as they are.
+    creators: list[Pseud] | None = None
 
 
 @dataclass
@@ -459,6 +463,7 @@ def add_chapter(
     *,
     post: bool,
     today: datetime.date | None = None,
+    actor: User | None = None,
 ) -> Chapter:
     today = today or timezone.localdate()
     work = Work.objects.select_for_update().get(pk=work.pk)
@@ -467,6 +472,7 @@ def add_chapter(
     if post and work.is_posted:
         chapter.published_on = today
     chapter.save()
+    _credit_chapter(chapter, data, actor=actor)
     refresh_work_stats(work, today=today)
     if post and not (work.is_posted and hold_if_linky(work)):
         chapter_posted.send(sender=Chapter, chapter=chapter)
@@ -480,6 +486,7 @@ def update_chapter(
     *,
     post: bool = False,
     today: datetime.date | None = None,
+    actor: User | None = None,
 ) -> Chapter:
     """Save an edited chapter; ``post`` also posts it when it is a draft."""
     today = today or timezone.localdate()
@@ -490,10 +497,22 @@ def update_chapter(
         if chapter.work.is_posted:
             chapter.published_on = today
     chapter.save()
+    _credit_chapter(chapter, data, actor=actor)
     refresh_work_stats(chapter.work, today=today)
     if newly_posted and not (chapter.work.is_posted and hold_if_linky(chapter.work)):
         chapter_posted.send(sender=Chapter, chapter=chapter)
     return chapter
+
+
+def _credit_chapter(chapter: Chapter, data: ChapterData, *, actor: User | None) -> None:
+    if data.creators is None:
+        return
+    if actor is None:
+        raise ValueError("crediting a chapter needs the member who does it")
+    try:
+        set_chapter_credits(chapter, data.creators, actor=actor)
+    except ChapterCreditError as refusal:  # the form checked; a member changed their mind since
+        raise PostingError(str(refusal)) from None
 
 
 @transaction.atomic

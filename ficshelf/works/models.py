@@ -207,6 +207,16 @@ def _optional_relations() -> tuple[_OptionalRelation, ...]:
             _shown_collection_items(CollectionItem.objects.approved()),
             _shown_collection_items(CollectionItem.objects.none()),
         ),
+        # Chapters credited to their own creators (``works.chapter_credits``).
+        _OptionalRelation(
+            "has_chapter_credits",
+            ChapterCreatorship.objects.filter(chapter__work=OuterRef("pk")),
+            models.Prefetch(
+                "chapters__credits",
+                queryset=ChapterCreatorship.objects.select_related("pseud__user"),
+            ),
+            models.Prefetch("chapters__credits", queryset=ChapterCreatorship.objects.none()),
+        ),
         # Refused gifts are not shown (the recipient took the credit away).
         _OptionalRelation(
             "has_gifts",
@@ -462,6 +472,28 @@ class Creatorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pseud} on {self.work_id}"
+
+
+class ChapterCreatorship(models.Model):
+    """A pseud credited on one chapter (AO3's chapter co-creators). A chapter with none is
+    credited to its work's creators; one with some names these, a subset of the work's
+    creators or others besides (invited: credited once they accept). The work's credits and
+    who may edit it are the work's creatorships alone."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="credits")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="chapter_credits")
+    position = models.PositiveSmallIntegerField(default=0)
+    is_approved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "pseud"], name="chapter_creatorship_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pseud} on chapter {self.chapter_id}"
 
 
 class Series(models.Model):

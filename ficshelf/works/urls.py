@@ -82,6 +82,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         posting_views.answer_invitation,
         name="answer_invitation",
     ),
+    path(
+        "chapter-invitations/<int:invitation_id>/",
+        posting_views.answer_chapter_invitation,
+        name="answer_chapter_invitation",
+    ),
     # Tag suggestions for the posting form.
     path("tags/autocomplete/", tag_suggestions.autocomplete, name="tag_autocomplete"),
 ]

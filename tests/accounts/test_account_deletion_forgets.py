@@ -67,6 +67,7 @@ HANDLED: dict[str, str] = {
     "accounts.ReaderKey": DELETED,
     "works.Creatorship": "moved to orphan_account (orphaning) or deleted with the work or "
     "the pseud",
+    "works.ChapterCreatorship": DELETED + " (with the pseud); the chapter stays",
     "works.SeriesCreatorship": DELETED + " (with the pseud); the series and its works stay",
     "works.CollectionItem": LINK_CLEARED,
     "works.CollectionParticipant": DELETED,

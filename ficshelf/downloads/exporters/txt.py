@@ -46,6 +46,8 @@ def _lines(doc: WorkDocument) -> list[str]:
         lines.append("")
         if doc.has_chapter_headings:
             lines += [chapter.heading, ""]
+            if chapter.creators:
+                lines += ["by " + ", ".join(chapter.creators), ""]
             lines += _section("Chapter Summary", chapter.summary_html)
             lines += _section("Chapter Notes", chapter.notes_html)
         lines += [*_paragraphs_with_blank_lines(chapter.text_html), ""]
