@@ -414,7 +414,9 @@ class WorkForm(ChapterTextMixin):
         for slot in range(1, self.source_slots):
             url, title, creator, translation = source_field_names(slot)
             self.fields[url] = SingleLineField(
-                label="Also inspired by (the work's address)", required=False, max_length=500
+                label="Another work yours was inspired by (its address)",
+                required=False,
+                max_length=500,
             )
             self.fields[title] = SingleLineField(
                 label="Its title (for a work elsewhere)", required=False, max_length=255
