@@ -275,6 +275,12 @@ def test_a_translation_is_listed_apart_with_its_language(client: Client) -> None
     page = client.get(source.get_absolute_url()).content.decode()
     assert "Translations:" in page and "(Français)" in page
     assert "Works inspired by this one:" not in page
+    # Downloads list it too, apart from the works inspired by it.
+    from tests.downloads.conftest import download
+
+    text = download(client, source, "txt").decode()
+    assert "Translations:\n\n[Français] The Keeper by fanwriter" in text
+    assert "Works inspired by this one:" not in text
 
 
 def test_naming_ones_own_work_needs_no_approval(client: Client) -> None:
