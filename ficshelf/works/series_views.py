@@ -48,6 +48,9 @@ def _page(
         "rows": [(part, order[f"part_{part.work_id}"]) for part in parts],
         "invite": invite or InviteSeriesCreatorForm(),
         "co_creators": series.creatorships.select_related("pseud").order_by("pk"),
+        "is_co_creator": series.creatorships.filter(
+            pseud__user=_user(request), is_approved=True
+        ).exists(),
     }
     return render(request, "works/posting/manage_series.html", context, status=status)
 
@@ -110,6 +113,16 @@ def delete_series(request: HttpRequest, series_id: int) -> HttpResponse:
         messages.success(request, f"The series “{title}” was deleted; its works stay.")
         return redirect("works:dashboard")
     return render(request, "works/posting/delete_series.html", {"series": series})
+
+
+@login_required
+@require_POST
+def leave_series(request: HttpRequest, series_id: int) -> HttpResponse:
+    """A co-creator takes their name off the series; their works in it stay there."""
+    series = _series_for_manager(request, series_id)
+    series_actions.leave_series(series, actor=_user(request))
+    messages.success(request, f"You are no longer a co-creator of the series “{series.title}”.")
+    return redirect("works:dashboard")
 
 
 @login_required

@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="invite_series_creator",
     ),
     path("series/<int:series_id>/delete/", series_views.delete_series, name="delete_series"),
+    path("series/<int:series_id>/leave/", series_views.leave_series, name="leave_series"),
     path(
         "series-invitations/<int:invitation_id>/",
         series_views.answer_series_invitation,

@@ -214,3 +214,15 @@ def test_a_work_can_be_in_several_series(client: Client, author: User) -> None:
     # Leaving one keeps the other.
     client.post(f"/works/{work.pk}/edit/", work_form_data(title="One", leave_series=[saga.pk]))
     assert list(work.series_works.values_list("series__title", flat=True)) == ["Other"]
+
+
+def test_a_co_creator_leaves_the_series(client: Client, author: User) -> None:
+    series = saga_of(author, "One")
+    friend = writer("friend")
+    SeriesCreatorship.objects.create(series=series, pseud=pseud_of(friend), is_approved=True)
+    client.force_login(friend)
+    assert "Remove me as co-creator" in client.get(f"/series/{series.pk}/edit/").content.decode()
+    client.post(f"/series/{series.pk}/leave/")
+    assert not SeriesCreatorship.objects.exists()
+    assert client.get(f"/series/{series.pk}/edit/").status_code == 404
+    assert Series.objects.get().title == "Saga"
