@@ -15,6 +15,7 @@ shows it) with the body's fields changed, so what is left out stays as it is.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.http import HttpRequest
@@ -108,6 +109,10 @@ def _work_form(
     _text_format_only_with_text(fields)
     data: dict[str, Any] = initial_for(work) if work is not None else {"text_format": "html"}
     data.update(_form_data(fields))
+    if work is not None and fields.get("series_id") == "":
+        # null: out of its series, all of them (the form keeps a work's other series unless
+        # it is told which to leave).
+        data["leave_series"] = [part.series_id for part in work.series_works.all()]
     if work is None and "comment_permission" not in fields:
         # The form's default for a new work (the member's preference), as the page offers it.
         data["comment_permission"] = WorkForm(user=member).fields["comment_permission"].initial
@@ -195,7 +200,9 @@ def delete_work(request: HttpRequest, work_id: int) -> Any:
 # ---- Chapters ----
 
 
-def _chapter_form(fields: dict[str, Any], found: Chapter | None) -> ChapterForm:
+def _chapter_form(
+    fields: dict[str, Any], found: Chapter | None, work: Work, user: User
+) -> ChapterForm:
     data: dict[str, Any] = {"text_format": "html"}
     if found is not None:
         data.update(
@@ -207,7 +214,7 @@ def _chapter_form(fields: dict[str, Any], found: Chapter | None) -> ChapterForm:
         )
     _text_format_only_with_text(fields)
     data.update(fields)
-    form = ChapterForm(data, chapter=found)
+    form = ChapterForm(data, chapter=found, work=work, user=user)
     _checked(form)
     return form
 
@@ -217,10 +224,12 @@ def _chapter_form(fields: dict[str, Any], found: Chapter | None) -> ChapterForm:
 )
 def add_chapter(request: HttpRequest, work_id: int, body: schemas.ChapterIn) -> Any:
     """A new last chapter, posted (``post``, the default) or saved unposted."""
-    member_with(request, Scope.WORKS)
+    member = member_with(request, Scope.WORKS)
     work = get_work_for_creator(request, _id(work_id))
-    form = _chapter_form(body.model_dump(exclude_none=True, exclude={"post"}), found=None)
-    return Status(201, chapter(actions.add_chapter(work, form.to_data(), post=body.post)))
+    fields = body.model_dump(exclude_none=True, exclude={"post"})
+    form = _chapter_form(fields, found=None, work=work, user=member)
+    added = actions.add_chapter(work, form.to_data(), post=body.post, actor=member)
+    return Status(201, chapter(added))
 
 
 @router.patch(
@@ -231,10 +240,13 @@ def add_chapter(request: HttpRequest, work_id: int, body: schemas.ChapterIn) -> 
 def edit_chapter(
     request: HttpRequest, work_id: int, chapter_id: int, body: schemas.ChapterEdit
 ) -> Any:
-    member_with(request, Scope.WORKS)
+    member = member_with(request, Scope.WORKS)
     found = get_chapter_for_creator(request, _id(work_id), _id(chapter_id))
-    form = _chapter_form(_edited(body), found=found)
-    return chapter(actions.update_chapter(found, form.to_data(), post=body.post))
+    form = _chapter_form(_edited(body), found=found, work=found.work, user=member)
+    # The API has no field for a chapter's own creators: an edit leaves them as they are
+    # (the form, given none, would credit the work's creators instead).
+    data = dataclasses.replace(form.to_data(), creators=None)
+    return chapter(actions.update_chapter(found, data, post=body.post, actor=member))
 
 
 @router.delete(

@@ -16,8 +16,8 @@ from urllib.parse import urljoin
 from django.urls import NoReverseMatch, reverse
 
 from ficshelf.tags.models import TAG_BLOCK_ORDER, TagType
-from ficshelf.works.display import credited_pseuds
-from ficshelf.works.inspiration import inspired_works, source_line
+from ficshelf.works.display import chapter_credited_pseuds, credited_pseuds
+from ficshelf.works.inspiration import related_to, source_line
 from ficshelf.works.models import Chapter, Work
 
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -61,6 +61,7 @@ class RelatedWork:
     title: str
     creator: str
     url: str  # "" when it is not public (a restricted or hidden work, a deleted one)
+    language: str = ""  # a translation's
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ class ChapterDocument:
     notes_html: str
     end_notes_html: str
     text_html: str
+    # A chapter credited to its own creators (``works.display.chapter_credited_pseuds``)
+    # names them under its heading; empty for one credited to the work's creators.
+    creators: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ class WorkDocument:
     source_verb: str = ""
     source: RelatedWork | None = None
     inspired: list[RelatedWork] = field(default_factory=list)
+    translations: list[RelatedWork] = field(default_factory=list)
 
     @property
     def tag_names(self) -> list[str]:
@@ -189,6 +194,7 @@ def build_work_document(
                 notes_html=chapter.notes,
                 end_notes_html=chapter.end_notes,
                 text_html=chapter.text,
+                creators=[p.byline for p in chapter_credited_pseuds(work, chapter) or []],
             )
             for chapter in chapters
         ],
@@ -203,15 +209,30 @@ def _related_works(work: Work, site_url: str) -> dict[str, Any]:
     if line is not None:
         url = urljoin(site_url, line.url) if line.url else ""
         source = RelatedWork(line.title, line.creator, url)
+    related = related_to(work, None)
     inspired = [
         RelatedWork(
             child.title,
             child.byline,
             urljoin(site_url, child.get_absolute_url()),
         )
-        for child in inspired_works(work, None)
+        for child in related.inspired
     ]
-    return {"source_verb": line.verb if line else "", "source": source, "inspired": inspired}
+    translations = [
+        RelatedWork(
+            child.title,
+            child.byline,
+            urljoin(site_url, child.get_absolute_url()),
+            child.language.name if child.language else "",
+        )
+        for child in related.translations
+    ]
+    return {
+        "source_verb": line.verb if line else "",
+        "source": source,
+        "inspired": inspired,
+        "translations": translations,
+    }
 
 
 def _chapter_count(work: Work, chapters: list[Chapter]) -> str:

@@ -28,7 +28,7 @@ from django.conf import settings
 from ficshelf.core.disk_full import is_disk_full, note_disk_full
 from ficshelf.downloads.document import WorkDocument
 from ficshelf.downloads.formats import DownloadFormat
-from ficshelf.works.display import credited_pseuds
+from ficshelf.works.display import chapter_credited_pseuds, credited_pseuds
 from ficshelf.works.inspiration import related_works_stamp
 from ficshelf.works.models import Chapter, Work
 
@@ -47,6 +47,10 @@ def version_key(work: Work, chapters: list[Chapter], *, work_url: str, site_name
         "site": site_name,
         "work": work.modified_at.isoformat(),
         "chapters": [[c.pk, c.position, c.modified_at.isoformat()] for c in chapters],
+        # Chapters credited to their own creators name them in their headings.
+        "chapter_creators": [
+            [c.pk, [p.byline for p in chapter_credited_pseuds(work, c) or []]] for c in chapters
+        ],
         "tags": sorted([t.pk, t.name, t.type] for t in work.tags.all()),
         "creators": [[pseud.pk, pseud.byline] for pseud in credited_pseuds(work)],
         "series": [[sw.series_id, sw.position, sw.series.title] for sw in work.series_works.all()],

@@ -19,6 +19,7 @@ from django.db.models import Model, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.urls import reverse
 
 from ficshelf.accounts.models import User
 from ficshelf.accounts.signals import account_closing
@@ -30,7 +31,7 @@ from ficshelf.social.actions import (
     record_reading,
 )
 from ficshelf.social.models import Bookmark, Comment, InboxItem, InboxKind, Kudos
-from ficshelf.works.models import Chapter, Creatorship, Gift, Inspiration, Work
+from ficshelf.works.models import Chapter, Creatorship, Gift, Inspiration, SourceApproval, Work
 from ficshelf.works.signals import (
     chapter_posted,
     gifts_given,
@@ -58,8 +59,8 @@ def _gifts_given(sender: Any, work: Work, recipient_names: list[str], **kwargs: 
 
 
 @receiver(source_named)
-def _source_named(sender: Any, work: Work, **kwargs: Any) -> None:
-    notify_source_creators(work)
+def _source_named(sender: Any, work: Work, source_ids: list[int], **kwargs: Any) -> None:
+    notify_source_creators(work, only_source_ids=source_ids)
 
 
 @receiver(work_viewed)
@@ -127,32 +128,45 @@ def notify_gift_recipients(work: Work, *, only_names: list[str] | None = None) -
     return len(recipients)
 
 
-def notify_source_creators(work: Work) -> int:
-    """Tell the creators of the work ``work`` names as its source (on this archive) that a
-    posted work was inspired by theirs; in their inbox now, by mail in the next digest.
-    Returns how many were told."""
-    inspiration = Inspiration.objects.filter(work=work, source__isnull=False).first()
-    if inspiration is None or not work.is_posted:
+def notify_source_creators(work: Work, *, only_source_ids: list[int] | None = None) -> int:
+    """Tell the creators of the works ``work`` names as its sources (on this archive) that
+    a posted work was inspired by theirs, or translates it; in their inbox now, by mail in
+    the next digest. A source waiting for approval links to where they approve it
+    (``works.inspiration``). Returns how many notices were made."""
+    if not work.is_posted:
         return 0
+    rows = Inspiration.objects.filter(work=work, source__isnull=False).select_related("source")
+    if only_source_ids is not None:
+        rows = rows.filter(source_id__in=only_source_ids)
     own = set(work.creatorships.filter(is_approved=True).values_list("pseud__user", flat=True))
-    credits = Creatorship.objects.filter(
-        work=inspiration.source, is_approved=True, pseud__user__isnull=False
-    ).exclude(pseud__user__in=own)
-    recipients = {credit.pseud.user for credit in credits.select_related("pseud__user")}
-    verb = "translated" if inspiration.is_translation else "was inspired by"
     told = 0
-    for user in recipients:
-        if user is None:
-            continue
-        InboxItem.objects.create(
-            recipient=user,
-            work=work,
-            kind=InboxKind.INSPIRED,
-            text=f"{work.title} {verb} your work {inspiration.title}"[:500],
-            link=work.get_absolute_url(),
-            awaits_digest=True,
+    for inspiration in rows:
+        source = inspiration.source
+        assert source is not None  # filtered above
+        credits = Creatorship.objects.filter(
+            work=source, is_approved=True, pseud__user__isnull=False
+        ).exclude(pseud__user__in=own)
+        recipients = {credit.pseud.user for credit in credits.select_related("pseud__user")}
+        verb = "translated" if inspiration.is_translation else "was inspired by"
+        waiting = inspiration.approval == SourceApproval.PENDING
+        text = f"{work.title} {verb} your work {inspiration.title}"
+        if waiting:
+            text += ": approve it to list it on your work"
+        link = (
+            reverse("works:related_works", args=[source.pk]) if waiting else work.get_absolute_url()
         )
-        told += 1
+        for user in recipients:
+            if user is None:
+                continue
+            InboxItem.objects.create(
+                recipient=user,
+                work=work,
+                kind=InboxKind.INSPIRED,
+                text=text[:500],
+                link=link,
+                awaits_digest=True,
+            )
+            told += 1
     return told
 
 

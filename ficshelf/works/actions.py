@@ -23,8 +23,9 @@ from ficshelf.core.sanitizer import SANITIZER_VERSION, Profile, sanitize_html
 from ficshelf.core.wordcount import count_words_in_html
 from ficshelf.tags.models import TAG_NAME_MAX_LENGTH, Tag, TagType
 from ficshelf.works import collection_models
+from ficshelf.works.chapter_credits import ChapterCreditError, set_chapter_credits
 from ficshelf.works.collection_items import CollectionRefused, set_work_collections
-from ficshelf.works.inspiration import ResolvedInspiration, set_inspiration
+from ficshelf.works.inspiration import ResolvedInspiration, set_inspirations
 from ficshelf.works.member_choices import pseuds_refusing_co_creation, pseuds_refusing_gifts
 from ficshelf.works.models import (
     DRAFT_LIFETIME,
@@ -38,6 +39,7 @@ from ficshelf.works.models import (
     Work,
     drafts_kept_by_their_creators,
 )
+from ficshelf.works.series_actions import series_managed_by
 from ficshelf.works.signals import (
     chapter_posted,
     gifts_given,
@@ -62,6 +64,9 @@ class ChapterData:
     text: str = ""
     # A draft chapter's time to post (``works.scheduling``); None: not scheduled.
     post_at: datetime.datetime | None = None
+    # The chapter's own creators (``chapter_credits``): empty credits the work's creators;
+    # None leaves them as they are.
+    creators: list[Pseud] | None = None
 
 
 @dataclass
@@ -82,6 +87,8 @@ class WorkData:
     series: Series | None = None
     new_series_title: str = ""
     series_position: int | None = None
+    # Series the work leaves (a work may be in several; adding to one keeps the others).
+    leave_series: list[Series] = field(default_factory=list)
     co_creators: list[Pseud] = field(default_factory=list)
     gift_recipients: list[str] = field(default_factory=list)
     # The collections the creators put the work in; None leaves them as they are.
@@ -93,8 +100,8 @@ class WorkData:
     is_complete: bool = False
     published_on: datetime.date | None = None  # a backdate; None means "when posted"
     pseud: Pseud | None = None  # which of the actor's pseuds a new work is credited to
-    # The work's source, checked (``inspiration.resolve``); None leaves it as it is.
-    inspiration: ResolvedInspiration | None = None
+    # The work's sources, checked (``inspiration.resolve``); None leaves them as they are.
+    inspirations: list[ResolvedInspiration] | None = None
     # A draft's time to post (``works.scheduling``); None: not scheduled. Posting clears it.
     post_at: datetime.datetime | None = None
     # Podfic and art fields, and the work skin; None leaves them as they are (importers
@@ -348,8 +355,11 @@ def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
         )
     )
     _set_series(work, data)
-    if data.inspiration is not None and set_inspiration(work, data.inspiration) and work.is_posted:
-        source_named.send(sender=Work, work=work)  # a draft's source hears of it when posted
+    if data.inspirations is not None:
+        waiting = set_inspirations(work, data.inspirations, actor=actor)
+        if waiting and work.is_posted:  # a draft's sources hear of it when posted
+            source_ids = [row.source_id for row in waiting]
+            source_named.send(sender=Work, work=work, source_ids=source_ids)
     _invite_co_creators(work, data.co_creators, actor=actor)
     # A refused gift stays refused: its row is kept and its name is not given again.
     refused = set(
@@ -386,13 +396,16 @@ def _attach_relations(work: Work, data: WorkData, *, actor: User) -> None:
 
 
 def _set_series(work: Work, data: WorkData) -> None:
+    """Add the work to the chosen (or new) series, at the given part number, and take it
+    out of those it leaves; it stays in its other series (AO3: a work in several series)."""
     series = data.series
     if series is None and data.new_series_title.strip():
         series = Series.objects.create(title=data.new_series_title.strip()[:255])
+    leaving = [s.pk for s in data.leave_series if series is None or s.pk != series.pk]
+    for part in work.series_works.filter(series__in=leaving):
+        part.delete()  # one at a time: each part's deletion queues the work for the index
     if series is None:
-        work.series_works.all().delete()
         return
-    work.series_works.exclude(series=series).delete()
     existing = SeriesWork.objects.filter(series=series, work=work).first()
     if existing is not None:
         if data.series_position and data.series_position != existing.position:
@@ -407,15 +420,9 @@ def _set_series(work: Work, data: WorkData) -> None:
 
 
 def series_of(user: User) -> list[Series]:
-    """The series a user may add works to: those holding a work they are credited on."""
-    return list(
-        Series.objects.filter(
-            series_works__work__creatorships__pseud__user=user,
-            series_works__work__creatorships__is_approved=True,
-        )
-        .distinct()
-        .order_by("title")
-    )
+    """The series a user may add works to: those holding a work they are credited on, and
+    those they co-create (``series_actions``)."""
+    return series_managed_by(user)
 
 
 def refused_gift_names(names: Iterable[str], *, writer: User, work: Work | None) -> list[str]:
@@ -496,6 +503,7 @@ def add_chapter(
     *,
     post: bool,
     today: datetime.date | None = None,
+    actor: User | None = None,
 ) -> Chapter:
     today = today or timezone.localdate()
     work = Work.objects.select_for_update().get(pk=work.pk)
@@ -505,6 +513,7 @@ def add_chapter(
     if post and work.is_posted:
         chapter.published_on = today
     chapter.save()
+    _credit_chapter(chapter, data, actor=actor)
     refresh_work_stats(work, today=today)
     if post and not (work.is_posted and hold_if_linky(work)):
         chapter_posted.send(sender=Chapter, chapter=chapter)
@@ -518,6 +527,7 @@ def update_chapter(
     *,
     post: bool = False,
     today: datetime.date | None = None,
+    actor: User | None = None,
 ) -> Chapter:
     """Save an edited chapter; ``post`` also posts it when it is a draft."""
     today = today or timezone.localdate()
@@ -529,10 +539,22 @@ def update_chapter(
             chapter.published_on = today
     chapter.post_at = None if chapter.is_posted else data.post_at
     chapter.save()
+    _credit_chapter(chapter, data, actor=actor)
     refresh_work_stats(chapter.work, today=today)
     if newly_posted and not (chapter.work.is_posted and hold_if_linky(chapter.work)):
         chapter_posted.send(sender=Chapter, chapter=chapter)
     return chapter
+
+
+def _credit_chapter(chapter: Chapter, data: ChapterData, *, actor: User | None) -> None:
+    if data.creators is None:
+        return
+    if actor is None:
+        raise ValueError("crediting a chapter needs the member who does it")
+    try:
+        set_chapter_credits(chapter, data.creators, actor=actor)
+    except ChapterCreditError as refusal:  # the form checked; a member changed their mind since
+        raise PostingError(str(refusal)) from None
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ficshelf.accounts.models import Pseud
-    from ficshelf.works.models import Work
+    from ficshelf.works.models import Chapter, Work
 
 
 def thousands(number: int) -> str:
@@ -47,3 +47,13 @@ def media_kinds(work: Work) -> str:
     if work.is_fanart:
         kinds.append("Fanart" if not kinds else "fanart")
     return ", ".join(kinds)
+
+
+def chapter_credited_pseuds(work: Work, chapter: Chapter) -> list[Pseud] | None:
+    """The creators a chapter's byline names: None when the chapter has no accepted credits
+    of its own (it is the work's creators'), none for a work in an anonymous collection
+    (``works.chapter_credits``). Reads prefetched credits."""
+    if work.in_anonymous_collection:
+        return []
+    # Until someone named accepts, the chapter reads as the work's.
+    return [credit.pseud for credit in chapter.credits.all() if credit.is_approved] or None

@@ -225,11 +225,27 @@ def _optional_relations() -> tuple[_OptionalRelation, ...]:
             _shown_collection_items(CollectionItem.objects.approved()),
             _shown_collection_items(CollectionItem.objects.none()),
         ),
+        # Chapters credited to their own creators (``works.chapter_credits``).
+        _OptionalRelation(
+            "has_chapter_credits",
+            ChapterCreatorship.objects.filter(chapter__work=OuterRef("pk")),
+            models.Prefetch(
+                "chapters__credits",
+                queryset=ChapterCreatorship.objects.select_related("pseud__user"),
+            ),
+            models.Prefetch("chapters__credits", queryset=ChapterCreatorship.objects.none()),
+        ),
         # Refused gifts are not shown (the recipient took the credit away).
         _OptionalRelation(
             "has_gifts",
             Gift.objects.filter(work=OuterRef("pk"), refused_at__isnull=True),
-            models.Prefetch("gifts", queryset=Gift.objects.filter(refused_at__isnull=True)),
+            # A member recipient's name links to their gifts (a plain name is only text).
+            models.Prefetch(
+                "gifts",
+                queryset=Gift.objects.filter(refused_at__isnull=True).select_related(
+                    "recipient__user"
+                ),
+            ),
             models.Prefetch("gifts", queryset=Gift.objects.none()),
         ),
     )
@@ -519,10 +535,33 @@ class Creatorship(models.Model):
         return f"{self.pseud} on {self.work_id}"
 
 
+class ChapterCreatorship(models.Model):
+    """A pseud credited on one chapter (AO3's chapter co-creators). A chapter with none is
+    credited to its work's creators; one with some names these, a subset of the work's
+    creators or others besides (invited: credited once they accept). The work's credits and
+    who may edit it are the work's creatorships alone."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="credits")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="chapter_credits")
+    position = models.PositiveSmallIntegerField(default=0)
+    is_approved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "pseud"], name="chapter_creatorship_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pseud} on chapter {self.chapter_id}"
+
+
 class Series(models.Model):
     title = models.CharField(max_length=255)
     summary = models.TextField(blank=True)
     notes = models.TextField(blank=True)
+    sanitizer_version = models.PositiveSmallIntegerField(default=0)
     is_complete = models.BooleanField(default=False)
     source_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -549,6 +588,27 @@ class SeriesWork(models.Model):
         return f"Part {self.position} of {self.series}"
 
 
+class SeriesCreatorship(models.Model):
+    """A series co-creator (AO3's series creators): once accepted, they edit the series and
+    add their works to it. The creators of the series' works manage it too, so a series
+    made from the posting form needs no row here."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="creatorships")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="series_creatorships")
+    # Invited by a series creator; credited and allowed in only after accepting.
+    is_approved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "pseud"], name="series_creatorship_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pseud} on series {self.series_id}"
+
+
 class Gift(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="gifts")
     recipient_name = models.CharField(max_length=255)
@@ -561,12 +621,24 @@ class Gift(models.Model):
         return self.recipient_name
 
 
+class SourceApproval(models.TextChoices):
+    """What a source's creators said of a work naming it (AO3's approved related works):
+    the source's page lists it only once approved."""
+
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REMOVED = "removed", "Removed by the source's creator"
+
+
 class Inspiration(models.Model):
     """``work`` was inspired by another work, or translates it (AO3's related works): one
-    on this archive (``source``) or elsewhere (``url``). The source's title and creator are
-    kept as they were, so the line still reads right if the source is deleted."""
+    on this archive (``source``) or elsewhere (``url``); a work may name several. The
+    source's title and creator are kept as they were, so the line still reads right if the
+    source is deleted. The source's page lists the work once its creators approve
+    (``approval``; a source elsewhere has nobody here to ask, and a creator naming their
+    own work approves it by naming it)."""
 
-    work = models.OneToOneField(Work, on_delete=models.CASCADE, related_name="inspiration")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="inspirations")
     source = models.ForeignKey(
         Work, null=True, blank=True, on_delete=models.SET_NULL, related_name="inspired"
     )
@@ -574,7 +646,23 @@ class Inspiration(models.Model):
     title = models.CharField(max_length=255)
     creator = models.CharField(max_length=255, blank=True)
     is_translation = models.BooleanField(default=False)
+    approval = models.CharField(
+        max_length=10, choices=SourceApproval.choices, default=SourceApproval.PENDING
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work", "source"],
+                condition=Q(source__isnull=False),
+                name="inspiration_unique_source",
+            ),
+            models.UniqueConstraint(
+                fields=["work", "url"], condition=~Q(url=""), name="inspiration_unique_url"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.work_id} inspired by {self.source_id or self.url}"

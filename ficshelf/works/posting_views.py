@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ficshelf.accounts.models import User
 from ficshelf.core.ratelimit import RateLimit, Verdict, with_retry_after
-from ficshelf.works import actions
+from ficshelf.works import actions, chapter_credits
 from ficshelf.works.access import (
     get_chapter_for_creator,
     get_invitation_for_invitee,
@@ -30,7 +30,13 @@ from ficshelf.works.access import (
 from ficshelf.works.forms import ChapterForm, ReorderChaptersForm, WorkForm
 from ficshelf.works.forms.fields import TextFormat
 from ficshelf.works.forms.schedule import SCHEDULE
-from ficshelf.works.models import Chapter, Creatorship, Work
+from ficshelf.works.models import (
+    Chapter,
+    ChapterCreatorship,
+    Creatorship,
+    SeriesCreatorship,
+    Work,
+)
 from ficshelf.works.schedule_views import scheduled_context, when
 from ficshelf.works.views import PreviewBar, render_edit_preview
 
@@ -63,8 +69,14 @@ def new_work(request: HttpRequest) -> HttpResponse:
             return _upload_refused(request, form, upload, "works/posting/work_form.html", context)
         if form.is_valid():
             action = request.POST.get("action", PREVIEW)
-            work = actions.create_work(form.to_data(), actor=user, post=action == POST)
-            return _after_saving(request, work, action)
+            try:
+                work = actions.create_work(form.to_data(), actor=user, post=action == POST)
+            except actions.PostingError as refusal:
+                # Checked by the form, changed since (a collection closed, a gift refused):
+                # the transaction rolled back, nothing is saved; the form says why.
+                form.add_error(None, str(refusal))
+            else:
+                return _after_saving(request, work, action)
     else:
         form = WorkForm(user=user)
     return render(request, "works/posting/work_form.html", {"form": form, "work": None})
@@ -89,11 +101,15 @@ def edit_work(request: HttpRequest, work_id: int) -> HttpResponse:
             if action == PREVIEW and work.is_posted:
                 return _preview_edit(request, work, form)
             was_posted = work.is_posted
-            work = actions.update_work(work, form.to_data(), actor=user, post=action == POST)
-            if was_posted:
-                messages.success(request, "Work updated.")
-                return redirect(work)
-            return _after_saving(request, work, action)
+            try:
+                saved = actions.update_work(work, form.to_data(), actor=user, post=action == POST)
+            except actions.PostingError as refusal:  # as for a new work: nothing is saved
+                form.add_error(None, str(refusal))
+            else:
+                if was_posted:
+                    messages.success(request, "Work updated.")
+                    return redirect(saved)
+                return _after_saving(request, saved, action)
     else:
         form = WorkForm(user=user, work=work)
     context = {"form": form, "work": work, "pending": _pending_co_creators(work)}
@@ -238,7 +254,9 @@ def add_chapter(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request, work_id)
     if request.method == "POST":
         upload = _count_upload(request)
-        form = ChapterForm(request.POST, request.FILES if upload else None)
+        form = ChapterForm(
+            request.POST, request.FILES if upload else None, work=work, user=_user(request)
+        )
         if not upload:
             context = {
                 "form": form,
@@ -255,11 +273,15 @@ def add_chapter(request: HttpRequest, work_id: int) -> HttpResponse:
             if action == PREVIEW:
                 return _preview_chapter(request, work, form, editing=None)
             post = action not in (SAVE_DRAFT, SCHEDULE)
-            chapter = actions.add_chapter(work, form.to_data(), post=post)
-            messages.success(request, _chapter_saved(chapter, "Chapter posted."))
-            return redirect(chapter)
+            try:
+                chapter = actions.add_chapter(work, form.to_data(), post=post, actor=_user(request))
+            except actions.PostingError as refusal:  # an invitee changed their mind since
+                form.add_error("creators", str(refusal))
+            else:
+                messages.success(request, _chapter_saved(chapter, "Chapter posted."))
+                return redirect(chapter)
     else:
-        form = ChapterForm()
+        form = ChapterForm(work=work, user=_user(request))
     next_position = work.chapters.count() + 1
     context = {"form": form, "work": work, "chapter": None, "next_position": next_position}
     return render(request, "works/posting/chapter_form.html", context)
@@ -271,7 +293,13 @@ def edit_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
     chapter = get_chapter_for_creator(request, work_id, chapter_id)
     if request.method == "POST":
         upload = _count_upload(request)
-        form = ChapterForm(request.POST, request.FILES if upload else None, chapter=chapter)
+        form = ChapterForm(
+            request.POST,
+            request.FILES if upload else None,
+            chapter=chapter,
+            work=chapter.work,
+            user=_user(request),
+        )
         if not upload:
             context = {"form": form, "work": chapter.work, "chapter": chapter}
             template = "works/posting/chapter_form.html"
@@ -283,11 +311,17 @@ def edit_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
             if action == PREVIEW:
                 return _preview_chapter(request, chapter.work, form, editing=chapter)
             post = action == POST
-            chapter = actions.update_chapter(chapter, form.to_data(), post=post)
-            messages.success(request, _chapter_saved(chapter, "Chapter saved."))
-            return redirect(chapter)
+            try:
+                chapter = actions.update_chapter(
+                    chapter, form.to_data(), post=post, actor=_user(request)
+                )
+            except actions.PostingError as refusal:  # an invitee changed their mind since
+                form.add_error("creators", str(refusal))
+            else:
+                messages.success(request, _chapter_saved(chapter, "Chapter saved."))
+                return redirect(chapter)
     else:
-        form = ChapterForm(chapter=chapter)
+        form = ChapterForm(chapter=chapter, work=chapter.work, user=_user(request))
     context = {"form": form, "work": chapter.work, "chapter": chapter}
     return render(request, "works/posting/chapter_form.html", context)
 
@@ -321,9 +355,11 @@ def _preview_chapter(
     with transaction.atomic():
         if editing is None:
             # Shown as posted, as readers will see it once the writer posts it.
-            shown = actions.add_chapter(work, form.to_data(), post=True)
+            shown = actions.add_chapter(work, form.to_data(), post=True, actor=_user(request))
         else:
-            shown = actions.update_chapter(editing, form.to_data(), post=False)
+            shown = actions.update_chapter(
+                editing, form.to_data(), post=False, actor=_user(request)
+            )
         changed = Work.objects.with_everything_shown().get(pk=work.pk)
         html = render_edit_preview(request, changed, bar, chapter=shown)
         transaction.set_rollback(True)
@@ -420,6 +456,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "series": actions.series_of(user),
         "invitations": invitations,
         **scheduled_context(user),
+        "chapter_invitations": ChapterCreatorship.objects.filter(
+            pseud__user=user, is_approved=False
+        ).select_related("chapter__work", "pseud"),
+        "series_invitations": SeriesCreatorship.objects.filter(
+            pseud__user=user, is_approved=False
+        ).select_related("series", "pseud"),
         # The latest bookmarks come from the social app's dashboard_bookmarks tag.
     }
     return render(request, "works/posting/dashboard.html", context)
@@ -438,6 +480,32 @@ def answer_invitation(request: HttpRequest, creatorship_id: int) -> HttpResponse
         messages.success(request, f"You declined to co-create “{invitation.work.title}”.")
     else:
         messages.error(request, "Choose Accept or Decline.")
+    return redirect("works:dashboard")
+
+
+@login_required
+@require_POST
+def answer_chapter_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """An invited member answers an invitation to co-create one chapter."""
+    invitation = (
+        ChapterCreatorship.objects.select_related("chapter__work", "pseud")
+        .filter(pk=invitation_id, pseud__user=_user(request), is_approved=False)
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation.")
+    answer = request.POST.get("answer")
+    if answer not in ("accept", "decline"):
+        messages.error(request, "Choose Accept or Decline.")
+        return redirect("works:dashboard")
+    heading = f"{invitation.chapter.heading} of “{invitation.chapter.work.title}”"
+    chapter_credits.answer_chapter_invitation(
+        invitation, accept=answer == "accept", actor=_user(request)
+    )
+    if answer == "accept":
+        messages.success(request, f"You are now credited on {heading}.")
+    else:
+        messages.success(request, f"You declined to co-create {heading}.")
     return redirect("works:dashboard")
 
 

@@ -20,8 +20,8 @@ work_posted = Signal()
 # the work itself is posted).
 chapter_posted = Signal()
 
-# ``work``: a posted work now names a work of this archive as its source.
-# ``social.receivers`` tells that source's creators.
+# ``work``, ``source_ids``: a posted work now names these works of this archive as its
+# sources, waiting for their creators' approval. ``social.receivers`` tells those creators.
 source_named = Signal()
 
 # ``work``, ``recipient_names``: an edit of a posted work gave it to more people (posting a

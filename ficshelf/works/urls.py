@@ -7,7 +7,9 @@ from ficshelf.works import (
     creator_views,
     people_search,
     posting_views,
+    related_views,
     schedule_views,
+    series_views,
     skin_views,
     tag_suggestions,
     views,
@@ -21,6 +23,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("works/<int:work_id>/chapters/<int:chapter_id>/", views.chapter_detail, name="chapter"),
     path("works/<int:work_id>/adult/", views.proceed_past_adult_notice, name="proceed"),
     path("series/<int:series_id>/", views.series_detail, name="series"),
+    # Managing a series (its creators).
+    path("series/<int:series_id>/edit/", series_views.manage_series, name="manage_series"),
+    path("series/<int:series_id>/order/", series_views.reorder_series, name="reorder_series"),
+    path(
+        "series/<int:series_id>/invite/",
+        series_views.invite_series_creator,
+        name="invite_series_creator",
+    ),
+    path("series/<int:series_id>/delete/", series_views.delete_series, name="delete_series"),
+    path("series/<int:series_id>/leave/", series_views.leave_series, name="leave_series"),
+    path(
+        "series-invitations/<int:invitation_id>/",
+        series_views.answer_series_invitation,
+        name="answer_series_invitation",
+    ),
     # A creator of imported works, who has no account here.
     path("creators/<int:pseud_id>/", creator_views.external_creator, name="external_creator"),
     path("people/search/", people_search.people_search, name="people_search"),
@@ -36,6 +53,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("works/<int:work_id>/delete/", posting_views.delete_work, name="delete"),
     path("works/<int:work_id>/orphan/", posting_views.orphan_work, name="orphan"),
     path("works/<int:work_id>/leave/", posting_views.leave_work, name="leave"),
+    # Works naming this one as their source, for its creators to approve or remove.
+    path("works/<int:work_id>/related/", related_views.related_works, name="related_works"),
+    path(
+        "works/<int:work_id>/related/<int:inspiration_id>/",
+        related_views.answer_related,
+        name="answer_related",
+    ),
     path("works/<int:work_id>/chapters/new/", posting_views.add_chapter, name="add_chapter"),
     path(
         "works/<int:work_id>/chapters/manage/",
@@ -83,6 +107,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "work-skins/<int:skin_id>/<slug:version>.css",
         skin_views.skin_stylesheet,
         name="skin_stylesheet",
+    ),
+    path(
+        "chapter-invitations/<int:invitation_id>/",
+        posting_views.answer_chapter_invitation,
+        name="answer_chapter_invitation",
     ),
     # Tag suggestions for the posting form.
     path("tags/autocomplete/", tag_suggestions.autocomplete, name="tag_autocomplete"),

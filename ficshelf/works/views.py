@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from ficshelf.accounts.access import preferences_for, reader_context
+from ficshelf.accounts.models import User
 from ficshelf.core.sequences import unique_in_order
 from ficshelf.works.access import (
     get_chapter_for_viewer,
@@ -30,9 +31,10 @@ from ficshelf.works.access import (
     is_creator,
     unrevealed_collections_of,
 )
-from ficshelf.works.inspiration import inspired_works, source_line
+from ficshelf.works.inspiration import RelatedWorks, related_to, source_lines
 from ficshelf.works.member_choices import hidden_from_search_engines
 from ficshelf.works.models import Chapter, Work
+from ficshelf.works.series_actions import manages_series, series_creator_names
 from ficshelf.works.signals import work_viewed
 
 # AO3 asks once per visit, not once per work: "Proceed" on one adult work lets the guest
@@ -79,8 +81,15 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
         .annotate(part=Min("series_works__position", filter=Q(series_works__series=series)))
         .order_by("part", "pk")
     )
-    creators = unique_in_order(c.pseud.byline for w in works for c in w.creatorships.all())
+    creators = unique_in_order(
+        [
+            *(c.pseud.byline for w in works for c in w.creatorships.all()),
+            *series_creator_names(series),
+        ]
+    )
+    user = request.user
     context = {
+        "can_manage": isinstance(user, User) and manages_series(user, series),
         **reader_context(request),
         "series": series,
         "works": works,
@@ -279,6 +288,12 @@ def _reading_context(request: HttpRequest, work: Work, reading: Reading) -> dict
     end_notes_url = "#work_endnotes"
     if not reading.shows_work_end_notes:
         end_notes_url = reading.chapters[-1].get_absolute_url() + "#work_endnotes"
+    # AO3 lists them at the end of the work, where its end notes are.
+    related = (
+        related_to(work, request.user)
+        if reading.shows_work_end_notes
+        else RelatedWorks(inspired=[], translations=[])
+    )
     context: dict[str, Any] = {
         **reader_context(request),
         "work": work,
@@ -286,14 +301,13 @@ def _reading_context(request: HttpRequest, work: Work, reading: Reading) -> dict
         "chapter": reading.current,
         "end_notes_url": end_notes_url,
         "entire_work_url": reverse("works:detail", args=[work.pk]) + "?view_full_work=true",
-        "source_line": source_line(work, request.user),
+        "source_lines": source_lines(work, request.user),
         # A creator asked search engines to pass by (their preferences). Kept copies of
         # this page move with it: saving that choice moves the archive's data state.
         "noindex": hidden_from_search_engines(work),
-        # AO3 lists them at the end of the work, where its end notes are.
-        "inspired_works": inspired_works(work, request.user)
-        if reading.shows_work_end_notes
-        else [],
+        "inspired_works": related.inspired,
+        # Listed apart from the works inspired by it, each with its language (AO3).
+        "translations": related.translations,
         "work_style": WorkStyle.for_reader(request, work),
     }
     return context

@@ -71,6 +71,8 @@ HANDLED: dict[str, str] = {
     "accounts.PseudIcon": DELETED + " with its pseud (the icon and its description)",
     "works.Creatorship": "moved to orphan_account (orphaning) or deleted with the work or "
     "the pseud",
+    "works.ChapterCreatorship": DELETED + " (with the pseud); the chapter stays",
+    "works.SeriesCreatorship": DELETED + " (with the pseud); the series and its works stay",
     "works.CollectionItem": LINK_CLEARED,
     "works.CollectionParticipant": DELETED,
     "works.Gift": "gifts to the member are deleted (works.receivers.forget_gifts_to); the "

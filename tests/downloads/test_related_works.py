@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def inspired_pair() -> tuple[Work, Work]:
     source = WorkFactory(title="The Lighthouse", creator=PseudFactory(name="original"))
     child = WorkFactory(title="The Keeper", creator=PseudFactory(name="fan"))
-    Inspiration.objects.create(work=child, source=source, title=source.title, creator="original")
+    Inspiration.objects.create(
+        work=child, source=source, title=source.title, creator="original", approval="approved"
+    )
     return source, child
 
 
@@ -51,14 +53,14 @@ def test_a_new_inspired_work_makes_a_new_file(client: Client) -> None:
     before = download(client, source, "txt").decode()
     assert "Works inspired by this one" not in before
     child = WorkFactory(title="Late Answer")
-    Inspiration.objects.create(work=child, source=source, title=source.title)
+    Inspiration.objects.create(work=child, source=source, title=source.title, approval="approved")
     assert "Late Answer" in download(client, source, "txt").decode()
 
 
 def test_restricted_inspired_works_stay_out_of_the_shared_file(client: Client) -> None:
     source = WorkFactory(title="The Lighthouse")
     child = WorkFactory(title="Members Only Answer", restricted=True)
-    Inspiration.objects.create(work=child, source=source, title=source.title)
+    Inspiration.objects.create(work=child, source=source, title=source.title, approval="approved")
     assert "Members Only Answer" not in download(client, source, "txt").decode()
 
 

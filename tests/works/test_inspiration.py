@@ -36,7 +36,7 @@ def writer(client: Client) -> User:
     return user
 
 
-def test_a_work_inspired_by_one_here_links_both_ways_and_tells_its_creator(
+def test_a_work_inspired_by_one_here_is_listed_on_it_once_its_creator_approves(
     client: Client,
 ) -> None:
     source = source_by("original")
@@ -49,12 +49,32 @@ def test_a_work_inspired_by_one_here_links_both_ways_and_tells_its_creator(
     assert (
         f'Inspired by <a href="/works/{source.pk}/">The Lighthouse</a> by original.' in child_page
     )
+    # Not on the source until its creator approves.
+    assert "The Keeper" not in client.get(source.get_absolute_url()).content.decode()
+    (item,) = InboxItem.objects.filter(kind=InboxKind.INSPIRED)
+    assert item.recipient.username == "original"
+    assert item.text == (
+        "The Keeper was inspired by your work The Lighthouse: approve it to list it on your work"
+    )
+    assert item.link == f"/works/{source.pk}/related/"
+    # The writer cannot approve it for the source's creator.
+    row = Inspiration.objects.get()
+    assert (
+        client.post(f"/works/{source.pk}/related/{row.pk}/", {"answer": "approve"}).status_code
+        == 404
+    )
+    client.force_login(User.objects.get(username="original"))
+    related = client.get(item.link).content.decode()
+    assert "The Keeper" in related and "Waiting for approval" in related
+    client.post(f"/works/{source.pk}/related/{row.pk}/", {"answer": "approve"})
     source_page = client.get(source.get_absolute_url()).content.decode()
     assert "Works inspired by this one:" in source_page
     assert f'<a href="/works/{child.pk}/">The Keeper</a>' in source_page
-    (item,) = InboxItem.objects.filter(kind=InboxKind.INSPIRED)
-    assert item.recipient.username == "original"
-    assert item.text == "The Keeper was inspired by your work The Lighthouse"
+    # Removed: off the source's page; the work still names its source.
+    client.post(f"/works/{source.pk}/related/{row.pk}/", {"answer": "remove"})
+    source_page = client.get(source.get_absolute_url()).content.decode()
+    assert f'<a href="/works/{child.pk}/">The Keeper</a>' not in source_page
+    assert "Inspired by" in client.get(child.get_absolute_url()).content.decode()
 
 
 def test_an_address_without_the_host_works_too(client: Client) -> None:
@@ -137,7 +157,7 @@ def test_a_restricted_source_is_not_named_to_guests(client: Client) -> None:
 def test_inspired_works_a_reader_may_not_see_are_not_listed(client: Client) -> None:
     source = source_by("original")
     child = WorkFactory(title="Restricted Child", restricted=True)
-    Inspiration.objects.create(work=child, source=source, title=source.title)
+    Inspiration.objects.create(work=child, source=source, title=source.title, approval="approved")
     assert "Restricted Child" not in client.get(source.get_absolute_url()).content.decode()
     client.force_login(UserFactory())
     assert "Restricted Child" in client.get(source.get_absolute_url()).content.decode()
@@ -198,7 +218,81 @@ def test_the_works_inspired_by_one_are_read_in_a_fixed_number_of_queries(
     source = source_by("original")
     for number in range(5):
         child = WorkFactory(title=f"Answer {number}", creator=PseudFactory(name=f"fan{number}"))
-        Inspiration.objects.create(work=child, source=source, title=source.title)
+        Inspiration.objects.create(
+            work=child, source=source, title=source.title, approval="approved"
+        )
     with django_assert_max_num_queries(4):
         bylines = [child.byline for child in inspired_works(source, None)]
     assert len(bylines) == 5 and all("(" in byline for byline in bylines)
+
+
+def test_a_work_names_several_sources_and_each_creator_is_asked(client: Client) -> None:
+    first = source_by("original", title="The Lighthouse")
+    second = source_by("another", title="The Harbour")
+    writer(client)
+    post_inspired(
+        client,
+        inspired_by_url=f"/works/{first.pk}/",
+        inspired_by_url_2=f"/works/{second.pk}/",
+    )
+    child = Work.objects.get(title="The Keeper")
+    assert {row.source for row in Inspiration.objects.filter(work=child)} == {first, second}
+    page = client.get(child.get_absolute_url()).content.decode()
+    assert "The Lighthouse</a> by original." in page and "The Harbour</a> by another." in page
+    told = InboxItem.objects.filter(kind=InboxKind.INSPIRED)
+    assert sorted(told.values_list("recipient__username", flat=True)) == ["another", "original"]
+    # The edit form shows both, and a third slot to name one more.
+    form = client.get(reverse("works:edit", args=[child.pk])).context["form"]
+    assert form.initial["inspired_by_url_2"] == f"/works/{second.pk}/"
+    assert "inspired_by_url_3" in form.fields
+
+
+def test_a_bad_second_source_is_refused_and_nothing_is_written(client: Client) -> None:
+    source = source_by("original")
+    writer(client)
+    response = post_inspired(
+        client, inspired_by_url=f"/works/{source.pk}/", inspired_by_url_2="/works/99999/"
+    )
+    assert "There is no work at that address that you can see." in response.content.decode()
+    assert not Work.objects.filter(title="The Keeper").exists()
+    assert not Inspiration.objects.exists()
+
+
+def test_a_translation_is_listed_apart_with_its_language(client: Client) -> None:
+    from ficshelf.works.models import Language
+
+    source = source_by("original")
+    writer(client)
+    french = Language.objects.get_or_create(short="fr", defaults={"name": "Français"})[0]
+    post_inspired(
+        client, inspired_by_url=f"/works/{source.pk}/", is_translation="on", language=french.pk
+    )
+    child = Work.objects.get(title="The Keeper")
+    assert "A translation of" in client.get(child.get_absolute_url()).content.decode()
+    row = Inspiration.objects.get()
+    client.force_login(User.objects.get(username="original"))
+    client.post(f"/works/{source.pk}/related/{row.pk}/", {"answer": "approve"})
+    page = client.get(source.get_absolute_url()).content.decode()
+    assert "Translations:" in page and "(Français)" in page
+    assert "Works inspired by this one:" not in page
+    # Downloads list it too, apart from the works inspired by it.
+    from tests.downloads.conftest import download
+
+    text = download(client, source, "txt").decode()
+    assert "Translations:\n\n[Français] The Keeper by fanwriter" in text
+    assert "Works inspired by this one:" not in text
+
+
+def test_naming_ones_own_work_needs_no_approval(client: Client) -> None:
+    user = writer(client)
+    mine = WorkFactory(title="My Earlier Work", creator=PseudFactory(user=user))
+    post_inspired(client, inspired_by_url=f"/works/{mine.pk}/")
+    assert Inspiration.objects.get().approval == "approved"
+    assert "The Keeper" in client.get(mine.get_absolute_url()).content.decode()
+    assert not InboxItem.objects.filter(kind=InboxKind.INSPIRED).exists()
+
+
+def test_related_works_page_is_only_for_the_sources_creators(client: Client) -> None:
+    source = source_by("original")
+    writer(client)
+    assert client.get(f"/works/{source.pk}/related/").status_code == 404

@@ -550,3 +550,27 @@ def test_an_invited_co_creator_is_a_reader_until_they_accept(client: Client) -> 
     assert "Edit work" not in page  # no creator bar
     assert "Not Yet Posted" not in page
     assert client.get(reverse("works:edit", args=[work.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("editing", [False, True])
+def test_a_refusal_after_the_form_passed_shows_on_the_form_and_saves_nothing(
+    client: Client, author: User, monkeypatch: pytest.MonkeyPatch, editing: bool
+) -> None:
+    """What the form checked can change before the save (a collection closes, a recipient
+    refuses gifts): the action's refusal is shown on the form, not a server error."""
+    work = None
+    if editing:
+        post_new(client, title="Before")
+        work = Work.objects.get(title="Before")
+    before = Work.objects.count()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise actions.PostingError("That collection closed a moment ago.")
+
+    monkeypatch.setattr(actions, "update_work" if editing else "create_work", refuse)
+    url = reverse("works:edit", args=[work.pk]) if work else reverse("works:new")
+    response = client.post(url, work_form_data(title="After", action="post"))
+    assert response.status_code == 200
+    assert "That collection closed a moment ago." in response.content.decode()
+    assert Work.objects.count() == before
+    assert not Work.objects.filter(title="After").exists()

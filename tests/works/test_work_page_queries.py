@@ -131,7 +131,7 @@ def test_a_work_with_every_relation_shows_each_and_asks_once_for_each() -> None:
     Gift.objects.create(work=work, recipient_name="GiftedOne")
     Inspiration.objects.create(work=work, source=source, title=source.title)
     child = WorkFactory(title="A Child Work")
-    Inspiration.objects.create(work=child, source=work, title=work.title)
+    Inspiration.objects.create(work=child, source=work, title=work.title, approval="approved")
     plain = prepared(small_work())
 
     client = Client()

@@ -46,6 +46,8 @@ def _lines(doc: WorkDocument) -> list[str]:
         lines.append("")
         if doc.has_chapter_headings:
             lines += [chapter.heading, ""]
+            if chapter.creators:
+                lines += ["by " + ", ".join(chapter.creators), ""]
             lines += _section("Chapter Summary", chapter.summary_html)
             lines += _section("Chapter Notes", chapter.notes_html)
         lines += [*_paragraphs_with_blank_lines(chapter.text_html), ""]
@@ -55,6 +57,13 @@ def _lines(doc: WorkDocument) -> list[str]:
     if doc.inspired:
         lines += ["Works inspired by this one:", ""]
         lines += [_related_line("", child) for child in doc.inspired]
+        lines.append("")
+    if doc.translations:
+        lines += ["Translations:", ""]
+        lines += [
+            _related_line(f"[{child.language}] " if child.language else "", child)
+            for child in doc.translations
+        ]
         lines.append("")
     return lines
 

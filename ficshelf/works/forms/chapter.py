@@ -6,10 +6,13 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
 
+from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.forms import LongTextField, SingleLineField
 from ficshelf.core.word_documents import MAX_DOCX_BYTES, DocumentRefused, docx_to_html
 from ficshelf.works.actions import ChapterData
+from ficshelf.works.chapter_credits import refused_chapter_creators
 from ficshelf.works.forms.fields import (
     NOTES_MAX,
     SUMMARY_MAX,
@@ -18,9 +21,10 @@ from ficshelf.works.forms.fields import (
     TextFormat,
     _html_area,
     plain_text_to_html,
+    split_names,
 )
 from ficshelf.works.forms.schedule import PostAtField
-from ficshelf.works.models import Chapter
+from ficshelf.works.models import Chapter, Work
 
 
 class ChapterTextMixin(forms.Form):
@@ -95,8 +99,18 @@ class ChapterForm(PostAtField, ChapterTextMixin):
     notes = _html_area("Chapter notes (at the beginning)", NOTES_MAX, rows=3)
     end_notes = _html_area("Chapter end notes", NOTES_MAX, rows=3)
 
+    creators = SingleLineField(
+        label="Chapter creators",
+        required=False,
+        max_length=2000,
+        help_text="Leave empty to credit the work's creators. Or name this chapter's creators "
+        "(pseuds or user names, separated by commas): the work's creators are credited at "
+        "once, others once they accept.",
+    )
+
     field_order = [
         "title",
+        "creators",
         "summary",
         "notes",
         "end_notes",
@@ -106,10 +120,20 @@ class ChapterForm(PostAtField, ChapterTextMixin):
         "post_at",
     ]
 
-    def __init__(self, *args: Any, chapter: Chapter | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        chapter: Chapter | None = None,
+        work: Work,
+        user: User,
+        **kwargs: Any,
+    ) -> None:
         if chapter is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "title": chapter.title,
+                "creators": ", ".join(
+                    c.pseud.name for c in chapter.credits.select_related("pseud")
+                ),
                 "summary": chapter.summary,
                 "notes": chapter.notes,
                 "end_notes": chapter.end_notes,
@@ -118,6 +142,31 @@ class ChapterForm(PostAtField, ChapterTextMixin):
                 "post_at": chapter.post_at,
             }
         super().__init__(*args, **kwargs)
+        self.chapter = chapter
+        self.work = work
+        self.user = user
+
+    def clean_creators(self) -> list[Pseud]:
+
+        pseuds: list[Pseud] = []
+        unknown: list[str] = []
+        for name in split_names(self.cleaned_data["creators"]):
+            pseud = (
+                Pseud.objects.filter(Q(name=name) | Q(user__username=name, is_default=True))
+                .filter(user__isnull=False)
+                .order_by("-is_default", "pk")
+                .first()
+            )
+            if pseud is None:
+                unknown.append(name)
+            elif pseud not in pseuds:
+                pseuds.append(pseud)
+        if unknown:
+            raise forms.ValidationError("No member here is called " + ", ".join(unknown) + ".")
+        problems = refused_chapter_creators(self.chapter, self.work.pk, pseuds, actor=self.user)
+        if problems:
+            raise forms.ValidationError(problems)
+        return pseuds
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -133,4 +182,5 @@ class ChapterForm(PostAtField, ChapterTextMixin):
             end_notes=c["end_notes"],
             text=self.chapter_text_html(),
             post_at=c.get("post_at"),
+            creators=c["creators"],
         )

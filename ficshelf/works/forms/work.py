@@ -53,6 +53,14 @@ INSPIRATION_FIELDS = (
     "inspired_by_creator",
     "is_translation",
 )
+# How many works one work may name as its sources (AO3 sets no number; a form must).
+MAX_SOURCES = 10
+
+
+def source_field_names(slot: int) -> tuple[str, ...]:
+    """The form's fields naming one source: the first slot's as they always were named,
+    the others' with their number (``inspired_by_url_2``)."""
+    return INSPIRATION_FIELDS if slot == 0 else tuple(f"{n}_{slot + 1}" for n in INSPIRATION_FIELDS)
 
 
 class WorkForm(PostAtField, WorkMediaFields, ChapterTextMixin):
@@ -110,6 +118,13 @@ class WorkForm(PostAtField, WorkMediaFields, ChapterTextMixin):
         min_value=1,
         max_value=9999,
         help_text="Leave empty to add it after the last part.",
+    )
+    leave_series = forms.ModelMultipleChoiceField(
+        label="Take the work out of these series",
+        queryset=Series.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="It stays in the others: a work can be part of several series.",
     )
     co_creators = SingleLineField(
         label="Invite co-creators",
@@ -203,6 +218,7 @@ class WorkForm(PostAtField, WorkMediaFields, ChapterTextMixin):
         "series",
         "new_series_title",
         "series_position",
+        "leave_series",
         "co_creators",
         "collections",
         "gift_recipients",
@@ -240,12 +256,20 @@ class WorkForm(PostAtField, WorkMediaFields, ChapterTextMixin):
         self.user = user
         self.work = work
         self.site_hosts = site_hosts
-        self.inspiration: ResolvedInspiration | None = None
+        self.inspirations: list[ResolvedInspiration] | None = None
         self.limit_skins(user, work)
+        self._add_source_slots(work)
         self.fields["series"].queryset = Series.objects.filter(  # type: ignore[attr-defined]
             pk__in=[s.pk for s in series_of(user)]
             + ([sw.series_id for sw in work.series_works.all()] if work else [])
         ).order_by("title")
+        in_series = [sw.series_id for sw in work.series_works.all()] if work else []
+        if in_series:
+            self.fields["leave_series"].queryset = Series.objects.filter(  # type: ignore[attr-defined]
+                pk__in=in_series
+            ).order_by("title")
+        else:
+            del self.fields["leave_series"]
         if work is None:
             self.fields["language"].initial = Language.objects.filter(short="en").first()
             # The member's default for new works (their preferences).
@@ -384,21 +408,59 @@ class WorkForm(PostAtField, WorkMediaFields, ChapterTextMixin):
         self._resolve_inspiration(cleaned)
         return cleaned
 
-    def _resolve_inspiration(self, cleaned: dict[str, Any]) -> None:
-        if self.work is not None and not set(INSPIRATION_FIELDS) & set(self.changed_data):
-            return  # left as it was (a deleted source's line stays, with nothing to show)
-        data = InspirationData(
-            url=cleaned.get("inspired_by_url", ""),
-            title=cleaned.get("inspired_by_title", ""),
-            creator=cleaned.get("inspired_by_creator", ""),
-            is_translation=cleaned.get("is_translation", False),
+    def _add_source_slots(self, work: Work | None) -> None:
+        """One set of source fields per source the work names, and one more to name
+        another (two on a new work), up to ``MAX_SOURCES``."""
+        named = (
+            Inspiration.objects.filter(work=work).exclude(source=None, url="").count()
+            if work is not None
+            else 0
         )
-        try:
-            self.inspiration = resolve(
-                data, work=self.work, user=self.user, site_hosts=self.site_hosts
+        self.source_slots = min(MAX_SOURCES, max(2, named + 1))
+        for slot in range(1, self.source_slots):
+            url, title, creator, translation = source_field_names(slot)
+            self.fields[url] = SingleLineField(
+                label="Another work yours was inspired by (its address)",
+                required=False,
+                max_length=500,
             )
-        except InspirationError as problem:
-            self.add_error("inspired_by_url", str(problem))
+            self.fields[title] = SingleLineField(
+                label="Its title (for a work elsewhere)", required=False, max_length=255
+            )
+            self.fields[creator] = SingleLineField(
+                label="Its creator (for a work elsewhere)", required=False, max_length=255
+            )
+            self.fields[translation] = forms.BooleanField(
+                label="My work is a translation of it", required=False
+            )
+
+    def source_field_groups(self) -> list[list[forms.BoundField]]:
+        """The bound fields of the slots after the first, for the template."""
+        return [
+            [self[name] for name in source_field_names(slot)]
+            for slot in range(1, self.source_slots)
+        ]
+
+    def _resolve_inspiration(self, cleaned: dict[str, Any]) -> None:
+        names = [n for slot in range(self.source_slots) for n in source_field_names(slot)]
+        if self.work is not None and not set(names) & set(self.changed_data):
+            return  # left as it was (a deleted source's line stays, with nothing to show)
+        resolved: list[ResolvedInspiration] = []
+        for slot in range(self.source_slots):
+            url, title, creator, translation = source_field_names(slot)
+            data = InspirationData(
+                url=cleaned.get(url, ""),
+                title=cleaned.get(title, ""),
+                creator=cleaned.get(creator, ""),
+                is_translation=cleaned.get(translation, False),
+            )
+            try:
+                resolved.append(
+                    resolve(data, work=self.work, user=self.user, site_hosts=self.site_hosts)
+                )
+            except InspirationError as problem:
+                self.add_error(url, str(problem))
+        self.inspirations = resolved
 
     def to_data(self) -> WorkData:
         c = self.cleaned_data
@@ -419,6 +481,7 @@ class WorkForm(PostAtField, WorkMediaFields, ChapterTextMixin):
             series=c["series"],
             new_series_title=c["new_series_title"],
             series_position=c["series_position"],
+            leave_series=list(c.get("leave_series") or []),
             co_creators=c["co_creators"],
             gift_recipients=c["gift_recipients"],
             collections=c["collections"],
@@ -428,7 +491,7 @@ class WorkForm(PostAtField, WorkMediaFields, ChapterTextMixin):
             expected_chapter_count=c["expected_chapter_count"],
             is_complete=c["is_complete"],
             published_on=c["published_on"],
-            inspiration=self.inspiration,
+            inspirations=self.inspirations,
             post_at=c.get("post_at"),
             media=WorkMedia(
                 is_podfic=c["is_podfic"],
@@ -456,7 +519,7 @@ def initial_for(work: Work) -> dict[str, Any]:
 
     first = work.chapters.order_by("position").first()
     series_work = work.series_works.first()
-    inspiration = Inspiration.objects.filter(work=work).select_related("source").first()
+    inspirations = list(Inspiration.objects.filter(work=work).select_related("source"))
     return {
         "title": work.title,
         "rating": next(iter(names(TagType.RATING)), ""),
@@ -481,7 +544,7 @@ def initial_for(work: Work) -> dict[str, Any]:
             for item in work.collection_items.select_related("collection").order_by("pk")
             if item.creator_approval == collection_models.Approval.APPROVED
         ),
-        **_inspiration_initial(inspiration),
+        **_inspiration_initial(inspirations),
         **media_initial(work),
         "is_restricted": work.is_restricted,
         "comment_permission": work.comment_permission,
@@ -499,16 +562,15 @@ def initial_for(work: Work) -> dict[str, Any]:
     }
 
 
-def _inspiration_initial(inspiration: Inspiration | None) -> dict[str, Any]:
-    if inspiration is None or (inspiration.source is None and not inspiration.url):
-        return {}  # none, or its source was deleted: nothing to edit
-    if inspiration.source is not None:  # on this archive: its address says it all
-        url, title, creator = inspiration.source.get_absolute_url(), "", ""
-    else:  # elsewhere
-        url, title, creator = inspiration.url, inspiration.title, inspiration.creator
-    return {
-        "inspired_by_url": url,
-        "inspired_by_title": title,
-        "inspired_by_creator": creator,
-        "is_translation": inspiration.is_translation,
-    }
+def _inspiration_initial(rows: list[Inspiration]) -> dict[str, Any]:
+    """The slots filled from the sources the work names (a deleted source has nothing to
+    edit: its line stays as it is)."""
+    initial: dict[str, Any] = {}
+    editable = [row for row in rows if row.source is not None or row.url]
+    for slot, row in enumerate(editable[:MAX_SOURCES]):
+        if row.source is not None:  # on this archive: its address says it all
+            values = (row.source.get_absolute_url(), "", "", row.is_translation)
+        else:  # elsewhere
+            values = (row.url, row.title, row.creator, row.is_translation)
+        initial.update(zip(source_field_names(slot), values, strict=True))
+    return initial

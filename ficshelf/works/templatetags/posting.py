@@ -13,6 +13,7 @@ from django import template
 
 from ficshelf.works.access import is_creator
 from ficshelf.works.actions import has_co_creators
+from ficshelf.works.inspiration import related_waiting
 
 register = template.Library()
 
@@ -25,6 +26,9 @@ def creator_actions(context: template.Context) -> dict[str, Any]:
     return {
         "shown": shown,
         "has_co_creators": shown and has_co_creators(work, request.user),  # type: ignore[union-attr,arg-type]
+        # Works naming this one whose listing here waits for its creators' approval.
+        "related_waiting": shown and related_waiting(work),  # type: ignore[arg-type]
+        "has_related": shown and getattr(work, "is_inspiring", True),
         "work": work,
         "chapter": context.get("chapter"),
         "csrf_token": context.get("csrf_token"),
