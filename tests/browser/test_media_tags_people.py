@@ -16,6 +16,7 @@ from ficshelf.search.queue import drain_index_queue
 from ficshelf.tags.models import ParentTagging, Tag, TagType
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.two_factor import authenticator_for, finish_signing_in
 from tests.factories import PseudFactory, UserFactory
 from tests.tags.factories import canonical, fandom, tag, work_tagged, wrangler
 
@@ -139,10 +140,12 @@ def test_a_wrangler_files_a_fandom_under_a_medium(
 ) -> None:
     work_tagged(fandom("Lantern Tales"))
     wrangler("tidy")
+    authenticator_for("tidy")  # a wrangler holds a permission: two-factor
     page.goto(live_server.url + "/accounts/login/")
     page.fill("input[name=username]", "tidy")
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    finish_signing_in(page)
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
     page.goto(live_server.url + "/media/Uncategorized%20Fandoms/fandoms/")

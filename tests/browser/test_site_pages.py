@@ -19,6 +19,7 @@ from ficshelf.sitecontent.models import NewsComment, TermsAcceptance
 from ficshelf.tags.models import TagType
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.two_factor import authenticator_for, finish_signing_in
 from tests.factories import TagFactory, UserFactory, WorkFactory
 
 pytestmark = [
@@ -35,6 +36,7 @@ def member_with(username: str, codename: str) -> User:
     user.user_permissions.add(
         Permission.objects.get(content_type__app_label="sitecontent", codename=codename)
     )
+    authenticator_for(username)  # a permission asks for two-factor
     return user
 
 
@@ -43,6 +45,7 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    finish_signing_in(page)
 
 
 def log_out(page: Page) -> None:

@@ -15,6 +15,7 @@ from ficshelf.core.spam import SpamState
 from ficshelf.social.models import Comment
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_accounts import log_in
+from tests.browser.two_factor import authenticator_for, finish_signing_in
 from tests.factories import UserFactory, WorkFactory
 from tests.social.factories import CommentFactory, creator_of
 
@@ -47,6 +48,7 @@ def test_a_guests_link_list_is_held_and_a_reviewer_works_the_queue(
     )
     reviewer = UserFactory(username="reviewer")
     reviewer.user_permissions.add(Permission.objects.get(codename="review_spam"))
+    authenticator_for("reviewer")  # a permission asks for two-factor
 
     page.goto(live_server.url + work.get_absolute_url())
     page.get_by_label("Guest name").fill("Dealer")
@@ -60,6 +62,7 @@ def test_a_guests_link_list_is_held_and_a_reviewer_works_the_queue(
 
     reviewing = browser.new_context(viewport=DESKTOP).new_page()
     log_in(reviewing, live_server.url, "reviewer", PASSWORD)
+    finish_signing_in(reviewing)
     reviewing.goto(live_server.url + "/moderation/spam/")
     expect(reviewing.get_by_role("heading", name="Held comments (2)")).to_be_visible()
     expect(reviewing.get_by_text("Held: 4 links")).to_be_visible()

@@ -12,6 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 from ficshelf.tags.models import MetaTagging, Tag, TagType
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
+from tests.browser.two_factor import authenticator_for, finish_signing_in
 from tests.tags.factories import canonical, fandom, tag, work_tagged, wrangler
 
 pytestmark = [
@@ -23,10 +24,12 @@ PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 
 
 def log_in(page: Page, live_server: LiveServer, username: str) -> None:
+    authenticator_for(username)  # a wrangler holds a permission: two-factor
     page.goto(live_server.url + "/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    finish_signing_in(page)
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 

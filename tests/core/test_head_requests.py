@@ -22,6 +22,7 @@ from ficshelf.sitecontent.models import NewsPost
 from ficshelf.social.models import ExternalWork, Subscription
 from ficshelf.tags.models import TagType
 from ficshelf.works.models import Collection, Creatorship, Gift, Series, SeriesWork
+from ficshelf.works.skin_models import WorkSkin
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
 from tests.helpers import get_listing
 from tests.social.factories import (
@@ -132,6 +133,16 @@ def every_kind_of_object() -> tuple[Client, dict[str, object]]:
         "kind": "comment",
         "pk": comment.pk,
         "user_id": someone.pk,
+        # Skins: a work skin of the member's (the site skins' routes take the same name and
+        # answer 404 for it, GET and HEAD alike); a stylesheet's version in its address.
+        "skin_id": WorkSkin.objects.create(owner=member, title="A skin", css="").pk,
+        "version": "0",
+        # A pseud icon's digest, fandoms by medium, a related work's approval, an
+        # invitation to co-create a series or a chapter (404s answer HEAD as GET does).
+        "digest": "0" * 16,
+        "medium": "TV Shows",
+        "inspiration_id": 1,
+        "invitation_id": 1,
     }
     get_listing(client, "/")  # fills the search index
     return client, values

@@ -168,6 +168,7 @@ def test_a_page_of_people_costs_the_same_queries_however_many_are_on_it(client: 
     show = fandom("Lighthouse (TV)")
     for number in range(2):
         work_tagged(show, creator=member(f"scribe{number:03d}"))
+    queries_for_page()  # what a process keeps after its first page (the menus) is kept now
     few = queries_for_page()
     for number in range(2, PEOPLE_PER_PAGE):
         work_tagged(show, creator=member(f"scribe{number:03d}"))
