@@ -213,7 +213,7 @@ def move_once(folder: Path, database: str, search_backend: str) -> None:
     """The SQLite archive moved into ``database`` with ``ficshelf move-to-postgres`` (the
     operator's path), once: a marker in the folder names the database it was moved to."""
     marker = folder / f"moved-to-{database}"
-    if marker.exists():
+    if marker.exists() and database_exists(database):
         print(f"{database}: {marker.read_text().strip()} (moved before)", flush=True)
         return
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database],
@@ -226,6 +226,16 @@ def move_once(folder: Path, database: str, search_backend: str) -> None:
         check=True, env={**os.environ, "FICSHELF_DATA_DIR": str(folder)}, cwd=load.REPO,
     )  # fmt: skip
     marker.write_text(f"moved in {time.perf_counter() - started:.0f} s, search {search_backend}")
+
+
+def database_exists(name: str) -> bool:
+    """Whether the server has the database (a marker can outlive a database dropped since)."""
+    found = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-tAc",
+         f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    return found == "1"
 
 
 # -- the topology --------------------------------------------------------------------------
