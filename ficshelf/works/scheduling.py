@@ -119,18 +119,28 @@ def post_due(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     posted = 0
     for work_id, post_at in list(due_works(now).values_list("pk", "post_at")):
-        with transaction.atomic():
-            if not claim_work(work_id, post_at):
-                continue  # another worker posted it, or its creators changed the time
-            actions.post_work(Work.objects.get(pk=work_id))
+        try:
+            with transaction.atomic():
+                if not claim_work(work_id, post_at):
+                    continue  # another worker posted it, or its creators changed the time
+                actions.post_work(Work.objects.get(pk=work_id))
+        except actions.PostingError as refusal:
+            # Refused now (a collection closed since it was scheduled): the claim is rolled
+            # back with the rest, the draft keeps its time, the others are still posted.
+            log.warning("scheduled work %s not posted: %s", work_id, refusal)
+            continue
         posted += 1
         log.info("posted scheduled work %s", work_id)
     for chapter_id, post_at in list(due_chapters(now).values_list("pk", "post_at")):
-        with transaction.atomic():
-            if not claim_chapter(chapter_id, post_at):
-                continue
-            chapter = Chapter.objects.select_related("work").get(pk=chapter_id)
-            actions.post_chapter(chapter)
+        try:
+            with transaction.atomic():
+                if not claim_chapter(chapter_id, post_at):
+                    continue
+                chapter = Chapter.objects.select_related("work").get(pk=chapter_id)
+                actions.post_chapter(chapter)
+        except actions.PostingError as refusal:
+            log.warning("scheduled chapter %s not posted: %s", chapter_id, refusal)
+            continue
         posted += 1
         log.info("posted scheduled chapter %s", chapter_id)
     return posted

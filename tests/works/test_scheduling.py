@@ -296,3 +296,28 @@ def test_an_invited_co_creator_who_is_suspended_does_not_hold_the_work_back() ->
     invited.save(update_fields=["suspended_until"])
     work.creatorships.create(pseud=invited.pseuds.get(), position=1, is_approved=False)
     assert scheduling.post_due(now=timezone.now() + SOON * 2) == 1
+
+
+def test_a_refused_item_keeps_its_time_and_the_others_are_still_posted() -> None:
+    """One scheduled work the archive refuses at its time (a collection closed since) does
+    not stop the others, and waits with its time for its creator to see to it."""
+    user = writer()
+    refused = scheduled_work(user, timezone.now() + SOON)
+    fine = scheduled_work(user, timezone.now() + SOON + datetime.timedelta(seconds=1))
+    real_post = actions.post_work
+
+    def post_work(work: Work, **kwargs: object) -> Work:
+        if work.pk == refused.pk:
+            raise actions.PostingError("The collection is closed.")
+        return real_post(work, **kwargs)  # type: ignore[arg-type]
+
+    later = timezone.now() + SOON + datetime.timedelta(minutes=1)
+    with (
+        mock.patch("django.utils.timezone.now", return_value=later),
+        mock.patch.object(actions, "post_work", post_work),
+    ):
+        assert scheduling.post_due() == 1
+    refused.refresh_from_db()
+    fine.refresh_from_db()
+    assert fine.is_posted
+    assert not refused.is_posted and refused.post_at is not None
