@@ -15,14 +15,13 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ficshelf.accounts.access import reader_context
 from ficshelf.accounts.models import Preference, SiteSkin, User
 from ficshelf.core.skin_forms import SkinForm
+from ficshelf.core.versioned import versioned_response
 
-STYLESHEET_SECONDS = 365 * 24 * 3600
 _HELP = (
     "CSS for every page you see, over the archive's skin you chose in your preferences. "
     "The page's parts have classes you can style (.site-header, .site-main, .blurb, "
@@ -114,11 +113,11 @@ def skin_stylesheet(request: HttpRequest, skin_id: int, version: str) -> HttpRes
     skin = SiteSkin.objects.filter(pk=skin_id).only("css").first()
     if skin is None:
         raise Http404("No such skin.")
-    response: HttpResponse
-    if version != skin.version:
-        response = redirect("accounts:site_skin_stylesheet", skin_id=skin.pk, version=skin.version)
-        patch_cache_control(response, no_cache=True)
-        return response
-    response = HttpResponse(skin.css, content_type="text/css; charset=utf-8")
-    patch_cache_control(response, public=True, max_age=STYLESHEET_SECONDS, immutable=True)
-    return response
+    current_url = reverse("accounts:site_skin_stylesheet", args=[skin.pk, skin.version])
+    return versioned_response(
+        skin.css,
+        "text/css; charset=utf-8",
+        asked=version,
+        current=skin.version,
+        current_url=current_url,
+    )

@@ -48,6 +48,7 @@ from ficshelf.core.ratelimit import (
     too_many_response,
     with_retry_after,
 )
+from ficshelf.core.versioned import versioned_response
 
 # Attempts per window before the archive answers 429; logins: accounts/login_limits.py.
 SIGNUPS_BY_ADDRESS = RateLimit("signup", limit=10, window_seconds=60 * 60)
@@ -285,10 +286,6 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     return _render(request, "accounts/edit_profile.html", {"form": form}, status=status)
 
 
-# A new picture gets a new address (``PseudIcon.digest``): any copy may be kept for good.
-ICON_CACHE_CONTROL = "public, max-age=31536000, immutable"
-
-
 @require_safe
 def pseud_icon(request: HttpRequest, username: str, pseud_id: int, digest: str) -> HttpResponse:
     """A pseud's icon, for anyone who may see its member's profile."""
@@ -301,11 +298,14 @@ def pseud_icon(request: HttpRequest, username: str, pseud_id: int, digest: str) 
     )
     if icon is None:
         raise Http404("No such icon.")
-    if icon.digest != digest:  # an address from before the icon changed
-        return redirect("users:pseud_icon", username, pseud_id, icon.digest)
-    response = HttpResponse(bytes(icon.image), content_type="image/png")
-    response["Cache-Control"] = ICON_CACHE_CONTROL
-    return response
+    # A new picture gets a new address (``PseudIcon.digest``).
+    return versioned_response(
+        bytes(icon.image),
+        "image/png",
+        asked=digest,
+        current=icon.digest,
+        current_url=reverse("users:pseud_icon", args=[username, pseud_id, icon.digest]),
+    )
 
 
 # ---- Pseuds ----

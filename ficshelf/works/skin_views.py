@@ -13,17 +13,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ficshelf.accounts.access import reader_context
 from ficshelf.accounts.models import User
 from ficshelf.core.css_sanitizer import WORK_SKIN_SCOPE
 from ficshelf.core.skin_forms import SkinForm
+from ficshelf.core.versioned import versioned_response
 from ficshelf.works.skin_actions import delete_work_skin, save_work_skin
 from ficshelf.works.skin_models import WorkSkin
 
-STYLESHEET_SECONDS = 365 * 24 * 3600
 _HELP = (
     "Style the text of your works: every rule applies inside the work only (the archive "
     "puts it under #workskin). Give parts of your text a class in the HTML "
@@ -125,12 +124,10 @@ def skin_stylesheet(request: HttpRequest, skin_id: int, version: str) -> HttpRes
     skin = WorkSkin.objects.filter(pk=skin_id).only("css").first()
     if skin is None:
         raise Http404("No such skin.")
-    response: HttpResponse
-    if version != skin.version:
-        # An address from before the skin changed (a page kept elsewhere): the current one.
-        response = redirect(skin.stylesheet_url())
-        patch_cache_control(response, no_cache=True)
-        return response
-    response = HttpResponse(skin.css, content_type="text/css; charset=utf-8")
-    patch_cache_control(response, public=True, max_age=STYLESHEET_SECONDS, immutable=True)
-    return response
+    return versioned_response(
+        skin.css,
+        "text/css; charset=utf-8",
+        asked=version,
+        current=skin.version,
+        current_url=skin.stylesheet_url(),
+    )
