@@ -25,9 +25,11 @@ text stored under an older version is cleaned again when read.
 from __future__ import annotations
 
 import enum
+import html as html_module
 import re
 from collections.abc import Mapping
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import nh3
 from django.db import transaction
@@ -81,6 +83,16 @@ _IFRAME_SET = {
 _IFRAME_CONTENT = re.compile(r"(<iframe[^>]*>).*?(</iframe>)", re.S)
 # An iframe whose address was refused (nh3 keeps the element, without its src).
 _IFRAME_WITHOUT_SOURCE = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
+# A kept iframe the writer gave no title: a frame must have a name for screen readers
+# (WCAG 4.1.2), so it is named after the player's host.
+_IFRAME_UNTITLED = re.compile(r'<iframe(?![^>]*\stitle=)([^>]*\ssrc="([^"]*)"[^>]*)>')
+
+
+def _titled(untitled: re.Match[str]) -> str:
+    host = urlsplit(html_module.unescape(untitled.group(2))).hostname or "another site"
+    return f'<iframe title="Player from {html_module.escape(host)}"{untitled.group(1)}>'
+
+
 # Every attribute above that holds an address, with the schemes it may use.
 _URL_ATTRIBUTES: dict[str, frozenset[str]] = {"href": LINK_SCHEMES, "cite": WEB_SCHEMES}
 
@@ -123,7 +135,8 @@ def sanitize_html(html: str, profile: Profile = Profile.WORK_TEXT) -> str:
             set_tag_attribute_values=_IFRAME_SET,
         )
         cleaned = _IFRAME_CONTENT.sub(r"\1\2", cleaned)
-        return _IFRAME_WITHOUT_SOURCE.sub("", cleaned).strip()
+        cleaned = _IFRAME_WITHOUT_SOURCE.sub("", cleaned)
+        return _IFRAME_UNTITLED.sub(_titled, cleaned).strip()
     return nh3.clean(
         html,
         tags=tags,

@@ -37,6 +37,7 @@ def test_an_iframe_from_a_listed_host_is_kept_sandboxed(soundcloud: EmbedHost) -
         "loading": "lazy",
         "sandbox": "allow-scripts allow-same-origin allow-popups allow-presentation",
         "referrerpolicy": "strict-origin",
+        "title": "Player from w.soundcloud.com",  # a frame needs a name (none was written)
     }
 
 
@@ -72,7 +73,8 @@ def test_angle_brackets_in_a_players_attributes_cannot_open_a_way_out(
         '<p>" onload="alert(1)</p>',
         Profile.CHAPTER_TEXT,
     )
-    assert "title" not in attributes_of_the_player(cleaned)
+    # The writer's title is refused; the frame is named after its host instead.
+    assert attributes_of_the_player(cleaned)["title"] == "Player from w.soundcloud.com"
     assert "onload" not in attributes_of_the_player(cleaned)
     assert cleaned.endswith('></iframe><p>" onload="alert(1)</p>')
 
@@ -153,3 +155,17 @@ def test_a_bad_host_is_refused_in_the_admin_and_nothing_is_written(admin_client:
     assert response.status_code == 200
     assert "Enter a host name" in response.content.decode()
     assert not EmbedHost.objects.exists()
+
+
+def test_a_players_own_title_is_kept_and_cannot_break_out(soundcloud: EmbedHost) -> None:
+    titled = sanitize_html(
+        '<iframe src="https://w.soundcloud.com/p" title="Chapter 3, read aloud"></iframe>',
+        Profile.CHAPTER_TEXT,
+    )
+    assert attributes_of_the_player(titled)["title"] == "Chapter 3, read aloud"
+    quoted = sanitize_html(
+        '<iframe src="https://w.soundcloud.com/p?a=1&amp;b=&quot;2"></iframe>',
+        Profile.CHAPTER_TEXT,
+    )
+    assert attributes_of_the_player(quoted)["title"] == "Player from w.soundcloud.com"
+    assert quoted.count("<iframe ") == 1 and quoted.endswith("></iframe>")
