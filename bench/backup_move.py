@@ -2,7 +2,7 @@
 a baseline measured in the same run.
 
 Usage: .venv/bin/python -m bench.backup_move --data-dir DIR [--work-dir W] [--postgres URL]
-       [--skip-move] [--skip-reindex]
+       [--skip-move] [--skip-backup] [--skip-reindex]
 
 DIR is an SQLite data folder (``bench.traffic_data`` makes one). Every step runs the real
 command line in a process of its own, as an operator would, and is timed from outside:
@@ -46,6 +46,11 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/")
     parser.add_argument("--skip-move", action="store_true")
     parser.add_argument(
+        "--skip-backup",
+        action="store_true",
+        help="only the move and its PostgreSQL baselines (backup and restore measured before)",
+    )
+    parser.add_argument(
         "--skip-reindex", action="store_true", help="restore without timing the reindex after it"
     )
     args = parser.parse_args()
@@ -61,6 +66,22 @@ def main() -> None:
     works = _count(database, "works_work")
     print(f"database {size / 1e9:.2f} GB, {works:,} works", flush=True)
 
+    if not args.skip_backup:
+        rows += _backup_and_restore(database, source, work, reindex=not args.skip_reindex)
+    if not args.skip_move:
+        rows += _move_and_postgres_baselines(args.postgres, source, work)
+    shutil.rmtree(work, ignore_errors=True)
+
+    print(f"\n{works:,} works, SQLite database {size / 1e9:.2f} GB\n")
+    print("| step | seconds | note |\n|---|---|---|")
+    for step, seconds, note in rows:
+        print(f"| {step} | {seconds:,.1f} | {note} |")
+
+
+def _backup_and_restore(
+    database: Path, source: Path, work: Path, *, reindex: bool
+) -> list[tuple[str, float, str]]:
+    rows: list[tuple[str, float, str]] = []
     copy = work / "copy.sqlite3"
     seconds = _timed(["sqlite3", str(database), f".backup '{copy}'"])
     rows.append(("sqlite3 .backup (baseline)", seconds, f"{copy.stat().st_size / 1e9:.2f} GB"))
@@ -77,21 +98,13 @@ def main() -> None:
     restored.mkdir()
     seconds = _timed(_ficshelf("restore", str(backup), "--no-reindex"), data_dir=restored)
     rows.append(("ficshelf restore, database and files", seconds, ""))
-    if not args.skip_reindex:
-        reindex = _timed(_ficshelf("reindex"), data_dir=restored)
-        rows.append(("ficshelf restore, its reindex (embedded index)", reindex, ""))
-        rows.append(("ficshelf restore with reindex, total", seconds + reindex, ""))
+    if reindex:
+        seconds_reindex = _timed(_ficshelf("reindex"), data_dir=restored)
+        rows.append(("ficshelf restore, its reindex (embedded index)", seconds_reindex, ""))
+        rows.append(("ficshelf restore with reindex, total", seconds + seconds_reindex, ""))
     shutil.rmtree(restored)
     backup.unlink()
-
-    if not args.skip_move:
-        rows += _move_and_postgres_baselines(args.postgres, source, work)
-    shutil.rmtree(work, ignore_errors=True)
-
-    print(f"\n{works:,} works, SQLite database {size / 1e9:.2f} GB\n")
-    print("| step | seconds | note |\n|---|---|---|")
-    for step, seconds, note in rows:
-        print(f"| {step} | {seconds:,.1f} | {note} |")
+    return rows
 
 
 def _move_and_postgres_baselines(
