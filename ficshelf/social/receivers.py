@@ -6,8 +6,9 @@ the counts it keeps as kudos, comments and bookmarks come and go.
   below social and cannot call it; it sends the signals inside its action's transaction,
   so the inbox items commit with the posting or not at all.
 - A work shown to a reader: a hit (``social.hits``) and the member's reading history.
-- Kudos, comments and bookmarks saved or deleted, by an action, an admin page or a
-  cascade: the work's stored counts (``social.counters``), in the same transaction.
+- Kudos, comments, bookmarks and subscriptions saved or deleted, by an action, an admin
+  page or a cascade: the work's stored counts (``social.counters``), in the same
+  transaction.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from ficshelf.social.actions import (
     notify_subscribers_of_new_work,
     record_reading,
 )
-from ficshelf.social.models import Bookmark, Comment, InboxItem, InboxKind, Kudos
+from ficshelf.social.models import Bookmark, Comment, InboxItem, InboxKind, Kudos, Subscription
 from ficshelf.works.models import Chapter, Creatorship, Gift, Inspiration, SourceApproval, Work
 from ficshelf.works.signals import (
     chapter_posted,
@@ -96,6 +97,13 @@ def _comment_or_bookmark_changed(
 ) -> None:
     if instance.work_id is not None:  # a series bookmark counts on no work
         counters.recount_comments_and_bookmarks([instance.work_id])
+
+
+@receiver(post_save, sender=Subscription)
+@receiver(post_delete, sender=Subscription)
+def _subscription_changed(sender: type[Model], instance: Subscription, **kwargs: Any) -> None:
+    if instance.work_id is not None:  # a series' or a creator's counts on no work
+        counters.recount_subscriptions([instance.work_id])
 
 
 def notify_gift_recipients(work: Work, *, only_names: list[str] | None = None) -> int:

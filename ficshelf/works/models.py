@@ -344,7 +344,11 @@ class Work(models.Model):
     kudos_count = models.PositiveIntegerField(default=0)
     hits_count = models.PositiveIntegerField(default=0)
     comments_count = models.PositiveIntegerField(default=0)
+    # Top-level comments counted as ``comments_count`` counts (AO3's "comment threads").
+    comment_threads_count = models.PositiveIntegerField(default=0)
     bookmarks_count = models.PositiveIntegerField(default=0)
+    # Readers subscribed to the work itself (a writer's statistics show it).
+    subscriptions_count = models.PositiveIntegerField(default=0)
 
     published_on = models.DateField(null=True, blank=True)
     updated_on = models.DateField(null=True, blank=True)
@@ -354,6 +358,9 @@ class Work(models.Model):
     # A draft its creators scheduled: the worker posts it then (``works.scheduling``), and
     # until then it is a draft like any other, seen by its creators alone.
     post_at = models.DateTimeField(null=True, blank=True)
+    # When the draft purge told the draft's creators it will be deleted (``works.drafts``):
+    # it is deleted no sooner than ``DRAFT_PURGE_NOTICE`` after that.
+    purge_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_restricted = models.BooleanField(default=False)
     is_hidden_by_admin = models.BooleanField(default=False)
     # Spam defence (core/spam.py): a work held for moderation or marked spam is seen only by
