@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from ficshelf.accounts.models import Preference, Pseud
 from ficshelf.core.spam import SpamState
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
 
 # How long an unposted draft is kept before ``purge_old_drafts`` deletes it (AO3: a month).
 DRAFT_LIFETIME = datetime.timedelta(days=30)
+# How long before the purge its creators are told, and the least time a draft is kept after
+# they were (``works.drafts``).
+DRAFT_PURGE_NOTICE = datetime.timedelta(days=7)
 
 
 class Language(models.Model):
@@ -278,6 +282,14 @@ def series_visible_to(user: User | AnonymousUser | None, field: str = "series") 
     return Exists(parts)
 
 
+def purge_date(created_at: datetime.datetime, warned_at: datetime.datetime | None) -> datetime.date:
+    """The day a draft begun at ``created_at`` is purged: a month on, and never sooner than
+    a week after its creators were told (``warned_at``; not yet told: they will be by the
+    next daily run, so a week from now at the least)."""
+    told = warned_at or timezone.now()
+    return max(created_at + DRAFT_LIFETIME, told + DRAFT_PURGE_NOTICE).date()
+
+
 def drafts_kept_by_their_creators() -> models.QuerySet[Creatorship, Any]:
     """Creatorships of members who keep their drafts (``Preference.keep_drafts``): the
     works they credit are never purged as old drafts."""
@@ -447,7 +459,7 @@ class Work(models.Model):
             return None
         if self.is_kept_draft:
             return None
-        return (self.created_at + DRAFT_LIFETIME).date()
+        return purge_date(self.created_at, self.purge_warned_at)
 
     @cached_property
     def is_kept_draft(self) -> bool:
