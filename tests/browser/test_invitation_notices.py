@@ -70,9 +70,7 @@ def test_a_writer_finds_the_purge_notice_and_opens_the_draft(
 ) -> None:
     author = writer("drafter")
     draft = posted_work(author, post=False, title="Half a Story")
-    Work.objects.filter(pk=draft.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=24)
-    )
+    Work.objects.filter(pk=draft.pk).update(created_at=timezone.now() - datetime.timedelta(days=24))
     actions.purge_old_drafts()
 
     log_in(page, live_server, "drafter")
