@@ -214,3 +214,12 @@ def test_recount_check_names_a_wrong_count_and_the_command_repairs_it() -> None:
     out = io.StringIO()
     call_command("recount_counts", "--check", stdout=out)
     assert "Every stored count matches its rows." in out.getvalue()
+
+
+def test_the_admin_site_shows_the_counts_without_letting_them_be_edited(client: Client) -> None:
+    work = WorkFactory()
+    client.force_login(admin())
+    page = client.get(f"/admin/works/work/{work.pk}/change/").content.decode()
+    assert "Comment threads count" in page and "Subscriptions count" in page
+    assert 'name="comment_threads_count"' not in page
+    assert 'name="subscriptions_count"' not in page
