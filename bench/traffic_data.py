@@ -297,6 +297,12 @@ def add_social_rows(works: int) -> str:
             "WHERE id = ?",
             stored,
         )
+        # Every comment made above is published and every subscription is to a work.
+        cursor.execute(
+            "UPDATE works_work SET comment_threads_count = (SELECT COUNT(*) FROM social_comment"
+            " c WHERE c.work_id = works_work.id AND c.parent_id IS NULL), subscriptions_count ="
+            " (SELECT COUNT(*) FROM social_subscription s WHERE s.work_id = works_work.id)"
+        )
         inbox = add_inbox_and_creator_subscriptions(cursor, rng, written, subscribed, now)
     with connection.cursor() as django_cursor:
         django_cursor.execute("ANALYZE")

@@ -47,6 +47,7 @@ def seed(work_count: int):
     from django.db import transaction
 
     from ficshelf.accounts.models import Pseud, User
+    from ficshelf.social import counters
     from ficshelf.social.models import Subscription
     from ficshelf.works.models import Chapter, Creatorship, Work
 
@@ -65,6 +66,7 @@ def seed(work_count: int):
                 hits_count=(n * 37) % 5000,
                 kudos_count=(n * 13) % 400,
                 comments_count=n % 50,
+                comment_threads_count=n % 20,
                 bookmarks_count=n % 30,
             )
             for n in range(work_count)
@@ -79,6 +81,8 @@ def seed(work_count: int):
             for work in works[::3]
             for reader in readers[: 1 + work.pk % 5]
         )
+        # Rows made in bulk send no signals: count them as the receivers would have.
+        counters.recount_subscriptions([work.pk for work in works])
     return member
 
 

@@ -1,4 +1,5 @@
-"""The works' kudos, hits, comments and bookmarks counts: kept here, and only here.
+"""The works' kudos, hits, comments, comment threads, bookmarks and subscriptions counts:
+kept here, and only here.
 
 A work's ``*_count`` fields are the one source every surface reads (the work page, blurbs,
 feeds, the index and its sorts); nothing else writes them (``tests/social/
@@ -6,8 +7,13 @@ test_counter_writes.py`` keeps it so). Each change happens in the transaction th
 what is counted, then ``signals.counts_changed`` tells the index.
 
 Kudos only ever appear or disappear, so they move by one. Comments and bookmarks change
-state (approved, deleted, private), so they are recounted: one query over a work's few.
-Hits arrive in batches from ``social.hits``, which buffers them outside the database.
+state (approved, deleted, hidden, spam, private), so they are recounted: one query over a
+work's few; its comment threads (the top-level comments) with them, by the same rule.
+Subscriptions to a work are recounted as they come and go. Hits arrive in batches from
+``social.hits``, which buffers them outside the database.
+
+``differences`` compares every stored count (hits aside: they are only ever stored) with
+a count of its rows, and ``recount_all`` rewrites those (``ficshelf recount_counts``).
 """
 
 from __future__ import annotations
@@ -18,11 +24,18 @@ from typing import Any
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
-from ficshelf.social.models import Bookmark, Comment
+from ficshelf.social.models import Bookmark, Comment, Kudos, Subscription
 from ficshelf.social.signals import counts_changed
 from ficshelf.works.models import Work
 
-COUNTED_FIELDS = ("kudos_count", "hits_count", "comments_count", "bookmarks_count")
+COUNTED_FIELDS = (
+    "kudos_count",
+    "hits_count",
+    "comments_count",
+    "comment_threads_count",
+    "bookmarks_count",
+    "subscriptions_count",
+)
 
 
 def add_kudos(work_id: int, delta: int) -> None:
@@ -42,12 +55,72 @@ def add_hits(hits_by_work: Mapping[int, int]) -> None:
 
 def recount_comments_and_bookmarks(work_ids: Iterable[int]) -> None:
     """As everyone may see them: approved, undeleted comments neither hidden nor held or
-    marked spam (``Comment.objects.public``); public bookmarks not hidden as spam."""
+    marked spam (``Comment.objects.public``), and the top-level ones among them (the work
+    page's threads, a writer's "comment threads"); public bookmarks not hidden as spam."""
     work_ids = list(work_ids)
-    comments = Comment.objects.public().filter(work=OuterRef("pk"))
-    bookmarks = Bookmark.objects.public().filter(work=OuterRef("pk"))
     Work.objects.filter(pk__in=work_ids).update(
-        comments_count=_count(comments), bookmarks_count=_count(bookmarks)
+        **{name: _count(rows) for name, rows in _comment_and_bookmark_rows().items()}
+    )
+    counts_changed.send(sender=Work, work_ids=work_ids, counters_only=False)
+
+
+def recount_subscriptions(work_ids: Iterable[int]) -> None:
+    """Readers subscribed to each work (not to its series or creators). Shown only on the
+    writer's statistics page, so the index is not told."""
+    work_ids = list(work_ids)
+    Work.objects.filter(pk__in=work_ids).update(subscriptions_count=_count(_subscription_rows()))
+
+
+def _comment_and_bookmark_rows() -> dict[str, QuerySet[Any]]:
+    comments = Comment.objects.public().filter(work=OuterRef("pk"))
+    return {
+        "comments_count": comments,
+        "comment_threads_count": comments.filter(parent__isnull=True),
+        "bookmarks_count": Bookmark.objects.public().filter(work=OuterRef("pk")),
+    }
+
+
+def _subscription_rows() -> QuerySet[Any]:
+    return Subscription.objects.filter(work=OuterRef("pk"))
+
+
+def _all_counted_rows() -> dict[str, QuerySet[Any]]:
+    """Every stored count but hits, each as the rows it counts."""
+    return {
+        "kudos_count": Kudos.objects.filter(work=OuterRef("pk")),
+        **_comment_and_bookmark_rows(),
+        "subscriptions_count": _subscription_rows(),
+    }
+
+
+def differences(work_ids: Iterable[int] | None = None) -> dict[int, dict[str, tuple[int, int]]]:
+    """Works whose stored counts differ from their rows: work id -> field -> (stored,
+    counted). ``work_ids``: only these (None: every work)."""
+    rows = _all_counted_rows()
+    works = Work.objects.order_by("pk")
+    if work_ids is not None:
+        works = works.filter(pk__in=list(work_ids))
+    works = works.annotate(**{f"counted_{name}": _count(counted) for name, counted in rows.items()})
+    found: dict[int, dict[str, tuple[int, int]]] = {}
+    for work in works.values("pk", *rows, *(f"counted_{name}" for name in rows)).iterator():
+        wrong = {
+            name: (work[name], work[f"counted_{name}"])
+            for name in rows
+            if work[name] != work[f"counted_{name}"]
+        }
+        if wrong:
+            found[work["pk"]] = wrong
+    return found
+
+
+def recount_all(work_ids: Iterable[int]) -> None:
+    """Rewrite every stored count but hits of these works from their rows, in one
+    statement (the repair ``differences`` leads to)."""
+    work_ids = list(work_ids)
+    if not work_ids:
+        return
+    Work.objects.filter(pk__in=work_ids).update(
+        **{name: _count(rows) for name, rows in _all_counted_rows().items()}
     )
     counts_changed.send(sender=Work, work_ids=work_ids, counters_only=False)
 

@@ -364,6 +364,8 @@ class InboxKind(models.TextChoices):
     COLLECTION = "collection", "Collection"
     GIFT = "gift", "Gift"
     ACCOUNT = "account", "Your account"  # e.g. a data export is ready
+    DRAFT = "draft", "Your draft"  # the purge will delete it (``social.creator_notices``)
+    INVITATION = "invitation", "Co-creator invitation"
 
 
 class InboxItemQuerySet(models.QuerySet["InboxItem"]):

@@ -5,13 +5,17 @@ the counts it keeps as kudos, comments and bookmarks come and go.
   source, hear of it in their inbox now and by mail in the next digest. The works app is
   below social and cannot call it; it sends the signals inside its action's transaction,
   so the inbox items commit with the posting or not at all.
+- A draft the purge will soon delete, an invitation to co-create: the creators, the
+  invited member (``social.creator_notices``).
 - A work shown to a reader: a hit (``social.hits``) and the member's reading history.
-- Kudos, comments and bookmarks saved or deleted, by an action, an admin page or a
-  cascade: the work's stored counts (``social.counters``), in the same transaction.
+- Kudos, comments, bookmarks and subscriptions saved or deleted, by an action, an admin
+  page or a cascade: the work's stored counts (``social.counters``), in the same
+  transaction.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -30,10 +34,13 @@ from ficshelf.social.actions import (
     notify_subscribers_of_new_work,
     record_reading,
 )
-from ficshelf.social.models import Bookmark, Comment, InboxItem, InboxKind, Kudos
+from ficshelf.social.creator_notices import Invitation, notify_draft_purge, notify_invitation
+from ficshelf.social.models import Bookmark, Comment, InboxItem, InboxKind, Kudos, Subscription
 from ficshelf.works.models import Chapter, Creatorship, Gift, Inspiration, SourceApproval, Work
 from ficshelf.works.signals import (
     chapter_posted,
+    co_creator_invited,
+    draft_purge_coming,
     gifts_given,
     source_named,
     work_posted,
@@ -61,6 +68,16 @@ def _gifts_given(sender: Any, work: Work, recipient_names: list[str], **kwargs: 
 @receiver(source_named)
 def _source_named(sender: Any, work: Work, source_ids: list[int], **kwargs: Any) -> None:
     notify_source_creators(work, only_source_ids=source_ids)
+
+
+@receiver(draft_purge_coming)
+def _draft_purge_coming(sender: Any, work: Work, purge_on: datetime.date, **kwargs: Any) -> None:
+    notify_draft_purge(work, purge_on)
+
+
+@receiver(co_creator_invited)
+def _co_creator_invited(sender: Any, invitation: Invitation, **kwargs: Any) -> None:
+    notify_invitation(invitation)
 
 
 @receiver(work_viewed)
@@ -96,6 +113,13 @@ def _comment_or_bookmark_changed(
 ) -> None:
     if instance.work_id is not None:  # a series bookmark counts on no work
         counters.recount_comments_and_bookmarks([instance.work_id])
+
+
+@receiver(post_save, sender=Subscription)
+@receiver(post_delete, sender=Subscription)
+def _subscription_changed(sender: type[Model], instance: Subscription, **kwargs: Any) -> None:
+    if instance.work_id is not None:  # a series' or a creator's counts on no work
+        counters.recount_subscriptions([instance.work_id])
 
 
 def notify_gift_recipients(work: Work, *, only_names: list[str] | None = None) -> int:

@@ -1,12 +1,12 @@
 """A writer's statistics (AO3's Stats page): per work and per year, the counts every other
 page shows.
 
-Nothing is counted here that is stored elsewhere: hits, kudos, comments and bookmarks are
-the work's own counters (written by ``social.counters`` alone, read as every page reads
-them), words the work's ``word_count``. Subscriptions to a work are stored only as the
-subscribers' rows, so they are counted from those rows, in the same query. The page loads
-the member's works in one query and sums and sorts them in Python: a writer's works are a
-few hundred rows, and every view of the page (a year, a sort) comes from the same rows.
+Nothing is counted here: hits, kudos, comment threads (a work's top-level comments, counted
+as the work page counts its comments), bookmarks and subscriptions are the work's own
+stored counts (written by ``social.counters`` alone, read as every page reads them), words
+the work's ``word_count``. The page loads the member's works in one query and sums and
+sorts them in Python: a writer's works are a few hundred rows, and every view of the page
+(a year, a sort) comes from the same rows.
 """
 
 from __future__ import annotations
@@ -14,9 +14,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from ficshelf.accounts.models import User
 from ficshelf.social.models import Subscription
@@ -27,9 +24,9 @@ NUMBER_COLUMNS = (
     ("words", "Words", "word_count"),
     ("hits", "Hits", "hits_count"),
     ("kudos", "Kudos", "kudos_count"),
-    ("comments", "Comments", "comments_count"),
+    ("threads", "Comment threads", "comment_threads_count"),
     ("bookmarks", "Bookmarks", "bookmarks_count"),
-    ("subscriptions", "Subscriptions", "subscription_count"),
+    ("subscriptions", "Subscriptions", "subscriptions_count"),
 )
 TEXT_COLUMNS = (("title", "Work"), ("date", "Published"))
 SORT_KEYS = [key for key, _heading in TEXT_COLUMNS] + [key for key, *_ in NUMBER_COLUMNS]
@@ -44,9 +41,9 @@ class WorkStats:
     word_count: int
     hits_count: int
     kudos_count: int
-    comments_count: int
+    comment_threads_count: int
     bookmarks_count: int
-    subscription_count: int
+    subscriptions_count: int
 
     @property
     def year(self) -> int | None:
@@ -62,9 +59,9 @@ class WorkStats:
             self.word_count,
             self.hits_count,
             self.kudos_count,
-            self.comments_count,
+            self.comment_threads_count,
             self.bookmarks_count,
-            self.subscription_count,
+            self.subscriptions_count,
         ]
 
 
@@ -85,22 +82,12 @@ class Totals:
 
 def stats_rows(member: User) -> list[WorkStats]:
     """One row per posted work ``member`` is credited on (accepted credits), with its
-    stored counts and its subscriptions."""
+    stored counts."""
     credited = Creatorship.objects.filter(pseud__user=member, is_approved=True)
-    subscriptions = (
-        Subscription.objects.filter(work=OuterRef("pk"))
-        .order_by()
-        .values("work")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
     works = (
         Work.objects.visible_to(member)
         .posted()
         .filter(pk__in=credited.values("work_id"))
-        .annotate(
-            subscription_count=Coalesce(Subquery(subscriptions, output_field=IntegerField()), 0)
-        )
         .values_list(
             "pk",
             "title",
@@ -108,9 +95,9 @@ def stats_rows(member: User) -> list[WorkStats]:
             "word_count",
             "hits_count",
             "kudos_count",
-            "comments_count",
+            "comment_threads_count",
             "bookmarks_count",
-            "subscription_count",
+            "subscriptions_count",
         )
     )
     return [WorkStats(*row) for row in works]

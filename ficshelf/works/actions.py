@@ -22,13 +22,12 @@ from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import SANITIZER_VERSION, Profile, sanitize_html
 from ficshelf.core.wordcount import count_words_in_html
 from ficshelf.tags.models import TAG_NAME_MAX_LENGTH, Tag, TagType
-from ficshelf.works import collection_models
+from ficshelf.works import collection_models, drafts
 from ficshelf.works.chapter_credits import ChapterCreditError, set_chapter_credits
 from ficshelf.works.collection_items import CollectionRefused, set_work_collections
 from ficshelf.works.inspiration import ResolvedInspiration, set_inspirations
 from ficshelf.works.member_choices import pseuds_refusing_co_creation, pseuds_refusing_gifts
 from ficshelf.works.models import (
-    DRAFT_LIFETIME,
     Chapter,
     CommentPermission,
     Creatorship,
@@ -37,11 +36,11 @@ from ficshelf.works.models import (
     Series,
     SeriesWork,
     Work,
-    drafts_kept_by_their_creators,
 )
 from ficshelf.works.series_actions import series_managed_by
 from ficshelf.works.signals import (
     chapter_posted,
+    co_creator_invited,
     gifts_given,
     source_named,
     work_posted,
@@ -473,8 +472,12 @@ def _invite_co_creators(work: Work, pseuds: Sequence[Pseud], *, actor: User) -> 
         if pseud.pk in present or pseud.user_id == actor.pk:
             continue
         last += 1
-        # Not credited until the invited writer accepts on their dashboard.
-        Creatorship.objects.create(work=work, pseud=pseud, position=last, is_approved=False)
+        # Not credited until the invited writer accepts on their dashboard; their inbox
+        # says so.
+        invitation = Creatorship.objects.create(
+            work=work, pseud=pseud, position=last, is_approved=False
+        )
+        co_creator_invited.send(sender=Creatorship, invitation=invitation)
         present.add(pseud.pk)
 
 
@@ -641,14 +644,19 @@ def refresh_work_stats(
 
 
 def purge_old_drafts(*, now: datetime.datetime | None = None) -> int:
-    """Delete drafts older than ``DRAFT_LIFETIME``; return how many went. A draft scheduled
-    to post stays until then, and so does every draft of a creator who chose to keep their
-    drafts (``Preference.keep_drafts``), however long ago it was begun."""
-    cutoff = (now or timezone.now()) - DRAFT_LIFETIME
+    """The daily purge of drafts (``works.drafts``): delete those past ``DRAFT_LIFETIME``
+    whose creators were told a week ago, then tell the creators of those going within the
+    week. Returns how many drafts went. A draft scheduled to post stays until then, and so
+    does every draft of a creator who chose to keep their drafts, however old."""
+    now = now or timezone.now()
+    drafts.forget_stale_warnings()
     count = 0
-    old = Work.objects.filter(is_posted=False, created_at__lt=cutoff, post_at__isnull=True)
-    for work in old.exclude(pk__in=drafts_kept_by_their_creators()):
+    for work_id in list(drafts.due_for_purge(now).values_list("pk", flat=True)):
         with transaction.atomic():
-            delete_work(work)
-        count += 1
+            # Posted, scheduled or kept since it was listed: it stays.
+            work = drafts.due_for_purge(now).select_for_update().filter(pk=work_id).first()
+            if work is not None:
+                delete_work(work)
+                count += 1
+    drafts.warn_of_purge(now)
     return count

@@ -72,9 +72,16 @@ class WorkAdmin(AuditedModelAdmin[Work]):
     list_filter = ["is_posted", "is_restricted", "is_hidden_by_admin"]
     search_fields = ["title"]
     raw_id_fields = ["tags", "language"]
-    # Kept by social.counters from the kudos, hits, comments and bookmarks themselves: an
-    # edit here would make them disagree with what they count.
-    readonly_fields = ["kudos_count", "hits_count", "comments_count", "bookmarks_count"]
+    # Kept by social.counters from the kudos, hits, comments, bookmarks and subscriptions
+    # themselves: an edit here would make them disagree with what they count.
+    readonly_fields = [
+        "kudos_count",
+        "hits_count",
+        "comments_count",
+        "comment_threads_count",
+        "bookmarks_count",
+        "subscriptions_count",
+    ]
     inlines = [CreatorshipInline, ChapterInline]
     actions = ["hide", "unhide", "delete_with_reason"]
 

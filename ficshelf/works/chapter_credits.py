@@ -2,10 +2,10 @@
 
 A chapter with no credits of its own is credited to its work's creators. A chapter given
 its own names a subset of them, or others besides: the work's creators and the writer
-naming them are credited at once; anyone else is invited (their dashboard) and credited
-once they accept, unless they refuse co-creator invitations or blocked the writer. Which
-pseuds a chapter byline names, for every surface alike, is ``works.display``'s
-``chapter_credited_pseuds``.
+naming them are credited at once; anyone else is invited (told in their inbox, answered on
+their dashboard) and credited once they accept, unless they refuse co-creator invitations
+or blocked the writer. Which pseuds a chapter byline names, for every surface alike, is
+``works.display``'s ``chapter_credited_pseuds``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ficshelf.accounts.access import is_blocked
 from ficshelf.accounts.models import Pseud, User
 from ficshelf.works.member_choices import pseuds_refusing_co_creation
 from ficshelf.works.models import Chapter, ChapterCreatorship, Creatorship
-from ficshelf.works.signals import works_changed
+from ficshelf.works.signals import co_creator_invited, works_changed
 
 
 class ChapterCreditError(ValueError):
@@ -72,12 +72,14 @@ def set_chapter_credits(chapter: Chapter, pseuds: Sequence[Pseud], *, actor: Use
     for position, pseud in enumerate(pseuds):
         row = existing.get(pseud.pk)
         if row is None:
-            ChapterCreatorship.objects.create(
+            row = ChapterCreatorship.objects.create(
                 chapter=chapter,
                 pseud=pseud,
                 position=position,
                 is_approved=pseud.pk not in needs_yes,
             )
+            if not row.is_approved:  # the invited member hears of it in their inbox
+                co_creator_invited.send(sender=ChapterCreatorship, invitation=row)
         elif row.position != position:
             row.position = position
             row.save(update_fields=["position"])

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from ficshelf.accounts.models import Preference, Pseud
 from ficshelf.core.spam import SpamState
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
 
 # How long an unposted draft is kept before ``purge_old_drafts`` deletes it (AO3: a month).
 DRAFT_LIFETIME = datetime.timedelta(days=30)
+# How long before the purge its creators are told, and the least time a draft is kept after
+# they were (``works.drafts``).
+DRAFT_PURGE_NOTICE = datetime.timedelta(days=7)
 
 
 class Language(models.Model):
@@ -278,6 +282,14 @@ def series_visible_to(user: User | AnonymousUser | None, field: str = "series") 
     return Exists(parts)
 
 
+def purge_date(created_at: datetime.datetime, warned_at: datetime.datetime | None) -> datetime.date:
+    """The day a draft begun at ``created_at`` is purged: a month on, and never sooner than
+    a week after its creators were told (``warned_at``; not yet told: they will be by the
+    next daily run, so a week from now at the least)."""
+    told = warned_at or timezone.now()
+    return max(created_at + DRAFT_LIFETIME, told + DRAFT_PURGE_NOTICE).date()
+
+
 def drafts_kept_by_their_creators() -> models.QuerySet[Creatorship, Any]:
     """Creatorships of members who keep their drafts (``Preference.keep_drafts``): the
     works they credit are never purged as old drafts."""
@@ -344,7 +356,11 @@ class Work(models.Model):
     kudos_count = models.PositiveIntegerField(default=0)
     hits_count = models.PositiveIntegerField(default=0)
     comments_count = models.PositiveIntegerField(default=0)
+    # Top-level comments counted as ``comments_count`` counts (AO3's "comment threads").
+    comment_threads_count = models.PositiveIntegerField(default=0)
     bookmarks_count = models.PositiveIntegerField(default=0)
+    # Readers subscribed to the work itself (a writer's statistics show it).
+    subscriptions_count = models.PositiveIntegerField(default=0)
 
     published_on = models.DateField(null=True, blank=True)
     updated_on = models.DateField(null=True, blank=True)
@@ -354,6 +370,9 @@ class Work(models.Model):
     # A draft its creators scheduled: the worker posts it then (``works.scheduling``), and
     # until then it is a draft like any other, seen by its creators alone.
     post_at = models.DateTimeField(null=True, blank=True)
+    # When the draft purge told the draft's creators it will be deleted (``works.drafts``):
+    # it is deleted no sooner than ``DRAFT_PURGE_NOTICE`` after that.
+    purge_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_restricted = models.BooleanField(default=False)
     is_hidden_by_admin = models.BooleanField(default=False)
     # Spam defence (core/spam.py): a work held for moderation or marked spam is seen only by
@@ -440,7 +459,7 @@ class Work(models.Model):
             return None
         if self.is_kept_draft:
             return None
-        return (self.created_at + DRAFT_LIFETIME).date()
+        return purge_date(self.created_at, self.purge_warned_at)
 
     @cached_property
     def is_kept_draft(self) -> bool:

@@ -21,7 +21,7 @@ from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
 from ficshelf.works.member_choices import pseuds_refusing_co_creation
 from ficshelf.works.models import Creatorship, Series, SeriesCreatorship, SeriesWork
-from ficshelf.works.signals import works_changed
+from ficshelf.works.signals import co_creator_invited, works_changed
 
 
 class SeriesError(Exception):
@@ -121,7 +121,9 @@ def invite_series_co_creator(series: Series, pseud: Pseud, *, actor: User) -> Se
         raise SeriesError(f"{pseud.name} is already invited.")
     if pseuds_refusing_co_creation([pseud]):
         raise SeriesError(f"{pseud.name} does not accept co-creator invitations.")
-    return SeriesCreatorship.objects.create(series=series, pseud=pseud, is_approved=False)
+    invitation = SeriesCreatorship.objects.create(series=series, pseud=pseud, is_approved=False)
+    co_creator_invited.send(sender=SeriesCreatorship, invitation=invitation)  # their inbox
+    return invitation
 
 
 @transaction.atomic

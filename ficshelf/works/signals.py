@@ -28,6 +28,15 @@ source_named = Signal()
 # work announces all its gifts with ``work_posted``). ``social.receivers`` tells them.
 gifts_given = Signal()
 
+# ``work``, ``purge_on`` (a date): the draft purge will delete this draft on that day unless
+# it is posted (``works.drafts``). ``social.receivers`` tells its creators in their inbox.
+draft_purge_coming = Signal()
+
+# ``invitation``: a member was invited to co-create, not credited until they accept: a
+# ``Creatorship`` (a work), ``ChapterCreatorship`` (a chapter) or ``SeriesCreatorship`` (a
+# series), with ``is_approved`` False. ``social.receivers`` tells them where to answer.
+co_creator_invited = Signal()
+
 # ``item``, ``actor``, ``event`` (one of ``ItemEvent``): a work joined a collection, one side
 # answered, or it was taken out. ``collections.receivers`` tells the other side.
 collection_item_changed = Signal()

@@ -21,6 +21,7 @@ from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_posting import log_in
 from tests.factories import PseudFactory, UserFactory, WorkFactory
+from tests.social.factories import CommentFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -152,6 +153,11 @@ def writer_with_numbers() -> None:
             word_count=words,
         )
         counters.add_hits({work.pk: hits})
+        # Comment threads: Summer Storm 2 (and a reply, which is no thread), Autumn Leaves 1.
+        for n in range({"Summer Storm": 2, "Autumn Leaves": 1}.get(title, 0)):
+            thread = CommentFactory(work=work)
+            if n == 0 and title == "Summer Storm":
+                CommentFactory(work=work, parent=thread)
     assert Work.objects.count() == 3
 
 
@@ -183,6 +189,13 @@ def test_writer_sorts_and_filters_their_statistics(
     page.get_by_role("table", name="Per work").get_by_role("link", name="Words").click()
     expect(page.locator("th[aria-sort=ascending]")).to_have_text("Words ▲")
     assert stats_titles(page) == ["Spring Rain", "Autumn Leaves", "Summer Storm"]
+    page.get_by_role("table", name="Per work").get_by_role("link", name="Comment threads").click()
+    expect(page.locator("th[aria-sort=descending]")).to_have_text("Comment threads ▼")
+    assert stats_titles(page) == ["Summer Storm", "Autumn Leaves", "Spring Rain"]
+    expect(
+        page.get_by_role("img", name="Comment threads: the 3 works with the most")
+    ).to_be_visible()
+    page.screenshot(path=str(shots_dir / f"{layout}-stats-threads.png"), full_page=True)
     page.get_by_role("table", name="Per work").get_by_role("link", name="Work").click()
     assert stats_titles(page) == ["Autumn Leaves", "Spring Rain", "Summer Storm"]
 

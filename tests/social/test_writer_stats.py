@@ -71,7 +71,11 @@ def member_with_works() -> User:
         social_actions.leave_kudos(new, actor=reader)
     social_actions.leave_kudos(old, actor=readers[0])
     social_actions.post_comment(old.chapters.get(), actor=readers[1], text="<p>Lovely.</p>")
-    social_actions.post_comment(old.chapters.get(), actor=readers[2], text="<p>Again!</p>")
+    again = social_actions.post_comment(old.chapters.get(), actor=readers[2], text="<p>Again!</p>")
+    # A reply adds to the comments, not to the threads the page counts.
+    social_actions.post_comment(
+        old.chapters.get(), actor=readers[0], text="<p>Agreed.</p>", parent=again
+    )
     social_actions.save_bookmark(actor=readers[0], work=new, notes="")
     social_actions.subscribe(actor=readers[0], work=old)
     social_actions.subscribe(actor=readers[1], work=old)
@@ -91,7 +95,7 @@ def test_only_the_member_sees_their_statistics(client: Client) -> None:
 def test_the_numbers_are_the_works_stored_counts(member_with_works: User) -> None:
     html = signed_in(member_with_works).get(STATS).content.decode()
 
-    # Work, published, words, hits, kudos, comments, bookmarks, subscriptions.
+    # Work, published, words, hits, kudos, comment threads, bookmarks, subscriptions.
     assert table_rows(html) == [
         ["Spring Rain", "2024-04-02", "800", "90", "3", "0", "1", "0"],
         ["Autumn Leaves", "2023-10-01", "1,200", "40", "1", "2", "0", "2"],
@@ -99,6 +103,7 @@ def test_the_numbers_are_the_works_stored_counts(member_with_works: User) -> Non
     for work in Work.objects.filter(is_posted=True):
         assert f"<td>{work.hits_count}</td>" in html
     assert "Winter Draft" not in html  # drafts have no readers yet
+    assert '<a href="?sort=threads&amp;order=desc">Comment threads</a>' in html
     assert re.search(r"<dt>Subscribers to you</dt><dd>1</dd>", html)
     assert re.search(r"<dt>Hits</dt><dd>130</dd>", html)
     assert re.search(r"Total \(2 works\)</th><td></td><td>2,000</td><td>130</td><td>4</td>", html)
@@ -164,7 +169,8 @@ def test_the_per_year_table_sums_each_year(member_with_works: User) -> None:
         ("hits", "desc", ["Spring Rain", "Autumn Leaves"]),
         ("hits", "asc", ["Autumn Leaves", "Spring Rain"]),
         ("kudos", "desc", ["Spring Rain", "Autumn Leaves"]),
-        ("comments", "desc", ["Autumn Leaves", "Spring Rain"]),
+        ("threads", "desc", ["Autumn Leaves", "Spring Rain"]),
+        ("threads", "asc", ["Spring Rain", "Autumn Leaves"]),
         ("bookmarks", "desc", ["Spring Rain", "Autumn Leaves"]),
         ("subscriptions", "desc", ["Autumn Leaves", "Spring Rain"]),
         ("subscriptions", "asc", ["Spring Rain", "Autumn Leaves"]),

@@ -257,13 +257,15 @@ def test_orphaning_keeps_the_other_co_creators() -> None:
     assert names == ["friend", "orphan_account"]
 
 
-def test_purge_deletes_drafts_older_than_a_month() -> None:
+def test_purge_deletes_drafts_older_than_a_month_a_week_after_telling_their_creators() -> None:
     user = writer()
     old = posted_work(user, post=False)
     fresh = posted_work(user, post=False)
     now = timezone.now()
     Work.objects.filter(pk=old.pk).update(created_at=now - datetime.timedelta(days=31))
-    assert actions.purge_old_drafts(now=now) == 1
+    assert actions.purge_old_drafts(now=now) == 0  # told now (works.drafts), not yet gone
+    assert Work.objects.get(pk=old.pk).purge_warned_at == now
+    assert actions.purge_old_drafts(now=now + datetime.timedelta(days=7)) == 1
     assert list(Work.objects.values_list("pk", flat=True)) == [fresh.pk]
 
 
@@ -271,11 +273,16 @@ def test_purge_never_deletes_posted_works() -> None:
     work = posted_work(writer())
     later = timezone.now() + datetime.timedelta(days=400)
     assert actions.purge_old_drafts(now=later) == 0
+    assert actions.purge_old_drafts(now=later + datetime.timedelta(days=8)) == 0
     assert Work.objects.filter(pk=work.pk).exists()
 
 
 def test_purge_command_uses_the_current_time(monkeypatch: pytest.MonkeyPatch) -> None:
     draft = posted_work(writer(), post=False)
+    warned_day = timezone.now() + datetime.timedelta(days=24)
+    monkeypatch.setattr(timezone, "now", lambda: warned_day)
+    call_command("purge_old_drafts", stdout=io.StringIO())
+    assert Work.objects.get(pk=draft.pk).purge_warned_at == warned_day
     far_future = timezone.now() + datetime.timedelta(days=31)
     monkeypatch.setattr(timezone, "now", lambda: far_future)
     out = io.StringIO()
@@ -291,6 +298,9 @@ def test_draft_shows_its_deletion_date_a_month_after_it_began() -> None:
 
 def test_purge_task_deletes_old_drafts(monkeypatch: pytest.MonkeyPatch) -> None:
     draft = posted_work(writer(), post=False)
+    warned_day = timezone.now() + datetime.timedelta(days=23, hours=1)
+    monkeypatch.setattr(timezone, "now", lambda: warned_day)
+    assert purge_task.enqueue().return_value == 0
     far_future = timezone.now() + datetime.timedelta(days=31)
     monkeypatch.setattr(timezone, "now", lambda: far_future)
     result = purge_task.enqueue()
