@@ -57,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "moderation.reply_to_report",
         "accounts.note_member",
         "accounts.change_next_of_kin",
+        "accounts.approve_skins",  # public site and work skins (core.public_skins)
     ],
     TAG_WRANGLING: [
         "tags.wrangle_tag",

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from ficshelf.core.public_skins import ReviewableSkin, owner_field
 
-class WorkSkin(models.Model):
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_skins"
-    )
+
+class WorkSkin(ReviewableSkin):
+    # Once approved as public (``core.public_skins``) any creator may choose it.
+    owner = owner_field("work_skins")
     title = models.CharField(max_length=255)
     css = models.TextField(blank=True)  # cleaned, scoped under #workskin
     created_at = models.DateTimeField(auto_now_add=True)

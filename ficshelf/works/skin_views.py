@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -18,9 +18,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from ficshelf.accounts.access import reader_context
 from ficshelf.accounts.models import User
 from ficshelf.core.css_sanitizer import WORK_SKIN_SCOPE
+from ficshelf.core.public_skins import SkinReviewRefused, public_section
 from ficshelf.core.skin_forms import SkinForm
 from ficshelf.core.versioned import versioned_response
-from ficshelf.works.skin_actions import delete_work_skin, save_work_skin
+from ficshelf.works.skin_actions import (
+    delete_work_skin,
+    request_public_work_skin,
+    save_work_skin,
+    withdraw_public_work_skin,
+)
 from ficshelf.works.skin_models import WorkSkin
 
 _HELP = (
@@ -49,7 +55,8 @@ def skin_list(request: HttpRequest) -> HttpResponse:
         {
             "title": skin.title,
             "edit_url": reverse("works:skin_edit", args=[skin.pk]),
-            "note": _used_by(skin),
+            "note": _used_by(skin)
+            + (f", {skin.get_public_state_display()}" if skin.public_state else ""),
         }
         for skin in WorkSkin.objects.filter(owner=_me(request))
     ]
@@ -106,6 +113,9 @@ def _skin_form(request: HttpRequest, skin: WorkSkin | None) -> HttpResponse:
         "list_url": reverse("works:skins"),
         "delete_url": reverse("works:skin_delete", args=[skin.pk]) if skin else "",
         "delete_note": "Works using it go back to the archive's own look.",
+        "public": public_section(
+            skin, reverse("works:skin_public", args=[skin.pk]) if skin else ""
+        ),
     }
     return render(request, "core/skin_form.html", context, status=400 if form.errors else 200)
 
@@ -117,6 +127,26 @@ def skin_delete(request: HttpRequest, skin_id: int) -> HttpResponse:
     delete_work_skin(skin, owner=_me(request))
     messages.success(request, f"Your work skin “{skin.title}” was deleted.")
     return redirect("works:skins")
+
+
+@login_required
+@require_POST
+def skin_public(request: HttpRequest, skin_id: int) -> HttpResponse:
+    """The owner asks for their skin to be made public, or makes it private again."""
+    skin = _mine(request, skin_id)
+    step = request.POST.get("step")
+    try:
+        if step == "request":
+            request_public_work_skin(skin, owner=_me(request))
+            messages.success(request, "Your skin waits for a reviewer; you will see here.")
+        elif step == "withdraw":
+            withdraw_public_work_skin(skin, owner=_me(request))
+            messages.success(request, "Your skin is private again.")
+        else:
+            return HttpResponseBadRequest("Ask to make the skin public, or make it private.")
+    except SkinReviewRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("works:skin_edit", skin_id=skin.pk)
 
 
 @require_safe
