@@ -15,6 +15,7 @@ from django.urls import reverse
 from ficshelf.accounts.models import Block, Mute, Preference, SiteSkin, User
 from ficshelf.accounts.reader_cache import cached_for_reader
 from ficshelf.accounts.skin_actions import usable_site_skins
+from ficshelf.core.skin_image_hosts import skin_image_hosts_key
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -114,7 +115,9 @@ def _site_skin_url(user: Someone, preference: Preference | None) -> str:
             return ""
         return reverse("accounts:site_skin_stylesheet", args=[skin.pk, skin.version])
 
-    return cached_for_reader(user, "site-skin", address, seconds=CHOICES_CACHE_SECONDS)
+    # The address names the skins' image hosts too (``core.skin_image_hosts``).
+    name = f"site-skin:{skin_image_hosts_key()}"
+    return cached_for_reader(user, name, address, seconds=CHOICES_CACHE_SECONDS)
 
 
 def saved_preference(user_id: int) -> Preference:

@@ -7,13 +7,13 @@ imported from elsewhere, kept so the credit stays right until its creator claims
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from ficshelf.core.public_skins import ReviewableSkin, owner_field
+from ficshelf.core.skin_image_hosts import skin_stylesheet_version
 
 
 class User(AbstractUser):
@@ -314,7 +314,7 @@ class SiteSkin(ReviewableSkin):
 
     @property
     def version(self) -> str:
-        return hashlib.sha256(self.css.encode()).hexdigest()[:16]
+        return skin_stylesheet_version(self.css)
 
 
 FONT_SIZES = [90, 100, 110, 120, 135, 150]

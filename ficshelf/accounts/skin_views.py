@@ -25,6 +25,7 @@ from ficshelf.accounts.skin_actions import (
     save_site_skin,
     withdraw_public_site_skin,
 )
+from ficshelf.core.css_sanitizer import clean_css
 from ficshelf.core.public_skins import PublicState, SkinReviewRefused, public_section
 from ficshelf.core.skin_forms import SkinForm
 from ficshelf.core.versioned import versioned_response
@@ -195,7 +196,8 @@ def skin_stylesheet(request: HttpRequest, skin_id: int, version: str) -> HttpRes
         raise Http404("No such skin.")
     current_url = reverse("accounts:site_skin_stylesheet", args=[skin.pk, skin.version])
     return versioned_response(
-        skin.css,
+        # Cleaned again: an image host taken off the list since it was saved is dropped.
+        clean_css(skin.css, scope=None).css,
         "text/css; charset=utf-8",
         asked=version,
         current=skin.version,

@@ -50,6 +50,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_embedhost",
         "core.change_embedhost",
         "core.delete_embedhost",
+        # Which hosts skins may load images from (core.SkinImageHost, the CSP's img-src).
+        "core.view_skinimagehost",
+        "core.add_skinimagehost",
+        "core.change_skinimagehost",
+        "core.delete_skinimagehost",
     ],
     SUPPORT: [
         *_DESK,

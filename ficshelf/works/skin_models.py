@@ -9,12 +9,11 @@ skin changes, which changes the address.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.db import models
 from django.urls import reverse
 
 from ficshelf.core.public_skins import ReviewableSkin, owner_field
+from ficshelf.core.skin_image_hosts import skin_stylesheet_version
 
 
 class WorkSkin(ReviewableSkin):
@@ -40,5 +39,6 @@ class WorkSkin(ReviewableSkin):
 
 
 def stylesheet_version(css: str) -> str:
-    """What a skin's address carries: a digest of its CSS, so a change is a new address."""
-    return hashlib.sha256(css.encode()).hexdigest()[:16]
+    """What a skin's address carries: a digest of its CSS (and of the image hosts, for a
+    skin with images), so a change is a new address."""
+    return skin_stylesheet_version(css)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ficshelf.accounts.access import reader_context
 from ficshelf.accounts.models import User
-from ficshelf.core.css_sanitizer import WORK_SKIN_SCOPE
+from ficshelf.core.css_sanitizer import WORK_SKIN_SCOPE, clean_css
 from ficshelf.core.public_skins import SkinReviewRefused, public_section
 from ficshelf.core.skin_forms import SkinForm
 from ficshelf.core.versioned import versioned_response
@@ -155,7 +155,8 @@ def skin_stylesheet(request: HttpRequest, skin_id: int, version: str) -> HttpRes
     if skin is None:
         raise Http404("No such skin.")
     return versioned_response(
-        skin.css,
+        # Cleaned again: an image host taken off the list since it was saved is dropped.
+        clean_css(skin.css, scope=WORK_SKIN_SCOPE).css,
         "text/css; charset=utf-8",
         asked=version,
         current=skin.version,
