@@ -187,9 +187,7 @@ def test_shows_each_members_icon_with_its_alt_text_and_none_for_imported_creator
     external("quill-imported")
     html = search(client, name="quill")
     icon = lamp.icon
-    assert (
-        f'src="/users/quill-lamp/icons/{lamp.pk}/{icon.digest}.png" alt="A lighthouse"' in html
-    )
+    assert f'src="/users/quill-lamp/icons/{lamp.pk}/{icon.digest}.png" alt="A lighthouse"' in html
     assert html.count('class="pseud-icon') == 1  # the others have none
     assert client.get(f"/users/quill-lamp/icons/{lamp.pk}/{icon.digest}.png").status_code == 200
 
