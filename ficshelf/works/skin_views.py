@@ -138,7 +138,9 @@ def skin_public(request: HttpRequest, skin_id: int) -> HttpResponse:
     try:
         if step == "request":
             request_public_work_skin(skin, owner=_me(request))
-            messages.success(request, "Your skin waits for a reviewer; you will see here.")
+            messages.success(
+                request, "Your skin waits for a reviewer; their answer will show on this page."
+            )
         elif step == "withdraw":
             withdraw_public_work_skin(skin, owner=_me(request))
             messages.success(request, "Your skin is private again.")
