@@ -14,6 +14,8 @@ from django.urls import reverse
 
 from ficshelf.accounts.models import Block, Mute, Preference, SiteSkin, User
 from ficshelf.accounts.reader_cache import cached_for_reader
+from ficshelf.accounts.skin_actions import usable_site_skins
+from ficshelf.core.skin_image_hosts import skin_image_hosts_key
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -98,19 +100,24 @@ def reader_context(request: HttpRequest) -> dict[str, object]:
 
 
 def _site_skin_url(user: Someone, preference: Preference | None) -> str:
-    """The address of the member's own site skin's stylesheet, when they chose one; "" else.
+    """The address of the site skin's stylesheet the member chose (theirs or a public one);
+    "" when none.
     Kept under their reader version, which saving or deleting a site skin raises."""
     if preference is None or preference.site_skin_id is None or not isinstance(user, User):
         return ""
     skin_id = preference.site_skin_id
 
     def address() -> str:
-        skin = SiteSkin.objects.filter(pk=skin_id, owner_id=user.pk).only("css").first()
+        # Their own, or a public one: a skin withdrawn or rejected since is no longer
+        # chosen (``accounts.skin_actions.release_site_skin``), and this read checks again.
+        skin = SiteSkin.objects.filter(usable_site_skins(user), pk=skin_id).only("css").first()
         if skin is None:
             return ""
         return reverse("accounts:site_skin_stylesheet", args=[skin.pk, skin.version])
 
-    return cached_for_reader(user, "site-skin", address, seconds=CHOICES_CACHE_SECONDS)
+    # The address names the skins' image hosts too (``core.skin_image_hosts``).
+    name = f"site-skin:{skin_image_hosts_key()}"
+    return cached_for_reader(user, name, address, seconds=CHOICES_CACHE_SECONDS)
 
 
 def saved_preference(user_id: int) -> Preference:

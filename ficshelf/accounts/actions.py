@@ -35,6 +35,7 @@ from ficshelf.accounts.signals import (
     pseud_deleting,
     terms_accepted,
 )
+from ficshelf.accounts.skin_actions import account_closing_site_skins
 from ficshelf.core.audit import record
 from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
 
@@ -196,6 +197,7 @@ def close_account(user: User, *, orphan_works: bool) -> None:
     account_closing.send(sender=User, user=user, orphan_works=orphan_works)
     members_changed.send(sender=User, user_ids=[user.pk])
     forget_addresses(user)
+    account_closing_site_skins(user)
     user.delete()
 
 

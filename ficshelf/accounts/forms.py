@@ -10,6 +10,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -20,6 +21,7 @@ from ficshelf.accounts.icons import ICON_LIMITS, ICON_SIDE, icon_from_upload
 from ficshelf.accounts.models import ICON_ALT_MAX, Invitation, Preference, Pseud, SiteSkin, User
 from ficshelf.core.form_guards import FormGuard
 from ficshelf.core.forms import LongTextField, SingleLineField
+from ficshelf.core.public_skins import PublicState
 from ficshelf.core.spam import email_domain_blocked
 
 # The model's EmailField column is 254 wide (RFC 5321's limit); a longer address must be a
@@ -306,6 +308,15 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [("", f"The archive's time ({settings.TIME_ZONE})")] + [(z, z) for z in zones]
 
 
+def site_skin_label(skin: SiteSkin, member_id: int | None) -> str:
+    """How the preferences name a site skin: a public one by its author while they are an
+    active member (``ReviewableSkin.author_name``), the member's own as theirs."""
+    if skin.owner_id == member_id:
+        return f"{skin.title} (mine{', public' if skin.is_public else ''})"
+    author = skin.author_name()
+    return f"{skin.title} (public, by {author})" if author else f"{skin.title} (public)"
+
+
 class PreferenceForm(forms.ModelForm[Preference]):
     # The page shows the fields in these groups, in this order (``accounts/preferences.html``).
     SECTIONS = [
@@ -384,16 +395,21 @@ class PreferenceForm(forms.ModelForm[Preference]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices()  # type: ignore[attr-defined]
-        # Only the member's own site skins (a skin is private to the one who wrote it).
+        # The member's own site skins and the public ones (``core.public_skins``).
         owner = self.instance.user_id
-        self.fields["site_skin"].queryset = SiteSkin.objects.filter(  # type: ignore[attr-defined]
-            owner_id=owner
+        field = self.fields["site_skin"]
+        field.queryset = (  # type: ignore[attr-defined]
+            SiteSkin.objects.filter(Q(owner_id=owner) | Q(public_state=PublicState.APPROVED))
+            .select_related("owner")
+            .order_by("title", "pk")
         )
-        self.fields["site_skin"].empty_label = "None (the archive's skin alone)"  # type: ignore[attr-defined]
-        self.fields["site_skin"].help_text = format_html(
-            'Your own CSS over the archive\'s skin: write one under <a href="{}">My site '
-            "skins</a>.",
+        field.label_from_instance = lambda skin: site_skin_label(skin, owner)  # type: ignore[attr-defined]
+        field.empty_label = "None (the archive's skin alone)"  # type: ignore[attr-defined]
+        field.help_text = format_html(
+            'CSS over the archive\'s skin: your own (write one under <a href="{}">My site '
+            'skins</a>) or a public one (<a href="{}">preview the public skins</a>).',
             reverse("accounts:site_skins"),
+            reverse("accounts:public_site_skins"),
         )
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:

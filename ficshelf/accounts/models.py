@@ -7,11 +7,13 @@ imported from elsewhere, kept so the credit stays right until its creator claims
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+
+from ficshelf.core.public_skins import ReviewableSkin, owner_field
+from ficshelf.core.skin_image_hosts import skin_stylesheet_version
 
 
 class User(AbstractUser):
@@ -287,15 +289,16 @@ class Theme(models.TextChoices):
     CONTRAST = "contrast", "Low vision (high contrast, larger text)"
 
 
-class SiteSkin(models.Model):
+class SiteSkin(ReviewableSkin):
     """A member's own CSS for the whole site, on top of the archive's skin they chose.
 
     Cleaned as work skins are (``core.css_sanitizer``, the same properties and values, but
     free to style any part of the page) and served as a stylesheet of its own at an address
-    carrying its digest (``accounts.skin_views``); only its owner's pages link it.
+    carrying its digest (``accounts.skin_views``); its owner's pages link it, and once it
+    is approved as public (``core.public_skins``) the pages of every member who chose it.
     """
 
-    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="site_skins")
+    owner = owner_field("site_skins")
     title = models.CharField(max_length=255)
     css = models.TextField(blank=True)  # cleaned
     created_at = models.DateTimeField(auto_now_add=True)
@@ -303,13 +306,15 @@ class SiteSkin(models.Model):
 
     class Meta:
         ordering = ["title", "pk"]
+        # Approving public skins, site and work skins alike (decision 0017's roles).
+        permissions = [("approve_skins", "Can approve or reject public skins")]
 
     def __str__(self) -> str:
         return self.title
 
     @property
     def version(self) -> str:
-        return hashlib.sha256(self.css.encode()).hexdigest()[:16]
+        return skin_stylesheet_version(self.css)
 
 
 FONT_SIZES = [90, 100, 110, 120, 135, 150]

@@ -11,14 +11,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ficshelf.accounts.access import reader_context
 from ficshelf.accounts.models import Preference, SiteSkin, User
+from ficshelf.accounts.skin_actions import (
+    choose_site_skin,
+    delete_site_skin,
+    request_public_site_skin,
+    save_site_skin,
+    withdraw_public_site_skin,
+)
+from ficshelf.core.css_sanitizer import clean_css
+from ficshelf.core.public_skins import PublicState, SkinReviewRefused, public_section
 from ficshelf.core.skin_forms import SkinForm
 from ficshelf.core.versioned import versioned_response
 
@@ -45,7 +53,14 @@ def skin_list(request: HttpRequest) -> HttpResponse:
         {
             "title": skin.title,
             "edit_url": reverse("accounts:site_skin_edit", args=[skin.pk]),
-            "note": "in use" if skin.pk == chosen else "",
+            "note": ", ".join(
+                note
+                for note in (
+                    "in use" if skin.pk == chosen else "",
+                    PublicState(skin.public_state).label if skin.public_state else "",
+                )
+                if note
+            ),
         }
         for skin in SiteSkin.objects.filter(owner=me)
     ]
@@ -80,10 +95,13 @@ def _skin_form(request: HttpRequest, skin: SiteSkin | None) -> HttpResponse:
     initial = {"title": skin.title, "css": skin.css} if skin else None
     form = SkinForm(request.POST or None, initial=initial, scope=None, help_text=_HELP)
     if request.method == "POST" and form.is_valid():
-        if skin is None:
-            skin = SiteSkin(owner=_me(request))
-        skin.title, skin.css = form.cleaned_data["title"], form.cleaned_data["css"]
-        skin.save()  # raises the member's reader version: their next page links it anew
+        # Saving raises the member's reader version: their next page links it anew.
+        skin = save_site_skin(
+            owner=_me(request),
+            title=form.cleaned_data["title"],
+            css=form.cleaned_data["css"],
+            skin=skin,
+        )
         messages.success(request, f"Your site skin “{skin.title}” was saved.")
         return redirect("accounts:site_skin_edit", skin_id=skin.pk)
     context = {
@@ -94,6 +112,9 @@ def _skin_form(request: HttpRequest, skin: SiteSkin | None) -> HttpResponse:
         "list_url": reverse("accounts:site_skins"),
         "delete_url": reverse("accounts:site_skin_delete", args=[skin.pk]) if skin else "",
         "delete_note": "If it is in use, you go back to the archive's skin you chose.",
+        "public": public_section(
+            skin, reverse("accounts:site_skin_public", args=[skin.pk]) if skin else ""
+        ),
     }
     return render(request, "core/skin_form.html", context, status=400 if form.errors else 200)
 
@@ -102,10 +123,72 @@ def _skin_form(request: HttpRequest, skin: SiteSkin | None) -> HttpResponse:
 @require_POST
 def skin_delete(request: HttpRequest, skin_id: int) -> HttpResponse:
     skin = get_object_or_404(SiteSkin, pk=skin_id, owner=_me(request))
-    with transaction.atomic():
-        skin.delete()
+    delete_site_skin(skin, owner=_me(request))
     messages.success(request, f"Your site skin “{skin.title}” was deleted.")
     return redirect("accounts:site_skins")
+
+
+@login_required
+@require_POST
+def skin_public(request: HttpRequest, skin_id: int) -> HttpResponse:
+    """The owner asks for their skin to be made public, or makes it private again."""
+    skin = get_object_or_404(SiteSkin, pk=skin_id, owner=_me(request))
+    step = request.POST.get("step")
+    try:
+        if step == "request":
+            request_public_site_skin(skin, owner=_me(request))
+            messages.success(
+                request, "Your skin waits for a reviewer; their answer will show on this page."
+            )
+        elif step == "withdraw":
+            withdraw_public_site_skin(skin, owner=_me(request))
+            messages.success(request, "Your skin is private again.")
+        else:
+            return HttpResponseBadRequest("Ask to make the skin public, or make it private.")
+    except SkinReviewRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("accounts:site_skin_edit", skin_id=skin.pk)
+
+
+@login_required
+@require_safe
+def public_skin_list(request: HttpRequest) -> HttpResponse:
+    """The approved public site skins, each with its author (while active), a preview and
+    the button that wears it."""
+    chosen = Preference.objects.filter(user=_me(request)).values_list("site_skin_id", flat=True)
+    skins = SiteSkin.objects.filter(public_state=PublicState.APPROVED).select_related("owner")
+    return render(
+        request,
+        "accounts/public_site_skins.html",
+        {**reader_context(request), "skins": skins, "chosen_id": chosen.first()},
+    )
+
+
+@login_required
+@require_safe
+def public_skin_preview(request: HttpRequest, skin_id: int) -> HttpResponse:
+    """The public skins' page as it looks with this skin on, before choosing it."""
+    skin = get_object_or_404(SiteSkin, pk=skin_id, public_state=PublicState.APPROVED)
+    skins = SiteSkin.objects.filter(public_state=PublicState.APPROVED).select_related("owner")
+    context = {
+        **reader_context(request),
+        "skins": skins,
+        "previewed": skin,
+        # This page alone links the previewed skin instead of the member's own choice.
+        "reader_site_skin_url": reverse(
+            "accounts:site_skin_stylesheet", args=[skin.pk, skin.version]
+        ),
+    }
+    return render(request, "accounts/public_site_skins.html", context)
+
+
+@login_required
+@require_POST
+def public_skin_choose(request: HttpRequest, skin_id: int) -> HttpResponse:
+    skin = get_object_or_404(SiteSkin, pk=skin_id, public_state=PublicState.APPROVED)
+    choose_site_skin(_me(request), skin)
+    messages.success(request, f"You now see the archive in “{skin.title}”.")
+    return redirect("accounts:public_site_skins")
 
 
 @require_safe
@@ -115,7 +198,8 @@ def skin_stylesheet(request: HttpRequest, skin_id: int, version: str) -> HttpRes
         raise Http404("No such skin.")
     current_url = reverse("accounts:site_skin_stylesheet", args=[skin.pk, skin.version])
     return versioned_response(
-        skin.css,
+        # Cleaned again: an image host taken off the list since it was saved is dropped.
+        clean_css(skin.css, scope=None).css,
         "text/css; charset=utf-8",
         asked=version,
         current=skin.version,

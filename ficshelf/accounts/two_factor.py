@@ -36,9 +36,10 @@ CODE_GUESSES_BY_ACCOUNT = RateLimit("two-factor", limit=5, window_seconds=15 * 6
 APP_DEVICE = "Authenticator app"
 RECOVERY_DEVICE = "Recovery codes"
 # Admin pages: Django's admin site, the moderators' desk, the spam queue, the tag wranglers'
-# pages, and the communications role's: editing site pages, news and the banner. (Each also
-# checks its permission; this says which of them an admin reaches only past two-factor.)
-ADMIN_PREFIXES = ("/admin/", "/desk/", "/moderation/")
+# pages, the skin reviewers' queue, and the communications role's: editing site pages, news
+# and the banner. (Each also checks its permission; this says which of them an admin
+# reaches only past two-factor.)
+ADMIN_PREFIXES = ("/admin/", "/desk/", "/moderation/", "/skins/review/")
 WRANGLING_ENDINGS = ("/edit/", "/unwrangled/")
 SITE_CONTENT_PREFIXES = ("/site/", "/news/")
 SITE_CONTENT_ENDINGS = ("/edit/", "/new/", "/delete/")

@@ -43,6 +43,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("site-skins/new/", skin_views.skin_new, name="site_skin_new"),
     path("site-skins/<int:skin_id>/edit/", skin_views.skin_edit, name="site_skin_edit"),
     path("site-skins/<int:skin_id>/delete/", skin_views.skin_delete, name="site_skin_delete"),
+    path("site-skins/<int:skin_id>/public/", skin_views.skin_public, name="site_skin_public"),
+    path("site-skins/public/", skin_views.public_skin_list, name="public_site_skins"),
+    path(
+        "site-skins/public/<int:skin_id>/preview/",
+        skin_views.public_skin_preview,
+        name="public_site_skin_preview",
+    ),
+    path(
+        "site-skins/public/<int:skin_id>/choose/",
+        skin_views.public_skin_choose,
+        name="public_site_skin_choose",
+    ),
     path(
         "site-skins/<int:skin_id>/<slug:version>.css",
         skin_views.skin_stylesheet,

@@ -13,7 +13,13 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from ficshelf.core.admin_audit import AuditedModelAdmin
-from ficshelf.core.models import AuditEntry, BlockedEmailDomain, BlockedNetwork, EmbedHost
+from ficshelf.core.models import (
+    AuditEntry,
+    BlockedEmailDomain,
+    BlockedNetwork,
+    EmbedHost,
+    SkinImageHost,
+)
 
 # Characters of a reason the log's list shows.
 REASON_SHOWN = 120
@@ -99,5 +105,12 @@ class BlockedNetworkAdmin(AuditedModelAdmin[BlockedNetwork]):
 # Hosts whose players works may embed (core/embed_hosts.py): edits are audited.
 @admin.register(EmbedHost)
 class EmbedHostAdmin(AuditedModelAdmin[EmbedHost]):
+    list_display = ["host", "note", "created_at"]
+    search_fields = ["host", "note"]
+
+
+# Hosts skins may load images from (core/skin_image_hosts.py): edits are audited.
+@admin.register(SkinImageHost)
+class SkinImageHostAdmin(AuditedModelAdmin[SkinImageHost]):
     list_display = ["host", "note", "created_at"]
     search_fields = ["host", "note"]

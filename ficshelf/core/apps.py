@@ -25,3 +25,14 @@ class CoreConfig(AppConfig):
 
         for signal in (post_save, post_delete):
             signal.connect(embed_hosts_changed, sender=EmbedHost, dispatch_uid="embed-hosts")
+
+        from ficshelf.core import kept_pages
+        from ficshelf.core.models import SkinImageHost
+        from ficshelf.core.skin_image_hosts import skin_image_hosts_changed, skin_image_hosts_key
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                skin_image_hosts_changed, sender=SkinImageHost, dispatch_uid="skin-image-hosts"
+            )
+        # A kept work page links its skin at an address that names the hosts (see there).
+        kept_pages.register_key_part(lambda request: skin_image_hosts_key())

@@ -13,8 +13,9 @@ tokens rather than passed through:
   ``text-*``...) and vendor prefixes; never ``behavior``, ``-moz-binding`` or custom
   properties;
 - values built of keywords, numbers in a few units, colours, a few functions (colours,
-  gradients, transforms, filters) and ``url()`` only for images on the hosts
-  ``FICSHELF_IMAGE_HOSTS`` allows, over HTTPS, in the properties that show images;
+  gradients, transforms, filters) and ``url()`` only for images on the hosts admins
+  list for skins (``core.skin_image_hosts``), over HTTPS, in the properties that show
+  images;
   ``position: fixed`` and ``sticky`` never (a work's text may not cover the page);
 - selectors from a small grammar (element names, classes, ids, attributes, a list of
   pseudo-classes); a work skin's are put under the work text's container (``#workskin``)
@@ -40,8 +41,8 @@ from ficshelf.core.css_properties import (
     URL_PROPERTIES,
     VENDOR_PREFIXES,
 )
-from ficshelf.core.image_hosts import allowed_image_source
 from ficshelf.core.safe_urls import WEB_SCHEMES, allowed_url
+from ficshelf.core.skin_image_hosts import allowed_skin_image_source
 
 WORK_SKIN_SCOPE = "#workskin"
 # A skin is a few hundred lines at most; AO3 caps skins alike.
@@ -540,7 +541,7 @@ def _check_url(token: css.Node) -> None:
             raise _Refused("url() takes one address.")
         address = strings[0].value
     kept = allowed_url(address, WEB_SCHEMES, relative=False)
-    source = allowed_image_source(kept) if kept else None
+    source = allowed_skin_image_source(kept) if kept else None
     if source is None or source != address:
         raise _Refused("images must come over https from a host this archive allows.")
     path = urlsplit(address).path.lower()

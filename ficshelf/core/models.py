@@ -130,6 +130,43 @@ class BlockedNetwork(models.Model):
             ) from None
 
 
+class SkinImageHost(models.Model):
+    """A host skins may load images from with ``url()`` (``core.skin_image_hosts``).
+
+    Admins edit the list; the hosts ``FICSHELF_IMAGE_HOSTS`` names are allowed besides it.
+    Taking a host off stops its images in every skin at once: stylesheets are cleaned
+    again against the list and move to a new address, and the Content-Security-Policy's
+    ``img-src`` stops naming it.
+    """
+
+    host = models.CharField(
+        max_length=253,
+        unique=True,
+        help_text="A host name such as images.example.org; *.example.org allows its subdomains.",
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["host"]
+        verbose_name = "skin image host"
+
+    def __str__(self) -> str:
+        return self.host
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from ficshelf.core.embed_hosts import normalized_host
+
+        host = normalized_host(self.host)
+        if host is None:
+            raise ValidationError(
+                {"host": "Enter a host name such as images.example.org or *.example.org."}
+            )
+        self.host = host
+
+
 class EmbedHost(models.Model):
     """A host whose players (audio, video, images) may be embedded in works as iframes.
 

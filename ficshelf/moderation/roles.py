@@ -50,6 +50,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_embedhost",
         "core.change_embedhost",
         "core.delete_embedhost",
+        # Which hosts skins may load images from (core.SkinImageHost, the CSP's img-src).
+        "core.view_skinimagehost",
+        "core.add_skinimagehost",
+        "core.change_skinimagehost",
+        "core.delete_skinimagehost",
     ],
     SUPPORT: [
         *_DESK,
@@ -57,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "moderation.reply_to_report",
         "accounts.note_member",
         "accounts.change_next_of_kin",
+        "accounts.approve_skins",  # public site and work skins (core.public_skins)
     ],
     TAG_WRANGLING: [
         "tags.wrangle_tag",

@@ -5,6 +5,8 @@ Who is findable follows the profile rule (``accounts.access.get_user_for_profile
 members whose account is active, suspended ones included, banned ones not) and, for an
 imported creator (a pseud without a user), the rule of their page
 (``access.get_external_creator_for_viewer``: a work the viewer may see credits them).
+Each member's pseud shows its icon (``PseudIcon``, linked at its versioned address, with
+the alt text its member wrote); imported creators have none.
 Everything said about someone's works reads through the visibility rule and
 ``shown_on_creator_pages``, so an anonymous or unrevealed work never gives its creator
 away: not by a count, not by the fandom filter.
@@ -74,7 +76,10 @@ def find_people(viewer: Any, *, name: str = "", fandom: Tag | None = None) -> Qu
     credits = Creatorship.objects.filter(is_approved=True, work__in=_shown_works(viewer))
     pseuds = Pseud.objects.filter(
         Q(user__is_active=True) | Q(user__isnull=True, pk__in=credits.values("pseud_id"))
-    ).select_related("user")
+    ).select_related("user", "icon")
+    # The icon's row comes in the same query (a join), without its picture's bytes: the
+    # page links each icon at its own address, so no row costs a query of its own.
+    pseuds = pseuds.defer("icon__image")
     rank: Any = Value(0)
     if name:
         pseuds = pseuds.filter(Q(name__icontains=name) | Q(user__username__icontains=name))

@@ -18,6 +18,7 @@ from ficshelf.accounts.signals import account_closing, pseud_deleting
 from ficshelf.works.actions import delete_work
 from ficshelf.works.models import Creatorship, Gift, Work
 from ficshelf.works.signals import works_changed
+from ficshelf.works.skin_actions import account_closing_work_skins
 
 
 @receiver(account_closing)
@@ -27,6 +28,7 @@ def _account_closing(sender: Any, user: User, orphan_works: bool, **kwargs: Any)
     else:
         delete_own_works(user)
     forget_gifts_to(user)
+    account_closing_work_skins(user)
 
 
 def forget_gifts_to(user: User) -> None:

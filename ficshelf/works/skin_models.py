@@ -9,17 +9,16 @@ skin changes, which changes the address.
 
 from __future__ import annotations
 
-import hashlib
-
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from ficshelf.core.public_skins import ReviewableSkin, owner_field
+from ficshelf.core.skin_image_hosts import skin_stylesheet_version
 
-class WorkSkin(models.Model):
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_skins"
-    )
+
+class WorkSkin(ReviewableSkin):
+    # Once approved as public (``core.public_skins``) any creator may choose it.
+    owner = owner_field("work_skins")
     title = models.CharField(max_length=255)
     css = models.TextField(blank=True)  # cleaned, scoped under #workskin
     created_at = models.DateTimeField(auto_now_add=True)
@@ -40,5 +39,6 @@ class WorkSkin(models.Model):
 
 
 def stylesheet_version(css: str) -> str:
-    """What a skin's address carries: a digest of its CSS, so a change is a new address."""
-    return hashlib.sha256(css.encode()).hexdigest()[:16]
+    """What a skin's address carries: a digest of its CSS (and of the image hosts, for a
+    skin with images), so a change is a new address."""
+    return skin_stylesheet_version(css)

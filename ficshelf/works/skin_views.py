@@ -10,17 +10,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ficshelf.accounts.access import reader_context
 from ficshelf.accounts.models import User
-from ficshelf.core.css_sanitizer import WORK_SKIN_SCOPE
+from ficshelf.core.css_sanitizer import WORK_SKIN_SCOPE, clean_css
+from ficshelf.core.public_skins import SkinReviewRefused, public_section
 from ficshelf.core.skin_forms import SkinForm
 from ficshelf.core.versioned import versioned_response
-from ficshelf.works.skin_actions import delete_work_skin, save_work_skin
+from ficshelf.works.skin_actions import (
+    delete_work_skin,
+    request_public_work_skin,
+    save_work_skin,
+    withdraw_public_work_skin,
+)
 from ficshelf.works.skin_models import WorkSkin
 
 _HELP = (
@@ -49,7 +55,8 @@ def skin_list(request: HttpRequest) -> HttpResponse:
         {
             "title": skin.title,
             "edit_url": reverse("works:skin_edit", args=[skin.pk]),
-            "note": _used_by(skin),
+            "note": _used_by(skin)
+            + (f", {skin.get_public_state_display()}" if skin.public_state else ""),
         }
         for skin in WorkSkin.objects.filter(owner=_me(request))
     ]
@@ -106,6 +113,9 @@ def _skin_form(request: HttpRequest, skin: WorkSkin | None) -> HttpResponse:
         "list_url": reverse("works:skins"),
         "delete_url": reverse("works:skin_delete", args=[skin.pk]) if skin else "",
         "delete_note": "Works using it go back to the archive's own look.",
+        "public": public_section(
+            skin, reverse("works:skin_public", args=[skin.pk]) if skin else ""
+        ),
     }
     return render(request, "core/skin_form.html", context, status=400 if form.errors else 200)
 
@@ -119,13 +129,36 @@ def skin_delete(request: HttpRequest, skin_id: int) -> HttpResponse:
     return redirect("works:skins")
 
 
+@login_required
+@require_POST
+def skin_public(request: HttpRequest, skin_id: int) -> HttpResponse:
+    """The owner asks for their skin to be made public, or makes it private again."""
+    skin = _mine(request, skin_id)
+    step = request.POST.get("step")
+    try:
+        if step == "request":
+            request_public_work_skin(skin, owner=_me(request))
+            messages.success(
+                request, "Your skin waits for a reviewer; their answer will show on this page."
+            )
+        elif step == "withdraw":
+            withdraw_public_work_skin(skin, owner=_me(request))
+            messages.success(request, "Your skin is private again.")
+        else:
+            return HttpResponseBadRequest("Ask to make the skin public, or make it private.")
+    except SkinReviewRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("works:skin_edit", skin_id=skin.pk)
+
+
 @require_safe
 def skin_stylesheet(request: HttpRequest, skin_id: int, version: str) -> HttpResponse:
     skin = WorkSkin.objects.filter(pk=skin_id).only("css").first()
     if skin is None:
         raise Http404("No such skin.")
     return versioned_response(
-        skin.css,
+        # Cleaned again: an image host taken off the list since it was saved is dropped.
+        clean_css(skin.css, scope=WORK_SKIN_SCOPE).css,
         "text/css; charset=utf-8",
         asked=version,
         current=skin.version,

@@ -10,6 +10,7 @@ from ficshelf.works import (
     related_views,
     schedule_views,
     series_views,
+    skin_review_views,
     skin_views,
     tag_suggestions,
     views,
@@ -103,6 +104,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("work-skins/new/", skin_views.skin_new, name="skin_new"),
     path("work-skins/<int:skin_id>/edit/", skin_views.skin_edit, name="skin_edit"),
     path("work-skins/<int:skin_id>/delete/", skin_views.skin_delete, name="skin_delete"),
+    path("work-skins/<int:skin_id>/public/", skin_views.skin_public, name="skin_public"),
+    # Reviewers approve or reject the skins members asked to make public (both kinds).
+    path("skins/review/", skin_review_views.review_queue, name="skin_review"),
+    path(
+        "skins/review/<slug:kind>/<int:skin_id>/",
+        skin_review_views.review_skin,
+        name="skin_review_step",
+    ),
     path(
         "work-skins/<int:skin_id>/<slug:version>.css",
         skin_views.skin_stylesheet,

@@ -117,8 +117,10 @@ HANDLED: dict[str, str] = {
     "challenges.MemePrompt": DELETED,
     "challenges.Claim": DELETED,
     "challenges.Fill": LINK_CLEARED,
-    "accounts.SiteSkin": DELETED,
-    "works.WorkSkin": DELETED + " (their works go back to the archive's own look)",
+    "accounts.SiteSkin": DELETED + ", except an approved public skin: kept for those who "
+    "chose it, its owner link cleared (as AO3 keeps them); it then names nobody",
+    "works.WorkSkin": DELETED + " (their works go back to the archive's own look), except an "
+    "approved public skin: kept for the works that chose it, its owner link cleared",
 }
 # Tables whose text may still hold the member's name after deletion, on purpose (above).
 KEPT_ON_PURPOSE = {"core.AuditEntry", "sitecontent.PageRevision"}

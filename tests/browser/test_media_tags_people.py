@@ -11,9 +11,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from ficshelf.accounts.actions import set_pseud_icon
 from ficshelf.accounts.models import Pseud
 from ficshelf.search.queue import drain_index_queue
 from ficshelf.tags.models import ParentTagging, Tag, TagType
+from tests.accounts.images import png_bytes
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.two_factor import authenticator_for, finish_signing_in
@@ -55,6 +57,7 @@ def shelf() -> None:
     work_tagged(show, tag("lighthouse keeping"), creator=moth)
     work_tagged(films, canonical("Slow Burn"), creator=moth)
     work_tagged(sea, creator=PseudFactory(user=None, name="oldscribe"))
+    set_pseud_icon(moth, image=png_bytes(100, 100, colour="#2e86c1"), alt="A blue moth")
     drain_index_queue()
 
 
@@ -123,6 +126,11 @@ def test_a_reader_finds_people_by_name_and_fandom(
     expect(rows.nth(0)).to_contain_text("2 works")
     expect(rows.nth(1)).to_contain_text("quillwright")
     expect(rows.nth(1)).to_contain_text("3 works")
+    # mothlight's icon loads from its address, with its alt text; quillwright has none.
+    icon = rows.nth(0).get_by_role("img", name="A blue moth")
+    expect(icon).to_be_visible()
+    assert icon.evaluate("img => img.complete && img.naturalWidth") == 100
+    expect(rows.nth(1).locator("img")).to_have_count(0)
     assert_accessible(page)
     shoot(page, shots_dir, "people-search")
 
@@ -131,6 +139,7 @@ def test_a_reader_finds_people_by_name_and_fandom(
     page.get_by_role("button", name="Search people").click()
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("imported creator")
+    expect(rows.first.locator("img")).to_have_count(0)
     page.get_by_role("link", name="oldscribe").click()
     expect(page.get_by_role("heading", name="oldscribe", exact=True)).to_be_visible()
 

@@ -178,6 +178,11 @@ HOSTILE_RULES = [
 ]
 
 
+# A url() is judged against the admins' list of skin image hosts (core.skin_image_hosts),
+# which lives in the database.
+pytestmark = pytest.mark.django_db
+
+
 @pytest.fixture(autouse=True)
 def _trusted_image_host():
     with override_settings(FICSHELF_IMAGE_HOSTS=parse_image_hosts("img.example.org")):

@@ -173,3 +173,41 @@ def test_a_page_of_people_costs_the_same_queries_however_many_are_on_it(client: 
     for number in range(2, PEOPLE_PER_PAGE):
         work_tagged(show, creator=member(f"scribe{number:03d}"))
     assert queries_for_page() == few
+
+
+def test_shows_each_members_icon_with_its_alt_text_and_none_for_imported_creators(
+    client: Client,
+) -> None:
+    from ficshelf.accounts import actions as account_actions
+    from tests.accounts.images import png_bytes
+
+    lamp = member("quill-lamp")
+    account_actions.set_pseud_icon(lamp, image=png_bytes(100, 100), alt="A lighthouse")
+    member("quill-bare")
+    external("quill-imported")
+    html = search(client, name="quill")
+    icon = lamp.icon
+    assert f'src="/users/quill-lamp/icons/{lamp.pk}/{icon.digest}.png" alt="A lighthouse"' in html
+    assert html.count('class="pseud-icon') == 1  # the others have none
+    assert client.get(f"/users/quill-lamp/icons/{lamp.pk}/{icon.digest}.png").status_code == 200
+
+
+def test_icons_cost_no_query_per_row(client: Client) -> None:
+    from ficshelf.accounts import actions as account_actions
+    from tests.accounts.images import png_bytes
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            search(client, name="quill")
+        return len(captured.captured_queries)
+
+    first = member("quill-0")
+    account_actions.set_pseud_icon(first, image=png_bytes(100, 100), alt="one")
+    queries()  # what a first page keeps (the fandom list) out of the count
+    one_row = queries()
+    for n in range(1, 6):
+        more = member(f"quill-{n}")
+        account_actions.set_pseud_icon(more, image=png_bytes(100, 100), alt=f"icon {n}")
+    html = search(client, name="quill")
+    assert html.count('class="pseud-icon') == 6
+    assert queries() == one_row

@@ -8,11 +8,13 @@ import re
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 
 from ficshelf.accounts.models import User
 from ficshelf.core.forms import SingleLineField
+from ficshelf.core.public_skins import PublicState
 from ficshelf.works.display import format_duration
 from ficshelf.works.models import AudioFormat, Work
 from ficshelf.works.skin_models import WorkSkin
@@ -37,6 +39,17 @@ def parse_duration(text: str) -> datetime.timedelta | None:
     if (found.group(1) and minutes > 59) or seconds > 59:
         raise ValueError(text)
     return datetime.timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+def work_skin_label(skin: WorkSkin, user: User) -> str:
+    """A skin as the posting form offers it: a public one with its author while they are
+    an active member."""
+    if skin.owner_id == user.pk:
+        return skin.title
+    author = skin.author_name()
+    if skin.is_public:
+        return f"{skin.title} (public, by {author})" if author else f"{skin.title} (public)"
+    return f"{skin.title} (a co-creator's)"
 
 
 class WorkMediaFields(forms.Form):
@@ -66,13 +79,16 @@ class WorkMediaFields(forms.Form):
         """The member's own skins, and the one the work has (a co-creator's) if any."""
         field = self.fields["work_skin"]
         current = work.work_skin_id if work is not None else None
-        mine = WorkSkin.objects.filter(owner=user)
+        offered = Q(owner=user) | Q(public_state=PublicState.APPROVED)
         if current is not None:
-            mine = mine | WorkSkin.objects.filter(pk=current)
-        field.queryset = mine.order_by("title", "pk")  # type: ignore[attr-defined]
+            offered |= Q(pk=current)
+        field.queryset = (  # type: ignore[attr-defined]
+            WorkSkin.objects.filter(offered).select_related("owner").order_by("title", "pk")
+        )
+        field.label_from_instance = lambda skin: work_skin_label(skin, user)  # type: ignore[attr-defined]
         field.help_text = format_html(
-            'Your CSS for this work; readers can turn it off. <a href="{}">Write or edit '
-            "your work skins</a>.",
+            'Your CSS for this work, or a public skin; readers can turn it off. <a href="{}">'
+            "Write or edit your work skins</a>.",
             reverse("works:skins"),
         )
 
