@@ -227,3 +227,16 @@ def test_changing_roles_is_recorded_with_what_changed() -> None:
     entry = AuditEntry.objects.get(action="change roles")
     assert entry.details == {"added": [roles.SUPPORT], "removed": []}
     assert entry.actor_name == "acting"
+
+
+@pytest.mark.parametrize("who", [roles.SUPPORT, roles.POLICY_AND_ABUSE, "superuser"])
+def test_the_desk_links_each_queue_its_member_may_work(who: str) -> None:
+    """The skins review and spam queue are reached from the desk, by those who may work them."""
+    scene = make_scene(who)
+    page = scene.client.get("/desk/").content.decode()
+    may_review_skins = scene.admin.has_perm("accounts.approve_skins")
+    may_review_spam = scene.admin.has_perm("moderation.review_spam")
+    assert ('href="/skins/review/"' in page) is may_review_skins
+    assert ('href="/moderation/spam/"' in page) is may_review_spam
+    if who == "superuser":
+        assert may_review_skins and may_review_spam
