@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from ficshelf.accounts.models import User
 from ficshelf.core.spam import SpamState
 from ficshelf.social.access import muted_user_ids
+from ficshelf.social.bookmark_counting import CountedMatches
 from ficshelf.social.bookmark_tags import tag_key
 from ficshelf.social.models import Bookmark, BookmarkTag, ExternalWork
 from ficshelf.tags.models import FilterTagging, Tag, TagType
@@ -108,6 +109,9 @@ def find_bookmarks(viewer: Viewer, query: BookmarkQuery) -> QuerySet[Bookmark]:
         bookmarks = bookmarks.filter(user_id=query.bookmarker_id)
     if query.bookmarker_name:
         bookmarks = bookmarks.filter(user__username__iexact=query.bookmarker_name.strip())
+    if query.notes_words.split() or query.has_notes:
+        # Said as the partial index ``bookmark_notes_newest`` says it, so it is walked.
+        bookmarks = bookmarks.filter(~Q(notes=""))
     for word in query.notes_words.split():
         bookmarks = bookmarks.filter(notes__icontains=word)
     for name in query.bookmark_tags:
@@ -125,8 +129,6 @@ def find_bookmarks(viewer: Viewer, query: BookmarkQuery) -> QuerySet[Bookmark]:
         bookmarks = bookmarks.filter(_by_creator(query.creator_name.strip()))
     if query.is_rec:
         bookmarks = bookmarks.filter(is_rec=True)
-    if query.has_notes:
-        bookmarks = bookmarks.exclude(notes="")
     if query.sort == SORT_UPDATED:
         updated = Coalesce(
             "work__updated_on",
@@ -166,15 +168,13 @@ def _by_creator(name: str) -> Q:
     )
 
 
-def facet_groups(
-    viewer: Viewer, bookmarks: QuerySet[Bookmark], query: BookmarkQuery
-) -> list[FacetGroup]:
+def facet_groups(viewer: Viewer, counted: CountedMatches, query: BookmarkQuery) -> list[FacetGroup]:
     """The sidebar's groups: the bookmarker's tags, then the work's tags by type, each with
-    how many of ``bookmarks`` (already within what ``viewer`` may see) carry it, the most
-    first. Chosen tags always show."""
-    matched = bookmarks.order_by().values("pk")
-    groups = [_bookmark_tag_group(matched, query)]
-    counts = _work_tag_counts(viewer, bookmarks)
+    how many of the listing's matches carry it, the most first; counted over ``counted.ids``
+    (already within what ``viewer`` may see) and scaled up when those are a broad listing's
+    first matches (``bookmark_counting``). Chosen tags always show."""
+    groups = [_bookmark_tag_group(counted, query)]
+    counts = _work_tag_counts(viewer, counted.ids)
     chosen = set(query.work_tag_ids)
     top: list[int] = []
     by_type: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -186,7 +186,7 @@ def facet_groups(
     # A chosen tag no bookmark here carries shows only if the reader may know of it.
     top.extend(tag.pk for tag in tags_reader_may_meet(Tag.objects.filter(pk__in=chosen), viewer))
     tags = {tag.pk: tag for tag in Tag.objects.filter(pk__in=top)}
-    count_of = {tag_id: count for (tag_id, _type), count in counts.items()}
+    count_of = {tag_id: counted.scaled(count) for (tag_id, _type), count in counts.items()}
     for tag_type, label in WORK_TAG_GROUPS:
         ids = [tag_id for tag_id in dict.fromkeys(top) if tag_id in tags]
         ids = [tag_id for tag_id in ids if tags[tag_id].type == tag_type]
@@ -219,16 +219,21 @@ def tags_reader_may_meet(tags: Iterable[Tag], viewer: Viewer) -> list[Tag]:
     return [tag for tag in tags if tag.pk in met]
 
 
-def _bookmark_tag_group(matched: QuerySet[Bookmark, Any], query: BookmarkQuery) -> FacetGroup:
+def _bookmark_tag_group(counted: CountedMatches, query: BookmarkQuery) -> FacetGroup:
     rows = (
-        BookmarkTag.objects.filter(bookmark__in=matched)
+        BookmarkTag.objects.filter(bookmark_id__in=counted.ids)
         .values("key")
         .annotate(count=Count("pk"), name=Min("name"))
         .order_by("-count", "key")[:FACET_LIMIT]
     )
     chosen = {tag_key(name) for name in query.bookmark_tags}
     choices = [
-        FacetChoice(value=row["name"], label=row["name"], count=row["count"], is_checked=False)
+        FacetChoice(
+            value=row["name"],
+            label=row["name"],
+            count=counted.scaled(row["count"]),
+            is_checked=False,
+        )
         for row in rows
     ]
     for choice in choices:
@@ -241,26 +246,26 @@ def _bookmark_tag_group(matched: QuerySet[Bookmark, Any], query: BookmarkQuery) 
     return FacetGroup(param="bookmark_tag", label="Bookmarker's Tags", choices=choices)
 
 
-def _work_tag_counts(viewer: Viewer, bookmarks: QuerySet[Bookmark]) -> dict[tuple[int, str], int]:
-    """How many of ``bookmarks`` carry each tag, by (tag id, type): three grouped queries,
-    one per kind of target, whose bookmarks never overlap, so their counts add up."""
+def _work_tag_counts(viewer: Viewer, ids: list[int]) -> dict[tuple[int, str], int]:
+    """How many of the bookmarks ``ids`` carry each tag, by (tag id, type): three grouped
+    queries, one per kind of target, whose bookmarks never overlap, so their counts add up."""
     counts: dict[tuple[int, str], int] = defaultdict(int)
+    counted = Bookmark.objects.filter(pk__in=ids).order_by()
     on_works = (
-        bookmarks.filter(work__isnull=False)
-        .order_by()
+        counted.filter(work__isnull=False)
         .values_list("work__filter_taggings__tag", "work__filter_taggings__tag__type")
         .annotate(count=Count("pk"))
     )
     external = (
-        bookmarks.filter(external_work__isnull=False)
-        .order_by()
+        counted.filter(external_work__isnull=False)
         .annotate(
             filter_tag=Coalesce("external_work__tags__merger", "external_work__tags"),
         )
         .values_list("filter_tag", "external_work__tags__type")
         .annotate(count=Count("pk", distinct=True))
     )
-    series_bookmarks = bookmarks.filter(series__isnull=False).order_by().values("pk")
+    # A series shows the tags of the works in it the reader may see.
+    series_bookmarks = counted.filter(series__isnull=False).values("pk")
     in_series = (
         FilterTagging.objects.filter(
             work_visible_to(viewer), work__series_works__series__bookmarks__in=series_bookmarks

@@ -284,6 +284,16 @@ class Bookmark(models.Model):
             # Public bookmark listings and search, newest first (``social.bookmark_listing``).
             models.Index(fields=["-created_at", "-id"], name="bookmark_newest"),
             models.Index(fields=["user", "-created_at"], name="bookmark_user_newest"),
+            # Recs and bookmarks with notes, newest first: bookmark search walks only those
+            # when it asks for them (``social.bookmark_counting``), not every bookmark.
+            models.Index(
+                fields=["-created_at", "-id"], condition=Q(is_rec=True), name="bookmark_recs_newest"
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=~Q(notes=""),
+                name="bookmark_notes_newest",
+            ),
         ]
 
     def __str__(self) -> str:
