@@ -3,15 +3,14 @@ matches, so a listing costs about the same in an archive of any size.
 
 Counting every match of a broad listing (every rec, a big fandom's bookmarks) per request,
 each row checked by the visibility rule, grows with the archive: at 100,000 works a fandom's
-bookmarks took seconds to count, their tags longer (bench/RESULTS.md, "Bookmark search that
-scales"). So a listing walks its matches newest bookmarked first, as the indexes keep them
-(``bookmark_newest`` and its partial siblings for recs and notes), and stops after
-``COUNTED_UP_TO`` + 1. Up to that many, the total and the sidebar's counts are exact. Beyond,
-as the works listings do with broad results (docs/design.md, "Search and filtering"), the
-sidebar counts the first ``COUNTED_UP_TO`` matches and scales them up, the total is estimated
-from how far into the archive's bookmarks the walk had to go to find them, and both are
-shown as "about". The walk is the listing's own query, so nothing the viewer may not see is
-in what is counted or scaled.
+bookmarks took seconds to count and their tags longer (bench/RESULTS.md, "Bookmark search
+that scales"). So a listing walks its matches newest bookmarked first, as the indexes keep
+them (``bookmark_newest`` and its partial siblings for recs and notes), and stops after
+``COUNTED_UP_TO`` + 1: up to that many the total is exact, beyond it the page says "more
+than" that many. The sidebar counts the tags of every match up to ``SIDEBAR_COUNTS_UP_TO``,
+and of the newest that many beyond (the page says so). Nothing is scaled up or estimated:
+every number shown is a count of bookmarks the walk found, which is the listing's own query,
+so a count never includes a bookmark the viewer may not see.
 """
 
 from __future__ import annotations
@@ -24,58 +23,59 @@ from django.db.models import QuerySet
 
 from ficshelf.social.models import Bookmark
 
-# Matches counted exactly; a broad listing's counts are scaled from this many. At 1,000 its
-# sidebar's tag rows (about twenty a bookmark) are grouped in tens of milliseconds.
-COUNTED_UP_TO = 1000
+# A total counted exactly, then "more than": 100 pages of twenty. Walking them costs tens of
+# milliseconds at 100,000 works (bench/bookmark_search.py); deeper pages cost their offset.
+COUNTED_UP_TO = 2000
+# The sidebar's tags are counted over this many matches at most (about twenty tag rows a
+# bookmark, grouped in tens of milliseconds).
+SIDEBAR_COUNTS_UP_TO = 1000
+
+
+@dataclass(frozen=True)
+class SidebarRow:
+    """One match the sidebar counts: the bookmark and its one target."""
+
+    pk: int
+    work_id: int | None
+    series_id: int | None
+    external_work_id: int | None
 
 
 @dataclass(frozen=True)
 class CountedMatches:
     """What a listing matched, as far as it was counted."""
 
-    ids: list[int]  # the counted matches, newest bookmarked first: all of them when exact
-    total: int
-    is_estimate: bool
+    total: int  # exact, or COUNTED_UP_TO when there are more
+    has_more: bool  # more than ``total`` match
+    sidebar_rows: list[SidebarRow]  # the matches the sidebar counts, newest bookmarked first
 
-    def scaled(self, count: int) -> int:
-        """A count over ``ids`` as an estimate over every match (itself when exact)."""
-        if not self.is_estimate or not self.ids:
-            return count
-        return max(1, round(count * self.total / len(self.ids))) if count else 0
+    @property
+    def sidebar_ids(self) -> list[int]:
+        return [row.pk for row in self.sidebar_rows]
+
+    @property
+    def sidebar_is_partial(self) -> bool:
+        """Whether the sidebar counts only the newest matches, not all of them."""
+        return len(self.sidebar_rows) < self.total
 
 
 def count_matches(bookmarks: QuerySet[Bookmark]) -> CountedMatches:
     """Walk ``bookmarks`` (already within what the viewer may see) newest first and count."""
-    walked = list(
-        bookmarks.order_by("-created_at", "-pk").values_list("pk", "created_at")[
-            : COUNTED_UP_TO + 1
-        ]
-    )
-    if len(walked) <= COUNTED_UP_TO:
-        return CountedMatches(ids=[pk for pk, _at in walked], total=len(walked), is_estimate=False)
-    counted = walked[:COUNTED_UP_TO]
-    _last_pk, last_at = counted[-1]
-    # The share of the archive's bookmarks the walk went through to find them: both counts
-    # are read from the ``bookmark_newest`` index alone.
-    walked_through = Bookmark.objects.filter(created_at__gte=last_at).count()
-    everything = Bookmark.objects.count()
-    estimate = _two_figures(COUNTED_UP_TO * everything / max(walked_through, 1))
+    targets = ("pk", "work_id", "series_id", "external_work_id")
+    # One walk, which reads the ``bookmark_newest`` index alone.
+    walked = bookmarks.order_by("-created_at", "-pk").values_list(*targets)[: COUNTED_UP_TO + 1]
+    rows = [SidebarRow(*row) for row in walked]
     return CountedMatches(
-        ids=[pk for pk, _at in counted],
-        total=max(estimate, len(walked)),
-        is_estimate=True,
+        total=min(len(rows), COUNTED_UP_TO),
+        has_more=len(rows) > COUNTED_UP_TO,
+        sidebar_rows=rows[:SIDEBAR_COUNTS_UP_TO],
     )
-
-
-def _two_figures(number: float) -> int:
-    """An estimate said no more precisely than it is known: 72,345 as 72,000."""
-    digits = len(str(round(number)))
-    return int(round(number, -max(digits - 2, 0)))
 
 
 class CountedListing:
-    """A listing's bookmarks for ``Paginator`` with the counted total, so paging never
-    counts the matches again (``Paginator.count`` calls ``count()``)."""
+    """A listing's bookmarks for ``Paginator``, with the counted total, so paging never
+    counts the matches again (``Paginator.count`` calls ``count()``): pages run to the
+    counted total."""
 
     ordered = True
 

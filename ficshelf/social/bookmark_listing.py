@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, DateField, Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from ficshelf.accounts.models import User
 from ficshelf.core.spam import SpamState
 from ficshelf.social.access import muted_user_ids
-from ficshelf.social.bookmark_counting import CountedMatches
+from ficshelf.social.bookmark_counting import CountedMatches, SidebarRow
 from ficshelf.social.bookmark_tags import tag_key
 from ficshelf.social.models import Bookmark, BookmarkTag, ExternalWork
 from ficshelf.tags.models import FilterTagging, Tag, TagType
@@ -115,8 +115,10 @@ def find_bookmarks(viewer: Viewer, query: BookmarkQuery) -> QuerySet[Bookmark]:
     for word in query.notes_words.split():
         bookmarks = bookmarks.filter(notes__icontains=word)
     for name in query.bookmark_tags:
-        with_tag = BookmarkTag.objects.filter(bookmark=OuterRef("pk"), key=tag_key(name))
-        bookmarks = bookmarks.filter(Exists(with_tag))
+        # A list of the tag's bookmarks SQLite starts from (a few in a hundred carry one
+        # tag), not a condition on every bookmark of the archive, walked newest first.
+        with_tag = BookmarkTag.objects.filter(key=tag_key(name)).values("bookmark_id")
+        bookmarks = bookmarks.filter(pk__in=with_tag)
     for tag_id in query.work_tag_ids:
         bookmarks = bookmarks.filter(_target_tagged(tag_id, viewer))
     for word in query.title_words.split():
@@ -154,7 +156,12 @@ def _target_tagged(tag_id: int, viewer: Viewer) -> Q:
     in_series = FilterTagging.objects.filter(
         work_visible_to(viewer), tag_id=tag_id, work__series_works__series=OuterRef("series")
     )
-    return Q(Exists(on_work)) | Q(Exists(on_external)) | Q(Exists(in_series))
+    # Each look-up only for its kind of target: SQLite would run all three for every row.
+    return (
+        (Q(work__isnull=False) & Q(Exists(on_work)))
+        | (Q(external_work__isnull=False) & Q(Exists(on_external)))
+        | (Q(series__isnull=False) & Q(Exists(in_series)))
+    )
 
 
 def _by_creator(name: str) -> Q:
@@ -170,11 +177,11 @@ def _by_creator(name: str) -> Q:
 
 def facet_groups(viewer: Viewer, counted: CountedMatches, query: BookmarkQuery) -> list[FacetGroup]:
     """The sidebar's groups: the bookmarker's tags, then the work's tags by type, each with
-    how many of the listing's matches carry it, the most first; counted over ``counted.ids``
-    (already within what ``viewer`` may see) and scaled up when those are a broad listing's
-    first matches (``bookmark_counting``). Chosen tags always show."""
+    how many of the listing's matches carry it, the most first: counted over
+    ``counted.sidebar_rows``, already within what ``viewer`` may see (every match, or a broad
+    listing's newest, ``bookmark_counting``). Chosen tags always show."""
     groups = [_bookmark_tag_group(counted, query)]
-    counts = _work_tag_counts(viewer, counted.ids)
+    counts = _work_tag_counts(viewer, counted.sidebar_rows)
     chosen = set(query.work_tag_ids)
     top: list[int] = []
     by_type: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -186,7 +193,7 @@ def facet_groups(viewer: Viewer, counted: CountedMatches, query: BookmarkQuery) 
     # A chosen tag no bookmark here carries shows only if the reader may know of it.
     top.extend(tag.pk for tag in tags_reader_may_meet(Tag.objects.filter(pk__in=chosen), viewer))
     tags = {tag.pk: tag for tag in Tag.objects.filter(pk__in=top)}
-    count_of = {tag_id: counted.scaled(count) for (tag_id, _type), count in counts.items()}
+    count_of = {tag_id: count for (tag_id, _type), count in counts.items()}
     for tag_type, label in WORK_TAG_GROUPS:
         ids = [tag_id for tag_id in dict.fromkeys(top) if tag_id in tags]
         ids = [tag_id for tag_id in ids if tags[tag_id].type == tag_type]
@@ -221,7 +228,7 @@ def tags_reader_may_meet(tags: Iterable[Tag], viewer: Viewer) -> list[Tag]:
 
 def _bookmark_tag_group(counted: CountedMatches, query: BookmarkQuery) -> FacetGroup:
     rows = (
-        BookmarkTag.objects.filter(bookmark_id__in=counted.ids)
+        BookmarkTag.objects.filter(bookmark_id__in=counted.sidebar_ids)
         .values("key")
         .annotate(count=Count("pk"), name=Min("name"))
         .order_by("-count", "key")[:FACET_LIMIT]
@@ -231,7 +238,7 @@ def _bookmark_tag_group(counted: CountedMatches, query: BookmarkQuery) -> FacetG
         FacetChoice(
             value=row["name"],
             label=row["name"],
-            count=counted.scaled(row["count"]),
+            count=row["count"],
             is_checked=False,
         )
         for row in rows
@@ -246,35 +253,41 @@ def _bookmark_tag_group(counted: CountedMatches, query: BookmarkQuery) -> FacetG
     return FacetGroup(param="bookmark_tag", label="Bookmarker's Tags", choices=choices)
 
 
-def _work_tag_counts(viewer: Viewer, ids: list[int]) -> dict[tuple[int, str], int]:
-    """How many of the bookmarks ``ids`` carry each tag, by (tag id, type): three grouped
-    queries, one per kind of target, whose bookmarks never overlap, so their counts add up."""
+def _work_tag_counts(viewer: Viewer, rows: list[SidebarRow]) -> dict[tuple[int, str], int]:
+    """How many of the bookmarks ``rows`` carry each tag, by (tag id, type): a grouped query
+    per kind of target (asked only when some bookmark has that kind), whose bookmarks never
+    overlap, so their counts add up."""
     counts: dict[tuple[int, str], int] = defaultdict(int)
-    counted = Bookmark.objects.filter(pk__in=ids).order_by()
-    on_works = (
-        counted.filter(work__isnull=False)
-        .values_list("work__filter_taggings__tag", "work__filter_taggings__tag__type")
-        .annotate(count=Count("pk"))
-    )
-    external = (
-        counted.filter(external_work__isnull=False)
-        .annotate(
-            filter_tag=Coalesce("external_work__tags__merger", "external_work__tags"),
+    of_works = [row.pk for row in rows if row.work_id is not None]
+    of_external = [row.pk for row in rows if row.external_work_id is not None]
+    of_series = [row.pk for row in rows if row.series_id is not None]
+    grouped: list[Iterable[tuple[int | None, str, int]]] = []
+    if of_works:
+        grouped.append(
+            Bookmark.objects.filter(pk__in=of_works)
+            .order_by()
+            .values_list("work__filter_taggings__tag", "work__filter_taggings__tag__type")
+            .annotate(count=Count("pk"))
         )
-        .values_list("filter_tag", "external_work__tags__type")
-        .annotate(count=Count("pk", distinct=True))
-    )
-    # A series shows the tags of the works in it the reader may see.
-    series_bookmarks = counted.filter(series__isnull=False).values("pk")
-    in_series = (
-        FilterTagging.objects.filter(
-            work_visible_to(viewer), work__series_works__series__bookmarks__in=series_bookmarks
+    if of_external:
+        grouped.append(
+            Bookmark.objects.filter(pk__in=of_external)
+            .order_by()
+            .annotate(filter_tag=Coalesce("external_work__tags__merger", "external_work__tags"))
+            .values_list("filter_tag", "external_work__tags__type")
+            .annotate(count=Count("pk", distinct=True))
         )
-        .values_list("tag_id", "tag__type")
-        .annotate(count=Count("work__series_works__series__bookmarks", distinct=True))
-    )
-    for rows in (on_works, external, in_series):
-        for tag_id, tag_type, count in rows:
+    if of_series:
+        # A series shows the tags of the works in it the reader may see.
+        grouped.append(
+            FilterTagging.objects.filter(
+                work_visible_to(viewer), work__series_works__series__bookmarks__in=of_series
+            )
+            .values_list("tag_id", "tag__type")
+            .annotate(count=Count("work__series_works__series__bookmarks", distinct=True))
+        )
+    for grouped_rows in grouped:
+        for tag_id, tag_type, count in grouped_rows:
             if tag_id is not None:
                 counts[(tag_id, tag_type)] += count
     return dict(counts)

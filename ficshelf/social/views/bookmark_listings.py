@@ -68,7 +68,7 @@ def _listing(
             "page": page,
             "bookmarks": shown,
             "facet_groups": facet_groups(request.user, counted, query),
-            "counts_are_estimates": counted.is_estimate,
+            "counted": counted,
             "sort_choices": list(SORT_LABELS.items()),
             "current_sort": query.sort,
             "has_results": True,
