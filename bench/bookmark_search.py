@@ -41,12 +41,22 @@ def main() -> None:
 
     django.setup()
     prepare()
-    print("| listing | bookmarks matched | p50 ms | p95 ms |")
-    print("|---|---|---|---|")
+    print(f"{args.runs} runs a listing; load average {_load()}", flush=True)
+    print("| listing | bookmarks matched | p50 ms | p95 ms | max ms |")
+    print("|---|---|---|---|---|")
     for name, query in listings().items():
         matched, times = measure(query, args.runs)
         p95 = statistics.quantiles(times, n=20)[-1]
-        print(f"| {name} | {matched} | {statistics.median(times):.0f} | {p95:.0f} |")
+        print(
+            f"| {name} | {matched} | {statistics.median(times):.0f} | {p95:.0f} "
+            f"| {max(times):.0f} |",
+            flush=True,
+        )
+    print(f"load average after: {_load()}")
+
+
+def _load() -> str:
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 def prepare() -> None:
