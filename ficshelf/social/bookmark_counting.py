@@ -25,10 +25,10 @@ from ficshelf.social.models import Bookmark
 
 # A total counted exactly, then "more than": 100 pages of twenty. Walking them costs tens of
 # milliseconds at 100,000 works (bench/bookmark_search.py); deeper pages cost their offset.
-COUNTED_UP_TO = 2000
+COUNTED_UP_TO = 1000
 # The sidebar's tags are counted over this many matches at most (about twenty tag rows a
 # bookmark, grouped in tens of milliseconds).
-SIDEBAR_COUNTS_UP_TO = 1000
+SIDEBAR_COUNTS_UP_TO = 500
 
 
 @dataclass(frozen=True)

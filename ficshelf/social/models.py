@@ -335,7 +335,8 @@ class BookmarkTag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["bookmark", "key"], name="bookmark_tag_once")
         ]
-        indexes = [models.Index(fields=["key"], name="bookmark_tag_key")]
+        # With the bookmark, so a tag's bookmarks are listed from the index alone.
+        indexes = [models.Index(fields=["key", "bookmark"], name="bookmark_tag_key")]
 
     def __str__(self) -> str:
         return self.name

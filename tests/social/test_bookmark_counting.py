@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from ficshelf.accounts.models import User
 from ficshelf.core.spam import SpamState
-from ficshelf.social import actions, bookmark_counting
+from ficshelf.social import actions, bookmark_counting, bookmark_listing
 from ficshelf.social.bookmark_counting import count_matches
 from ficshelf.social.bookmark_listing import BookmarkQuery, facet_groups, find_bookmarks
 from ficshelf.social.external_works import ExternalWorkDetails, bookmark_external_work
@@ -171,3 +171,22 @@ def test_pages_run_to_the_counted_total(monkeypatch: pytest.MonkeyPatch) -> None
     assert "1 – 20 of more than 25 Bookmarks found" in first and "Page 1 of 2" in first
     second = search(Client(), tag=fandom.pk, page=2)
     assert "21 – 25 of more than 25 Bookmarks found" in second
+
+
+@pytest.mark.parametrize("common_from", [1, 1000], ids=["common tag", "rare tag"])
+def test_a_bookmarkers_tag_finds_the_same_bookmarks_however_common(
+    monkeypatch: pytest.MonkeyPatch, common_from: int
+) -> None:
+    # A common tag is tested on each walked bookmark, a rare one looked up from its rows.
+    monkeypatch.setattr(bookmark_listing, "COMMON_BOOKMARK_TAG_ROWS", common_from)
+    fandom = TagFactory(name="Tagged Fandom", type=TagType.FANDOM)
+    for n in range(2):
+        mark(fandom_work(fandom, f"Tagged {n}"), tags="Slow Burn, fluff")
+    mark(fandom_work(fandom, "Untagged"), tags="angst")
+    hidden = mark(fandom_work(fandom, "Hidden Tagged"), tags="slow burn")
+    Work.objects.filter(pk=hidden.work_id).update(is_hidden_by_admin=True)
+    page = search(Client(), bookmark_tag="slow burn")
+    assert "1 – 2 of 2 Bookmarks found" in page
+    assert "Tagged 0" in page and "Tagged 1" in page
+    assert "Untagged" not in page and "Hidden Tagged" not in page
+    assert "Slow Burn (2)" in page and "fluff (2)" in page
