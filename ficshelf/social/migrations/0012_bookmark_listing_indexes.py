@@ -5,36 +5,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('social', '0011_reading_position'),
-        ('works', '0013_chapter_co_creators'),
+        ("social", "0011_reading_position"),
+        ("works", "0013_chapter_co_creators"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='bookmark',
-            name='bookmark_newest',
+            model_name="bookmark",
+            name="bookmark_newest",
         ),
         migrations.RemoveIndex(
-            model_name='bookmarktag',
-            name='bookmark_tag_key',
+            model_name="bookmarktag",
+            name="bookmark_tag_key",
         ),
         migrations.AddIndex(
-            model_name='bookmark',
-            index=models.Index(fields=['-created_at', '-id', 'is_private', 'spam_state', 'user', 'work', 'series', 'external_work'], name='bookmark_newest'),
+            model_name="bookmark",
+            index=models.Index(
+                fields=[
+                    "-created_at",
+                    "-id",
+                    "is_private",
+                    "spam_state",
+                    "user",
+                    "work",
+                    "series",
+                    "external_work",
+                ],
+                name="bookmark_newest",
+            ),
         ),
         migrations.AddIndex(
-            model_name='bookmark',
-            index=models.Index(condition=models.Q(('is_rec', True)), fields=['-created_at', '-id', 'is_private', 'spam_state', 'user', 'work', 'series', 'external_work'], name='bookmark_recs_newest'),
+            model_name="bookmark",
+            index=models.Index(
+                condition=models.Q(("is_rec", True)),
+                fields=[
+                    "-created_at",
+                    "-id",
+                    "is_private",
+                    "spam_state",
+                    "user",
+                    "work",
+                    "series",
+                    "external_work",
+                ],
+                name="bookmark_recs_newest",
+            ),
         ),
         migrations.AddIndex(
-            model_name='bookmark',
-            index=models.Index(condition=models.Q(('notes', ''), _negated=True), fields=['-created_at', '-id'], name='bookmark_notes_newest'),
+            model_name="bookmark",
+            index=models.Index(
+                condition=models.Q(("notes", ""), _negated=True),
+                fields=["-created_at", "-id"],
+                name="bookmark_notes_newest",
+            ),
         ),
         migrations.AddIndex(
-            model_name='bookmarktag',
-            index=models.Index(fields=['key', 'bookmark'], name='bookmark_tag_key'),
+            model_name="bookmarktag",
+            index=models.Index(fields=["key", "bookmark"], name="bookmark_tag_key"),
         ),
     ]
