@@ -6,8 +6,8 @@ DIR is a copy of a ``bench.traffic_data`` folder (its bookmarks, on the corpus's
 the copy is migrated, and, once, a third of its bookmarks get one or two bookmarker's tags
 of twenty and a quarter get notes, one in eight saying "lovely"). Each listing is what its
 page asks the database, for a guest: the page of twenty bookmarks, their total, and the
-sidebar's counts (``social.bookmark_counting``: the total counted up to 10,000, the
-sidebar over at most the newest 1,000 matches):
+sidebar's counts (``social.bookmark_counting``: the total counted up to 1,000, the
+sidebar over at most the newest 500 matches):
 
 - ``member page``: the bookmarks of the member with the most;
 - ``archive, recs``: every rec in the archive (bookmark search, "Rec only");

@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 
 from ficshelf.social.models import Bookmark
 
-# A total counted exactly, then "more than": 100 pages of twenty. Walking them costs tens of
+# A total counted exactly, then "more than": 50 pages of twenty. Walking them costs tens of
 # milliseconds at 100,000 works (bench/bookmark_search.py); deeper pages cost their offset.
 COUNTED_UP_TO = 1000
 # The sidebar's tags are counted over this many matches at most (about twenty tag rows a
