@@ -9,8 +9,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from ficshelf.social import actions
+from ficshelf.social import actions, bookmark_counting
 from ficshelf.tags.models import Tag, TagType
+from ficshelf.works.models import Work
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_social import assert_main_fits_the_screen, log_in
@@ -123,3 +124,42 @@ def test_the_dashboard_and_profile_link_to_the_public_bookmarks_page(
     page.screenshot(path=str(shots_dir / "external-form-desktop.png"), full_page=True)
     assert_accessible(page)
     context.close()
+
+
+def test_a_broad_bookmark_search_says_more_than_and_what_its_sidebar_counted(
+    live_server: LiveServer, browser: Browser, shots_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lowered limits (the live server runs in this process) make six bookmarks a broad search.
+    monkeypatch.setattr(bookmark_counting, "COUNTED_UP_TO", 4)
+    monkeypatch.setattr(bookmark_counting, "SIDEBAR_COUNTS_UP_TO", 3)
+    fandom = TagFactory(name="Harbour Tales", type=TagType.FANDOM)
+    for n in range(6):
+        work = WorkFactory(title=f"Harbour Story {n}")
+        work.tags.add(fandom)
+        actions.save_bookmark(actor=UserFactory(), work=work, tags="sea", is_rec=True)
+    hidden = WorkFactory(title="Harbour Secret")
+    hidden.tags.add(fandom)
+    actions.save_bookmark(actor=UserFactory(), work=hidden, tags="sea", is_rec=True)
+    Work.objects.filter(pk=hidden.pk).update(is_hidden_by_admin=True)
+
+    for viewport, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        page = browser.new_context(viewport=viewport).new_page()
+        page.goto(live_server.url + "/bookmarks/search/")
+        page.get_by_label("Work tags").fill("Harbour Tales")
+        page.get_by_label("Rec only").check()
+        page.get_by_role("button", name="Search Bookmarks").click()
+        heading = "1 – 4 of more than 4 Bookmarks found"
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        expect(page.get_by_text("Harbour Secret")).to_have_count(0)
+        page.goto(page.url + "#filters")
+        expect(page.get_by_text("Counted over the newest 3 bookmarks found.")).to_be_visible()
+        # The chosen fandom's group is open already.
+        expect(page.get_by_label("Harbour Tales (3)")).to_be_checked()
+        page.locator("summary", has_text="Bookmarker's Tags").click()
+        expect(page.get_by_label("sea (3)")).to_be_visible()
+        if name == "phone":
+            assert_main_fits_the_screen(page)
+        else:
+            assert_accessible(page)
+        page.screenshot(path=str(shots_dir / f"bookmark-search-broad-{name}.png"), full_page=True)
+        page.context.close()

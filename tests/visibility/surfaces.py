@@ -30,6 +30,7 @@ from ficshelf.works.models import Chapter, Creatorship, Work
 from ficshelf.works.tag_access import visible_tags
 from tests.search.listing_helpers import titles
 from tests.visibility.world import (
+    BOOKMARKER,
     BYSTANDER,
     CREATOR,
     FANDOM,
@@ -46,6 +47,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 _TOTAL = re.compile(r'id="listing-heading">\s*(?:[\d,]+ – [\d,]+ of )?([\d,]+) Works?')
 _PROFILE_TOTAL = re.compile(r'id="works-heading">Works \((\d+)\)')
+_BOOKMARKS_TOTAL = re.compile(
+    r'id="listing-heading">\s*(?:[\d,]+ – [\d,]+ of )?(?:more than )?([\d,]+) Bookmarks?'
+)
 _TAG_COUNT = re.compile(r'<span class="index-count">\((\d+)\)</span>')
 
 
@@ -166,6 +170,7 @@ def problems(world: World, viewer: Viewer) -> list[str]:
     _feeds(reading, known)
     _catalogs(reading, known)
     _creators_and_series(reading, known)
+    _bookmark_listings(reading, known)
     _autocomplete(reading)
     _api(reading, known)
     return reading.problems
@@ -296,6 +301,41 @@ def _creators_and_series(reading: Reading, known: Truth) -> None:
     else:
         shown = set(titles(unescape(page.content.decode()))) & WATCHED_WORKS
         reading.expect("the series page", shown, set(in_series))
+
+
+def _bookmark_listings(reading: Reading, known: Truth) -> None:
+    """The bookmarker's bookmarks of both works: bookmark search by the fandom (its total and
+    its sidebar's count) and the bookmarker's page show those of visible works alone."""
+    fandom = reading.world.tag(FANDOM)
+    searched = _bookmark_listing(
+        reading,
+        "bookmark search by the fandom",
+        f"/bookmarks/search/?tag={fandom.pk}",
+        known.in_fandom,
+    )
+    count = re.search(re.escape(FANDOM) + r' <span class="count">\(([\d,]+)\)</span>', searched)
+    reading.expect(
+        "bookmark search's sidebar count for the fandom",
+        int(count.group(1)) if count else 0,
+        len(known.in_fandom),
+    )
+    page = _bookmark_listing(
+        reading, "the bookmarker's page", f"/users/{BOOKMARKER}/bookmarks/", known.visible
+    )
+    subject = Work.objects.filter(pk=reading.world.subject.pk).first()
+    if subject is not None and subject.in_anonymous_collection:
+        for surface, html in (("bookmark search", searched), ("the bookmarker's page", page)):
+            reading.expect(f"{surface} names the anonymous work's creator", CREATOR in html, False)
+
+
+def _bookmark_listing(reading: Reading, surface: str, url: str, wanted: frozenset[str]) -> str:
+    response = reading.get(url)
+    reading.expect(f"{surface} (status)", response.status_code, 200)
+    html = unescape(response.content.decode())
+    reading.expect(surface, set(titles(html)) & WATCHED_WORKS, set(wanted))
+    found = _BOOKMARKS_TOTAL.search(html)
+    reading.expect(f"{surface} total", int(found.group(1)) if found else None, len(wanted))
+    return html
 
 
 def _autocomplete(reading: Reading) -> None:

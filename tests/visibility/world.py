@@ -11,6 +11,7 @@ from django.test import Client
 from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import SANITIZER_VERSION
 from ficshelf.search.queue import drain_index_queue
+from ficshelf.social.actions import save_bookmark
 from ficshelf.tags.models import Tag, TagType
 from ficshelf.works.models import Chapter, Creatorship, Series, SeriesWork, Work
 from tests.factories import PseudFactory, UserFactory, WorkFactory
@@ -25,6 +26,7 @@ CANON = "Walk Canon Freeform"  # canonical, for the wrangling scenario
 WATCHED_TAGS = (FANDOM, SECRET, CANON)
 CREATOR = "walkwriter"
 PARTNER = "walkpartner"  # co-creates the subject in some scenarios
+BOOKMARKER = "walkbookmarker"  # bookmarks both works, publicly, as recs
 # Where the subject was imported from (AO3's works/urls look-up finds it by this).
 SOURCE_URL = "https://example.org/walk/subject"
 
@@ -39,6 +41,7 @@ class World:
     reader: User
     admin: User
     wrangler: User
+    bookmarker: User
     guest_client: Client = field(default_factory=Client)
     reader_client: Client = field(default_factory=Client)
     acting_client: Client = field(default_factory=Client)
@@ -89,7 +92,10 @@ def build_world() -> World:
         reader=UserFactory(username="walkreader"),
         admin=UserFactory(username="walkadmin", is_staff=True, is_superuser=True),
         wrangler=wrangler,
+        bookmarker=UserFactory(username=BOOKMARKER),
     )
+    for work in (subject, bystander):
+        save_bookmark(actor=world.bookmarker, work=work, is_rec=True)
     world.reader_client.force_login(world.reader)
     return world
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ficshelf.accounts.access import get_user_for_profile, has_muted, preferences_for
 from ficshelf.social import actions
+from ficshelf.social.bookmark_counting import CountedListing, count_matches
 from ficshelf.social.bookmark_filter_form import BookmarkFilterForm
 from ficshelf.social.bookmark_listing import SORT_LABELS, facet_groups, find_bookmarks
 from ficshelf.social.external_works import bookmark_external_work
@@ -53,8 +54,10 @@ def bookmark_search(request: HttpRequest) -> HttpResponse:
 def _listing(
     request: HttpRequest, template: str, form: BookmarkFilterForm, query: Any, context: Any
 ) -> HttpResponse:
-    bookmarks = find_bookmarks(request.user, query).select_related("user", "external_work")
-    page = _page(request, bookmarks)
+    bookmarks = find_bookmarks(request.user, query)
+    counted = count_matches(bookmarks)
+    shown_rows = bookmarks.select_related("user", "external_work")
+    page = _page(request, CountedListing(shown_rows, counted))
     shown = list(page.object_list)
     refresh_bookmark_notes(shown)
     _attach_targets(shown, request.user)
@@ -64,7 +67,8 @@ def _listing(
             "form": form,
             "page": page,
             "bookmarks": shown,
-            "facet_groups": facet_groups(request.user, bookmarks, query),
+            "facet_groups": facet_groups(request.user, counted, query),
+            "counted": counted,
             "sort_choices": list(SORT_LABELS.items()),
             "current_sort": query.sort,
             "has_results": True,
