@@ -141,7 +141,13 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["chapter", "created_at"])]
+        indexes = [
+            models.Index(fields=["chapter", "created_at"]),
+            # A work's comment threads are counted on every comment posted: with the work
+            # alone, SQLite's planner would take the parent index for "parent IS NULL" and
+            # read every top-level comment in the archive.
+            models.Index(fields=["work", "parent"], name="comment_threads_of_work"),
+        ]
 
     def __str__(self) -> str:
         return f"comment {self.pk} on {self.work_id}"
