@@ -13,6 +13,9 @@ from ficshelf.sitecontent.state import site_content
 from ficshelf.tags.models import Tag, TagType
 from ficshelf.works.models import Chapter, Creatorship, Language, Work
 
+# Every member a factory makes signs in with this (tests type it into the sign-in form).
+PASSWORD = "correct horse battery staple"
+
 
 class UserFactory(DjangoModelFactory[User]):
     class Meta:
@@ -22,7 +25,7 @@ class UserFactory(DjangoModelFactory[User]):
 
     username = factory.Sequence(lambda n: f"reader{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
     def accepted_terms(self, create: bool, extracted: bool | None, **kwargs: object) -> None:

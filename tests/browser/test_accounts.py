@@ -16,6 +16,7 @@ from tests.accounts.conftest import use_members_pages_and_reader_preferences
 from tests.accounts.factories import PreferenceFactory
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.signing_in import log_in, log_out
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
 
 pytestmark = [
@@ -44,13 +45,6 @@ def assert_no_sideways_scrolling(page: Page) -> None:
     assert overflow <= 0, f"page is {overflow}px wider than the viewport"
 
 
-def log_in(page: Page, base: str, username: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_sign_up_log_out_log_in_and_see_preferences_applied(
     live_server: LiveServer, page: Page
 ) -> None:
@@ -69,8 +63,7 @@ def test_sign_up_log_out_log_in_and_see_preferences_applied(
     expect(page.get_by_text("Welcome to the archive, newreader!")).to_be_visible()
     assert User.objects.get(username="newreader").pseuds.get().name == "newreader"
 
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    log_out(page)
     log_in(page, base, "newreader", PASSWORD)
     expect(page.get_by_role("link", name="Preferences")).to_be_visible()
 
@@ -97,7 +90,7 @@ def test_show_warnings_works_without_javascript(live_server: LiveServer, browser
     warned_work()
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    log_in(page, live_server.url, preference.user.username, "correct horse battery staple")
+    log_in(page, live_server.url, preference.user.username)
     page.goto(live_server.url + "/")
 
     warning = page.locator("li.blurb").get_by_text("Major Character Death")
@@ -133,7 +126,7 @@ def test_account_pages_fit_phones_and_desktops(
     page.screenshot(path=str(shots_dir / f"{layout}-signup.png"), full_page=True)
     assert_accessible(page)
 
-    log_in(page, base, "nightowl", "correct horse battery staple")
+    log_in(page, base, "nightowl")
     page.goto(base + "/accounts/preferences/")
     assert_no_sideways_scrolling(page)
     page.screenshot(path=str(shots_dir / f"{layout}-preferences.png"), full_page=True)

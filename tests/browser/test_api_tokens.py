@@ -12,7 +12,8 @@ from pytest_django.live_server_helper import LiveServer
 from ficshelf.social.models import Kudos
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_accounts import PASSWORD, assert_no_sideways_scrolling, log_in
+from tests.browser.signing_in import log_in
+from tests.browser.test_accounts import PASSWORD, assert_no_sideways_scrolling
 from tests.factories import UserFactory, WorkFactory
 
 pytestmark = [

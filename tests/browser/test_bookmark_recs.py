@@ -14,7 +14,8 @@ from ficshelf.tags.models import Tag, TagType
 from ficshelf.works.models import Work
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_social import assert_main_fits_the_screen, log_in
+from tests.browser.signing_in import log_in
+from tests.browser.test_social import assert_main_fits_the_screen
 from tests.factories import TagFactory, UserFactory, WorkFactory
 
 pytestmark = [
@@ -48,7 +49,7 @@ def test_member_bookmarks_an_external_work_filters_their_page_and_others_find_it
 
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    log_in(page, live_server, bookmarker)
+    log_in(page, live_server.url, bookmarker.username)
 
     # From their own bookmarks page to the external work form.
     page.goto(live_server.url + "/bookmarks/")
@@ -109,7 +110,7 @@ def test_the_dashboard_and_profile_link_to_the_public_bookmarks_page(
     actions.save_bookmark(actor=member, work=WorkFactory(title="Dashboard Pick"))
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    log_in(page, live_server, member)
+    log_in(page, live_server.url, member.username)
     page.goto(live_server.url + "/dashboard/")
     page.get_by_role("link", name="Your public bookmarks page").click()
     expect(page.get_by_role("heading", name="1 Bookmark by linkeduser")).to_be_visible()

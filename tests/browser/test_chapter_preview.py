@@ -10,7 +10,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_posting import log_in
+from tests.browser.signing_in import log_in
 from tests.works.factories_posting import posted_work, writer
 
 pytestmark = [
@@ -26,7 +26,7 @@ def test_writer_previews_a_new_chapter_edits_it_then_posts_it(
     author = writer("keeper")
     work = posted_work(author, title="Salt and Lamplight")
     page = browser.new_context(viewport=viewport).new_page()
-    log_in(page, live_server, "keeper")
+    log_in(page, live_server.url, "keeper")
 
     page.goto(live_server.url + work.get_absolute_url())
     page.get_by_role("link", name="Add chapter").first.click()

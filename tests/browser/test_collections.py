@@ -14,7 +14,7 @@ from ficshelf.search.queue import drain_index_queue
 from ficshelf.works.models import Work
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_posting import log_in
+from tests.browser.signing_in import log_in
 from tests.factories import PseudFactory, UserFactory, WorkFactory
 
 pytestmark = [
@@ -40,7 +40,7 @@ def test_a_moderator_runs_an_unrevealed_anonymous_fest_from_start_to_reveal(
 
     # The moderator starts the collection.
     host = new_page(browser, viewport)
-    log_in(host, live_server, "festhost")
+    log_in(host, live_server.url, "festhost")
     host.goto(live_server.url + "/collections/")
     host.get_by_role("link", name="Start a collection").click()
     host.get_by_label("Collection name (its address)").fill("tide_fest")
@@ -56,7 +56,7 @@ def test_a_moderator_runs_an_unrevealed_anonymous_fest_from_start_to_reveal(
 
     # The writer adds their work from its page.
     writer_page = new_page(browser, viewport)
-    log_in(writer_page, live_server, "tidewriter")
+    log_in(writer_page, live_server.url, "tidewriter")
     writer_page.goto(live_server.url + work.get_absolute_url())
     writer_page.get_by_role("link", name="Add to collection").click()
     writer_page.get_by_label("Collection").fill("tide_fest")

@@ -15,7 +15,7 @@ from ficshelf.social.models import Subscription
 from ficshelf.works.models import Series, SeriesWork
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_posting import log_in
+from tests.browser.signing_in import log_in
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
 
 pytestmark = [
@@ -32,7 +32,7 @@ def test_reader_subscribes_to_a_creator_from_their_profile_then_unsubscribes(
     WorkFactory(title="Harbour Lights", creator=writer)
     reader = UserFactory(username="harbourreader")
     page = browser.new_context(viewport=viewport).new_page()
-    log_in(page, live_server, "harbourreader")
+    log_in(page, live_server.url, "harbourreader")
 
     page.goto(live_server.url + "/users/lamplighter/")
     expect(page.get_by_role("link", name="Atom feed")).to_have_attribute(

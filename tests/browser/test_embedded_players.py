@@ -13,8 +13,8 @@ from pytest_django.live_server_helper import LiveServer
 from ficshelf.core.models import EmbedHost
 from ficshelf.works.actions import ChapterData
 from tests.browser.axe import assert_accessible
-from tests.browser.test_accounts import log_in
-from tests.browser.two_factor import authenticator_for, finish_signing_in
+from tests.browser.signing_in import log_in
+from tests.browser.two_factor import authenticator_for
 from tests.factories import UserFactory
 from tests.works.factories_posting import posted_work, writer
 
@@ -23,7 +23,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 PLAYER = '<iframe src="https://w.soundcloud.com/player/?url=track" width="100%" height="166">'
 
 
@@ -37,8 +36,7 @@ def test_an_admin_lists_a_host_and_a_reader_plays_a_chapters_player(
 ) -> None:
     UserFactory(username="boss", is_staff=True, is_superuser=True)
     authenticator_for("boss")
-    log_in(page, live_server.url, "boss", PASSWORD)
-    finish_signing_in(page)
+    log_in(page, live_server.url, "boss")
     page.goto(live_server.url + "/admin/core/embedhost/add/")
     page.get_by_label("Host").fill("w.soundcloud.com")
     page.get_by_role("button", name="Save", exact=True).click()

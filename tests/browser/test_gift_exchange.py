@@ -19,7 +19,7 @@ from ficshelf.works.collection_items import create_collection
 from ficshelf.works.models import Collection
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_posting import log_in
+from tests.browser.signing_in import log_in
 from tests.factories import PseudFactory, UserFactory
 
 pytestmark = [
@@ -30,7 +30,7 @@ pytestmark = [
 
 def tab(browser: Browser, viewport: ViewportSize, live_server: LiveServer, name: str) -> Page:
     page = browser.new_context(viewport=viewport).new_page()
-    log_in(page, live_server, name)
+    log_in(page, live_server.url, name)
     return page
 
 

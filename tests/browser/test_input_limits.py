@@ -11,15 +11,14 @@ from pytest_django.live_server_helper import LiveServer
 
 from ficshelf.social.models import Comment
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.two_factor import give_authenticator, pass_second_step
+from tests.browser.signing_in import log_in_to_admin
+from tests.browser.two_factor import give_authenticator
 from tests.factories import UserFactory, WorkFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "correct horse battery staple"
 
 
 def watch_policy_violations(page: Page) -> list[str]:
@@ -67,11 +66,7 @@ def test_admin_pages_work_under_their_content_security_policy(
     work = WorkFactory(title="Administered")
     page = browser.new_context(viewport=DESKTOP).new_page()
     errors = watch_policy_violations(page)
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("boss")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    pass_second_step(page)
+    log_in_to_admin(page, live_server.url, "boss")
     expect(page.get_by_role("link", name="Works", exact=True).first).to_be_visible()
 
     page.goto(live_server.url + "/admin/works/work/")

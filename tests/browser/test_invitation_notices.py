@@ -16,7 +16,7 @@ from ficshelf.works import actions
 from ficshelf.works.models import SeriesCreatorship, Work
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_posting import log_in
+from tests.browser.signing_in import log_in
 from tests.works.factories_posting import posted_work, writer
 
 pytestmark = [
@@ -33,7 +33,7 @@ def test_an_invited_co_creator_answers_from_the_inbox_notice(
     series = first.series_works.get().series
     writer("tidewriter")
 
-    log_in(page, live_server, "harbourer")
+    log_in(page, live_server.url, "harbourer")
     page.goto(live_server.url + f"/series/{series.pk}/")
     page.get_by_role("link", name="Manage series").click()
     page.get_by_label("Invite a co-creator").fill("tidewriter")
@@ -41,7 +41,7 @@ def test_an_invited_co_creator_answers_from_the_inbox_notice(
     expect(page.locator(".series-co-creators")).to_contain_text("tidewriter")
 
     friend = browser.new_context(viewport=DESKTOP).new_page()
-    log_in(friend, live_server, "tidewriter")
+    log_in(friend, live_server.url, "tidewriter")
     friend.goto(live_server.url + "/inbox/")
     notice = friend.get_by_role(
         "link",
@@ -73,7 +73,7 @@ def test_a_writer_finds_the_purge_notice_and_opens_the_draft(
     Work.objects.filter(pk=draft.pk).update(created_at=timezone.now() - datetime.timedelta(days=24))
     actions.purge_old_drafts()
 
-    log_in(page, live_server, "drafter")
+    log_in(page, live_server.url, "drafter")
     page.goto(live_server.url + "/inbox/")
     notice = page.get_by_role("link", name="Your draft “Half a Story” will be deleted on")
     expect(notice).to_contain_text("Keep my drafts until I delete them")

@@ -13,7 +13,7 @@ from ficshelf.search.queue import drain_index_queue
 from ficshelf.tags.models import Tag, TagType
 from ficshelf.works.models import Series, SeriesWork, Work
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_posting import log_in
+from tests.browser.signing_in import log_in
 from tests.factories import TagFactory, WorkFactory
 from tests.social.factories import BookmarkFactory, CommentFactory
 from tests.works.factories_posting import writer
@@ -64,7 +64,7 @@ def test_pages_with_a_255_character_title_and_a_300_character_tag_fit_the_screen
     series = work.series_works.get().series
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
-    log_in(page, live_server, "longwinded")
+    log_in(page, live_server.url, "longwinded")
     pages = {
         "work": work.get_absolute_url() + "?view_adult=true",
         "listing": "/works/",

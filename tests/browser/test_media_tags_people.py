@@ -18,7 +18,8 @@ from ficshelf.tags.models import ParentTagging, Tag, TagType
 from tests.accounts.images import png_bytes
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.two_factor import authenticator_for, finish_signing_in
+from tests.browser.signing_in import log_in
+from tests.browser.two_factor import authenticator_for
 from tests.factories import PseudFactory, UserFactory
 from tests.tags.factories import canonical, fandom, tag, work_tagged, wrangler
 
@@ -26,8 +27,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 
 
 def writer(name: str) -> Pseud:
@@ -150,12 +149,7 @@ def test_a_wrangler_files_a_fandom_under_a_medium(
     work_tagged(fandom("Lantern Tales"))
     wrangler("tidy")
     authenticator_for("tidy")  # a wrangler holds a permission: two-factor
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", "tidy")
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    finish_signing_in(page)
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    log_in(page, live_server.url, "tidy")
 
     page.goto(live_server.url + "/media/Uncategorized%20Fandoms/fandoms/")
     expect(page.get_by_role("link", name="Lantern Tales")).to_be_visible()

@@ -22,8 +22,9 @@ from ficshelf.social.models import Comment, InboxItem
 from ficshelf.works.models import Work
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_accounts import assert_no_sideways_scrolling, log_in
-from tests.factories import WorkFactory
+from tests.browser.signing_in import log_in
+from tests.browser.test_accounts import assert_no_sideways_scrolling
+from tests.factories import PASSWORD, WorkFactory
 from tests.search.listing_helpers import index_now
 from tests.works.factories_posting import posted_work, writer
 
@@ -31,8 +32,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "correct horse battery staple"
 
 
 def test_member_turns_off_comment_mails_and_sees_dates_in_their_time_zone(
@@ -50,7 +49,7 @@ def test_member_turns_off_comment_mails_and_sees_dates_in_their_time_zone(
     index_now()
     base = live_server.url
 
-    log_in(page, base, "author", PASSWORD)
+    log_in(page, base, "author")
     page.get_by_role("link", name="Preferences").click()
     page.get_by_label("Comments and replies to my comments").uncheck()
     page.get_by_label("Time zone").select_option("Asia/Tokyo")
@@ -75,7 +74,7 @@ def test_member_requests_their_data_and_downloads_the_zip(
     social_actions.leave_kudos(WorkFactory(title="Liked"), actor=member)
     base = live_server.url
 
-    log_in(page, base, "keeper", PASSWORD)
+    log_in(page, base, "keeper")
     page.get_by_role("link", name="Preferences").click()
     page.get_by_role("link", name="Download my data").click()
     expect(page.get_by_role("heading", name="Download my data")).to_be_visible()
@@ -104,7 +103,7 @@ def test_member_deletes_their_account_orphaning_their_works(
     posted_work(member, title="Left Behind")
     base = live_server.url
 
-    log_in(page, base, "leaving", PASSWORD)
+    log_in(page, base, "leaving")
     page.goto(base + "/accounts/settings/")
     page.get_by_role("link", name="Delete your account").click()
     page.get_by_label("Orphan them").check()
@@ -136,7 +135,7 @@ def test_preferences_and_data_pages_fit_phones_and_desktops(
     )
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
-    log_in(page, live_server.url, "chooser", PASSWORD)
+    log_in(page, live_server.url, "chooser")
 
     page.goto(live_server.url + "/accounts/preferences/")
     assert_no_sideways_scrolling(page)

@@ -14,7 +14,8 @@ from ficshelf.moderation.models import Report, ReportStatus
 from ficshelf.search.queue import drain_index_queue
 from ficshelf.works.models import Work
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.two_factor import give_authenticator, pass_second_step
+from tests.browser.signing_in import log_in_to_admin
+from tests.browser.two_factor import give_authenticator
 from tests.factories import UserFactory, WorkFactory
 
 pytestmark = [
@@ -22,17 +23,12 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 REASON = "Rated General Audiences, but chapter 2 is explicit."
 
 
 def admin_signs_in(page: Page, live_server: LiveServer) -> None:
     give_authenticator(UserFactory(username="moderator", is_staff=True, is_superuser=True))
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("input[name=username]", "moderator")
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    pass_second_step(page)
+    log_in_to_admin(page, live_server.url, "moderator")
     expect(page.get_by_text("Site administration")).to_be_visible()
 
 

@@ -22,6 +22,7 @@ from ficshelf.moderation import roles
 from ficshelf.moderation.models import Report, ReportKind, ReportStatus
 from ficshelf.social.models import Bookmark, Comment
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.signing_in import log_in, submit_sign_in_form
 from tests.browser.two_factor import code_for, give_authenticator, pass_second_step
 from tests.factories import UserFactory, WorkFactory
 
@@ -30,7 +31,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 REASON = "Repeated insults in comments after a warning."
 
 
@@ -41,13 +41,6 @@ def shoot(page: Page, shots_dir: Path, name: str) -> None:
     page.set_viewport_size(DESKTOP)
 
 
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
 def an_admin(username: str = "mod", role: str = roles.SUPERADMIN) -> User:
     user: User = UserFactory(username=username, email=f"{username}@example.org")
     user.groups.add(Group.objects.get(name=role))
@@ -56,7 +49,7 @@ def an_admin(username: str = "mod", role: str = roles.SUPERADMIN) -> User:
 
 def admin_signs_in(page: Page, base: str, user: User) -> None:
     give_authenticator(user)
-    log_in(page, base, user.username)
+    submit_sign_in_form(page, base, user.username)
     expect(page.get_by_role("heading", name="One more step")).to_be_visible()
     pass_second_step(page)
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
@@ -96,7 +89,7 @@ def test_an_admin_sets_up_two_factor_and_signs_in_with_it(
 
     # Next time: password, then the second step (here with a recovery code).
     other = browser.new_context(viewport=DESKTOP).new_page()
-    log_in(other, base, "mod")
+    submit_sign_in_form(other, base, "mod")
     expect(other.get_by_role("heading", name="One more step")).to_be_visible()
     shoot(other, shots_dir, "two-factor-verify")
     other.goto(base + "/desk/")
@@ -176,7 +169,7 @@ def test_a_suspended_member_signs_in_sees_why_and_cannot_comment(
     expect(admin.get_by_text(f"Suspended until {until:%d %b %Y}")).to_be_visible()
     shoot(admin, shots_dir, "member")
 
-    log_in(page, base, "troll")
+    submit_sign_in_form(page, base, "troll")
     expect(page.get_by_role("heading", name="Your account is suspended until")).to_be_visible()
     expect(page.get_by_text(REASON)).to_be_visible()
     page.goto(base + work.get_absolute_url())

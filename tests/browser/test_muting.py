@@ -12,7 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 from ficshelf.accounts.models import Mute
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_posting import log_in
+from tests.browser.signing_in import log_in
 from tests.factories import PseudFactory, UserFactory, WorkFactory
 from tests.social.factories import BookmarkFactory
 
@@ -34,7 +34,7 @@ def test_reader_mutes_a_creator_then_unmutes_from_their_work_page(
     reader = UserFactory(username="quietreader")
     BookmarkFactory(user=reader, work=work, notes="<p>Read again in winter.</p>")
     page = browser.new_context(viewport=viewport).new_page()
-    log_in(page, live_server, "quietreader")
+    log_in(page, live_server.url, "quietreader")
 
     page.goto(live_server.url + "/users/loudwriter/")
     page.get_by_role("link", name="Mute").click()

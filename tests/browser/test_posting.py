@@ -12,6 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 from ficshelf.works.models import Work
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.signing_in import log_in
 from tests.factories import PseudFactory, TagFactory, WorkFactory
 from tests.works.factories_posting import writer
 
@@ -19,16 +20,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
-
-
-def log_in(page: Page, live_server: LiveServer, username: str) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def add_chapter(page: Page, title: str, text: str) -> None:
@@ -42,7 +33,7 @@ def test_writer_posts_a_chaptered_restricted_work_and_reorders_it(
     live_server: LiveServer, page: Page, browser: Browser
 ) -> None:
     writer("penwright")
-    log_in(page, live_server, "penwright")
+    log_in(page, live_server.url, "penwright")
     page.goto(live_server.url + "/works/new/")
 
     page.get_by_label("Rating").select_option("Teen And Up Audiences")
@@ -93,7 +84,7 @@ def test_posting_form_works_without_javascript(live_server: LiveServer, browser:
     writer("nojs")
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    log_in(page, live_server, "nojs")
+    log_in(page, live_server.url, "nojs")
     page.goto(live_server.url + "/works/new/")
     page.get_by_label("Rating").select_option("General Audiences")
     page.get_by_label("No Archive Warnings Apply").check()
@@ -108,7 +99,7 @@ def test_posting_form_works_without_javascript(live_server: LiveServer, browser:
 def test_tag_fields_suggest_existing_tags(live_server: LiveServer, page: Page) -> None:
     TagFactory(name="Original Work", type="fandom", is_canonical=True)
     writer("suggested")
-    log_in(page, live_server, "suggested")
+    log_in(page, live_server.url, "suggested")
     page.goto(live_server.url + "/works/new/")
     page.get_by_label("Fandoms").press_sequentially("Ori")
     option = page.locator("#tag-suggestions-fandom option")
@@ -118,7 +109,7 @@ def test_tag_fields_suggest_existing_tags(live_server: LiveServer, page: Page) -
 
 def test_form_errors_are_listed_at_the_top(live_server: LiveServer, page: Page) -> None:
     writer("hasty")
-    log_in(page, live_server, "hasty")
+    log_in(page, live_server.url, "hasty")
     page.goto(live_server.url + "/works/new/")
     page.get_by_role("button", name="Post", exact=True).click()
     summary = page.get_by_role("alert")
@@ -137,7 +128,7 @@ def test_posting_pages_fit_the_screen(
     writer("shooter")
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
-    log_in(page, live_server, "shooter")
+    log_in(page, live_server.url, "shooter")
 
     page.goto(live_server.url + "/works/new/")
     _assert_fits(page)
@@ -183,7 +174,7 @@ def test_posting_pages_have_no_serious_accessibility_violations(
     live_server: LiveServer, page: Page
 ) -> None:
     writer("checker")
-    log_in(page, live_server, "checker")
+    log_in(page, live_server.url, "checker")
     for path in ["/works/new/", "/dashboard/"]:
         page.goto(live_server.url + path)
         assert_accessible(page), path
@@ -201,7 +192,7 @@ def test_writer_names_the_work_that_inspired_theirs(
 ) -> None:
     source = WorkFactory(title="The Lighthouse", creator=PseudFactory(name="original"))
     writer("answerer")
-    log_in(page, live_server, "answerer")
+    log_in(page, live_server.url, "answerer")
     page.goto(live_server.url + "/works/new/")
     page.get_by_label("Rating").select_option("General Audiences")
     page.get_by_label("No Archive Warnings Apply").check()
@@ -230,7 +221,7 @@ def test_co_creator_removes_themselves_from_a_shared_work(
     leaving = writer("leaving_writer")
     work = WorkFactory(title="Written Together", creator=PseudFactory(name="staying_writer"))
     work.creatorships.create(pseud=leaving.pseuds.get(), position=1, is_approved=True)
-    log_in(page, live_server, "leaving_writer")
+    log_in(page, live_server.url, "leaving_writer")
     page.goto(live_server.url + work.get_absolute_url())
     page.get_by_role("link", name="Remove me as co-creator").click()
     assert_accessible(page)
@@ -247,7 +238,7 @@ def test_writer_previews_an_edit_of_a_posted_work_then_updates(
     work.tags.add(
         TagFactory(name="No Archive Warnings Apply"), TagFactory(name="Lighthouses", type="fandom")
     )
-    log_in(page, live_server, "reviser")
+    log_in(page, live_server.url, "reviser")
     page.goto(f"{live_server.url}/works/{work.pk}/edit/")
     page.get_by_label("Work title").fill("A Better Title")
     page.get_by_role("button", name="Preview").click()

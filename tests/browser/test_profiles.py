@@ -19,7 +19,7 @@ from ficshelf.works.models import Series, SeriesWork, Work
 from tests.accounts.images import png_bomb, png_bytes
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_posting import log_in
+from tests.browser.signing_in import log_in
 from tests.factories import PseudFactory, UserFactory, WorkFactory
 from tests.social.factories import CommentFactory
 
@@ -46,7 +46,7 @@ def test_member_writes_about_themself_and_gives_their_pseud_an_icon(
 ) -> None:
     PseudFactory(name="lamplighter", user__username="lamplighter")
     page = new_page(browser, viewport)
-    log_in(page, live_server, "lamplighter")
+    log_in(page, live_server.url, "lamplighter")
 
     page.goto(live_server.url + "/users/lamplighter/")
     page.get_by_role("link", name="Edit profile").click()
@@ -103,7 +103,7 @@ def test_reader_walks_the_tabs_of_a_profile(
     member_with_shelves()
     UserFactory(username="visitor")
     page = new_page(browser, viewport)
-    log_in(page, live_server, "visitor")
+    log_in(page, live_server.url, "visitor")
     page.goto(live_server.url + "/users/wren/")
     tabs = page.get_by_role("navigation", name="Pages of wren")
     expect(tabs.get_by_role("link", name="Profile")).to_have_attribute("aria-current", "page")
@@ -172,7 +172,7 @@ def test_writer_sorts_and_filters_their_statistics(
 ) -> None:
     writer_with_numbers()
     page = new_page(browser, viewport)
-    log_in(page, live_server, "wren")
+    log_in(page, live_server.url, "wren")
     page.goto(live_server.url + "/users/wren/")
     page.get_by_role("navigation", name="Pages of wren").get_by_role("link", name="Stats").click()
 

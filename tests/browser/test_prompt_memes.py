@@ -16,7 +16,7 @@ from ficshelf.works.collection_models import ChallengeType
 from ficshelf.works.models import Collection
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_posting import log_in
+from tests.browser.signing_in import log_in
 from tests.factories import PseudFactory, UserFactory, WorkFactory
 
 pytestmark = [
@@ -49,7 +49,7 @@ def test_an_anonymous_prompt_is_claimed_and_filled(
 
     # The prompter posts an anonymous prompt.
     prompter = new_page(browser, viewport)
-    log_in(prompter, live_server, "secretfan")
+    log_in(prompter, live_server.url, "secretfan")
     prompter.goto(live_server.url + "/collections/sea_meme/")
     prompter.get_by_role("link", name="Prompts").click()
     prompter.get_by_role("link", name="Post a prompt").click()
@@ -66,7 +66,7 @@ def test_an_anonymous_prompt_is_claimed_and_filled(
 
     # The writer finds it (its prompter unnamed), claims it and fills it.
     writer_page = new_page(browser, viewport)
-    log_in(writer_page, live_server, "tidewriter")
+    log_in(writer_page, live_server.url, "tidewriter")
     writer_page.goto(prompts + "?state=unclaimed&fandom=earthsea")
     expect(writer_page.locator(".prompt-blurb")).to_have_count(1)
     expect(writer_page.locator(".prompt-blurb")).to_contain_text("by Anonymous")

@@ -17,8 +17,9 @@ from ficshelf.accounts.models import Preference, SiteSkin
 from ficshelf.core.public_skins import PublicState
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_accounts import assert_no_sideways_scrolling, log_in
-from tests.browser.two_factor import authenticator_for, finish_signing_in
+from tests.browser.signing_in import log_in
+from tests.browser.test_accounts import assert_no_sideways_scrolling
+from tests.browser.two_factor import authenticator_for
 from tests.works.factories_posting import posted_work, writer
 
 pytestmark = [
@@ -26,7 +27,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "correct horse battery staple"
 HARBOUR_BLUE = "rgb(232, 241, 248)"
 
 
@@ -50,7 +50,7 @@ def test_a_skin_is_submitted_approved_and_worn_by_another_member(
     base = live_server.url
 
     # The author writes a skin and asks for it to be public.
-    log_in(page, base, "lantern", PASSWORD)
+    log_in(page, base, "lantern")
     page.goto(base + "/accounts/site-skins/new/")
     page.get_by_label("Title").fill("Harbour")
     page.get_by_label("CSS").fill(".site-main { background-color: #e8f1f8 }")
@@ -64,8 +64,7 @@ def test_a_skin_is_submitted_approved_and_worn_by_another_member(
 
     # The reviewer approves it (a rejection without a reason is refused).
     reviewing = browser.new_context(viewport=DESKTOP).new_page()
-    log_in(reviewing, base, "reviewer", PASSWORD)
-    finish_signing_in(reviewing)
+    log_in(reviewing, base, "reviewer")
     reviewing.goto(base + "/skins/review/")
     expect(reviewing.get_by_role("heading", name="Site skins: 1 waiting")).to_be_visible()
     expect(reviewing.get_by_text(".site-main {")).to_be_visible()
@@ -80,7 +79,7 @@ def test_a_skin_is_submitted_approved_and_worn_by_another_member(
 
     # Another member previews it, wears it and sees it on a work page.
     reading = browser.new_context(viewport=DESKTOP).new_page()
-    log_in(reading, base, "reader", PASSWORD)
+    log_in(reading, base, "reader")
     reading.goto(base + "/accounts/preferences/")
     expect(
         reading.get_by_label("My own site skin").locator(

@@ -12,14 +12,12 @@ from pytest_django.live_server_helper import LiveServer
 
 from ficshelf.accounts.login_limits import BY_ADDRESS_AND_USERNAME
 from tests.browser.axe import assert_accessible
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's password
 
 
 def submit_login(page: Page, username: str, password: str) -> None:

@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
-from ficshelf.accounts.models import User
 from ficshelf.social.models import Comment, Reading
 from ficshelf.works.models import Work
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.signing_in import log_in
 from tests.factories import UserFactory, WorkFactory
 from tests.social.factories import CommentFactory
 
@@ -21,16 +21,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
-
-
-def log_in(page: Page, live_server: LiveServer, user: User) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def long_work(chapters: int = 4) -> Work:
@@ -70,7 +60,7 @@ def test_reader_continues_where_they_stopped(
     reader = UserFactory(username="wanderer")
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    log_in(page, live_server, reader)
+    log_in(page, live_server.url, reader.username)
     third = work.chapters.get(position=3)
 
     page.goto(live_server.url + third.get_absolute_url())
@@ -106,7 +96,7 @@ def test_reader_continues_where_they_stopped(
     # Without JavaScript the last chapter opened is kept, and the anchor opens it.
     plain = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
     page = plain.new_page()
-    log_in(page, live_server, reader)
+    log_in(page, live_server.url, reader.username)
     page.goto(live_server.url + work.chapters.get(position=2).get_absolute_url())
     page.goto(live_server.url + work.get_absolute_url())
     page.get_by_role("link", name="Continue reading (chapter 2)").click()
@@ -124,7 +114,7 @@ def test_reader_replies_inline_and_the_reply_appears_in_its_thread(
     reader = UserFactory(username="replier")
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    log_in(page, live_server, reader)
+    log_in(page, live_server.url, reader.username)
     page.goto(live_server.url + work.get_absolute_url())
     page.evaluate("window.stillThisPage = true")
 
@@ -167,7 +157,7 @@ def test_without_javascript_the_reply_page_still_works(
     reader = UserFactory(username="plainreader")
     context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
     page = context.new_page()
-    log_in(page, live_server, reader)
+    log_in(page, live_server.url, reader.username)
     page.goto(live_server.url + work.get_absolute_url())
     thread = page.locator(f"#comment_{first.pk}")
     expect(thread.get_by_role("link", name="Passerby")).to_have_count(0)  # a guest: not linked

@@ -15,7 +15,7 @@ from ficshelf.works.actions import ChapterData
 from ficshelf.works.models import Language
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_posting import log_in
+from tests.browser.signing_in import log_in
 from tests.works.factories_posting import posted_work, writer
 
 pytestmark = [
@@ -46,7 +46,7 @@ def test_a_translation_and_an_inspired_work_wait_for_the_source_creators_approva
     writer("translator")
     Language.objects.get_or_create(short="fr", defaults={"name": "Français"})
 
-    log_in(page, live_server, "translator")
+    log_in(page, live_server.url, "translator")
     page.goto(live_server.url + "/works/new/")
     fill_new_work(page, "Le Phare")
     page.get_by_label("Language").select_option(label="Français")
@@ -61,7 +61,7 @@ def test_a_translation_and_an_inspired_work_wait_for_the_source_creators_approva
     expect(page.locator(".inspired-by").nth(1)).to_contain_text("Inspired by Sea Glass")
 
     owner = browser.new_context(viewport=DESKTOP).new_page()
-    log_in(owner, live_server, "original")
+    log_in(owner, live_server.url, "original")
     owner.goto(live_server.url + source.get_absolute_url())
     expect(owner.locator("#translations")).to_have_count(0)
     owner.goto(live_server.url + "/inbox/")
@@ -85,7 +85,7 @@ def test_a_chapter_credits_a_co_creator_who_accepts(
     actions.add_chapter(work, ChapterData(title="Drawn", text="<p>Pictures.</p>"), post=True)
     writer("artist")
 
-    log_in(page, live_server, "novelist")
+    log_in(page, live_server.url, "novelist")
     page.goto(live_server.url + f"/works/{work.pk}/chapters/manage/")
     page.get_by_role("link", name="Edit Chapter 2: Drawn").click()
     page.get_by_label("Chapter creators").fill("novelist, artist")
@@ -93,7 +93,7 @@ def test_a_chapter_credits_a_co_creator_who_accepts(
     expect(page.locator(".chapter-byline")).to_have_text("Chapter by novelist")
 
     artist = browser.new_context(viewport=DESKTOP).new_page()
-    log_in(artist, live_server, "artist")
+    log_in(artist, live_server.url, "artist")
     artist.goto(live_server.url + "/dashboard/")
     artist.get_by_role("button", name="Accept Chapter 2: Drawn of Two Hands").click()
     expect(artist.get_by_text("You are now credited on Chapter 2: Drawn")).to_be_visible()
@@ -109,7 +109,7 @@ def test_a_work_is_given_to_a_member_and_to_a_plain_name(
 ) -> None:
     writer("giver")
     writer("wren")
-    log_in(page, live_server, "giver")
+    log_in(page, live_server.url, "giver")
     page.goto(live_server.url + "/works/new/")
     fill_new_work(page, "For Two")
     page.get_by_label("Gift this work to").fill("wren, My Sister Ada")

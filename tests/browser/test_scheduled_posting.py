@@ -17,6 +17,7 @@ from ficshelf.works.models import Chapter, Work
 from ficshelf.works.tasks import post_scheduled
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.signing_in import log_in
 from tests.factories import UserFactory
 from tests.works.factories_posting import posted_work, writer
 
@@ -24,16 +25,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
-
-
-def log_in(page: Page, live_server: LiveServer, username: str) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def typed(moment: datetime.datetime) -> str:
@@ -54,7 +45,7 @@ def test_writer_schedules_reschedules_and_the_worker_posts_at_the_time(
     author = writer("planner")
     follower = UserFactory(username="follower")
     Subscription.objects.create(user=follower, creator=author)
-    log_in(page, live_server, "planner")
+    log_in(page, live_server.url, "planner")
 
     page.goto(live_server.url + "/works/new/")
     page.get_by_label("Rating").select_option("General Audiences")
@@ -125,7 +116,7 @@ def test_writer_schedules_reschedules_and_the_worker_posts_at_the_time(
 
 def test_a_time_in_the_past_is_refused_on_the_form(live_server: LiveServer, page: Page) -> None:
     writer("hasty")
-    log_in(page, live_server, "hasty")
+    log_in(page, live_server.url, "hasty")
     page.goto(live_server.url + "/works/new/")
     page.get_by_label("Rating").select_option("General Audiences")
     page.get_by_label("No Archive Warnings Apply").check()
@@ -141,7 +132,7 @@ def test_a_time_in_the_past_is_refused_on_the_form(live_server: LiveServer, page
 def test_writer_chooses_to_keep_their_drafts(live_server: LiveServer, page: Page) -> None:
     author = writer("keeper")
     posted_work(author, post=False, title="Someday")
-    log_in(page, live_server, "keeper")
+    log_in(page, live_server.url, "keeper")
     page.goto(live_server.url + "/dashboard/")
     expect(page.locator(".dashboard-item.draft")).to_contain_text("Deleted on")
     page.goto(live_server.url + "/accounts/preferences/")

@@ -12,7 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 from ficshelf.works.models import Series, Work
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_posting import log_in
+from tests.browser.signing_in import log_in
 from tests.works.factories_posting import posted_work, writer
 
 pytestmark = [
@@ -30,7 +30,7 @@ def test_writer_manages_a_series_with_a_co_creator(
     posted_work(author, title="High Water", series=series)
     writer("tidewriter")
 
-    log_in(page, live_server, "harbourer")
+    log_in(page, live_server.url, "harbourer")
     page.goto(live_server.url + f"/series/{series.pk}/")
     page.get_by_role("link", name="Manage series").click()
     page.get_by_label("Series title").fill("Harbour Tales")
@@ -62,7 +62,7 @@ def test_writer_manages_a_series_with_a_co_creator(
     assert titles.index("High Water") < titles.index("Low Tide")
 
     friend = browser.new_context(viewport=DESKTOP).new_page()
-    log_in(friend, live_server, "tidewriter")
+    log_in(friend, live_server.url, "tidewriter")
     friend.goto(live_server.url + "/dashboard/")
     friend.get_by_role("button", name="Accept the series Harbour Tales").click()
     expect(friend.get_by_text("You are now a creator of the series")).to_be_visible()

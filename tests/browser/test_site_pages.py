@@ -19,7 +19,8 @@ from ficshelf.sitecontent.models import NewsComment, TermsAcceptance
 from ficshelf.tags.models import TagType
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.two_factor import authenticator_for, finish_signing_in
+from tests.browser.signing_in import log_in, log_out
+from tests.browser.two_factor import authenticator_for
 from tests.factories import TagFactory, UserFactory, WorkFactory
 
 pytestmark = [
@@ -27,7 +28,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "correct horse battery staple"  # the factories' password
 LAYOUTS = [("phone", PHONE), ("desktop", DESKTOP)]
 
 
@@ -38,18 +38,6 @@ def member_with(username: str, codename: str) -> User:
     )
     authenticator_for(username)  # a permission asks for two-factor
     return user
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    finish_signing_in(page)
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Log out").click()
 
 
 def assert_no_sideways_scrolling(page: Page) -> None:

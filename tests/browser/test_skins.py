@@ -15,7 +15,8 @@ from ficshelf.works.actions import ChapterData
 from ficshelf.works.models import WorkSkin
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_accounts import assert_no_sideways_scrolling, log_in
+from tests.browser.signing_in import log_in
+from tests.browser.test_accounts import assert_no_sideways_scrolling
 from tests.works.factories_posting import posted_work, writer
 
 pytestmark = [
@@ -23,7 +24,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "correct horse battery staple"
 SKIN_CSS = """
 .letter { color: #1d4d2b; font-style: italic; border-left: 4px solid #1d4d2b;
   padding-left: 1em; background-color: #eef6ee }
@@ -51,7 +51,7 @@ def test_creator_writes_a_skin_chooses_it_and_a_guest_turns_it_off(
     )
     base = live_server.url
 
-    log_in(page, base, "inkwell", PASSWORD)
+    log_in(page, base, "inkwell")
     page.goto(base + "/dashboard/")
     page.get_by_role("link", name="My work skins").click()
     page.get_by_role("link", name="Write a new skin").click()
@@ -113,7 +113,7 @@ def test_member_picks_the_low_vision_skin_and_then_their_own(
     work = posted_work(writer("someone"), title="Quiet Hours")
     base = live_server.url
 
-    log_in(page, base, "owl", PASSWORD)
+    log_in(page, base, "owl")
     page.get_by_role("link", name="Preferences").click()
     page.get_by_label("Low vision (high contrast, larger text)").check()
     page.get_by_role("button", name="Save preferences").click()

@@ -9,13 +9,13 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
-from ficshelf.accounts.models import User
 from ficshelf.social.actions import notify_subscribers_of_new_chapter
 from ficshelf.social.comment_pages import THREADS_PER_PAGE
 from ficshelf.social.hits import flush_hits
 from ficshelf.social.models import Bookmark, InboxItem, Subscription
 from ficshelf.works.models import Work
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.signing_in import log_in
 from tests.factories import ChapterFactory, UserFactory, WorkFactory
 from tests.social.factories import BookmarkFactory, CommentFactory, KudosFactory
 
@@ -23,16 +23,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(page: Page, live_server: LiveServer, user: User) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.locator("input[name=username]").fill(user.username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def assert_main_fits_the_screen(page: Page) -> None:
@@ -62,7 +52,7 @@ def test_reader_leaves_kudos_comments_bookmarks_subscribes_and_hears_of_a_new_ch
 
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    log_in(page, live_server, reader)
+    log_in(page, live_server.url, reader.username)
     page.goto(live_server.url + work.get_absolute_url())
 
     page.get_by_role("button", name="Kudos ♥").first.click()
@@ -135,7 +125,7 @@ def test_social_pages_fit_the_screen(
 
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
-    log_in(page, live_server, reader)
+    log_in(page, live_server.url, reader.username)
 
     page.goto(live_server.url + work.get_absolute_url())
     assert_main_fits_the_screen(page)

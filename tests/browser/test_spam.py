@@ -14,9 +14,9 @@ from ficshelf.core.models import AuditEntry
 from ficshelf.core.spam import SpamState
 from ficshelf.social.models import Comment
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_accounts import log_in
-from tests.browser.two_factor import authenticator_for, finish_signing_in
-from tests.factories import UserFactory, WorkFactory
+from tests.browser.signing_in import log_in
+from tests.browser.two_factor import authenticator_for
+from tests.factories import PASSWORD, UserFactory, WorkFactory
 from tests.social.factories import CommentFactory, creator_of
 
 pytestmark = [
@@ -24,7 +24,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 LINKS = " ".join(f'<a href="https://deals{n}.example/">deal {n}</a>' for n in range(4))
 
 
@@ -61,8 +60,7 @@ def test_a_guests_link_list_is_held_and_a_reviewer_works_the_queue(
     assert held.spam_state == SpamState.HELD
 
     reviewing = browser.new_context(viewport=DESKTOP).new_page()
-    log_in(reviewing, live_server.url, "reviewer", PASSWORD)
-    finish_signing_in(reviewing)
+    log_in(reviewing, live_server.url, "reviewer")
     reviewing.goto(live_server.url + "/moderation/spam/")
     expect(reviewing.get_by_role("heading", name="Held comments (2)")).to_be_visible()
     expect(reviewing.get_by_text("Held: 4 links")).to_be_visible()
@@ -104,7 +102,7 @@ def test_a_creator_hides_a_comment_and_freezes_a_thread(
     creator.set_password(PASSWORD)
     creator.save()
 
-    log_in(page, live_server.url, creator.username, PASSWORD)
+    log_in(page, live_server.url, creator.username)
     page.goto(live_server.url + work.get_absolute_url())
     page.locator(f"#comment_{rude.pk}").get_by_role("button", name="Hide").click()
     expect(page.get_by_text("Comment hidden")).to_be_visible()

@@ -12,25 +12,14 @@ from pytest_django.live_server_helper import LiveServer
 from ficshelf.tags.models import MetaTagging, Tag, TagType
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
-from tests.browser.two_factor import authenticator_for, finish_signing_in
+from tests.browser.signing_in import log_in
+from tests.browser.two_factor import authenticator_for
 from tests.tags.factories import canonical, fandom, tag, work_tagged, wrangler
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
-
-
-def log_in(page: Page, live_server: LiveServer, username: str) -> None:
-    authenticator_for(username)  # a wrangler holds a permission: two-factor
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    finish_signing_in(page)
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_wrangler_merges_a_synonym_and_adds_a_meta_tag(
@@ -41,7 +30,8 @@ def test_wrangler_merges_a_synonym_and_adds_a_meta_tag(
     canonical("Pining")
     work_tagged(show, tag("slowburn"), tag("The Keeper", TagType.CHARACTER))
     wrangler("tidy")
-    log_in(page, live_server, "tidy")
+    authenticator_for("tidy")  # a wrangler holds a permission: two-factor
+    log_in(page, live_server.url, "tidy")
 
     # From the work page, through the tag's link, to its wrangling form.
     page.goto(live_server.url + "/tags/slowburn/")
@@ -97,7 +87,8 @@ def test_wrangling_pages_are_accessible(
     keeper.parent_taggings.create(parent=show)
     work_tagged(show, keeper, tag("lamp oil"))
     wrangler("tidy")
-    log_in(page, live_server, "tidy")
+    authenticator_for("tidy")  # a wrangler holds a permission: two-factor
+    log_in(page, live_server.url, "tidy")
     for path in ["/tags/", "/tags/Lighthouse%20(TV)/", "/tags/The%20Keeper/edit/"]:
         page.goto(live_server.url + path)
         assert_accessible(page)
