@@ -3,7 +3,8 @@ fed from the PostgreSQL index queue (``FICSHELF_SEARCH=per-host-embedded``), aga
 PostgreSQL backend that every server would share, in the same run on the same database;
 then how long a change takes to be found on another server.
 
-Usage: .venv/bin/python -m bench.several_hosts_search --works 100000 [--runs 50] [--changes 50]
+Usage: .venv/bin/python -m bench.several_hosts_search --works 100000 [--runs 50]
+       [--postgres-runs N] [--changes 50] [--reuse-hosts]
 
 Stages (each in its own process, like ``bench.search``):
 
@@ -17,7 +18,9 @@ The load and the index build run at ``nice 10``; queries and changes at normal p
 - ``query``: ``bench.search``'s listing mix with and without facet counts. The per-host
   index is asked through ``search.index_lag.search_through_lag``, as the site asks it (so
   each search also reads this host's position and the queue beyond it); the PostgreSQL
-  backend through its ``search``. Warm-up, then ``--runs`` timed runs per query.
+  backend through its ``search``; the baseline is the same index asked directly, as one
+  machine's embedded backend asks it. Warm-up, then ``--runs`` timed runs per query
+  (``--postgres-runs`` for the PostgreSQL backend, 0 to leave it out).
 - ``visibility``: both hosts' indexers (``ficshelf search-indexer``) run as processes of
   their own; ``--changes`` times a work's title is changed through the ORM (its queue
   entry written in the change's transaction), and host B's index is asked every 5 ms for
@@ -130,7 +133,7 @@ class _SiteSearch:
         return search_through_lag(self.backend, query, None)
 
 
-def stage_query(works: int, runs: int) -> dict[str, Any]:
+def stage_query(works: int, runs: int, postgres_runs: int) -> dict[str, Any]:
     import django
 
     django.setup()
@@ -142,11 +145,16 @@ def stage_query(works: int, runs: int) -> dict[str, Any]:
     postgres = PostgresBackend("")
     rows = []
     for name, query in mix:
-        embedded = time_query(per_host, name, query, runs, forget_facets=True)
-        row = {"query": name, "per_host": embedded}
+        # The baseline: the same index asked as one machine's embedded backend asks it,
+        # without the host's position and the queue beyond it.
+        row: dict[str, Any] = {"query": name}
+        row["embedded"] = time_query(per_host.backend, f"{name} (one machine)", query, runs,
+                                     forget_facets=True)  # fmt: skip
+        row["per_host"] = time_query(per_host, name, query, runs, forget_facets=True)
         if query.facet_limit > 0:
             row["per_host_cached"] = time_query(per_host, f"{name}, cached", query, runs)
-        row["postgres"] = time_query(postgres, name, query, runs)
+        if postgres_runs > 0:
+            row["postgres"] = time_query(postgres, name, query, postgres_runs)
         rows.append(row)
     return {"queries": rows, "peak_mib": peak_mib()}
 
@@ -268,12 +276,13 @@ def report(result: dict[str, Any]) -> str:
         "",
         f"{works:,} works: p50 / p95 ms (total found)",
         "",
-        "| query | per-host embedded index | per-host, facets kept | PostgreSQL backend |",
-        "|---|---|---|---|",
+        "| query | embedded backend, one machine (baseline) | per-host embedded index "
+        "| per-host, facets kept | PostgreSQL backend |",
+        "|---|---|---|---|---|",
     ]
     for row in result["query"]["queries"]:
         cells = []
-        for key in ("per_host", "per_host_cached", "postgres"):
+        for key in ("embedded", "per_host", "per_host_cached", "postgres"):
             q = row.get(key)
             if q is None:
                 cells.append("-")
@@ -297,6 +306,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--works", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument(
+        "--postgres-runs",
+        type=int,
+        help="timed runs of the PostgreSQL backend (default: --runs; 0 leaves it out)",
+    )
     parser.add_argument("--changes", type=int, default=50)
     parser.add_argument("--report", action="store_true", help="print the last run's Markdown")
     parser.add_argument(
@@ -308,6 +322,7 @@ def main() -> None:
         "--child", choices=["load", "hosts", "query", "visibility"], help=argparse.SUPPRESS
     )
     args = parser.parse_args()
+    postgres_runs = args.runs if args.postgres_runs is None else args.postgres_runs
     path = RESULTS / f"search-hosts-{args.works}.json"
     if args.report:
         print(report(json.loads(path.read_text())))
@@ -316,7 +331,7 @@ def main() -> None:
         stages = {
             "load": lambda: stage_load(args.works),
             "hosts": lambda: stage_hosts(args.works),
-            "query": lambda: stage_query(args.works, args.runs),
+            "query": lambda: stage_query(args.works, args.runs, postgres_runs),
             "visibility": lambda: stage_visibility(args.works, args.changes),
         }
         print(json.dumps(stages[args.child]()))
@@ -331,7 +346,8 @@ def main() -> None:
         result["hosts"] = run_child(args.works, "hosts")
         built.write_text(json.dumps(result["hosts"]))
     print("querying", file=sys.stderr, flush=True)
-    result["query"] = run_child(args.works, "query", "--runs", str(args.runs))
+    result["query"] = run_child(args.works, "query", "--runs", str(args.runs),
+                                "--postgres-runs", str(postgres_runs))  # fmt: skip
     print("changes to found", file=sys.stderr, flush=True)
     result["visibility"] = run_child(args.works, "visibility", "--changes", str(args.changes))
     result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
