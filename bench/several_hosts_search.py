@@ -194,6 +194,7 @@ def stage_visibility(works: int, changes: int) -> dict[str, Any]:
         ids = list(Work.objects.filter(is_posted=True).values_list("pk", flat=True)[:50_000])
         on_b: list[float] = []
         on_both: list[float] = []
+        missed: list[dict[str, Any]] = []
         for n in range(changes):
             word = f"zqx{n}v{chooser.randrange(10**6)}"
             work = Work.objects.get(pk=chooser.choice(ids))
@@ -208,10 +209,16 @@ def stage_visibility(works: int, changes: int) -> dict[str, Any]:
                     if name not in found and backend.search(query).total:
                         found[name] = time.perf_counter() - committed
                 if time.perf_counter() - committed > FOUND_WITHIN_SECONDS:
-                    raise SystemExit(f"change {n} not found on every host within 30 s: {found}")
+                    # Kept as a miss with what each side looked like, and the run goes on:
+                    # one slow change should not hide the others' delays.
+                    missed.append({"change": n, "found": found, **_follow_state(works)})
+                    late = f"change {n} not found on every host in {FOUND_WITHIN_SECONDS:.0f} s"
+                    print(f"{late}: {missed[-1]}", file=sys.stderr, flush=True)
+                    break
                 time.sleep(POLL_SECONDS)
-            on_b.append(found["b"] * 1000)
-            on_both.append(max(found.values()) * 1000)
+            if len(found) == len(hosts):
+                on_b.append(found["b"] * 1000)
+                on_both.append(max(found.values()) * 1000)
             time.sleep(chooser.uniform(0.2, 1.0))  # changes arrive at random moments
         hosts_seen = [(h.data_dir, h.position) for h in live_hosts()]
     finally:
@@ -229,6 +236,7 @@ def stage_visibility(works: int, changes: int) -> dict[str, Any]:
 
     return {
         "changes": changes,
+        "missed": missed,
         "on_b": summary(on_b),
         "on_both": summary(on_both),
         "hosts": hosts_seen,
@@ -237,6 +245,35 @@ def stage_visibility(works: int, changes: int) -> dict[str, Any]:
 
 
 # -- the parent ---------------------------------------------------------------------------
+
+
+def _follow_state(works: int) -> dict[str, Any]:
+    """What a slow change looked like: each host's applied state, the queue's last entries,
+    the hosts' rows and the database's other transactions."""
+    from django.db import connection
+
+    from ficshelf.search.models import IndexHost, IndexQueueEntry
+
+    applied = {}
+    for host in ("a", "b"):
+        try:
+            applied[host] = json.loads((folder(works) / host / "search" / "APPLIED").read_text())
+        except (OSError, ValueError) as error:
+            applied[host] = str(error)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT backend_type, state, extract(epoch FROM now() - xact_start), left(query, 60) "
+            "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        others = cursor.fetchall()
+    return {
+        "applied": applied,
+        "queue_tail": list(
+            IndexQueueEntry.objects.order_by("-pk").values_list("pk", flat=True)[:5]
+        ),
+        "host_rows": [[h.data_dir, h.position] for h in IndexHost.objects.all()],
+        "database_others": [list(row) for row in others],
+    }
 
 
 def run_child(works: int, stage: str, *extra: str) -> dict[str, Any]:
@@ -297,7 +334,8 @@ def report(result: dict[str, Any]) -> str:
         f"{v['follow_ms']} ms): on host B p50 {v['on_b']['p50']:.0f} ms, p95 "
         f"{v['on_b']['p95']:.0f} ms, max {v['on_b']['max']:.0f} ms; on both hosts p50 "
         f"{v['on_both']['p50']:.0f} ms, p95 {v['on_both']['p95']:.0f} ms, max "
-        f"{v['on_both']['max']:.0f} ms.",
+        f"{v['on_both']['max']:.0f} ms. Not found within {FOUND_WITHIN_SECONDS:.0f} s: "
+        f"{len(v.get('missed', []))}.",
     ]
     return "\n".join(lines)
 
