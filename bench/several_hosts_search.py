@@ -191,6 +191,7 @@ def stage_visibility(works: int, changes: int) -> dict[str, Any]:
             time.sleep(0.2)
         hosts = {h: TantivyBackend(str(folder(works) / h / "search")) for h in ("a", "b")}
         chooser = random.Random(20261207)  # which works to change: seeded, not a secret
+        run_mark = f"{int(time.time()):x}"
         # Works a guest's search finds: a restricted work (1.6% of the corpus) is in the
         # index but never in a guest's results, so its change would never be "found".
         findable = Work.objects.filter(is_posted=True, is_restricted=False).order_by("pk")
@@ -199,7 +200,9 @@ def stage_visibility(works: int, changes: int) -> dict[str, Any]:
         on_both: list[float] = []
         missed: list[dict[str, Any]] = []
         for n in range(changes):
-            word = f"zqx{n}v{chooser.randrange(10**6)}"
+            # A word no earlier run put in the index (a run again on the same index would
+            # find the last run's words at once): the run's own mark, then the change's.
+            word = f"zqx{run_mark}v{n}v{chooser.randrange(10**6)}"
             work = Work.objects.get(pk=chooser.choice(ids))
             work.title = f"{work.title[:200]} {word}"
             with transaction.atomic():
