@@ -13,6 +13,7 @@ from ficshelf.social.models import Comment, Reading
 from ficshelf.works.models import Work
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.reading_place import let_the_reading_place_settle
 from tests.browser.signing_in import log_in
 from tests.factories import UserFactory, WorkFactory
 from tests.social.factories import CommentFactory
@@ -91,6 +92,7 @@ def test_reader_continues_where_they_stopped(
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + work.get_absolute_url())
     page.screenshot(path=str(shots_dir / "continue-reading-phone.png"))
+    let_the_reading_place_settle(page)
     context.close()
 
     # Without JavaScript the last chapter opened is kept, and the anchor opens it.
@@ -146,6 +148,7 @@ def test_reader_replies_inline_and_the_reply_appears_in_its_thread(
     # The end bar, at the bottom: back to the top.
     page.locator(".work-end-actions").get_by_role("link", name="↑ Top").click()
     expect(page).to_have_url(live_server.url + work.get_absolute_url() + "#main")
+    let_the_reading_place_settle(page)
     context.close()
 
 
