@@ -56,9 +56,11 @@ def withdraw_public_site_skin(skin: SiteSkin, *, owner: User) -> SiteSkin:
 
 
 @transaction.atomic
-def review_site_skin(skin: SiteSkin, *, actor: User, approve: bool, reason: str) -> SiteSkin:
+def review_site_skin(
+    skin: SiteSkin, *, actor: User, approve: bool, reason: str, read: str = ""
+) -> SiteSkin:
     return public_skins.review(
-        skin, actor=actor, approve=approve, reason=reason, release=release_site_skin
+        skin, actor=actor, approve=approve, reason=reason, release=release_site_skin, read=read
     )
 
 

@@ -16,6 +16,7 @@ never link CSS that nobody approved.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -43,6 +44,7 @@ class ReviewableSkin(models.Model):
 
     owner: Any
     title: Any
+    css: Any
     public_state = models.CharField(
         max_length=10, choices=PublicState.choices, default=PublicState.PRIVATE, blank=True
     )
@@ -82,6 +84,7 @@ def _check_owner(skin: ReviewableSkin, owner: Any) -> None:
 def request_public(skin: Skin, *, owner: Any) -> Skin:
     """In the caller's transaction: ``owner`` asks for their skin to be made public."""
     _check_owner(skin, owner)
+    _lock_and_read_again(skin)
     if skin.public_state in (PublicState.REQUESTED, PublicState.APPROVED):
         raise SkinReviewRefused("This skin is already public or waiting for review.")
     if not (getattr(skin, "css", "") or "").strip():
@@ -95,6 +98,7 @@ def request_public(skin: Skin, *, owner: Any) -> Skin:
 def withdraw(skin: Skin, *, owner: Any, release: Release) -> Skin:
     """In the caller's transaction: the owner takes their skin back (private again)."""
     _check_owner(skin, owner)
+    _lock_and_read_again(skin)
     if skin.public_state == PublicState.PRIVATE:
         raise SkinReviewRefused("This skin is private already.")
     was_public = skin.is_public
@@ -105,11 +109,25 @@ def withdraw(skin: Skin, *, owner: Any, release: Release) -> Skin:
     return skin
 
 
-def review(skin: Skin, *, actor: Any, approve: bool, reason: str, release: Release) -> Skin:
+def css_digest(css: str) -> str:
+    """What a reviewer read: the review form carries it, and an approval of CSS that
+    changed since (the owner edited it while it waited) is refused."""
+    return hashlib.sha256(css.encode()).hexdigest()[:20]
+
+
+def review(
+    skin: Skin, *, actor: Any, approve: bool, reason: str, release: Release, read: str = ""
+) -> Skin:
     """In the caller's transaction: a reviewer approves or rejects a skin waiting for
-    review, or rejects (unpublishes) an approved one; recorded in the audit log."""
+    review, or rejects (unpublishes) an approved one; recorded in the audit log. ``read``:
+    the ``css_digest`` of the CSS the reviewer read, which an approval must match."""
     if actor is None or not actor.has_perm(APPROVE_SKINS):
         raise PermissionDenied("Reviewing skins needs the approve_skins permission.")
+    _lock_and_read_again(skin)
+    if approve and read != css_digest(skin.css):
+        raise SkinReviewRefused(
+            "Its CSS changed since the page you approved from was shown: read it again."
+        )
     reason = reason.strip()
     if len(reason) > REVIEW_REASON_MAX:
         raise SkinReviewRefused(f"Keep the reason under {REVIEW_REASON_MAX} characters.")
@@ -140,7 +158,10 @@ def review(skin: Skin, *, actor: Any, approve: bool, reason: str, release: Relea
 def edited(skin: Skin, *, release: Release) -> None:
     """In the caller's transaction, after the owner changed the skin: a public skin is
     frozen, so the change makes it private until it is approved again."""
-    # One waiting for review stays waiting: the reviewer reads the CSS as it is then.
+    # Read the state again under the lock: a reviewer's approval that committed after the
+    # owner's page loaded must not keep the new CSS public.
+    _lock_and_read_again(skin)
+    # One waiting for review stays waiting: its approval must match the CSS read.
     if skin.is_public:
         skin.public_state = PublicState.PRIVATE
         skin.review_reason = ""
@@ -171,3 +192,11 @@ def public_section(skin: ReviewableSkin | None, url: str) -> dict[str, str] | No
         "step": "withdraw" if asked else "request",
         "button": "Make it private" if asked else "Ask for it to be made public",
     }
+
+
+def _lock_and_read_again(skin: Skin) -> None:
+    """Lock the skin's row until the caller's transaction ends and read its state again:
+    an owner and a reviewer acting on one skin at once each act on what the other did,
+    never on what their page showed before."""
+    type(skin)._default_manager.select_for_update().filter(pk=skin.pk).values_list("pk").first()
+    skin.refresh_from_db(fields=["public_state", "review_reason", "css"])

@@ -13,7 +13,7 @@ from django.db import transaction
 from ficshelf.accounts.models import User
 from ficshelf.core import public_skins
 from ficshelf.core.public_skins import PublicState
-from ficshelf.works.models import Work
+from ficshelf.works.models import Creatorship, Work
 from ficshelf.works.signals import works_changed
 from ficshelf.works.skin_models import WorkSkin
 
@@ -54,9 +54,11 @@ def withdraw_public_work_skin(skin: WorkSkin, *, owner: User) -> WorkSkin:
 
 
 @transaction.atomic
-def review_work_skin(skin: WorkSkin, *, actor: User, approve: bool, reason: str) -> WorkSkin:
+def review_work_skin(
+    skin: WorkSkin, *, actor: User, approve: bool, reason: str, read: str = ""
+) -> WorkSkin:
     return public_skins.review(
-        skin, actor=actor, approve=approve, reason=reason, release=release_work_skin
+        skin, actor=actor, approve=approve, reason=reason, release=release_work_skin, read=read
     )
 
 
@@ -65,9 +67,13 @@ def release_work_skin(skin: WorkSkin) -> None:
     (they go back to the archive's own look); announced, so no kept page links it."""
     borrowed = Work.objects.filter(work_skin=skin)
     if skin.owner_id is not None:
-        borrowed = borrowed.exclude(
-            creatorships__pseud__user_id=skin.owner_id, creatorships__is_approved=True
-        )
+        # The owner's own works: those with one credit both theirs and accepted. (An
+        # exclude() over the two conditions would test them on different credits, and a
+        # work that merely invited the owner would keep a skin nobody reviewed.)
+        owners_works = Creatorship.objects.filter(
+            pseud__user_id=skin.owner_id, is_approved=True
+        ).values("work_id")
+        borrowed = borrowed.exclude(pk__in=owners_works)
     work_ids = list(borrowed.values_list("pk", flat=True))
     if work_ids:
         Work.objects.filter(pk__in=work_ids).update(work_skin=None)

@@ -15,7 +15,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ficshelf.accounts.models import SiteSkin, User
 from ficshelf.accounts.skin_actions import review_site_skin
-from ficshelf.core.public_skins import APPROVE_SKINS, PublicState, SkinReviewRefused
+from ficshelf.core.public_skins import (
+    APPROVE_SKINS,
+    PublicState,
+    SkinReviewRefused,
+    css_digest,
+)
 from ficshelf.works.skin_actions import review_work_skin
 from ficshelf.works.skin_models import WorkSkin
 
@@ -44,7 +49,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         (
             kind,
             label,
-            list(_in_state(model, PublicState.REQUESTED)),
+            [(skin, css_digest(skin.css)) for skin in _in_state(model, PublicState.REQUESTED)],
             list(_in_state(model, PublicState.APPROVED)),
         )
         for kind, label, model in (
@@ -68,11 +73,16 @@ def review_skin(request: HttpRequest, kind: str, skin_id: int) -> HttpResponse:
         messages.error(request, "Choose Approve or Reject.")
         return redirect("works:skin_review")
     reason = request.POST.get("reason", "")
+    read = request.POST.get("read", "")  # the digest of the CSS the page showed
     try:
         if isinstance(skin, SiteSkin):
-            review_site_skin(skin, actor=reviewer, approve=decision == "approve", reason=reason)
+            review_site_skin(
+                skin, actor=reviewer, approve=decision == "approve", reason=reason, read=read
+            )
         elif isinstance(skin, WorkSkin):
-            review_work_skin(skin, actor=reviewer, approve=decision == "approve", reason=reason)
+            review_work_skin(
+                skin, actor=reviewer, approve=decision == "approve", reason=reason, read=read
+            )
     except SkinReviewRefused as refused:
         messages.error(request, f"“{skin.title}”: {refused}")
         return redirect("works:skin_review")

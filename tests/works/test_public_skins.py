@@ -12,13 +12,14 @@ from django.urls import reverse
 
 from ficshelf.accounts import actions as account_actions
 from ficshelf.accounts.models import Preference, SiteSkin, User
-from ficshelf.accounts.skin_actions import choose_site_skin
+from ficshelf.accounts.skin_actions import choose_site_skin, review_site_skin, save_site_skin
 from ficshelf.core.models import AuditEntry
-from ficshelf.core.public_skins import PublicState
+from ficshelf.core.public_skins import PublicState, css_digest
 from ficshelf.moderation.roles import SUPPORT, sync_roles
-from ficshelf.works.models import Work, WorkSkin
+from ficshelf.works.models import Creatorship, Work, WorkSkin
+from ficshelf.works.skin_actions import save_work_skin
 from tests.helpers import page_text
-from tests.works.factories_posting import work_form_data, writer
+from tests.works.factories_posting import pseud_of, work_form_data, writer
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,12 @@ def work_skin(owner: User, state: str = PublicState.PRIVATE, title: str = "Lette
 
 
 def decide(client: Client, kind: str, pk: int, decision: str, reason: str = "") -> object:
-    return client.post(f"{REVIEW}{kind}/{pk}/", {"decision": decision, "reason": reason})
+    """The review form as the queue shows it now: with the digest of the CSS it shows."""
+    model = SiteSkin if kind == "site" else WorkSkin
+    read = css_digest(model.objects.get(pk=pk).css)
+    return client.post(
+        f"{REVIEW}{kind}/{pk}/", {"decision": decision, "reason": reason, "read": read}
+    )
 
 
 def test_the_support_role_grants_approving_skins() -> None:
@@ -254,3 +260,57 @@ def test_deleting_an_account_keeps_its_public_skins_naming_nobody() -> None:
     assert Preference.objects.get(user=reader).site_skin == public_site
     assert not SiteSkin.objects.filter(pk=private_site.pk).exists()
     assert not WorkSkin.objects.filter(pk=private_work.pk).exists()
+
+
+def test_an_approval_of_css_changed_since_the_reviewer_read_it_is_refused(
+    reviewer: User,
+) -> None:
+    """The owner edits a skin waiting for review while the reviewer reads the queue: the
+    approval from that page would publish CSS nobody read, so it is refused and nothing
+    changes; the queue then shows the new CSS, approved from there."""
+    author = writer("author")
+    skin = site_skin(author, PublicState.REQUESTED)
+    page = as_user(reviewer).get(REVIEW)
+    read = css_digest(skin.css)
+    assert read in page_text(page) or f'value="{read}"' in page.content.decode()
+    save_site_skin(owner=author, title="Harbour", css=".site-header { color: #f00 }", skin=skin)
+    as_user(reviewer).post(
+        f"{REVIEW}site/{skin.pk}/", {"decision": "approve", "reason": "", "read": read}
+    )
+    skin.refresh_from_db()
+    assert skin.public_state == PublicState.REQUESTED
+    assert not AuditEntry.objects.filter(action="approve skin").exists()
+    decide(as_user(reviewer), "site", skin.pk, "approve", "Read again.")
+    skin.refresh_from_db()
+    assert skin.public_state == PublicState.APPROVED
+
+
+def test_an_edit_from_a_page_loaded_before_the_approval_takes_the_skin_private(
+    reviewer: User,
+) -> None:
+    """The owner's edit page loaded the skin while it waited; a reviewer approved it
+    before the owner saved. The save must not leave the new CSS public."""
+    author = writer("author")
+    skin = site_skin(author, PublicState.REQUESTED)
+    owners_copy = SiteSkin.objects.get(pk=skin.pk)  # as the owner's request loaded it
+    review_site_skin(skin, actor=reviewer, approve=True, reason="", read=css_digest(skin.css))
+    save_site_skin(owner=author, title="Harbour", css=".site-header { color: #f00 }",
+                   skin=owners_copy)  # fmt: skip
+    skin.refresh_from_db()
+    assert skin.public_state == PublicState.PRIVATE
+    assert "#f00" in skin.css
+
+
+def test_a_public_work_skin_edited_leaves_a_work_that_only_invited_its_owner() -> None:
+    """Works of the skin's owner keep it when it goes private; a work whose creator only
+    invited the owner (not accepted) is someone else's and goes back to the archive's look."""
+    author = writer("author")
+    skin = work_skin(author, PublicState.APPROVED)
+    borrower = writer("borrower")
+    client = as_user(borrower)
+    client.post(reverse("works:new"), work_form_data(work_skin=skin.pk))
+    work = Work.objects.get()
+    Creatorship.objects.create(work=work, pseud=pseud_of(author), is_approved=False)
+    save_work_skin(owner=author, title="Letters", css="#workskin .b { color: red }", skin=skin)
+    work.refresh_from_db()
+    assert work.work_skin is None
