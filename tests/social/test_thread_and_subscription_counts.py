@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client, RequestFactory
 
 from ficshelf.accounts.models import User
@@ -225,15 +226,12 @@ def test_the_admin_site_shows_the_counts_without_letting_them_be_edited(client: 
     assert 'name="subscriptions_count"' not in page
 
 
-@pytest.mark.skipif(
-    __import__("django.db").db.connection.vendor != "sqlite", reason="SQLite's planner only"
-)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner only (the SQLite run)")
 def test_a_works_threads_are_counted_from_the_work_not_from_every_top_level_comment() -> None:
     """Counting a work's threads runs on every comment posted. With only the work's and the
     parent's indexes, SQLite chose the parent one for "parent IS NULL" and read every
     top-level comment of the archive per work (the fill migration ran for hours at 100,000
     works); the (work, parent) index makes it the work's few."""
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from ficshelf.social import counters
