@@ -4,30 +4,49 @@ PostgreSQL backend that every server would share, in the same run on the same da
 then how long a change takes to be found on another server.
 
 Usage: .venv/bin/python -m bench.several_hosts_search --works 100000 [--runs 50]
-       [--postgres-runs N] [--changes 50] [--reuse-hosts]
+       [--postgres-runs N] [--changes 50] [--reuse-hosts] [--text]
+
+Two setups, each with its own folder, database and results file:
+
+- listings (default): ``bench.search``'s listing mix over the works' metadata; folder
+  /work/benchdata/search-hosts-<works>, database ``bench_search_hosts_<works>``.
+- ``--text``: ``bench.search``'s full-text mix over the works with their chapter texts
+  (issue 15's "full text over 100,000 works"); folder search-hosts-<works>-text, database
+  ``bench_search_hosts_<works>_text``. The hosts' index holds the texts. The database gets
+  them only when the PostgreSQL backend runs (``--postgres-runs`` > 0): its words are in
+  chunk tables built from them, while the per-host index is built from the corpus's
+  documents and loading 600 million words into PostgreSQL (100,000 works) takes long. A
+  database loaded without texts is loaded again when a later run needs them.
 
 Stages (each in its own process, like ``bench.search``):
 
-The load and the index build run at ``nice 10``; queries and changes at normal priority.
+The load and the index builds run at ``nice 10``; queries and changes at normal priority.
 
-- ``load``: ``bench.corpus`` (seed 20260226) written into the PostgreSQL database
-  ``bench_search_hosts_<works>`` (skipped when already loaded).
+- ``load``: ``bench.corpus`` (seed 20260226) written into the setup's PostgreSQL database
+  (skipped when already loaded).
+- ``chunks`` (``--text`` with the PostgreSQL backend): its ``WorkTextChunk`` rows built
+  from the corpus's documents with their texts, as its ``rebuild`` does for ``reindex``
+  (skipped when already built for this database).
 - ``hosts``: host A's index built by ``search.host_index.rebuild_host_index`` from the
   corpus's documents (what ``ficshelf reindex`` builds from the database, without the
-  database reads), then copied as host B's (a server added from a copy, position included).
-- ``query``: ``bench.search``'s listing mix with and without facet counts. The per-host
-  index is asked through ``search.index_lag.search_through_lag``, as the site asks it (so
-  each search also reads this host's position and the queue beyond it); the PostgreSQL
-  backend through its ``search``; the baseline is the same index asked directly, as one
-  machine's embedded backend asks it. Warm-up, then ``--runs`` timed runs per query
-  (``--postgres-runs`` for the PostgreSQL backend, 0 to leave it out).
-- ``visibility``: both hosts' indexers (``ficshelf search-indexer``) run as processes of
-  their own; ``--changes`` times a work's title is changed through the ORM (its queue
-  entry written in the change's transaction), and host B's index is asked every 5 ms for
-  the new word until it finds it: commit-to-found delay, p50/p95/max, and the same for
-  "found on both hosts".
+  database reads; with ``--text``, with the chapter texts, their words counted), then
+  copied as host B's (a server added from a copy, position included).
+- ``query``: the mix (listings with and without facet counts, or the text mix). The
+  per-host index is asked through ``search.index_lag.search_through_lag``, as the site asks
+  it (so each search also reads this host's position and the queue beyond it); the
+  PostgreSQL backend through its ``search``; the baseline is the same index asked
+  directly, as one machine's embedded backend asks it. Warm-up, then ``--runs`` timed runs
+  per query (``--postgres-runs`` for the PostgreSQL backend, 0 to leave it out).
+- ``visibility`` (listings only): both hosts' indexers (``ficshelf search-indexer``) run as
+  processes of their own; ``--changes`` times a work's title is changed through the ORM
+  (its queue entry written in the change's transaction), and host B's index is asked every
+  5 ms for the new word until it finds it: commit-to-found delay, p50/p95/max, and the
+  same for "found on both hosts". Skipped with ``--text``: the indexers build a changed
+  work's document from the database, which without the texts would take the work's words
+  out of the hosts' index (and the next ``--reuse-hosts`` run would search that); the
+  delay is the listing setup's measure.
 
-Results: /work/benchdata/results/search-hosts-<works>.json, and Markdown on stdout.
+Results: /work/benchdata/results/search-hosts-<works>[-text].json, and Markdown on stdout.
 """
 
 from __future__ import annotations
@@ -40,6 +59,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,33 +71,53 @@ FOUND_WITHIN_SECONDS = 30.0
 EMBEDDED = "ficshelf.search.backends.embedded.TantivyBackend"
 
 
-def folder(works: int) -> Path:
-    return DATA / f"search-hosts-{works}"
+@dataclass(frozen=True)
+class HostsSetup:
+    """Where one setup keeps its data: the listing setup's names are those of the runs
+    before ``--text`` existed, so their data and results are found again."""
 
+    works: int
+    text: bool
 
-def database_url(works: int) -> str:
-    return f"{PG_SERVER}/bench_search_hosts_{works}"
+    @property
+    def name(self) -> str:
+        return f"{self.works}{'-text' if self.text else ''}"
 
+    @property
+    def folder(self) -> Path:
+        return DATA / f"search-hosts-{self.name}"
 
-def env_for(works: int, host: str) -> dict[str, str]:
-    env = dict(os.environ)
-    data_dir = folder(works) / host
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env.update(
-        DJANGO_SETTINGS_MODULE="ficshelf.settings",
-        DATABASE_URL=database_url(works),
-        FICSHELF_DATA_DIR=str(data_dir),
-        FICSHELF_SEARCH="per-host-embedded",
-        FICSHELF_SEARCH_BACKEND=EMBEDDED,
-        PYTHONPATH=str(REPO),
-    )
-    return env
+    @property
+    def database_url(self) -> str:
+        return f"{PG_SERVER}/bench_search_hosts_{self.name.replace('-', '_')}"
+
+    @property
+    def results(self) -> Path:
+        return RESULTS / f"search-hosts-{self.name}.json"
+
+    def flags(self) -> list[str]:
+        """The arguments that name this setup to a child process."""
+        return ["--works", str(self.works), *(["--text"] if self.text else [])]
+
+    def env(self, host: str) -> dict[str, str]:
+        env = dict(os.environ)
+        data_dir = self.folder / host
+        data_dir.mkdir(parents=True, exist_ok=True)
+        env.update(
+            DJANGO_SETTINGS_MODULE="ficshelf.settings",
+            DATABASE_URL=self.database_url,
+            FICSHELF_DATA_DIR=str(data_dir),
+            FICSHELF_SEARCH="per-host-embedded",
+            FICSHELF_SEARCH_BACKEND=EMBEDDED,
+            PYTHONPATH=str(REPO),
+        )
+        return env
 
 
 # -- stages, each in a child process ------------------------------------------------------
 
 
-def stage_load(works: int) -> dict[str, Any]:
+def stage_load(setup: HostsSetup, texts: bool) -> dict[str, Any]:
     os.nice(10)  # the heavy part, on a machine shared with others
     import django
     from django.core.management import call_command
@@ -86,11 +127,34 @@ def stage_load(works: int) -> dict[str, Any]:
     django.setup()
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    c.load_into_database(c.Corpus(works), text=False, as_superuser=True)
-    return {"seconds": time.perf_counter() - started, "peak_mib": peak_mib()}
+    c.load_into_database(c.Corpus(setup.works), text=texts, as_superuser=True)
+    return {"seconds": time.perf_counter() - started, "peak_mib": peak_mib(), "texts": texts}
 
 
-def stage_hosts(works: int) -> dict[str, Any]:
+def stage_chunks(setup: HostsSetup) -> dict[str, Any]:
+    """The PostgreSQL backend's words: its chunk rows, as its ``rebuild`` writes them."""
+    os.nice(10)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from bench import corpus as c
+    from bench.search import database_bytes
+    from ficshelf.search.backends.postgres import PostgresBackend
+
+    corpus = c.Corpus(setup.works)
+    started = time.perf_counter()
+    documents = c.documents(corpus, text=True, progress="PostgreSQL chunks")
+    PostgresBackend("").rebuild(documents, on_progress=lambda n: None)
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_worktextchunk")
+    return {"seconds": seconds, "peak_mib": peak_mib(),
+            "bytes": database_bytes("postgres", ["search_worktextchunk"])}  # fmt: skip
+
+
+def stage_hosts(setup: HostsSetup) -> dict[str, Any]:
     os.nice(10)
     import django
 
@@ -98,17 +162,29 @@ def stage_hosts(works: int) -> dict[str, Any]:
     from django.core.management import call_command
 
     from bench import corpus as c
+    from bench.search import folder_bytes
     from ficshelf.search.host_index import rebuild_host_index
 
     call_command("migrate", verbosity=0)  # this branch's tables (index hosts), if new
-    corpus = c.Corpus(works)
+    corpus = c.Corpus(setup.works)
+    words = 0
+
+    def documents() -> Iterator[Any]:
+        nonlocal words
+        for document in c.documents(corpus, text=setup.text, progress="host A's index"):
+            # Counted as bench.search counts them (``--time-documents``).
+            words += sum(text.count(" ") + 1 for text in document.chapter_texts)
+            yield document
+
     started = time.perf_counter()
-    built = rebuild_host_index(lambda: c.documents(corpus, progress="host A's index"))
+    built = rebuild_host_index(documents)
     seconds = time.perf_counter() - started
-    host_b = folder(works) / "b" / "search"
+    host_a = setup.folder / "a" / "search"
+    host_b = setup.folder / "b" / "search"
     shutil.rmtree(host_b, ignore_errors=True)
-    shutil.copytree(folder(works) / "a" / "search", host_b)
-    return {"works": built, "seconds": seconds, "peak_mib": peak_mib()}
+    shutil.copytree(host_a, host_b)
+    return {"works": built, "seconds": seconds, "peak_mib": peak_mib(), "text_words": words,
+            "bytes": folder_bytes(host_a), "seed": corpus.seed}  # fmt: skip
 
 
 class _SiteSearch:
@@ -133,14 +209,17 @@ class _SiteSearch:
         return search_through_lag(self.backend, query, None)
 
 
-def stage_query(works: int, runs: int, postgres_runs: int) -> dict[str, Any]:
+def stage_query(setup: HostsSetup, runs: int, postgres_runs: int) -> dict[str, Any]:
     import django
 
     django.setup()
-    from bench.search import listing_queries, time_query
+    from bench.search import listing_queries, text_queries, time_query
     from ficshelf.search.backends.postgres import PostgresBackend
 
-    mix = listing_queries(plan(Setup(works, False)))
+    # ``bench.search``'s plan for the same corpus (its folder <works>[-text]): the tags the
+    # mix filters by, and for the text mix how many works hold the deep phrase.
+    chosen = plan(Setup(setup.works, setup.text))
+    mix = text_queries(chosen) if setup.text else listing_queries(chosen)
     per_host = _SiteSearch()
     postgres = PostgresBackend("")
     rows = []
@@ -156,10 +235,10 @@ def stage_query(works: int, runs: int, postgres_runs: int) -> dict[str, Any]:
         if postgres_runs > 0:
             row["postgres"] = time_query(postgres, name, query, postgres_runs)
         rows.append(row)
-    return {"queries": rows, "peak_mib": peak_mib()}
+    return {"mix": "text" if setup.text else "listing", "queries": rows, "peak_mib": peak_mib()}
 
 
-def stage_visibility(works: int, changes: int) -> dict[str, Any]:
+def stage_visibility(setup: HostsSetup, changes: int) -> dict[str, Any]:
     import django
 
     django.setup()
@@ -177,7 +256,7 @@ def stage_visibility(works: int, changes: int) -> dict[str, Any]:
     indexers = [
         subprocess.Popen(
             [sys.executable, "-m", "ficshelf", "search-indexer"],
-            env=env_for(works, host),
+            env=setup.env(host),
             cwd=REPO,
         )
         for host in ("a", "b")
@@ -189,7 +268,7 @@ def stage_visibility(works: int, changes: int) -> dict[str, Any]:
             if time.monotonic() > deadline:
                 raise SystemExit("the indexers did not start within 2 minutes")
             time.sleep(0.2)
-        hosts = {h: TantivyBackend(str(folder(works) / h / "search")) for h in ("a", "b")}
+        hosts = {h: TantivyBackend(str(setup.folder / h / "search")) for h in ("a", "b")}
         chooser = random.Random(20261207)  # which works to change: seeded, not a secret
         run_mark = f"{int(time.time()):x}"
         # Works a guest's search finds: a restricted work (1.6% of the corpus) is in the
@@ -217,7 +296,7 @@ def stage_visibility(works: int, changes: int) -> dict[str, Any]:
                 if time.perf_counter() - committed > FOUND_WITHIN_SECONDS:
                     # Kept as a miss with what each side looked like, and the run goes on:
                     # one slow change should not hide the others' delays.
-                    missed.append({"change": n, "found": found, **_follow_state(works)})
+                    missed.append({"change": n, "found": found, **_follow_state(setup)})
                     late = f"change {n} not found on every host in {FOUND_WITHIN_SECONDS:.0f} s"
                     print(f"{late}: {missed[-1]}", file=sys.stderr, flush=True)
                     break
@@ -253,7 +332,7 @@ def stage_visibility(works: int, changes: int) -> dict[str, Any]:
 # -- the parent ---------------------------------------------------------------------------
 
 
-def _follow_state(works: int) -> dict[str, Any]:
+def _follow_state(setup: HostsSetup) -> dict[str, Any]:
     """What a slow change looked like: each host's applied state, the queue's last entries,
     the hosts' rows and the database's other transactions."""
     from django.db import connection
@@ -263,7 +342,7 @@ def _follow_state(works: int) -> dict[str, Any]:
     applied = {}
     for host in ("a", "b"):
         try:
-            applied[host] = json.loads((folder(works) / host / "search" / "APPLIED").read_text())
+            applied[host] = json.loads((setup.folder / host / "search" / "APPLIED").read_text())
         except (OSError, ValueError) as error:
             applied[host] = str(error)
     with connection.cursor() as cursor:
@@ -282,11 +361,11 @@ def _follow_state(works: int) -> dict[str, Any]:
     }
 
 
-def run_child(works: int, stage: str, *extra: str) -> dict[str, Any]:
+def run_child(setup: HostsSetup, stage: str, *extra: str) -> dict[str, Any]:
     command = [sys.executable, "-m", "bench.several_hosts_search", "--child", stage,
-               "--works", str(works), *extra]  # fmt: skip
+               *setup.flags(), *extra]  # fmt: skip
     started = time.perf_counter()
-    done = subprocess.run(command, env=env_for(works, "a"), cwd=REPO, stdout=subprocess.PIPE,
+    done = subprocess.run(command, env=setup.env("a"), cwd=REPO, stdout=subprocess.PIPE,
                           text=True, check=False)  # fmt: skip
     if done.returncode != 0:
         raise SystemExit(f"{stage} failed (exit {done.returncode})")
@@ -295,37 +374,84 @@ def run_child(works: int, stage: str, *extra: str) -> dict[str, Any]:
     return result
 
 
-def ensure_loaded(works: int) -> dict[str, Any]:
-    marker = folder(works) / "loaded.json"
+def ensure_loaded(setup: HostsSetup, *, texts: bool) -> dict[str, Any]:
+    """The setup's database, loaded (again when ``texts`` are needed and it has none)."""
+    marker = setup.folder / "loaded.json"
     if marker.exists():
-        return dict(json.loads(marker.read_text()))
-    name = database_url(works).rsplit("/", 1)[1]
+        loaded = dict(json.loads(marker.read_text()))
+        if loaded.get("texts", False) or not texts:
+            return loaded
+        print("the database has no chapter texts; the PostgreSQL backend needs them",
+              file=sys.stderr, flush=True)  # fmt: skip
+    name = setup.database_url.rsplit("/", 1)[1]
     server = ["-h", "127.0.0.1", "-U", "postgres"]
     subprocess.run(["dropdb", *server, "--if-exists", name], check=True)
     subprocess.run(["createdb", *server, name], check=True)
-    print(f"loading {works:,} works into {name}", file=sys.stderr, flush=True)
-    result = run_child(works, "load")
+    # What was built on the old database: the hosts' positions are in its queue.
+    for built in ("hosts.json", "chunks.json"):
+        (setup.folder / built).unlink(missing_ok=True)
+    print(f"loading {setup.works:,} works into {name}{' with their texts' if texts else ''}",
+          file=sys.stderr, flush=True)  # fmt: skip
+    result = run_child(setup, "load", *(["--load-texts"] if texts else []))
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps(result))
     return result
 
 
+def ensure_chunks(setup: HostsSetup) -> dict[str, Any]:
+    marker = setup.folder / "chunks.json"
+    if marker.exists():
+        return dict(json.loads(marker.read_text()))
+    print("building the PostgreSQL backend's chunks", file=sys.stderr, flush=True)
+    result = run_child(setup, "chunks")
+    marker.write_text(json.dumps(result))
+    return result
+
+
+PATHS = ("embedded", "per_host", "per_host_cached", "postgres")
+
+
 def report(result: dict[str, Any]) -> str:
     works = result["works"]
+    text = bool(result.get("text", False))
+    load, hosts = result["load"], result["hosts"]
+    seed = f"`bench.corpus` seed {hosts['seed']}" if "seed" in hosts else "`bench.corpus`"
+    if text:
+        mix = (
+            f"Mix: `bench.search`'s full-text mix (`text_queries`). Corpus: {seed}, {works:,} "
+            f"works, {hosts['text_words']:,} words of chapter text, all in the hosts' index."
+        )
+    else:
+        mix = (
+            f"Mix: `bench.search`'s listing mix (`listing_queries`), with and without facet "
+            f"counts. Corpus: {seed}, {works:,} works (metadata, no chapter texts)."
+        )
+    index = f", index {hosts['bytes'] / 2**20:,.1f} MiB" if "bytes" in hosts else ""
     lines = [
         f"Machine: {result['machine']}. Run {result['date']}.",
-        f"Load {result['load']['seconds']:.0f} s; host A's index built in "
-        f"{result['hosts']['seconds']:.0f} s (peak {result['hosts']['peak_mib']:.0f} MiB).",
         "",
-        f"{works:,} works: p50 / p95 ms (total found)",
+        mix,
+        "",
+        f"Load {load['seconds']:.0f} s (chapter texts in PostgreSQL: "
+        f"{'yes' if load.get('texts') else 'no'}); host A's index built in "
+        f"{hosts['seconds']:.0f} s (peak {hosts['peak_mib']:.0f} MiB{index}).",
+    ]
+    if result.get("chunks"):
+        chunks = result["chunks"]
+        lines[-1] += (f" The PostgreSQL backend's chunks built in {chunks['seconds']:.0f} s "
+                      f"({chunks['bytes'] / 2**20:,.0f} MiB with their index).")  # fmt: skip
+    lines += [
+        "",
+        f"{works:,} works{', full text' if text else ''}: p50 / p95 ms (total found)",
         "",
         "| query | embedded backend, one machine (baseline) | per-host embedded index "
         "| per-host, facets kept | PostgreSQL backend |",
         "|---|---|---|---|---|",
     ]
+    disagreements = []
     for row in result["query"]["queries"]:
         cells = []
-        for key in ("embedded", "per_host", "per_host_cached", "postgres"):
+        for key in PATHS:
             q = row.get(key)
             if q is None:
                 cells.append("-")
@@ -333,7 +459,15 @@ def report(result: dict[str, Any]) -> str:
             few = f", {q['runs']} runs" if q["runs"] < 20 else ""
             cells.append(f"{q['p50']:.1f} / {q['p95']:.1f} ({q['total']:,}{few})")
         lines.append(f"| {row['query']} | " + " | ".join(cells) + " |")
-    v = result["visibility"]
+        totals = {key: row[key]["total"] for key in PATHS if key in row}
+        if len(set(totals.values())) > 1:
+            disagreements.append(f"{row['query']}: {totals}")
+    if disagreements:
+        lines += ["", "The paths found different totals:", *(f"- {d}" for d in disagreements)]
+    v = result.get("visibility")
+    if v is None:
+        lines += ["", "Change to found: not measured in this setup (the listing setup's run)."]
+        return "\n".join(lines)
     lines += [
         "",
         f"Change to found ({v['changes']} title changes, indexers polling every "
@@ -356,6 +490,11 @@ def main() -> None:
         help="timed runs of the PostgreSQL backend (default: --runs; 0 leaves it out)",
     )
     parser.add_argument("--changes", type=int, default=50)
+    parser.add_argument(
+        "--text",
+        action="store_true",
+        help="the full-text corpus and mix (a setup of its own; no change-to-found stage)",
+    )
     parser.add_argument("--report", action="store_true", help="print the last run's Markdown")
     parser.add_argument(
         "--reuse-hosts",
@@ -363,40 +502,50 @@ def main() -> None:
         help="keep the hosts' indexes of the last run (queue entries since are followed)",
     )
     parser.add_argument(
-        "--child", choices=["load", "hosts", "query", "visibility"], help=argparse.SUPPRESS
+        "--child",
+        choices=["load", "chunks", "hosts", "query", "visibility"],
+        help=argparse.SUPPRESS,
     )
+    parser.add_argument("--load-texts", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     postgres_runs = args.runs if args.postgres_runs is None else args.postgres_runs
-    path = RESULTS / f"search-hosts-{args.works}.json"
+    setup = HostsSetup(args.works, args.text)
     if args.report:
-        print(report(json.loads(path.read_text())))
+        print(report(json.loads(setup.results.read_text())))
         return
     if args.child:
         stages = {
-            "load": lambda: stage_load(args.works),
-            "hosts": lambda: stage_hosts(args.works),
-            "query": lambda: stage_query(args.works, args.runs, postgres_runs),
-            "visibility": lambda: stage_visibility(args.works, args.changes),
+            "load": lambda: stage_load(setup, args.load_texts),
+            "chunks": lambda: stage_chunks(setup),
+            "hosts": lambda: stage_hosts(setup),
+            "query": lambda: stage_query(setup, args.runs, postgres_runs),
+            "visibility": lambda: stage_visibility(setup, args.changes),
         }
         print(json.dumps(stages[args.child]()))
         return
-    result: dict[str, Any] = {"works": args.works, "machine": machine()}
-    result["load"] = ensure_loaded(args.works)
-    built = folder(args.works) / "hosts.json"
+    result: dict[str, Any] = {"works": args.works, "text": args.text, "machine": machine()}
+    # Only the PostgreSQL backend reads texts from the database (its chunks); the hosts'
+    # index is built from the corpus's documents.
+    texts_in_database = setup.text and postgres_runs > 0
+    result["load"] = ensure_loaded(setup, texts=texts_in_database)
+    if texts_in_database:
+        result["chunks"] = ensure_chunks(setup)
+    built = setup.folder / "hosts.json"
     if args.reuse_hosts and built.exists():
         result["hosts"] = json.loads(built.read_text())
     else:
         print("building host A's index, copying it as host B's", file=sys.stderr, flush=True)
-        result["hosts"] = run_child(args.works, "hosts")
+        result["hosts"] = run_child(setup, "hosts")
         built.write_text(json.dumps(result["hosts"]))
     print("querying", file=sys.stderr, flush=True)
-    result["query"] = run_child(args.works, "query", "--runs", str(args.runs),
+    result["query"] = run_child(setup, "query", "--runs", str(args.runs),
                                 "--postgres-runs", str(postgres_runs))  # fmt: skip
-    print("changes to found", file=sys.stderr, flush=True)
-    result["visibility"] = run_child(args.works, "visibility", "--changes", str(args.changes))
+    if not setup.text:
+        print("changes to found", file=sys.stderr, flush=True)
+        result["visibility"] = run_child(setup, "visibility", "--changes", str(args.changes))
     result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(result, indent=1))
+    setup.results.write_text(json.dumps(result, indent=1))
     print(report(result))
 
 
