@@ -22,6 +22,7 @@ import os
 import statistics
 import tempfile
 import time
+from collections import Counter
 
 
 def main() -> None:
@@ -76,13 +77,13 @@ def seed(work_count: int):
             for work in works
         )
         Creatorship.objects.bulk_create(Creatorship(work=work, pseud=pseud) for work in works)
-        Subscription.objects.bulk_create(
+        subscribed = Subscription.objects.bulk_create(
             Subscription(user=reader, work=work)
             for work in works[::3]
             for reader in readers[: 1 + work.pk % 5]
         )
         # Rows made in bulk send no signals: count them as the receivers would have.
-        counters.recount_subscriptions([work.pk for work in works])
+        counters.add_subscriptions(Counter(s.work_id for s in subscribed if s.work_id))
     return member
 
 

@@ -6,11 +6,19 @@ feeds, the index and its sorts); nothing else writes them (``tests/social/
 test_counter_writes.py`` keeps it so). Each change happens in the transaction that changed
 what is counted, then ``signals.counts_changed`` tells the index.
 
-Kudos only ever appear or disappear, so they move by one. Comments and bookmarks change
-state (approved, deleted, hidden, spam, private), so they are recounted: one query over a
-work's few; its comment threads (the top-level comments) with them, by the same rule.
-Subscriptions to a work are recounted as they come and go. Hits arrive in batches from
-``social.hits``, which buffers them outside the database.
+Kudos and subscriptions only ever appear or disappear, so they move by one (a deletion of
+many moves each work once, by all it took: ``social.deletions``). Comments and bookmarks
+change state (approved, deleted, hidden, spam, private), so they are recounted: one query
+over a work's few; its comment threads (the top-level comments) with them, by the same
+rule. Hits arrive in batches from ``social.hits``, which buffers them outside the database.
+
+Two transactions changing one work's rows at once must both be counted. A move is one
+``UPDATE ... SET n = n + 1``: on PostgreSQL the second waits for the first's row lock and
+adds to the row the first committed. A recount cannot be one statement: under READ
+COMMITTED the ``COUNT`` of an ``UPDATE`` waiting for that lock still reads the snapshot its
+statement began with, and writes a count missing the first transaction's row. So every
+recount locks the works first, in a statement of its own, and counts in the next one,
+whose snapshot sees all that was committed before the lock was granted (``_recount``).
 
 ``differences`` compares every stored count (hits aside: they are only ever stored) with
 a count of its rows, and ``recount_all`` rewrites those (``ficshelf recount_counts``).
@@ -18,9 +26,12 @@ a count of its rows, and ``recount_all`` rewrites those (``ficshelf recount_coun
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
@@ -37,12 +48,25 @@ COUNTED_FIELDS = (
     "subscriptions_count",
 )
 
+# Works per statement when many are locked, moved or recounted at once.
+CHUNK = 500
+
 
 def add_kudos(work_id: int, delta: int) -> None:
-    # Greatest(0, ...): a kudos deleted twice over (a cascade racing a delete) never makes
-    # the count negative, which the field refuses.
-    Work.objects.filter(pk=work_id).update(kudos_count=Greatest(F("kudos_count") + delta, 0))
-    counts_changed.send(sender=Work, work_ids=[work_id], counters_only=False)
+    add_kudos_by_work({work_id: delta})
+
+
+def add_kudos_by_work(deltas: Mapping[int, int]) -> None:
+    """Move each work's kudos (work id -> how many came, negative: went)."""
+    work_ids = _move("kudos_count", deltas)
+    if work_ids:
+        counts_changed.send(sender=Work, work_ids=work_ids, counters_only=False)
+
+
+def add_subscriptions(deltas: Mapping[int, int]) -> None:
+    """Move each work's subscriptions (work id -> how many came, negative: went). Shown only
+    on the writer's statistics page, so the index is not told."""
+    _move("subscriptions_count", deltas)
 
 
 def add_hits(hits_by_work: Mapping[int, int]) -> None:
@@ -57,18 +81,9 @@ def recount_comments_and_bookmarks(work_ids: Iterable[int]) -> None:
     """As everyone may see them: approved, undeleted comments neither hidden nor held or
     marked spam (``Comment.objects.public``), and the top-level ones among them (the work
     page's threads, a writer's "comment threads"); public bookmarks not hidden as spam."""
-    work_ids = list(work_ids)
-    Work.objects.filter(pk__in=work_ids).update(
-        **{name: _count(rows) for name, rows in _comment_and_bookmark_rows().items()}
-    )
-    counts_changed.send(sender=Work, work_ids=work_ids, counters_only=False)
-
-
-def recount_subscriptions(work_ids: Iterable[int]) -> None:
-    """Readers subscribed to each work (not to its series or creators). Shown only on the
-    writer's statistics page, so the index is not told."""
-    work_ids = list(work_ids)
-    Work.objects.filter(pk__in=work_ids).update(subscriptions_count=_count(_subscription_rows()))
+    work_ids = _recount(work_ids, _comment_and_bookmark_rows())
+    if work_ids:
+        counts_changed.send(sender=Work, work_ids=work_ids, counters_only=False)
 
 
 def _comment_and_bookmark_rows() -> dict[str, QuerySet[Any]]:
@@ -114,15 +129,73 @@ def differences(work_ids: Iterable[int] | None = None) -> dict[int, dict[str, tu
 
 
 def recount_all(work_ids: Iterable[int]) -> None:
-    """Rewrite every stored count but hits of these works from their rows, in one
-    statement (the repair ``differences`` leads to)."""
-    work_ids = list(work_ids)
-    if not work_ids:
+    """Rewrite every stored count but hits of these works from their rows (the repair
+    ``differences`` leads to)."""
+    work_ids = _recount(work_ids, _all_counted_rows())
+    if work_ids:
+        counts_changed.send(sender=Work, work_ids=work_ids, counters_only=False)
+
+
+def _move(field: str, deltas: Mapping[int, int]) -> list[int]:
+    """Add each work's delta to ``field``: one ``UPDATE`` per distinct delta (an account
+    closing takes one subscription from each of its works: one statement for them all).
+
+    One work needs no lock of its own: its ``UPDATE`` waits for another transaction's and
+    then adds to what that one committed. Several are locked first in ascending order, as
+    recounts lock them, so two moves of the same works never wait for each other crosswise.
+    ``Greatest(0, ...)``: a row deleted twice over (a cascade racing a delete) never makes
+    a count negative, which the field refuses. Returns the works moved, ascending."""
+    by_delta: dict[int, list[int]] = defaultdict(list)
+    for work_id, delta in sorted(deltas.items()):
+        if delta:
+            by_delta[delta].append(work_id)
+    moved = sorted(work_id for work_id, delta in deltas.items() if delta)
+    with _works_locked(moved if len(moved) > 1 else []):
+        for delta, work_ids in by_delta.items():
+            for chunk in _chunks(work_ids):
+                Work.objects.filter(pk__in=chunk).update(**{field: Greatest(F(field) + delta, 0)})
+    return moved
+
+
+def _recount(work_ids: Iterable[int], counted: Mapping[str, QuerySet[Any]]) -> list[int]:
+    """Rewrite these works' ``counted`` fields (name -> the rows counted) from their rows:
+    the one path every recount takes. Returns the works, in ascending order.
+
+    The lock is its own statement, before the counting one (the module's docstring says
+    why): the ``UPDATE`` after it starts once every transaction that changed these works'
+    rows before it has committed, and its ``COUNT`` sees their rows."""
+    ids = sorted(set(work_ids))
+    with _works_locked(ids):
+        for chunk in _chunks(ids):
+            Work.objects.filter(pk__in=chunk).update(
+                **{name: _count(rows) for name, rows in counted.items()}
+            )
+    return ids
+
+
+@contextmanager
+def _works_locked(work_ids: list[int]) -> Iterator[None]:
+    """These works' rows locked (ascending ``work_ids``) until the transaction ends; one is
+    opened when none is. ``FOR NO KEY UPDATE``, the lock the ``UPDATE`` itself takes: it lets
+    a comment's or a kudos' foreign key check on the work (``FOR KEY SHARE``) through.
+
+    SQLite has one writer at a time: a transaction that writes has the database to itself
+    already, and this does nothing."""
+    if not work_ids or not connection.features.has_select_for_update:
+        yield
         return
-    Work.objects.filter(pk__in=work_ids).update(
-        **{name: _count(rows) for name, rows in _all_counted_rows().items()}
-    )
-    counts_changed.send(sender=Work, work_ids=work_ids, counters_only=False)
+    with transaction.atomic(savepoint=False):
+        for chunk in _chunks(work_ids):
+            works = Work.objects.filter(pk__in=chunk).order_by("pk")
+            list(works.select_for_update(no_key=True).values_list("pk", flat=True))
+        yield
+
+
+def _chunks(work_ids: list[int]) -> Iterator[list[int]]:
+    # A repair after a restore may name every work: no statement gets more parameters
+    # than a database takes (SQLite: 32,766).
+    for start in range(0, len(work_ids), CHUNK):
+        yield work_ids[start : start + CHUNK]
 
 
 def _count(rows: QuerySet[Any]) -> Coalesce:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db.models import Model, Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import reverse
@@ -35,6 +37,7 @@ from ficshelf.social.actions import (
     record_reading,
 )
 from ficshelf.social.creator_notices import Invitation, notify_draft_purge, notify_invitation
+from ficshelf.social.deletions import PerDeletion
 from ficshelf.social.models import Bookmark, Comment, InboxItem, InboxKind, Kudos, Subscription
 from ficshelf.works.models import Chapter, Creatorship, Gift, Inspiration, SourceApproval, Work
 from ficshelf.works.signals import (
@@ -93,33 +96,82 @@ def _work_viewed(
         record_reading(request, work, chapter, is_chapter_address=is_chapter_address)
 
 
+# Kudos and subscriptions only appear or disappear (an admin may move one to another work):
+# each moves its work's count by one. Comments and bookmarks change state: recounted.
+_MOVES: dict[type[Model], Callable[[Mapping[int, int]], None]] = {
+    Kudos: counters.add_kudos_by_work,
+    Subscription: counters.add_subscriptions,
+}
+# What each deletion takes, per work, handed to the counters once (``social.deletions``).
+_GOING: dict[type[Model], PerDeletion] = {
+    model: PerDeletion() for model in (Kudos, Subscription, Comment, Bookmark)
+}
+
+
+@receiver(pre_save, sender=Kudos)
+@receiver(pre_save, sender=Subscription)
+def _moved_row_saving(sender: type[Model], instance: Kudos | Subscription, **kwargs: Any) -> None:
+    # Only an admin's edit saves a row once made: the work it may leave loses it.
+    if not instance._state.adding:
+        instance._work_id_before = (  # type: ignore[union-attr]
+            sender._default_manager.filter(pk=instance.pk).values_list("work_id", flat=True).first()
+        )
+
+
 @receiver(post_save, sender=Kudos)
-def _kudos_saved(sender: type[Model], instance: Kudos, created: bool, **kwargs: Any) -> None:
-    if created:
-        counters.add_kudos(instance.work_id, +1)
-
-
-@receiver(post_delete, sender=Kudos)
-def _kudos_deleted(sender: type[Model], instance: Kudos, **kwargs: Any) -> None:
-    counters.add_kudos(instance.work_id, -1)
+@receiver(post_save, sender=Subscription)
+def _moved_row_saved(
+    sender: type[Model], instance: Kudos | Subscription, created: bool, **kwargs: Any
+) -> None:
+    before = None if created else getattr(instance, "_work_id_before", None)
+    if before == instance.work_id:
+        return
+    moved: Counter[int] = Counter()
+    if instance.work_id is not None:  # a series' or a creator's subscription: on no work
+        moved[instance.work_id] += 1
+    if before is not None:
+        moved[before] -= 1
+    _MOVES[sender](moved)
 
 
 @receiver(post_save, sender=Comment)
-@receiver(post_delete, sender=Comment)
 @receiver(post_save, sender=Bookmark)
-@receiver(post_delete, sender=Bookmark)
-def _comment_or_bookmark_changed(
-    sender: type[Model], instance: Comment | Bookmark, **kwargs: Any
-) -> None:
+def _recounted_row_saved(sender: type[Model], instance: Comment | Bookmark, **kwargs: Any) -> None:
     if instance.work_id is not None:  # a series bookmark counts on no work
         counters.recount_comments_and_bookmarks([instance.work_id])
 
 
-@receiver(post_save, sender=Subscription)
+@receiver(pre_delete, sender=Kudos)
+@receiver(pre_delete, sender=Subscription)
+@receiver(pre_delete, sender=Comment)
+@receiver(pre_delete, sender=Bookmark)
+def _counted_row_deleting(
+    sender: type[Model],
+    instance: Kudos | Subscription | Comment | Bookmark,
+    origin: object = None,
+    **kwargs: Any,
+) -> None:
+    if instance.work_id is not None:
+        _GOING[sender].add(origin, instance.work_id)
+
+
+@receiver(post_delete, sender=Kudos)
 @receiver(post_delete, sender=Subscription)
-def _subscription_changed(sender: type[Model], instance: Subscription, **kwargs: Any) -> None:
-    if instance.work_id is not None:  # a series' or a creator's counts on no work
-        counters.recount_subscriptions([instance.work_id])
+@receiver(post_delete, sender=Comment)
+@receiver(post_delete, sender=Bookmark)
+def _counted_row_deleted(
+    sender: type[Model],
+    instance: Kudos | Subscription | Comment | Bookmark,
+    origin: object = None,
+    **kwargs: Any,
+) -> None:
+    going = _GOING[sender].take(origin)
+    if not going:
+        return
+    if sender in _MOVES:
+        _MOVES[sender]({work_id: -rows for work_id, rows in going.items()})
+    else:
+        counters.recount_comments_and_bookmarks(going)
 
 
 def notify_gift_recipients(work: Work, *, only_names: list[str] | None = None) -> int:
