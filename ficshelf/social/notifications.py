@@ -27,8 +27,12 @@ from ficshelf.core.single_line import one_line
 from ficshelf.social.comment_pages import comment_url
 from ficshelf.social.models import InboxItem, InboxKind
 
-# The preference that turns each kind's mail on or off.
-MAIL_CHOICE: dict[str, str] = {
+# The preference that turns each kind's mail on or off; every kind is named (a test checks
+# it). None: always mailed, as no choice may silence it: a notice about the member's own
+# account (a data export ready), or that a draft of theirs is about to be deleted, which
+# they stop by keeping their drafts (``Preference.keep_drafts``, named in the notice), not
+# by missing the warning.
+MAIL_CHOICE: dict[str, str | None] = {
     InboxKind.COMMENT: "mail_comments",
     InboxKind.REPLY: "mail_comments",
     InboxKind.KUDOS: "mail_kudos",
@@ -36,13 +40,17 @@ MAIL_CHOICE: dict[str, str] = {
     InboxKind.GIFT: "mail_gifts",
     InboxKind.COLLECTION: "mail_collections",
     InboxKind.INSPIRED: "mail_collections",
+    InboxKind.INVITATION: "mail_co_creator_invitations",
+    InboxKind.ACCOUNT: None,
+    InboxKind.DRAFT: None,
 }
 # A daily digest goes at most this often.
 DAILY = datetime.timedelta(hours=24)
 
 
 def wants_mail(preference: Preference, kind: str) -> bool:
-    return bool(getattr(preference, MAIL_CHOICE.get(kind, ""), True))
+    choice = MAIL_CHOICE.get(kind)
+    return True if choice is None else bool(getattr(preference, choice))
 
 
 def email_inbox_item(item_id: int) -> bool:
