@@ -16,6 +16,9 @@ digest, as the inbox's other notices are (``social.notifications``).
 - A work's or a chapter's notice is also about its work, yet shows while the invitation
   waits whatever the work's state (the invitee may not see a draft they are invited to; the
   dashboard shows them the invitation all the same: ``InboxItem.objects.about_works_visible_to``).
+- The inbox and the digest say it as the invitation stands when they are read
+  (``as_they_stand``): a title, chapter heading or pseud name changed since is shown as it
+  is now, never as it was (a draft's old title is no longer the invitee's to see).
 - Once accepted, the notice says so and leads to what was accepted instead of to an answer
   that is gone; from then on it shows only while the member may see the work, like any
   notice about a work; it is neither mailed nor left unread (they answered it themselves).
@@ -24,7 +27,9 @@ digest, as the inbox's other notices are (``social.notifications``).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
@@ -97,6 +102,40 @@ def settle_accepted_invitation(invitation: Invitation) -> int:
     text, link = _accepted_text(invitation)
     notices = InboxItem.objects.filter(kind=InboxKind.INVITATION, **_belonging_to(invitation))
     return notices.update(text=text[:500], link=link, is_read=True, awaits_digest=False)
+
+
+def as_they_stand(items: Iterable[InboxItem]) -> None:
+    """Say each invitation notice among ``items`` as its invitation stands now: its text and
+    link made again from the invitation's row (in memory, for the inbox and the digest;
+    the stored text is what was said when it was sent). A few queries when there are
+    invitation notices among them, none otherwise."""
+    notices = [
+        item
+        for item in items
+        if item.creatorship_id or item.chapter_credit_id or item.series_credit_id
+    ]
+    if not notices:
+        return
+    prefetch_related_objects(
+        notices,
+        "creatorship__work",
+        "creatorship__pseud",
+        "chapter_credit__chapter__work",
+        "chapter_credit__pseud",
+        "series_credit__series",
+        "series_credit__pseud",
+    )
+    for item in notices:
+        invitation: Invitation | None = (
+            item.creatorship or item.chapter_credit or item.series_credit
+        )
+        if invitation is None:
+            continue
+        if invitation.is_approved:
+            text, link = _accepted_text(invitation)
+        else:
+            text, link = _invitation_text(invitation)
+        item.text, item.link = text[:500], link
 
 
 def _belonging_to(invitation: Invitation) -> dict[str, object]:

@@ -25,6 +25,7 @@ from ficshelf.accounts.access import saved_preference
 from ficshelf.accounts.models import Preference
 from ficshelf.core.single_line import one_line
 from ficshelf.social.comment_pages import comment_url
+from ficshelf.social.creator_notices import as_they_stand
 from ficshelf.social.models import InboxItem, InboxKind
 
 # The preference that turns each kind's mail on or off; every kind is named (a test checks
@@ -66,6 +67,7 @@ def email_inbox_item(item_id: int) -> bool:
         # Mailed with the rest of the day's notices (``send_notification_digests``).
         InboxItem.objects.filter(pk=item.pk).update(awaits_digest=True)
         return False
+    as_they_stand([item])
     site = getattr(settings, "SITE_NAME", "Ficshelf")
     body = f"{item.text}\n\n{item.link}\n\nYou can read all your notifications in your inbox.\n"
     send_mail(
@@ -142,6 +144,7 @@ def send_notification_digests() -> int:
             items = [i for i in items if i.pk in still_visible and wants_mail(preference, i.kind)]
             if not recipient.email or not items:
                 continue
+            as_they_stand(items)  # invitations: today's titles, not those of the day sent
             if preference.daily_digest:
                 # Not a change of choice: saved without the signal that renews the reader's
                 # cached preferences.

@@ -10,7 +10,9 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ficshelf.accounts.actions import ORPHAN_USERNAME, delete_account
@@ -196,6 +198,39 @@ def test_an_invitee_closing_their_account_hands_no_invitation_to_orphan_account(
     assert not work.creatorships.filter(pseud__user__username=ORPHAN_USERNAME).exists()
 
 
+# ---- Said as the invitation stands: never a title the invitee may no longer see ----
+
+
+def test_a_retitled_draft_is_named_by_its_new_title_only() -> None:
+    owner, friend = writer("owner"), writer("friend")
+    work = invite_to_work(owner, friend, title="Secret Plan", post=False)
+    actions.update_work(
+        work,
+        work_data(title="Open Plan", co_creators=[friend.pseuds.get()]),
+        actor=owner,
+        post=False,
+    )
+    inbox = inbox_of(friend)
+    assert "“Open Plan”: accept or decline on your dashboard." in inbox
+    assert "Secret Plan" not in inbox
+    digest = digest_to(friend)
+    assert "Open Plan" in digest and "Secret Plan" not in digest
+
+
+def test_a_chapter_invitation_follows_its_chapter_and_a_series_its_title() -> None:
+    owner, friend = writer("owner"), writer("friend")
+    chapter = invite_to_chapter(owner, friend, title="Winter", post=False)
+    actions.reorder_chapters(
+        chapter.work,
+        [chapter.pk, *chapter.work.chapters.exclude(pk=chapter.pk).values_list("pk", flat=True)],
+    )
+    series = invite_to_series(owner, friend, title="Secret Seasons")
+    series_actions.edit_series(series, series_actions.SeriesFields(title="Seasons"), actor=owner)
+    inbox = inbox_of(friend)
+    assert "Chapter 1: Thaw of “Winter”" in inbox and "Chapter 2" not in inbox
+    assert "the series “Seasons”" in inbox and "Secret Seasons" not in inbox
+
+
 # ---- Answered: accepted notices offer no answer ----
 
 
@@ -296,3 +331,21 @@ def test_the_preferences_page_offers_the_invitation_mail_choice() -> None:
     assert not Preference.objects.get(user=friend).mail_co_creator_invitations
     invite_to_work(owner, friend, title="Secret Plan")
     assert digest_to(friend) == ""
+
+
+def test_the_inbox_says_many_invitations_in_as_many_queries_as_one() -> None:
+    friend = writer("friend")
+
+    def queries_for_inbox() -> int:
+        client = Client()
+        client.force_login(friend)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("social:inbox")).status_code == 200
+        return len(queries)
+
+    invite_to_chapter(writer("first"), friend, title="First")
+    one = queries_for_inbox()
+    for name in ("second", "third", "fourth"):
+        invite_to_chapter(writer(name), friend, title=name.title())
+        invite_to_work(writer(f"{name}_too"), friend, title=f"{name} too")
+    assert queries_for_inbox() == one
