@@ -330,6 +330,7 @@ class PreferenceForm(forms.ModelForm[Preference]):
                 "mail_subscriptions",
                 "mail_gifts",
                 "mail_collections",
+                "mail_co_creator_invitations",
                 "daily_digest",
             ],
         ),
@@ -370,6 +371,7 @@ class PreferenceForm(forms.ModelForm[Preference]):
             "mail_subscriptions",
             "mail_gifts",
             "mail_collections",
+            "mail_co_creator_invitations",
             "daily_digest",
             "keep_history",
             "refuse_gifts",
@@ -387,7 +389,8 @@ class PreferenceForm(forms.ModelForm[Preference]):
             "guest_comments_on_new_works": "The default for works you post from now on; "
             "each work can still say otherwise.",
             "keep_drafts": "Otherwise drafts are deleted a month after they were begun, "
-            "as on AO3 (a draft scheduled to post is kept until then).",
+            "as on AO3 (a draft scheduled to post is kept until then); a week before, you "
+            "are told in your inbox and by mail, whatever you chose above.",
             "hide_work_skins": "Works show the archive's own look; each work still offers "
             "“Show creator's style”.",
         }

@@ -355,6 +355,9 @@ class Preference(models.Model):
     mail_collections = models.BooleanField(
         "Collection and challenge notices, and works inspired by mine", default=True
     )
+    mail_co_creator_invitations = models.BooleanField(
+        "Invitations to co-create a work, a chapter or a series", default=True
+    )
     daily_digest = models.BooleanField(
         "Send one mail a day gathering my notices, instead of one mail each", default=False
     )

@@ -16,7 +16,15 @@ from django.db.models import Q
 from ficshelf.accounts.models import User
 from ficshelf.core.spam import SpamState
 from ficshelf.tags.models import Tag
-from ficshelf.works.models import Chapter, Creatorship, Series, Work, work_visible_to
+from ficshelf.works.models import (
+    Chapter,
+    ChapterCreatorship,
+    Creatorship,
+    Series,
+    SeriesCreatorship,
+    Work,
+    work_visible_to,
+)
 
 # How a creator's own comments on a work in an anonymous collection are signed.
 ANONYMOUS_CREATOR = "Anonymous Creator"
@@ -406,8 +414,16 @@ class InboxKind(models.TextChoices):
 class InboxItemQuerySet(models.QuerySet["InboxItem"]):
     def about_works_visible_to(self, user: User) -> InboxItemQuerySet:
         """Items whose work the recipient may still see (a work can be hidden, restricted
-        or muted after the item was made); items about no work are kept."""
-        return self.filter(Q(work__isnull=True) | Q(work_visible_to(user)))
+        or muted after the item was made); items about no work are kept. A notice of an
+        invitation still to answer shows whatever the work's state, as the dashboard shows
+        the invitation itself (the invitee is no creator yet and may not see a draft);
+        once accepted, the work decides, as for any other notice."""
+        return self.filter(
+            Q(work__isnull=True)
+            | Q(work_visible_to(user))
+            | Q(creatorship__is_approved=False)
+            | Q(chapter_credit__is_approved=False)
+        )
 
 
 class InboxItem(models.Model):
@@ -416,6 +432,18 @@ class InboxItem(models.Model):
     # mailed, not only when it was made.
     work = models.ForeignKey(
         Work, null=True, blank=True, on_delete=models.CASCADE, related_name="inbox_items"
+    )
+    # The invitation an INVITATION notice tells of (one of the three): the notice goes with
+    # it, whatever ends it (withdrawn, declined, the work, chapter or series deleted, an
+    # account closed), in the same transaction (``social.creator_notices``).
+    creatorship = models.ForeignKey(
+        Creatorship, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    chapter_credit = models.ForeignKey(
+        ChapterCreatorship, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    series_credit = models.ForeignKey(
+        SeriesCreatorship, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
     )
     kind = models.CharField(max_length=20, choices=InboxKind.choices)
     text = models.CharField(max_length=500)
@@ -432,6 +460,15 @@ class InboxItem(models.Model):
         indexes = [
             models.Index(fields=["recipient", "is_read"]),
             models.Index(fields=["awaits_digest", "recipient"]),
+        ]
+        constraints = [
+            # A notice tells of one invitation at most.
+            models.CheckConstraint(
+                condition=Q(creatorship__isnull=True, chapter_credit__isnull=True)
+                | Q(creatorship__isnull=True, series_credit__isnull=True)
+                | Q(chapter_credit__isnull=True, series_credit__isnull=True),
+                name="inbox_item_one_invitation",
+            )
         ]
 
     def __str__(self) -> str:

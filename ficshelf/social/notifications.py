@@ -25,10 +25,15 @@ from ficshelf.accounts.access import saved_preference
 from ficshelf.accounts.models import Preference
 from ficshelf.core.single_line import one_line
 from ficshelf.social.comment_pages import comment_url
+from ficshelf.social.creator_notices import as_they_stand
 from ficshelf.social.models import InboxItem, InboxKind
 
-# The preference that turns each kind's mail on or off.
-MAIL_CHOICE: dict[str, str] = {
+# The preference that turns each kind's mail on or off; every kind is named (a test checks
+# it). None: always mailed, as no choice may silence it: a notice about the member's own
+# account (a data export ready), or that a draft of theirs is about to be deleted, which
+# they stop by keeping their drafts (``Preference.keep_drafts``, named in the notice), not
+# by missing the warning.
+MAIL_CHOICE: dict[str, str | None] = {
     InboxKind.COMMENT: "mail_comments",
     InboxKind.REPLY: "mail_comments",
     InboxKind.KUDOS: "mail_kudos",
@@ -36,13 +41,17 @@ MAIL_CHOICE: dict[str, str] = {
     InboxKind.GIFT: "mail_gifts",
     InboxKind.COLLECTION: "mail_collections",
     InboxKind.INSPIRED: "mail_collections",
+    InboxKind.INVITATION: "mail_co_creator_invitations",
+    InboxKind.ACCOUNT: None,
+    InboxKind.DRAFT: None,
 }
 # A daily digest goes at most this often.
 DAILY = datetime.timedelta(hours=24)
 
 
 def wants_mail(preference: Preference, kind: str) -> bool:
-    return bool(getattr(preference, MAIL_CHOICE.get(kind, ""), True))
+    choice = MAIL_CHOICE.get(kind)
+    return True if choice is None else bool(getattr(preference, choice))
 
 
 def email_inbox_item(item_id: int) -> bool:
@@ -58,6 +67,7 @@ def email_inbox_item(item_id: int) -> bool:
         # Mailed with the rest of the day's notices (``send_notification_digests``).
         InboxItem.objects.filter(pk=item.pk).update(awaits_digest=True)
         return False
+    as_they_stand([item])
     site = getattr(settings, "SITE_NAME", "Ficshelf")
     body = f"{item.text}\n\n{item.link}\n\nYou can read all your notifications in your inbox.\n"
     send_mail(
@@ -134,6 +144,7 @@ def send_notification_digests() -> int:
             items = [i for i in items if i.pk in still_visible and wants_mail(preference, i.kind)]
             if not recipient.email or not items:
                 continue
+            as_they_stand(items)  # invitations: today's titles, not those of the day sent
             if preference.daily_digest:
                 # Not a change of choice: saved without the signal that renews the reader's
                 # cached preferences.

@@ -36,12 +36,18 @@ from ficshelf.social.actions import (
     notify_subscribers_of_new_work,
     record_reading,
 )
-from ficshelf.social.creator_notices import Invitation, notify_draft_purge, notify_invitation
+from ficshelf.social.creator_notices import (
+    Invitation,
+    notify_draft_purge,
+    notify_invitation,
+    settle_accepted_invitation,
+)
 from ficshelf.social.deletions import PerDeletion
 from ficshelf.social.models import Bookmark, Comment, InboxItem, InboxKind, Kudos, Subscription
 from ficshelf.works.models import Chapter, Creatorship, Gift, Inspiration, SourceApproval, Work
 from ficshelf.works.signals import (
     chapter_posted,
+    co_creator_accepted,
     co_creator_invited,
     draft_purge_coming,
     gifts_given,
@@ -81,6 +87,11 @@ def _draft_purge_coming(sender: Any, work: Work, purge_on: datetime.date, **kwar
 @receiver(co_creator_invited)
 def _co_creator_invited(sender: Any, invitation: Invitation, **kwargs: Any) -> None:
     notify_invitation(invitation)
+
+
+@receiver(co_creator_accepted)
+def _co_creator_accepted(sender: Any, invitation: Invitation, **kwargs: Any) -> None:
+    settle_accepted_invitation(invitation)
 
 
 @receiver(work_viewed)

@@ -40,6 +40,7 @@ from ficshelf.works.models import (
 from ficshelf.works.series_actions import series_managed_by
 from ficshelf.works.signals import (
     chapter_posted,
+    co_creator_accepted,
     co_creator_invited,
     gifts_given,
     source_named,
@@ -487,6 +488,7 @@ def accept_creatorship(creatorship: Creatorship, *, actor: User) -> None:
         raise PostingError("This invitation is not yours.")
     creatorship.is_approved = True
     creatorship.save(update_fields=["is_approved"])
+    co_creator_accepted.send(sender=Creatorship, invitation=creatorship)
 
 
 @transaction.atomic

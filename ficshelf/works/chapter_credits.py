@@ -18,7 +18,7 @@ from ficshelf.accounts.access import is_blocked
 from ficshelf.accounts.models import Pseud, User
 from ficshelf.works.member_choices import pseuds_refusing_co_creation
 from ficshelf.works.models import Chapter, ChapterCreatorship, Creatorship
-from ficshelf.works.signals import co_creator_invited, works_changed
+from ficshelf.works.signals import co_creator_accepted, co_creator_invited, works_changed
 
 
 class ChapterCreditError(ValueError):
@@ -94,6 +94,7 @@ def answer_chapter_invitation(invitation: ChapterCreatorship, *, accept: bool, a
     if accept:
         invitation.is_approved = True
         invitation.save(update_fields=["is_approved"])
-    else:
+        co_creator_accepted.send(sender=ChapterCreatorship, invitation=invitation)
+    else:  # its notice goes with it
         invitation.delete()
     works_changed.send(sender=Chapter, work_ids=[invitation.chapter.work_id])

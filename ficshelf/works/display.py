@@ -27,6 +27,16 @@ def credited_pseuds(work: Work) -> list[Pseud]:
     return [c.pseud for c in work.creatorships.all() if c.is_approved]
 
 
+def credited_pseuds_for_invitee(work: Work) -> list[Pseud]:
+    """The creators a co-creator invitation names to its invitee (the dashboard): those a
+    reader is shown (``credited_pseuds``: none while the work is in an anonymous
+    collection), and none while it is unrevealed either, which a reader is not shown at
+    all. The invitee is no creator until they accept: they learn no more than a reader."""
+    if work.in_unrevealed_collection:
+        return []
+    return credited_pseuds(work)
+
+
 def format_duration(duration: datetime.timedelta) -> str:
     """A recording's length as AO3's podfic blurbs write it: "1:02:03", or "4:05"."""
     total = int(duration.total_seconds())

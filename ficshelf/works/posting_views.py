@@ -439,6 +439,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     drafts = sorted(
         (w for w in mine if not w.is_posted and w.post_at is None), key=lambda w: w.created_at
     )
+    # Each invitation names the work's creators as a reader would see them
+    # (``display.credited_pseuds_for_invitee``, reading these accepted credits).
     invitations = (
         Creatorship.objects.filter(pseud__user=user, is_approved=False)
         .select_related("work", "pseud")
@@ -446,7 +448,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             Prefetch(
                 "work__creatorships",
                 queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud"),
-                to_attr="credited",
             )
         )
     )

@@ -42,8 +42,10 @@ def forget_gifts_to(user: User) -> None:
 
 
 def orphan_all_works(user: User) -> None:
-    """Credit the user's works to orphan_account instead (AO3's orphaning)."""
+    """Credit the user's works to orphan_account instead (AO3's orphaning). Invitations
+    they had not answered go: orphan_account never accepts one."""
     target = orphan_pseud()
+    Creatorship.objects.filter(pseud__user=user, is_approved=False).delete()
     for creatorship in Creatorship.objects.filter(pseud__user=user).select_related("work"):
         if Creatorship.objects.filter(work=creatorship.work, pseud=target).exists():
             creatorship.delete()
@@ -55,11 +57,15 @@ def orphan_all_works(user: User) -> None:
 
 def delete_own_works(user: User) -> None:
     """Delete the works nobody else co-created; on shared works only the user's credit goes
-    (with their pseuds), as AO3 does when one co-creator leaves."""
-    own = Creatorship.objects.filter(pseud__user=user).values("work_id")
+    (with their pseuds), as AO3 does when one co-creator leaves. Someone only invited is no
+    co-creator: a work of the user's with nothing but unanswered invitations besides goes,
+    and the invitations (and their notices) with it, rather than wait for an invitee to
+    accept a work whose creator left."""
+    own = Creatorship.objects.filter(pseud__user=user, is_approved=True).values("work_id")
+    others = Q(creatorships__is_approved=True) & ~Q(creatorships__pseud__user=user)
     sole = (
         Work.objects.filter(pk__in=own)
-        .annotate(others=Count("creatorships", filter=~Q(creatorships__pseud__user=user)))
+        .annotate(others=Count("creatorships", filter=others))
         .filter(others=0)
     )
     for work in sole:

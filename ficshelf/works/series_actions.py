@@ -21,7 +21,7 @@ from ficshelf.accounts.models import Pseud, User
 from ficshelf.core.sanitizer import SANITIZER_VERSION, sanitize_html
 from ficshelf.works.member_choices import pseuds_refusing_co_creation
 from ficshelf.works.models import Creatorship, Series, SeriesCreatorship, SeriesWork
-from ficshelf.works.signals import co_creator_invited, works_changed
+from ficshelf.works.signals import co_creator_accepted, co_creator_invited, works_changed
 
 
 class SeriesError(Exception):
@@ -133,8 +133,9 @@ def answer_series_invitation(invitation: SeriesCreatorship, *, accept: bool, act
     if accept:
         invitation.is_approved = True
         invitation.save(update_fields=["is_approved"])
+        co_creator_accepted.send(sender=SeriesCreatorship, invitation=invitation)
         _announce(invitation.series)  # the series page names its creators
-    else:
+    else:  # its notice goes with it
         invitation.delete()
 
 

@@ -37,6 +37,12 @@ draft_purge_coming = Signal()
 # series), with ``is_approved`` False. ``social.receivers`` tells them where to answer.
 co_creator_invited = Signal()
 
+# ``invitation``: the invited member accepted (``is_approved`` now True). ``social.receivers``
+# rewrites the invitation's notice, whose answer is gone from the dashboard. A declined or
+# withdrawn invitation needs no signal: its row is deleted, and its notice with it (the
+# notice's foreign key, ``social.InboxItem``).
+co_creator_accepted = Signal()
+
 # ``item``, ``actor``, ``event`` (one of ``ItemEvent``): a work joined a collection, one side
 # answered, or it was taken out. ``collections.receivers`` tells the other side.
 collection_item_changed = Signal()

@@ -1,6 +1,7 @@
 """Notices in a real browser: a writer invites a co-creator to a series; the invited member
 finds the notice in their inbox, follows it to their dashboard and accepts. A writer whose
-draft will soon be purged finds that notice too, and it leads to the draft."""
+draft will soon be purged finds that notice too, and it leads to the draft. An invitation
+withdrawn takes its notice out of the inbox."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ficshelf.works import actions
+from ficshelf.works.actions import ChapterData
+from ficshelf.works.collection_items import add_work, create_collection
+from ficshelf.works.collection_models import Collection
 from ficshelf.works.models import SeriesCreatorship, Work
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.signing_in import log_in
-from tests.works.factories_posting import posted_work, writer
+from tests.works.factories_posting import posted_work, work_data, writer
 
 pytestmark = [
     pytest.mark.browser,
@@ -88,3 +92,77 @@ def test_a_writer_finds_the_purge_notice_and_opens_the_draft(
     # The draft's page says when, and leads to the choice that keeps it.
     page.get_by_role("link", name="keep my drafts").click()
     expect(page.get_by_label("Keep my drafts until I delete them")).to_be_visible()
+
+
+def test_a_withdrawn_invitation_leaves_the_inbox(
+    live_server: LiveServer, page: Page, browser: Browser, shots_dir: Path
+) -> None:
+    """The writer names a co-creator on a chapter, the invitee finds the notice, the writer
+    takes the name off again: the notice is gone from the invitee's inbox, while their other
+    invitation (to a work in an anonymous collection, its creator shown as "Anonymous" on the
+    dashboard) stays."""
+    author = writer("novelist")
+    work = posted_work(author, title="Two Hands")
+    actions.add_chapter(work, ChapterData(title="Drawn", text="<p>Pictures.</p>"), post=True)
+    invitee = writer("artist")
+    masked, host = writer("masked_writer"), writer("host")
+    fest = create_collection(
+        Collection(name="masked", title="Masked Fest", is_anonymous=True), owner=host
+    )
+    add_work(fest, posted_work(masked, title="Masquerade"), actor=masked)
+    actions.update_work(
+        Work.objects.get(title="Masquerade"),
+        work_data(title="Masquerade", co_creators=[invitee.pseuds.get()]),
+        actor=masked,
+        post=False,
+    )
+
+    log_in(page, live_server.url, "novelist")
+    edit_chapter = live_server.url + f"/works/{work.pk}/chapters/manage/"
+    page.goto(edit_chapter)
+    page.get_by_role("link", name="Edit Chapter 2: Drawn").click()
+    page.get_by_label("Chapter creators").fill("novelist, artist")
+    page.get_by_role("button", name="Update").click()
+    expect(page.locator(".chapter-byline")).to_have_text("Chapter by novelist")
+
+    artist = browser.new_context(viewport=DESKTOP).new_page()
+    log_in(artist, live_server.url, "artist")
+    artist.goto(live_server.url + "/inbox/")
+    chapter_notice = artist.get_by_role(
+        "link",
+        name="Your pseud artist is invited to be credited on Chapter 2: Drawn of “Two Hands”: "
+        "accept or decline on your dashboard.",
+    )
+    expect(chapter_notice).to_be_visible()
+    expect(artist.locator(".inbox-item.invitation")).to_have_count(2)
+    assert_accessible(artist)
+    shoot(artist, shots_dir, "inbox-two-invitations")
+    artist.goto(live_server.url + "/dashboard/")
+    work_invitations = artist.locator(".dashboard-item.invitation").filter(has_text="Masquerade")
+    expect(work_invitations).to_contain_text("Anonymous invited your pseud artist")
+    expect(artist.locator(".dashboard")).not_to_contain_text("masked_writer")
+    assert_accessible(artist)
+    shoot(artist, shots_dir, "dashboard-invitations")
+
+    # The writer takes the invitation back: the chapter is the work's creators' again.
+    page.goto(edit_chapter)
+    page.get_by_role("link", name="Edit Chapter 2: Drawn").click()
+    page.get_by_label("Chapter creators").fill("")
+    page.get_by_role("button", name="Update").click()
+    expect(page.locator(".chapter-byline")).to_have_count(0)
+
+    artist.goto(live_server.url + "/inbox/")
+    expect(artist.locator(".inbox-item.invitation")).to_have_count(1)
+    expect(artist.locator(".inbox")).not_to_contain_text("Two Hands")
+    expect(artist.locator(".inbox")).to_contain_text("Masquerade")
+    shoot(artist, shots_dir, "inbox-after-withdrawal")
+    artist.goto(live_server.url + "/dashboard/")
+    expect(artist.get_by_role("heading", name="Chapter co-creator invitations")).to_have_count(0)
+    artist.context.close()
+
+
+def shoot(page: Page, shots_dir: Path, name: str) -> None:
+    for layout, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(shots_dir / f"{layout}-{name}.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)

@@ -153,15 +153,17 @@ def test_a_chapter_invitation_on_an_anonymous_work_names_no_creator(unrevealed: 
 
 
 def test_a_work_invitation_on_a_draft_reaches_the_invited_member() -> None:
-    """The invitee is not a creator yet and may not see the draft: the notice is about no
-    work, so the inbox shows it all the same (as the dashboard shows the invitation)."""
+    """The invitee is not a creator yet and may not see the draft: the notice is about it
+    and belongs to the invitation, and the inbox shows it while the invitation waits (as the
+    dashboard shows the invitation)."""
     owner, friend = writer("owner"), writer("friend")
-    posted_work(owner, post=False, title="Not Yet", co_creators=[friend.pseuds.get()])
+    work = posted_work(owner, post=False, title="Not Yet", co_creators=[friend.pseuds.get()])
     (notice,) = invitations(friend)
     assert notice.text == (
         "Your pseud friend is invited to co-create “Not Yet”: accept or decline on your dashboard."
     )
-    assert notice.link == f"{DASHBOARD}#invitations-heading" and notice.work_id is None
+    assert notice.link == f"{DASHBOARD}#invitations-heading" and notice.work_id == work.pk
+    assert notice.creatorship == work.creatorships.get(pseud__user=friend)
     assert "Not Yet" in inbox_of(friend)
 
 

@@ -16,6 +16,7 @@ from ficshelf.accounts.access import get_user_for_profile
 from ficshelf.core.parsing import parse_id
 from ficshelf.social import actions
 from ficshelf.social.actions import ActionRefused
+from ficshelf.social.creator_notices import as_they_stand
 from ficshelf.social.models import InboxItem, Subscription
 from ficshelf.social.views._common import _back, _me, _page
 from ficshelf.works.access import get_series_for_viewer, get_work_for_viewer
@@ -82,6 +83,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     items = InboxItem.objects.filter(recipient=me).about_works_visible_to(me)
     unread = items.filter(is_read=False)
     page = _page(request, unread if request.GET.get("filter") == "unread" else items)
+    as_they_stand(page.object_list)  # invitations: today's titles, not those of the day sent
     context = {
         "page": page,
         "items": page.object_list,

@@ -24,6 +24,7 @@ register = template.Library()
 # Shared with the blurbs built in Python (``works.blurb_html``).
 register.filter("thousands", display.thousands)
 register.filter("credited_pseuds", display.credited_pseuds)
+register.filter("credited_pseuds_for_invitee", display.credited_pseuds_for_invitee)
 # ``chapter|chapter_credited_pseuds:work``: a chapter's own byline, None when it is the work's.
 register.filter(
     "chapter_credited_pseuds", lambda chapter, work: display.chapter_credited_pseuds(work, chapter)
