@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from ficshelf.accounts.models import Block, Mute, Preference, SiteSkin, User
+from ficshelf.accounts.models import Block, Mute, Preference, User
 from ficshelf.accounts.reader_cache import cached_for_reader
 from ficshelf.accounts.skin_actions import usable_site_skins
 from ficshelf.core.skin_image_hosts import skin_image_hosts_key
@@ -110,7 +110,7 @@ def _site_skin_url(user: Someone, preference: Preference | None) -> str:
     def address() -> str:
         # Their own, or a public one: a skin withdrawn or rejected since is no longer
         # chosen (``accounts.skin_actions.release_site_skin``), and this read checks again.
-        skin = SiteSkin.objects.filter(usable_site_skins(user), pk=skin_id).only("css").first()
+        skin = usable_site_skins(user.pk).filter(pk=skin_id).only("css").first()
         if skin is None:
             return ""
         return reverse("accounts:site_skin_stylesheet", args=[skin.pk, skin.version])

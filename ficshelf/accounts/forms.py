@@ -10,7 +10,6 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -19,9 +18,9 @@ from ficshelf.accounts import terms
 from ficshelf.accounts.actions import ORPHAN_USERNAME, find_unused_invitation
 from ficshelf.accounts.icons import ICON_LIMITS, ICON_SIDE, icon_from_upload
 from ficshelf.accounts.models import ICON_ALT_MAX, Invitation, Preference, Pseud, SiteSkin, User
+from ficshelf.accounts.skin_actions import usable_site_skins
 from ficshelf.core.form_guards import FormGuard
 from ficshelf.core.forms import LongTextField, SingleLineField
-from ficshelf.core.public_skins import PublicState
 from ficshelf.core.spam import email_domain_blocked
 
 # The model's EmailField column is 254 wide (RFC 5321's limit); a longer address must be a
@@ -382,7 +381,8 @@ class PreferenceForm(forms.ModelForm[Preference]):
             "keep_drafts",
         ]
         widgets = {"theme": forms.RadioSelect}
-        labels = {"theme": "The archive's skin"}
+        # "Site skin", not the model's "My own site skin": public skins are offered too.
+        labels = {"theme": "The archive's skin", "site_skin": "Site skin"}
         help_texts = {
             "daily_digest": "The inbox keeps every notice either way; this changes only mail.",
             "keep_history": "Turning it off stops new entries; clear what is kept below.",
@@ -402,15 +402,14 @@ class PreferenceForm(forms.ModelForm[Preference]):
         owner = self.instance.user_id
         field = self.fields["site_skin"]
         field.queryset = (  # type: ignore[attr-defined]
-            SiteSkin.objects.filter(Q(owner_id=owner) | Q(public_state=PublicState.APPROVED))
-            .select_related("owner")
-            .order_by("title", "pk")
+            usable_site_skins(owner).select_related("owner").order_by("title", "pk")
         )
         field.label_from_instance = lambda skin: site_skin_label(skin, owner)  # type: ignore[attr-defined]
         field.empty_label = "None (the archive's skin alone)"  # type: ignore[attr-defined]
         field.help_text = format_html(
-            'CSS over the archive\'s skin: your own (write one under <a href="{}">My site '
-            'skins</a>) or a public one (<a href="{}">preview the public skins</a>).',
+            "CSS worn over the archive's skin you chose: one of your own (write one under <a "
+            'href="{}">My site skins</a>) or a public one members made (<a href="{}">preview '
+            "the public skins</a>).",
             reverse("accounts:site_skins"),
             reverse("accounts:public_site_skins"),
         )

@@ -10,65 +10,18 @@ skin they chose and never links a stylesheet that is gone or unreviewed.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, QuerySet
 
 from ficshelf.accounts.models import Preference, SiteSkin, User
-from ficshelf.core import public_skins
-from ficshelf.core.public_skins import PublicState
-
-
-def usable_site_skins(user: User) -> Q:
-    """The site skins ``user`` may choose: their own and the approved public ones."""
-    return Q(owner_id=user.pk) | Q(public_state=PublicState.APPROVED)
-
-
-@transaction.atomic
-def save_site_skin(*, owner: User, title: str, css: str, skin: SiteSkin | None = None) -> SiteSkin:
-    """A new site skin of ``owner``'s, or ``skin`` (theirs) with this title and CSS."""
-    if skin is None:
-        return SiteSkin.objects.create(owner=owner, title=title, css=css)
-    if skin.owner_id != owner.pk:
-        raise PermissionError("Only a skin's owner changes it.")
-    changed = (skin.title, skin.css) != (title, css)
-    skin.title, skin.css = title, css
-    skin.save(update_fields=["title", "css", "updated_at"])
-    if changed:
-        public_skins.edited(skin, release=release_site_skin)
-    return skin
-
-
-@transaction.atomic
-def delete_site_skin(skin: SiteSkin, *, owner: User) -> None:
-    if skin.owner_id != owner.pk:
-        raise PermissionError("Only a skin's owner deletes it.")
-    release_site_skin(skin)
-    skin.delete()
-
-
-@transaction.atomic
-def request_public_site_skin(skin: SiteSkin, *, owner: User) -> SiteSkin:
-    return public_skins.request_public(skin, owner=owner)
-
-
-@transaction.atomic
-def withdraw_public_site_skin(skin: SiteSkin, *, owner: User) -> SiteSkin:
-    return public_skins.withdraw(skin, owner=owner, release=release_site_skin)
-
-
-@transaction.atomic
-def review_site_skin(
-    skin: SiteSkin, *, actor: User, approve: bool, reason: str, read: str = ""
-) -> SiteSkin:
-    return public_skins.review(
-        skin, actor=actor, approve=approve, reason=reason, release=release_site_skin, read=read
-    )
+from ficshelf.core.css_sanitizer import public_site_skin_refusals
+from ficshelf.core.public_skins import PublicState, SkinKind
 
 
 @transaction.atomic
 def choose_site_skin(user: User, skin: SiteSkin | None) -> None:
     """``user`` wears ``skin`` (their own or a public one) over their archive skin; None
     for the archive's skin alone."""
-    if skin is not None and not SiteSkin.objects.filter(usable_site_skins(user), pk=skin.pk):
+    if skin is not None and not usable_site_skins(user.pk).filter(pk=skin.pk):
         raise PermissionError("That skin is not yours nor public.")
     preference, _ = Preference.objects.get_or_create(user=user)
     preference.site_skin = skin
@@ -84,6 +37,32 @@ def release_site_skin(skin: SiteSkin) -> None:
     if user_ids:
         others.update(site_skin=None)
         User.objects.filter(pk__in=user_ids).update(reader_version=F("reader_version") + 1)
+
+
+def _nothing_to_announce(skin: SiteSkin) -> None:
+    """No kept page links a site skin: its wearers' pages are read under their reader
+    versions, which ``release_site_skin`` and the model's signals raise."""
+
+
+# Every step of a site skin (``core.public_skins``). Others wear a public site skin on
+# every page they see, so its selectors may not read what the page holds (decision 0009).
+SITE_SKINS = SkinKind(
+    SiteSkin,
+    release=release_site_skin,
+    announce=_nothing_to_announce,
+    public_refusals=public_site_skin_refusals,
+)
+save_site_skin = SITE_SKINS.save
+delete_site_skin = SITE_SKINS.delete
+request_public_site_skin = SITE_SKINS.request_public
+withdraw_public_site_skin = SITE_SKINS.withdraw
+review_site_skin = SITE_SKINS.review
+
+
+def usable_site_skins(member_id: int | None) -> QuerySet[SiteSkin]:
+    """The site skins a member may wear: their own and the approved public ones (the
+    preferences offer these, choosing checks them, and their pages link only these)."""
+    return SITE_SKINS.usable_by(member_id)
 
 
 def account_closing_site_skins(user: User) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -19,14 +19,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from ficshelf.accounts.access import reader_context
 from ficshelf.accounts.models import Preference, SiteSkin, User
 from ficshelf.accounts.skin_actions import (
+    SITE_SKINS,
     choose_site_skin,
     delete_site_skin,
-    request_public_site_skin,
     save_site_skin,
-    withdraw_public_site_skin,
 )
 from ficshelf.core.css_sanitizer import clean_css
-from ficshelf.core.public_skins import PublicState, SkinReviewRefused, public_section
+from ficshelf.core.public_skin_views import public_step
+from ficshelf.core.public_skins import PublicState, public_section
 from ficshelf.core.skin_forms import SkinForm
 from ficshelf.core.versioned import versioned_response
 
@@ -133,21 +133,9 @@ def skin_delete(request: HttpRequest, skin_id: int) -> HttpResponse:
 def skin_public(request: HttpRequest, skin_id: int) -> HttpResponse:
     """The owner asks for their skin to be made public, or makes it private again."""
     skin = get_object_or_404(SiteSkin, pk=skin_id, owner=_me(request))
-    step = request.POST.get("step")
-    try:
-        if step == "request":
-            request_public_site_skin(skin, owner=_me(request))
-            messages.success(
-                request, "Your skin waits for a reviewer; their answer will show on this page."
-            )
-        elif step == "withdraw":
-            withdraw_public_site_skin(skin, owner=_me(request))
-            messages.success(request, "Your skin is private again.")
-        else:
-            return HttpResponseBadRequest("Ask to make the skin public, or make it private.")
-    except SkinReviewRefused as refused:
-        messages.error(request, str(refused))
-    return redirect("accounts:site_skin_edit", skin_id=skin.pk)
+    return public_step(
+        request, SITE_SKINS, skin, back=reverse("accounts:site_skin_edit", args=[skin.pk])
+    )
 
 
 @login_required

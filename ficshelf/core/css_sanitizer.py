@@ -20,7 +20,9 @@ tokens rather than passed through:
 - selectors from a small grammar (element names, classes, ids, attributes, a list of
   pseudo-classes); a work skin's are put under the work text's container (``#workskin``)
   and those that try to leave it (``body``, ``html``, ``:root``, ``*`` in front, ``~`` or
-  ``+`` after the container) are rewritten or dropped.
+  ``+`` after the container) are rewritten or dropped;
+- a site skin others wear (a public one) tests no attribute that holds what a page shows
+  (``public_site_skin_refusals``, checked when it is asked public and when approved).
 
 What was left out is said, one line each, so the writer can correct it.
 """
@@ -358,6 +360,53 @@ def _check_attribute(block: css.SquareBracketsBlock) -> None:
         if isinstance(token, css.LiteralToken) and token.value in _ATTRIBUTE_MATCHES:
             continue
         raise _Refused("we don't allow that in an attribute selector.")
+
+
+# --- Public site skins -----------------------------------------------------------------------
+
+# The attributes a public site skin's selectors may test. Others wear it on every page they
+# see, their own included, and an attribute selector with an image (or one that shows a
+# box holding an image) tells the image's host what the page holds, a letter at a time:
+# input[value^="a"] spells out a form's token, a[href*="/works/12/"] says what they read.
+# These take a few fixed words or none, from the archive's markup (a list's type in a work
+# at most), so there is nothing to spell out; AO3's stylesheets test input[type=...].
+PUBLIC_SKIN_ATTRIBUTES = (
+    "type", "role", "disabled", "readonly", "required", "multiple", "hidden", "open",
+)  # fmt: skip
+
+
+def public_site_skin_refusals(source: str) -> list[str]:
+    """Why a site skin (as ``clean_css`` wrote it) may not be worn by others: one line per
+    selector testing an attribute other than ``PUBLIC_SKIN_ATTRIBUTES``, naming it."""
+    refusals: list[str] = []
+    allowed = ", ".join(PUBLIC_SKIN_ATTRIBUTES)
+    for prelude in _selector_lists(tinycss2.parse_stylesheet(source, skip_comments=True)):
+        for selector in _split_on_commas(prelude):
+            tested = [n for n in _attribute_names(selector) if n not in PUBLIC_SKIN_ATTRIBUTES]
+            if tested:
+                refusals.append(
+                    f"{_serialized(selector)}: a public site skin can't test [{tested[0]}]; "
+                    f"it may test only these, which hold nothing of the member's: {allowed}."
+                )
+    return refusals
+
+
+def _selector_lists(rules: Iterable[css.Node]) -> Iterable[Sequence[css.Node]]:
+    for rule in rules:
+        if isinstance(rule, css.QualifiedRule):
+            yield rule.prelude
+        elif isinstance(rule, css.AtRule) and rule.content is not None:
+            yield from _selector_lists(tinycss2.parse_rule_list(rule.content, skip_comments=True))
+
+
+def _attribute_names(tokens: Iterable[css.Node]) -> Iterable[str]:
+    """The attributes a selector tests, :not() and the like included."""
+    for token in tokens:
+        if isinstance(token, css.SquareBracketsBlock):
+            name = next((t for t in token.content if isinstance(t, css.IdentToken)), None)
+            yield name.lower_value if name is not None else ""
+        elif isinstance(token, css.FunctionBlock):
+            yield from _attribute_names(token.arguments)
 
 
 def _write(pairs: list[tuple[str, list[css.Node]]]) -> str:

@@ -47,12 +47,18 @@ from ficshelf.works.signals import (
     work_posted,
     works_changed,
 )
+from ficshelf.works.skin_actions import usable_work_skins
 from ficshelf.works.skin_models import WorkSkin
 from ficshelf.works.trust import hold_if_linky
 
 
 class PostingError(Exception):
-    """A request the archive refuses (deleting a work's only chapter, ...); say why."""
+    """A request the archive refuses (deleting a work's only chapter, ...); say why.
+    ``field``: the form field it is about, where the form shows it (None: the form's top)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -123,7 +129,8 @@ class WorkMedia:
 @dataclass(frozen=True)
 class SkinChoice:
     """The work skin chosen on the form (None: the archive's own look). The form offers
-    only the writer's own skins and the one the work has."""
+    the writer's own skins, the public ones and the one the work has; the action checks
+    the choice again (``_lock_chosen_skin``, ``_check_chosen_skin``)."""
 
     skin: WorkSkin | None
 
@@ -190,8 +197,10 @@ def create_work(
     """A new work credited to the actor (their default pseud unless they chose another):
     posted, or a draft to preview."""
     today = today or timezone.localdate()
+    chosen_skin = _lock_chosen_skin(data)
+    _check_chosen_skin(chosen_skin, work=None, actor=actor)
     work = Work(is_posted=False)
-    _fill_work(work, data)
+    _fill_work(work, data, skin=chosen_skin)
     work.post_at = None if post else data.post_at
     work.save()
     pseud = data.pseud if data.pseud and data.pseud.user_id == actor.pk else None
@@ -210,9 +219,13 @@ def update_work(
 ) -> Work:
     """Save the edit form: the work's fields and its first chapter; ``post`` posts a draft."""
     today = today or timezone.localdate()
+    # The skin's row first, then the work's: the order a skin's steps lock them in
+    # (``core.public_skins``: the skin, then the works it releases).
+    chosen_skin = _lock_chosen_skin(data)
     work = Work.objects.select_for_update().get(pk=work.pk)
+    _check_chosen_skin(chosen_skin, work=work, actor=actor)
     keep_published_on = work.published_on
-    _fill_work(work, data)
+    _fill_work(work, data, skin=chosen_skin)
     if data.published_on is None:
         work.published_on = keep_published_on
     work.post_at = None if post or work.is_posted else data.post_at
@@ -289,7 +302,36 @@ def refuse_gift(gift: Gift, *, actor: User) -> None:
     works_changed.send(sender=Work, work_ids=[gift.work_id])
 
 
-def _fill_work(work: Work, data: WorkData) -> None:
+def _lock_chosen_skin(data: WorkData) -> SkinChoice | None:
+    """The work skin the form chose, its row locked and read again until the transaction
+    ends: a skin made private meanwhile releases the works using it under this lock
+    (``works.skin_actions.release_work_skin``), so it either sees this work saved with
+    it, or this sees the skin private. None: the work's skin is left as it is."""
+    if data.work_skin is None or data.work_skin.skin is None:
+        return data.work_skin
+    locked = WorkSkin.objects.select_for_update().filter(pk=data.work_skin.skin.pk).first()
+    if locked is None:
+        raise PostingError(
+            "The work skin you chose was deleted since the form was shown: choose another.",
+            field="work_skin",
+        )
+    return SkinChoice(locked)
+
+
+def _check_chosen_skin(choice: SkinChoice | None, *, work: Work | None, actor: User) -> None:
+    """Refuse a skin the actor may not put on the work (``usable_work_skins``): the form
+    checked it, but it may have been made private, or stopped being the work's, since."""
+    if choice is None or choice.skin is None:
+        return
+    if not usable_work_skins(actor.pk, work).filter(pk=choice.skin.pk).exists():
+        raise PostingError(
+            f"The work skin “{choice.skin.title}” is not yours and no longer public: "
+            "choose another, or none.",
+            field="work_skin",
+        )
+
+
+def _fill_work(work: Work, data: WorkData, *, skin: SkinChoice | None) -> None:
     work.title = data.title.strip()[:255]
     work.summary = sanitize_html(data.summary)
     work.notes = sanitize_html(data.notes)
@@ -306,8 +348,8 @@ def _fill_work(work: Work, data: WorkData) -> None:
         work.is_fanart = data.media.is_fanart
         work.audio_duration = data.media.audio_duration
         work.audio_format = data.media.audio_format
-    if data.work_skin is not None:
-        work.work_skin = data.work_skin.skin
+    if skin is not None:
+        work.work_skin = skin.skin
 
 
 def _fill_chapter(chapter: Chapter, data: ChapterData) -> Chapter:

@@ -72,9 +72,10 @@ def new_work(request: HttpRequest) -> HttpResponse:
             try:
                 work = actions.create_work(form.to_data(), actor=user, post=action == POST)
             except actions.PostingError as refusal:
-                # Checked by the form, changed since (a collection closed, a gift refused):
-                # the transaction rolled back, nothing is saved; the form says why.
-                form.add_error(None, str(refusal))
+                # Checked by the form, changed since (a collection closed, a gift refused,
+                # a skin made private): the transaction rolled back, nothing is saved; the
+                # form says why.
+                form.add_error(refusal.field, str(refusal))
             else:
                 return _after_saving(request, work, action)
     else:
@@ -98,13 +99,13 @@ def edit_work(request: HttpRequest, work_id: int) -> HttpResponse:
         if action == BACK_TO_EDITING:
             form.is_valid()  # shows any errors again; saves nothing
         elif form.is_valid():
-            if action == PREVIEW and work.is_posted:
-                return _preview_edit(request, work, form)
             was_posted = work.is_posted
             try:
+                if action == PREVIEW and work.is_posted:
+                    return _preview_edit(request, work, form)
                 saved = actions.update_work(work, form.to_data(), actor=user, post=action == POST)
             except actions.PostingError as refusal:  # as for a new work: nothing is saved
-                form.add_error(None, str(refusal))
+                form.add_error(refusal.field, str(refusal))
             else:
                 if was_posted:
                     messages.success(request, "Work updated.")

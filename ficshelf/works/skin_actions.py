@@ -1,4 +1,5 @@
-"""Writing and deleting work skins: the CSS arrives cleaned (``core.skin_forms``).
+"""Writing, deleting and making public work skins: the CSS arrives cleaned
+(``core.skin_forms``); every step is ``core.public_skins``' with this kind's parts.
 
 A skin's stylesheet changes what its works' pages show, and a work page is kept for guests
 under a key that moves with every change to the work (``search.page_cache``): a change to
@@ -8,58 +9,13 @@ old stylesheet or one that is gone.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db.models import QuerySet
 
 from ficshelf.accounts.models import User
-from ficshelf.core import public_skins
-from ficshelf.core.public_skins import PublicState
+from ficshelf.core.public_skins import PublicState, SkinKind
 from ficshelf.works.models import Creatorship, Work
 from ficshelf.works.signals import works_changed
 from ficshelf.works.skin_models import WorkSkin
-
-
-@transaction.atomic
-def save_work_skin(*, owner: User, title: str, css: str, skin: WorkSkin | None = None) -> WorkSkin:
-    """A new skin of ``owner``'s, or ``skin`` (theirs) with this title and CSS."""
-    if skin is None:
-        return WorkSkin.objects.create(owner=owner, title=title, css=css)
-    if skin.owner_id != owner.pk:
-        raise PermissionError("Only a skin's owner changes it.")
-    changed = (skin.title, skin.css) != (title, css)
-    skin.title, skin.css = title, css
-    skin.save(update_fields=["title", "css", "updated_at"])
-    if changed:
-        public_skins.edited(skin, release=release_work_skin)
-    _announce_works_of(skin)
-    return skin
-
-
-@transaction.atomic
-def delete_work_skin(skin: WorkSkin, *, owner: User) -> None:
-    """Delete ``skin``; its works go back to the archive's own look."""
-    if skin.owner_id != owner.pk:
-        raise PermissionError("Only a skin's owner deletes it.")
-    _announce_works_of(skin)
-    skin.delete()
-
-
-@transaction.atomic
-def request_public_work_skin(skin: WorkSkin, *, owner: User) -> WorkSkin:
-    return public_skins.request_public(skin, owner=owner)
-
-
-@transaction.atomic
-def withdraw_public_work_skin(skin: WorkSkin, *, owner: User) -> WorkSkin:
-    return public_skins.withdraw(skin, owner=owner, release=release_work_skin)
-
-
-@transaction.atomic
-def review_work_skin(
-    skin: WorkSkin, *, actor: User, approve: bool, reason: str, read: str = ""
-) -> WorkSkin:
-    return public_skins.review(
-        skin, actor=actor, approve=approve, reason=reason, release=release_work_skin, read=read
-    )
 
 
 def release_work_skin(skin: WorkSkin) -> None:
@@ -80,15 +36,37 @@ def release_work_skin(skin: WorkSkin) -> None:
         works_changed.send(sender=Work, work_ids=work_ids)
 
 
+def announce_works_of(skin: WorkSkin) -> None:
+    """In the caller's transaction: the works that use ``skin`` changed (their kept pages
+    link its stylesheet)."""
+    work_ids = list(Work.objects.filter(work_skin=skin).values_list("pk", flat=True))
+    if work_ids:
+        works_changed.send(sender=Work, work_ids=work_ids)
+
+
+# Every step of a work skin (``core.public_skins``). Its selectors reach only the work's
+# text (``#workskin``), which its readers may read anyway: no check beyond the review.
+WORK_SKINS = SkinKind(WorkSkin, release=release_work_skin, announce=announce_works_of)
+save_work_skin = WORK_SKINS.save
+delete_work_skin = WORK_SKINS.delete
+request_public_work_skin = WORK_SKINS.request_public
+withdraw_public_work_skin = WORK_SKINS.withdraw
+review_work_skin = WORK_SKINS.review
+
+
+def usable_work_skins(member_id: int | None, work: Work | None = None) -> QuerySet[WorkSkin]:
+    """The work skins a member may put on ``work`` (a new one: None): their own, the
+    approved public ones, and the one the work has (a co-creator's). The posting form
+    offers these and ``works.actions`` checks the choice again when it saves."""
+    usable = WORK_SKINS.usable_by(member_id)
+    if work is not None and work.work_skin_id is not None:
+        usable = usable | WorkSkin.objects.filter(pk=work.work_skin_id)
+    return usable
+
+
 def account_closing_work_skins(user: User) -> None:
     """In the closing account's transaction: public skins stay for the works that chose
     them, naming nobody (as on AO3); the member's other skins go."""
     WorkSkin.objects.filter(owner=user, public_state=PublicState.APPROVED).update(owner=None)
     for skin in WorkSkin.objects.filter(owner=user):
         delete_work_skin(skin, owner=user)
-
-
-def _announce_works_of(skin: WorkSkin) -> None:
-    work_ids = list(Work.objects.filter(work_skin=skin).values_list("pk", flat=True))
-    if work_ids:
-        works_changed.send(sender=Work, work_ids=work_ids)

@@ -5,6 +5,8 @@ unpublish one with a reason. Site skins are the accounts app's, work skins this 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,17 +16,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from ficshelf.accounts.models import SiteSkin, User
-from ficshelf.accounts.skin_actions import review_site_skin
+from ficshelf.accounts.skin_actions import SITE_SKINS
 from ficshelf.core.public_skins import (
     APPROVE_SKINS,
     PublicState,
+    SkinKind,
     SkinReviewRefused,
     css_digest,
+    is_reviewers_own,
 )
-from ficshelf.works.skin_actions import review_work_skin
+from ficshelf.works.skin_actions import WORK_SKINS
 from ficshelf.works.skin_models import WorkSkin
 
-KINDS: dict[str, type[SiteSkin] | type[WorkSkin]] = {"site": SiteSkin, "work": WorkSkin}
+# The kinds as the queue's addresses name them (``/skins/review/<kind>/<id>/``).
+KINDS: dict[str, SkinKind[Any]] = {
+    "site": SITE_SKINS,
+    "work": WORK_SKINS,
+}
 
 
 def _reviewer(request: HttpRequest) -> User:
@@ -44,12 +52,15 @@ def _in_state(model: type[SiteSkin] | type[WorkSkin], state: str) -> QuerySet[Si
 @login_required
 @require_safe
 def review_queue(request: HttpRequest) -> HttpResponse:
-    _reviewer(request)
+    reviewer = _reviewer(request)
     sections = [
         (
             kind,
             label,
-            [(skin, css_digest(skin.css)) for skin in _in_state(model, PublicState.REQUESTED)],
+            [
+                (skin, css_digest(skin.css), is_reviewers_own(skin, reviewer))
+                for skin in _in_state(model, PublicState.REQUESTED)
+            ],
             list(_in_state(model, PublicState.APPROVED)),
         )
         for kind, label, model in (
@@ -64,10 +75,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_skin(request: HttpRequest, kind: str, skin_id: int) -> HttpResponse:
     reviewer = _reviewer(request)
-    model = KINDS.get(kind)
-    if model is None:
+    skin_kind = KINDS.get(kind)
+    if skin_kind is None:
         raise Http404("No such kind of skin.")
-    skin = get_object_or_404(model, pk=skin_id)
+    skin = get_object_or_404(skin_kind.model, pk=skin_id)
     decision = request.POST.get("decision")
     if decision not in ("approve", "reject"):
         messages.error(request, "Choose Approve or Reject.")
@@ -75,14 +86,9 @@ def review_skin(request: HttpRequest, kind: str, skin_id: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     read = request.POST.get("read", "")  # the digest of the CSS the page showed
     try:
-        if isinstance(skin, SiteSkin):
-            review_site_skin(
-                skin, actor=reviewer, approve=decision == "approve", reason=reason, read=read
-            )
-        elif isinstance(skin, WorkSkin):
-            review_work_skin(
-                skin, actor=reviewer, approve=decision == "approve", reason=reason, read=read
-            )
+        skin_kind.review(
+            skin, actor=reviewer, approve=decision == "approve", reason=reason, read=read
+        )
     except SkinReviewRefused as refused:
         messages.error(request, f"“{skin.title}”: {refused}")
         return redirect("works:skin_review")

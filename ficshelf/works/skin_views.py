@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -18,15 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from ficshelf.accounts.access import reader_context
 from ficshelf.accounts.models import User
 from ficshelf.core.css_sanitizer import WORK_SKIN_SCOPE, clean_css
-from ficshelf.core.public_skins import SkinReviewRefused, public_section
+from ficshelf.core.public_skin_views import public_step
+from ficshelf.core.public_skins import public_section
 from ficshelf.core.skin_forms import SkinForm
 from ficshelf.core.versioned import versioned_response
-from ficshelf.works.skin_actions import (
-    delete_work_skin,
-    request_public_work_skin,
-    save_work_skin,
-    withdraw_public_work_skin,
-)
+from ficshelf.works.skin_actions import WORK_SKINS, delete_work_skin, save_work_skin
 from ficshelf.works.skin_models import WorkSkin
 
 _HELP = (
@@ -134,21 +130,7 @@ def skin_delete(request: HttpRequest, skin_id: int) -> HttpResponse:
 def skin_public(request: HttpRequest, skin_id: int) -> HttpResponse:
     """The owner asks for their skin to be made public, or makes it private again."""
     skin = _mine(request, skin_id)
-    step = request.POST.get("step")
-    try:
-        if step == "request":
-            request_public_work_skin(skin, owner=_me(request))
-            messages.success(
-                request, "Your skin waits for a reviewer; their answer will show on this page."
-            )
-        elif step == "withdraw":
-            withdraw_public_work_skin(skin, owner=_me(request))
-            messages.success(request, "Your skin is private again.")
-        else:
-            return HttpResponseBadRequest("Ask to make the skin public, or make it private.")
-    except SkinReviewRefused as refused:
-        messages.error(request, str(refused))
-    return redirect("works:skin_edit", skin_id=skin.pk)
+    return public_step(request, WORK_SKINS, skin, back=reverse("works:skin_edit", args=[skin.pk]))
 
 
 @require_safe

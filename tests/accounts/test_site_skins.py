@@ -104,3 +104,15 @@ def test_deleting_the_chosen_skin_goes_back_to_the_archives(client: Client, memb
         "site-skins/"
         not in client.get(reverse("works:dashboard")).content.decode().split("</head>")[0]
     )
+
+
+def test_the_preferences_call_the_choice_site_skin_and_say_what_it_offers(
+    client: Client, member: User
+) -> None:
+    """Public skins are offered beside the member's own: not "My own site skin"."""
+    html = client.get(reverse("accounts:preferences")).content.decode()
+    assert '<label for="id_site_skin">Site skin:</label>' in html
+    assert "My own site skin" not in html
+    help_text = html.split('id="id_site_skin_helptext"', 1)[1].split("</div>", 1)[0]
+    assert "one of your own" in help_text and "a public one" in help_text
+    assert f'href="{reverse("accounts:public_site_skins")}"' in help_text

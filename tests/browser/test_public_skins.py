@@ -82,9 +82,7 @@ def test_a_skin_is_submitted_approved_and_worn_by_another_member(
     log_in(reading, base, "reader")
     reading.goto(base + "/accounts/preferences/")
     expect(
-        reading.get_by_label("My own site skin").locator(
-            "option", has_text="Harbour (public, by lantern)"
-        )
+        reading.get_by_label("Site skin").locator("option", has_text="Harbour (public, by lantern)")
     ).to_have_count(1)
     reading.get_by_role("link", name="preview the public skins").click()
     expect(reading.get_by_text("by lantern")).to_be_visible()

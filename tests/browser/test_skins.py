@@ -134,7 +134,7 @@ def test_member_picks_the_low_vision_skin_and_then_their_own(
     skin = SiteSkin.objects.get(owner=member)
 
     page.goto(base + "/accounts/preferences/")
-    page.get_by_label("My own site skin").select_option(label="Sepia (mine)")
+    page.get_by_label("Site skin").select_option(label="Sepia (mine)")
     page.get_by_role("button", name="Save preferences").click()
     expect(page.get_by_text("Your preferences were saved.")).to_be_visible()
     page.goto(base + work.get_absolute_url())

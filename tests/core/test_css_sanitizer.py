@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from ficshelf.core.css_sanitizer import CSS_MAX_LENGTH, clean_css
+from ficshelf.core.css_sanitizer import CSS_MAX_LENGTH, clean_css, public_site_skin_refusals
 from ficshelf.core.image_hosts import parse_image_hosts
 
 HOSTILE_DECLARATIONS = [
@@ -320,3 +320,50 @@ def test_images_from_other_hosts_are_refused_and_said() -> None:
     cleaned = clean_css(".x { background-image: url(https://elsewhere.example/a.png) }")
     assert cleaned.css == ""
     assert "host this archive allows" in cleaned.problems[0]
+
+
+# A public site skin is worn by others, on their own pages: a selector testing what an
+# attribute holds, with an image, tells the image's host what the page shows.
+READING_SELECTORS = [
+    'input[value^="a"]',  # a form's token, a letter at a time
+    'input[name="csrfmiddlewaretoken"][value$="z"]',
+    'a[href*="/works/12/"]',  # what the wearer reads
+    "a[href]",
+    "img[src]",
+    '[data-work-id="12"]',
+    '.blurb:not([title~="secret"])',  # hidden inside :not()
+    'INPUT[VALUE|="a"]',
+    '[lang="ja"]',  # the language of what they read
+    '[dir="rtl"]',
+]
+
+
+@pytest.mark.parametrize("selector", READING_SELECTORS)
+def test_a_public_site_skin_may_not_test_what_attributes_hold(selector: str) -> None:
+    cleaned = clean_css(f"{selector} {{ color: red }}", scope=None)
+    assert not cleaned.problems  # a private skin may: only its owner wears it
+    refusals = public_site_skin_refusals(cleaned.css)
+    assert len(refusals) == 1 and "a public site skin can't test [" in refusals[0]
+    assert refusals[0].startswith(f"{cleaned.css.split(' {')[0]}:")  # named as written
+
+
+def test_a_public_site_skin_names_each_reading_selector_even_inside_media() -> None:
+    css = clean_css(
+        '@media (max-width: 40em) { .a, input[value^="x"] { color: red } }\n'
+        'a[href^="/users/"] { color: blue }',
+        scope=None,
+    ).css
+    assert [refusal.split(":")[0] for refusal in public_site_skin_refusals(css)] == [
+        'input[value^="x"]',
+        'a[href^="/users/"]',
+    ]
+
+
+def test_a_public_site_skin_may_test_the_archives_own_attributes() -> None:
+    """AO3's stylesheets test input[type=...]; these take a few fixed words at most."""
+    css = clean_css(
+        'input[type="submit"], input[type=checkbox] + label, details[open], [hidden], '
+        "button[disabled], .a:not([type=hidden]), a.x:hover { color: red }",
+        scope=None,
+    ).css
+    assert public_site_skin_refusals(css) == []

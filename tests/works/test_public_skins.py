@@ -5,8 +5,11 @@ fall back to the archive's look when it stops being public or its author edits i
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -14,12 +17,14 @@ from ficshelf.accounts import actions as account_actions
 from ficshelf.accounts.models import Preference, SiteSkin, User
 from ficshelf.accounts.skin_actions import choose_site_skin, review_site_skin, save_site_skin
 from ficshelf.core.models import AuditEntry
-from ficshelf.core.public_skins import PublicState, css_digest
+from ficshelf.core.public_skins import PublicState, SkinReviewRefused, css_digest
 from ficshelf.moderation.roles import SUPPORT, sync_roles
+from ficshelf.works import actions as work_actions
+from ficshelf.works.actions import SkinChoice
 from ficshelf.works.models import Creatorship, Work, WorkSkin
-from ficshelf.works.skin_actions import save_work_skin
+from ficshelf.works.skin_actions import save_work_skin, withdraw_public_work_skin
 from tests.helpers import page_text
-from tests.works.factories_posting import pseud_of, work_form_data, writer
+from tests.works.factories_posting import pseud_of, work_data, work_form_data, writer
 
 pytestmark = pytest.mark.django_db
 
@@ -314,3 +319,262 @@ def test_a_public_work_skin_edited_leaves_a_work_that_only_invited_its_owner() -
     save_work_skin(owner=author, title="Letters", css="#workskin .b { color: red }", skin=skin)
     work.refresh_from_db()
     assert work.work_skin is None
+
+
+# --- One path for both kinds ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["site", "work"])
+def test_withdrawing_a_public_skin_from_its_form_releases_others_of_either_kind(
+    kind: str,
+) -> None:
+    """Both kinds' buttons run the one step (``core.public_skin_views``) with their own
+    release: whoever else used the skin goes back to the archive's look; the owner keeps it."""
+    author, other = writer("author"), writer("other")
+    if kind == "site":
+        skin: SiteSkin | WorkSkin = site_skin(author, PublicState.APPROVED)
+        choose_site_skin(other, skin)  # type: ignore[arg-type]
+        url = reverse("accounts:site_skin_public", args=[skin.pk])
+    else:
+        skin = work_skin(author, PublicState.APPROVED)
+        as_user(other).post(reverse("works:new"), work_form_data(work_skin=skin.pk))
+        assert Work.objects.get().work_skin == skin
+        url = reverse("works:skin_public", args=[skin.pk])
+    response = as_user(author).post(url, {"step": "withdraw"})
+    assert response.status_code == 302
+    skin.refresh_from_db()
+    assert skin.public_state == PublicState.PRIVATE
+    if kind == "site":
+        assert Preference.objects.get(user=other).site_skin is None
+    else:
+        assert Work.objects.get().work_skin is None
+    assert as_user(author).post(url, {"step": "dance"}).status_code == 400
+
+
+# --- A work's skin is checked again when the work is saved --------------------------------
+
+
+def _withdrawn_on_the_way(monkeypatch: pytest.MonkeyPatch, skin: WorkSkin, name: str) -> None:
+    """The skin is made private after the form was checked, before the action saves."""
+    real = getattr(work_actions, name)
+
+    def withdrawn_first(*args: object, **kwargs: object) -> object:
+        withdraw_public_work_skin(skin, owner=skin.owner)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(work_actions, name, withdrawn_first)
+
+
+def test_a_skin_made_private_after_the_form_refuses_the_edit_and_nothing_is_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    skin = work_skin(writer("author"), PublicState.APPROVED)
+    creator = writer("creator")
+    client = as_user(creator)
+    client.post(reverse("works:new"), work_form_data(title="Before"))
+    work = Work.objects.get()
+    _withdrawn_on_the_way(monkeypatch, skin, "update_work")
+    response = client.post(
+        reverse("works:edit", args=[work.pk]), work_form_data(title="After", work_skin=skin.pk)
+    )
+    text = page_text(response, status=200)
+    assert "The work skin “Letters” is not yours and no longer public" in text
+    work.refresh_from_db()
+    assert work.title == "Before" and work.work_skin is None
+
+
+def test_a_skin_made_private_after_the_form_refuses_a_new_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    skin = work_skin(writer("author"), PublicState.APPROVED)
+    _withdrawn_on_the_way(monkeypatch, skin, "create_work")
+    response = as_user(writer("creator")).post(
+        reverse("works:new"), work_form_data(work_skin=skin.pk)
+    )
+    assert "no longer public" in page_text(response, status=200)
+    assert not Work.objects.exists()
+
+
+def test_the_action_refuses_a_skin_neither_the_actors_nor_public_nor_the_works() -> None:
+    """Called as the API and the form call it, with a choice checked earlier."""
+    author, creator = writer("author"), writer("creator")
+    skin = work_skin(author, PublicState.APPROVED)
+    chosen = work_data(work_skin=SkinChoice(skin))
+    work = work_actions.create_work(work_data(title="Before"), actor=creator, post=True)
+    withdraw_public_work_skin(skin, owner=author)
+    with pytest.raises(work_actions.PostingError) as refused:
+        work_actions.update_work(work, chosen, actor=creator, post=True)
+    assert refused.value.field == "work_skin"
+    with pytest.raises(work_actions.PostingError):
+        work_actions.create_work(chosen, actor=creator, post=True)
+    work.refresh_from_db()
+    assert work.title == "Before" and work.work_skin is None
+    assert Work.objects.count() == 1
+
+
+def test_a_co_creators_skin_the_work_has_is_kept_when_the_work_is_edited() -> None:
+    """The form offers the skin the work has, private or not; the action agrees."""
+    author, co_creator = writer("author"), writer("co")
+    theirs = work_skin(co_creator, title="Theirs")
+    work = work_actions.create_work(work_data(), actor=author, post=True)
+    Creatorship.objects.create(work=work, pseud=pseud_of(co_creator), is_approved=True)
+    work_actions.update_work(
+        work, work_data(work_skin=SkinChoice(theirs)), actor=co_creator, post=True
+    )
+    saved = work_actions.update_work(
+        work, work_data(title="Edited", work_skin=SkinChoice(theirs)), actor=author, post=True
+    )
+    assert saved.work_skin == theirs and saved.title == "Edited"
+
+
+def test_a_skin_deleted_after_the_form_refuses_the_save() -> None:
+    author = writer("author")
+    skin = work_skin(author)
+    chosen = work_data(work_skin=SkinChoice(skin))
+    WorkSkin.objects.filter(pk=skin.pk).delete()
+    with pytest.raises(work_actions.PostingError, match="deleted"):
+        work_actions.create_work(chosen, actor=author, post=True)
+    assert not Work.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks")
+def test_an_edit_racing_a_withdrawal_waits_for_it_and_is_refused() -> None:
+    """The owner withdraws their public skin while a creator saves a work with it: the
+    save waits on the skin's row, then sees it private and writes nothing. (Checked
+    without the lock, the save would see it public, and the work would keep a skin the
+    withdrawal had already released others from.)"""
+    author, creator = writer("author"), writer("creator")
+    skin = work_skin(author, PublicState.APPROVED)
+    work = work_actions.create_work(work_data(title="Before"), actor=creator, post=True)
+    chosen = work_data(title="After", work_skin=SkinChoice(skin))
+    withdrawn, finish = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def withdraw_slowly() -> None:
+        try:
+            with transaction.atomic():
+                withdraw_public_work_skin(skin, owner=author)
+                withdrawn.set()
+                finish.wait(10)
+        finally:
+            connections.close_all()
+
+    def save() -> None:
+        try:
+            work_actions.update_work(work, chosen, actor=creator, post=True)
+            outcome["saved"] = True
+        except work_actions.PostingError as refusal:
+            outcome["refused"] = str(refusal)
+        finally:
+            connections.close_all()
+
+    owner = threading.Thread(target=withdraw_slowly)
+    owner.start()
+    assert withdrawn.wait(10)
+    saving = threading.Thread(target=save)
+    saving.start()
+    saving.join(0.5)
+    assert saving.is_alive()  # waiting for the skin's row
+    finish.set()
+    owner.join(10)
+    saving.join(10)
+    assert "no longer public" in str(outcome.get("refused"))
+    work.refresh_from_db()
+    assert work.title == "Before" and work.work_skin is None
+
+
+# --- Nobody approves their own skin --------------------------------------------------------
+
+
+def test_a_reviewer_may_not_approve_their_own_skin(reviewer: User) -> None:
+    skin = site_skin(reviewer, PublicState.REQUESTED)
+    client = as_user(reviewer)
+    page = client.get(REVIEW).content.decode()
+    assert "You wrote this skin: another reviewer approves it." in page
+    assert 'value="reject">Reject' in page and 'value="approve"' not in page
+    response = decide(client, "site", skin.pk, "approve", "Mine, and lovely.")
+    assert response.status_code == 302  # type: ignore[attr-defined]
+    assert "“Harbour”: You wrote this skin: another reviewer approves it." in page_text(
+        client.get(REVIEW)
+    )
+    skin.refresh_from_db()
+    assert skin.public_state == PublicState.REQUESTED and skin.reviewed_at is None
+    assert not AuditEntry.objects.exists()
+    with pytest.raises(SkinReviewRefused, match="another reviewer"):
+        review_site_skin(skin, actor=reviewer, approve=True, reason="", read=css_digest(skin.css))
+    # Another reviewer approves it.
+    other = writer("other-reviewer")
+    other.user_permissions.add(Permission.objects.get(codename="approve_skins"))
+    decide(as_user(other), "site", skin.pk, "approve")
+    skin.refresh_from_db()
+    assert skin.public_state == PublicState.APPROVED
+
+
+def test_a_reviewers_own_work_skin_is_refused_too_and_a_superuser_may_approve_theirs(
+    reviewer: User,
+) -> None:
+    skin = work_skin(reviewer, PublicState.REQUESTED)
+    decide(as_user(reviewer), "work", skin.pk, "approve")
+    skin.refresh_from_db()
+    assert skin.public_state == PublicState.REQUESTED
+    admin = writer("admin")
+    admin.is_superuser = True
+    admin.save()
+    theirs = work_skin(admin, PublicState.REQUESTED, title="Admin's")
+    decide(as_user(admin), "work", theirs.pk, "approve")
+    theirs.refresh_from_db()
+    assert theirs.public_state == PublicState.APPROVED
+    assert AuditEntry.objects.get(action="approve skin").actor == admin
+
+
+# --- A public site skin reads nothing off the page ------------------------------------------
+
+
+LEAKY_CSS = 'input[value^="a"] { color: red }\n\n.x:not([href*="/works/"]) { color: red }\n'
+
+
+def test_a_site_skin_testing_attributes_that_hold_data_is_not_made_public() -> None:
+    author = writer("author")
+    skin = site_skin(author, css=LEAKY_CSS)
+    client = as_user(author)
+    client.post(reverse("accounts:site_skin_public", args=[skin.pk]), {"step": "request"})
+    skin.refresh_from_db()
+    assert skin.public_state == PublicState.PRIVATE
+    page = page_text(client.get(reverse("accounts:site_skin_edit", args=[skin.pk])))
+    assert 'input[value^="a"]: a public site skin can\'t test [value]' in page.replace(
+        "&quot;", '"'
+    ).replace("&#x27;", "'")
+    assert ".x:not([href*=" in page.replace("&quot;", '"')
+
+
+def test_a_site_skin_testing_only_the_archives_own_attributes_may_be_public() -> None:
+    author = writer("author")
+    skin = site_skin(author, css='input[type="submit"], details[open] { color: red }\n')
+    request = reverse("accounts:site_skin_public", args=[skin.pk])
+    as_user(author).post(request, {"step": "request"})
+    skin.refresh_from_db()
+    assert skin.public_state == PublicState.REQUESTED
+
+
+def test_an_approval_checks_the_attributes_again(reviewer: User) -> None:
+    """Asked before the rule (or edited while waiting): the approval refuses it."""
+    skin = site_skin(writer("author"), PublicState.REQUESTED, css=LEAKY_CSS)
+    decide(as_user(reviewer), "site", skin.pk, "approve")
+    skin.refresh_from_db()
+    assert skin.public_state == PublicState.REQUESTED
+    assert not AuditEntry.objects.exists()
+    with pytest.raises(SkinReviewRefused, match=r"input\[value\^=\"a\"\]"):
+        review_site_skin(skin, actor=reviewer, approve=True, reason="", read=css_digest(skin.css))
+
+
+def test_a_work_skin_may_test_attributes_of_the_works_text(reviewer: User) -> None:
+    """Its selectors reach only the work's text, which its readers read anyway."""
+    author = writer("author")
+    skin = WorkSkin.objects.create(
+        owner=author, title="Titles", css='#workskin span[title^="a"] { color: red }'
+    )
+    as_user(author).post(reverse("works:skin_public", args=[skin.pk]), {"step": "request"})
+    decide(as_user(reviewer), "work", skin.pk, "approve")
+    skin.refresh_from_db()
+    assert skin.public_state == PublicState.APPROVED

@@ -8,15 +8,14 @@ import re
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 
 from ficshelf.accounts.models import User
 from ficshelf.core.forms import SingleLineField
-from ficshelf.core.public_skins import PublicState
 from ficshelf.works.display import format_duration
 from ficshelf.works.models import AudioFormat, Work
+from ficshelf.works.skin_actions import usable_work_skins
 from ficshelf.works.skin_models import WorkSkin
 
 _DURATION = re.compile(r"(?:(?:(\d{1,3}):)?(\d{1,2}):)?(\d{1,2})")
@@ -76,14 +75,11 @@ class WorkMediaFields(forms.Form):
     )
 
     def limit_skins(self, user: User, work: Work | None) -> None:
-        """The member's own skins, and the one the work has (a co-creator's) if any."""
+        """The member's own skins, the public ones, and the one the work has (a
+        co-creator's) if any (``usable_work_skins``, which the action checks again)."""
         field = self.fields["work_skin"]
-        current = work.work_skin_id if work is not None else None
-        offered = Q(owner=user) | Q(public_state=PublicState.APPROVED)
-        if current is not None:
-            offered |= Q(pk=current)
         field.queryset = (  # type: ignore[attr-defined]
-            WorkSkin.objects.filter(offered).select_related("owner").order_by("title", "pk")
+            usable_work_skins(user.pk, work).select_related("owner").order_by("title", "pk")
         )
         field.label_from_instance = lambda skin: work_skin_label(skin, user)  # type: ignore[attr-defined]
         field.help_text = format_html(
