@@ -578,6 +578,7 @@ def update_chapter(
 ) -> Chapter:
     """Save an edited chapter; ``post`` also posts it when it is a draft."""
     today = today or timezone.localdate()
+    _lock_work_of(chapter)
     _fill_chapter(chapter, data)
     newly_posted = post and not chapter.is_posted
     if newly_posted:
@@ -591,6 +592,16 @@ def update_chapter(
     if newly_posted and not (chapter.work.is_posted and hold_if_linky(chapter.work)):
         chapter_posted.send(sender=Chapter, chapter=chapter)
     return chapter
+
+
+def _lock_work_of(chapter: Chapter) -> None:
+    """Hold the chapter's work, read afresh, for the rest of the transaction. The work's
+    totals are summed from all its chapters (``refresh_work_stats``): two co-creators saving
+    different chapters at once would each sum the other's chapter as it was before, and on
+    PostgreSQL the second save would write a total missing the first's edit. Locked, the
+    second reads the chapters only once the first has committed. (The work before its
+    chapters, the order ``add_chapter`` and ``delete_chapter`` take them in.)"""
+    chapter.work = Work.objects.select_for_update().get(pk=chapter.work_id)
 
 
 def _credit_chapter(chapter: Chapter, data: ChapterData, *, actor: User | None) -> None:
@@ -607,6 +618,7 @@ def _credit_chapter(chapter: Chapter, data: ChapterData, *, actor: User | None) 
 @transaction.atomic
 def post_chapter(chapter: Chapter, *, today: datetime.date | None = None) -> Chapter:
     today = today or timezone.localdate()
+    _lock_work_of(chapter)
     if not chapter.is_posted:
         chapter.is_posted = True
         chapter.post_at = None  # posted now: a schedule it had is done with
