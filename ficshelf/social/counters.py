@@ -69,9 +69,26 @@ def add_subscriptions(deltas: Mapping[int, int]) -> None:
     _move("subscriptions_count", deltas)
 
 
+def recount_kudos_and_subscriptions(work_ids: Iterable[int]) -> None:
+    """After a deletion of kudos or subscriptions: recounted under the works' locks, not
+    moved by one. Django sends ``post_delete`` for every row it meant to delete, also when
+    another transaction deleted that row first (a double click on "Unsubscribe", two tabs):
+    a move would take it twice. One statement for all the works a deletion touched."""
+    work_ids = _recount(
+        work_ids,
+        {
+            "kudos_count": Kudos.objects.filter(work=OuterRef("pk")),
+            "subscriptions_count": _subscription_rows(),
+        },
+    )
+    if work_ids:
+        counts_changed.send(sender=Work, work_ids=work_ids, counters_only=False)
+
+
 def add_hits(hits_by_work: Mapping[int, int]) -> None:
     """Add each work's new hits (work id -> how many). Works deleted since are skipped."""
-    for work_id, hits in hits_by_work.items():
+    # Ascending, as every other write of several works' counts takes their rows.
+    for work_id, hits in sorted(hits_by_work.items()):
         Work.objects.filter(pk=work_id).update(hits_count=F("hits_count") + hits)
     if hits_by_work:
         counts_changed.send(sender=Work, work_ids=list(hits_by_work), counters_only=True)

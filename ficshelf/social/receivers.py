@@ -108,7 +108,9 @@ def _work_viewed(
 
 
 # Kudos and subscriptions only appear or disappear (an admin may move one to another work):
-# each moves its work's count by one. Comments and bookmarks change state: recounted.
+# each that comes moves its work's count by one; a deletion recounts. Comments and bookmarks
+# change state: recounted. A raw save (``loaddata``) brings the works' stored counts with
+# it and changes none.
 _MOVES: dict[type[Model], Callable[[Mapping[int, int]], None]] = {
     Kudos: counters.add_kudos_by_work,
     Subscription: counters.add_subscriptions,
@@ -123,7 +125,7 @@ _GOING: dict[type[Model], PerDeletion] = {
 @receiver(pre_save, sender=Subscription)
 def _moved_row_saving(sender: type[Model], instance: Kudos | Subscription, **kwargs: Any) -> None:
     # Only an admin's edit saves a row once made: the work it may leave loses it.
-    if not instance._state.adding:
+    if not instance._state.adding and not kwargs.get("raw"):
         instance._work_id_before = (  # type: ignore[union-attr]
             sender._default_manager.filter(pk=instance.pk).values_list("work_id", flat=True).first()
         )
@@ -134,6 +136,8 @@ def _moved_row_saving(sender: type[Model], instance: Kudos | Subscription, **kwa
 def _moved_row_saved(
     sender: type[Model], instance: Kudos | Subscription, created: bool, **kwargs: Any
 ) -> None:
+    if kwargs.get("raw"):
+        return
     before = None if created else getattr(instance, "_work_id_before", None)
     if before == instance.work_id:
         return
@@ -148,7 +152,8 @@ def _moved_row_saved(
 @receiver(post_save, sender=Comment)
 @receiver(post_save, sender=Bookmark)
 def _recounted_row_saved(sender: type[Model], instance: Comment | Bookmark, **kwargs: Any) -> None:
-    if instance.work_id is not None:  # a series bookmark counts on no work
+    # A series bookmark counts on no work.
+    if instance.work_id is not None and not kwargs.get("raw"):
         counters.recount_comments_and_bookmarks([instance.work_id])
 
 
@@ -179,8 +184,10 @@ def _counted_row_deleted(
     going = _GOING[sender].take(origin)
     if not going:
         return
+    # Recounted, never moved by -1: this signal also comes for a row another transaction
+    # deleted first (``counters.recount_kudos_and_subscriptions`` says why).
     if sender in _MOVES:
-        _MOVES[sender]({work_id: -rows for work_id, rows in going.items()})
+        counters.recount_kudos_and_subscriptions(going)
     else:
         counters.recount_comments_and_bookmarks(going)
 

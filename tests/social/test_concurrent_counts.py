@@ -90,6 +90,22 @@ def test_a_comment_deleted_while_another_is_added_is_counted_out() -> None:
     assert counters.differences([work.pk]) == {}
 
 
+def test_the_same_subscription_deleted_twice_at_once_is_taken_once() -> None:
+    """A double click on "Unsubscribe", or two tabs: the second deletion found the row
+    before the first committed, deletes nothing, and Django still sends its signals."""
+    work = WorkFactory()
+    leaving, staying = UserFactory(), UserFactory()
+    subscribe(work, leaving)
+    subscribe(work, staying)
+
+    def unsubscribe() -> None:
+        Subscription.objects.filter(work=work, user=leaving).delete()
+
+    one_transaction_waits_for_the_other(unsubscribe, unsubscribe)
+    assert stored(work)[3] == 1
+    assert counters.differences([work.pk]) == {}
+
+
 def test_two_recounts_of_the_same_works_named_in_opposite_orders_both_finish() -> None:
     """Each locks its works in ascending order, so neither holds one the other waits for
     while waiting for one it holds (PostgreSQL would end one as a deadlock)."""
