@@ -146,6 +146,11 @@ class SkinKind(Generic[Skin]):
         """Delete ``skin``; whoever used it goes back to the archive's look."""
         if skin.owner_id != owner.pk:  # type: ignore[attr-defined]
             raise PermissionError("Only a skin's owner deletes it.")
+        # The skin before the works that wear it, the order a work's save takes them in
+        # (``works.actions``): the other way round, a save choosing this skin at the same
+        # moment and this delete each waited for the row the other held.
+        if not _locked(skin):
+            return  # deleted meanwhile (two tabs): nothing left to do
         self.release(skin)
         self.announce(skin)
         skin.delete()
@@ -280,6 +285,12 @@ def public_section(skin: ReviewableSkin | None, url: str) -> dict[str, str] | No
         "step": "withdraw" if asked else "request",
         "button": "Make it private" if asked else "Ask for it to be made public",
     }
+
+
+def _locked(skin: ReviewableSkin) -> bool:
+    """Lock the skin's row until the caller's transaction ends; False if it is gone."""
+    rows = type(skin)._default_manager.select_for_update().filter(pk=skin.pk)
+    return rows.values_list("pk").first() is not None
 
 
 def _lock_and_read_again(skin: ReviewableSkin) -> None:

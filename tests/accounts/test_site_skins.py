@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ficshelf.accounts.models import Preference, SiteSkin, User
+from ficshelf.accounts.skin_actions import delete_site_skin
 from tests.form_data import form_fields
 from tests.helpers import page_text
 from tests.works.factories_posting import writer
@@ -116,3 +117,11 @@ def test_the_preferences_call_the_choice_site_skin_and_say_what_it_offers(
     help_text = html.split('id="id_site_skin_helptext"', 1)[1].split("</div>", 1)[0]
     assert "one of your own" in help_text and "a public one" in help_text
     assert f'href="{reverse("accounts:public_site_skins")}"' in help_text
+
+
+def test_a_skin_deleted_from_two_tabs_is_deleted_once_without_an_error(member: User) -> None:
+    skin = SiteSkin.objects.create(owner=member, title="Night", css="body {\n  color: #eee;\n}\n")
+    stale = SiteSkin.objects.get(pk=skin.pk)  # the second tab's page, loaded before
+    delete_site_skin(skin, owner=member)
+    delete_site_skin(stale, owner=member)  # finds it gone: nothing to do, no error
+    assert not SiteSkin.objects.filter(pk=skin.pk).exists()
