@@ -45,6 +45,7 @@ from ficshelf.accounts.models import (
 from ficshelf.downloads import made_files
 from ficshelf.downloads.bulk import actions as bulk
 from ficshelf.downloads.models import DataExport, MadeFile
+from ficshelf.social.creator_notices import as_they_stand
 from ficshelf.social.models import (
     Bookmark,
     Comment,
@@ -235,12 +236,18 @@ def collect(user: User, *, site_url: str) -> tuple[dict[str, Any], dict[str, int
     left_out: dict[str, int] = {}
 
     def rows(
-        name: str, queryset: QuerySet[Any], shape: Callable[[Any], dict[str, Any]]
+        name: str,
+        queryset: QuerySet[Any],
+        shape: Callable[[Any], dict[str, Any]],
+        prepare: Callable[[list[Any]], None] | None = None,
     ) -> list[dict[str, Any]]:
         count = queryset.count()
         if count > MAX_ROWS:
             left_out[name] = count - MAX_ROWS
-        return [shape(row) for row in queryset[:MAX_ROWS]]
+        found = list(queryset[:MAX_ROWS])
+        if prepare is not None:
+            prepare(found)
+        return [shape(row) for row in found]
 
     def url(path: str) -> str:
         return urljoin(site_url, path) if path else ""
@@ -368,7 +375,10 @@ def collect(user: User, *, site_url: str) -> tuple[dict[str, Any], dict[str, int
         ),
         "inbox": rows(
             "inbox",
-            InboxItem.objects.filter(recipient=user).order_by("pk"),
+            # What their inbox shows them, said as it shows it: no notice about a work
+            # they may no longer see, and invitations as they stand now (a draft's old
+            # title, an accepted credit on someone's draft, never leave through here).
+            InboxItem.objects.filter(recipient=user).about_works_visible_to(user).order_by("pk"),
             lambda i: {
                 "kind": i.kind,
                 "text": i.text,
@@ -376,6 +386,7 @@ def collect(user: User, *, site_url: str) -> tuple[dict[str, Any], dict[str, int
                 "is_read": i.is_read,
                 "created_at": i.created_at,
             },
+            prepare=as_they_stand,
         ),
         "blocks": rows(
             "blocks",

@@ -448,7 +448,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "work__creatorships",
-                queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud"),
+                # A byline reads its pseud's member: joined, not a query per creator.
+                queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
             )
         )
     )

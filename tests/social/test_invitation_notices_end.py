@@ -349,3 +349,27 @@ def test_the_inbox_says_many_invitations_in_as_many_queries_as_one() -> None:
         invite_to_chapter(writer(name), friend, title=name.title())
         invite_to_work(writer(f"{name}_too"), friend, title=f"{name} too")
     assert queries_for_inbox() == one
+
+
+def test_the_members_data_export_says_notices_as_the_inbox_does() -> None:
+    """ "Download my data" carries the inbox as it stands: a retitled draft by its new title,
+    an accepted chapter credit on someone's draft not at all."""
+    from ficshelf.downloads import member_data
+
+    owner, friend = writer("owner"), writer("friend")
+    work = invite_to_work(owner, friend, title="Secret Plan", post=False)
+    actions.update_work(
+        work,
+        work_data(title="Open Plan", co_creators=[friend.pseuds.get()]),
+        actor=owner,
+        post=False,
+    )
+    chapter = invite_to_chapter(owner, friend, title="Hidden Draft", post=False)
+    invitation = ChapterCreatorship.objects.get(chapter=chapter)
+    chapter_credits.answer_chapter_invitation(invitation, accept=True, actor=friend)
+
+    sections, _ = member_data.collect(friend, site_url="http://testserver/")
+    exported = " ".join(item["text"] for item in sections["inbox"])
+    assert "Open Plan" in exported
+    assert "Secret Plan" not in exported
+    assert "Hidden Draft" not in exported

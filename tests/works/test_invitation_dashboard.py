@@ -64,3 +64,26 @@ def test_an_invitation_to_an_unrevealed_work_names_no_creator_until_the_reveal()
     assert invitation_on_dashboard(friend).startswith("Anonymous invited your pseud friend")
     reveal(fest, actor=host)
     assert invitation_on_dashboard(friend).startswith("hidden_owner invited your pseud friend")
+
+
+def test_more_invitations_and_creators_ask_no_more_queries() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    owner, friend = writer("owner"), writer("friend")
+    posted_work(owner, title="Alone", co_creators=[friend.pseuds.get()])
+    client = Client()
+    client.force_login(friend)
+    client.get(reverse("works:dashboard"))  # what a process looks up once, looked up
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("works:dashboard"))
+    others = [writer(f"co{n}") for n in range(3)]
+    for n in range(3):
+        posted_work(
+            owner,
+            title=f"Crowd {n}",
+            co_creators=[friend.pseuds.get(), *(o.pseuds.get() for o in others)],
+        )
+    with CaptureQueriesContext(connection) as four:
+        client.get(reverse("works:dashboard"))
+    assert len(four.captured_queries) == len(one.captured_queries)
