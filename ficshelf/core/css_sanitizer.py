@@ -377,18 +377,44 @@ PUBLIC_SKIN_ATTRIBUTES = (
 
 def public_site_skin_refusals(source: str) -> list[str]:
     """Why a site skin (as ``clean_css`` wrote it) may not be worn by others: one line per
-    selector testing an attribute other than ``PUBLIC_SKIN_ATTRIBUTES``, naming it."""
+    selector testing an attribute other than ``PUBLIC_SKIN_ATTRIBUTES``, or naming an id
+    or class with a digit in it, naming what it tests."""
     refusals: list[str] = []
     allowed = ", ".join(PUBLIC_SKIN_ATTRIBUTES)
     for prelude in _selector_lists(tinycss2.parse_stylesheet(source, skip_comments=True)):
         for selector in _split_on_commas(prelude):
             tested = [n for n in _attribute_names(selector) if n not in PUBLIC_SKIN_ATTRIBUTES]
+            rows = list(_row_names(selector))
             if tested:
                 refusals.append(
                     f"{_serialized(selector)}: a public site skin can't test [{tested[0]}]; "
                     f"it may test only these, which hold nothing of the member's: {allowed}."
                 )
+            elif rows:
+                refusals.append(
+                    f"{_serialized(selector)}: a public site skin can't name {rows[0]}; "
+                    "ids and classes with a number in them name one work, bookmark or list."
+                )
     return refusals
+
+
+def _row_names(tokens: Sequence[css.Node]) -> Iterable[str]:
+    """Ids and classes with a digit in them: the archive's markup numbers its rows that way
+    (``id="work_12"``), so a public skin's image on ``#work_12`` would tell its host that a
+    wearer's page listed that work. Escapes are already read (``#work\31 2`` is work12)."""
+    for index, token in enumerate(tokens):
+        if isinstance(token, css.HashToken) and any(c.isdigit() for c in token.value):
+            yield f"#{token.value}"
+        elif (
+            isinstance(token, css.LiteralToken)
+            and token.value == "."
+            and index + 1 < len(tokens)
+            and isinstance(tokens[index + 1], css.IdentToken)
+            and any(c.isdigit() for c in tokens[index + 1].value)
+        ):
+            yield f".{tokens[index + 1].value}"
+        elif isinstance(token, css.FunctionBlock):
+            yield from _row_names(token.arguments)
 
 
 def _selector_lists(rules: Iterable[css.Node]) -> Iterable[Sequence[css.Node]]:

@@ -367,3 +367,28 @@ def test_a_public_site_skin_may_test_the_archives_own_attributes() -> None:
         scope=None,
     ).css
     assert public_site_skin_refusals(css) == []
+
+
+@pytest.mark.parametrize(
+    ("selector", "named"),
+    [
+        ("#work_4711", "#work_4711"),  # a blurb in a listing, a search, a history
+        (".x:not(#bookmark_12)", "#bookmark_12"),
+        ("#new-list-4711", "#new-list-4711"),
+        ("#work\\31 2", "#work12"),  # an escape is read as the digit it is
+        ("li.blurb.w12", ".w12"),
+    ],
+)
+def test_a_public_site_skin_may_not_name_one_row_of_the_archive(selector: str, named: str) -> None:
+    cleaned = clean_css(f"{selector} {{ background: red }}", scope=None)
+    assert not cleaned.problems
+    (refusal,) = public_site_skin_refusals(cleaned.css)
+    assert f"can't name {named};" in refusal
+
+
+def test_a_public_site_skin_may_name_the_archives_parts() -> None:
+    css = clean_css(
+        "#header .blurb h2, #main li.work, #footer ul.navigation, h3.heading { color: red }",
+        scope=None,
+    ).css
+    assert public_site_skin_refusals(css) == []
