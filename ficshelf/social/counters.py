@@ -153,6 +153,22 @@ def recount_all(work_ids: Iterable[int]) -> None:
         counts_changed.send(sender=Work, work_ids=work_ids, counters_only=False)
 
 
+def lock_works_counting_rows_of(user_id: int) -> None:
+    """Before a member's kudos, comments, bookmarks and subscriptions go (an account
+    closing): lock every work whose counts they are in, ascending, in the caller's
+    transaction. The deletion then changes those counts model by model, each in ascending
+    order but one after another; two accounts closing at once over the same works would
+    otherwise each hold a work the other waits for."""
+    if not connection.features.has_select_for_update:
+        return
+    work_ids: set[int] = set()
+    for model in (Kudos, Comment, Bookmark, Subscription):
+        rows = model._default_manager.filter(user_id=user_id, work_id__isnull=False)
+        work_ids.update(rows.values_list("work_id", flat=True))
+    with _works_locked(sorted(work_ids)):
+        pass
+
+
 def _move(field: str, deltas: Mapping[int, int]) -> list[int]:
     """Add each work's delta to ``field``: one ``UPDATE`` per distinct delta (an account
     closing takes one subscription from each of its works: one statement for them all).

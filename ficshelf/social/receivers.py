@@ -266,6 +266,7 @@ def notify_source_creators(work: Work, *, only_source_ids: list[int] | None = No
 
 @receiver(account_closing)
 def _account_closing(sender: Any, user: User, **kwargs: Any) -> None:
+    counters.lock_works_counting_rows_of(user.pk)
     forget_name_in_notices(user)
 
 

@@ -118,3 +118,27 @@ def test_two_recounts_of_the_same_works_named_in_opposite_orders_both_finish() -
         lambda: counters.recount_all(ids), lambda: counters.recount_all(list(reversed(ids)))
     )
     assert [stored(w)[0] for w in works] == [1, 1, 1]
+
+
+def test_a_closing_account_locks_every_work_it_counts_in_before_deleting_anything() -> None:
+    """Its kudos, bookmarks and subscriptions go model by model; the works they count in
+    are all locked first, ascending, so two accounts closing over the same works never
+    each hold one the other waits for."""
+    from django.test.utils import CaptureQueriesContext
+
+    from ficshelf.accounts.actions import delete_account
+    from ficshelf.social.models import Kudos
+
+    works = [WorkFactory() for _ in range(3)]
+    member = UserFactory()
+    Kudos.objects.create(work=works[2], user=member)
+    add_bookmark(works[0], member)
+    subscribe(works[1], member)
+    with CaptureQueriesContext(connection) as captured:
+        delete_account(member, orphan_works=True)
+    sql = [query["sql"] for query in captured.captured_queries]
+    first_delete = next(i for i, s in enumerate(sql) if s.startswith("DELETE"))
+    locks = [i for i, s in enumerate(sql) if "FOR NO KEY UPDATE" in s and "works_work" in s]
+    assert locks and locks[0] < first_delete
+    assert all(str(work.pk) in sql[locks[0]] for work in works)
+    assert counters.differences([w.pk for w in works]) == {}
