@@ -373,3 +373,23 @@ def test_the_members_data_export_says_notices_as_the_inbox_does() -> None:
     assert "Open Plan" in exported
     assert "Secret Plan" not in exported
     assert "Hidden Draft" not in exported
+
+
+def test_the_migration_forgets_only_invitation_notices_without_their_invitation() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    owner, friend = writer("owner"), writer("friend")
+    invite_to_work(owner, friend, title="Linked")
+    old = InboxItem.objects.create(
+        recipient=friend, kind=InboxKind.INVITATION, text="Old “Secret Plan” invitation"
+    )
+    other = InboxItem.objects.create(recipient=friend, kind=InboxKind.DRAFT, text="A draft")
+    migration = importlib.import_module(
+        "ficshelf.social.migrations.0016_forget_invitation_notices_without_their_invitation"
+    )
+    migration.forget_unlinked_invitation_notices(apps, None)
+    left = set(InboxItem.objects.filter(recipient=friend).values_list("pk", flat=True))
+    assert old.pk not in left and other.pk in left
+    assert "Linked" in inbox_of(friend)
