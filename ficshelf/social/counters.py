@@ -39,14 +39,7 @@ from ficshelf.social.models import Bookmark, Comment, Kudos, Subscription
 from ficshelf.social.signals import counts_changed
 from ficshelf.works.models import Work
 
-COUNTED_FIELDS = (
-    "kudos_count",
-    "hits_count",
-    "comments_count",
-    "comment_threads_count",
-    "bookmarks_count",
-    "subscriptions_count",
-)
+COUNTED_FIELDS = Work.STORED_COUNTS
 
 # Works per statement when many are locked, moved or recounted at once.
 CHUNK = 500

@@ -74,14 +74,7 @@ class WorkAdmin(AuditedModelAdmin[Work]):
     raw_id_fields = ["tags", "language"]
     # Kept by social.counters from the kudos, hits, comments, bookmarks and subscriptions
     # themselves: an edit here would make them disagree with what they count.
-    readonly_fields = [
-        "kudos_count",
-        "hits_count",
-        "comments_count",
-        "comment_threads_count",
-        "bookmarks_count",
-        "subscriptions_count",
-    ]
+    readonly_fields = list(Work.STORED_COUNTS)
     inlines = [CreatorshipInline, ChapterInline]
     actions = ["hide", "unhide", "delete_with_reason"]
 

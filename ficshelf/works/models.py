@@ -361,6 +361,17 @@ class Work(models.Model):
     bookmarks_count = models.PositiveIntegerField(default=0)
     # Readers subscribed to the work itself (a writer's statistics show it).
     subscriptions_count = models.PositiveIntegerField(default=0)
+    # The counters above, written only by ``social.counters`` (which names them so); a
+    # save of a whole work loaded earlier must leave them out, or it writes back what they
+    # were when it was loaded.
+    STORED_COUNTS = (
+        "kudos_count",
+        "hits_count",
+        "comments_count",
+        "comment_threads_count",
+        "bookmarks_count",
+        "subscriptions_count",
+    )
 
     published_on = models.DateField(null=True, blank=True)
     updated_on = models.DateField(null=True, blank=True)

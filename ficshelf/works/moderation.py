@@ -96,8 +96,19 @@ def save_work_from_admin(
     )
     if any(name in VISIBILITY_FIELDS for name in changed):
         reason = _required(reason)
-    # A full save: the model signals queue the work in this transaction.
-    work.save()
+    # A save of every field but the stored counts (``Work.STORED_COUNTS``: the form loaded
+    # them before a kudos or a comment may have moved them); the model signals queue the
+    # work in this transaction.
+    if is_new:
+        work.save()
+    else:
+        work.save(
+            update_fields=[
+                field.name
+                for field in Work._meta.concrete_fields
+                if not field.primary_key and field.name not in Work.STORED_COUNTS
+            ]
+        )
     if is_new:
         action = "add"
     elif work.is_hidden_by_admin != was_hidden:

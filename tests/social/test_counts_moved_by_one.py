@@ -218,3 +218,19 @@ def test_an_admin_moving_kudos_to_another_work_moves_its_count() -> None:
     kudos.save()
     assert [Work.objects.get(pk=w.pk).kudos_count for w in (first, second)] == [0, 1]
     assert the_check_finds_nothing()
+
+
+def test_an_admin_edit_of_a_work_keeps_the_counts_that_moved_since_its_form_loaded() -> None:
+    from ficshelf.works.moderation import save_work_from_admin
+
+    work = WorkFactory()
+    loaded = Work.objects.get(pk=work.pk)  # the admin's change form
+    KudosFactory(work=work, guest=True)
+    SubscriptionFactory(work=work)
+    loaded.title = "A Better Title"
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    save_work_from_admin(loaded, changed_fields=["title"], reason="", actor=admin, is_new=False)
+    work.refresh_from_db()
+    assert work.title == "A Better Title"
+    assert (work.kudos_count, work.subscriptions_count) == (1, 1)
+    assert the_check_finds_nothing()
