@@ -437,7 +437,7 @@ def test_a_skin_deleted_after_the_form_refuses_the_save() -> None:
     assert not Work.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks")
 def test_an_edit_racing_a_withdrawal_waits_for_it_and_is_refused() -> None:
     """The owner withdraws their public skin while a creator saves a work with it: the
