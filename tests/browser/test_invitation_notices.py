@@ -44,9 +44,7 @@ def test_an_invited_co_creator_answers_from_the_inbox_notice(
     page.get_by_role("button", name="Invite").click()
     expect(page.locator(".series-co-creators")).to_contain_text("tidewriter")
 
-    friend = browser.new_context(viewport=DESKTOP).new_page()
-    log_in(friend, live_server.url, "tidewriter")
-    friend.goto(live_server.url + "/inbox/")
+    friend = inbox_of(browser, live_server, "tidewriter")
     notice = friend.get_by_role(
         "link",
         name="Your pseud tidewriter is invited to co-create the series “Harbour Stories”: "
@@ -125,9 +123,7 @@ def test_a_withdrawn_invitation_leaves_the_inbox(
     page.get_by_role("button", name="Update").click()
     expect(page.locator(".chapter-byline")).to_have_text("Chapter by novelist")
 
-    artist = browser.new_context(viewport=DESKTOP).new_page()
-    log_in(artist, live_server.url, "artist")
-    artist.goto(live_server.url + "/inbox/")
+    artist = inbox_of(browser, live_server, "artist")
     chapter_notice = artist.get_by_role(
         "link",
         name="Your pseud artist is invited to be credited on Chapter 2: Drawn of “Two Hands”: "
@@ -159,6 +155,14 @@ def test_a_withdrawn_invitation_leaves_the_inbox(
     artist.goto(live_server.url + "/dashboard/")
     expect(artist.get_by_role("heading", name="Chapter co-creator invitations")).to_have_count(0)
     artist.context.close()
+
+
+def inbox_of(browser: Browser, live_server: LiveServer, username: str) -> Page:
+    """A tab of the member's own, signed in, on their inbox."""
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    log_in(page, live_server.url, username)
+    page.goto(live_server.url + "/inbox/")
+    return page
 
 
 def shoot(page: Page, shots_dir: Path, name: str) -> None:
