@@ -30,6 +30,25 @@ class IndexQueueEntry(models.Model):
         return f"reindex work {self.work_id}"
 
 
+class WorkPageVersion(models.Model):
+    """How many times what a work's page shows has changed: the version a kept copy of the
+    page is checked against (``search.page_cache.cached_work_page_for_guests``).
+
+    Moved in the transaction of every change that queues the work for the index (so every
+    path that changes a work, its chapters, tags, creators or counts moves it), hits aside.
+    The row of work 0 moves with changes to what many works' pages show (a member
+    suspended, a tag, series, collection or language renamed): every kept page checks it.
+    A kept work page so outlives changes to other works, which under writes was the point:
+    before, every kudos anywhere made every kept page stale."""
+
+    # Not a foreign key: a deleted work's version moves once more when it goes.
+    work_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"work {self.work_id}'s page, version {self.version}"
+
+
 class ExclusionSet(models.Model):
     """A reader's saved exclusions, applied to every listing, search, feed and count.
 

@@ -1,5 +1,6 @@
 """Listing pages kept for a minute, so a listing is rendered once for many readers; a
-work's pages for guests too (``cached_work_page_for_guests``).
+work's pages for guests too (``cached_work_page_for_guests``, checked against the versions
+of the works they show rather than the archive's state: see there).
 
 A listing costs tens of milliseconds of template and ORM work, and most visits to the
 archive and tag listings ask for the same few pages. Two things are kept:
@@ -13,7 +14,7 @@ archive and tag listings ask for the same few pages. Two things are kept:
   display preferences. The header, the flash messages and the CSRF token are rendered for
   each request around it. Readers with the same exclusions share it; most readers have none.
 
-Both keys include the search index's generation and the index queue's newest entry. Every
+Both listing keys include the search index's generation and the index queue's newest entry. Every
 change a listing could show (a new work, an edit, a work hidden or made a draft, a wrangled
 tag, a kudos) writes a queue entry in its own transaction, and the entry goes only after the
 index has the change, so the next request after the commit renders afresh: a kept page is
@@ -54,8 +55,10 @@ from ficshelf.core.form_guards import fresh_stamp
 from ficshelf.core.kept_pages import key_parts
 from ficshelf.core.process_cache import cached_value
 from ficshelf.search.backends import get_backend
+from ficshelf.search.page_versions import versions_of, versions_with_named
 from ficshelf.search.queue import newest_queue_entry
 from ficshelf.search.service import ReaderQuery
+from ficshelf.works.page_links import works_named_on_page_of
 from ficshelf.works.views import ADULT_NOTICE_SESSION_KEY, count_kept_view, work_shown_by
 
 GUEST_PAGE_SECONDS = 60
@@ -124,8 +127,16 @@ def keep_work_pages_for_guests(
 
 
 def cached_work_page_for_guests(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A work page kept for guests as listing pages are (same key, same rules), so a work
-    many guests open is rendered once per change of the archive, not once per reader.
+    """A work page kept for guests, so a work many guests open is rendered once per change
+    of what its page shows, not once per reader.
+
+    Kept not under the archive's state, as listings are, but with the versions of the works
+    its page shows (``search.page_versions``): the work itself, the works it names (its
+    series' other parts, its sources, the works it inspired) and ``EVERY_WORK``. A kept copy
+    is served only while all of them are as when it was rendered, so a change to the work
+    shows to the next guest, and a change to another work does not end it. The versions
+    are read before the page is rendered: a change committed while it renders leaves the
+    copy older than the versions now, and the next guest gets a fresh page.
 
     Kept only when the page showed the work's text (never the adult-content notice or an
     error), and served with the view's own consequence: the guest's hit is counted. The
@@ -135,20 +146,16 @@ def cached_work_page_for_guests(view: Callable[..., HttpResponse]) -> Callable[.
 
     @wraps(view)
     def wrapper(request: HttpRequest, work_id: int, **kwargs: Any) -> HttpResponse:
-        key = _cache_key(request)
+        key = _guest_key(request)
         if key is None:
             return view(request, work_id, **kwargs)
+        key = "guest-work-page:" + _digest(key)
         kept = cache.get(key)
         if kept is not None:
-            content, content_type = kept
-            count_kept_view(request, work_id)
-            token = get_token(request).encode()
-            content = content.replace(_TOKEN_PLACEHOLDER, token)
-            # The comment form's spam guard is stamped with the time it is shown.
-            content = content.replace(_STAMP_PLACEHOLDER, fresh_stamp().encode())
-            response = HttpResponse(content, content_type=content_type)
-            patch_vary_headers(response, ["Cookie"])
-            return response
+            content, content_type, versions = kept
+            if versions_of(versions) == versions:
+                return _served_kept_work_page(request, work_id, content, content_type)
+        versions = versions_with_named(work_id, works_named_on_page_of(work_id))
         response = view(request, work_id, **kwargs)
         shown = work_shown_by(request) == work_id and response.status_code == 200
         if shown and not response.cookies:
@@ -159,10 +166,24 @@ def cached_work_page_for_guests(view: Callable[..., HttpResponse]) -> Callable[.
                 return response  # a token in a shape not taken out: not for another reader
             content = _STAMP_FIELD.sub(rb"\1" + _STAMP_PLACEHOLDER + rb"\2", content)
             with skipped_if_full("keeping a work page"):
-                cache.set(key, (content, response["Content-Type"]), GUEST_PAGE_SECONDS)
+                kept = (content, response["Content-Type"], versions)
+                cache.set(key, kept, GUEST_PAGE_SECONDS)
         return response
 
     return wrapper
+
+
+def _served_kept_work_page(
+    request: HttpRequest, work_id: int, content: bytes, content_type: str
+) -> HttpResponse:
+    count_kept_view(request, work_id)
+    token = get_token(request).encode()
+    content = content.replace(_TOKEN_PLACEHOLDER, token)
+    # The comment form's spam guard is stamped with the time it is shown.
+    content = content.replace(_STAMP_PLACEHOLDER, fresh_stamp().encode())
+    response = HttpResponse(content, content_type=content_type)
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 # A form's CSRF field as Django renders it; the token is 64 letters and digits (masked).
@@ -177,6 +198,20 @@ _STAMP_PLACEHOLDER = b"\x00form-started\x00"
 
 
 def _cache_key(request: HttpRequest) -> str | None:
+    """A listing page's key for a guest: with the state of the data listings show."""
+    guest = _guest_key(request)
+    if guest is None:
+        return None
+    state = data_state(request)
+    if state is None:
+        return None
+    return "guest-page:" + _digest(state, guest)
+
+
+def _guest_key(request: HttpRequest) -> str | None:
+    """What makes a page a guest is shown theirs, when it can be shared with other guests:
+    the address, the guest's session and what other apps show on every page. None for a
+    member, a personal cookie or session, and requests that change things."""
     if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
         return None
     if any(name in request.COOKIES for name in PERSONAL_COOKIES):
@@ -184,12 +219,9 @@ def _cache_key(request: HttpRequest) -> str | None:
     guest_session = _shareable_guest_session(request)
     if guest_session is None:
         return None
-    state = data_state(request)
-    if state is None:
-        return None
     # What other apps show on every page (the site banner: ``core.kept_pages``).
     shown_elsewhere = key_parts(request)
-    return "guest-page:" + _digest(state, request.get_full_path(), guest_session, shown_elsewhere)
+    return "\n".join((request.get_full_path(), guest_session, shown_elsewhere))
 
 
 def _shareable_guest_session(request: HttpRequest) -> str | None:

@@ -11,6 +11,7 @@ from ficshelf.search.backends import get_backend
 from ficshelf.search.documents import build_documents
 from ficshelf.search.host_index import follow_once, pending_here, per_host_indexes
 from ficshelf.search.models import IndexQueueEntry
+from ficshelf.search.page_versions import move_every_work_page, move_work_pages
 
 if TYPE_CHECKING:
     from django_tasks.base import Task
@@ -34,6 +35,8 @@ def enqueue_works(work_ids: Iterable[int], *, counters_only: bool = False) -> No
     if entries:
         IndexQueueEntry.objects.bulk_create(entries)
         if not counters_only:
+            # What their pages show changed too (hits aside: kept pages show them late).
+            move_work_pages(entry.work_id for entry in entries)
             transaction.on_commit(schedule_drain)
 
 
@@ -41,6 +44,7 @@ def mark_listings_changed() -> None:
     """In the caller's transaction: a change no work's document holds, that kept listing
     pages must not outlive all the same (a member suspended: their works listing is gone)."""
     IndexQueueEntry.objects.create(work_id=NO_WORK)
+    move_every_work_page()  # a kept work page must not outlive it either
     transaction.on_commit(schedule_drain)  # the drain clears the entry with the others
 
 

@@ -16,10 +16,21 @@ from ficshelf.accounts.models import Pseud
 from ficshelf.accounts.reader_cache import reader_choices_changed
 from ficshelf.accounts.signals import members_changed
 from ficshelf.search.models import ExclusionSet
+from ficshelf.search.page_versions import move_every_work_page
 from ficshelf.search.queue import enqueue_works, mark_listings_changed
 from ficshelf.social.signals import counts_changed
+from ficshelf.tags.models import Tag
 from ficshelf.tags.signals import filters_changed
-from ficshelf.works.models import Chapter, CollectionItem, Creatorship, SeriesWork, Work
+from ficshelf.works.models import (
+    Chapter,
+    Collection,
+    CollectionItem,
+    Creatorship,
+    Language,
+    Series,
+    SeriesWork,
+    Work,
+)
 from ficshelf.works.signals import works_changed
 
 
@@ -84,6 +95,24 @@ def _work_collections_changed(
 def _pseud_changed(sender: type[Model], instance: Pseud, created: bool, **kwargs: Any) -> None:
     if not created:  # a renamed pseud changes the creator names its works are found by
         enqueue_works(instance.creatorships.values_list("work_id", flat=True))
+
+
+# What many works' pages show by name besides their own rows: their tags, series,
+# collections and language. A rename is rare and names no work it shows on, so every
+# kept work page is checked afresh after one (``search.page_versions``).
+@receiver(post_delete, sender=Pseud)
+@receiver(post_save, sender=Tag)
+@receiver(post_delete, sender=Tag)
+@receiver(post_save, sender=Series)
+@receiver(post_delete, sender=Series)
+@receiver(post_save, sender=Collection)
+@receiver(post_delete, sender=Collection)
+@receiver(post_save, sender=Language)
+def _names_on_work_pages_changed(
+    sender: type[Model], instance: Model, created: bool = False, **kwargs: Any
+) -> None:
+    if not created and not kwargs.get("raw"):
+        move_every_work_page()
 
 
 # Changes the actions of lower apps announce themselves (bulk changes that save no model

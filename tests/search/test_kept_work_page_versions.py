@@ -1,0 +1,170 @@
+"""Kept work pages are checked against the versions of the works they show
+(``search.page_versions``), not the archive's state: a change elsewhere leaves a work's kept
+page standing; a change to the work, to a work its page names, or to a name many pages show
+gives the next guest a fresh page. On the cache the archive runs (embedded and Redis),
+and across two processes sharing it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from ficshelf.accounts.actions import rename_pseud
+from ficshelf.search.models import WorkPageVersion
+from ficshelf.search.page_versions import EVERY_WORK, versions_of
+from ficshelf.social.actions import leave_kudos
+from ficshelf.tags.models import Tag
+from ficshelf.works import views
+from ficshelf.works.models import Inspiration, SourceApproval, Work
+from ficshelf.works.moderation import hide_works
+from tests.caches import shared_cache  # noqa: F401 (a fixture)
+from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The work pages actually rendered (not served from a kept copy)."""
+    rendered: list[int] = []
+    real = views._render_reading
+
+    def counting(request: object, work: Work, reading: object, **kwargs: bool) -> object:
+        rendered.append(work.pk)
+        return real(request, work, reading, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(views, "_render_reading", counting)
+    return rendered
+
+
+def guest_page(work: Work, number: int) -> str:
+    answer = Client(REMOTE_ADDR=f"10.0.3.{number}").get(work.get_absolute_url())
+    return answer.content.decode() if answer.status_code == 200 else f"status {answer.status_code}"
+
+
+def viewed(work: Work) -> Work:
+    Client().get(work.get_absolute_url())  # the factory's text is cleaned on a first view
+    return work
+
+
+def admin() -> Any:
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+def test_a_kudos_on_another_work_leaves_the_page_kept(
+    shared_cache: str,  # noqa: F811
+    renders: list[int],
+) -> None:
+    work, other = viewed(WorkFactory()), viewed(WorkFactory())
+    renders.clear()
+    guest_page(work, 1)
+    leave_kudos(other, actor=UserFactory())
+    guest_page(work, 2)
+    assert renders == [work.pk]  # before, any change anywhere made every kept page stale
+    leave_kudos(work, actor=UserFactory())
+    assert '<dd class="kudos-count">1</dd>' in guest_page(work, 3)
+    assert renders == [work.pk, work.pk]
+
+
+def test_a_work_hidden_by_an_admin_is_never_served_from_its_kept_copy(
+    shared_cache: str,  # noqa: F811
+    renders: list[int],
+) -> None:
+    work = viewed(WorkFactory())
+    assert "Once there was a story" in guest_page(work, 1)
+    hide_works([work], reason="Reported", actor=admin())
+    assert "Once there was a story" not in guest_page(work, 2)
+
+
+def test_a_hidden_inspired_work_leaves_its_sources_kept_page_at_once(renders: list[int]) -> None:
+    source = viewed(WorkFactory())
+    child = viewed(WorkFactory(title="The Answering Story"))
+    Inspiration.objects.create(
+        work=child, source=source, title=source.title, approval=SourceApproval.APPROVED
+    )
+    assert "The Answering Story" in guest_page(source, 1)
+    hide_works([child], reason="Reported", actor=admin())
+    assert "The Answering Story" not in guest_page(source, 2)
+
+
+def test_a_hidden_source_loses_its_link_on_the_inspired_works_kept_page(
+    renders: list[int],
+) -> None:
+    source = viewed(WorkFactory())
+    child = viewed(WorkFactory())
+    Inspiration.objects.create(
+        work=child, source=source, title=source.title, approval=SourceApproval.APPROVED
+    )
+    assert f'href="{source.get_absolute_url()}"' in guest_page(child, 1)
+    hide_works([source], reason="Reported", actor=admin())
+    page = guest_page(child, 2)
+    assert "Inspired by a work that is not available" in page
+    assert f'href="{source.get_absolute_url()}"' not in page
+
+
+def test_a_creators_new_pseud_name_shows_on_the_kept_page_at_once(renders: list[int]) -> None:
+    pseud = PseudFactory()
+    work = viewed(WorkFactory(creator=pseud))
+    assert pseud.name in guest_page(work, 1)
+    rename_pseud(pseud, name="Quite Renamed")
+    assert "Quite Renamed" in guest_page(work, 2)
+
+
+def test_a_renamed_tag_shows_on_every_kept_page_at_once(renders: list[int]) -> None:
+    """A tag renamed from the admin pages saves the tag alone: nothing names the works it
+    is on, so every kept work page is checked afresh."""
+    tag = TagFactory(name="Slow Burn")
+    work = viewed(WorkFactory())
+    work.tags.add(tag)
+    assert "Slow Burn" in guest_page(work, 1)
+    every_before = versions_of([])[EVERY_WORK]
+    Tag.objects.filter(pk=tag.pk).update(name="Slowest Burn")  # the rename, unannounced
+    assert "Slowest Burn" not in guest_page(work, 2)  # (what the test relies on below)
+    tag.refresh_from_db()
+    tag.save()  # as the admin's form saves it
+    assert versions_of([])[EVERY_WORK] == every_before + 1
+    assert "Slowest Burn" in guest_page(work, 3)
+
+
+def test_a_change_moves_the_version_in_its_own_transaction_and_hits_move_none() -> None:
+    from ficshelf.social.counters import add_hits
+
+    work = WorkFactory()
+    before = versions_of([work.pk])[work.pk]
+    add_hits({work.pk: 5})
+    assert versions_of([work.pk])[work.pk] == before  # kept pages show hits late
+    Work.objects.get(pk=work.pk).save()
+    assert versions_of([work.pk])[work.pk] == before + 1
+    assert WorkPageVersion.objects.filter(work_id=work.pk).count() == 1
+
+
+def _keep_the_page_in_a_child(work_id: int) -> None:
+    # The child leaves the parent's database connection as it is (os._exit closes nothing;
+    # on PostgreSQL the socket is shared after fork and the parent waits meanwhile).
+    try:
+        answer = Client(REMOTE_ADDR="10.0.4.1").get(f"/works/{work_id}/")
+        os._exit(0 if answer.status_code == 200 else 3)
+    except BaseException:  # noqa: BLE001 (any failure is the exit code)
+        os._exit(4)
+
+
+def test_a_page_kept_by_another_process_is_served_until_its_work_changes(
+    shared_cache: str,  # noqa: F811
+    renders: list[int],
+) -> None:
+    work = viewed(WorkFactory())
+    renders.clear()
+    child = multiprocessing.get_context("fork").Process(
+        target=_keep_the_page_in_a_child, args=(work.pk,)
+    )
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+    assert "Once there was a story" in guest_page(work, 1)
+    assert renders == []  # the other process's copy, from the shared cache
+    hide_works([work], reason="Reported", actor=admin())
+    assert "Once there was a story" not in guest_page(work, 2)
