@@ -40,7 +40,9 @@ Figures per run: requests per second, p50/p90/p99 latency (wrk's, from the clien
 errors: socket errors (connect, read, write, timeout after ``--timeout`` s) and non-2xx/3xx
 answers with the 429s apart, and the rate as a share of the static file's. Per kind of
 request (from the server's access log): requests, share, non-2xx/3xx, 5xx, and the time the
-web process spent (p50/p90/p99; queueing before a process takes the request is not in it).
+web process spent (p50/p90/p99; queueing before a process takes the request is not in it),
+and the share answered with a whole kept page (a guest's work page or listing kept by
+``search.page_cache``; members' kept listing parts are not counted there).
 After the write mix: kudos, comments, bookmarks and works counted in the database before and
 after, against the writes acknowledged (answered 2xx/3xx, recorded by the Lua script per
 thread); each acknowledged comment and work is looked up by the id its answer named, each
@@ -77,7 +79,11 @@ from bench.traffic_data import MEMBERS, default_folder, prepare
 
 REPO = Path(__file__).resolve().parents[1]
 LUA = Path(__file__).with_name("traffic.lua")
-ACCESS_FORMAT = "BENCH %({x-bench-phase}i)s %({x-bench-kind}i)s %(s)s %(D)s"
+# The last field: whether a kept page answered (``search.page_cache.KEPT_PAGE_ENVIRON``;
+# "-" when it did not).
+ACCESS_FORMAT = (
+    "BENCH %({x-bench-phase}i)s %({x-bench-kind}i)s %(s)s %(D)s %({ficshelf.kept_page}e)s"
+)
 SORTS = ["kudos", "updated", "posted", "words", "hits", "comments", "bookmarks", "title"]
 WRITE_SHARE = 20  # one request in twenty in the write mix
 # (kind, weight) of the read mix; "work" kinds are about half.
@@ -765,19 +771,25 @@ def print_report(
             )
         print(f"\nlost writes: {sum(lost.values())}")
     by_kind: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
+    kept: Counter[tuple[str, str]] = Counter()
     problems = []
     for line in log.read_text(errors="replace").splitlines():
-        found = re.match(r"BENCH (\S+) (\S+) (\d+) (\d+)$", line)
+        # (Code before the kept-page field logs lines without it.)
+        found = re.match(r"BENCH (\S+) (\S+) (\d+) (\d+)(?: (\S+))?$", line)
         if found:
-            phase, kind, status, micros = found.groups()
+            phase, kind, status, micros, kept_page = found.groups()
             by_kind[(phase, kind)].append((int(status), int(micros) / 1000))
+            kept[(phase, kind)] += kept_page not in (None, "-")
         elif re.search(r"Traceback|locked|Error|error|CRITICAL|WARNING", line):
             problems.append(line)
     print()
     print("Per kind, from the server's access log (ms in the web process, not queueing):")
     print()
-    print("| mix | kind | requests | share | non-2xx/3xx | 429 | 5xx | p50 ms | p90 ms | p99 ms |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| mix | kind | requests | share | non-2xx/3xx | 429 | 5xx | p50 ms | p90 ms | p99 ms "
+        "| kept copies |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     server_5xx = 0
     for mix, _ in rows:
         phase = f"{mix}-run"
@@ -792,7 +804,7 @@ def print_report(
             print(
                 f"| {mix} | {kind} | {len(answers)} | {len(answers) / total:.1%} | {bad} | "
                 f"{n429} | {n5xx} | {percentile(times, 50):.1f} | {percentile(times, 90):.1f} | "
-                f"{percentile(times, 99):.1f} |"
+                f"{percentile(times, 99):.1f} | {kept[(p, kind)] / len(answers):.0%} |"
             )
     for (_p, _k), answers in by_kind.items():
         server_5xx += sum(1 for status, _ in answers if status >= 500)

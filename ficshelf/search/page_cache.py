@@ -71,6 +71,10 @@ PERSONAL_COOKIES = ("messages",)
 # the same: whether they passed the adult-content notice.
 SHAREABLE_SESSION_KEYS = frozenset({ADULT_NOTICE_SESSION_KEY})
 _REQUEST_STATE = "_ficshelf_data_state"
+# Set in the request's WSGI environ when a whole kept page answered it, so an access log
+# can say which answers were kept copies (gunicorn: ``%({ficshelf.kept_page}e)s``);
+# nothing of it reaches the reader.
+KEPT_PAGE_ENVIRON = "ficshelf.kept_page"
 T = TypeVar("T")
 
 
@@ -94,6 +98,7 @@ def serve_cached_for_guests(
     kept = cache.get(key)
     if kept is not None:
         content, content_type = kept
+        request.META[KEPT_PAGE_ENVIRON] = "listing"
         response = HttpResponse(content, content_type=content_type)
         patch_vary_headers(response, ["Cookie"])
         return response
@@ -177,6 +182,7 @@ def _served_kept_work_page(
     request: HttpRequest, work_id: int, content: bytes, content_type: str
 ) -> HttpResponse:
     count_kept_view(request, work_id)
+    request.META[KEPT_PAGE_ENVIRON] = "work"
     token = get_token(request).encode()
     content = content.replace(_TOKEN_PLACEHOLDER, token)
     # The comment form's spam guard is stamped with the time it is shown.

@@ -15,6 +15,7 @@ from django.test import Client
 
 from ficshelf.accounts.actions import rename_pseud
 from ficshelf.search.models import WorkPageVersion
+from ficshelf.search.page_cache import KEPT_PAGE_ENVIRON
 from ficshelf.search.page_versions import EVERY_WORK, versions_of
 from ficshelf.social.actions import leave_kudos
 from ficshelf.tags.models import Tag
@@ -168,3 +169,12 @@ def test_a_page_kept_by_another_process_is_served_until_its_work_changes(
     assert renders == []  # the other process's copy, from the shared cache
     hide_works([work], reason="Reported", actor=admin())
     assert "Once there was a story" not in guest_page(work, 2)
+
+
+def test_an_answer_from_a_kept_copy_is_marked_for_the_access_log_alone() -> None:
+    work = viewed(WorkFactory())
+    first = Client(REMOTE_ADDR="10.0.5.1").get(work.get_absolute_url())
+    second = Client(REMOTE_ADDR="10.0.5.2").get(work.get_absolute_url())
+    assert KEPT_PAGE_ENVIRON not in first.wsgi_request.META
+    assert second.wsgi_request.META[KEPT_PAGE_ENVIRON] == "work"
+    assert not any("kept" in header.lower() for header in second.headers)
