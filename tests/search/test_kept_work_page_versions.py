@@ -11,7 +11,8 @@ import os
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.db import connection
+from django.test import Client, override_settings
 
 from ficshelf.accounts.actions import rename_pseud
 from ficshelf.search.models import WorkPageVersion
@@ -178,3 +179,19 @@ def test_an_answer_from_a_kept_copy_is_marked_for_the_access_log_alone() -> None
     assert KEPT_PAGE_ENVIRON not in first.wsgi_request.META
     assert second.wsgi_request.META[KEPT_PAGE_ENVIRON] == "work"
     assert not any("kept" in header.lower() for header in second.headers)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_with_the_postgresql_search_backend_guests_work_pages_are_kept_too(
+    renders: list[int],
+) -> None:
+    """That backend has no index generation, so no listing is kept; a work page needs none."""
+    work = viewed(WorkFactory())
+    renders.clear()
+    backend = "ficshelf.search.backends.postgres.PostgresBackend"
+    with override_settings(FICSHELF_SEARCH_BACKEND=backend):
+        assert all("Once there was a story" in guest_page(work, n) for n in (1, 2, 3))
+        assert renders == [work.pk]
+        leave_kudos(work, actor=UserFactory())
+        assert '<dd class="kudos-count">1</dd>' in guest_page(work, 4)
+        assert renders == [work.pk, work.pk]
