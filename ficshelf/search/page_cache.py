@@ -137,7 +137,7 @@ def cached_work_page_for_guests(view: Callable[..., HttpResponse]) -> Callable[.
 
     Kept not under the archive's state, as listings are, but with the versions of the works
     its page shows (``search.page_versions``): the work itself, the works it names (its
-    series' other parts, its sources, the works it inspired) and ``EVERY_WORK``. A kept copy
+    sources, the works it inspired: ``works.page_links``) and ``EVERY_WORK``. A kept copy
     is served only while all of them are as when it was rendered, so a change to the work
     shows to the next guest, and a change to another work does not end it. The versions
     are read before the page is rendered: a change committed while it renders leaves the

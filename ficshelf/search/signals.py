@@ -23,9 +23,11 @@ from ficshelf.tags.models import Tag
 from ficshelf.tags.signals import filters_changed
 from ficshelf.works.models import (
     Chapter,
+    ChapterCreatorship,
     Collection,
     CollectionItem,
     Creatorship,
+    Inspiration,
     Language,
     Series,
     SeriesWork,
@@ -95,6 +97,19 @@ def _work_collections_changed(
 def _pseud_changed(sender: type[Model], instance: Pseud, created: bool, **kwargs: Any) -> None:
     if not created:  # a renamed pseud changes the creator names its works are found by
         enqueue_works(instance.creatorships.values_list("work_id", flat=True))
+        # ...and the name over the chapters it is credited on ("Chapter by ..."), on works
+        # it may not be a creator of.
+        credited = ChapterCreatorship.objects.filter(pseud=instance)
+        enqueue_works(credited.values_list("chapter__work_id", flat=True))
+
+
+@receiver(post_save, sender=Inspiration)
+@receiver(post_delete, sender=Inspiration)
+def _inspiration_changed(sender: type[Model], instance: Inspiration, **kwargs: Any) -> None:
+    """A work naming a source changes both pages: the source's lists the works inspired by
+    it. (Naming one's own work is approved at once, with no answer that would say so.)"""
+    if not kwargs.get("raw"):
+        enqueue_works([instance.work_id, instance.source_id or 0])
 
 
 # What many works' pages show by name besides their own rows: their tags, series,

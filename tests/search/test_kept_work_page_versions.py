@@ -11,17 +11,19 @@ import os
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client, override_settings
 
 from ficshelf.accounts.actions import rename_pseud
+from ficshelf.search import page_cache
 from ficshelf.search.models import WorkPageVersion
 from ficshelf.search.page_cache import KEPT_PAGE_ENVIRON
 from ficshelf.search.page_versions import EVERY_WORK, versions_of
 from ficshelf.social.actions import leave_kudos
 from ficshelf.tags.models import Tag
 from ficshelf.works import views
-from ficshelf.works.models import Inspiration, SourceApproval, Work
+from ficshelf.works.inspiration import InspirationData, set_inspirations
+from ficshelf.works.models import ChapterCreatorship, Inspiration, SourceApproval, Work
 from ficshelf.works.moderation import hide_works
 from tests.caches import shared_cache  # noqa: F401 (a fixture)
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
@@ -195,3 +197,53 @@ def test_with_the_postgresql_search_backend_guests_work_pages_are_kept_too(
         leave_kudos(work, actor=UserFactory())
         assert '<dd class="kudos-count">1</dd>' in guest_page(work, 4)
         assert renders == [work.pk, work.pk]
+
+
+def test_naming_ones_own_work_as_a_source_lists_it_on_the_sources_kept_page_at_once() -> None:
+    """Naming one's own work is approved at once: the source's page lists it at once, and a
+    copy rendered while the naming committed is never served after the named work is
+    hidden. Found by review."""
+    pseud = PseudFactory()
+    source = viewed(WorkFactory(creator=pseud))
+    child = viewed(WorkFactory(creator=pseud, title="The Answering Story"))
+    assert "The Answering Story" not in guest_page(source, 1)
+    with transaction.atomic():  # as the edit does: the sources, then the work's save
+        named = [(source, InspirationData(url=source.get_absolute_url()))]
+        set_inspirations(child, named, actor=pseud.user)
+        Work.objects.get(pk=child.pk).save()
+    assert Inspiration.objects.get(work=child).approval == SourceApproval.APPROVED
+    assert "The Answering Story" in guest_page(source, 2)
+
+
+def test_a_naming_committed_while_the_source_renders_never_outlives_the_named_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pseud = PseudFactory()
+    source = viewed(WorkFactory(creator=pseud))
+    child = viewed(WorkFactory(creator=pseud, title="The Answering Story"))
+    read_versions = page_cache.versions_with_named
+    committed: list[bool] = []
+
+    def naming_commits_after_the_read(work_id: int, named: Any) -> dict[int, int]:
+        versions = read_versions(work_id, named)
+        if not committed:  # another request's edit, just after this one read the versions
+            committed.append(True)
+            sources = [(source, InspirationData(url=source.get_absolute_url()))]
+            set_inspirations(child, sources, actor=pseud.user)
+        return versions
+
+    monkeypatch.setattr(page_cache, "versions_with_named", naming_commits_after_the_read)
+    assert "The Answering Story" in guest_page(source, 1)
+    hide_works([child], reason="Reported", actor=admin())
+    assert "The Answering Story" not in guest_page(source, 2)
+
+
+def test_a_chapter_co_creators_new_pseud_name_shows_on_the_kept_page_at_once() -> None:
+    """The pseud is credited on a chapter, not on the work. Found by review."""
+    work = viewed(WorkFactory(chapters=2))
+    credited = PseudFactory(name="Chapter Guest")
+    chapter = work.chapters.order_by("position").first()
+    ChapterCreatorship.objects.create(chapter=chapter, pseud=credited, position=0, is_approved=True)
+    assert "Chapter Guest" in guest_page(work, 1)
+    rename_pseud(credited, name="Renamed Guest")
+    assert "Renamed Guest" in guest_page(work, 2)
