@@ -27,6 +27,8 @@ PERIODIC_TASKS: list[tuple[str, float]] = [
     # Changes ask for a drain themselves (search.queue.schedule_drain); this is the backstop
     # for a change committed while a drain was running, and for the queue left at a restart.
     ("ficshelf.search.tasks.drain_index_queue", 30),
+    # Kept work pages' change rows folded, one per work (search.page_versions).
+    ("ficshelf.search.tasks.fold_work_page_changes", 5 * 60),
     # Collections whose reveal time has come (collections.tasks).
     ("ficshelf.collections.tasks.reveal_due_collections", 60),
     # Exchange writers whose gift is due soon (challenges.tasks).

@@ -30,23 +30,31 @@ class IndexQueueEntry(models.Model):
         return f"reindex work {self.work_id}"
 
 
-class WorkPageVersion(models.Model):
-    """How many times what a work's page shows has changed: the version a kept copy of the
-    page is checked against (``search.page_cache.cached_work_page_for_guests``).
+class WorkPageChange(models.Model):
+    """A change to what a work's page shows, counted for kept copies of the page: the
+    work's page version is the sum of its rows' ``weight`` (``search.page_versions``), which
+    a kept copy is checked against (``search.page_cache.cached_work_page_for_guests``).
 
-    Moved in the transaction of every change that queues the work for the index (so every
-    path that changes a work, its chapters, tags, creators or counts moves it), hits aside.
-    The row of work 0 moves with changes to what many works' pages show (a member
+    A row is written in the transaction of every change that queues the work for the index
+    (so every path that changes a work, its chapters, tags, creators or counts adds one),
+    hits aside. Work 0's rows count changes to what many works' pages show (a member
     suspended, a tag, series, collection or language renamed): every kept page checks it.
-    A kept work page so outlives changes to other works, which under writes was the point:
-    before, every kudos anywhere made every kept page stale."""
 
-    # Not a foreign key: a deleted work's version moves once more when it goes.
-    work_id = models.BigIntegerField(primary_key=True)
-    version = models.BigIntegerField(default=0)
+    Rows are only ever added, never updated, so two transactions changing the same works
+    never wait on each other's locks (no deadlock, no queue behind a popular work): each
+    committed change adds one to the sum, whatever order they commit in. A periodic task
+    folds each work's rows into one with the same sum (``fold_work_page_changes``)."""
+
+    # Not a foreign key: a deleted work's page changes once more when it goes.
+    work_id = models.BigIntegerField()
+    weight = models.BigIntegerField(default=1)
+
+    class Meta:
+        # The sum for a work read from the index alone.
+        indexes = [models.Index(fields=["work_id", "weight"], name="search_page_change_sum")]
 
     def __str__(self) -> str:
-        return f"work {self.work_id}'s page, version {self.version}"
+        return f"work {self.work_id}'s page changed ({self.weight})"
 
 
 class ExclusionSet(models.Model):

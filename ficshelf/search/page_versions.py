@@ -1,44 +1,36 @@
-"""The versions kept work pages are checked against (``WorkPageVersion``).
+"""The versions kept work pages are checked against (``WorkPageChange``).
 
-A work's version moves in the transaction of the change, with its index queue entry
-(``search.queue.enqueue_works``), so a kept copy of its page is never served after the
-change commits. ``EVERY_WORK`` (0, no work's id) stands for what many works' pages show
-besides their own work: a suspended member, a renamed tag, series, collection or language.
+A work's version is the number of committed changes to what its page shows: each change
+adds a row in its own transaction, with its index queue entry
+(``search.queue.enqueue_works``), so a kept copy of the page is never served after the
+change commits. ``EVERY_WORK`` (0, no work's id) counts what many works' pages show besides
+their own work: a suspended member, a renamed tag, series, collection or language.
 
-Versions only grow, and each change moves a version by one: a kept copy records the
-versions it was rendered at, and is served only while every one of them is the same.
+Versions only grow: a kept copy records the versions it was rendered at and is served only
+while every one of them is the same. Rows are only added (never updated, so writers never
+wait on each other's row locks) and folded now and then into one row per work with the
+same sum (``fold_work_page_changes``).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import Max, QuerySet, Sum
 
-from ficshelf.search.models import WorkPageVersion
+from ficshelf.search.models import WorkPageChange
 
 EVERY_WORK = 0
 
 
 def move_work_pages(work_ids: Iterable[int]) -> None:
-    """In the caller's transaction: the pages of these works changed.
-
-    One statement, the works in ascending order: two transactions moving the same works
-    take their rows' locks in the same order on PostgreSQL (no deadlock between them)."""
+    """In the caller's transaction: the pages of these works changed."""
     ids = sorted({int(work_id) for work_id in work_ids})
-    if not ids:
-        return
-    table = connection.ops.quote_name(WorkPageVersion._meta.db_table)
-    rows = ", ".join(["(%s, 1)"] * len(ids))
-    # INSERT ... ON CONFLICT DO UPDATE reads the same on SQLite (3.24+) and PostgreSQL.
-    sql = (
-        f"INSERT INTO {table} (work_id, version) VALUES {rows} "  # noqa: S608 (names ours)
-        f"ON CONFLICT (work_id) DO UPDATE SET version = {table}.version + 1"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
+    if ids:
+        WorkPageChange.objects.bulk_create([WorkPageChange(work_id=work_id) for work_id in ids])
 
 
 def move_every_work_page() -> None:
@@ -50,14 +42,14 @@ def versions_with_named(work_id: int, named: QuerySet[Any, int]) -> dict[int, in
     """``versions_of`` the work, ``EVERY_WORK`` and the works ``named`` selects (a query of
     work ids, whatever other app says which), in one query: each of them, also one never
     changed, so that a kept copy checks it again when it first changes."""
-    table = connection.ops.quote_name(WorkPageVersion._meta.db_table)
+    table = connection.ops.quote_name(WorkPageChange._meta.db_table)
     named_sql, named_params = named.query.sql_with_params()
     # ``named_sql`` is a SELECT (or a compound one) of one column, as Django wrote it for
     # this database; the rest is ours.
     sql = (
-        f"SELECT ids.id, COALESCE(v.version, 0) FROM "  # noqa: S608
-        f"(SELECT %s AS id UNION SELECT %s UNION {named_sql}) AS ids "
-        f"LEFT JOIN {table} AS v ON v.work_id = ids.id"
+        f"SELECT ids.id, (SELECT COALESCE(SUM(c.weight), 0) FROM {table} AS c "  # noqa: S608
+        f"WHERE c.work_id = ids.id) "
+        f"FROM (SELECT %s AS id UNION SELECT %s UNION {named_sql}) AS ids"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [work_id, EVERY_WORK, *named_params])
@@ -68,5 +60,40 @@ def versions_of(work_ids: Iterable[int]) -> dict[int, int]:
     """The current version of each work named (0 for one never changed), ``EVERY_WORK``'s
     included."""
     ids = {int(work_id) for work_id in work_ids} | {EVERY_WORK}
-    found = dict(WorkPageVersion.objects.filter(work_id__in=ids).values_list("work_id", "version"))
+    sums = (
+        WorkPageChange.objects.filter(work_id__in=ids)
+        .values("work_id")
+        .annotate(version=Sum("weight"))
+        .order_by()
+        .values_list("work_id", "version")
+    )
+    found = dict(sums)
     return {work_id: found.get(work_id, 0) for work_id in sorted(ids)}
+
+
+def fold_work_page_changes() -> int:
+    """Fold each work's rows into one row of the same sum; returns how many rows went.
+
+    Only rows up to the newest one seen at the start are folded: a change committing
+    meanwhile keeps its own row, and adds its one to the sum as before. The rows summed are
+    those the DELETE returns (never a second read, which a late commit could change), and
+    they go and their sums come in one transaction: no reader ever sees a sum other than
+    one the committed changes made."""
+    newest = WorkPageChange.objects.aggregate(newest=Max("pk"))["newest"]
+    if newest is None:
+        return 0
+    table = connection.ops.quote_name(WorkPageChange._meta.db_table)
+    totals: Counter[int] = Counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # DELETE ... RETURNING: PostgreSQL, and SQLite from 3.35.
+        cursor.execute(
+            f"DELETE FROM {table} WHERE id <= %s RETURNING work_id, weight",  # noqa: S608
+            [newest],
+        )
+        rows = cursor.fetchall()
+        for work_id, weight in rows:
+            totals[int(work_id)] += int(weight)
+        WorkPageChange.objects.bulk_create(
+            [WorkPageChange(work_id=work_id, weight=total) for work_id, total in totals.items()]
+        )
+    return len(rows) - len(totals)

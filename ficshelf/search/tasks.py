@@ -7,7 +7,7 @@ import logging
 from django_tasks import task
 
 from ficshelf.core.disk_full import is_disk_full, note_disk_full
-from ficshelf.search import queue
+from ficshelf.search import page_versions, queue
 from ficshelf.search.backends.base import SearchUnavailable
 
 logger = logging.getLogger(__name__)
@@ -33,3 +33,10 @@ def drain_index_queue() -> int:
         # a full-disk episode, not a traceback every 30 seconds.
         note_disk_full(error, "updating the search index")
         return 0
+
+
+@task()
+def fold_work_page_changes() -> int:
+    """Each work's page changes folded into one row (``search.page_versions``): the table
+    stays about a row per changed work however many changes come."""
+    return page_versions.fold_work_page_changes()

@@ -16,9 +16,14 @@ from django.test import Client, override_settings
 
 from ficshelf.accounts.actions import rename_pseud
 from ficshelf.search import page_cache
-from ficshelf.search.models import WorkPageVersion
+from ficshelf.search.models import WorkPageChange
 from ficshelf.search.page_cache import KEPT_PAGE_ENVIRON
-from ficshelf.search.page_versions import EVERY_WORK, versions_of
+from ficshelf.search.page_versions import (
+    EVERY_WORK,
+    fold_work_page_changes,
+    move_every_work_page,
+    versions_of,
+)
 from ficshelf.social.actions import leave_kudos
 from ficshelf.tags.models import Tag
 from ficshelf.works import views
@@ -143,7 +148,25 @@ def test_a_change_moves_the_version_in_its_own_transaction_and_hits_move_none() 
     assert versions_of([work.pk])[work.pk] == before  # kept pages show hits late
     Work.objects.get(pk=work.pk).save()
     assert versions_of([work.pk])[work.pk] == before + 1
-    assert WorkPageVersion.objects.filter(work_id=work.pk).count() == 1
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Work.objects.get(pk=work.pk).save()
+        raise RuntimeError("rolled back")
+    assert versions_of([work.pk])[work.pk] == before + 1
+
+
+def test_folding_keeps_every_version_and_leaves_one_row_per_work() -> None:
+    works = [WorkFactory() for _ in range(3)]
+    for _ in range(4):
+        Work.objects.get(pk=works[0].pk).save()
+    move_every_work_page()
+    ids = [work.pk for work in works]
+    before = versions_of(ids)
+    assert WorkPageChange.objects.filter(work_id=works[0].pk).count() > 1
+    assert fold_work_page_changes() > 0
+    assert versions_of(ids) == before
+    assert WorkPageChange.objects.filter(work_id__in=[*ids, EVERY_WORK]).count() == 4
+    assert fold_work_page_changes() == 0  # nothing left to fold
+    assert versions_of(ids) == before
 
 
 def _keep_the_page_in_a_child(work_id: int) -> None:
