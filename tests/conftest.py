@@ -71,3 +71,20 @@ def _admins_signed_in_with_two_factor(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(Client, "force_login", force_login)
     monkeypatch.setattr(Client, "force_login_password_only", original, raising=False)
+
+
+@pytest.fixture
+def work_page_renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The work pages actually rendered, by work id, not served from a kept copy
+    (``search.page_cache.cached_work_page_for_guests``): for the kept pages' tests."""
+    from ficshelf.works import views
+
+    rendered: list[int] = []
+    real = views._render_reading
+
+    def counting(request: object, work: object, reading: object, **kwargs: bool) -> object:
+        rendered.append(work.pk)  # type: ignore[attr-defined]
+        return real(request, work, reading, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(views, "_render_reading", counting)
+    return rendered

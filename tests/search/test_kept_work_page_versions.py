@@ -26,7 +26,6 @@ from ficshelf.search.page_versions import (
 )
 from ficshelf.social.actions import leave_kudos
 from ficshelf.tags.models import Tag
-from ficshelf.works import views
 from ficshelf.works.inspiration import InspirationData, set_inspirations
 from ficshelf.works.models import ChapterCreatorship, Inspiration, SourceApproval, Work
 from ficshelf.works.moderation import hide_works
@@ -34,20 +33,6 @@ from tests.caches import shared_cache  # noqa: F401 (a fixture)
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The work pages actually rendered (not served from a kept copy)."""
-    rendered: list[int] = []
-    real = views._render_reading
-
-    def counting(request: object, work: Work, reading: object, **kwargs: bool) -> object:
-        rendered.append(work.pk)
-        return real(request, work, reading, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(views, "_render_reading", counting)
-    return rendered
 
 
 def guest_page(work: Work, number: int) -> str:
@@ -66,22 +51,22 @@ def admin() -> Any:
 
 def test_a_kudos_on_another_work_leaves_the_page_kept(
     shared_cache: str,  # noqa: F811
-    renders: list[int],
+    work_page_renders: list[int],
 ) -> None:
     work, other = viewed(WorkFactory()), viewed(WorkFactory())
-    renders.clear()
+    work_page_renders.clear()
     guest_page(work, 1)
     leave_kudos(other, actor=UserFactory())
     guest_page(work, 2)
-    assert renders == [work.pk]  # before, any change anywhere made every kept page stale
+    assert work_page_renders == [work.pk]  # before, any change anywhere made every kept page stale
     leave_kudos(work, actor=UserFactory())
     assert '<dd class="kudos-count">1</dd>' in guest_page(work, 3)
-    assert renders == [work.pk, work.pk]
+    assert work_page_renders == [work.pk, work.pk]
 
 
 def test_a_work_hidden_by_an_admin_is_never_served_from_its_kept_copy(
     shared_cache: str,  # noqa: F811
-    renders: list[int],
+    work_page_renders: list[int],
 ) -> None:
     work = viewed(WorkFactory())
     assert "Once there was a story" in guest_page(work, 1)
@@ -89,7 +74,9 @@ def test_a_work_hidden_by_an_admin_is_never_served_from_its_kept_copy(
     assert "Once there was a story" not in guest_page(work, 2)
 
 
-def test_a_hidden_inspired_work_leaves_its_sources_kept_page_at_once(renders: list[int]) -> None:
+def test_a_hidden_inspired_work_leaves_its_sources_kept_page_at_once(
+    work_page_renders: list[int],
+) -> None:
     source = viewed(WorkFactory())
     child = viewed(WorkFactory(title="The Answering Story"))
     Inspiration.objects.create(
@@ -101,7 +88,7 @@ def test_a_hidden_inspired_work_leaves_its_sources_kept_page_at_once(renders: li
 
 
 def test_a_hidden_source_loses_its_link_on_the_inspired_works_kept_page(
-    renders: list[int],
+    work_page_renders: list[int],
 ) -> None:
     source = viewed(WorkFactory())
     child = viewed(WorkFactory())
@@ -115,7 +102,9 @@ def test_a_hidden_source_loses_its_link_on_the_inspired_works_kept_page(
     assert f'href="{source.get_absolute_url()}"' not in page
 
 
-def test_a_creators_new_pseud_name_shows_on_the_kept_page_at_once(renders: list[int]) -> None:
+def test_a_creators_new_pseud_name_shows_on_the_kept_page_at_once(
+    work_page_renders: list[int],
+) -> None:
     pseud = PseudFactory()
     work = viewed(WorkFactory(creator=pseud))
     assert pseud.name in guest_page(work, 1)
@@ -123,7 +112,7 @@ def test_a_creators_new_pseud_name_shows_on_the_kept_page_at_once(renders: list[
     assert "Quite Renamed" in guest_page(work, 2)
 
 
-def test_a_renamed_tag_shows_on_every_kept_page_at_once(renders: list[int]) -> None:
+def test_a_renamed_tag_shows_on_every_kept_page_at_once(work_page_renders: list[int]) -> None:
     """A tag renamed from the admin pages saves the tag alone: nothing names the works it
     is on, so every kept work page is checked afresh."""
     tag = TagFactory(name="Slow Burn")
@@ -181,10 +170,10 @@ def _keep_the_page_in_a_child(work_id: int) -> None:
 
 def test_a_page_kept_by_another_process_is_served_until_its_work_changes(
     shared_cache: str,  # noqa: F811
-    renders: list[int],
+    work_page_renders: list[int],
 ) -> None:
     work = viewed(WorkFactory())
-    renders.clear()
+    work_page_renders.clear()
     child = multiprocessing.get_context("fork").Process(
         target=_keep_the_page_in_a_child, args=(work.pk,)
     )
@@ -192,7 +181,7 @@ def test_a_page_kept_by_another_process_is_served_until_its_work_changes(
     child.join(60)
     assert child.exitcode == 0
     assert "Once there was a story" in guest_page(work, 1)
-    assert renders == []  # the other process's copy, from the shared cache
+    assert work_page_renders == []  # the other process's copy, from the shared cache
     hide_works([work], reason="Reported", actor=admin())
     assert "Once there was a story" not in guest_page(work, 2)
 
@@ -208,18 +197,18 @@ def test_an_answer_from_a_kept_copy_is_marked_for_the_access_log_alone() -> None
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 def test_with_the_postgresql_search_backend_guests_work_pages_are_kept_too(
-    renders: list[int],
+    work_page_renders: list[int],
 ) -> None:
     """That backend has no index generation, so no listing is kept; a work page needs none."""
     work = viewed(WorkFactory())
-    renders.clear()
+    work_page_renders.clear()
     backend = "ficshelf.search.backends.postgres.PostgresBackend"
     with override_settings(FICSHELF_SEARCH_BACKEND=backend):
         assert all("Once there was a story" in guest_page(work, n) for n in (1, 2, 3))
-        assert renders == [work.pk]
+        assert work_page_renders == [work.pk]
         leave_kudos(work, actor=UserFactory())
         assert '<dd class="kudos-count">1</dd>' in guest_page(work, 4)
-        assert renders == [work.pk, work.pk]
+        assert work_page_renders == [work.pk, work.pk]
 
 
 def test_naming_ones_own_work_as_a_source_lists_it_on_the_sources_kept_page_at_once() -> None:
