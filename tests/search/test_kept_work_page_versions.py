@@ -66,7 +66,6 @@ def test_a_kudos_on_another_work_leaves_the_page_kept(
 
 def test_a_work_hidden_by_an_admin_is_never_served_from_its_kept_copy(
     shared_cache: str,  # noqa: F811
-    work_page_renders: list[int],
 ) -> None:
     work = viewed(WorkFactory())
     assert "Once there was a story" in guest_page(work, 1)
@@ -74,27 +73,26 @@ def test_a_work_hidden_by_an_admin_is_never_served_from_its_kept_copy(
     assert "Once there was a story" not in guest_page(work, 2)
 
 
-def test_a_hidden_inspired_work_leaves_its_sources_kept_page_at_once(
-    work_page_renders: list[int],
-) -> None:
+def source_and_inspired_work() -> tuple[Work, Work]:
+    """A work, and one that names it as its source with the source's creators' approval,
+    both viewed once."""
     source = viewed(WorkFactory())
     child = viewed(WorkFactory(title="The Answering Story"))
     Inspiration.objects.create(
         work=child, source=source, title=source.title, approval=SourceApproval.APPROVED
     )
+    return source, child
+
+
+def test_a_hidden_inspired_work_leaves_its_sources_kept_page_at_once() -> None:
+    source, child = source_and_inspired_work()
     assert "The Answering Story" in guest_page(source, 1)
     hide_works([child], reason="Reported", actor=admin())
     assert "The Answering Story" not in guest_page(source, 2)
 
 
-def test_a_hidden_source_loses_its_link_on_the_inspired_works_kept_page(
-    work_page_renders: list[int],
-) -> None:
-    source = viewed(WorkFactory())
-    child = viewed(WorkFactory())
-    Inspiration.objects.create(
-        work=child, source=source, title=source.title, approval=SourceApproval.APPROVED
-    )
+def test_a_hidden_source_loses_its_link_on_the_inspired_works_kept_page() -> None:
+    source, child = source_and_inspired_work()
     assert f'href="{source.get_absolute_url()}"' in guest_page(child, 1)
     hide_works([source], reason="Reported", actor=admin())
     page = guest_page(child, 2)
@@ -102,9 +100,7 @@ def test_a_hidden_source_loses_its_link_on_the_inspired_works_kept_page(
     assert f'href="{source.get_absolute_url()}"' not in page
 
 
-def test_a_creators_new_pseud_name_shows_on_the_kept_page_at_once(
-    work_page_renders: list[int],
-) -> None:
+def test_a_creators_new_pseud_name_shows_on_the_kept_page_at_once() -> None:
     pseud = PseudFactory()
     work = viewed(WorkFactory(creator=pseud))
     assert pseud.name in guest_page(work, 1)
@@ -112,7 +108,7 @@ def test_a_creators_new_pseud_name_shows_on_the_kept_page_at_once(
     assert "Quite Renamed" in guest_page(work, 2)
 
 
-def test_a_renamed_tag_shows_on_every_kept_page_at_once(work_page_renders: list[int]) -> None:
+def test_a_renamed_tag_shows_on_every_kept_page_at_once() -> None:
     """A tag renamed from the admin pages saves the tag alone: nothing names the works it
     is on, so every kept work page is checked afresh."""
     tag = TagFactory(name="Slow Burn")
