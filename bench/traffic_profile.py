@@ -11,6 +11,8 @@ drawn as ``bench.traffic_load`` draws its read mix (Zipf over works, tags and pa
 kinds; signed-in members with real sessions, guests past the adult notice), ``--per-kind``
 of each kind, in three passes over the kinds interleaved:
 
+The shared cache is emptied first (as ``bench.traffic_load`` does). Then:
+
 1. warm-up: another sample of the same size, so the caches are as under steady traffic
    (a kept listing or page is reused when the draws repeat, as in the load benchmark);
 2. timing, without a profiler: the wall time of each request (p50, p90, mean), the number
@@ -70,8 +72,11 @@ def main() -> None:
     use_data_folder(folder)
     prepare(folder, args.works)
 
-    from bench.traffic_load import READ_MIX, Archive, Traffic, machine, make_readers
+    from bench.traffic_load import READ_MIX, Archive, Traffic, empty_cache, machine, make_readers
 
+    # As ``bench.traffic_load`` does: pages kept by an earlier run would be served instead
+    # of rendered, so two runs (of two versions of the code) would not compare.
+    empty_cache()
     archive = Archive.gather()
     readers = make_readers(archive, 50, 50, args.seed)
     kinds = args.kinds.split(",") if args.kinds else [kind for kind, _ in READ_MIX]

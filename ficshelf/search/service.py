@@ -22,6 +22,7 @@ from ficshelf.search.index_lag import search_through_lag
 from ficshelf.search.query import WorkQuery
 from ficshelf.tags.models import Tag
 from ficshelf.works.models import Work
+from ficshelf.works.prepared_reads import visible_posted_works_for_blurbs
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -180,7 +181,7 @@ def _visible_in_order(user: User | AnonymousUser | None, work_ids: list[int]) ->
         return []
     # Listings show posted works only, even to their creators (drafts live on the
     # dashboard); a work made a draft or hidden since it was indexed drops out here.
-    found = Work.objects.visible_to(user).posted().filter(pk__in=work_ids).for_blurbs()
+    found = visible_posted_works_for_blurbs(user, work_ids)
     by_id = {work.pk: work for work in found}
     return [by_id[work_id] for work_id in work_ids if work_id in by_id]
 

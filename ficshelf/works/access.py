@@ -26,6 +26,7 @@ from ficshelf.works.models import (
     WorkQuerySet,
     series_visible_to,
 )
+from ficshelf.works.prepared_reads import visible_work_with_everything_shown
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 def get_work_for_viewer(request: HttpRequest, work_id: int) -> Work:
     try:
-        work = Work.objects.visible_to(request.user).one_with_everything_shown(work_id)
+        work = visible_work_with_everything_shown(request.user, work_id)
     except Work.DoesNotExist:
         raise Http404("No such work.") from None
     refresh_if_stale(work, ["summary", "notes", "end_notes"])

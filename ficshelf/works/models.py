@@ -94,19 +94,13 @@ class WorkQuerySet(models.QuerySet["Work"]):
     def for_blurbs(self) -> WorkQuerySet:
         """What a blurb shows (``works.blurb_html``), prefetched: listings cost a fixed
         number of queries however many works they show."""
+        return self.with_blurb_columns().prefetch_related(*blurb_prefetches())
+
+    def with_blurb_columns(self) -> WorkQuerySet:
+        """``for_blurbs`` without its prefetches (``works.prepared_reads`` runs them after)."""
         return (
             self.defer("notes", "end_notes")  # blurbs never show them
             .select_related("language")
-            .prefetch_related(
-                "tags",
-                models.Prefetch(
-                    "creatorships",
-                    queryset=Creatorship.objects.filter(is_approved=True).select_related(
-                        "pseud__user"
-                    ),
-                ),
-                "series_works__series",
-            )
             # The "posted/expected" count, counted by the database: a prefetch would make
             # a model instance for every chapter of every work shown.
             .annotate(posted_chapter_count=_posted_chapter_count())
@@ -121,33 +115,28 @@ class WorkQuerySet(models.QuerySet["Work"]):
 
     def one_with_everything_shown(self, pk: int) -> Work:
         """The work ``pk`` of this queryset with what ``with_everything_shown`` loads, asking
-        only for the relations it has: most works are in no series or collection and have
-        no gifts or related works, and each empty relation would cost the page a query.
-        The work carries ``has_inspiration`` and ``is_inspiring`` (``works.inspiration``
-        reads them). Raises ``Work.DoesNotExist``."""
-        optional = _optional_relations()
-        work = (
-            self.select_related("language", "work_skin")
-            .annotate(
-                **{relation.flag: Exists(relation.rows) for relation in optional},
-                has_inspiration=Exists(Inspiration.objects.filter(work=OuterRef("pk"))),
-                is_inspiring=Exists(Inspiration.objects.filter(source=OuterRef("pk"))),
-                # A creator asked search engines to pass by (``works.member_choices``).
-                creators_refuse_robots=Exists(
-                    Preference.objects.filter(
-                        hide_from_search_engines=True,
-                        user__pseuds__creatorships__work=OuterRef("pk"),
-                        user__pseuds__creatorships__is_approved=True,
-                    )
-                ),
-            )
-            .get(pk=pk)
+        only for the relations it has (``with_page_flags``, ``load_everything_shown``).
+        Raises ``Work.DoesNotExist``."""
+        return load_everything_shown(self.with_page_flags().get(pk=pk))
+
+    def with_page_flags(self) -> WorkQuerySet:
+        """Each work with its language and skin, and flags saying whether it has rows in the
+        relations many works lack (``load_everything_shown`` reads them), a source
+        (``has_inspiration``), works it inspired (``is_inspiring``; ``works.inspiration``
+        reads both) and a creator who asked search engines to pass by."""
+        return self.select_related("language", "work_skin").annotate(
+            **{relation.flag: Exists(relation.rows) for relation in _optional_relations()},
+            has_inspiration=Exists(Inspiration.objects.filter(work=OuterRef("pk"))),
+            is_inspiring=Exists(Inspiration.objects.filter(source=OuterRef("pk"))),
+            # A creator asked search engines to pass by (``works.member_choices``).
+            creators_refuse_robots=Exists(
+                Preference.objects.filter(
+                    hide_from_search_engines=True,
+                    user__pseuds__creatorships__work=OuterRef("pk"),
+                    user__pseuds__creatorships__is_approved=True,
+                )
+            ),
         )
-        # An empty relation is prefetched from an empty queryset: recorded as empty, so
-        # ``work.gifts.all()`` answers without a query, and none is made for it.
-        lookups = [r.lookup if getattr(work, r.flag) else r.nothing for r in optional]
-        models.prefetch_related_objects([work], *_always_shown(), *lookups)
-        return work
 
     def visible_to(self, user: User | AnonymousUser | None) -> WorkQuerySet:
         """The one visibility rule (docs/design.md): every surface that shows works uses it.
@@ -158,8 +147,11 @@ class WorkQuerySet(models.QuerySet["Work"]):
         Muted: a reader who muted a creator no longer sees their works (their own works
         are never hidden from them). (A work in an anonymous collection stays visible;
         its creators are what is hidden: ``works.display.credited_pseuds``.)
+
+        The rule depends on the viewer only through ``viewer_kind`` and their key:
+        ``works.prepared_reads`` compiles it once per kind with a stand-in viewer.
         """
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated:  # ViewerKind.GUEST
             return self.filter(
                 is_posted=True,
                 is_restricted=False,
@@ -178,7 +170,7 @@ class WorkQuerySet(models.QuerySet["Work"]):
     def _visible_but_for_mutes(self, user: User) -> WorkQuerySet:
         # Only accepted credit counts: an invited co-creator who has not said yes is a
         # reader like any other (no drafts, no hidden works).
-        if user.is_staff:
+        if user.is_staff:  # ViewerKind.STAFF
             return self.filter(_own_works(user) | Q(is_posted=True))
         revealed_to_them = Q(in_unrevealed_collection=False) | Q(pk__in=_moderated_unrevealed(user))
         return self.filter(
@@ -262,6 +254,45 @@ def _shown_collection_items(items: models.QuerySet[CollectionItem]) -> models.Pr
         queryset=items.select_related("collection"),
         to_attr="shown_collection_items",
     )
+
+
+def blurb_prefetches() -> tuple[str | models.Prefetch[Any], ...]:
+    """What ``for_blurbs`` prefetches: tags, approved credits with their members, series."""
+    return (
+        "tags",
+        models.Prefetch(
+            "creatorships",
+            queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
+        ),
+        "series_works__series",
+    )
+
+
+def load_everything_shown(work: Work) -> Work:
+    """``work``, loaded ``with_page_flags``, with what a work page shows prefetched: only
+    the relations it has rows in (most works are in no series or collection and have no
+    gifts or related works, and each empty relation would cost the page a query)."""
+    optional = _optional_relations()
+    # An empty relation is prefetched from an empty queryset: recorded as empty, so
+    # ``work.gifts.all()`` answers without a query, and none is made for it.
+    lookups = [r.lookup if getattr(work, r.flag) else r.nothing for r in optional]
+    models.prefetch_related_objects([work], *_always_shown(), *lookups)
+    return work
+
+
+class ViewerKind(models.TextChoices):
+    """The kinds of viewer the visibility rule tells apart (beyond who they are)."""
+
+    GUEST = "guest"
+    MEMBER = "member"
+    STAFF = "staff"
+
+
+def viewer_kind(user: User | AnonymousUser | None) -> ViewerKind:
+    """Which branch of ``visible_to`` a viewer takes (the same tests, in the same order)."""
+    if user is None or not user.is_authenticated:
+        return ViewerKind.GUEST
+    return ViewerKind.STAFF if user.is_staff else ViewerKind.MEMBER
 
 
 def work_visible_to(user: User | AnonymousUser | None, field: str = "work") -> Exists:

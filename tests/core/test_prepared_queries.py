@@ -1,0 +1,166 @@
+"""Querysets prepared once per connection (``core.prepared_queries``): what they return is
+what the queryset returns, for every set of values, and a queryset whose SQL depends on a
+value is refused rather than run with stale SQL."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.test.utils import CaptureQueriesContext
+
+from ficshelf.core.prepared_queries import PreparedQuery, UnpreparableQuery, padded
+from ficshelf.works.models import Chapter, Creatorship, Work
+from tests.factories import PseudFactory, WorkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _works_of(pseud_id: int) -> QuerySet[Work, Any]:
+    return (
+        Work.objects.filter(creatorships__pseud_id=pseud_id)
+        .select_related("language")
+        .annotate(chapter_total=Count("chapters"))
+        .order_by("pk")
+    )
+
+
+def _same_works(found: list[Work], expected: list[Work]) -> None:
+    assert [w.pk for w in found] == [w.pk for w in expected]
+    for one, other in zip(found, expected, strict=True):
+        assert one.title == other.title
+        assert one.published_on == other.published_on  # a converted value (a date)
+        assert one.chapter_total == other.chapter_total  # an annotation
+        assert one._state.db == "default" and not one._state.adding
+        # select_related: the language came with the work, no query for it.
+        with CaptureQueriesContext(connection) as queries:
+            assert one.language.short == other.language.short
+        assert not queries.captured_queries
+
+
+def test_model_instances_are_what_the_queryset_gives_for_each_value() -> None:
+    first, second = PseudFactory(), PseudFactory()
+    WorkFactory.create_batch(2, creator=first, chapters=2)
+    WorkFactory(creator=second)
+    prepared = PreparedQuery(_works_of, ["pseud_id"])
+    for pseud in (first, second, first):  # not stuck on the values it was prepared with
+        _same_works(prepared.run(pseud_id=pseud.pk), list(_works_of(pseud.pk)))
+    assert prepared.run(pseud_id=10**9) == []
+
+
+def test_each_run_is_one_query() -> None:
+    pseud = PseudFactory()
+    WorkFactory(creator=pseud)
+    prepared = PreparedQuery(_works_of, ["pseud_id"])
+    prepared.run(pseud_id=pseud.pk)
+    with CaptureQueriesContext(connection) as queries:
+        prepared.run(pseud_id=pseud.pk)
+    assert len(queries.captured_queries) == 1
+
+
+def test_values_rows_and_subqueries_take_the_values_too() -> None:
+    pseud, other = PseudFactory(), PseudFactory()
+    work = WorkFactory(creator=pseud, chapters=3)
+
+    def build(work_id: int, pseud_id: int) -> QuerySet[Any, Any]:
+        mine = Creatorship.objects.filter(work=OuterRef("pk"), pseud_id=pseud_id)
+        return (
+            Work.objects.filter(pk=work_id)
+            .annotate(credit=Subquery(mine.values("pk")[:1]))
+            .values("title", "credit")
+        )
+
+    prepared = PreparedQuery(build, ["work_id", "pseud_id"])
+    for pseud_id in (pseud.pk, other.pk):
+        assert prepared.run(work_id=work.pk, pseud_id=pseud_id) == list(build(work.pk, pseud_id))
+    credit = Creatorship.objects.get(work=work, pseud=pseud).pk
+    assert prepared.run(work_id=work.pk, pseud_id=pseud.pk) == [
+        {"title": work.title, "credit": credit}
+    ]
+
+
+def test_lists_of_keys_of_a_fixed_length() -> None:
+    works = WorkFactory.create_batch(4)
+    ids = [w.pk for w in works]
+
+    def build(work_ids: list[int]) -> QuerySet[Work, Any]:
+        return Work.objects.filter(pk__in=work_ids).order_by("pk")
+
+    prepared = PreparedQuery(build, ["work_ids"], sizes={"work_ids": 4})
+    fitted = padded(ids[:3], [2, 4])
+    assert fitted == (4, [*ids[:3], ids[2]])
+    assert [w.pk for w in prepared.run(work_ids=fitted[1])] == ids[:3]
+    assert [w.pk for w in prepared.run(work_ids=ids[::-1])] == ids
+    with pytest.raises(TypeError):
+        prepared.run(work_ids=ids[:3])
+    assert padded(ids, [2, 3]) is None
+    assert padded([], [2]) is None
+
+
+def test_a_query_whose_sql_depends_on_a_value_is_refused() -> None:
+    WorkFactory()
+
+    def branches(work_id: int) -> QuerySet[Work, Any]:
+        if work_id > 0:
+            return Work.objects.filter(pk=work_id)
+        return Work.objects.filter(pk=work_id, is_posted=True)
+
+    with pytest.raises(UnpreparableQuery, match="SQL changes"):
+        PreparedQuery(branches, ["work_id"]).run(work_id=3)
+
+
+def test_a_value_written_into_the_sql_is_refused() -> None:
+    def unused(work_id: int) -> QuerySet[Work, Any]:
+        return Work.objects.filter(pk=7)
+
+    with pytest.raises(UnpreparableQuery, match="not in the SQL"):
+        PreparedQuery(unused, ["work_id"]).run(work_id=1)
+
+    def changes(work_id: int) -> QuerySet[Work, Any]:
+        return Work.objects.filter(title=f"no. {work_id}")
+
+    with pytest.raises(UnpreparableQuery):
+        PreparedQuery(changes, ["work_id"]).run(work_id=1)
+
+
+def test_prefetches_and_wrong_values_are_refused() -> None:
+    def prefetching(work_id: int) -> QuerySet[Work, Any]:
+        return Work.objects.filter(pk=work_id).prefetch_related("tags")
+
+    with pytest.raises(UnpreparableQuery, match="prefetch"):
+        PreparedQuery(prefetching, ["work_id"]).run(work_id=1)
+    prepared = PreparedQuery(lambda work_id: Work.objects.filter(pk=work_id), ["work_id"])
+    with pytest.raises(TypeError):
+        prepared.run(pk=1)
+    with pytest.raises(ValueError):
+        PreparedQuery(lambda work_id: Work.objects.all(), ["work_id"], sizes={"other": 2})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_connection_prepares_its_own() -> None:
+    """Django keeps a connection per thread; a query compiled for one is not run on
+    another (its converters and cursor belong to the first)."""
+    work = WorkFactory(chapters=2)
+    prepared = PreparedQuery(
+        lambda work_id: Chapter.objects.filter(work_id=work_id).order_by("position"),
+        ["work_id"],
+    )
+    assert [c.position for c in prepared.run(work_id=work.pk)] == [1, 2]
+    found: list[Any] = []
+
+    def other_thread() -> None:
+        from django.db import connection as own
+
+        try:
+            found.append([c.position for c in prepared.run(work_id=work.pk)])
+            found.append(len(prepared._compiled))
+        finally:
+            own.close()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert found == [[1, 2], 2]
