@@ -29,10 +29,11 @@ need other lengths keep one prepared query per length (``padded``).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -219,3 +220,83 @@ def padded(ids: Sequence[int], sizes: Sequence[int]) -> tuple[int, list[int]] | 
         if len(ids) <= size:
             return size, [*ids, *([ids[-1]] * (size - len(ids)))]
     return None
+
+
+class LoadedRows(QuerySet[Any, Any]):
+    """One instance's rows of a relation, loaded with the other instances' in one prepared
+    query (``prefetch_prepared``) and kept where Django keeps a prefetched relation, so
+    ``work.tags.all()`` reads them without a query. Narrowing them (``filter``,
+    ``order_by``, or ``all`` on the set itself) asks the database afresh, as it does for
+    a relation Django prefetched."""
+
+    def __init__(self, model: type[Model], owner: Model, relation: str, rows: list[Any]) -> None:
+        super().__init__(model=model)
+        self._owner = owner
+        self._relation = relation
+        self._result_cache = rows
+        self._prefetch_done = True
+
+    def _chain(self) -> Any:
+        manager = getattr(self._owner, self._relation)
+        return manager._apply_rel_filters(self.model._default_manager.get_queryset())._chain()
+
+
+@dataclass(frozen=True)
+class PreparedPrefetch:
+    """A relation loaded for many instances in one prepared query: ``build(owner_ids)``
+    (a queryset of ``model``)
+    returns its rows for the instances keyed ``owner_ids``, each row naming its instance's
+    key in ``owner`` (``"work_id"``, or an annotation for a many-to-many relation); ``back``
+    names the rows' field pointing at the instance, filled without a query (reverse
+    foreign keys, as Django's prefetch does)."""
+
+    relation: str
+    model: type[Model]
+    build: Callable[[list[int]], QuerySet[Any, Any]]
+    owner: str
+    back: str | None = None
+    sizes: tuple[int, ...] = (1, 2, 4, 8, 16, 20, 32, 50)
+
+    def query(self, size: int) -> PreparedQuery[Any]:
+        return _prefetch_queries(self, size)
+
+
+@functools.cache
+def _prefetch_queries(prefetch: PreparedPrefetch, size: int) -> PreparedQuery[Any]:
+    def build(owner_ids: list[int]) -> QuerySet[Any, Any]:
+        return prefetch.build(owner_ids)
+
+    return PreparedQuery(build, ["owner_ids"], sizes={"owner_ids": size})
+
+
+def prefetch_prepared(instances: Sequence[Model], *prefetches: PreparedPrefetch) -> None:
+    """Load each of ``prefetches`` into every one of ``instances`` (all of one model),
+    where ``prefetch_related_objects`` would have put them. More instances than the largest
+    prepared size are loaded by Django's prefetch of the same rows."""
+    if not instances:
+        return
+    keys = [instance.pk for instance in instances]
+    for prefetch in prefetches:
+        fitted = padded(keys, prefetch.sizes)
+        if fitted is None:
+            rows = list(prefetch.build(keys))
+        else:
+            rows = prefetch.query(fitted[0]).run(owner_ids=fitted[1])
+        grouped: dict[int, list[Any]] = {key: [] for key in keys}
+        for row in rows:
+            grouped[getattr(row, prefetch.owner)].append(row)
+        for instance in instances:
+            own = grouped[instance.pk]
+            if prefetch.back is not None:
+                for row in own:
+                    setattr(row, prefetch.back, instance)
+            cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+            cache[prefetch.relation] = LoadedRows(prefetch.model, instance, prefetch.relation, own)
+
+
+def leave_empty(instances: Iterable[Model], relation: str, model: type[Model]) -> None:
+    """Record ``relation`` as having no rows on each of ``instances`` (the caller knows it
+    has none), so reading it asks nothing."""
+    for instance in instances:
+        cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+        cache[relation] = LoadedRows(model, instance, relation, [])

@@ -7,17 +7,19 @@ sanitized HTML and each row records the sanitizer version that cleaned it.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from ficshelf.accounts.models import Preference, Pseud
+from ficshelf.core.prepared_queries import PreparedPrefetch, leave_empty, prefetch_prepared
 from ficshelf.core.spam import SpamState
 from ficshelf.tags.models import ADULT_RATINGS, Tag, TagType
 
@@ -198,12 +200,12 @@ def _always_shown() -> tuple[str | models.Prefetch[Any], ...]:
 @dataclass(frozen=True)
 class _OptionalRelation:
     """A relation many works lack: ``flag`` names the annotation saying the work has
-    ``rows``; ``lookup`` prefetches it, ``nothing`` records it as empty."""
+    ``rows``; ``lookup`` prefetches it, ``leave_empty`` records a work as having none."""
 
     flag: str
     rows: models.QuerySet[Any]
     lookup: str | models.Prefetch[Any]
-    nothing: models.Prefetch[Any]
+    leave_empty: Callable[[Work], None]
 
 
 def _optional_relations() -> tuple[_OptionalRelation, ...]:
@@ -213,13 +215,13 @@ def _optional_relations() -> tuple[_OptionalRelation, ...]:
             "has_series_parts",
             SeriesWork.objects.filter(work=OuterRef("pk")),
             models.Prefetch("series_works", queryset=SeriesWork.objects.select_related("series")),
-            models.Prefetch("series_works", queryset=SeriesWork.objects.none()),
+            lambda work: leave_empty([work], "series_works", SeriesWork),
         ),
         _OptionalRelation(
             "has_collections",
             CollectionItem.objects.approved().filter(work=OuterRef("pk")),
             _shown_collection_items(CollectionItem.objects.approved()),
-            _shown_collection_items(CollectionItem.objects.none()),
+            lambda work: setattr(work, "shown_collection_items", []),
         ),
         # Chapters credited to their own creators (``works.chapter_credits``).
         _OptionalRelation(
@@ -229,7 +231,7 @@ def _optional_relations() -> tuple[_OptionalRelation, ...]:
                 "chapters__credits",
                 queryset=ChapterCreatorship.objects.select_related("pseud__user"),
             ),
-            models.Prefetch("chapters__credits", queryset=ChapterCreatorship.objects.none()),
+            lambda work: leave_empty(work.chapters.all(), "credits", ChapterCreatorship),
         ),
         # Refused gifts are not shown (the recipient took the credit away).
         _OptionalRelation(
@@ -242,7 +244,7 @@ def _optional_relations() -> tuple[_OptionalRelation, ...]:
                     "recipient__user"
                 ),
             ),
-            models.Prefetch("gifts", queryset=Gift.objects.none()),
+            lambda work: leave_empty([work], "gifts", Gift),
         ),
     )
 
@@ -257,7 +259,8 @@ def _shown_collection_items(items: models.QuerySet[CollectionItem]) -> models.Pr
 
 
 def blurb_prefetches() -> tuple[str | models.Prefetch[Any], ...]:
-    """What ``for_blurbs`` prefetches: tags, approved credits with their members, series."""
+    """What ``for_blurbs`` prefetches: tags, approved credits with their members, series
+    (``load_for_blurbs`` loads the same, prepared)."""
     return (
         "tags",
         models.Prefetch(
@@ -268,15 +271,25 @@ def blurb_prefetches() -> tuple[str | models.Prefetch[Any], ...]:
     )
 
 
+def load_for_blurbs(works: Sequence[Work]) -> None:
+    """Load into ``works`` (each loaded ``with_blurb_columns``) what ``for_blurbs``
+    prefetches."""
+    prefetch_prepared(works, _TAGS, _CREDITS, _SERIES_PARTS)
+
+
 def load_everything_shown(work: Work) -> Work:
-    """``work``, loaded ``with_page_flags``, with what a work page shows prefetched: only
-    the relations it has rows in (most works are in no series or collection and have no
-    gifts or related works, and each empty relation would cost the page a query)."""
-    optional = _optional_relations()
-    # An empty relation is prefetched from an empty queryset: recorded as empty, so
-    # ``work.gifts.all()`` answers without a query, and none is made for it.
-    lookups = [r.lookup if getattr(work, r.flag) else r.nothing for r in optional]
-    models.prefetch_related_objects([work], *_always_shown(), *lookups)
+    """``work``, loaded ``with_page_flags``, with what a work page shows loaded: only
+    the optional relations it has rows in (most works are in no series or collection and
+    have no gifts or related works, and each empty relation would cost the page a query)."""
+    prefetch_prepared([work], _TAGS, _CREDITS, _CHAPTERS)
+    lookups = []
+    for relation in _optional_relations():
+        if getattr(work, relation.flag):
+            lookups.append(relation.lookup)
+        else:
+            relation.leave_empty(work)
+    if lookups:
+        models.prefetch_related_objects([work], *lookups)
     return work
 
 
@@ -727,3 +740,39 @@ class Inspiration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_id} inspired by {self.source_id or self.url}"
+
+
+# The relations every work page and blurb shows, each loaded for many works in one query
+# compiled once per connection (``core.prepared_queries``): Django's prefetch built a
+# filter per work and relation, and its queries, on every request, which cost a work page
+# more than a quarter of its time (bench/RESULTS.md, issue 12). The rows and their order
+# are those of ``_always_shown`` and ``blurb_prefetches``.
+_TAGS = PreparedPrefetch(
+    "tags",
+    Tag,
+    lambda ids: Tag.objects.filter(works__in=ids).annotate(loaded_for_work=F("works")),
+    owner="loaded_for_work",
+)
+_CREDITS = PreparedPrefetch(
+    "creatorships",
+    Creatorship,
+    lambda ids: Creatorship.objects.filter(is_approved=True, work_id__in=ids).select_related(
+        "pseud__user"
+    ),
+    owner="work_id",
+    back="work",
+)
+_CHAPTERS = PreparedPrefetch(
+    "chapters",
+    Chapter,
+    lambda ids: Chapter.objects.filter(work_id__in=ids),
+    owner="work_id",
+    back="work",
+)
+_SERIES_PARTS = PreparedPrefetch(
+    "series_works",
+    SeriesWork,
+    lambda ids: SeriesWork.objects.filter(work_id__in=ids).select_related("series"),
+    owner="work_id",
+    back="work",
+)

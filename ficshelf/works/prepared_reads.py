@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import prefetch_related_objects
-
 from ficshelf.accounts.models import User
 from ficshelf.core.prepared_queries import PreparedQuery, padded
 from ficshelf.works.models import (
     ViewerKind,
     Work,
     WorkQuerySet,
-    blurb_prefetches,
     load_everything_shown,
+    load_for_blurbs,
     viewer_kind,
 )
 
@@ -89,5 +87,5 @@ def visible_posted_works_for_blurbs(
     else:
         size, keys = fitted
         works = _BLURBS[(viewer_kind(user), size)].run(work_ids=keys, **_viewer(user))
-        prefetch_related_objects(works, *blurb_prefetches())
+        load_for_blurbs(works)
     return works

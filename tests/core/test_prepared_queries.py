@@ -9,11 +9,19 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.test.utils import CaptureQueriesContext
 
-from ficshelf.core.prepared_queries import PreparedQuery, UnpreparableQuery, padded
-from ficshelf.works.models import Chapter, Creatorship, Work
+from ficshelf.core.prepared_queries import (
+    PreparedPrefetch,
+    PreparedQuery,
+    UnpreparableQuery,
+    leave_empty,
+    padded,
+    prefetch_prepared,
+)
+from ficshelf.tags.models import Tag, TagType
+from ficshelf.works.models import Chapter, Creatorship, Gift, Work
 from tests.factories import PseudFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +147,7 @@ def test_prefetches_and_wrong_values_are_refused() -> None:
         PreparedQuery(lambda work_id: Work.objects.all(), ["work_id"], sizes={"other": 2})
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_each_connection_prepares_its_own() -> None:
     """Django keeps a connection per thread; a query compiled for one is not run on
     another (its converters and cursor belong to the first)."""
@@ -164,3 +172,62 @@ def test_each_connection_prepares_its_own() -> None:
     thread.start()
     thread.join()
     assert found == [[1, 2], 2]
+
+
+def _chapters_of(owner_ids: list[int]) -> QuerySet[Chapter, Any]:
+    return Chapter.objects.filter(work_id__in=owner_ids)
+
+
+CHAPTERS = PreparedPrefetch("chapters", Chapter, _chapters_of, owner="work_id", back="work")
+TAGS = PreparedPrefetch(
+    "tags",
+    Tag,
+    lambda ids: Tag.objects.filter(works__in=ids).annotate(for_work=F("works")),
+    owner="for_work",
+    sizes=(2, 4),
+)
+
+
+def test_relations_loaded_for_many_instances_read_as_djangos_prefetch_does() -> None:
+    works = [WorkFactory(chapters=n) for n in (3, 1, 2)]
+    Tag.objects.create(name="Extra", type=TagType.FREEFORM)
+    works[0].tags.add(Tag.objects.get(name="Extra"))
+    mine = list(Work.objects.filter(pk__in=[w.pk for w in works]).order_by("pk"))
+    theirs = list(
+        Work.objects.filter(pk__in=[w.pk for w in works])
+        .order_by("pk")
+        .prefetch_related("chapters", "tags")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        prefetch_prepared(mine, CHAPTERS, TAGS)
+    assert len(queries.captured_queries) == 2  # one per relation, whatever the count
+    with CaptureQueriesContext(connection) as queries:
+        for one, other in zip(mine, theirs, strict=True):
+            assert list(one.chapters.all()) == list(other.chapters.all())
+            assert list(one.tags.all()) == list(other.tags.all())
+            assert one.chapters.count() == other.chapters.count()
+            assert one.chapters.exists()
+            # The rows know their work without asking (as Django's prefetch sets it).
+            assert all(chapter.work is one for chapter in one.chapters.all())
+    assert not queries.captured_queries
+    # Narrowing asks the database, and finds the right rows.
+    first = mine[0]
+    with CaptureQueriesContext(connection) as queries:
+        assert [c.position for c in first.chapters.filter(position__gte=2)] == [2, 3]
+        assert [t.name for t in first.tags.filter(name="Extra")] == ["Extra"]
+        assert [c.position for c in first.chapters.all().order_by("-position")] == [3, 2, 1]
+    assert len(queries.captured_queries) == 3
+    # More instances than the largest prepared size: loaded all the same.
+    more = list(Work.objects.filter(pk__in=[w.pk for w in works]).order_by("pk"))
+    prefetch_prepared(more[:1] * 5, TAGS)
+    assert list(more[0].tags.all()) == list(theirs[0].tags.all())
+
+
+def test_a_relation_left_empty_reads_as_empty_without_a_query() -> None:
+    work = WorkFactory(chapters=2)
+    loaded = Work.objects.get(pk=work.pk)
+    leave_empty([loaded], "gifts", Gift)
+    with CaptureQueriesContext(connection) as queries:
+        assert list(loaded.gifts.all()) == []
+        assert not loaded.gifts.exists()
+    assert not queries.captured_queries

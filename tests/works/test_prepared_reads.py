@@ -120,8 +120,13 @@ def test_listings_find_what_the_rule_finds_for_every_viewer() -> None:
             by_pk = {w.pk: w for w in wanted}
             for work in found:
                 assert work.posted_chapter_count == by_pk[work.pk].posted_chapter_count
-                assert [t.name for t in work.tags.all()] == [
-                    t.name for t in by_pk[work.pk].tags.all()
+                theirs = by_pk[work.pk]
+                assert [t.name for t in work.tags.all()] == [t.name for t in theirs.tags.all()]
+                assert [(c.pseud.name, c.pseud.user.username) for c in work.creatorships.all()] == [
+                    (c.pseud.name, c.pseud.user.username) for c in theirs.creatorships.all()
+                ]
+                assert [(p.series.title, p.position) for p in work.series_works.all()] == [
+                    (p.series.title, p.position) for p in theirs.series_works.all()
                 ]
     # More keys than the largest prepared size are read unprepared, alike.
     many = visible_posted_works_for_blurbs(AnonymousUser(), [*ids * 6, *range(10**6, 10**6 + 9)])

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import template
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ficshelf.accounts.access import keeps_history
 from ficshelf.accounts.models import User
+from ficshelf.core.prepared_queries import PreparedQuery
 from ficshelf.social.access import (
     comment_moderator_ids,
     comment_refusal,
@@ -214,34 +215,47 @@ def _reader_state(request: HttpRequest, work: Work, user: User) -> ReaderState:
     kept: ReaderState | None = getattr(request, _READER_STATE, None)
     if kept is not None:
         return kept
+    rows: list[dict[str, Any]] = _READER_STATE_ROW.run(work_id=work.pk, user_id=user.pk)
+    row = rows[0] if rows else {}
+    state = ReaderState(
+        flags={name: bool(row.get(name)) for name in _READER_FLAGS},
+        place=_place(work, row),
+    )
+    setattr(request, _READER_STATE, state)
+    return state
+
+
+_READER_FLAGS = ("has_bookmark", "is_subscribed", "is_marked_for_later", "has_reading_lists")
+
+
+def _reader_state_row(work_id: int, user_id: int) -> QuerySet[Work, Any]:
     this_work = OuterRef("pk")
     flags = {
-        "has_bookmark": Bookmark.objects.filter(work=this_work, user_id=user.pk),
-        "is_subscribed": Subscription.objects.filter(work=this_work, user_id=user.pk),
+        "has_bookmark": Bookmark.objects.filter(work=this_work, user_id=user_id),
+        "is_subscribed": Subscription.objects.filter(work=this_work, user_id=user_id),
         "is_marked_for_later": Reading.objects.filter(
-            work=this_work, user_id=user.pk, is_marked_for_later=True
+            work=this_work, user_id=user_id, is_marked_for_later=True
         ),
-        "has_reading_lists": ReadingList.objects.filter(owner_id=user.pk),
+        "has_reading_lists": ReadingList.objects.filter(owner_id=user_id),
     }
     # The place in a chapter still posted (one made a draft since is nowhere to go).
-    place = Reading.objects.filter(work=this_work, user_id=user.pk, chapter__is_posted=True)
+    place = Reading.objects.filter(work=this_work, user_id=user_id, chapter__is_posted=True)
     places = {
         "place_chapter_id": Subquery(place.values("chapter_id")[:1]),
         "place_position": Subquery(place.values("chapter__position")[:1]),
         "place_fraction": Subquery(place.values("scroll_fraction")[:1]),
     }
-    row = (
-        Work.objects.filter(pk=work.pk)
+    shown: QuerySet[Work, Any] = (
+        Work.objects.filter(pk=work_id)
         .annotate(**{name: Exists(rows) for name, rows in flags.items()}, **places)
         .values(*flags, *places)
-        .first()
-    ) or {}
-    state = ReaderState(
-        flags={name: bool(row.get(name)) for name in flags},
-        place=_place(work, row),
     )
-    setattr(request, _READER_STATE, state)
-    return state
+    return shown
+
+
+# Compiled once per connection (``core.prepared_queries``): building this query cost more
+# than running it.
+_READER_STATE_ROW = PreparedQuery(_reader_state_row, ["work_id", "user_id"])
 
 
 def _place(work: Work, row: dict[str, Any]) -> ReadingPlace | None:
