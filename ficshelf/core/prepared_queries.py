@@ -20,8 +20,10 @@ What keeps this honest:
   ``build`` whose shape depends on a value (a branch on it, a value written into the SQL
   rather than passed as a parameter) cannot be prepared. Such a value belongs in the key
   of which prepared query to use (the callers keep one per viewer kind: guest, member, staff).
-- Kept per connection object (Django keeps one per thread), so a compiled query and its
-  converters are only used on the connection that made them.
+- Kept on the connection object (Django keeps one per thread), so a compiled query and its
+  converters are only used on the connection that made them, and are freed with it.
+- A key no row can have (beyond 64-bit integers, as a URL may ask) finds nothing, as
+  Django's ORM answers, without asking the database.
 
 Values are integers (keys) or lists of integers of a fixed length (``pk__in``): callers that
 need other lengths keep one prepared query per length (``padded``).
@@ -31,9 +33,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-import threading
-import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -55,6 +55,27 @@ Value = int | list[int]
 # not caught: ``build`` must use its values only as values.)
 _FIRST_STAND_IN = -(2**53) + 1_000_003
 _SECOND_STAND_IN = 2**53 - 2_000_000
+
+
+# Keys are 64-bit signed integers (``BigAutoField``): a larger number names no row, and
+# SQLite refuses it as a parameter (Django's ORM answers "no rows" before asking).
+_KEY_RANGE = range(-(2**63), 2**63)
+_KEPT_ON_CONNECTION = "ficshelf_prepared_queries"
+
+
+def _integers(values: dict[str, Value]) -> Iterator[Any]:
+    for value in values.values():
+        yield from value if isinstance(value, list) else [value]
+
+
+def _is_key(value: Any) -> bool:
+    return isinstance(value, int) and value in _KEY_RANGE
+
+
+def could_be_a_key(value: int) -> bool:
+    """Whether ``value`` is within the database's keys (an address may carry any digits;
+    SQL written by hand must not pass a larger number on: SQLite refuses it)."""
+    return _is_key(value)
 
 
 class UnpreparableQuery(Exception):
@@ -88,8 +109,6 @@ class PreparedQuery(Generic[M]):
         unknown = set(self._sizes) - set(self._names)
         if unknown:
             raise ValueError(f"sizes for values not named: {sorted(unknown)}")
-        self._compiled: weakref.WeakKeyDictionary[Any, _Compiled] = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
         self._model: type[Model] | None = None
 
     def run(self, **values: Value) -> list[Any]:
@@ -100,13 +119,18 @@ class PreparedQuery(Generic[M]):
             given = values[name]
             if not isinstance(given, list) or len(given) != size:
                 raise TypeError(f"{name} must be a list of {size} integers")
+        if not all(map(could_be_a_key, _integers(values))):
+            return []  # no row has a key outside the database's integers
         alias = self._alias()
         connection = connections[alias]
-        compiled = self._compiled.get(connection)
+        # Kept on the connection object (one per thread, used by that thread alone): what
+        # is compiled refers back to the connection, and goes with it.
+        kept: dict[PreparedQuery[Any], _Compiled] = connection.__dict__.setdefault(
+            _KEPT_ON_CONNECTION, {}
+        )
+        compiled = kept.get(self)
         if compiled is None:
-            with self._lock:
-                compiled = self._compiled.get(connection) or self._prepare(alias)
-                self._compiled[connection] = compiled
+            compiled = kept[self] = self._prepare(alias)
         params = list(compiled.params)
         for position, name, index in compiled.slots:
             value = values[name]
@@ -185,7 +209,12 @@ def _result_maker(queryset: QuerySet[Any, Any], compiler: Any) -> Callable[..., 
 
     if queryset._iterable_class is ValuesIterable:
         query = queryset.query
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        # As ValuesIterable names the columns: in the order values() gave, when it did.
+        names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
         return lambda rows: [dict(zip(names, row, strict=True)) for row in converted(rows)]
     if queryset._iterable_class is not ModelIterable:
         raise UnpreparableQuery("only model instances and values() dictionaries")
@@ -226,32 +255,41 @@ class LoadedRows(QuerySet[Any, Any]):
     """One instance's rows of a relation, loaded with the other instances' in one prepared
     query (``prefetch_prepared``) and kept where Django keeps a prefetched relation, so
     ``work.tags.all()`` reads them without a query. Narrowing them (``filter``,
-    ``order_by``, or ``all`` on the set itself) asks the database afresh, as it does for
-    a relation Django prefetched."""
+    ``order_by``, or ``all`` on the set itself) asks the database afresh, from the rows the
+    loading chose (``base``: approved credits only, say, or none for a relation known to be
+    empty), as Django does for a relation it prefetched with a queryset."""
 
-    def __init__(self, model: type[Model], owner: Model, relation: str, rows: list[Any]) -> None:
+    def __init__(
+        self,
+        model: type[Model],
+        owner: Model,
+        relation: str,
+        rows: list[Any],
+        base: Callable[[], QuerySet[Any, Any]],
+    ) -> None:
         super().__init__(model=model)
         self._owner = owner
         self._relation = relation
+        self._base = base
         self._result_cache = rows
         self._prefetch_done = True
 
     def _chain(self) -> Any:
         manager = getattr(self._owner, self._relation)
-        return manager._apply_rel_filters(self.model._default_manager.get_queryset())._chain()
+        return manager._apply_rel_filters(self._base())._chain()
 
 
 @dataclass(frozen=True)
 class PreparedPrefetch:
     """A relation loaded for many instances in one prepared query: ``build(owner_ids)``
-    (a queryset of ``model``)
+    (``base()`` narrowed to those instances)
     returns its rows for the instances keyed ``owner_ids``, each row naming its instance's
     key in ``owner`` (``"work_id"``, or an annotation for a many-to-many relation); ``back``
     names the rows' field pointing at the instance, filled without a query (reverse
     foreign keys, as Django's prefetch does)."""
 
     relation: str
-    model: type[Model]
+    base: Callable[[], QuerySet[Any, Any]]
     build: Callable[[list[int]], QuerySet[Any, Any]]
     owner: str
     back: str | None = None
@@ -259,6 +297,14 @@ class PreparedPrefetch:
 
     def query(self, size: int) -> PreparedQuery[Any]:
         return _prefetch_queries(self, size)
+
+    def model(self) -> type[Model]:
+        return _model_of(self)
+
+
+@functools.cache
+def _model_of(prefetch: PreparedPrefetch) -> type[Model]:
+    return prefetch.base().model
 
 
 @functools.cache
@@ -291,12 +337,14 @@ def prefetch_prepared(instances: Sequence[Model], *prefetches: PreparedPrefetch)
                 for row in own:
                     setattr(row, prefetch.back, instance)
             cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-            cache[prefetch.relation] = LoadedRows(prefetch.model, instance, prefetch.relation, own)
+            cache[prefetch.relation] = LoadedRows(
+                prefetch.model(), instance, prefetch.relation, own, prefetch.base
+            )
 
 
 def leave_empty(instances: Iterable[Model], relation: str, model: type[Model]) -> None:
-    """Record ``relation`` as having no rows on each of ``instances`` (the caller knows it
-    has none), so reading it asks nothing."""
+    """Record ``relation`` (rows of ``model``) as having no rows on each of ``instances``
+    (the caller knows it has none), so reading it, or narrowing it, asks nothing."""
     for instance in instances:
         cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-        cache[relation] = LoadedRows(model, instance, relation, [])
+        cache[relation] = LoadedRows(model, instance, relation, [], model._default_manager.none)

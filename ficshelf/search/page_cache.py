@@ -53,6 +53,7 @@ from ficshelf.accounts.access import preferences_for
 from ficshelf.core.disk_full import skipped_if_full
 from ficshelf.core.form_guards import fresh_stamp
 from ficshelf.core.kept_pages import key_parts
+from ficshelf.core.prepared_queries import could_be_a_key
 from ficshelf.core.process_cache import cached_value
 from ficshelf.search.backends import get_backend
 from ficshelf.search.page_versions import versions_of, versions_with_named
@@ -152,8 +153,8 @@ def cached_work_page_for_guests(view: Callable[..., HttpResponse]) -> Callable[.
     @wraps(view)
     def wrapper(request: HttpRequest, work_id: int, **kwargs: Any) -> HttpResponse:
         key = _guest_key(request)
-        if key is None:
-            return view(request, work_id, **kwargs)
+        if key is None or not could_be_a_key(work_id):
+            return view(request, work_id, **kwargs)  # (a key beyond any: the view's 404)
         key = "guest-work-page:" + _digest(key)
         kept = cache.get(key)
         if kept is not None:

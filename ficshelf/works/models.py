@@ -749,13 +749,13 @@ class Inspiration(models.Model):
 # are those of ``_always_shown`` and ``blurb_prefetches``.
 _TAGS = PreparedPrefetch(
     "tags",
-    Tag,
+    Tag.objects.all,
     lambda ids: Tag.objects.filter(works__in=ids).annotate(loaded_for_work=F("works")),
     owner="loaded_for_work",
 )
 _CREDITS = PreparedPrefetch(
     "creatorships",
-    Creatorship,
+    lambda: Creatorship.objects.filter(is_approved=True),
     lambda ids: Creatorship.objects.filter(is_approved=True, work_id__in=ids).select_related(
         "pseud__user"
     ),
@@ -764,14 +764,14 @@ _CREDITS = PreparedPrefetch(
 )
 _CHAPTERS = PreparedPrefetch(
     "chapters",
-    Chapter,
+    Chapter.objects.all,
     lambda ids: Chapter.objects.filter(work_id__in=ids),
     owner="work_id",
     back="work",
 )
 _SERIES_PARTS = PreparedPrefetch(
     "series_works",
-    SeriesWork,
+    SeriesWork.objects.all,
     lambda ids: SeriesWork.objects.filter(work_id__in=ids).select_related("series"),
     owner="work_id",
     back="work",

@@ -4,12 +4,15 @@ value is refused rather than run with stale SQL."""
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db import connection, connections
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Value
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from ficshelf.core.prepared_queries import (
@@ -148,9 +151,9 @@ def test_prefetches_and_wrong_values_are_refused() -> None:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_each_connection_prepares_its_own() -> None:
+def test_each_connection_prepares_its_own_and_frees_it_with_the_connection() -> None:
     """Django keeps a connection per thread; a query compiled for one is not run on
-    another (its converters and cursor belong to the first)."""
+    another (its converters and cursor belong to the first), and goes when it goes."""
     work = WorkFactory(chapters=2)
     prepared = PreparedQuery(
         lambda work_id: Chapter.objects.filter(work_id=work_id).order_by("position"),
@@ -158,30 +161,61 @@ def test_each_connection_prepares_its_own() -> None:
     )
     assert [c.position for c in prepared.run(work_id=work.pk)] == [1, 2]
     found: list[Any] = []
+    gone: list[weakref.ref[Any]] = []
+
+    mine = connections["default"]
 
     def other_thread() -> None:
-        from django.db import connection as own
-
+        own = connections["default"]
         try:
             found.append([c.position for c in prepared.run(work_id=work.pk)])
-            found.append(len(prepared._compiled))
+            found.append(own is not mine)
+            gone.append(weakref.ref(own))
         finally:
             own.close()
 
-    thread = threading.Thread(target=other_thread)
-    thread.start()
-    thread.join()
-    assert found == [[1, 2], 2]
+    for _ in range(3):
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join()
+    assert found == [[1, 2], True] * 3
+    gc.collect()
+    assert [ref() for ref in gone] == [None] * 3  # nothing kept them alive
+    assert [c.position for c in prepared.run(work_id=work.pk)] == [1, 2]
+
+
+def test_a_key_beyond_the_databases_integers_finds_nothing(client: Client) -> None:
+    work = WorkFactory()
+    prepared = PreparedQuery(lambda work_id: Work.objects.filter(pk=work_id), ["work_id"])
+    assert prepared.run(work_id=work.pk) == [work]
+    for huge in (2**63, -(2**63) - 1, 10**20):
+        assert prepared.run(work_id=huge) == []
+        # The same as the ORM (the work page's address takes any digits).
+        assert not Work.objects.filter(pk=huge).exists()
+    assert client.get("/works/99999999999999999999/").status_code == 404
+    assert client.get("/works/99999999999999999999/chapters/1/").status_code == 404
+
+
+def test_values_are_named_in_the_order_values_gave() -> None:
+    work = WorkFactory()
+
+    def build(work_id: int) -> QuerySet[Any, Any]:
+        return Work.objects.filter(pk=work_id).annotate(seven=Value(7)).values("seven", "title")
+
+    assert PreparedQuery(build, ["work_id"]).run(work_id=work.pk) == list(build(work.pk))
+    assert list(build(work.pk)) == [{"seven": 7, "title": work.title}]
 
 
 def _chapters_of(owner_ids: list[int]) -> QuerySet[Chapter, Any]:
     return Chapter.objects.filter(work_id__in=owner_ids)
 
 
-CHAPTERS = PreparedPrefetch("chapters", Chapter, _chapters_of, owner="work_id", back="work")
+CHAPTERS = PreparedPrefetch(
+    "chapters", Chapter.objects.all, _chapters_of, owner="work_id", back="work"
+)
 TAGS = PreparedPrefetch(
     "tags",
-    Tag,
+    Tag.objects.all,
     lambda ids: Tag.objects.filter(works__in=ids).annotate(for_work=F("works")),
     owner="for_work",
     sizes=(2, 4),
@@ -217,6 +251,19 @@ def test_relations_loaded_for_many_instances_read_as_djangos_prefetch_does() -> 
         assert [t.name for t in first.tags.filter(name="Extra")] == ["Extra"]
         assert [c.position for c in first.chapters.all().order_by("-position")] == [3, 2, 1]
     assert len(queries.captured_queries) == 3
+    # Narrowing starts from the rows the loading chose, not from every row.
+    approved = PreparedPrefetch(
+        "creatorships",
+        lambda: Creatorship.objects.filter(is_approved=True),
+        lambda ids: Creatorship.objects.filter(is_approved=True, work_id__in=ids),
+        owner="work_id",
+        back="work",
+    )
+    Creatorship.objects.create(work=first, pseud=PseudFactory(), is_approved=False)
+    prefetch_prepared(mine, approved)
+    assert len(first.creatorships.all()) == 1
+    assert first.creatorships.exclude(pk=0).count() == 1
+    assert Creatorship.objects.filter(work=first).count() == 2
     # More instances than the largest prepared size: loaded all the same.
     more = list(Work.objects.filter(pk__in=[w.pk for w in works]).order_by("pk"))
     prefetch_prepared(more[:1] * 5, TAGS)
@@ -227,7 +274,9 @@ def test_a_relation_left_empty_reads_as_empty_without_a_query() -> None:
     work = WorkFactory(chapters=2)
     loaded = Work.objects.get(pk=work.pk)
     leave_empty([loaded], "gifts", Gift)
+    Gift.objects.create(work=work, recipient_name="someone")
     with CaptureQueriesContext(connection) as queries:
         assert list(loaded.gifts.all()) == []
         assert not loaded.gifts.exists()
+        assert list(loaded.gifts.filter(recipient_name="someone")) == []  # as Django's none()
     assert not queries.captured_queries
