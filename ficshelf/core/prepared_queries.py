@@ -119,6 +119,12 @@ class PreparedQuery(Generic[M]):
             given = values[name]
             if not isinstance(given, list) or len(given) != size:
                 raise TypeError(f"{name} must be a list of {size} integers")
+        # Keys as the ORM takes them ("12" from an address's pattern is 12; "x" is a
+        # ValueError, as the ORM raises).
+        values = {
+            name: [int(item) for item in value] if isinstance(value, list) else int(value)
+            for name, value in values.items()
+        }
         if not all(map(could_be_a_key, _integers(values))):
             return []  # no row has a key outside the database's integers
         alias = self._alias()
