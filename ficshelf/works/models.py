@@ -187,13 +187,14 @@ class WorkQuerySet(models.QuerySet["Work"]):
 # What ``with_everything_shown`` prefetches for every work, and the relations many works
 # lack (``one_with_everything_shown`` asks for those only when the work has rows in them).
 def _always_shown() -> tuple[str | models.Prefetch[Any], ...]:
-    return (
-        "tags",
-        models.Prefetch(
-            "creatorships",
-            queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
-        ),
-        "chapters",
+    return ("tags", _approved_credits(), "chapters")
+
+
+def _approved_credits() -> models.Prefetch[Any]:
+    # An invited co-creator is credited once they accept.
+    return models.Prefetch(
+        "creatorships",
+        queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
     )
 
 
@@ -261,14 +262,7 @@ def _shown_collection_items(items: models.QuerySet[CollectionItem]) -> models.Pr
 def blurb_prefetches() -> tuple[str | models.Prefetch[Any], ...]:
     """What ``for_blurbs`` prefetches: tags, approved credits with their members, series
     (``load_for_blurbs`` loads the same, prepared)."""
-    return (
-        "tags",
-        models.Prefetch(
-            "creatorships",
-            queryset=Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
-        ),
-        "series_works__series",
-    )
+    return ("tags", _approved_credits(), "series_works__series")
 
 
 def load_for_blurbs(works: Sequence[Work]) -> None:

@@ -49,15 +49,24 @@ def _work_page_query(kind: ViewerKind) -> PreparedQuery[Work]:
     return PreparedQuery(build, _names(kind, "work_id"))
 
 
-def _blurbs_query(kind: ViewerKind, size: int) -> PreparedQuery[Work]:
+def _blurbs_query(kind: ViewerKind, size: int, posted_only: bool) -> PreparedQuery[Work]:
     def build(work_ids: list[int], viewer_id: int | None = None) -> WorkQuerySet:
-        return _visible(kind, viewer_id).posted().filter(pk__in=work_ids).with_blurb_columns()
+        works = _visible(kind, viewer_id)
+        if posted_only:
+            works = works.posted()
+        return works.filter(pk__in=work_ids).with_blurb_columns()
 
     return PreparedQuery(build, _names(kind, "work_ids"), sizes={"work_ids": size})
 
 
 _WORK_PAGE = {kind: _work_page_query(kind) for kind in ViewerKind}
-_BLURBS = {(kind, size): _blurbs_query(kind, size) for kind in ViewerKind for size in _LIST_SIZES}
+# By kind of viewer, number of keys, and whether drafts (their creators') are left out.
+_BLURBS = {
+    (kind, size, posted_only): _blurbs_query(kind, size, posted_only)
+    for kind in ViewerKind
+    for size in _LIST_SIZES
+    for posted_only in (True, False)
+}
 
 
 def _viewer(user: User | AnonymousUser | None) -> dict[str, Any]:
@@ -78,14 +87,30 @@ def visible_posted_works_for_blurbs(
     user: User | AnonymousUser | None, work_ids: list[int]
 ) -> list[Work]:
     """``Work.objects.visible_to(user).posted().filter(pk__in=work_ids).for_blurbs()``, in
-    no particular order; prepared for up to 50 keys."""
+    no particular order; prepared for up to 50 keys. (Listings: drafts are never listed,
+    not even to their creators.)"""
+    return _works_for_blurbs(user, work_ids, posted_only=True)
+
+
+def visible_works_for_blurbs(user: User | AnonymousUser | None, work_ids: list[int]) -> list[Work]:
+    """``Work.objects.visible_to(user).filter(pk__in=work_ids).for_blurbs()`` (one's own
+    drafts included, as on one's bookmarks), in no particular order; prepared for up to 50
+    keys."""
+    return _works_for_blurbs(user, work_ids, posted_only=False)
+
+
+def _works_for_blurbs(
+    user: User | AnonymousUser | None, work_ids: list[int], posted_only: bool
+) -> list[Work]:
     if not work_ids:
         return []
     fitted = padded(work_ids, _LIST_SIZES)
     if fitted is None:
-        works = list(Work.objects.visible_to(user).posted().filter(pk__in=work_ids).for_blurbs())
-    else:
-        size, keys = fitted
-        works = _BLURBS[(viewer_kind(user), size)].run(work_ids=keys, **_viewer(user))
-        load_for_blurbs(works)
+        unprepared = Work.objects.visible_to(user)
+        if posted_only:
+            unprepared = unprepared.posted()
+        return list(unprepared.filter(pk__in=work_ids).for_blurbs())
+    size, keys = fitted
+    works = _BLURBS[(viewer_kind(user), size, posted_only)].run(work_ids=keys, **_viewer(user))
+    load_for_blurbs(works)
     return works

@@ -22,6 +22,7 @@ from ficshelf.social.stored_html import refresh_bookmark_notes, refresh_external
 from ficshelf.social.views._common import _back, _me, _page
 from ficshelf.works.access import MutedWork, get_series_for_viewer, get_work_for_viewer
 from ficshelf.works.models import Creatorship, Series, SeriesWork, Work, work_visible_to
+from ficshelf.works.prepared_reads import visible_works_for_blurbs
 
 # ---- Bookmarks ----
 
@@ -121,7 +122,7 @@ def _attach_targets(bookmarks: Any, user: Any) -> None:
     bookmarks = list(bookmarks)
     work_ids = {b.work_id for b in bookmarks if b.work_id}
     series_ids = {b.series_id for b in bookmarks if b.series_id}
-    works = {w.pk: w for w in Work.objects.visible_to(user).for_blurbs().filter(pk__in=work_ids)}
+    works = {w.pk: w for w in visible_works_for_blurbs(user, sorted(work_ids))}
     muted = _muted_works(user, work_ids - works.keys())
     series = {s.pk: s for s in Series.objects.filter(pk__in=series_ids)}
     # One query for the visible parts of every bookmarked series, not one per bookmark.
