@@ -277,12 +277,27 @@ class LoadedRows(QuerySet[Any, Any]):
         self._owner = owner
         self._relation = relation
         self._base = base
+        self._narrowed: Any = None
         self._result_cache = rows
         self._prefetch_done = True
 
     def _chain(self) -> Any:
         manager = getattr(self._owner, self._relation)
         return manager._apply_rel_filters(self._base())._chain()
+
+    # What reads the query itself rather than a chained copy (``update``, ``aggregate``,
+    # ``iterator``, ``explain``, ``ordered``) gets the relation's own, narrowed to the owner,
+    # made the first time it is asked for: a bare query of the model would reach every row
+    # of the table (every work's chapters).
+    @property
+    def query(self) -> Any:
+        if self._narrowed is None:
+            self._narrowed = self._chain().query
+        return self._narrowed
+
+    @query.setter
+    def query(self, value: Any) -> None:
+        self._narrowed = value
 
 
 @dataclass(frozen=True)

@@ -749,7 +749,7 @@ _TAGS = PreparedPrefetch(
 )
 _CREDITS = PreparedPrefetch(
     "creatorships",
-    lambda: Creatorship.objects.filter(is_approved=True),
+    lambda: Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
     lambda ids: Creatorship.objects.filter(is_approved=True, work_id__in=ids).select_related(
         "pseud__user"
     ),

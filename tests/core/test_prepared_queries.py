@@ -268,6 +268,14 @@ def test_relations_loaded_for_many_instances_read_as_djangos_prefetch_does() -> 
     assert len(first.creatorships.all()) == 1
     assert first.creatorships.exclude(pk=0).count() == 1
     assert Creatorship.objects.filter(work=first).count() == 2
+    # What reads the query itself stays within the owner: an aggregate, an iterator, an
+    # update (a bare query of the model would reach every work's chapters).
+    assert first.chapters.aggregate(n=Count("id"))["n"] == 3
+    assert [c.position for c in first.chapters.iterator()] == [1, 2, 3]
+    assert first.tags.aggregate(n=Count("id"))["n"] == 2
+    assert first.chapters.update(title="Renamed") == 3
+    assert Chapter.objects.filter(title="Renamed").count() == 3
+    assert first.chapters.all().ordered
     # More instances than the largest prepared size: loaded all the same.
     more = list(Work.objects.filter(pk__in=[w.pk for w in works]).order_by("pk"))
     prefetch_prepared(more[:1] * 5, TAGS)
