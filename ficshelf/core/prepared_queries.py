@@ -303,11 +303,10 @@ class LoadedRows(QuerySet[Any, Any]):
 @dataclass(frozen=True)
 class PreparedPrefetch:
     """A relation loaded for many instances in one prepared query: ``build(owner_ids)``
-    (``base()`` narrowed to those instances)
-    returns its rows for the instances keyed ``owner_ids``, each row naming its instance's
-    key in ``owner`` (``"work_id"``, or an annotation for a many-to-many relation); ``back``
-    names the rows' field pointing at the instance, filled without a query (reverse
-    foreign keys, as Django's prefetch does)."""
+    returns its rows (``base()`` narrowed to the instances keyed ``owner_ids``), each row
+    naming its instance's key in ``owner`` (``"work_id"``, or an annotation for a
+    many-to-many relation); ``back`` names the rows' field pointing at the instance, filled
+    without a query (reverse foreign keys, as Django's prefetch does)."""
 
     relation: str
     base: Callable[[], QuerySet[Any, Any]]
@@ -339,7 +338,7 @@ def _prefetch_queries(prefetch: PreparedPrefetch, size: int) -> PreparedQuery[An
 def prefetch_prepared(instances: Sequence[Model], *prefetches: PreparedPrefetch) -> None:
     """Load each of ``prefetches`` into every one of ``instances`` (all of one model),
     where ``prefetch_related_objects`` would have put them. More instances than the largest
-    prepared size are loaded by Django's prefetch of the same rows."""
+    prepared size are loaded by the same query, built unprepared."""
     if not instances:
         return
     keys = [instance.pk for instance in instances]

@@ -755,9 +755,7 @@ _TAGS = PreparedPrefetch(
 _CREDITS = PreparedPrefetch(
     "creatorships",
     lambda: Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
-    lambda ids: Creatorship.objects.filter(is_approved=True, work_id__in=ids).select_related(
-        "pseud__user"
-    ),
+    lambda ids: _CREDITS.base().filter(work_id__in=ids),
     owner="work_id",
     back="work",
 )
