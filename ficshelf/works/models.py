@@ -752,10 +752,16 @@ _TAGS = PreparedPrefetch(
     lambda ids: Tag.objects.filter(works__in=ids).annotate(loaded_for_work=F("works")),
     owner="loaded_for_work",
 )
+
+
+def _approved_credit_rows() -> models.QuerySet[Creatorship]:
+    return Creatorship.objects.filter(is_approved=True).select_related("pseud__user")
+
+
 _CREDITS = PreparedPrefetch(
     "creatorships",
-    lambda: Creatorship.objects.filter(is_approved=True).select_related("pseud__user"),
-    lambda ids: _CREDITS.base().filter(work_id__in=ids),
+    lambda: _approved_credit_rows(),
+    lambda ids: _approved_credit_rows().filter(work_id__in=ids),
     owner="work_id",
     back="work",
 )
