@@ -19,8 +19,10 @@ from ficshelf.search.backends import get_backend
 from ficshelf.search.backends.base import FacetCount, SearchUnavailable
 from ficshelf.search.exclusions import Exclusions, exclusions_for, exclusions_for_user
 from ficshelf.search.index_lag import search_through_lag
+from ficshelf.search.page_versions import EVERY_WORK, versions_of
 from ficshelf.search.query import WorkQuery
 from ficshelf.tags.models import Tag
+from ficshelf.works.kept_blurbs import shown_at_versions
 from ficshelf.works.models import Work
 from ficshelf.works.prepared_reads import visible_posted_works_for_blurbs
 
@@ -124,12 +126,16 @@ def reader_query(
     return ReaderQuery(user, widen_query(query, user, exclusions), exclusions)
 
 
-def run_reader_query(asked: ReaderQuery) -> WorkPage:
+def run_reader_query(asked: ReaderQuery, *, only_blurbs: bool = False) -> WorkPage:
     """The second half of ``find_works``: ask the backend (counting the works it has not
     caught up with as the database has them, ``search.index_lag``), then re-check
-    visibility."""
+    visibility.
+
+    ``only_blurbs``: the works are shown only as blurbs (``works.kept_blurbs``), so they
+    are loaded with their page versions instead of their tags, credits and series, which
+    the blurbs load only for those not kept."""
     result = search_through_lag(get_backend(), asked.query, asked.user)
-    works = _visible_in_order(asked.user, result.work_ids)
+    works = _visible_in_order(asked.user, result.work_ids, only_blurbs)
     return WorkPage(
         works=works,
         total=result.total,
@@ -176,12 +182,19 @@ def _tighter(first: int | None, second: int | None) -> int | None:
     return min(first, second)
 
 
-def _visible_in_order(user: User | AnonymousUser | None, work_ids: list[int]) -> list[Work]:
+def _visible_in_order(
+    user: User | AnonymousUser | None, work_ids: list[int], only_blurbs: bool = False
+) -> list[Work]:
     if not work_ids:
         return []
     # Listings show posted works only, even to their creators (drafts live on the
     # dashboard); a work made a draft or hidden since it was indexed drops out here.
-    found = visible_posted_works_for_blurbs(user, work_ids)
+    found = visible_posted_works_for_blurbs(user, work_ids, with_relations=not only_blurbs)
+    if only_blurbs:
+        # Read after the works' rows (which their blurbs' keys hold whole) and before any
+        # of their relations (which ``blurbs_html`` loads for the blurbs not kept).
+        versions = versions_of(work.pk for work in found)
+        shown_at_versions(found, versions, versions[EVERY_WORK])
     by_id = {work.pk: work for work in found}
     return [by_id[work_id] for work_id in work_ids if work_id in by_id]
 

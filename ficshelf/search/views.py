@@ -224,7 +224,7 @@ def _render_listing_part(
     request: HttpRequest, scope: Scope, form: WorkFilterForm, asked: ReaderQuery
 ) -> tuple[SafeString, bool]:
     """The results, pagination and sidebar, and whether other readers may be given them."""
-    page = run_reader_query(asked)
+    page = run_reader_query(asked, only_blurbs=True)
     if scope.is_search and page.query.text is not None:
         _attach_snippets(page.works, page.query.text)
     # The page numbers come from the total alone: no cap on how deep a reader may page.

@@ -17,6 +17,15 @@ display preferences. So each blurb is kept under a digest of:
 Keys are never deleted: an unused one expires. Which works a reader may see is decided
 before (the caller passes only works the visibility rule lets them see). Blurbs with search
 snippets (the text search's, different for each query) are rendered each time.
+
+A caller that knows the works' page versions (``search.page_versions``: the number of
+committed changes to what a work's page shows, its tags, credits and series included, and
+the version every work's page shares, moved by renames and bans) may give them
+instead of the relations (``shown_at_versions``): the key is then made of the work's own row
+and those versions, and the work's tags, credits and series are loaded only for the blurbs
+not kept (``load_for_blurbs``). Loading them was most of a listing's cost in Python: twenty
+works link some four hundred tags. The versions must be read before the relations are, so a
+blurb is never kept under a version older than the rows it was rendered from.
 """
 
 from __future__ import annotations
@@ -24,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache as once
 from typing import Any
 
@@ -39,18 +48,37 @@ from django.utils.safestring import SafeString, mark_safe
 from ficshelf.accounts.models import Preference
 from ficshelf.core.disk_full import skipped_if_full
 from ficshelf.works.blurb_html import BlurbLinks, blurb_html, code_modules
+from ficshelf.works.models import load_for_blurbs
 
 KEPT_BLURB_SECONDS = 600
+# Set on a work loaded without its relations by ``shown_at_versions``: its page version and
+# the shared one, as read before its relations are.
+_VERSIONS = "_shown_at_versions"
+
+
+def shown_at_versions(works: Iterable[Any], versions: Mapping[int, int], shared: int) -> None:
+    """Record on each of ``works`` (loaded ``with_blurb_columns``, without the relations
+    ``load_for_blurbs`` loads) its page version in ``versions`` and the ``shared`` one, read
+    before any of its relations: ``blurbs_html`` then keys its blurb on them and loads the
+    relations only if the blurb is not kept."""
+    for work in works:
+        setattr(work, _VERSIONS, (versions.get(work.pk, 0), shared))
 
 
 def blurbs_html(context: Context, works: Iterable[Any]) -> SafeString:
-    """The blurbs of ``works`` (each a work loaded with ``for_blurbs``), in order, as
-    ``works.blurb_html`` writes them for the reader whose preferences ``context`` holds."""
+    """The blurbs of ``works`` (each loaded with ``for_blurbs``, or ``with_blurb_columns``
+    and given its versions by ``shown_at_versions``), in order, as ``works.blurb_html``
+    writes them for the reader whose preferences ``context`` holds."""
     works = list(works)
+    # Works with neither their relations nor their versions: loaded first, so that their
+    # key is made of everything they show.
+    load_for_blurbs([work for work in works if not _relations_loaded(work) and not _versions(work)])
     preference = context.get("reader_preferences")
     preferences = _preferences_part(preference)
     keys = [_key(work, preferences) for work in works]
     kept: dict[str, str] = cache.get_many([key for key in keys if key is not None])
+    missing = [work for work, key in zip(works, keys, strict=True) if key not in kept]
+    load_for_blurbs([work for work in missing if not _relations_loaded(work)])
     rendered: dict[str, str] = {}
     parts: list[str] = []
     links = BlurbLinks()  # made once for the page's blurbs
@@ -79,11 +107,24 @@ def _key(work: Any, preferences: str) -> str | None:
     for part in (_code_version(), get_script_prefix(), preferences):
         digest.update(part.encode())
         digest.update(b"\0")
+    if not _relations_loaded(work):
+        # Keyed on its page versions instead of its relations (``shown_at_versions``):
+        # its own row (counts and hits included, which move no version) is digested below.
+        digest.update(b"versions\0" + repr(_versions(work)).encode() + b"\0")
     try:
         digest.update(loaded_state(work))
     except (pickle.PicklingError, TypeError, AttributeError):
         return None  # something on the work that cannot be digested: rendered each time
     return "kept-blurb:" + digest.hexdigest()
+
+
+def _relations_loaded(work: Any) -> bool:
+    return "tags" in work.__dict__.get("_prefetched_objects_cache", {})
+
+
+def _versions(work: Any) -> tuple[int, int] | None:
+    versions: tuple[int, int] | None = work.__dict__.get(_VERSIONS)
+    return versions
 
 
 def _preferences_part(preference: Any) -> str:
@@ -114,6 +155,8 @@ def loaded_state(instance: Model) -> bytes:
                         walk(related)
                     else:
                         out.append(related)
+            elif name == _VERSIONS:
+                continue  # in the key in its own right (``_key``)
             elif name == "_prefetched_objects_cache":
                 for relation, rows in sorted(value.items()):
                     out.append(relation)

@@ -84,12 +84,13 @@ def visible_work_with_everything_shown(user: User | AnonymousUser | None, work_i
 
 
 def visible_posted_works_for_blurbs(
-    user: User | AnonymousUser | None, work_ids: list[int]
+    user: User | AnonymousUser | None, work_ids: list[int], *, with_relations: bool = True
 ) -> list[Work]:
     """``Work.objects.visible_to(user).posted().filter(pk__in=work_ids).for_blurbs()``, in
     no particular order; prepared for up to 50 keys. (Listings: drafts are never listed,
-    not even to their creators.)"""
-    return _works_for_blurbs(user, work_ids, posted_only=True)
+    not even to their creators.) ``with_relations=False`` leaves out what ``for_blurbs``
+    prefetches (``works.kept_blurbs.shown_at_versions`` says when that is enough)."""
+    return _works_for_blurbs(user, work_ids, posted_only=True, with_relations=with_relations)
 
 
 def visible_works_for_blurbs(user: User | AnonymousUser | None, work_ids: list[int]) -> list[Work]:
@@ -100,7 +101,10 @@ def visible_works_for_blurbs(user: User | AnonymousUser | None, work_ids: list[i
 
 
 def _works_for_blurbs(
-    user: User | AnonymousUser | None, work_ids: list[int], posted_only: bool
+    user: User | AnonymousUser | None,
+    work_ids: list[int],
+    posted_only: bool,
+    with_relations: bool = True,
 ) -> list[Work]:
     if not work_ids:
         return []
@@ -112,5 +116,6 @@ def _works_for_blurbs(
         return list(unprepared.filter(pk__in=work_ids).for_blurbs())
     size, keys = fitted
     works = _BLURBS[(viewer_kind(user), size, posted_only)].run(work_ids=keys, **_viewer(user))
-    load_for_blurbs(works)
+    if with_relations:
+        load_for_blurbs(works)
     return works

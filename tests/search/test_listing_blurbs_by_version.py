@@ -1,0 +1,207 @@
+"""A listing keys its blurbs on the works' page versions (``works.kept_blurbs``,
+``shown_at_versions``): a listing whose blurbs are kept loads no tags, credits or series, and
+every change a blurb shows, made through the archive's own actions, shows on the next
+listing all the same. With the cache the archive runs (the embedded one here; Redis in the
+PostgreSQL run's ``several servers`` tests share the same code)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from ficshelf.accounts.actions import rename_pseud
+from ficshelf.accounts.moderation import ban_users
+from ficshelf.social.counters import add_hits, add_kudos
+from ficshelf.tags.models import Tag, TagType
+from ficshelf.works import kept_blurbs
+from ficshelf.works.actions import accept_creatorship
+from ficshelf.works.models import Creatorship, Series, SeriesWork, Work
+from ficshelf.works.series_actions import SeriesFields, edit_series
+from tests.factories import PseudFactory, UserFactory
+from tests.search.listing_helpers import fandom, freeform, index_now, work
+
+pytestmark = pytest.mark.django_db
+
+# Every listing below asks for another order, so no kept page or listing part answers it:
+# only kept blurbs can.
+SORTS = iter(["hits", "kudos", "title", "words", "posted", "comments", "bookmarks", "creator"])
+
+
+@pytest.fixture
+def loaded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The works whose tags, credits and series the blurbs loaded."""
+    found: list[int] = []
+    real = kept_blurbs.load_for_blurbs
+
+    def counting(works: Any) -> None:
+        found.extend(work.pk for work in works)
+        real(works)
+
+    monkeypatch.setattr(kept_blurbs, "load_for_blurbs", counting)
+    return found
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    found: list[int] = []
+    real = kept_blurbs._render
+
+    def counting(links: Any, preference: Any, work: Any) -> str:
+        found.append(work.pk)
+        return real(links, preference, work)
+
+    monkeypatch.setattr(kept_blurbs, "_render", counting)
+    return found
+
+
+def listing(client: Client, sorts: Any = SORTS) -> str:
+    response = client.get(f"/works/?sort={next(sorts)}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_kept_blurbs_load_no_tags_credits_or_series(
+    client: Client, loaded: list[int], rendered: list[int]
+) -> None:
+    sorts = iter(["hits", "kudos"])
+    one = work("The First", fandom("A Fandom"), freeform("Slow Burn"))
+    two = work("The Second", fandom("A Fandom"))
+    index_now()
+    listing(client, sorts)
+    assert sorted(loaded) == sorted(rendered) == sorted([one.pk, two.pk])
+    loaded.clear()
+    rendered.clear()
+    through = Work.tags.through._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        page = listing(client, sorts)
+    assert "Slow Burn" in page and "The Second" in page
+    assert loaded == [] and rendered == []
+    assert not [q["sql"] for q in queries.captured_queries if through in q["sql"]]
+
+
+def _series_of(made: Work) -> Series:
+    series = Series.objects.create(title="The Old Series")
+    SeriesWork.objects.create(series=series, work=made, position=1)
+    return series
+
+
+def _add_tag(made: Work) -> str:
+    made.tags.add(Tag.objects.create(name="Added Afterwards", type=TagType.FREEFORM))
+    return "Added Afterwards"
+
+
+def _rename_tag(made: Work) -> str:
+    tag = made.tags.get(type=TagType.FANDOM)
+    tag.name = "A Renamed Fandom"
+    tag.save()
+    return "A Renamed Fandom"
+
+
+def _rename_pseud(made: Work) -> str:
+    pseud = made.creatorships.get().pseud
+    rename_pseud(pseud, name="Renamed Writer")
+    return "Renamed Writer"
+
+
+def _rename_series(made: Work) -> str:
+    series = made.series_works.get().series
+    edit_series(series, SeriesFields(title="The New Series"), actor=_creator(made))
+    return "The New Series"
+
+
+def _accept_co_creator(made: Work) -> str:
+    invited = PseudFactory(name="Second Writer")
+    invitation = Creatorship.objects.create(work=made, pseud=invited, is_approved=False)
+    accept_creatorship(invitation, actor=invited.user)
+    return "Second Writer"
+
+
+def _ban_creator(made: Work) -> str:
+    creator = _creator(made)
+    ban_users([creator], reason="spam", actor=UserFactory(is_staff=True))
+    # A banned member's pseud is named, no longer a link to their profile.
+    return f'<span class="pseud">{creator.pseuds.get().byline}</span>'
+
+
+def _kudos(made: Work) -> str:
+    add_kudos(made.pk, +7)
+    return '<dd class="kudos">7</dd>'
+
+
+def _hits(made: Work) -> str:
+    # Hits move no version (they wait for the periodic drain): the work's own row is in
+    # the key.
+    add_hits({made.pk: 41})
+    return '<dd class="hits">41</dd>'
+
+
+def _creator(made: Work) -> Any:
+    return made.creatorships.get().pseud.user
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _add_tag,
+        _rename_tag,
+        _rename_pseud,
+        _rename_series,
+        _accept_co_creator,
+        _ban_creator,
+        _kudos,
+        _hits,
+    ],
+)
+def test_a_change_a_blurb_shows_is_on_the_next_listing(
+    client: Client, change: Callable[[Work], str], rendered: list[int]
+) -> None:
+    sorts = iter(["hits", "kudos", "title"])
+    made = work("Watched", fandom("Old Fandom"))
+    _series_of(made)
+    other = work("Untouched", fandom("Elsewhere"))
+    index_now()
+    before = listing(client, sorts)
+    listing(client, sorts)  # kept now
+    rendered.clear()
+    shown = change(made)
+    assert shown not in before
+    index_now()
+    after = listing(client, sorts)
+    assert shown in after
+    assert made.pk in rendered
+    if change not in (_rename_tag, _rename_series, _ban_creator):
+        # Only a change to what many works show (a rename, a ban) renders every blurb again.
+        assert other.pk not in rendered
+
+
+def test_each_version_is_another_key() -> None:
+    # The same rows at a newer version of the work, or of every work: another key (a
+    # change to its tags, credits or series is in no column of the work's own row).
+    made = work("Versioned", fandom("Old Fandom"))
+    works = Work.objects.with_blurb_columns().filter(pk=made.pk)
+    kept_blurbs.shown_at_versions(works, {made.pk: 1}, 0)
+    first = kept_blurbs._key(works[0], "p")
+    kept_blurbs.shown_at_versions(works, {made.pk: 2}, 0)
+    assert kept_blurbs._key(works[0], "p") != first
+    kept_blurbs.shown_at_versions(works, {made.pk: 2}, 1)
+    assert kept_blurbs._key(works[0], "p") not in (first, None)
+
+
+def test_works_given_without_relations_or_versions_are_loaded_first(
+    rendered: list[int],
+) -> None:
+    made = work("Bare", fandom("Its Fandom"))
+    bare = list(Work.objects.with_blurb_columns().filter(pk=made.pk))
+    template = Template("{% load work_display %}{% work_blurbs works %}")
+    assert "Its Fandom" in template.render(Context({"works": bare, "reader_preferences": None}))
+    made.tags.add(Tag.objects.create(name="Later Tag", type=TagType.FREEFORM))
+    bare = list(Work.objects.with_blurb_columns().filter(pk=made.pk))
+    # Keyed on everything it shows: the new tag makes a new key, not the first rendering.
+    assert "Later Tag" in template.render(Context({"works": bare, "reader_preferences": None}))
+    assert rendered == [made.pk, made.pk]
