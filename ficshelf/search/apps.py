@@ -14,6 +14,12 @@ class SearchConfig(AppConfig):
         register_search_checks()
         register_search_index_checks()
 
+        from ficshelf.search.page_versions import versions_for_blurbs
+        from ficshelf.works.kept_blurbs import read_page_versions_with
+
+        # Blurbs are kept under the works' page versions, which this app keeps.
+        read_page_versions_with(versions_for_blurbs)
+
         from ficshelf.core.recovery import register
         from ficshelf.search.recovery import recover_search
 

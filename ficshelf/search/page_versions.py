@@ -15,7 +15,7 @@ same sum (``fold_work_page_changes``).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -72,6 +72,13 @@ def versions_of(work_ids: Iterable[int]) -> dict[int, int]:
         cursor.execute(sql, ids)
         found = {int(work_id): int(version) for work_id, version in cursor.fetchall()}
     return {work_id: found.get(work_id, 0) for work_id in ids}
+
+
+def versions_for_blurbs(work_ids: Sequence[int]) -> tuple[dict[int, int], int]:
+    """The versions of ``work_ids`` and the shared one, as ``works.kept_blurbs`` keys blurbs
+    on them (registered with it when this app is ready)."""
+    versions = versions_of(work_ids)
+    return versions, versions[EVERY_WORK]
 
 
 def fold_work_page_changes() -> int:

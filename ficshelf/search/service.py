@@ -19,10 +19,8 @@ from ficshelf.search.backends import get_backend
 from ficshelf.search.backends.base import FacetCount, SearchUnavailable
 from ficshelf.search.exclusions import Exclusions, exclusions_for, exclusions_for_user
 from ficshelf.search.index_lag import search_through_lag
-from ficshelf.search.page_versions import EVERY_WORK, versions_of
 from ficshelf.search.query import WorkQuery
 from ficshelf.tags.models import Tag
-from ficshelf.works.kept_blurbs import shown_at_versions
 from ficshelf.works.models import Work
 from ficshelf.works.prepared_reads import visible_posted_works_for_blurbs
 
@@ -131,9 +129,8 @@ def run_reader_query(asked: ReaderQuery, *, only_blurbs: bool = False) -> WorkPa
     caught up with as the database has them, ``search.index_lag``), then re-check
     visibility.
 
-    ``only_blurbs``: the works are shown only as blurbs (``works.kept_blurbs``), so they
-    are loaded with their page versions instead of their tags, credits and series, which
-    the blurbs load only for those not kept."""
+    ``only_blurbs``: the works are shown only as blurbs (``works.kept_blurbs``), so their
+    tags, credits and series are left for the blurbs to load, only for those not kept."""
     result = search_through_lag(get_backend(), asked.query, asked.user)
     works = _visible_in_order(asked.user, result.work_ids, only_blurbs)
     return WorkPage(
@@ -190,11 +187,6 @@ def _visible_in_order(
     # Listings show posted works only, even to their creators (drafts live on the
     # dashboard); a work made a draft or hidden since it was indexed drops out here.
     found = visible_posted_works_for_blurbs(user, work_ids, with_relations=not only_blurbs)
-    if only_blurbs:
-        # Read after the works' rows (which their blurbs' keys hold whole) and before any
-        # of their relations (which ``blurbs_html`` loads for the blurbs not kept).
-        versions = versions_of(work.pk for work in found)
-        shown_at_versions(found, versions, versions[EVERY_WORK])
     by_id = {work.pk: work for work in found}
     return [by_id[work_id] for work_id in work_ids if work_id in by_id]
 

@@ -18,14 +18,16 @@ Keys are never deleted: an unused one expires. Which works a reader may see is d
 before (the caller passes only works the visibility rule lets them see). Blurbs with search
 snippets (the text search's, different for each query) are rendered each time.
 
-A caller that knows the works' page versions (``search.page_versions``: the number of
-committed changes to what a work's page shows, its tags, credits and series included, and
-the version every work's page shares, moved by renames and bans) may give them
-instead of the relations (``shown_at_versions``): the key is then made of the work's own row
-and those versions, and the work's tags, credits and series are loaded only for the blurbs
-not kept (``load_for_blurbs``). Loading them was most of a listing's cost in Python: twenty
-works link some four hundred tags. The versions must be read before the relations are, so a
-blurb is never kept under a version older than the rows it was rendered from.
+A caller may give works loaded without those relations (``with_blurb_columns`` alone): their
+key is then made of the work's own row and its page versions (the number of committed
+changes to what a work's page shows, its tags, credits and series included, and the version
+every work's page shares, moved by renames and bans), read in one query through the reader
+the search app registers (``read_page_versions_with``; the versions are its
+``search.page_versions``, and this app may not import it). The relations are loaded only
+for the blurbs not kept (``load_for_blurbs``): loading them was most of a listing's cost in
+Python, twenty works linking some four hundred tags. The versions are read after the rows
+and before the relations, so a blurb is never kept under a version older than the rows it
+was rendered from.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import pickle
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache as once
 from typing import Any
 
@@ -51,29 +53,33 @@ from ficshelf.works.blurb_html import BlurbLinks, blurb_html, code_modules
 from ficshelf.works.models import load_for_blurbs
 
 KEPT_BLURB_SECONDS = 600
-# Set on a work loaded without its relations by ``shown_at_versions``: its page version and
-# the shared one, as read before its relations are.
+# Set on a work loaded without its relations: its page version and the shared one, as read
+# before its relations are.
 _VERSIONS = "_shown_at_versions"
 
+# The page versions of works by id, and the version every work's page shares.
+PageVersionReader = Callable[[Sequence[int]], tuple[Mapping[int, int], int]]
+_version_readers: list[PageVersionReader] = []
 
-def shown_at_versions(works: Iterable[Any], versions: Mapping[int, int], shared: int) -> None:
-    """Record on each of ``works`` (loaded ``with_blurb_columns``, without the relations
-    ``load_for_blurbs`` loads) its page version in ``versions`` and the ``shared`` one, read
-    before any of its relations: ``blurbs_html`` then keys its blurb on them and loads the
-    relations only if the blurb is not kept."""
-    for work in works:
-        setattr(work, _VERSIONS, (versions.get(work.pk, 0), shared))
+
+def read_page_versions_with(reader: PageVersionReader) -> None:
+    """Called once, when the app that keeps the works' page versions is ready."""
+    _version_readers[:] = [reader]
 
 
 def blurbs_html(context: Context, works: Iterable[Any]) -> SafeString:
-    """The blurbs of ``works`` (each loaded with ``for_blurbs``, or ``with_blurb_columns``
-    and given its versions by ``shown_at_versions``), in order, as ``works.blurb_html``
-    writes them for the reader whose preferences ``context`` holds."""
+    """The blurbs of ``works`` as ``blurbs_of`` writes them for the reader whose preferences
+    ``context`` holds, in order."""
+    parts = blurbs_of(works, context.get("reader_preferences"))
+    return mark_safe("".join(parts))  # noqa: S308 - every part escaped by blurb_html
+
+
+def blurbs_of(works: Iterable[Any], preference: Preference | None) -> list[SafeString]:
+    """The blurb of each of ``works`` (each loaded with ``for_blurbs``, or with
+    ``with_blurb_columns`` alone), in order, as ``works.blurb_html`` writes them for the
+    reader with ``preference`` (None: the defaults)."""
     works = list(works)
-    # Works with neither their relations nor their versions: loaded first, so that their
-    # key is made of everything they show.
-    load_for_blurbs([work for work in works if not _relations_loaded(work) and not _versions(work)])
-    preference = context.get("reader_preferences")
+    _read_versions([work for work in works if not _relations_loaded(work) and not _versions(work)])
     preferences = _preferences_part(preference)
     keys = [_key(work, preferences) for work in works]
     kept: dict[str, str] = cache.get_many([key for key in keys if key is not None])
@@ -92,7 +98,20 @@ def blurbs_html(context: Context, works: Iterable[Any]) -> SafeString:
     if rendered:
         with skipped_if_full("keeping rendered blurbs"):
             cache.set_many(rendered, KEPT_BLURB_SECONDS)
-    return mark_safe("".join(parts))  # noqa: S308 - every part escaped by blurb_html
+    return [mark_safe(part) for part in parts]  # noqa: S308 - every part escaped by blurb_html
+
+
+def _read_versions(works: list[Any]) -> None:
+    """Give ``works`` (loaded without their relations) their page versions; without a
+    reader, their relations instead, so that their key is made of everything they show."""
+    if not works:
+        return
+    if not _version_readers:
+        load_for_blurbs(works)
+        return
+    versions, shared = _version_readers[0]([work.pk for work in works])
+    for work in works:
+        setattr(work, _VERSIONS, (versions.get(work.pk, 0), shared))
 
 
 def _render(links: BlurbLinks, preference: Preference | None, work: Any) -> str:

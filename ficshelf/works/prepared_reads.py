@@ -89,15 +89,18 @@ def visible_posted_works_for_blurbs(
     """``Work.objects.visible_to(user).posted().filter(pk__in=work_ids).for_blurbs()``, in
     no particular order; prepared for up to 50 keys. (Listings: drafts are never listed,
     not even to their creators.) ``with_relations=False`` leaves out what ``for_blurbs``
-    prefetches (``works.kept_blurbs.shown_at_versions`` says when that is enough)."""
+    prefetches, for works shown only as blurbs (``works.kept_blurbs`` loads it for the blurbs
+    not kept)."""
     return _works_for_blurbs(user, work_ids, posted_only=True, with_relations=with_relations)
 
 
-def visible_works_for_blurbs(user: User | AnonymousUser | None, work_ids: list[int]) -> list[Work]:
+def visible_works_for_blurbs(
+    user: User | AnonymousUser | None, work_ids: list[int], *, with_relations: bool = True
+) -> list[Work]:
     """``Work.objects.visible_to(user).filter(pk__in=work_ids).for_blurbs()`` (one's own
     drafts included, as on one's bookmarks), in no particular order; prepared for up to 50
-    keys."""
-    return _works_for_blurbs(user, work_ids, posted_only=False)
+    keys. ``with_relations`` as for ``visible_posted_works_for_blurbs``."""
+    return _works_for_blurbs(user, work_ids, posted_only=False, with_relations=with_relations)
 
 
 def _works_for_blurbs(

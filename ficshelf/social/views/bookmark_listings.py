@@ -60,7 +60,7 @@ def _listing(
     page = _page(request, CountedListing(shown_rows, counted))
     shown = list(page.object_list)
     refresh_bookmark_notes(shown)
-    _attach_targets(shown, request.user)
+    _attach_targets(shown, request)
     refresh_external_summaries([b.external_work for b in shown if b.external_work is not None])
     context.update(
         {

@@ -21,6 +21,7 @@ from ficshelf.social.models import Bookmark
 from ficshelf.social.stored_html import refresh_bookmark_notes, refresh_external_summaries
 from ficshelf.social.views._common import _back, _me, _page
 from ficshelf.works.access import MutedWork, get_series_for_viewer, get_work_for_viewer
+from ficshelf.works.kept_blurbs import blurbs_of
 from ficshelf.works.models import Creatorship, Series, SeriesWork, Work, work_visible_to
 from ficshelf.works.prepared_reads import visible_works_for_blurbs
 
@@ -95,7 +96,7 @@ def my_bookmarks(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     page = _page(request, own_bookmarks(user).select_related("external_work"))
     refresh_bookmark_notes(page.object_list)
-    _attach_targets(page.object_list, user)
+    _attach_targets(page.object_list, request)
     refresh_external_summaries(b.shown_external for b in page.object_list if b.shown_external)
     context = {"page": page, "bookmarks": page.object_list, "heading": "My Bookmarks"}
     return render(request, "social/bookmarks.html", context)
@@ -117,12 +118,17 @@ def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
     return render(request, "social/work_bookmarks.html", context)
 
 
-def _attach_targets(bookmarks: Any, user: Any) -> None:
-    """Give each bookmark its blurb-ready work (or its series' visible works)."""
+def _attach_targets(bookmarks: Any, request: HttpRequest) -> None:
+    """Give each bookmark its work and the work's blurb (``shown_blurb``, all the page's
+    blurbs made at once: ``works.kept_blurbs``), or its series' visible works."""
+    user: Any = request.user  # a guest too, on public bookmark listings
     bookmarks = list(bookmarks)
     work_ids = {b.work_id for b in bookmarks if b.work_id}
     series_ids = {b.series_id for b in bookmarks if b.series_id}
-    works = {w.pk: w for w in visible_works_for_blurbs(user, sorted(work_ids))}
+    # Without their tags, credits and series: a blurb kept loads none of them.
+    found = visible_works_for_blurbs(user, sorted(work_ids), with_relations=False)
+    works = {w.pk: w for w in found}
+    blurbs = dict(zip(works, blurbs_of(found, preferences_for(request)), strict=True))
     muted = _muted_works(user, work_ids - works.keys())
     series = {s.pk: s for s in Series.objects.filter(pk__in=series_ids)}
     # One query for the visible parts of every bookmarked series, not one per bookmark.
@@ -137,6 +143,7 @@ def _attach_targets(bookmarks: Any, user: Any) -> None:
         works_of_series[part.series_id].append(part.work)
     for bookmark in bookmarks:
         bookmark.shown_work = works.get(bookmark.work_id) if bookmark.work_id else None
+        bookmark.shown_blurb = blurbs.get(bookmark.work_id) if bookmark.shown_work else None
         # A work by a creator the reader muted: its title and who, never its blurb.
         bookmark.muted_work = muted.get(bookmark.work_id) if bookmark.work_id else None
         bookmark.shown_series = series.get(bookmark.series_id) if bookmark.series_id else None
