@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models import Model, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from ficshelf.accounts.models import Pseud
+from ficshelf.accounts.models import Pseud, User
 from ficshelf.accounts.reader_cache import reader_choices_changed
 from ficshelf.accounts.signals import members_changed
 from ficshelf.search.models import ExclusionSet
@@ -96,11 +96,46 @@ def _work_collections_changed(
 @receiver(post_save, sender=Pseud)
 def _pseud_changed(sender: type[Model], instance: Pseud, created: bool, **kwargs: Any) -> None:
     if not created:  # a renamed pseud changes the creator names its works are found by
-        enqueue_works(instance.creatorships.values_list("work_id", flat=True))
-        # ...and the name over the chapters it is credited on ("Chapter by ..."), on works
-        # it may not be a creator of.
-        credited = ChapterCreatorship.objects.filter(pseud=instance)
-        enqueue_works(credited.values_list("chapter__work_id", flat=True))
+        _credited_works_changed(Pseud.objects.filter(pk=instance.pk))
+
+
+def _credited_works_changed(pseuds: QuerySet[Pseud]) -> None:
+    """The works crediting ``pseuds``, and those whose chapters credit them ("Chapter by
+    ...", on works they may not be a creator of), show their names: queued."""
+    enqueue_works(Creatorship.objects.filter(pseud__in=pseuds).values_list("work_id", flat=True))
+    credited = ChapterCreatorship.objects.filter(pseud__in=pseuds)
+    enqueue_works(credited.values_list("chapter__work_id", flat=True))
+
+
+# A member's username is in every byline of theirs ("Pen (username)") and its profile link;
+# being active decides whether the byline links at all. Logins save the member too (their
+# last login, with ``update_fields``): only a save that may change these is compared.
+_SHOWN_MEMBER_FIELDS = ("username", "is_active")
+_SHOWN_BEFORE = "_ficshelf_shown_before_save"
+
+
+@receiver(pre_save, sender=User)
+def _remember_shown_member_fields(
+    sender: type[Model], instance: User, raw: bool = False, **kwargs: Any
+) -> None:
+    update_fields = kwargs.get("update_fields")
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and not set(update_fields) & set(_SHOWN_MEMBER_FIELDS):
+        return
+    before = User.objects.filter(pk=instance.pk).values(*_SHOWN_MEMBER_FIELDS).first()
+    instance.__dict__[_SHOWN_BEFORE] = before
+
+
+@receiver(post_save, sender=User)
+def _shown_member_fields_changed(
+    sender: type[Model], instance: User, created: bool, **kwargs: Any
+) -> None:
+    before = instance.__dict__.pop(_SHOWN_BEFORE, None)
+    if created or before is None:
+        return
+    if any(before[name] != getattr(instance, name) for name in _SHOWN_MEMBER_FIELDS):
+        _credited_works_changed(Pseud.objects.filter(user_id=instance.pk))
 
 
 @receiver(post_save, sender=Inspiration)

@@ -26,8 +26,9 @@ the search app registers (``read_page_versions_with``; the versions are its
 ``search.page_versions``, and this app may not import it). The relations are loaded only
 for the blurbs not kept (``load_for_blurbs``): loading them was most of a listing's cost in
 Python, twenty works linking some four hundred tags. The versions are read after the rows
-and before the relations, so a blurb is never kept under a version older than the rows it
-was rendered from.
+and before the relations, so what is kept under a version is never older than that version
+(a change committing in between is kept under the version before it, which only readers
+who read that version before the change committed ask for).
 """
 
 from __future__ import annotations

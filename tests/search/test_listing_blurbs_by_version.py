@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ficshelf.accounts.actions import rename_pseud
 from ficshelf.accounts.moderation import ban_users
+from ficshelf.search.models import WorkPageChange
 from ficshelf.social.counters import add_hits, add_kudos
 from ficshelf.tags.models import Tag, TagType
 from ficshelf.works import kept_blurbs
@@ -27,10 +28,6 @@ from tests.factories import PseudFactory, UserFactory
 from tests.search.listing_helpers import fandom, freeform, index_now, work
 
 pytestmark = pytest.mark.django_db
-
-# Every listing below asks for another order, so no kept page or listing part answers it:
-# only kept blurbs can.
-SORTS = iter(["hits", "kudos", "title", "words", "posted", "comments", "bookmarks", "creator"])
 
 
 @pytest.fixture
@@ -60,7 +57,9 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return found
 
 
-def listing(client: Client, sorts: Any = SORTS) -> str:
+def listing(client: Client, sorts: Any) -> str:
+    """The works listing in the next of ``sorts``: each listing asks for another order, so
+    no kept page or listing part answers it, only kept blurbs can."""
     response = client.get(f"/works/?sort={next(sorts)}")
     assert response.status_code == 200
     return response.content.decode()
@@ -129,6 +128,14 @@ def _ban_creator(made: Work) -> str:
     return f'<span class="pseud">{creator.pseuds.get().byline}</span>'
 
 
+def _rename_member(made: Work) -> str:
+    # As the admin's user form saves it: the whole row.
+    creator = _creator(made)
+    creator.username = "renamed_member"
+    creator.save()
+    return "/users/renamed_member/"
+
+
 def _kudos(made: Work) -> str:
     add_kudos(made.pk, +7)
     return '<dd class="kudos">7</dd>'
@@ -154,6 +161,7 @@ def _creator(made: Work) -> Any:
         _rename_series,
         _accept_co_creator,
         _ban_creator,
+        _rename_member,
         _kudos,
         _hits,
     ],
@@ -213,3 +221,10 @@ def test_without_a_version_reader_bare_works_are_keyed_on_their_relations(
     )
     assert "Later" in page()
     assert rendered == [made.pk, made.pk]
+
+
+def test_a_sign_in_moves_no_version(client: Client) -> None:
+    made = work("Signed In Writer", fandom("F"))
+    before = WorkPageChange.objects.count()
+    client.force_login(_creator(made))  # saves the member's last login
+    assert WorkPageChange.objects.count() == before
