@@ -8,8 +8,9 @@ from django.test import override_settings
 
 from ficshelf.core.embedded_cache import EmbeddedCache, embedded_cache_settings
 
-# The shared-cache fixtures (``shared_cache``, ``clock``) for every test.
-pytest_plugins = ["tests.caches"]
+# The shared-cache fixtures (``shared_cache``, ``clock``) and the kept-blurb spies
+# (``loaded``, ``rendered``) for every test.
+pytest_plugins = ["tests.caches", "tests.blurb_spies"]
 
 
 @pytest.fixture(autouse=True)

@@ -30,33 +30,6 @@ from tests.search.listing_helpers import fandom, freeform, index_now, work
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def loaded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The works whose tags, credits and series the blurbs loaded."""
-    found: list[int] = []
-    real = kept_blurbs.load_for_blurbs
-
-    def counting(works: Any) -> None:
-        found.extend(work.pk for work in works)
-        real(works)
-
-    monkeypatch.setattr(kept_blurbs, "load_for_blurbs", counting)
-    return found
-
-
-@pytest.fixture
-def rendered(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    found: list[int] = []
-    real = kept_blurbs._render
-
-    def counting(links: Any, preference: Any, work: Any) -> str:
-        found.append(work.pk)
-        return real(links, preference, work)
-
-    monkeypatch.setattr(kept_blurbs, "_render", counting)
-    return found
-
-
 def listing(client: Client, sorts: Any) -> str:
     """The works listing in the next of ``sorts``: each listing asks for another order, so
     no kept page or listing part answers it, only kept blurbs can."""

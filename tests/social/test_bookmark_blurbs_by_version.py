@@ -5,35 +5,18 @@ visit all the same."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
 from ficshelf.accounts.actions import rename_pseud
 from ficshelf.social.actions import leave_kudos
 from ficshelf.tags.models import Tag, TagType
-from ficshelf.works import kept_blurbs
 from ficshelf.works.models import Work
 from tests.factories import UserFactory
 from tests.search.listing_helpers import fandom, index_now, work
 from tests.social.factories import BookmarkFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def loaded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The works whose tags, credits and series the blurbs loaded."""
-    found: list[int] = []
-    real = kept_blurbs.load_for_blurbs
-
-    def counting(works: Any) -> None:
-        found.extend(work.pk for work in works)
-        real(works)
-
-    monkeypatch.setattr(kept_blurbs, "load_for_blurbs", counting)
-    return found
 
 
 def _reader_with(*works: Work) -> Client:
