@@ -107,10 +107,12 @@ def _credited_works_changed(pseuds: QuerySet[Pseud]) -> None:
     enqueue_works(credited.values_list("chapter__work_id", flat=True))
 
 
-# A member's username is in every byline of theirs ("Pen (username)") and its profile link;
-# being active decides whether the byline links at all. Logins save the member too (their
-# last login, with ``update_fields``): only a save that may change these is compared.
-_SHOWN_MEMBER_FIELDS = ("username", "is_active")
+# A member's username is in every byline of theirs ("Pen (username)") and its profile link.
+# (Whether they are active decides whether the byline links at all: a ban or unban goes
+# through ``accounts.moderation``, whose ``members_changed`` moves every work's page.)
+# Logins save the member too (their last login, with ``update_fields``): only a save that
+# may change the username is compared.
+_SHOWN_MEMBER_FIELDS = ("username",)
 _SHOWN_BEFORE = "_ficshelf_shown_before_save"
 
 

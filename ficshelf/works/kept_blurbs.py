@@ -128,7 +128,7 @@ def _key(work: Any, preferences: str) -> str | None:
         digest.update(part.encode())
         digest.update(b"\0")
     if not _relations_loaded(work):
-        # Keyed on its page versions instead of its relations (``shown_at_versions``):
+        # Keyed on its page versions instead of its relations (``_read_versions``):
         # its own row (counts and hits included, which move no version) is digested below.
         digest.update(b"versions\0" + repr(_versions(work)).encode() + b"\0")
     try:

@@ -760,7 +760,7 @@ def _approved_credit_rows() -> models.QuerySet[Creatorship]:
 
 _CREDITS = PreparedPrefetch(
     "creatorships",
-    lambda: _approved_credit_rows(),
+    _approved_credit_rows,
     lambda ids: _approved_credit_rows().filter(work_id__in=ids),
     owner="work_id",
     back="work",

@@ -1,8 +1,8 @@
-"""A listing keys its blurbs on the works' page versions (``works.kept_blurbs``,
-``shown_at_versions``): a listing whose blurbs are kept loads no tags, credits or series, and
-every change a blurb shows, made through the archive's own actions, shows on the next
-listing all the same. With the cache the archive runs (the embedded one here; Redis in the
-PostgreSQL run's ``several servers`` tests share the same code)."""
+"""A listing keys its blurbs on the works' page versions (``works.kept_blurbs``): a listing
+whose blurbs are kept loads no tags, credits or series, and every change a blurb shows, made
+through the archive's own actions, shows on the next listing all the same. On the embedded
+cache and on Redis (``shared_cache``; Redis where ``FICSHELF_TEST_REDIS_URL`` is set, as in
+CI's PostgreSQL run)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def listing(client: Client, sorts: Any) -> str:
 
 
 def test_kept_blurbs_load_no_tags_credits_or_series(
-    client: Client, loaded: list[int], rendered: list[int]
+    shared_cache: str, client: Client, loaded: list[int], rendered: list[int]
 ) -> None:
     sorts = iter(["hits", "kudos"])
     one = work("The First", fandom("A Fandom"), freeform("Slow Burn"))
@@ -140,7 +140,7 @@ def _creator(made: Work) -> Any:
     ],
 )
 def test_a_change_a_blurb_shows_is_on_the_next_listing(
-    client: Client, change: Callable[[Work], str], rendered: list[int]
+    shared_cache: str, client: Client, change: Callable[[Work], str], rendered: list[int]
 ) -> None:
     sorts = iter(["hits", "kudos", "title"])
     made = work("Watched", fandom("Old Fandom"))

@@ -1,7 +1,7 @@
 """Bookmark pages make their blurbs all at once, keyed on the works' page versions
 (``works.kept_blurbs``): a page whose blurbs are kept loads no tags, credits or series,
 and a change a blurb shows, made through the archive's own actions, shows on the next
-visit all the same."""
+visit all the same; on the embedded cache and on Redis (``shared_cache``)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ def _page(client: Client, path: str = "/bookmarks/") -> str:
     return response.content.decode()
 
 
-def test_a_second_visit_loads_no_relations_and_shows_the_same(loaded: list[int]) -> None:
+def test_a_second_visit_loads_no_relations_and_shows_the_same(
+    shared_cache: str, loaded: list[int]
+) -> None:
     one = work("First Bookmarked", fandom("Fandom One"))
     two = work("Second Bookmarked", fandom("Fandom Two"))
     client = _reader_with(one, two)
@@ -48,7 +50,7 @@ def test_a_second_visit_loads_no_relations_and_shows_the_same(loaded: list[int])
 
 
 @pytest.mark.parametrize("change", ["tag added", "tag renamed", "pseud renamed", "kudos"])
-def test_a_change_a_blurb_shows_is_on_the_next_visit(change: str) -> None:
+def test_a_change_a_blurb_shows_is_on_the_next_visit(shared_cache: str, change: str) -> None:
     made = work("Watched Work", fandom("Old Fandom"))
     client = _reader_with(made)
     _page(client)
