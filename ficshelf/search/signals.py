@@ -107,37 +107,64 @@ def _credited_works_changed(pseuds: QuerySet[Pseud]) -> None:
     enqueue_works(credited.values_list("chapter__work_id", flat=True))
 
 
-# A member's username is in every byline of theirs ("Pen (username)") and its profile link.
-# (Whether they are active decides whether the byline links at all: a ban or unban goes
-# through ``accounts.moderation``, whose ``members_changed`` moves every work's page.)
-# Logins save the member too (their last login, with ``update_fields``): only a save that
-# may change the username is compared.
-_SHOWN_MEMBER_FIELDS = ("username",)
+# What other works' pages and blurbs show of a row, and the save that may change it. A
+# member's username is in every byline of theirs ("Pen (username)") and its profile link;
+# a tag's name and type (its row of the tag block) on every work it is on; a series' title,
+# a collection's title and address, a language's name on their works. Only a save that
+# changes one of these moves anything: a wrangler's canonical toggle or merge (whose action
+# moves the works it refilters), a series' summary, a collection's settings and a sign-in
+# (which saves the last login alone, with ``update_fields``) leave every other kept page
+# and blurb as it is. (Whether a member is active decides whether the byline links at all:
+# a ban or unban goes through ``accounts.moderation``, whose ``members_changed`` moves
+# every work's page.)
+_SHOWN_FIELDS: dict[type[Model], tuple[str, ...]] = {
+    User: ("username",),
+    Tag: ("name", "type"),
+    Series: ("title",),
+    Collection: ("name", "title"),
+    Language: ("short", "name"),
+}
 _SHOWN_BEFORE = "_ficshelf_shown_before_save"
 
 
-@receiver(pre_save, sender=User)
-def _remember_shown_member_fields(
-    sender: type[Model], instance: User, raw: bool = False, **kwargs: Any
+def _remember_shown_fields(
+    sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any
 ) -> None:
+    shown = _SHOWN_FIELDS[sender]
     update_fields = kwargs.get("update_fields")
     if raw or instance.pk is None:
         return
-    if update_fields is not None and not set(update_fields) & set(_SHOWN_MEMBER_FIELDS):
+    if update_fields is not None and not set(update_fields) & set(shown):
         return
-    before = User.objects.filter(pk=instance.pk).values(*_SHOWN_MEMBER_FIELDS).first()
-    instance.__dict__[_SHOWN_BEFORE] = before
+    instance.__dict__[_SHOWN_BEFORE] = (
+        sender._default_manager.filter(pk=instance.pk).values(*shown).first()
+    )
 
 
-@receiver(post_save, sender=User)
-def _shown_member_fields_changed(
-    sender: type[Model], instance: User, created: bool, **kwargs: Any
+def _shown_fields_saved(
+    sender: type[Model], instance: Any, created: bool, raw: bool = False, **kwargs: Any
 ) -> None:
     before = instance.__dict__.pop(_SHOWN_BEFORE, None)
-    if created or before is None:
+    if created or raw or before is None:
         return
-    if any(before[name] != getattr(instance, name) for name in _SHOWN_MEMBER_FIELDS):
+    if all(before[name] == getattr(instance, name) for name in _SHOWN_FIELDS[sender]):
+        return
+    if sender is User:
         _credited_works_changed(Pseud.objects.filter(user_id=instance.pk))
+    elif sender is Series:
+        enqueue_works(SeriesWork.objects.filter(series=instance).values_list("work_id", flat=True))
+    elif sender is Collection:
+        enqueue_works(
+            CollectionItem.objects.filter(collection=instance).values_list("work_id", flat=True)
+        )
+    else:
+        # A tag or a language names no work it is on: every kept page is checked afresh.
+        move_every_work_page()
+
+
+for _model in _SHOWN_FIELDS:
+    pre_save.connect(_remember_shown_fields, sender=_model, dispatch_uid=f"shown-{_model.__name__}")
+    post_save.connect(_shown_fields_saved, sender=_model, dispatch_uid=f"shown-{_model.__name__}")
 
 
 @receiver(post_save, sender=Inspiration)
@@ -149,22 +176,16 @@ def _inspiration_changed(sender: type[Model], instance: Inspiration, **kwargs: A
         enqueue_works([instance.work_id, instance.source_id or 0])
 
 
-# What many works' pages show by name besides their own rows: their tags, series,
-# collections and language. A rename is rare and names no work it shows on, so every
-# kept work page is checked afresh after one (``search.page_versions``).
+# A pseud, tag, series, collection or language deleted: rare, and a deletion's cascades
+# (a language's works set to none) send no signal that names the works, so every kept work
+# page is checked afresh (``search.page_versions``).
 @receiver(post_delete, sender=Pseud)
-@receiver(post_save, sender=Tag)
 @receiver(post_delete, sender=Tag)
-@receiver(post_save, sender=Series)
 @receiver(post_delete, sender=Series)
-@receiver(post_save, sender=Collection)
 @receiver(post_delete, sender=Collection)
-@receiver(post_save, sender=Language)
-def _names_on_work_pages_changed(
-    sender: type[Model], instance: Model, created: bool = False, **kwargs: Any
-) -> None:
-    if not created and not kwargs.get("raw"):
-        move_every_work_page()
+@receiver(post_delete, sender=Language)
+def _names_on_work_pages_deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    move_every_work_page()
 
 
 # Changes the actions of lower apps announce themselves (bulk changes that save no model

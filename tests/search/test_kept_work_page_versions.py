@@ -25,12 +25,22 @@ from ficshelf.search.page_versions import (
     versions_of,
 )
 from ficshelf.social.actions import leave_kudos
-from ficshelf.tags.models import Tag
+from ficshelf.tags.actions import make_canonical, make_uncanonical, merge_into
 from ficshelf.works.inspiration import InspirationData, set_inspirations
-from ficshelf.works.models import ChapterCreatorship, Inspiration, SourceApproval, Work
+from ficshelf.works.models import (
+    ChapterCreatorship,
+    Collection,
+    CollectionItem,
+    Inspiration,
+    Series,
+    SeriesWork,
+    SourceApproval,
+    Work,
+)
 from ficshelf.works.moderation import hide_works
 from tests.caches import shared_cache  # noqa: F401 (a fixture)
 from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
+from tests.tags.factories import wrangler as make_wrangler
 
 pytestmark = pytest.mark.django_db
 
@@ -116,12 +126,65 @@ def test_a_renamed_tag_shows_on_every_kept_page_at_once() -> None:
     work.tags.add(tag)
     assert "Slow Burn" in guest_page(work, 1)
     every_before = versions_of([])[EVERY_WORK]
-    Tag.objects.filter(pk=tag.pk).update(name="Slowest Burn")  # the rename, unannounced
-    assert "Slowest Burn" not in guest_page(work, 2)  # (what the test relies on below)
-    tag.refresh_from_db()
-    tag.save()  # as the admin's form saves it
+    tag.name = "Slowest Burn"
+    tag.save()  # as the admin's form saves it: the whole row
     assert versions_of([])[EVERY_WORK] == every_before + 1
-    assert "Slowest Burn" in guest_page(work, 3)
+    assert "Slowest Burn" in guest_page(work, 2)
+
+
+def test_wrangling_moves_the_pages_of_the_works_it_refilters_and_no_other(
+    shared_cache: str,  # noqa: F811
+    work_page_renders: list[int],
+) -> None:
+    """A wrangler's canonical toggle or merge changes no name a page shows: the works it
+    refilters get a fresh page (their filters moved), every other kept page stays kept."""
+    wrangler = make_wrangler("weather")
+    tagged, other = viewed(WorkFactory()), viewed(WorkFactory())
+    synonym = TagFactory(name="Rainy Days", is_canonical=False)
+    tagged.tags.add(synonym)
+    canonical = TagFactory(name="Rain", is_canonical=True)
+    guest_page(tagged, 1), guest_page(other, 2)
+    every_before = versions_of([])[EVERY_WORK]
+    work_page_renders.clear()
+    make_canonical(synonym, actor=wrangler)
+    make_uncanonical(synonym, actor=wrangler)
+    merge_into(synonym, canonical, actor=wrangler)
+    guest_page(tagged, 3), guest_page(other, 4)
+    assert versions_of([])[EVERY_WORK] == every_before
+    assert work_page_renders == [tagged.pk]  # before, each of them made every page stale
+    assert "Rainy Days" in guest_page(tagged, 5)
+
+
+def test_a_series_or_collection_title_moves_its_works_pages_and_its_settings_none(
+    shared_cache: str,  # noqa: F811
+    work_page_renders: list[int],
+) -> None:
+    in_both, other = viewed(WorkFactory()), viewed(WorkFactory())
+    series = Series.objects.create(title="Old Series")
+    SeriesWork.objects.create(series=series, work=in_both, position=1)
+    collection = Collection.objects.create(name="old_collection", title="Old Collection")
+    CollectionItem.objects.create(collection=collection, work=in_both)
+    assert "Old Collection" in guest_page(in_both, 1) and "Old Series" in guest_page(in_both, 1)
+    guest_page(other, 2)
+    every_before = versions_of([])[EVERY_WORK]
+    work_page_renders.clear()
+    series.summary = "<p>Now with a summary.</p>"
+    series.is_complete = True
+    series.save()
+    collection.is_open = False
+    collection.intro = "<p>Welcome.</p>"
+    collection.save()
+    guest_page(in_both, 3), guest_page(other, 4)
+    assert work_page_renders == []  # nothing either page shows changed
+    series.title = "New Series"
+    series.save()  # as the admin's form saves it (the series' own page moves its works too)
+    assert "New Series" in guest_page(in_both, 5)
+    collection.title = "New Collection"
+    collection.save()
+    assert "New Collection" in guest_page(in_both, 6)
+    guest_page(other, 7)
+    assert work_page_renders == [in_both.pk, in_both.pk]
+    assert versions_of([])[EVERY_WORK] == every_before
 
 
 def test_a_change_moves_the_version_in_its_own_transaction_and_hits_move_none() -> None:
