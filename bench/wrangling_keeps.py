@@ -88,8 +88,8 @@ def main() -> None:
         renders["pages"] += 1
         return real_page(request, work, reading, **kwargs)
 
-    kept_blurbs._render = blurb  # type: ignore[assignment]
-    views._render_reading = page  # type: ignore[assignment]
+    kept_blurbs._render = blurb
+    views._render_reading = page
 
     def show_blurbs() -> list[float]:
         times = []
