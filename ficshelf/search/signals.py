@@ -108,7 +108,8 @@ def _credited_works_changed(pseuds: QuerySet[Pseud]) -> None:
 
 
 # What other works' pages and blurbs show of a row, and the save that may change it. A
-# member's username is in every byline of theirs ("Pen (username)") and its profile link;
+# member's username is in every byline of theirs ("Pen (username)") and its profile link,
+# and names them on every work page they commented on or left kudos on;
 # a tag's name and type (its row of the tag block) on every work it is on; a series' title,
 # a collection's title and address, a language's name on their works. Only a save that
 # changes one of these moves anything: a wrangler's canonical toggle or merge (whose action
@@ -150,7 +151,9 @@ def _shown_fields_saved(
     if all(before[name] == getattr(instance, name) for name in _SHOWN_FIELDS[sender]):
         return
     if sender is User:
+        # Their bylines, and their comments and kudos on any work's page.
         _credited_works_changed(Pseud.objects.filter(user_id=instance.pk))
+        move_every_work_page()
     elif sender is Series:
         enqueue_works(SeriesWork.objects.filter(series=instance).values_list("work_id", flat=True))
     elif sender is Collection:
@@ -176,9 +179,11 @@ def _inspiration_changed(sender: type[Model], instance: Inspiration, **kwargs: A
         enqueue_works([instance.work_id, instance.source_id or 0])
 
 
-# A pseud, tag, series, collection or language deleted: rare, and a deletion's cascades
-# (a language's works set to none) send no signal that names the works, so every kept work
-# page is checked afresh (``search.page_versions``).
+# A member, pseud, tag, series, collection or language deleted: rare, and a deletion's
+# cascades (a language's works set to none, a member's comments left nameless) send no
+# signal that names the works, so every kept work page is checked afresh
+# (``search.page_versions``).
+@receiver(post_delete, sender=User)
 @receiver(post_delete, sender=Pseud)
 @receiver(post_delete, sender=Tag)
 @receiver(post_delete, sender=Series)
