@@ -15,10 +15,9 @@ class SearchConfig(AppConfig):
         register_search_index_checks()
 
         from ficshelf.search.page_versions import versions_for_blurbs
-        from ficshelf.works.page_version_reader import read_page_versions_with
+        from ficshelf.works.kept_blurbs import read_page_versions_with
 
-        # Blurbs and comment threads are kept under the works' page versions, which this
-        # app keeps.
+        # Blurbs are kept under the works' page versions, which this app keeps.
         read_page_versions_with(versions_for_blurbs)
 
         from ficshelf.core.recovery import register

@@ -27,7 +27,7 @@ from ficshelf.social.models import ANONYMOUS_CREATOR, Comment
 if TYPE_CHECKING:
     import datetime
 
-    from ficshelf.social.threads import CommentNode
+    from ficshelf.social.templatetags.social import CommentNode
 
 COMMENT_DATE = "D d M Y, H:i"  # as Django's date filter would write it (see _comment_date)
 # Stands for a comment's id in URLs reversed once per page.

@@ -22,7 +22,7 @@ A caller may give works loaded without those relations (``with_blurb_columns`` a
 key is then made of the work's own row and its page versions (the number of committed
 changes to what a work's page shows, its tags, credits and series included, and the version
 every work's page shares, moved by renames and bans), read in one query through the reader
-the search app registers (``works.page_version_reader``; the versions are its
+the search app registers (``read_page_versions_with``; the versions are its
 ``search.page_versions``, and this app may not import it). The relations are loaded only
 for the blurbs not kept (``load_for_blurbs``): loading them was most of a listing's cost in
 Python, twenty works linking some four hundred tags. The versions are read after the rows
@@ -36,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache as once
 from typing import Any
 
@@ -52,12 +52,20 @@ from ficshelf.accounts.models import Preference
 from ficshelf.core.disk_full import skipped_if_full
 from ficshelf.works.blurb_html import BlurbLinks, blurb_html, code_modules
 from ficshelf.works.models import load_for_blurbs
-from ficshelf.works.page_version_reader import page_versions
 
 KEPT_BLURB_SECONDS = 600
 # Set on a work loaded without its relations: its page version and the shared one, as read
 # before its relations are.
 _VERSIONS = "_shown_at_versions"
+
+# The page versions of works by id, and the version every work's page shares.
+PageVersionReader = Callable[[Sequence[int]], tuple[Mapping[int, int], int]]
+_version_readers: list[PageVersionReader] = []
+
+
+def read_page_versions_with(reader: PageVersionReader) -> None:
+    """Called once, when the app that keeps the works' page versions is ready."""
+    _version_readers[:] = [reader]
 
 
 def blurbs_html(context: Context, works: Iterable[Any]) -> SafeString:
@@ -99,11 +107,10 @@ def _read_versions(works: list[Any]) -> None:
     reader, their relations instead, so that their key is made of everything they show."""
     if not works:
         return
-    read = page_versions([work.pk for work in works])
-    if read is None:
+    if not _version_readers:
         load_for_blurbs(works)
         return
-    versions, shared = read
+    versions, shared = _version_readers[0]([work.pk for work in works])
     for work in works:
         setattr(work, _VERSIONS, (versions.get(work.pk, 0), shared))
 

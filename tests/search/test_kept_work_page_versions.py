@@ -24,7 +24,7 @@ from ficshelf.search.page_versions import (
     move_every_work_page,
     versions_of,
 )
-from ficshelf.social.actions import leave_kudos
+from ficshelf.social.actions import leave_kudos, post_comment
 from ficshelf.tags.actions import make_canonical, make_uncanonical, merge_into
 from ficshelf.works.inspiration import InspirationData, set_inspirations
 from ficshelf.works.models import (
@@ -116,6 +116,31 @@ def test_a_creators_new_pseud_name_shows_on_the_kept_page_at_once() -> None:
     assert pseud.name in guest_page(work, 1)
     rename_pseud(pseud, name="Quite Renamed")
     assert "Quite Renamed" in guest_page(work, 2)
+
+
+def test_a_commenters_new_username_shows_on_the_kept_page_at_once(shared_cache: str) -> None:  # noqa: F811
+    """A comment and a kudos name their member on a work they are no creator of: a username
+    changed by the admin's form (a full save) moves every kept work page."""
+    work = viewed(WorkFactory())
+    reader = UserFactory(username="old_name")
+    post_comment(work.chapters.get(), actor=reader, text="<p>Lovely.</p>")
+    leave_kudos(work, actor=reader)
+    assert "/users/old_name/" in guest_page(work, 1)
+    assert "/users/old_name/" in guest_page(work, 2)  # kept
+    reader.username = "new_name"
+    reader.save()
+    page = guest_page(work, 3)
+    assert "/users/new_name/" in page and "/users/old_name/" not in page
+    assert "new_name left kudos" in page
+
+
+def test_a_deleted_commenters_name_leaves_the_kept_page_at_once(shared_cache: str) -> None:  # noqa: F811
+    work = viewed(WorkFactory())
+    reader = UserFactory(username="leaving_reader")
+    post_comment(work.chapters.get(), actor=reader, text="<p>Goodbye.</p>")
+    assert "/users/leaving_reader/" in guest_page(work, 1)
+    reader.delete()  # as the admin's delete does (the comment stays, nameless)
+    assert "/users/leaving_reader/" not in guest_page(work, 2)
 
 
 def test_a_renamed_tag_shows_on_every_kept_page_at_once() -> None:

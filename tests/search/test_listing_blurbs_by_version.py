@@ -20,7 +20,7 @@ from ficshelf.accounts.moderation import ban_users
 from ficshelf.search.models import WorkPageChange
 from ficshelf.social.counters import add_hits, add_kudos
 from ficshelf.tags.models import Tag, TagType
-from ficshelf.works import kept_blurbs, page_version_reader
+from ficshelf.works import kept_blurbs
 from ficshelf.works.actions import accept_creatorship
 from ficshelf.works.models import Creatorship, Series, SeriesWork, Work
 from ficshelf.works.series_actions import SeriesFields, edit_series
@@ -158,8 +158,8 @@ def test_a_change_a_blurb_shows_is_on_the_next_listing(
     assert made.pk in rendered
     if change not in (_rename_tag, _ban_creator, _rename_member):
         # Only a change to what many works show (a tag's name, a ban, a username: comments
-        # and kudos name members on any work) renders every blurb again; a series names its
-        # works.
+        # and kudos name members on any work's page) renders every blurb again; a series
+        # names its works.
         assert other.pk not in rendered
 
 
@@ -170,7 +170,7 @@ def test_each_version_is_another_key(monkeypatch: pytest.MonkeyPatch) -> None:
     keys = []
     for versions in [(1, 0), (2, 0), (2, 1)]:
         reader = lambda ids, v=versions: ({made.pk: v[0]}, v[1])  # noqa: E731
-        monkeypatch.setattr(page_version_reader, "_readers", [reader])
+        monkeypatch.setattr(kept_blurbs, "_version_readers", [reader])
         bare = list(Work.objects.with_blurb_columns().filter(pk=made.pk))
         kept_blurbs._read_versions(bare)
         keys.append(kept_blurbs._key(bare[0], "preferences"))
@@ -180,7 +180,7 @@ def test_each_version_is_another_key(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_without_a_version_reader_bare_works_are_keyed_on_their_relations(
     monkeypatch: pytest.MonkeyPatch, rendered: list[int]
 ) -> None:
-    monkeypatch.setattr(page_version_reader, "_readers", [])
+    monkeypatch.setattr(kept_blurbs, "_version_readers", [])
     made = work("Bare", fandom("Its Fandom"))
     template = Template("{% load work_display %}{% work_blurbs works %}")
 

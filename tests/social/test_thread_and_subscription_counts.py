@@ -20,7 +20,7 @@ from ficshelf.core.spam import SpamState
 from ficshelf.moderation import spam_actions
 from ficshelf.social import actions, comment_moderation
 from ficshelf.social.models import Comment, Subscription
-from ficshelf.social.threads import comment_threads
+from ficshelf.social.templatetags.social import comment_threads
 from ficshelf.works.models import Series, SeriesWork, Work
 from tests.factories import UserFactory, WorkFactory
 from tests.social.factories import CommentFactory, SubscriptionFactory, creator_of
@@ -131,7 +131,7 @@ def test_the_work_pages_threads_and_the_stored_count_agree(rf: RequestFactory) -
     request = rf.get("/")
     request.user = AnonymousUser()
     shown = list(Comment.objects.filter(work=work).shown_to(None, set()))
-    roots, comment_count = comment_threads(shown, request.user, set())
+    roots, comment_count = comment_threads(shown, request, set())
     assert threads(work) == (len(roots), comment_count) == (2, 3)
 
 

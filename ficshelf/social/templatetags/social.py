@@ -10,8 +10,7 @@ context was fetched through the visibility rule, so the viewer may see it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import template
@@ -28,27 +27,42 @@ from ficshelf.social.access import (
     comment_moderator_ids,
     comment_refusal,
     creator_user_ids,
+    may_delete_comment,
+    may_edit_comment,
     muted_user_ids,
     own_bookmarks,
 )
-from ficshelf.social.comment_html import ThreadOptions
+from ficshelf.social.comment_html import ThreadOptions, threads_html
+from ficshelf.social.comment_pages import page_of_threads
 from ficshelf.social.forms import CommentForm, GuestCommentForm
-from ficshelf.social.kept_work_footer import (
-    KUDOS_NAMES_SHOWN,
-    FooterVersions,
-    latest_kudos_givers,
-    shown_comments,
-)
 from ficshelf.social.models import (
     Bookmark,
+    Comment,
     InboxItem,
+    Kudos,
     Reading,
     ReadingList,
     Subscription,
 )
+from ficshelf.social.stored_html import refresh_comments
 from ficshelf.works.models import Chapter, Series, ViewerKind, Work, viewer_kind
 
 register = template.Library()
+
+
+@dataclass
+class CommentNode:
+    comment: Comment
+    replies: list[CommentNode] = field(default_factory=list)
+    may_edit: bool = False
+    may_delete: bool = False
+    may_approve: bool = False
+    may_moderate: bool = False  # hide, freeze (the work's creators, its collections' moderators)
+
+
+# AO3 names the latest givers and counts the rest: a work with 10,000 kudos must not fetch
+# 10,000 names on every view.
+KUDOS_NAMES_SHOWN = 50
 
 
 def kudos_sentence(names: list[str], guests: int = 0, others: int = 0) -> str:
@@ -65,16 +79,64 @@ def kudos_sentence(names: list[str], guests: int = 0, others: int = 0) -> str:
     return f"{joined} left kudos on this work!"
 
 
-def kudos_line(work: Work, muted: Collection[int], versions: FooterVersions | None) -> str:
-    """The sentence from the stored count and the latest givers (kept under the work's
-    versions, ``social.kept_work_footer``), leaving out those the reader muted."""
+def kudos_line(work: Work, viewer: Any) -> str:
+    """The sentence from the stored count and the latest givers (one query at most)."""
     if not work.kudos_count:
         return ""
-    latest = latest_kudos_givers(work, versions)
+    latest = list(
+        Kudos.objects.filter(work=work, user__isnull=False)
+        .order_by("-created_at", "-pk")
+        .values_list("user_id", "user__username")[: KUDOS_NAMES_SHOWN + 1]
+    )
+    muted = set(muted_user_ids(viewer)) if latest else set()
     names = [name for user_id, name in latest[:KUDOS_NAMES_SHOWN] if user_id not in muted]
     if len(latest) <= KUDOS_NAMES_SHOWN:  # every member who gave kudos is here: the rest are guests
         return kudos_sentence(names, guests=max(work.kudos_count - len(latest), 0))
     return kudos_sentence(names, others=max(work.kudos_count - len(names), 0))
+
+
+def comment_threads(
+    comments: list[Comment],
+    request: HttpRequest,
+    creators: set[int],
+    moderators: set[int] | None = None,
+) -> tuple[list[CommentNode], int]:
+    """Threads from a flat list; replies whose parent is not shown (muted) are not shown.
+    ``moderators``: who moderates these comments (``comment_moderator_ids``; the creators
+    when not given)."""
+    user = request.user
+    moderators = creators if moderators is None else moderators
+    is_creator = user.is_authenticated and user.pk in creators
+    moderates = user.is_authenticated and (user.is_staff or user.pk in moderators)
+    nodes = {
+        c.pk: CommentNode(
+            comment=c,
+            may_edit=may_edit_comment(user, c),
+            may_delete=may_delete_comment(user, c, moderators),
+            may_approve=not c.is_approved and is_creator,
+            may_moderate=moderates and not c.is_deleted,
+        )
+        for c in comments
+    }
+    roots: list[CommentNode] = []
+    for comment in comments:
+        node = nodes[comment.pk]
+        if comment.parent_id is None:
+            roots.append(node)
+        elif comment.parent_id in nodes:
+            nodes[comment.parent_id].replies.append(node)
+
+    shown = 0
+
+    def count(node: CommentNode) -> None:
+        nonlocal shown
+        shown += 0 if node.comment.is_deleted else 1
+        for reply in node.replies:
+            count(reply)
+
+    for root in roots:
+        count(root)
+    return roots, shown
 
 
 def _commented_chapters(context: template.Context) -> tuple[list[Chapter], Chapter | None]:
@@ -225,9 +287,19 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
     chapters, comment_chapter = _commented_chapters(context)
     creators = creator_user_ids(work)
     moderators = comment_moderator_ids(work, user)
-    muted = frozenset(muted_user_ids(user)) if user.is_authenticated else frozenset()
-    # Read before the comments and kudos are: what is kept under them is never older.
-    versions = FooterVersions.read(work)
+    comments = list(
+        Comment.objects.filter(chapter__in=chapters)
+        .shown_to(user, moderators)
+        .select_related("user")
+    )
+    # The page has the chapters already: joining them would copy a chapter's whole text into
+    # every comment's row.
+    chapters_by_id = {chapter.pk: chapter for chapter in chapters}
+    for comment in comments:
+        comment.chapter = chapters_by_id[comment.chapter_id]
+    refresh_comments(comments)
+    threads, comment_count = comment_threads(comments, request, creators, moderators)
+    threads, comment_pages = page_of_threads(threads, request)
 
     refusal = comment_refusal(work, user)
     form: CommentForm | None = None
@@ -239,15 +311,6 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
         csrf_token=context.get("csrf_token", ""),
         next_url=request.get_full_path(),
         anonymous_creators=frozenset(creators) if work.in_anonymous_collection else frozenset(),
-    )
-    comments = shown_comments(
-        request,
-        chapters,
-        options,
-        creators=creators,
-        moderators=moderators,
-        muted=muted,
-        versions=versions,
     )
     # The end bar's Bookmark button says what the top one says, from the state the top bar
     # fetched for this request (no second query).
@@ -263,11 +326,11 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
         "has_bookmark": has_bookmark,
         "next": request.get_full_path(),
         "comment_fields": empty_comment_fields(type(form)) if form is not None else "",
-        "kudos_sentence": kudos_line(work, muted, versions),
-        "threads": comments.has_threads,
-        "threads_html": comments.threads_html,
-        "comment_count": comments.count,
-        "comment_pages": comments.pages,
+        "kudos_sentence": kudos_line(work, user),
+        "threads": threads,
+        "threads_html": threads_html(threads, options),
+        "comment_count": comment_count,
+        "comment_pages": comment_pages,
         "comment_chapter": comment_chapter,
         "comments_span_chapters": len(chapters) > 1,
         "comment_form": form,
