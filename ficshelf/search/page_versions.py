@@ -4,7 +4,8 @@ A work's version is the number of committed changes to what its page shows: each
 adds a row in its own transaction, with its index queue entry
 (``search.queue.enqueue_works``), so a kept copy of the page is never served after the
 change commits. ``EVERY_WORK`` (0, no work's id) counts what many works' pages show besides
-their own work: a suspended member, a renamed tag, series, collection or language.
+their own work and name none of them: a suspended or renamed member, a renamed tag or
+language (``search.signals``; a series' or collection's title moves its own works).
 
 Versions only grow: a kept copy records the versions it was rendered at and is served only
 while every one of them is the same. Rows are only added (never updated, so writers never

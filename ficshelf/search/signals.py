@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -111,7 +112,7 @@ def _credited_works_changed(pseuds: QuerySet[Pseud]) -> None:
 # member's username is in every byline of theirs ("Pen (username)") and its profile link,
 # and names them on every work page they commented on or left kudos on;
 # a tag's name and type (its row of the tag block) on every work it is on; a series' title,
-# a collection's title and address, a language's name on their works. Only a save that
+# a collection's title, a language's name and code on their works. Only a save that
 # changes one of these moves anything: a wrangler's canonical toggle or merge (whose action
 # moves the works it refilters), a series' summary, a collection's settings and a sign-in
 # (which saves the last login alone, with ``update_fields``) leave every other kept page
@@ -122,7 +123,7 @@ _SHOWN_FIELDS: dict[type[Model], tuple[str, ...]] = {
     User: ("username",),
     Tag: ("name", "type"),
     Series: ("title",),
-    Collection: ("name", "title"),
+    Collection: ("title",),
     Language: ("short", "name"),
 }
 _SHOWN_BEFORE = "_ficshelf_shown_before_save"
@@ -137,9 +138,12 @@ def _remember_shown_fields(
         return
     if update_fields is not None and not set(update_fields) & set(shown):
         return
-    instance.__dict__[_SHOWN_BEFORE] = (
-        sender._default_manager.filter(pk=instance.pk).values(*shown).first()
-    )
+    before = sender._default_manager.filter(pk=instance.pk)
+    if connection.in_atomic_block:
+        # Locked until the save's transaction ends: a second save of the same row (a stale
+        # admin form) reads what this one wrote, not what it overwrote, and compares that.
+        before = before.select_for_update()
+    instance.__dict__[_SHOWN_BEFORE] = before.values(*shown).first()
 
 
 def _shown_fields_saved(

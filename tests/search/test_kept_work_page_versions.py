@@ -26,12 +26,14 @@ from ficshelf.search.page_versions import (
 )
 from ficshelf.social.actions import leave_kudos, post_comment
 from ficshelf.tags.actions import make_canonical, make_uncanonical, merge_into
+from ficshelf.tags.models import Tag, TagType
 from ficshelf.works.inspiration import InspirationData, set_inspirations
 from ficshelf.works.models import (
     ChapterCreatorship,
     Collection,
     CollectionItem,
     Inspiration,
+    Language,
     Series,
     SeriesWork,
     SourceApproval,
@@ -39,7 +41,7 @@ from ficshelf.works.models import (
 )
 from ficshelf.works.moderation import hide_works
 from tests.caches import shared_cache  # noqa: F401 (a fixture)
-from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory
+from tests.factories import PseudFactory, TagFactory, UserFactory, WorkFactory, language
 from tests.tags.factories import wrangler as make_wrangler
 
 pytestmark = pytest.mark.django_db
@@ -143,18 +145,56 @@ def test_a_deleted_commenters_name_leaves_the_kept_page_at_once(shared_cache: st
     assert "/users/leaving_reader/" not in guest_page(work, 2)
 
 
-def test_a_renamed_tag_shows_on_every_kept_page_at_once() -> None:
+def test_a_renamed_tag_shows_on_every_kept_page_at_once(work_page_renders: list[int]) -> None:
     """A tag renamed from the admin pages saves the tag alone: nothing names the works it
     is on, so every kept work page is checked afresh."""
     tag = TagFactory(name="Slow Burn")
     work = viewed(WorkFactory())
     work.tags.add(tag)
+    work_page_renders.clear()
     assert "Slow Burn" in guest_page(work, 1)
+    assert "Slow Burn" in guest_page(work, 2)
+    assert work_page_renders == [work.pk]  # the second was the kept copy
     every_before = versions_of([])[EVERY_WORK]
     tag.name = "Slowest Burn"
     tag.save()  # as the admin's form saves it: the whole row
     assert versions_of([])[EVERY_WORK] == every_before + 1
-    assert "Slowest Burn" in guest_page(work, 2)
+    assert "Slowest Burn" in guest_page(work, 3)
+    assert work_page_renders == [work.pk, work.pk]
+
+
+def _tag_name_alone(tag: Tag, spoken: Language) -> None:
+    tag.name = "Renamed Alone"
+    tag.save(update_fields=["name"])
+
+
+def _tag_type(tag: Tag, spoken: Language) -> None:
+    tag.type = TagType.CHARACTER
+    tag.save()
+
+
+def _language_name(tag: Tag, spoken: Language) -> None:
+    spoken.name = "Englisch"
+    spoken.save()
+
+
+def _language_code_alone(tag: Tag, spoken: Language) -> None:
+    spoken.short = "en-x"
+    spoken.save(update_fields=["short"])
+
+
+@pytest.mark.parametrize(
+    "change", [_tag_name_alone, _tag_type, _language_name, _language_code_alone]
+)
+def test_what_pages_show_of_a_tag_or_language_moves_every_page(change: Any) -> None:
+    tag = TagFactory(name="Fluff", type=TagType.FREEFORM)
+    spoken = language("en")
+    every_before = versions_of([])[EVERY_WORK]
+    tag.save(update_fields=["is_canonical"])  # names no field a page shows: not compared
+    spoken.save()  # the same name and code
+    assert versions_of([])[EVERY_WORK] == every_before
+    change(tag, spoken)
+    assert versions_of([])[EVERY_WORK] == every_before + 1
 
 
 def test_wrangling_moves_the_pages_of_the_works_it_refilters_and_no_other(
