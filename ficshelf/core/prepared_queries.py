@@ -91,6 +91,8 @@ class _Compiled:
     # (parameter position, value name, index within a list value or None)
     slots: tuple[tuple[int, str, int | None], ...]
     make_results: Callable[[list[tuple[Any, ...]]], list[Any]]
+    # Django wrote a slice's bounds into the SQL (``[:5]``): no other page can be asked of it.
+    is_sliced: bool
 
 
 class PreparedQuery(Generic[M]):
@@ -113,6 +115,34 @@ class PreparedQuery(Generic[M]):
 
     def run(self, **values: Value) -> list[Any]:
         """The queryset's results for ``values``, as a list."""
+        return self._execute(values, "", ())
+
+    def run_slice(self, start: int, stop: int, **values: Value) -> list[Any]:
+        """``queryset[start:stop]`` for ``values``: a page of the results, its bounds passed
+        as parameters (Django writes a slice's bounds into the SQL, which would make every
+        page another query to compile)."""
+        if not 0 <= start <= stop:
+            raise ValueError(f"a slice from {start} to {stop}")
+        if start == stop:
+            return []
+        return self._execute(values, " LIMIT %s OFFSET %s", (stop - start, start), paged=True)
+
+    def count(self, **values: Value) -> int:
+        """``queryset.count()`` for ``values``. The compiled query is counted as a subquery,
+        so a queryset prepared for counting should select little and order nothing
+        (``.order_by().values("pk")``)."""
+        found = self._execute(values, "", (), counting=True)
+        return int(found[0]) if found else 0
+
+    def _execute(
+        self,
+        values: dict[str, Value],
+        suffix: str,
+        more: tuple[int, ...],
+        *,
+        counting: bool = False,
+        paged: bool = False,
+    ) -> list[Any]:
         if set(values) != set(self._names):
             raise TypeError(f"values {sorted(values)} given, {sorted(self._names)} named")
         for name, size in self._sizes.items():
@@ -137,13 +167,21 @@ class PreparedQuery(Generic[M]):
         compiled = kept.get(self)
         if compiled is None:
             compiled = kept[self] = self._prepare(alias)
+        if paged and compiled.is_sliced:
+            raise UnpreparableQuery("a sliced queryset has its bounds: run() it")
         params = list(compiled.params)
         for position, name, index in compiled.slots:
             value = values[name]
             params[position] = value if index is None else value[index]  # type: ignore[index]
+        sql = compiled.sql + suffix
+        if counting:
+            # Django's own SQL, compiled above; the values are parameters.
+            sql = f"SELECT COUNT(*) FROM ({sql}) prepared_count"  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            cursor.execute(sql, [*params, *more])
             rows = cursor.fetchall()
+        if counting:
+            return [rows[0][0]]
         return compiled.make_results(rows)
 
     def _alias(self) -> str:
@@ -189,7 +227,41 @@ class PreparedQuery(Generic[M]):
         missing = set(self._names) - {name for _, name, _ in slots}
         if missing:
             raise UnpreparableQuery(f"values not in the SQL as parameters: {sorted(missing)}")
-        return _Compiled(sql, tuple(params), tuple(slots), _result_maker(queryset, compiler))
+        return _Compiled(
+            sql,
+            tuple(params),
+            tuple(slots),
+            _result_maker(queryset, compiler),
+            is_sliced=queryset.query.is_sliced,
+        )
+
+
+class PreparedRows:
+    """The results of a prepared query for one set of values, read as Django's
+    ``Paginator`` reads a queryset: ``count()`` (asked of ``counting``, a prepared query of
+    the same rows built for counting) and slices (``run_slice``)."""
+
+    def __init__(
+        self, query: PreparedQuery[Any], counting: PreparedQuery[Any], **values: Value
+    ) -> None:
+        self._query = query
+        self._counting = counting
+        self._values = values
+
+    # The paginator warns about unordered rows; a prepared page is ordered by its build.
+    ordered = True
+
+    def count(self) -> int:
+        return self._counting.count(**self._values)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        if not isinstance(index, slice) or index.step not in (None, 1) or index.stop is None:
+            raise TypeError("prepared rows are read a page at a time: rows[start:stop]")
+        start = index.start or 0
+        return self._query.run_slice(start, max(start, index.stop), **self._values)
 
 
 def _positions(values: dict[str, Value]) -> dict[int, tuple[str, int | None]]:

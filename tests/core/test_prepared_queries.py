@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from ficshelf.core.prepared_queries import (
     PreparedPrefetch,
     PreparedQuery,
+    PreparedRows,
     UnpreparableQuery,
     leave_empty,
     padded,
@@ -109,6 +110,60 @@ def test_lists_of_keys_of_a_fixed_length() -> None:
         prepared.run(work_ids=ids[:3])
     assert padded(ids, [2, 3]) is None
     assert padded([], [2]) is None
+
+
+def test_slices_and_counts_are_the_querysets_for_each_value() -> None:
+    first, second = PseudFactory(), PseudFactory()
+    WorkFactory.create_batch(7, creator=first)
+    WorkFactory.create_batch(2, creator=second)
+    prepared = PreparedQuery(_works_of, ["pseud_id"])
+    counting = PreparedQuery(lambda pseud_id: _works_of(pseud_id).values("pk"), ["pseud_id"])
+    for pseud in (first, second, first):
+        expected = list(_works_of(pseud.pk))
+        for start, stop in ((0, 3), (3, 6), (6, 9), (2, 2), (9, 20)):
+            found = prepared.run_slice(start, stop, pseud_id=pseud.pk)
+            _same_works(found, expected[start:stop])
+        assert counting.count(pseud_id=pseud.pk) == len(expected)
+    assert counting.count(pseud_id=10**9) == 0
+    assert counting.count(pseud_id=2**70) == 0  # beyond every key: no query, no rows
+    with pytest.raises(ValueError):
+        prepared.run_slice(3, 1, pseud_id=first.pk)
+
+
+def test_a_page_of_a_slice_is_refused() -> None:
+    """A queryset sliced by its build has its bounds written into the SQL: another page
+    of it would read the wrong rows."""
+    WorkFactory.create_batch(3)
+    prepared = PreparedQuery(lambda work_id: Work.objects.filter(pk__gt=work_id)[:2], ["work_id"])
+    assert len(prepared.run(work_id=0)) == 2
+    with pytest.raises(UnpreparableQuery, match="sliced"):
+        prepared.run_slice(0, 1, work_id=0)
+
+
+def test_prepared_rows_page_as_the_paginator_pages_the_queryset() -> None:
+    from django.core.paginator import Paginator
+
+    pseud = PseudFactory()
+    WorkFactory.create_batch(5, creator=pseud)
+    rows = PreparedRows(
+        PreparedQuery(_works_of, ["pseud_id"]),
+        PreparedQuery(lambda pseud_id: _works_of(pseud_id).values("pk"), ["pseud_id"]),
+        pseud_id=pseud.pk,
+    )
+    expected = Paginator(_works_of(pseud.pk), 2)
+    found = Paginator(rows, 2)
+    assert found.count == expected.count == 5
+    for number in ("1", "3", "9", "x"):
+        page, same = found.get_page(number), expected.get_page(number)
+        assert page.number == same.number
+        assert [w.pk for w in page.object_list] == [w.pk for w in same.object_list]
+    with CaptureQueriesContext(connection) as queries:
+        assert len(Paginator(rows, 2).get_page("2").object_list) == 2
+    assert len(queries.captured_queries) == 2  # the count and the page
+    with pytest.raises(TypeError):
+        rows[1]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        rows[1:]
 
 
 def test_a_query_whose_sql_depends_on_a_value_is_refused() -> None:

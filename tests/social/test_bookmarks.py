@@ -214,3 +214,41 @@ def test_own_bookmark_of_a_muted_creators_work_stays_and_says_the_creator_is_mut
     assert "you muted <a" in page and ">loudwriter</a>" in page
     assert 'action="/users/loudwriter/unmute/"' in page
     assert "Ships at dusk." not in page
+
+
+@pytest.mark.parametrize("is_staff", [False, True], ids=["member", "admin"])
+def test_my_bookmarks_pages_show_what_the_visibility_rule_lets_them_keep(is_staff: bool) -> None:
+    """The page reads prepared SQL (``social.access.own_bookmark_pages``): each page and the
+    count are what ``own_bookmarks`` gives, for members and admins, whose rule differs."""
+    from django.core.paginator import Paginator
+
+    from ficshelf.social.access import own_bookmarks
+
+    reader = UserFactory(is_staff=is_staff)
+    muted_writer = PseudFactory()
+    mute(reader, muted_writer.user)
+    for n in range(23):
+        BookmarkFactory(user=reader, work=WorkFactory(title=f"Shown {n:02}"))
+    BookmarkFactory(user=reader, work=WorkFactory(title="Hidden By An Admin", hidden=True))
+    BookmarkFactory(user=reader, work=WorkFactory(title="Of A Muted Writer", creator=muted_writer))
+    bookmark_series_of(reader, "Series Part")
+    BookmarkFactory(user=UserFactory(), work=WorkFactory(title="Someone Else's"))
+    client = signed_in(reader)
+    expected = Paginator(own_bookmarks(reader), 20)
+    assert expected.count == (26 if is_staff else 25)  # an admin still sees the hidden work
+    for asked, shown in (("1", 1), ("2", 2), ("7", 2), ("x", 1)):
+        html = page_text(client.get(reverse("social:my_bookmarks"), {"page": asked}))
+        assert f"{expected.count} Bookmarks" in html
+        titles = [
+            b.work.title if b.work else b.series.title for b in expected.page(shown).object_list
+        ]
+        for title in titles:
+            assert title in html
+        assert "Someone Else" not in html
+        positions = [html.index(title) for title in titles]
+        assert positions == sorted(positions)  # newest first, as the queryset orders them
+    both_pages = "".join(
+        page_text(client.get(reverse("social:my_bookmarks"), {"page": n})) for n in (1, 2)
+    )
+    assert ("Hidden By An Admin" in both_pages) is is_staff
+    assert "Of A Muted Writer" in both_pages and "Shown 00" in both_pages

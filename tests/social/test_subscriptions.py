@@ -276,3 +276,31 @@ def test_no_subscribe_button_for_guests_or_on_ones_own_profile() -> None:
     assert "/subscribe/" not in client.get("/users/lighthousewriter/").content.decode()
     client.force_login(writer)
     assert "/subscribe/" not in client.get("/users/lighthousewriter/").content.decode()
+
+
+@pytest.mark.parametrize("is_staff", [False, True], ids=["member", "admin"])
+def test_inbox_pages_and_counts_keep_to_the_works_the_reader_may_see(is_staff: bool) -> None:
+    """The inbox reads prepared SQL (``social.access.inbox_pages``): its pages, its unread
+    filter and its count are what ``about_works_visible_to`` gives."""
+    reader = UserFactory(is_staff=is_staff)
+    muted_creator = UserFactory()
+    mute(reader, muted_creator)
+    for n in range(22):
+        InboxItemFactory(recipient=reader, text=f"Notice {n:02}", is_read=n % 2 == 0)
+    InboxItemFactory(recipient=reader, text="About A Hidden Work", work=WorkFactory(hidden=True))
+    InboxItemFactory(recipient=reader, text="About A Muted Work", work=work_by(muted_creator))
+    InboxItemFactory(text="For someone else")
+    client = signed_in(reader)
+    everything = page_text(client.get(reverse("social:inbox")))
+    everything += page_text(client.get(reverse("social:inbox"), {"page": 2}))
+    for n in range(22):
+        assert f"Notice {n:02}" in everything
+    assert "About A Muted Work" not in everything and "For someone else" not in everything
+    # An admin sees works hidden by an admin; a member's notice of one drops out.
+    assert ("About A Hidden Work" in everything) is is_staff
+    unread = 12 if is_staff else 11
+    assert f"{unread} unread" in everything
+    only_unread = page_text(client.get(reverse("social:inbox"), {"filter": "unread"}))
+    assert f"{unread} unread" in only_unread
+    shown = {f"Notice {n:02}" for n in range(22) if f"Notice {n:02}" in only_unread}
+    assert shown == {f"Notice {n:02}" for n in range(1, 22, 2)}

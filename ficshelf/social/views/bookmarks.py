@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from ficshelf.accounts.access import preferences_for
 from ficshelf.accounts.models import User
 from ficshelf.social import actions
-from ficshelf.social.access import get_own_bookmark, muted_user_ids, own_bookmarks
+from ficshelf.social.access import get_own_bookmark, muted_user_ids, own_bookmark_pages
 from ficshelf.social.forms import BookmarkForm
 from ficshelf.social.models import Bookmark
 from ficshelf.social.stored_html import refresh_bookmark_notes, refresh_external_summaries
@@ -94,7 +94,7 @@ def delete_bookmark(request: HttpRequest, bookmark_id: int) -> HttpResponse:
 @require_safe
 def my_bookmarks(request: HttpRequest) -> HttpResponse:
     user = _me(request)
-    page = _page(request, own_bookmarks(user).select_related("external_work"))
+    page = _page(request, own_bookmark_pages(user))
     refresh_bookmark_notes(page.object_list)
     _attach_targets(page.object_list, request)
     refresh_external_summaries(b.shown_external for b in page.object_list if b.shown_external)
@@ -130,17 +130,19 @@ def _attach_targets(bookmarks: Any, request: HttpRequest) -> None:
     works = {w.pk: w for w in found}
     blurbs = dict(zip(works, blurbs_of(found, preferences_for(request)), strict=True))
     muted = _muted_works(user, work_ids - works.keys())
-    series = {s.pk: s for s in Series.objects.filter(pk__in=series_ids)}
-    # One query for the visible parts of every bookmarked series, not one per bookmark.
-    parts = (
-        SeriesWork.objects.filter(work_visible_to(user), series_id__in=series_ids)
-        .select_related("work")
-        .only("series_id", "position", "work__id", "work__title")
-        .order_by("series_id", "position", "pk")
-    )
+    series: dict[int, Series] = {}
     works_of_series: dict[int, list[Work]] = defaultdict(list)
-    for part in parts:
-        works_of_series[part.series_id].append(part.work)
+    if series_ids:  # (the visibility condition costs more to build than to run)
+        series = {s.pk: s for s in Series.objects.filter(pk__in=series_ids)}
+        # One query for the visible parts of every bookmarked series, not one per bookmark.
+        parts = (
+            SeriesWork.objects.filter(work_visible_to(user), series_id__in=series_ids)
+            .select_related("work")
+            .only("series_id", "position", "work__id", "work__title")
+            .order_by("series_id", "position", "pk")
+        )
+        for part in parts:
+            works_of_series[part.series_id].append(part.work)
     for bookmark in bookmarks:
         bookmark.shown_work = works.get(bookmark.work_id) if bookmark.work_id else None
         bookmark.shown_blurb = blurbs.get(bookmark.work_id) if bookmark.shown_work else None

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST, require_safe
 from ficshelf.accounts.access import get_user_for_profile
 from ficshelf.core.parsing import parse_id
 from ficshelf.social import actions
+from ficshelf.social.access import inbox_pages
 from ficshelf.social.actions import ActionRefused
 from ficshelf.social.creator_notices import as_they_stand
-from ficshelf.social.models import InboxItem, Subscription
+from ficshelf.social.models import Subscription
 from ficshelf.social.views._common import _back, _me, _page
 from ficshelf.works.access import get_series_for_viewer, get_work_for_viewer
 from ficshelf.works.models import work_visible_to
@@ -79,16 +80,18 @@ def my_subscriptions(request: HttpRequest) -> HttpResponse:
 @require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     me = _me(request)
+    only_unread = request.GET.get("filter") == "unread"
     # Items about works the reader can no longer see (hidden, restricted, muted) drop out.
-    items = InboxItem.objects.filter(recipient=me).about_works_visible_to(me)
-    unread = items.filter(is_read=False)
-    page = _page(request, unread if request.GET.get("filter") == "unread" else items)
+    page = _page(request, inbox_pages(me, unread_only=only_unread))
     as_they_stand(page.object_list)  # invitations: today's titles, not those of the day sent
+    unread_count = (
+        page.paginator.count if only_unread else inbox_pages(me, unread_only=True).count()
+    )
     context = {
         "page": page,
         "items": page.object_list,
-        "unread_count": unread.count(),
-        "only_unread": request.GET.get("filter") == "unread",
+        "unread_count": unread_count,
+        "only_unread": only_unread,
     }
     return render(request, "social/inbox.html", context)
 
