@@ -6,7 +6,7 @@ the viewer may not see answers 404, exactly like the work itself.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -14,8 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from ficshelf.accounts.access import is_blocked
 from ficshelf.accounts.models import Mute, User
-from ficshelf.core.prepared_queries import PreparedQuery, PreparedRows
-from ficshelf.social.models import Bookmark, Comment, InboxItem, ReadingList
+from ficshelf.social.models import Bookmark, Comment, ReadingList
 from ficshelf.social.stored_html import refresh_comments
 
 # Who is credited on a work is the works app's to say; re-exported for the social code.
@@ -25,10 +24,8 @@ from ficshelf.works.access import get_chapter_for_viewer
 from ficshelf.works.access import is_work_creator as is_work_creator
 from ficshelf.works.models import (
     CommentPermission,
-    ViewerKind,
     Work,
     series_visible_to,
-    viewer_kind,
     work_visible_to,
 )
 
@@ -143,62 +140,3 @@ def own_bookmarks(user: User) -> QuerySet[Bookmark]:
         | Q(series_visible_to(user))
         | Q(external_work__is_hidden_by_admin=False)
     )
-
-
-def own_bookmark_pages(user: User) -> PreparedRows:
-    """``own_bookmarks(user)`` with each bookmark's external work, for ``Paginator``: its
-    count and its pages asked with SQL compiled once per connection and kind of member
-    (``core.prepared_queries``). Building the four visibility conditions twice, for the
-    count and the page, cost a member's bookmarks page more than running them (issue 12)."""
-    kind = viewer_kind(user)
-    return PreparedRows(_OWN_BOOKMARKS[kind], _OWN_BOOKMARKS_COUNTED[kind], user_id=user.pk)
-
-
-def _own_bookmarks_of(kind: ViewerKind, user_id: int) -> QuerySet[Bookmark]:
-    # Unsaved: the visibility rule reads only the viewer's kind and key.
-    return own_bookmarks(User(pk=user_id, is_staff=kind == ViewerKind.STAFF))
-
-
-def _own_bookmarks_query(kind: ViewerKind) -> PreparedQuery[Bookmark]:
-    def build(user_id: int) -> QuerySet[Bookmark]:
-        return _own_bookmarks_of(kind, user_id).select_related("external_work")
-
-    return PreparedQuery(build, ["user_id"])
-
-
-def _own_bookmarks_counted(kind: ViewerKind) -> PreparedQuery[Bookmark]:
-    def build(user_id: int) -> QuerySet[Bookmark, Any]:
-        return _own_bookmarks_of(kind, user_id).order_by().values("pk")
-
-    return PreparedQuery(build, ["user_id"])
-
-
-_MEMBER_KINDS = (ViewerKind.MEMBER, ViewerKind.STAFF)
-_OWN_BOOKMARKS = {kind: _own_bookmarks_query(kind) for kind in _MEMBER_KINDS}
-_OWN_BOOKMARKS_COUNTED = {kind: _own_bookmarks_counted(kind) for kind in _MEMBER_KINDS}
-
-
-def inbox_pages(user: User, *, unread_only: bool) -> PreparedRows:
-    """The member's inbox items about works they may still see (``about_works_visible_to``),
-    all or the unread only, for ``Paginator``; prepared as ``own_bookmark_pages`` is."""
-    queries = _UNREAD_ITEMS if unread_only else _INBOX_ITEMS
-    kind = viewer_kind(user)
-    return PreparedRows(queries[kind][0], queries[kind][1], user_id=user.pk)
-
-
-def _inbox_queries(
-    kind: ViewerKind, unread_only: bool
-) -> tuple[PreparedQuery[InboxItem], PreparedQuery[InboxItem]]:
-    def items(user_id: int) -> QuerySet[InboxItem]:
-        member = User(pk=user_id, is_staff=kind == ViewerKind.STAFF)
-        found = InboxItem.objects.filter(recipient_id=user_id).about_works_visible_to(member)
-        return found.filter(is_read=False) if unread_only else found
-
-    def counted(user_id: int) -> QuerySet[InboxItem, Any]:
-        return items(user_id).order_by().values("pk")
-
-    return PreparedQuery(items, ["user_id"]), PreparedQuery(counted, ["user_id"])
-
-
-_INBOX_ITEMS = {kind: _inbox_queries(kind, unread_only=False) for kind in _MEMBER_KINDS}
-_UNREAD_ITEMS = {kind: _inbox_queries(kind, unread_only=True) for kind in _MEMBER_KINDS}

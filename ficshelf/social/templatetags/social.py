@@ -39,11 +39,11 @@ from ficshelf.social.models import (
     Bookmark,
     Comment,
     InboxItem,
-    Kudos,
     Reading,
     ReadingList,
     Subscription,
 )
+from ficshelf.social.prepared_reads import comments_shown, latest_kudos_givers
 from ficshelf.social.stored_html import refresh_comments
 from ficshelf.works.models import Chapter, Series, ViewerKind, Work, viewer_kind
 
@@ -83,11 +83,7 @@ def kudos_line(work: Work, viewer: Any) -> str:
     """The sentence from the stored count and the latest givers (one query at most)."""
     if not work.kudos_count:
         return ""
-    latest = list(
-        Kudos.objects.filter(work=work, user__isnull=False)
-        .order_by("-created_at", "-pk")
-        .values_list("user_id", "user__username")[: KUDOS_NAMES_SHOWN + 1]
-    )
+    latest = latest_kudos_givers(work.pk, KUDOS_NAMES_SHOWN + 1)
     muted = set(muted_user_ids(viewer)) if latest else set()
     names = [name for user_id, name in latest[:KUDOS_NAMES_SHOWN] if user_id not in muted]
     if len(latest) <= KUDOS_NAMES_SHOWN:  # every member who gave kudos is here: the rest are guests
@@ -287,11 +283,7 @@ def work_social_footer(context: template.Context) -> dict[str, Any]:
     chapters, comment_chapter = _commented_chapters(context)
     creators = creator_user_ids(work)
     moderators = comment_moderator_ids(work, user)
-    comments = list(
-        Comment.objects.filter(chapter__in=chapters)
-        .shown_to(user, moderators)
-        .select_related("user")
-    )
+    comments = comments_shown(chapters, user, moderators)
     # The page has the chapters already: joining them would copy a chapter's whole text into
     # every comment's row.
     chapters_by_id = {chapter.pk: chapter for chapter in chapters}

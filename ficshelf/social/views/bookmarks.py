@@ -15,9 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from ficshelf.accounts.access import preferences_for
 from ficshelf.accounts.models import User
 from ficshelf.social import actions
-from ficshelf.social.access import get_own_bookmark, muted_user_ids, own_bookmark_pages
+from ficshelf.social.access import get_own_bookmark, muted_user_ids
 from ficshelf.social.forms import BookmarkForm
 from ficshelf.social.models import Bookmark
+from ficshelf.social.prepared_reads import own_bookmark_pages
 from ficshelf.social.stored_html import refresh_bookmark_notes, refresh_external_summaries
 from ficshelf.social.views._common import _back, _me, _page
 from ficshelf.works.access import MutedWork, get_series_for_viewer, get_work_for_viewer

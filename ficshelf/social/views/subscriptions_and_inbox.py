@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST, require_safe
 from ficshelf.accounts.access import get_user_for_profile
 from ficshelf.core.parsing import parse_id
 from ficshelf.social import actions
-from ficshelf.social.access import inbox_pages
 from ficshelf.social.actions import ActionRefused
 from ficshelf.social.creator_notices import as_they_stand
 from ficshelf.social.models import Subscription
+from ficshelf.social.prepared_reads import inbox_pages
 from ficshelf.social.views._common import _back, _me, _page
 from ficshelf.works.access import get_series_for_viewer, get_work_for_viewer
 from ficshelf.works.models import work_visible_to
