@@ -11,15 +11,18 @@ on every call): the footer of a chapter with forty comments 4.5 -> 1.5 ms.
 
 from __future__ import annotations
 
+import functools
+import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
+from django.utils.translation import get_language
 
 from ficshelf.core.spam import SpamState
 from ficshelf.social.models import ANONYMOUS_CREATOR, Comment
@@ -32,6 +35,17 @@ if TYPE_CHECKING:
 COMMENT_DATE = "D d M Y, H:i"  # as Django's date filter would write it (see _comment_date)
 # Stands for a comment's id in URLs reversed once per page.
 _ID_PLACEHOLDER = 918273645546372819
+# Stands for a username in the profile URL reversed once per page; names of these
+# characters only are put in as they are (``reverse`` would not quote any of them).
+_NAME_PLACEHOLDER = "commenter-name-placeholder"
+_NAME_AS_IT_IS = re.compile(r"[A-Za-z0-9_.@+-]+")
+
+
+def escape(value: object) -> str:
+    """What Django's ``escape`` gives (``html.escape`` of the text, quotes included),
+    without its wrapper for lazy strings, which cost more than the escaping itself some
+    ten times a comment."""
+    return html.escape(str(value))
 
 
 @dataclass(frozen=True)
@@ -76,7 +90,12 @@ class _CommentUrls:
         return f"{pattern[0]}{comment_id}{pattern[1]}"
 
     def profile(self, username: str) -> str:
-        """A commenter's profile (``users:profile``), reversed once per name on the page."""
+        """A commenter's profile (``users:profile``): the pattern reversed once per page,
+        and names that ``reverse`` would quote reversed once per name."""
+        if _NAME_AS_IT_IS.fullmatch(username):
+            if "" not in self._profiles:
+                self._profiles[""] = reverse("users:profile", args=[_NAME_PLACEHOLDER])
+            return self._profiles[""].replace(_NAME_PLACEHOLDER, username, 1)
         if username not in self._profiles:
             self._profiles[username] = reverse("users:profile", args=[username])
         return self._profiles[username]
@@ -176,11 +195,20 @@ def _time(moment: datetime.datetime, css_class: str) -> str:
 def _comment_date(local: datetime.datetime) -> str:
     """``COMMENT_DATE`` as Django's ``date`` filter writes it ("Fri 05 Dec 2026, 09:30"),
     in the active language (the names are Django's own translations)."""
-    weekday = WEEKDAYS_ABBR[local.weekday()]
-    month = str(MONTHS_3[local.month]).title()
+    weekdays, months = _day_and_month_names(get_language())
+    weekday, month = weekdays[local.weekday()], months[local.month]
     return (
         f"{weekday} {local.day:02d} {month} {local.year:04d}, {local.hour:02d}:{local.minute:02d}"
     )
+
+
+@functools.cache
+def _day_and_month_names(language: str | None) -> tuple[list[str], dict[int, str]]:
+    """The abbreviated names of the days and months in ``language``, the active one (looked
+    up once per language rather than twice a comment)."""
+    weekdays = [str(WEEKDAYS_ABBR[day]) for day in range(7)]
+    months = {number: str(name).title() for number, name in MONTHS_3.items()}
+    return weekdays, months
 
 
 def _actions(node: CommentNode, options: ThreadOptions, urls: _CommentUrls) -> str:

@@ -40,3 +40,17 @@ def test_comment_urls_are_those_reverse_gives_under_the_request_prefix() -> None
         assert urls("social:reply", 7).startswith("/archive/")
     finally:
         set_script_prefix("/")
+
+
+def test_profile_urls_are_those_reverse_gives_for_every_kind_of_name() -> None:
+    """Names ``reverse`` leaves as they are are put into one reversed pattern; others (it
+    would quote them) are reversed each."""
+    set_script_prefix("/archive/")
+    try:
+        urls = _CommentUrls()
+        names = ["reader", "A.B-c_d", "me+you@home", "Zoë", "名前", "x%41", "a~b", "a'b"]
+        for _ in range(2):  # the second time from what was kept
+            for name in names:
+                assert urls.profile(name) == reverse("users:profile", args=[name])
+    finally:
+        set_script_prefix("/")
