@@ -144,3 +144,39 @@ def test_a_report_sent_at_once_is_refused_and_no_report_written() -> None:
     assert not Report.objects.exists()
     assert Client().post(url, guarded(data)).status_code == 302
     assert Report.objects.count() == 1
+
+
+def test_an_unbound_forms_guard_is_the_templates_with_a_fresh_stamp_each_time() -> None:
+    """``FormGuard.guard_fields_html`` keeps an unbound form's two fields once per kind of
+    form and puts a new stamp in each time: the same markup the template writes."""
+    import re
+
+    from django.template.loader import render_to_string
+
+    from ficshelf.core.form_guards import fresh_stamp, guard_problem
+    from ficshelf.social.forms import CommentForm, GuestCommentForm
+
+    def stamp_of(written: str) -> str:
+        found = re.search(r'form_started" value="([^"]+)"', written)
+        assert found is not None
+        return found.group(1)
+
+    for form_class, prefix in ((GuestCommentForm, None), (CommentForm, None), (CommentForm, "r")):
+        shown = []
+        for moment in (1_000.0, 2_000.0, 3_000.0):
+            form = form_class(prefix=prefix)
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(time, "time", lambda moment=moment: moment)
+                written = str(form.guard_fields_html)
+                expected = render_to_string(
+                    "core/_form_guard.html", {"form": form_class(prefix=prefix)}
+                )
+                assert stamp_of(written) == fresh_stamp(moment)
+            assert written == expected  # both stamped at the same moment
+            assert guard_problem("", stamp_of(written), now=moment + 10) is None
+            shown.append(stamp_of(written))
+        assert len(set(shown)) == 3
+        assert ("r-website" in written) is (prefix == "r")
+    bound = GuestCommentForm(data={"website": "spam <b>", "form_started": "old"})
+    written = str(bound.guard_fields_html)
+    assert 'value="spam &lt;b&gt;"' in written and 'value="old"' in written
