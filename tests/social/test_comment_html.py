@@ -48,7 +48,7 @@ def test_profile_urls_are_those_reverse_gives_for_every_kind_of_name() -> None:
     set_script_prefix("/archive/")
     try:
         urls = _CommentUrls()
-        names = ["reader", "A.B-c_d", "me+you@home", "Zoë", "名前", "x%41", "a~b", "a'b"]
+        names = ["reader", "A.B-c_d", "me+you@home", "Zoë", "名前", "x%41", "a~b", "a'b", ".", ".."]
         for _ in range(2):  # the second time from what was kept
             for name in names:
                 assert urls.profile(name) == reverse("users:profile", args=[name])
